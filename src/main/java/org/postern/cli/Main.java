@@ -1,0 +1,52 @@
+package org.postern.cli;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The single entry point behind {@code bin/postern} and its Postfix-named links. The launcher
+ * passes the program name first ({@code postconf}, {@code sendmail}, ... or a {@code postern}
+ * subcommand such as {@code start-fg}); this class routes it to the command.
+ *
+ * <p>Failure: an unknown program name prints the list of commands and exits with EX_USAGE.
+ */
+public final class Main {
+  private Main() {}
+
+  private static Map<String, Command> commands() {
+    Map<String, Command> c = new LinkedHashMap<>();
+    c.put("help", Main::help);
+    return c;
+  }
+
+  public static void main(String[] argv) {
+    if (argv.length == 0) {
+      System.exit(help(List.of()));
+    }
+    String program = argv[0];
+    List<String> args = Arrays.asList(argv).subList(1, argv.length);
+    Command command = commands().get(program);
+    if (command == null) {
+      System.err.println("postern: unknown command: " + program);
+      help(List.of());
+      System.exit(Sysexits.EX_USAGE);
+    }
+    int status;
+    try {
+      status = command.run(args);
+    } catch (Exception e) {
+      System.err.println(program + ": fatal: " + e.getMessage());
+      status = Sysexits.EX_SOFTWARE;
+    }
+    System.out.flush();
+    System.exit(status);
+  }
+
+  private static int help(List<String> args) {
+    System.err.println("usage: postern COMMAND [ARGS...], or a Postfix-named link in bin/");
+    System.err.println("commands: " + String.join(" ", commands().keySet()));
+    return Sysexits.EX_USAGE;
+  }
+}
