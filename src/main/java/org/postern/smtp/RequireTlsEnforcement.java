@@ -1,0 +1,139 @@
+package org.postern.smtp;
+
+import org.postern.tls.TlsSecurityLevel;
+
+/**
+ * What a {@link RequireTlsAction} demands of one server, for a message that asked for REQUIRETLS
+ * (REQUIRETLS.md §3). Two questions, asked by the SMTP/LMTP client at two moments: before
+ * connecting, whether the configured TLS level can meet the action at all; after the TLS
+ * handshake and EHLO, whether this session may carry the message and with REQUIRETLS on MAIL
+ * FROM or not.
+ *
+ * <p>The security property: under {@code enforce} a message never leaves without TLS, a
+ * certificate match and a server that announced REQUIRETLS; under
+ * {@code opportunistic+starttls} never without TLS. A server stripped of STARTTLS or of the
+ * REQUIRETLS keyword by a man in the middle is refused here, before MAIL FROM.
+ *
+ * <p>Failure: a refusal carries the enhanced status RFC 8689 gives ({@code 5.7.30} when STARTTLS
+ * or the REQUIRETLS keyword is missing, {@code 5.7.10} when encryption or the certificate match
+ * is missing). The client treats it as a soft error while other MX hosts remain.
+ */
+public final class RequireTlsEnforcement {
+  /** RFC 8689 section 5: the server does not support REQUIRETLS. */
+  public static final String REQUIRETLS_NEEDED = "5.7.30";
+  /** RFC 3463/8689: the configured level or the session gives no (verified) encryption. */
+  public static final String ENCRYPTION_NEEDED = "5.7.10";
+
+  private RequireTlsEnforcement() {}
+
+  /** Before connecting: connect, or skip this destination. */
+  public sealed interface BeforeConnect {}
+
+  /** The level can meet the action; the outcome is decided after the handshake. */
+  public record Connect() implements BeforeConnect {}
+
+  /** The level cannot meet the action: do not connect. */
+  public record Skip(Violation violation) implements BeforeConnect {}
+
+  /** After the TLS handshake and EHLO: deliver, or refuse this session. */
+  public sealed interface AfterHandshake {}
+
+  /** The session may carry the message; {@code sendRequireTls} puts REQUIRETLS on MAIL FROM. */
+  public record Deliver(boolean sendRequireTls, RequireTlsFeature feature)
+      implements AfterHandshake {}
+
+  /** The session must not carry the message; try the next MX host, and never cache it. */
+  public record Refuse(Violation violation) implements AfterHandshake {}
+
+  /** What was missing, for the {@code tls=} field and the delivery status. */
+  public record Violation(RequireTlsFeature feature, String enhancedStatus, String text) {}
+
+  /**
+   * What the session turned out to be. {@code tls} is true after STARTTLS (or on an implicit-TLS
+   * port); {@code certificateMatched} only with TLS, and for {@code dane} only when the session
+   * stayed DANE; {@code requireTlsAnnounced} is the keyword in the EHLO reply received over TLS.
+   */
+  public record Session(boolean tls, boolean certificateMatched, boolean requireTlsAnnounced) {
+    public Session {
+      if (certificateMatched && !tls) {
+        throw new IllegalArgumentException("certificate matched without TLS");
+      }
+    }
+  }
+
+  /** Whether a destination at {@code level} can be tried under {@code action}. */
+  public static BeforeConnect beforeConnect(RequireTlsAction action, TlsSecurityLevel level) {
+    boolean tlsRequired =
+        action == RequireTlsAction.ENFORCE || action == RequireTlsAction.OPPORTUNISTIC_STARTTLS;
+    if (tlsRequired && !level.usesTls()) {
+      return new Skip(
+          new Violation(
+              RequireTlsFeature.NOENCRYPTION_VIOLATED,
+              ENCRYPTION_NEEDED,
+              "REQUIRETLS: TLS security level \"" + level + "\" disables encryption"));
+    }
+    if (action == RequireTlsAction.ENFORCE && !level.matchesCertificate()) {
+      return new Skip(
+          new Violation(
+              RequireTlsFeature.NOCERTMATCH_VIOLATED,
+              ENCRYPTION_NEEDED,
+              "REQUIRETLS: TLS security level \"" + level + "\" does not match certificates"));
+    }
+    return new Connect();
+  }
+
+  /** Whether {@code session} may carry the message under {@code action}. */
+  public static AfterHandshake afterHandshake(RequireTlsAction action, Session session) {
+    return switch (action) {
+      case ENFORCE -> enforce(session);
+      case OPPORTUNISTIC_STARTTLS ->
+          session.tls() ? relaxed(session) : refuseNoStarttls();
+      case OPPORTUNISTIC ->
+          session.tls()
+              ? relaxed(session)
+              : new Deliver(false, RequireTlsFeature.NOSTARTTLS_PERMITTED);
+      case DISABLE -> new Deliver(false, RequireTlsFeature.NONE_PERMITTED);
+    };
+  }
+
+  private static AfterHandshake enforce(Session session) {
+    if (!session.tls()) {
+      return refuseNoStarttls();
+    }
+    if (!session.certificateMatched()) {
+      return new Refuse(
+          new Violation(
+              RequireTlsFeature.NOCERTMATCH_VIOLATED,
+              ENCRYPTION_NEEDED,
+              "REQUIRETLS: server certificate not verified"));
+    }
+    if (!session.requireTlsAnnounced()) {
+      return new Refuse(
+          new Violation(
+              RequireTlsFeature.NONE_VIOLATED,
+              REQUIRETLS_NEEDED,
+              "REQUIRETLS: server does not announce REQUIRETLS"));
+    }
+    return new Deliver(true, RequireTlsFeature.REQUIRETLS);
+  }
+
+  /** TLS is up and the action does not insist on more: use what the server offers. */
+  private static AfterHandshake relaxed(Session session) {
+    if (!session.requireTlsAnnounced()) {
+      return new Deliver(false, RequireTlsFeature.NONE_PERMITTED);
+    }
+    return new Deliver(
+        true,
+        session.certificateMatched()
+            ? RequireTlsFeature.REQUIRETLS
+            : RequireTlsFeature.NOCERTMATCH_PERMITTED);
+  }
+
+  private static Refuse refuseNoStarttls() {
+    return new Refuse(
+        new Violation(
+            RequireTlsFeature.NOSTARTTLS_VIOLATED,
+            REQUIRETLS_NEEDED,
+            "REQUIRETLS: server does not offer STARTTLS"));
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The SMTP and LMTP client, Postern's smtp(8) and lmtp(8): delivery agents that take a delivery
+ * request from the queue manager, find the servers for the next hop (MX lookup, or the
+ * {@code [host]}, {@code inet:} or {@code unix:} destination as given), connect, negotiate TLS at
+ * the configured security level, and deliver the message, marking each recipient done, deferred
+ * or bounced in the queue file.
+ *
+ * <p>Standards: RFC 5321 (SMTP), RFC 2033 (LMTP), RFC 3207 (STARTTLS), RFC 3461 (DSN),
+ * RFC 6531 (SMTPUTF8), RFC 7672 (DANE), RFC 8461 (MTA-STS), RFC 8689 (REQUIRETLS).
+ *
+ * <p>What exists now is the REQUIRETLS decision logic, pure and without I/O, for the client to
+ * call: {@link org.postern.smtp.RequireTlsPolicy} evaluates {@code smtp_requiretls_policy} or
+ * {@code lmtp_requiretls_policy} for a next hop and yields a {@link
+ * org.postern.smtp.RequireTlsVerdict}; {@link org.postern.smtp.RequireTlsEnforcement} says which
+ * servers may be tried and whether a session may carry the message, with REQUIRETLS on MAIL FROM
+ * or not; {@link org.postern.smtp.RequireTlsFeature} is the REQUIRETLS part of the {@code tls=}
+ * logging. The connection, the SMTP dialogue and the connection cache come later.
+ *
+ * <p>Security: a message that asked for REQUIRETLS never leaves in plaintext, nor without a
+ * certificate match, where its policy action forbids it; a server that lost STARTTLS or the
+ * REQUIRETLS keyword to a man in the middle is refused before MAIL FROM.
+ *
+ * <p>Failure: a policy that cannot be evaluated (unknown action, a table answer that is not one
+ * action word, a table that cannot be opened or does not answer) makes the delivery defer, never
+ * proceed without enforcement. A server that fails a REQUIRETLS requirement is skipped with
+ * {@code 5.7.30} or {@code 5.7.10}; that status is a soft error while other MX hosts remain.
+ */
+package org.postern.smtp;

@@ -1,0 +1,17 @@
+/**
+ * TLS security levels for the SMTP and LMTP clients: the closed set of
+ * {@code smtp_tls_security_level} values ({@code none}, {@code may}, {@code encrypt},
+ * {@code dane}, {@code dane-only}, {@code fingerprint}, {@code verify}, {@code secure}) with the
+ * two properties other packages reason about: whether a level matches the server certificate,
+ * and whether it lets a session fall back to plaintext.
+ *
+ * <p>Standards: RFC 3207 (STARTTLS), RFC 7672 (DANE for SMTP), RFC 8461 (MTA-STS, via the
+ * {@code secure}/{@code verify} levels an MTA-STS policy source returns).
+ *
+ * <p>What exists now: {@link org.postern.tls.TlsSecurityLevel}. The JSSE handshake, DANE TLSA
+ * matching and the policy lookups ({@code smtp_tls_policy_maps}) will live here later.
+ *
+ * <p>Failure: an unknown level name is reported by {@code parse} as an empty result; the caller
+ * names the parameter or table it came from.
+ */
+package org.postern.tls;

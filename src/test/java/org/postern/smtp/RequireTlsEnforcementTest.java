@@ -1,0 +1,141 @@
+package org.postern.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.postern.smtp.RequireTlsEnforcement.AfterHandshake;
+import org.postern.smtp.RequireTlsEnforcement.BeforeConnect;
+import org.postern.smtp.RequireTlsEnforcement.Connect;
+import org.postern.smtp.RequireTlsEnforcement.Deliver;
+import org.postern.smtp.RequireTlsEnforcement.Refuse;
+import org.postern.smtp.RequireTlsEnforcement.Session;
+import org.postern.smtp.RequireTlsEnforcement.Skip;
+import org.postern.tls.TlsSecurityLevel;
+
+class RequireTlsEnforcementTest {
+
+  /** action, level, then "connect" or the tls= feature of the skip and its status. */
+  @ParameterizedTest(name = "{0} at {1}: {2}")
+  @CsvSource({
+    "enforce, none, !requiretls:noencryption, 5.7.10",
+    "enforce, may, !requiretls:nocertmatch, 5.7.10",
+    "enforce, encrypt, !requiretls:nocertmatch, 5.7.10",
+    "enforce, dane, connect,",
+    "enforce, dane-only, connect,",
+    "enforce, fingerprint, connect,",
+    "enforce, verify, connect,",
+    "enforce, secure, connect,",
+    "opportunistic+starttls, none, !requiretls:noencryption, 5.7.10",
+    "opportunistic+starttls, may, connect,",
+    "opportunistic+starttls, encrypt, connect,",
+    "opportunistic+starttls, dane, connect,",
+    "opportunistic+starttls, secure, connect,",
+    "opportunistic, none, connect,",
+    "opportunistic, may, connect,",
+    "opportunistic, encrypt, connect,",
+    "disable, none, connect,",
+    "disable, may, connect,",
+  })
+  void beforeConnect_actionAndLevel_decidesWhetherToTry(
+      String action, String level, String outcome, String status) {
+    BeforeConnect d =
+        RequireTlsEnforcement.beforeConnect(
+            RequireTlsAction.parse(action).orElseThrow(),
+            TlsSecurityLevel.parse(level).orElseThrow());
+
+    if (outcome.equals("connect")) {
+      assertThat(d).isEqualTo(new Connect());
+    } else {
+      assertThat(d).isInstanceOf(Skip.class);
+      Skip skip = (Skip) d;
+      assertThat(skip.violation().feature().postfixName()).isEqualTo(outcome);
+      assertThat(skip.violation().enhancedStatus()).isEqualTo(status);
+      assertThat(skip.violation().text()).contains("\"" + level + "\"");
+    }
+  }
+
+  /**
+   * action, TLS up, certificate matched, REQUIRETLS announced; then "deliver" with whether
+   * REQUIRETLS goes on MAIL FROM, or "refuse" with its status; then the tls= feature.
+   */
+  @ParameterizedTest(name = "{0} tls={1} cert={2} announced={3}: {4} {5} {6}")
+  @CsvSource({
+    "enforce, false, false, false, refuse, 5.7.30, !requiretls:nostarttls",
+    "enforce, false, false, true, refuse, 5.7.30, !requiretls:nostarttls",
+    "enforce, true, false, false, refuse, 5.7.10, !requiretls:nocertmatch",
+    "enforce, true, false, true, refuse, 5.7.10, !requiretls:nocertmatch",
+    "enforce, true, true, false, refuse, 5.7.30, !requiretls:none",
+    "enforce, true, true, true, deliver, true, requiretls",
+    "opportunistic+starttls, false, false, false, refuse, 5.7.30, !requiretls:nostarttls",
+    "opportunistic+starttls, false, false, true, refuse, 5.7.30, !requiretls:nostarttls",
+    "opportunistic+starttls, true, false, false, deliver, false, requiretls:none",
+    "opportunistic+starttls, true, false, true, deliver, true, requiretls:nocertmatch",
+    "opportunistic+starttls, true, true, false, deliver, false, requiretls:none",
+    "opportunistic+starttls, true, true, true, deliver, true, requiretls",
+    "opportunistic, false, false, false, deliver, false, requiretls:nostarttls",
+    "opportunistic, false, false, true, deliver, false, requiretls:nostarttls",
+    "opportunistic, true, false, false, deliver, false, requiretls:none",
+    "opportunistic, true, false, true, deliver, true, requiretls:nocertmatch",
+    "opportunistic, true, true, false, deliver, false, requiretls:none",
+    "opportunistic, true, true, true, deliver, true, requiretls",
+    "disable, false, false, false, deliver, false, requiretls:none",
+    "disable, true, true, true, deliver, false, requiretls:none",
+  })
+  void afterHandshake_session_decidesDelivery(
+      String action,
+      boolean tls,
+      boolean cert,
+      boolean announced,
+      String outcome,
+      String detail,
+      String feature) {
+    AfterHandshake d =
+        RequireTlsEnforcement.afterHandshake(
+            RequireTlsAction.parse(action).orElseThrow(), new Session(tls, cert, announced));
+
+    if (outcome.equals("deliver")) {
+      assertThat(d).isInstanceOf(Deliver.class);
+      Deliver deliver = (Deliver) d;
+      assertThat(deliver.sendRequireTls()).isEqualTo(Boolean.parseBoolean(detail));
+      assertThat(deliver.feature().postfixName()).isEqualTo(feature);
+      assertThat(deliver.feature().violated()).isFalse();
+    } else {
+      assertThat(d).isInstanceOf(Refuse.class);
+      Refuse refuse = (Refuse) d;
+      assertThat(refuse.violation().enhancedStatus()).isEqualTo(detail);
+      assertThat(refuse.violation().feature().postfixName()).isEqualTo(feature);
+      assertThat(refuse.violation().feature().violated()).isTrue();
+    }
+  }
+
+  @Test
+  void afterHandshake_strippedStarttlsUnderEnforce_neverDeliversInPlaintext() {
+    // A man in the middle removed STARTTLS and REQUIRETLS from the EHLO reply.
+    for (RequireTlsAction action :
+        List.of(RequireTlsAction.ENFORCE, RequireTlsAction.OPPORTUNISTIC_STARTTLS)) {
+      assertThat(RequireTlsEnforcement.afterHandshake(action, new Session(false, false, false)))
+          .isInstanceOf(Refuse.class);
+    }
+  }
+
+  @Test
+  void afterHandshake_deliverWithRequireTls_onlyOverTls() {
+    for (RequireTlsAction action : RequireTlsAction.values()) {
+      for (boolean announced : new boolean[] {false, true}) {
+        AfterHandshake d =
+            RequireTlsEnforcement.afterHandshake(action, new Session(false, false, announced));
+        assertThat(d instanceof Deliver deliver && deliver.sendRequireTls()).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void session_certificateMatchWithoutTls_isRejected() {
+    assertThatThrownBy(() -> new Session(false, true, true))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
