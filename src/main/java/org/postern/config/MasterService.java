@@ -1,6 +1,8 @@
 package org.postern.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,7 +33,7 @@ public record MasterService(
 
   public MasterService {
     arguments = List.copyOf(arguments);
-    overrides = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(overrides));
+    overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
   }
 
   /** {@code service/type}, as Postfix names an entry. */
