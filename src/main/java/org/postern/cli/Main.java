@@ -19,6 +19,7 @@ public final class Main {
     Map<String, Command> c = new LinkedHashMap<>();
     c.put("help", Main::help);
     c.put("requiretls-policy", RequireTlsPolicyCommand::run);
+    c.put("postconf", Postconf::run);
     return c;
   }
 

@@ -1,0 +1,457 @@
+package org.postern.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The registry of every parameter Postern reads, with the default text Postfix 3.11's
+ * {@code postconf -d} prints. Two defaults are Postern's own: {@code syslog_name} ends in
+ * {@code postern}, and {@code default_database_type} (so the alias defaults) is {@code lmdb}
+ * because Berkeley DB is not available.
+ *
+ * <p>Defaults that Postfix computes at run time ({@link #COMPUTED}) have empty text here and are
+ * filled in by {@link MainConfig}; {@code postern_home} and {@code mail_version} are read-only.
+ */
+public final class Parameters {
+  /** Defaults computed from the host or the installation, not from this table. */
+  static final Set<String> COMPUTED =
+      Set.of("myhostname", "mydomain", "mynetworks", "config_directory", "postern_home", "mail_version");
+
+  /** Values the operator cannot set. */
+  static final Set<String> READ_ONLY = Set.of("postern_home", "mail_version");
+
+  /** The default of {@code smtp_requiretls_policy}, on one line as {@code postconf -d} prints it. */
+  static final String DEFAULT_SMTP_REQUIRETLS_POLICY =
+      "inline:{ { ${domain_to_ascii{$mydomain}} = opportunistic }"
+          + " { .${domain_to_ascii{$mydomain}} = opportunistic } { localhost = opportunistic } }"
+          + " cidr:{ { 0.0.0.0/0 opportunistic } { ::/0 opportunistic } } enforce";
+
+  private static final Map<String, ParameterSpec> ALL = index();
+
+  private Parameters() {}
+
+  /** The spec of {@code name}, if Postern knows it. */
+  public static Optional<ParameterSpec> spec(String name) {
+    return Optional.ofNullable(ALL.get(name));
+  }
+
+  /** Every known parameter, sorted by name. */
+  public static List<ParameterSpec> all() {
+    return ALL.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+  }
+
+  private static Map<String, ParameterSpec> index() {
+    Map<String, ParameterSpec> m = new LinkedHashMap<>();
+    Stream.of(core(), addressing(), notifications(), queueManager(), smtpServer(), smtpClient(),
+            lmtpClient(), tls(), requireTls(), postern())
+        .flatMap(List::stream)
+        .forEach(spec -> {
+          if (m.put(spec.name(), spec) != null) {
+            throw new IllegalStateException("duplicate parameter in registry: " + spec.name());
+          }
+        });
+    return Map.copyOf(m);
+  }
+
+  private static List<ParameterSpec> requireTls() {
+    return List.of(
+        b("requiretls_enable", "yes"),
+        l("smtp_requiretls_policy", DEFAULT_SMTP_REQUIRETLS_POLICY),
+        l("lmtp_requiretls_policy", "opportunistic"),
+        b("requiretls_esmtp_header", "yes"),
+        b("requiretls_redact_dsn", "yes"),
+        b("tls_required_enable", "yes"),
+        b("smtp_log_tls_feature_status", "yes"),
+        b("lmtp_log_tls_feature_status", "yes"));
+  }
+
+  private static List<ParameterSpec> postern() {
+    return List.of(s("postern_home", ""), s("mail_version", ""));
+  }
+
+  private static List<ParameterSpec> core() {
+    return List.of(
+        s("compatibility_level", "0"),
+        s("config_directory", ""),
+        s("mail_name", "Postfix"),
+        s("mail_owner", "postfix"),
+        s("setgid_group", "postdrop"),
+        s("myhostname", ""),
+        s("mydomain", ""),
+        s("myorigin", "$myhostname"),
+        l("mydestination", "$myhostname, localhost.$mydomain, localhost"),
+        l("mynetworks", ""),
+        s("mynetworks_style", "${{$compatibility_level} <level {2} ? {subnet} : {host}}"),
+        l("inet_interfaces", "all"),
+        l("inet_protocols", "all"),
+        l("proxy_interfaces", ""),
+        l("relay_domains", "${{$compatibility_level} <level {2} ? {$mydestination} : {}}"),
+        s("relayhost", ""),
+        s("multi_instance_name", ""),
+        s("stress", ""),
+        s("queue_directory", "/var/spool/postfix"),
+        s("data_directory", "/var/lib/postfix"),
+        s("command_directory", "/usr/sbin"),
+        s("daemon_directory", "/usr/libexec/postfix"),
+        s("meta_directory", "/etc/postfix"),
+        s("shlib_directory", "/usr/lib/postfix"),
+        s("process_id_directory", "pid"),
+        s("sendmail_path", "/usr/sbin/sendmail"),
+        s("newaliases_path", "/usr/bin/newaliases"),
+        s("mailq_path", "/usr/bin/mailq"),
+        s("maillog_file", ""),
+        l("maillog_file_prefixes", "/var, /dev/stdout"),
+        s("syslog_name", "${multi_instance_name?{$multi_instance_name}:{postern}}"),
+        s("syslog_facility", "mail"),
+        i("delay_logging_resolution_limit", "2"),
+        s("default_database_type", "lmdb"),
+        i("default_process_limit", "100"),
+        t("max_idle", "100s", 's'),
+        i("max_use", "100"),
+        t("ipc_timeout", "3600s", 's'),
+        t("ipc_idle", "5s", 's'),
+        t("daemon_timeout", "18000s", 's'),
+        t("in_flow_delay", "1s", 's'),
+        b("disable_dns_lookups", "no"),
+        b("smtputf8_enable", "${{$compatibility_level} <level {1} ? {no} : {yes}}"),
+        l("smtputf8_autodetect_classes", "sendmail, verify"),
+        b("strict_smtputf8", "no"),
+        b("soft_bounce", "no"),
+        l("notify_classes", "resource, software"),
+        i("line_length_limit", "2048"),
+        i("hopcount_limit", "50"),
+        i("header_size_limit", "102400"),
+        z("message_size_limit", "10240000"),
+        i("header_address_token_limit", "10240"),
+        i("duplicate_filter_limit", "1000"),
+        z("queue_minfree", "0"),
+        l("debug_peer_list", ""),
+        i("debug_peer_level", "2"));
+  }
+
+  private static List<ParameterSpec> addressing() {
+    return List.of(
+        l("alias_maps", "lmdb:/etc/aliases"),
+        l("alias_database", "lmdb:/etc/aliases"),
+        s("home_mailbox", ""),
+        s("mail_spool_directory", "/var/mail"),
+        r("mailbox_command", ""),
+        l("mailbox_command_maps", ""),
+        s("mailbox_transport", ""),
+        l("mailbox_transport_maps", ""),
+        z("mailbox_size_limit", "51200000"),
+        l("mailbox_delivery_lock", "fcntl, dotlock"),
+        s("fallback_transport", ""),
+        l("fallback_transport_maps", ""),
+        r("luser_relay", ""),
+        r("forward_path", "$home/.forward${recipient_delimiter}${extension}, $home/.forward"),
+        l("allow_mail_to_commands", "alias, forward"),
+        l("allow_mail_to_files", "alias, forward"),
+        s("local_command_shell", ""),
+        r("command_execution_directory", ""),
+        l("export_environment", "TZ MAIL_CONFIG LANG"),
+        l("import_environment", "MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ XAUTHORITY DISPLAY LANG=C POSTLOG_SERVICE POSTLOG_HOSTNAME"),
+        b("biff", "yes"),
+        l("local_recipient_maps", "proxy:unix:passwd.byname $alias_maps"),
+        i("unknown_local_recipient_reject_code", "550"),
+        l("local_header_rewrite_clients", "permit_inet_interfaces"),
+        s("local_transport", "local:$myhostname"),
+        s("virtual_transport", "virtual"),
+        s("relay_transport", "relay"),
+        s("default_transport", "smtp"),
+        l("transport_maps", ""),
+        s("content_filter", ""),
+        l("fallback_relay", ""),
+        l("relocated_maps", ""),
+        l("virtual_maps", ""),
+        l("virtual_alias_maps", "$virtual_maps"),
+        l("virtual_alias_domains", "$virtual_alias_maps"),
+        i("virtual_alias_recursion_limit", "1000"),
+        i("virtual_alias_expansion_limit", "1000"),
+        l("virtual_mailbox_domains", "$virtual_mailbox_maps"),
+        l("virtual_mailbox_maps", ""),
+        s("virtual_mailbox_base", ""),
+        z("virtual_mailbox_limit", "51200000"),
+        i("virtual_minimum_uid", "100"),
+        l("virtual_uid_maps", ""),
+        l("virtual_gid_maps", ""),
+        l("virtual_mailbox_lock", "fcntl, dotlock"),
+        l("canonical_maps", ""),
+        l("sender_canonical_maps", ""),
+        l("recipient_canonical_maps", ""),
+        l("masquerade_domains", ""),
+        l("masquerade_exceptions", ""),
+        l("propagate_unmatched_extensions", "canonical, virtual"),
+        l("header_checks", ""),
+        l("body_checks", ""),
+        s("always_bcc", ""),
+        l("sender_bcc_maps", ""),
+        l("recipient_bcc_maps", ""),
+        s("recipient_delimiter", ""),
+        b("append_dot_mydomain", "${{$compatibility_level} <level {1} ? {yes} : {no}}"),
+        b("allow_percent_hack", "yes"),
+        b("swap_bangpath", "yes"),
+        b("owner_request_special", "yes"),
+        b("expand_owner_alias", "no"),
+        l("relay_recipient_maps", ""),
+        l("parent_domain_matches_subdomains", "debug_peer_list,fast_flush_domains,mynetworks,permit_mx_backup_networks,qmqpd_authorized_clients,relay_domains,smtpd_access_maps"));
+  }
+
+  private static List<ParameterSpec> notifications() {
+    return List.of(
+        i("bounce_size_limit", "50000"),
+        s("bounce_notice_recipient", "postmaster"),
+        s("2bounce_notice_recipient", "postmaster"),
+        s("delay_notice_recipient", "postmaster"),
+        s("error_notice_recipient", "postmaster"),
+        s("double_bounce_sender", "double-bounce"),
+        s("empty_address_recipient", "MAILER-DAEMON"),
+        s("bounce_template_file", ""));
+  }
+
+  private static List<ParameterSpec> queueManager() {
+    return List.of(
+        i("qmgr_message_active_limit", "20000"),
+        i("qmgr_message_recipient_limit", "20000"),
+        i("qmgr_fudge_factor", "100"),
+        i("default_destination_concurrency_limit", "20"),
+        i("initial_destination_concurrency", "5"),
+        i("default_destination_recipient_limit", "50"),
+        t("default_destination_rate_delay", "0s", 's'),
+        i("default_destination_concurrency_failed_cohort_limit", "1"),
+        s("default_destination_concurrency_positive_feedback", "1"),
+        s("default_destination_concurrency_negative_feedback", "1"),
+        i("default_extra_recipient_limit", "1000"),
+        i("default_recipient_limit", "20000"),
+        i("local_destination_concurrency_limit", "2"),
+        i("local_destination_recipient_limit", "1"),
+        t("queue_run_delay", "300s", 's'),
+        t("minimal_backoff_time", "300s", 's'),
+        t("maximal_backoff_time", "4000s", 's'),
+        t("maximal_queue_lifetime", "5d", 'd'),
+        t("bounce_queue_lifetime", "5d", 'd'),
+        t("delay_warning_time", "0h", 'h'),
+        t("transport_retry_time", "60s", 's'),
+        l("defer_transports", ""));
+  }
+
+  private static List<ParameterSpec> smtpServer() {
+    return List.of(
+        s("smtpd_banner", "$myhostname ESMTP $mail_name"),
+        t("smtpd_timeout", "${stress?{10}:{300}}s", 's'),
+        t("smtpd_starttls_timeout", "${stress?{10}:{300}}s", 's'),
+        i("smtpd_recipient_limit", "1000"),
+        i("smtpd_soft_error_limit", "10"),
+        i("smtpd_hard_error_limit", "${stress?{1}:{20}}"),
+        t("smtpd_error_sleep_time", "1s", 's'),
+        i("smtpd_junk_command_limit", "${stress?{1}:{100}}"),
+        l("smtpd_client_restrictions", ""),
+        l("smtpd_helo_restrictions", ""),
+        l("smtpd_sender_restrictions", ""),
+        l("smtpd_relay_restrictions", "${{$compatibility_level} <level {1} ? {} : {permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination}}"),
+        l("smtpd_recipient_restrictions", ""),
+        l("smtpd_data_restrictions", ""),
+        l("smtpd_end_of_data_restrictions", ""),
+        l("smtpd_etrn_restrictions", ""),
+        b("smtpd_helo_required", "no"),
+        b("smtpd_delay_reject", "yes"),
+        b("smtpd_reject_unlisted_recipient", "yes"),
+        b("smtpd_reject_unlisted_sender", "no"),
+        l("smtpd_discard_ehlo_keywords", ""),
+        l("smtpd_discard_ehlo_keyword_address_maps", ""),
+        i("smtpd_client_connection_count_limit", "50"),
+        i("smtpd_client_connection_rate_limit", "0"),
+        i("smtpd_client_message_rate_limit", "0"),
+        i("smtpd_client_recipient_rate_limit", "0"),
+        l("smtpd_client_event_limit_exceptions", "${smtpd_client_connection_limit_exceptions:$mynetworks}"),
+        s("smtpd_proxy_filter", ""),
+        t("smtpd_proxy_timeout", "100s", 's'),
+        s("smtpd_proxy_ehlo", "$myhostname"),
+        l("smtpd_proxy_options", ""),
+        b("smtpd_peername_lookup", "yes"),
+        b("smtpd_client_port_logging", "no"),
+        l("smtpd_authorized_xclient_hosts", ""),
+        b("smtpd_sasl_auth_enable", "no"),
+        s("smtpd_sasl_type", "cyrus"),
+        s("smtpd_sasl_path", "smtpd"),
+        l("smtpd_sender_login_maps", ""),
+        r("smtpd_reject_footer", ""),
+        s("smtpd_forbid_bare_newline", "normalize"),
+        l("smtpd_forbid_bare_newline_exclusions", "$mynetworks"),
+        i("smtpd_forbid_bare_newline_reject_code", "550"),
+        l("smtpd_milters", ""),
+        l("non_smtpd_milters", ""),
+        s("milter_default_action", "tempfail"),
+        s("smtpd_tls_security_level", ""),
+        s("smtpd_tls_cert_file", ""),
+        s("smtpd_tls_key_file", "$smtpd_tls_cert_file"),
+        l("smtpd_tls_chain_files", ""),
+        s("smtpd_tls_CAfile", ""),
+        s("smtpd_tls_CApath", ""),
+        b("smtpd_tls_wrappermode", "no"),
+        b("smtpd_tls_auth_only", "no"),
+        i("smtpd_tls_loglevel", "0"),
+        b("smtpd_tls_received_header", "no"),
+        b("smtpd_tls_ask_ccert", "no"),
+        b("smtpd_tls_req_ccert", "no"),
+        l("smtpd_tls_protocols", ">=TLSv1"),
+        l("smtpd_tls_mandatory_protocols", ">=TLSv1"),
+        s("smtpd_tls_ciphers", "medium"),
+        s("smtpd_tls_mandatory_ciphers", "medium"),
+        b("disable_vrfy_command", "no"),
+        l("permit_mx_backup_networks", ""),
+        i("unverified_recipient_reject_code", "450"),
+        i("unknown_address_reject_code", "450"),
+        i("relay_domains_reject_code", "554"),
+        i("maps_rbl_reject_code", "554"),
+        i("reject_code", "554"),
+        i("access_map_reject_code", "554"),
+        i("defer_code", "450"),
+        i("unknown_client_reject_code", "450"),
+        i("unknown_hostname_reject_code", "450"),
+        i("invalid_hostname_reject_code", "501"),
+        i("non_fqdn_reject_code", "504"),
+        i("unknown_relay_recipient_reject_code", "550"),
+        i("unknown_virtual_alias_reject_code", "550"),
+        i("unknown_virtual_mailbox_reject_code", "550"));
+  }
+
+  private static List<ParameterSpec> smtpClient() {
+    return List.of(
+        s("smtp_tls_security_level", "${{$compatibility_level} <level {3.11} ? {} : {may}}"),
+        l("smtp_tls_policy_maps", ""),
+        s("smtp_tls_CAfile", ""),
+        s("smtp_tls_CApath", ""),
+        s("smtp_tls_cert_file", ""),
+        s("smtp_tls_key_file", "$smtp_tls_cert_file"),
+        l("smtp_tls_chain_files", ""),
+        s("smtp_tls_fingerprint_digest", "${{$compatibility_level} <level {3.6} ? {md5} : {sha256}}"),
+        l("smtp_tls_verify_cert_match", "hostname"),
+        l("smtp_tls_secure_cert_match", "nexthop, dot-nexthop"),
+        i("smtp_tls_loglevel", "0"),
+        l("smtp_tls_protocols", ">=TLSv1"),
+        l("smtp_tls_mandatory_protocols", ">=TLSv1"),
+        s("smtp_tls_ciphers", "medium"),
+        s("smtp_tls_mandatory_ciphers", "medium"),
+        b("smtp_tls_note_starttls_offer", "no"),
+        b("smtp_tls_wrappermode", "no"),
+        b("smtp_tls_connection_reuse", "no"),
+        s("smtp_tls_servername", ""),
+        s("smtp_tls_dane_insecure_mx_policy", "${{$smtp_tls_security_level} == {dane} ? {dane} : {may}}"),
+        l("smtp_tls_trust_anchor_file", ""),
+        i("smtp_tls_scert_verifydepth", "9"),
+        s("smtp_tls_session_cache_database", ""),
+        i("smtp_mx_address_limit", "5"),
+        i("smtp_mx_session_limit", "2"),
+        t("smtp_connect_timeout", "30s", 's'),
+        t("smtp_helo_timeout", "300s", 's'),
+        t("smtp_mail_timeout", "300s", 's'),
+        t("smtp_rcpt_timeout", "300s", 's'),
+        t("smtp_data_init_timeout", "120s", 's'),
+        t("smtp_data_xfer_timeout", "180s", 's'),
+        t("smtp_data_done_timeout", "600s", 's'),
+        t("smtp_quit_timeout", "300s", 's'),
+        t("smtp_starttls_timeout", "300s", 's'),
+        s("smtp_helo_name", "$myhostname"),
+        s("smtp_bind_address", ""),
+        s("smtp_bind_address6", ""),
+        s("smtp_dns_support_level", ""),
+        l("smtp_dns_resolver_options", ""),
+        l("smtp_host_lookup", "dns"),
+        s("smtp_address_preference", "any"),
+        b("smtp_balance_inet_protocols", "yes"),
+        b("smtp_randomize_addresses", "yes"),
+        b("smtp_connection_cache_on_demand", "yes"),
+        l("smtp_connection_cache_destinations", ""),
+        t("smtp_connection_cache_time_limit", "2s", 's'),
+        t("smtp_connection_reuse_time_limit", "300s", 's'),
+        i("smtp_connection_reuse_count_limit", "0"),
+        l("smtp_fallback_relay", "$fallback_relay"),
+        s("smtp_tcp_port", "smtp"),
+        b("smtp_always_send_ehlo", "yes"),
+        b("smtp_never_send_ehlo", "no"),
+        b("smtp_skip_5xx_greeting", "yes"),
+        l("smtp_pix_workarounds", "disable_esmtp,delay_dotcrlf"),
+        i("smtp_line_length_limit", "998"),
+        l("smtp_generic_maps", ""),
+        b("smtp_sasl_auth_enable", "no"),
+        l("smtp_sasl_password_maps", ""),
+        l("smtp_sasl_security_options", "noplaintext, noanonymous"),
+        l("smtp_sasl_tls_security_options", "$smtp_sasl_security_options"));
+  }
+
+  private static List<ParameterSpec> lmtpClient() {
+    return List.of(
+        s("lmtp_tls_security_level", ""),
+        l("lmtp_tls_policy_maps", ""),
+        s("lmtp_tls_CAfile", ""),
+        s("lmtp_tls_CApath", ""),
+        s("lmtp_tls_cert_file", ""),
+        s("lmtp_tls_key_file", "$lmtp_tls_cert_file"),
+        s("lmtp_tls_fingerprint_digest", "${{$compatibility_level} <level {3.6} ? {md5} : {sha256}}"),
+        l("lmtp_tls_verify_cert_match", "hostname"),
+        l("lmtp_tls_secure_cert_match", "nexthop"),
+        i("lmtp_tls_loglevel", "0"),
+        b("lmtp_tls_connection_reuse", "no"),
+        s("lmtp_tcp_port", "24"),
+        b("lmtp_assume_final", "no"),
+        t("lmtp_connect_timeout", "0s", 's'),
+        t("lmtp_lhlo_timeout", "300s", 's'),
+        t("lmtp_mail_timeout", "300s", 's'),
+        t("lmtp_rcpt_timeout", "300s", 's'),
+        t("lmtp_data_init_timeout", "120s", 's'),
+        t("lmtp_data_xfer_timeout", "180s", 's'),
+        t("lmtp_data_done_timeout", "600s", 's'),
+        t("lmtp_quit_timeout", "300s", 's'),
+        s("lmtp_lhlo_name", "$myhostname"),
+        s("lmtp_bind_address", ""),
+        s("lmtp_dns_support_level", ""),
+        l("lmtp_host_lookup", "dns"),
+        s("lmtp_address_preference", "any"),
+        i("lmtp_mx_address_limit", "5"),
+        i("lmtp_mx_session_limit", "2"),
+        b("lmtp_connection_cache_on_demand", "yes"),
+        l("lmtp_connection_cache_destinations", ""),
+        t("lmtp_connection_reuse_time_limit", "300s", 's'),
+        i("lmtp_connection_reuse_count_limit", "0"));
+  }
+
+  private static List<ParameterSpec> tls() {
+    return List.of(
+        s("tls_high_cipherlist", "aNULL:-aNULL:HIGH:@STRENGTH"),
+        b("tls_preempt_cipherlist", "no"),
+        s("tls_random_source", "dev:/dev/urandom"));
+  }
+
+  private static ParameterSpec s(String name, String text) {
+    return new ParameterSpec(name, text, ParameterType.STRING, 's');
+  }
+
+  private static ParameterSpec l(String name, String text) {
+    return new ParameterSpec(name, text, ParameterType.LIST, 's');
+  }
+
+  private static ParameterSpec r(String name, String text) {
+    return new ParameterSpec(name, text, ParameterType.RAW, 's');
+  }
+
+  private static ParameterSpec b(String name, String text) {
+    return new ParameterSpec(name, text, ParameterType.BOOLEAN, 's');
+  }
+
+  private static ParameterSpec i(String name, String text) {
+    return new ParameterSpec(name, text, ParameterType.INT, 's');
+  }
+
+  private static ParameterSpec z(String name, String text) {
+    return new ParameterSpec(name, text, ParameterType.SIZE, 's');
+  }
+
+  private static ParameterSpec t(String name, String text, char unit) {
+    return new ParameterSpec(name, text, ParameterType.TIME, unit);
+  }
+}

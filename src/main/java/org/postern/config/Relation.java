@@ -1,0 +1,80 @@
+package org.postern.config;
+
+import java.util.Arrays;
+
+/**
+ * The operators of Postfix's relational expansion {@code ${{a} op {b} ? {x} : {y}}}:
+ * {@code ==} and {@code !=} compare text, {@code <} {@code <=} {@code >} {@code >=} compare
+ * numbers, and the {@code level} forms ({@code <level} ...) compare compatibility levels such as
+ * {@code 3.11} by major, minor and patch number.
+ *
+ * <p>Failure: an unknown operator, or an operand that is not a number or level where one is
+ * needed, throws {@link ExpansionException}.
+ */
+enum Relation {
+  EQ("=="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">="),
+  EQ_LEVEL("==level"), NE_LEVEL("!=level"), LT_LEVEL("<level"), LE_LEVEL("<=level"),
+  GT_LEVEL(">level"), GE_LEVEL(">=level");
+
+  private final String spelling;
+
+  Relation(String spelling) {
+    this.spelling = spelling;
+  }
+
+  static Relation of(String op) throws ExpansionException {
+    for (Relation r : values()) {
+      if (r.spelling.equals(op)) {
+        return r;
+      }
+    }
+    throw new ExpansionException("unknown operator: \"" + op + "\"");
+  }
+
+  boolean test(String lhs, String rhs) throws ExpansionException {
+    return switch (this) {
+      case EQ -> lhs.equals(rhs);
+      case NE -> !lhs.equals(rhs);
+      case LT, LE, GT, GE -> holds(Long.compare(number(lhs), number(rhs)));
+      case EQ_LEVEL, NE_LEVEL, LT_LEVEL, LE_LEVEL, GT_LEVEL, GE_LEVEL ->
+          holds(Arrays.compare(level(lhs), level(rhs)));
+    };
+  }
+
+  private boolean holds(int cmp) {
+    return switch (this) {
+      case LT, LT_LEVEL -> cmp < 0;
+      case LE, LE_LEVEL -> cmp <= 0;
+      case GT, GT_LEVEL -> cmp > 0;
+      case GE, GE_LEVEL -> cmp >= 0;
+      case EQ_LEVEL -> cmp == 0;
+      case NE_LEVEL -> cmp != 0;
+      case EQ, NE -> throw new IllegalStateException(spelling);
+    };
+  }
+
+  private static long number(String text) throws ExpansionException {
+    try {
+      return Long.parseLong(text.strip());
+    } catch (NumberFormatException e) {
+      throw new ExpansionException("numerical operand expected, found \"" + text + "\"");
+    }
+  }
+
+  /** {@code major[.minor[.patch]]}; missing parts are zero. */
+  static long[] level(String text) throws ExpansionException {
+    String t = text.strip();
+    String[] parts = t.split("\\.", -1);
+    if (t.isEmpty() || parts.length > 3) {
+      throw new ExpansionException("bad compatibility level: \"" + text + "\"");
+    }
+    long[] level = new long[3];
+    for (int i = 0; i < parts.length; i++) {
+      if (parts[i].isEmpty() || !parts[i].chars().allMatch(Character::isDigit)) {
+        throw new ExpansionException("bad compatibility level: \"" + text + "\"");
+      }
+      level[i] = Long.parseLong(parts[i]);
+    }
+    return level;
+  }
+}
