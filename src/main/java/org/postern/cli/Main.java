@@ -18,6 +18,8 @@ public final class Main {
   private static Map<String, Command> commands() {
     Map<String, Command> c = new LinkedHashMap<>();
     c.put("help", Main::help);
+    c.put("postcat", Postcat::run);
+    c.put("postsuper", Postsuper::run);
     return c;
   }
 
