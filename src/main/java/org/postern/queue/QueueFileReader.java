@@ -175,7 +175,7 @@ public final class QueueFileReader implements AutoCloseable {
   public static void forEachRecord(InputStream in, Path name, RecordHandler handler)
       throws IOException {
     RecordInput input = RecordInput.of(in, name);
-    QueueRecord r = input.next();
+    QueueRecord r = input.first();
     if (r == null || r.type() != RecordType.SIZE) {
       throw input.corrupt(0, "input is not a valid queue file");
     }

@@ -85,6 +85,15 @@ final class RecordInput {
     return new QueueRecord(type, start, data);
   }
 
+  /** The first record, or null; a first byte that starts no record means not a queue file. */
+  QueueRecord first() throws IOException {
+    try {
+      return next();
+    } catch (CorruptQueueFileException e) {
+      throw corrupt(0, "input is not a valid queue file");
+    }
+  }
+
   /** The next record, which must exist. */
   QueueRecord require(String what) throws IOException {
     QueueRecord r = next();

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 record SizeRecord(long messageSize, long contentOffset, long extractedOffset, int recipientCount) {
 
   static SizeRecord read(RecordInput input, long fileSize) throws IOException {
-    QueueRecord r = input.next();
+    QueueRecord r = input.first();
     if (r == null || r.type() != RecordType.SIZE
         || r.data().length != RecordFormat.SIZE_DATA_LENGTH) {
       throw input.corrupt(0, "input is not a valid queue file");
