@@ -20,6 +20,8 @@ public final class Main {
     c.put("help", Main::help);
     c.put("requiretls-policy", RequireTlsPolicyCommand::run);
     c.put("postconf", Postconf::run);
+    c.put("postcat", Postcat::run);
+    c.put("postsuper", Postsuper::run);
     return c;
   }
 

@@ -1,0 +1,243 @@
+package org.postern.queue;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The queue directory tree under {@code queue_directory}: where a queue file of a given id lives,
+ * and the renames that move it between queues.
+ *
+ * <p>Queues named in {@code hash_queue_names} (default {@code deferred, defer}) are split into
+ * {@code hash_queue_depth} (default 1) levels of subdirectories, each named by the next character
+ * of the queue id: {@code deferred/A/A1B2C3D4}. Directories are created on first use with
+ * Postfix's modes (0700; maildrop 0730; public 0710) where the file system has POSIX modes.
+ *
+ * <p>Failure: I/O errors propagate as IOException naming the path; a rename whose source is gone
+ * reports false, because another process (qmgr, postsuper) may have moved the file first.
+ */
+public final class Queues {
+  /** Postfix's default {@code hash_queue_names}. */
+  public static final Set<QueueName> DEFAULT_HASH_QUEUE_NAMES =
+      Set.of(QueueName.DEFERRED, QueueName.DEFER);
+
+  /** Postfix's default {@code hash_queue_depth}. */
+  public static final int DEFAULT_HASH_QUEUE_DEPTH = 1;
+
+  private static final System.Logger LOG = System.getLogger("org.postern.queue");
+
+  private final Path root;
+  private final Set<QueueName> hashQueueNames;
+  private final int hashQueueDepth;
+
+  public Queues(Path root, Set<QueueName> hashQueueNames, int hashQueueDepth) {
+    if (hashQueueDepth < 1 || hashQueueDepth > 5) {
+      throw new IllegalArgumentException("hash_queue_depth: bad value: " + hashQueueDepth);
+    }
+    if (hashQueueNames.contains(QueueName.MAILDROP)) {
+      throw new IllegalArgumentException("hash_queue_names: maildrop queue must not be hashed");
+    }
+    this.root = root.toAbsolutePath();
+    this.hashQueueNames = Set.copyOf(hashQueueNames);
+    this.hashQueueDepth = hashQueueDepth;
+  }
+
+  /** The queues under {@code root} with Postfix's default hashing. */
+  public static Queues at(Path root) {
+    return new Queues(root, DEFAULT_HASH_QUEUE_NAMES, DEFAULT_HASH_QUEUE_DEPTH);
+  }
+
+  /** The {@code queue_directory} itself. */
+  public Path root() {
+    return root;
+  }
+
+  /** The top directory of {@code queue}. */
+  public Path directory(QueueName queue) {
+    return root.resolve(queue.directoryName());
+  }
+
+  /** Whether {@code queue} is split into hash subdirectories. */
+  public boolean hashed(QueueName queue) {
+    return hashQueueNames.contains(queue);
+  }
+
+  /** The number of hash subdirectory levels of {@code queue}: 0 when it is not hashed. */
+  public int hashDepth(QueueName queue) {
+    return hashed(queue) ? hashQueueDepth : 0;
+  }
+
+  /** Where the file of {@code id} belongs in {@code queue} (Postfix's mail_queue_path). */
+  public Path path(QueueName queue, QueueId id) {
+    Path dir = directory(queue);
+    if (hashed(queue)) {
+      for (int level = 0; level < hashQueueDepth; level++) {
+        dir = dir.resolve(id.value().substring(level, level + 1));
+      }
+    }
+    return dir.resolve(id.value());
+  }
+
+  /** The path of {@code file} relative to the queue directory, as postcat and logs name it. */
+  public String relativeName(Path file) {
+    Path abs = file.toAbsolutePath();
+    return abs.startsWith(root) ? root.relativize(abs).toString() : file.toString();
+  }
+
+  /** Creates every queue directory that does not exist yet. */
+  public void createDirectories() throws IOException {
+    for (QueueName queue : QueueName.values()) {
+      createDirectory(directory(queue), queue);
+    }
+  }
+
+  private void createDirectory(Path dir, QueueName queue) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path parent = dir.getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      Files.createDirectories(parent);
+    }
+    try {
+      Files.createDirectory(dir);
+    } catch (FileAlreadyExistsException e) {
+      return; // a concurrent writer made it
+    }
+    PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class);
+    if (view != null) {
+      view.setPermissions(queue.permissions()); // not through umask
+    }
+  }
+
+  /** The file of {@code id} in the first of {@code queues} that has it. */
+  public Optional<Located> find(QueueId id, List<QueueName> queues) {
+    for (QueueName queue : queues) {
+      Path p = path(queue, id);
+      if (Files.isRegularFile(p)) {
+        return Optional.of(new Located(queue, id, p));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A queue file found on disk. */
+  public record Located(QueueName queue, QueueId id, Path path) {}
+
+  /**
+   * Moves the file of {@code id} from {@code from} to {@code to} by one rename. Returns false when
+   * the file is not in {@code from} (someone else moved or removed it).
+   */
+  public boolean move(QueueId id, QueueName from, QueueName to) throws IOException {
+    return rename(path(from, id), path(to, id), to);
+  }
+
+  /** Renames {@code source} to {@code target} inside {@code queue}, making hash directories. */
+  boolean rename(Path source, Path target, QueueName queue) throws IOException {
+    try {
+      Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    } catch (NoSuchFileException e) {
+      if (!Files.exists(source)) {
+        return false;
+      }
+    }
+    makeParents(target, queue);
+    try {
+      Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  private void makeParents(Path target, QueueName queue) throws IOException {
+    List<Path> missing = new ArrayList<>();
+    Path top = directory(queue);
+    for (Path p = target.getParent(); p != null && !Files.isDirectory(p); p = p.getParent()) {
+      missing.add(0, p);
+      if (p.equals(top)) {
+        break;
+      }
+    }
+    for (Path p : missing) {
+      createDirectory(p, queue);
+    }
+  }
+
+  /** The queue ids in {@code queue}, hash subdirectories included, in no particular order. */
+  public List<Located> list(QueueName queue) throws IOException {
+    List<Located> found = new ArrayList<>();
+    Path dir = directory(queue);
+    if (Files.isDirectory(dir)) {
+      collect(queue, dir, queue == QueueName.MAILDROP ? 0 : hashQueueDepth, found);
+    }
+    return found;
+  }
+
+  private void collect(QueueName queue, Path dir, int depth, List<Located> found)
+      throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (Files.isDirectory(entry)) {
+          if (depth > 0 && name.length() == 1) {
+            collect(queue, entry, depth - 1, found);
+          }
+        } else if (QueueId.isValid(name) && Files.isRegularFile(entry)) {
+          found.add(new Located(queue, QueueId.of(name), entry));
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // a hash directory removed by postsuper -s while we looked: nothing to list
+    }
+  }
+
+  /** A new, empty file in {@code tmp}, mode 0600, for a queue file being written. */
+  Path createTemporaryFile() throws IOException {
+    Path tmp = directory(QueueName.TMP);
+    createDirectory(tmp, QueueName.TMP);
+    try {
+      return Files.createTempFile(
+          tmp, "t", null, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      return Files.createTempFile(tmp, "t", null);
+    }
+  }
+
+  /** Makes the queue's directory exist, so that a rename into it can succeed. */
+  void prepare(QueueName queue, QueueId id) throws IOException {
+    makeParents(path(queue, id), queue);
+  }
+
+  /**
+   * Moves a corrupt queue file to the corrupt queue and logs why, as qmgr does with a file it
+   * cannot read: the message is kept for the postmaster, never delivered, and the caller carries
+   * on. Returns false when the file was gone already.
+   */
+  public boolean saveCorrupt(Located file, String reason) throws IOException {
+    LOG.log(System.Logger.Level.WARNING, file.id() + ": corrupt queue file: " + reason);
+    LOG.log(System.Logger.Level.WARNING, "saving corrupt file \"" + file.id() + "\" from queue \""
+        + file.queue() + "\" to queue \"" + QueueName.CORRUPT + "\"");
+    return rename(file.path(), path(QueueName.CORRUPT, file.id()), QueueName.CORRUPT);
+  }
+
+  /** Forces a directory's entries to disk, so that a completed rename survives a crash. */
+  static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package org.postern.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QueuesTest {
+  @TempDir Path root;
+
+  @Test
+  void path_hashedQueue_usesFirstCharacterSubdirectory() {
+    Queues q = Queues.at(root);
+    QueueId id = QueueId.of("A1B2C3D4");
+
+    assertThat(q.path(QueueName.DEFERRED, id)).isEqualTo(root.resolve("deferred/A/A1B2C3D4"));
+    assertThat(q.path(QueueName.DEFER, id)).isEqualTo(root.resolve("defer/A/A1B2C3D4"));
+    assertThat(q.path(QueueName.INCOMING, id)).isEqualTo(root.resolve("incoming/A1B2C3D4"));
+    assertThat(q.path(QueueName.BOUNCE, id)).isEqualTo(root.resolve("bounce/A1B2C3D4"));
+  }
+
+  @Test
+  void path_depthTwo_twoLevels() {
+    Queues q = new Queues(root, Set.of(QueueName.DEFERRED), 2);
+
+    assertThat(q.path(QueueName.DEFERRED, QueueId.of("A1B2C3D4")))
+        .isEqualTo(root.resolve("deferred/A/1/A1B2C3D4"));
+  }
+
+  @Test
+  void createDirectories_postfixModes() throws Exception {
+    Queues.at(root).createDirectories();
+
+    assertThat(PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(root.resolve("incoming")))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(root.resolve("maildrop")))).isEqualTo("rwx-wx---");
+    assertThat(PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(root.resolve("public")))).isEqualTo("rwx--x---");
+    for (String d : List.of("active", "deferred", "hold", "corrupt", "bounce", "defer", "trace",
+        "saved", "private")) {
+      assertThat(root.resolve(d)).isDirectory();
+    }
+  }
+
+  @Test
+  void move_intoHashedQueue_createsSubdirectoryAndLists() throws Exception {
+    Queues q = Queues.at(root);
+    QueueId id = QueueId.of("B00001");
+    Files.createDirectories(root.resolve("active"));
+    Files.writeString(q.path(QueueName.ACTIVE, id), "x");
+
+    assertThat(q.move(id, QueueName.ACTIVE, QueueName.DEFERRED)).isTrue();
+    assertThat(q.move(id, QueueName.ACTIVE, QueueName.DEFERRED)).isFalse();
+
+    assertThat(root.resolve("deferred/B/B00001")).exists();
+    assertThat(q.list(QueueName.DEFERRED)).extracting(Queues.Located::id).containsExactly(id);
+    assertThat(q.find(id, List.of(QueueName.INCOMING, QueueName.DEFERRED)))
+        .map(Queues.Located::queue).contains(QueueName.DEFERRED);
+  }
+}
