@@ -33,7 +33,7 @@ build_if_needed() {
   if [ ! -f "$stamp" ] || [ -n "$(find "$home/src/main" "$home/pom.xml" -newer "$stamp" -print -quit)" ]; then
     command -v mvn >/dev/null 2>&1 || { echo "postern: Maven (mvn) is needed to build Postern: apt-get install -y maven" >&2; return 69; }
     echo "postern: building Postern with $jdk (first use or sources changed) ..." >&2
-    local started; started=$(date +%s)
+    local started; started=$(date +%s.%N)
     if ! (cd "$home" && JAVA_HOME=$jdk mvn -q -B -DskipTests package >"$log" 2>&1); then
       cat "$log" >&2
       echo "postern: build failed (log above)" >&2

@@ -19,6 +19,7 @@ public final class Main {
     Map<String, Command> c = new LinkedHashMap<>();
     c.put("help", Main::help);
     c.put("requiretls-policy", RequireTlsPolicyCommand::run);
+    c.put("start-fg", StartForeground::run);
     c.put("postconf", Postconf::run);
     c.put("postcat", Postcat::run);
     c.put("postsuper", Postsuper::run);

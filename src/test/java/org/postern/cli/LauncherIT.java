@@ -1,0 +1,108 @@
+package org.postern.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The foundation's acceptance, tried as a new user would: the bin/ launchers with the embedded
+ * configuration in conf/, and with a broken one.
+ */
+class LauncherIT {
+  private static final Path HOME = Path.of(System.getProperty("postern.home", ".")).toAbsolutePath();
+
+  @TempDir Path dir;
+
+  record Result(int status, String out, String err) {}
+
+  static Result run(Map<String, String> env, String... command) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of(command));
+    argv.set(0, HOME.resolve(argv.get(0)).toString());
+    ProcessBuilder pb = new ProcessBuilder(argv).directory(HOME.toFile());
+    pb.environment().remove("MAIL_CONFIG");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Result(
+        p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+
+  static Result run(String... command) throws IOException, InterruptedException {
+    return run(Map.of(), command);
+  }
+
+  @Test
+  void postconfD_requireTlsParameters_printPostfix311Defaults() throws Exception {
+    Result r =
+        run(
+            "bin/postconf", "-d", "smtp_requiretls_policy", "lmtp_requiretls_policy",
+            "requiretls_enable", "requiretls_esmtp_header", "requiretls_redact_dsn");
+    assertThat(r.status()).isZero();
+    assertThat(r.out())
+        .isEqualTo(
+            "smtp_requiretls_policy = inline:{ { ${domain_to_ascii{$mydomain}} = opportunistic }"
+                + " { .${domain_to_ascii{$mydomain}} = opportunistic } { localhost = opportunistic } }"
+                + " cidr:{ { 0.0.0.0/0 opportunistic } { ::/0 opportunistic } } enforce\n"
+                + "lmtp_requiretls_policy = opportunistic\n"
+                + "requiretls_enable = yes\n"
+                + "requiretls_esmtp_header = yes\n"
+                + "requiretls_redact_dsn = yes\n");
+  }
+
+  @Test
+  void postconfJ_parameter_printsJson() throws Exception {
+    Result r = run("bin/postconf", "-j", "requiretls_enable");
+    assertThat(r.status()).isZero();
+    assertThat(r.out().replaceAll("\\s", "")).isEqualTo("{\"requiretls_enable\":\"yes\"}");
+  }
+
+  @Test
+  void postconf_mailConfigEnvironment_selectsDirectory() throws Exception {
+    Files.writeString(dir.resolve("main.cf"), "myhostname = mx.env.example\n");
+    Result r = run(Map.of("MAIL_CONFIG", dir.toString()), "bin/postconf", "-h", "myhostname");
+    assertThat(r.out()).isEqualTo("mx.env.example\n");
+  }
+
+  @Test
+  void startFg_embeddedConfiguration_checksAndSaysItAcceptsNoMailYet() throws Exception {
+    Result r = run("bin/postern", "start-fg");
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).contains("is valid").contains("not accepting mail");
+    assertThat(r.err()).doesNotContain("warning");
+  }
+
+  @Test
+  void brokenMainCf_postconfAndStartFg_failNamingFileAndLine() throws Exception {
+    Path cf = dir.resolve("main.cf");
+    Files.writeString(cf, "myhostname = mx.example.com\nthis line has no equals sign\n");
+    for (String[] command :
+        List.of(
+            new String[] {"bin/postconf", "-c", dir.toString()},
+            new String[] {"bin/postern", "start-fg", "-c", dir.toString()})) {
+      Result r = run(command);
+      assertThat(r.status()).as(String.join(" ", command)).isNotZero();
+      assertThat(r.err()).contains(cf + ", line 2");
+    }
+  }
+
+  @Test
+  void startFg_badValue_namesFileLineAndParameter() throws Exception {
+    Path cf = dir.resolve("main.cf");
+    Files.writeString(cf, "smtpd_timeout = soon\n");
+    Result r = run("bin/postern", "start-fg", "-c", dir.toString());
+    assertThat(r.status()).isEqualTo(78);
+    assertThat(r.err()).contains(cf + ", line 1").contains("smtpd_timeout");
+  }
+}
