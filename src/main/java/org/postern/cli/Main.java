@@ -18,6 +18,9 @@ public final class Main {
   private static Map<String, Command> commands() {
     Map<String, Command> c = new LinkedHashMap<>();
     c.put("help", Main::help);
+    c.put("postmap", Postmap::run);
+    c.put("postalias", Postalias::run);
+    c.put("newaliases", Postalias::runNewaliases);
     return c;
   }
 
