@@ -37,7 +37,9 @@ final class CdbTable implements LookupTable {
         throw new TableException("open database " + file + ": not a cdb file");
       }
       this.data =
-          channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()).order(ByteOrder.LITTLE_ENDIAN);
+          channel
+              .map(FileChannel.MapMode.READ_ONLY, 0, channel.size())
+              .order(ByteOrder.LITTLE_ENDIAN);
     } catch (NoSuchFileException e) {
       throw new TableException("open database " + file + ": No such file or directory", e);
     } catch (IOException e) {

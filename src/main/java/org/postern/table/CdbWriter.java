@@ -36,14 +36,16 @@ final class CdbWriter {
 
   private record Slot(int hash, long position) {}
 
-  static void write(Path database, List<TableEntry> entries, boolean nulTerminated, Path permissionsFrom)
+  static void write(
+      Path database, List<TableEntry> entries, boolean nulTerminated, Path permissionsFrom)
       throws TableException {
     AtomicFile.replace(
         database,
         permissionsFrom,
         temp -> {
           try (FileChannel channel =
-              FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+              FileChannel.open(
+                  temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             writeTo(channel, entries, nulTerminated, database);
             channel.force(true);
           }

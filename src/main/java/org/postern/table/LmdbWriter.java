@@ -27,7 +27,8 @@ final class LmdbWriter {
 
   private LmdbWriter() {}
 
-  static void write(Path database, List<TableEntry> entries, boolean nulTerminated, Path permissionsFrom)
+  static void write(
+      Path database, List<TableEntry> entries, boolean nulTerminated, Path permissionsFrom)
       throws TableException {
     AtomicFile.replace(
         database,

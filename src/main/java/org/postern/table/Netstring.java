@@ -23,7 +23,8 @@ final class Netstring {
   }
 
   /** Reads one netstring of at most {@code limit} bytes. */
-  static String read(TimedConnection in, int limit, String peer) throws IOException, TableException {
+  static String read(TimedConnection in, int limit, String peer)
+      throws IOException, TableException {
     long length = 0;
     int digits = 0;
     int c;

@@ -52,7 +52,7 @@ final class PatternRules {
     this.rules = rules;
   }
 
-  /** Parses every logical line of {@code source}; {@code kind} prefixes diagnostics ("cidr map"). */
+  /** Parses every logical line of {@code source}; {@code kind} ("cidr map") prefixes errors. */
   static PatternRules parse(SourceText source, String kind, LineParser parser)
       throws TableException {
     Deque<List<Node>> open = new ArrayDeque<>();

@@ -85,7 +85,8 @@ enum RegexDialect {
     if (on.indexOf('x') >= 0) {
       javaFlags |= Pattern.COMMENTS;
     }
-    String java = on.indexOf('E') >= 0 && !multiline ? PosixRegex.dollarEndOnly(expression) : expression;
+    boolean endOnly = on.indexOf('E') >= 0 && !multiline;
+    String java = endOnly ? PosixRegex.dollarEndOnly(expression) : expression;
     return new Compiled(Pattern.compile(java, javaFlags), on.indexOf('A') >= 0);
   }
 }

@@ -52,7 +52,8 @@ final class TableClient implements AutoCloseable {
       host = host.substring(1, host.length() - 1);
     }
     try {
-      return InetSocketAddress.createUnresolved(host, Integer.parseInt(endpoint.substring(colon + 1)));
+      int port = Integer.parseInt(endpoint.substring(colon + 1));
+      return InetSocketAddress.createUnresolved(host, port);
     } catch (IllegalArgumentException e) {
       throw new TableException("table " + spec + ": bad port in \"" + endpoint + "\"", e);
     }
