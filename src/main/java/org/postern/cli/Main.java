@@ -23,6 +23,9 @@ public final class Main {
     c.put("postconf", Postconf::run);
     c.put("postcat", Postcat::run);
     c.put("postsuper", Postsuper::run);
+    c.put("postmap", Postmap::run);
+    c.put("postalias", Postalias::run);
+    c.put("newaliases", Postalias::runNewaliases);
     return c;
   }
 

@@ -1,5 +1,6 @@
 package org.postern.table;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,6 +28,14 @@ public interface LookupTable extends AutoCloseable {
 
   /** Looks {@code key} up; keys are case-folded as the table type requires. */
   Optional<String> find(String key) throws TableException;
+
+  /**
+   * Every entry in database order, for {@code postmap -s}. Pattern and remote tables cannot list
+   * themselves, as in Postfix.
+   */
+  default List<TableEntry> entries() throws TableException {
+    throw new TableException("table " + spec() + ": sequence operation is not supported");
+  }
 
   @Override
   default void close() {}
