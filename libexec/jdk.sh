@@ -6,8 +6,26 @@ java_major() {
     | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
 }
 
-# Prints the first JDK >= 21 among JAVA_HOME, java on PATH, /usr/lib/jvm/*.
+# Prints "JDK_PATH MAJOR" for the first JDK >= 21 among JAVA_HOME, java on
+# PATH, /usr/lib/jvm/*; remembered in target/ so that a command does not pay
+# for a JVM start just to find its JVM.
 find_jdk() {
+  local cache=$POSTERN_HOME/target/jdk.cache key line
+  key="${JAVA_HOME:-}|$(command -v java 2>/dev/null || true)"
+  if [ -f "$cache" ]; then
+    line=$(cat "$cache")
+    if [ "${line%%|*}|$(echo "$line" | cut -d'|' -f2)" = "$key" ]; then
+      set -- $(echo "$line" | cut -d'|' -f3)
+      [ -x "$1/bin/java" ] && { echo "$1 $2"; return 0; }
+    fi
+  fi
+  local found
+  found=$(search_jdk) || return 1
+  mkdir -p "$POSTERN_HOME/target" && echo "$key|$found" >"$cache" 2>/dev/null || true
+  echo "$found"
+}
+
+search_jdk() {
   local candidates=() d v
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
   if command -v java >/dev/null 2>&1; then
@@ -17,7 +35,7 @@ find_jdk() {
   for d in "${candidates[@]}"; do
     if [ -x "$d/bin/java" ] && [ -x "$d/bin/javac" ]; then
       v=$(java_major "$d/bin/java")
-      if [ -n "$v" ] && [ "$v" -ge 21 ]; then echo "$d"; return 0; fi
+      if [ -n "$v" ] && [ "$v" -ge 21 ]; then echo "$d $v"; return 0; fi
     fi
   done
   return 1

@@ -13,6 +13,7 @@ import org.postern.config.ConfigException;
 import org.postern.config.MainCfEditor;
 import org.postern.config.MainConfig;
 import org.postern.config.MasterService;
+import org.postern.table.Tables;
 import org.postern.util.Getopt;
 
 /**
@@ -28,7 +29,7 @@ import org.postern.util.Getopt;
  */
 public final class Postconf {
   private static final String USAGE = "usage: postconf [-c config_dir] [-d] [-e] [-f] [-h] [-j]"
-      + " [-M] [-n] [-x] [-X] [name...]";
+      + " [-m] [-M] [-n] [-x] [-X] [name...]";
   private static final int FOLD_WIDTH = 80;
 
   private final PrintStream out;
@@ -50,11 +51,15 @@ public final class Postconf {
   private int main(List<String> args) {
     Getopt g;
     try {
-      g = Getopt.parse(args, "c:defhjMnxX");
+      g = Getopt.parse(args, "c:defhjmMnxX");
     } catch (Getopt.UsageException e) {
       err.println("postconf: " + e.getMessage());
       err.println("postconf: fatal: " + USAGE);
       return Sysexits.EX_USAGE;
+    }
+    if (g.has('m')) {
+      Tables.supportedTypes().forEach(out::println);
+      return Sysexits.EX_OK;
     }
     Path dir = ConfigDirectory.resolve(g.value('c'));
     try {

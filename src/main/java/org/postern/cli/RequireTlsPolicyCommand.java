@@ -8,7 +8,7 @@ import org.postern.config.MainConfig;
 import org.postern.smtp.RequireTlsPolicy;
 import org.postern.smtp.RequireTlsPolicy.TableOpener;
 import org.postern.smtp.RequireTlsVerdict;
-import org.postern.table.TableException;
+import org.postern.table.Tables;
 import org.postern.util.Getopt;
 
 /**
@@ -28,12 +28,6 @@ public final class RequireTlsPolicyCommand {
   private static final String USAGE =
       "usage: requiretls-policy [-c config_dir] [-t smtp|lmtp] nexthop...";
 
-  /** Until the table package is wired in, every table item reports that it cannot be opened. */
-  private static final TableOpener NO_TABLES =
-      spec -> {
-        throw new TableException("lookup tables are not available to this command");
-      };
-
   private final TableOpener opener;
   private final PrintStream out;
   private final PrintStream err;
@@ -45,7 +39,7 @@ public final class RequireTlsPolicyCommand {
   }
 
   static int run(List<String> args) {
-    return new RequireTlsPolicyCommand(NO_TABLES, System.out, System.err).execute(args);
+    return new RequireTlsPolicyCommand(Tables::open, System.out, System.err).execute(args);
   }
 
   int execute(List<String> args) {

@@ -105,4 +105,51 @@ class LauncherIT {
     assertThat(r.status()).isEqualTo(78);
     assertThat(r.err()).contains(cf + ", line 1").contains("smtpd_timeout");
   }
+
+  @Test
+  void postmapQ_inlineAndCidrTables_answerAsPostfix() throws Exception {
+    Result inline = run("bin/postmap", "-q", "example.com", "inline:{ {example.com = opportunistic} }");
+    assertThat(inline.out()).isEqualTo("opportunistic\n");
+    Result cidr = run("bin/postmap", "-q", "10.1.2.3", "cidr:{ {10.0.0.0/8 enforce} }");
+    assertThat(cidr.out()).isEqualTo("enforce\n");
+    Result missing = run("bin/postmap", "-q", "192.0.2.1", "cidr:{ {10.0.0.0/8 enforce} }");
+    assertThat(missing.status()).isEqualTo(1);
+    assertThat(missing.out()).isEmpty();
+  }
+
+  @Test
+  void requireTlsPolicy_defaultConfiguration_choosesAsPostfix311() throws Exception {
+    Result r = run("bin/postern", "requiretls-policy", "mail.example.net", "127.0.0.1", "localhost");
+    assertThat(r.status()).isZero();
+    assertThat(r.out().lines().toList())
+        .satisfiesExactly(
+            l -> assertThat(l).startsWith("mail.example.net: enforce ("),
+            l -> assertThat(l).startsWith("127.0.0.1: opportunistic (cidr:"),
+            l -> assertThat(l).startsWith("localhost: opportunistic (inline:"));
+  }
+
+  @Test
+  void requireTlsPolicy_perSiteLmdbTableBuiltByPostmap_isConsulted() throws Exception {
+    Path site = dir.resolve("requiretls-per-site");
+    Files.writeString(site, "partner.example opportunistic+starttls\n.lab.example disable\n");
+    assertThat(run("bin/postmap", "lmdb:" + site).status()).isZero();
+    Files.writeString(
+        dir.resolve("main.cf"),
+        "mydomain = example.com\nsmtp_requiretls_policy = cidr:{ { 0.0.0.0/0 opportunistic } }"
+            + " lmdb:" + site + " enforce\n");
+    Result r =
+        run("bin/postern", "requiretls-policy", "-c", dir.toString(), "partner.example",
+            "mx.lab.example", "other.example");
+    assertThat(r.out())
+        .isEqualTo(
+            "partner.example: opportunistic+starttls (lmdb:" + site + ": partner.example)\n"
+                + "mx.lab.example: disable (lmdb:" + site + ": .lab.example)\n"
+                + "other.example: enforce (policy item: enforce)\n");
+  }
+
+  @Test
+  void postconfM_listsTableTypes() throws Exception {
+    assertThat(run("bin/postconf", "-m").out().lines().toList())
+        .contains("cidr", "inline", "lmdb", "cdb", "pcre", "regexp", "socketmap", "static", "tcp", "texthash");
+  }
 }

@@ -80,9 +80,27 @@ class RequireTlsPolicyCommandTest {
   }
 
   @Test
-  void execute_unsetPolicy_printsDefault() throws IOException {
-    assertThat(run("myhostname = mx.example.com\n", "example.org")).isZero();
-    assertThat(stdout()).isEqualTo("example.org: enforce (default: no match)\n");
+  void execute_defaultPolicyWithRealTables_matchesPostfixDefaults() throws IOException {
+    Files.writeString(dir.resolve("main.cf"), "mydomain = bücher.example\n");
+    RequireTlsPolicyCommand command =
+        new RequireTlsPolicyCommand(
+            org.postern.table.Tables::open,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    int status =
+        command.execute(
+            List.of("-c", dir.toString(), "mail.example.net", "127.0.0.1", "localhost",
+                "mx.xn--bcher-kva.example", "[2001:db8::1]:25"));
+
+    assertThat(status).isZero();
+    assertThat(stdout())
+        .isEqualTo(
+            "mail.example.net: enforce (policy item: enforce)\n"
+                + "127.0.0.1: opportunistic (cidr:{...}: 127.0.0.1)\n"
+                + "localhost: opportunistic (inline:{...}: localhost)\n"
+                + "mx.xn--bcher-kva.example: opportunistic (inline:{...}: .xn--bcher-kva.example)\n"
+                + "[2001:db8::1]:25: opportunistic (cidr:{...}: 2001:db8::1)\n");
   }
 
   @Test
