@@ -3,8 +3,8 @@ package org.postern.log;
 /**
  * Postfix's way of printing a delay (format_tv): large values rounded to whole seconds, small
  * values with at most {@code significant} significant digits, never more than {@code maxDigits}
- * digits after the point ({@code delay_logging_resolution_limit}), no trailing zeros.
- * With the defaults 2 and 2: 0.16, 0.05, 0.01, 0 for anything under 5 ms, 1.2, 12, 123.
+ * digits after the point ({@code delay_logging_resolution_limit}), no trailing zeros. With the
+ * defaults 2 and 2: 0.16, 0.05, 0.01, 0 for anything under 5 ms, 1.2, 12, 123.
  */
 final class DelayFormat {
   private static final int MILLION = 1_000_000;
@@ -14,7 +14,8 @@ final class DelayFormat {
 
   static String format(long sec, long usec, int significant, int maxDigits) {
     if (maxDigits < 0 || maxDigits > 6) {
-      throw new IllegalArgumentException("delay_logging_resolution_limit out of range 0..6: " + maxDigits);
+      throw new IllegalArgumentException(
+          "delay_logging_resolution_limit out of range 0..6: " + maxDigits);
     }
     if (significant < 1 || significant > 6) {
       throw new IllegalArgumentException("significant digits out of range 1..6: " + significant);

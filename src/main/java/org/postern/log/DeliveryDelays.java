@@ -26,10 +26,10 @@ public record DeliveryDelays(
   }
 
   /**
-   * From time stamps: message arrival, entry into the active queue, hand-off to the delivery
-   * agent, connection set up, and the end of delivery ({@code done}). An absent stamp means the
-   * stage never happened, for example a bounce by cleanup (no active queue) or a local delivery
-   * (no connection).
+   * From time stamps: message arrival, entry into the active queue, hand-off to the delivery agent,
+   * connection set up, and the end of delivery ({@code done}). An absent stamp means the stage
+   * never happened, for example a bounce by cleanup (no active queue) or a local delivery (no
+   * connection).
    */
   public static DeliveryDelays between(
       Instant incomingArrival,

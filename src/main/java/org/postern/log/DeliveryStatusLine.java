@@ -11,10 +11,10 @@ import java.util.Optional;
  * <pre>QUEUEID: to=&lt;rcpt&gt;, orig_to=&lt;orig&gt;, relay=R, conn_use=N, delay=T,
  * delays=a/b/c/d, tls=F, dsn=X.Y.Z, status=S (reason)</pre>
  *
- * <p>{@code orig_to} appears only when it is set and differs from {@code to} ignoring case;
- * {@code conn_use} only when a cached connection was reused (it counts uses, so the first reuse
- * logs 2); {@code tls} only when a feature status is given. Addresses are logged as given: the
- * caller applies {@code info_log_address_format}.
+ * <p>{@code orig_to} appears only when it is set and differs from {@code to} ignoring case; {@code
+ * conn_use} only when a cached connection was reused (it counts uses, so the first reuse logs 2);
+ * {@code tls} only when a feature status is given. Addresses are logged as given: the caller
+ * applies {@code info_log_address_format}.
  */
 public final class DeliveryStatusLine {
   /** The {@code status=} word. */
@@ -86,7 +86,8 @@ public final class DeliveryStatusLine {
   /** {@code delay_logging_resolution_limit}: digits after the point, 0..6 (default 2). */
   public DeliveryStatusLine delayLoggingResolutionLimit(int value) {
     if (value < 0 || value > 6) {
-      throw new IllegalArgumentException("delay_logging_resolution_limit out of range 0..6: " + value);
+      throw new IllegalArgumentException(
+          "delay_logging_resolution_limit out of range 0..6: " + value);
     }
     this.resolutionLimit = value;
     return this;

@@ -6,12 +6,16 @@ import java.util.Locale;
 
 /**
  * One event before it is shaped for a sink. The shapes differ only in the head: a maillog file
- * carries host and a zero-padded day ({@code strftime "%b %d %H:%M:%S"}, as Postfix's logger
- * writes it), a syslog datagram carries a priority and an RFC 3164 space-padded day but no host
- * (the daemon adds it), a command's stderr carries only the program name.
+ * carries host and a zero-padded day ({@code strftime "%b %d %H:%M:%S"}, as Postfix's logger writes
+ * it), a syslog datagram carries a priority and an RFC 3164 space-padded day but no host (the
+ * daemon adds it), a command's stderr carries only the program name.
  */
-record LogRecord(ZonedDateTime time, String host, String tag, long pid, Severity severity, String text) {
-  /** Postfix truncates the text of one record to this many characters: unlimited logging is a liability. */
+record LogRecord(
+    ZonedDateTime time, String host, String tag, long pid, Severity severity, String text) {
+  /**
+   * Postfix truncates the text of one record to this many characters: unlimited logging is a
+   * liability.
+   */
   static final int MAX_TEXT = 2000;
 
   private static final DateTimeFormatter MAILLOG_TIME =
@@ -28,7 +32,7 @@ record LogRecord(ZonedDateTime time, String host, String tag, long pid, Severity
     return MAILLOG_TIME.format(time) + " " + host + " " + body();
   }
 
-  /** {@code <PRI>Mon  D HH:MM:SS tag[pid]: severity: text}, what syslog(3) sends to /dev/log. */
+  /** {@code <PRI>Mon D HH:MM:SS tag[pid]: severity: text}, what syslog(3) sends to /dev/log. */
   String syslogMessage(SyslogFacility facility) {
     int pri = facility.code() * 8 + severity.syslogPriority();
     return "<" + pri + ">" + SYSLOG_TIME.format(time) + " " + body();

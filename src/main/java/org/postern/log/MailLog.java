@@ -8,16 +8,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The mail log of one Postern process: one sink chosen from configuration, shared by a
- * {@link ProgramLog} per program name ({@code smtpd}, {@code qmgr}, {@code postconf}, ...).
- * Every line names {@code syslog_name/program[pid]} exactly as Postfix's do, so log tooling
- * written for Postfix reads Postern's log.
+ * The mail log of one Postern process: one sink chosen from configuration, shared by a {@link
+ * ProgramLog} per program name ({@code smtpd}, {@code qmgr}, {@code postconf}, ...). Every line
+ * names {@code syslog_name/program[pid]} exactly as Postfix's do, so log tooling written for
+ * Postfix reads Postern's log.
  *
- * <p>Sink choice, as Postfix makes it: the {@code stdout} flag ({@code postern start-fg}) or
- * {@code maillog_file = /dev/stdout} write to standard output; another non-empty
- * {@code maillog_file} is appended to; otherwise records go to syslog through {@code /dev/log}.
+ * <p>Sink choice, as Postfix makes it: the {@code stdout} flag ({@code postern start-fg}) or {@code
+ * maillog_file = /dev/stdout} write to standard output; another non-empty {@code maillog_file} is
+ * appended to; otherwise records go to syslog through {@code /dev/log}.
  *
  * <p>Thread safety: any thread, virtual ones included, may log; sinks serialize writes with a
  * ReentrantLock, never {@code synchronized}.
@@ -43,7 +44,7 @@ public final class MailLog {
 
   /** The log of a daemon or internal program, tagged {@code syslog_name/program}. */
   public ProgramLog program(String program) {
-    return new ProgramLog(this, program, null);
+    return new ProgramLog(this, program, Optional.empty());
   }
 
   /**
@@ -51,7 +52,7 @@ public final class MailLog {
    * {@code stderr} as {@code program: warning: text}, the shape of Postfix's msg_vstream.
    */
   public ProgramLog command(String program, PrintStream stderr) {
-    return new ProgramLog(this, program, Objects.requireNonNull(stderr));
+    return new ProgramLog(this, program, Optional.of(stderr));
   }
 
   void write(String program, Severity severity, String text) {
@@ -129,8 +130,8 @@ public final class MailLog {
 
     /**
      * Opens the sink. Fails with an IOException naming {@code maillog_file} when that file cannot
-     * be opened, and with IllegalArgumentException naming {@code syslog_facility} when the
-     * facility is unknown; a missing syslog daemon is not an error here (see SyslogSink).
+     * be opened, and with IllegalArgumentException naming {@code syslog_facility} when the facility
+     * is unknown; a missing syslog daemon is not an error here (see SyslogSink).
      */
     public MailLog build() throws IOException {
       StderrFallback fallback = new StderrFallback(stderr);

@@ -12,21 +12,21 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@code maillog_file} written the way Postfix's postlogd writes it: opened for append, each
- * record one {@code write(2)} of a whole line, so that lines from several writers never
- * interleave and a reader never sees half a line. A new file is created with mode 0600.
+ * record one {@code write(2)} of a whole line, so that lines from several writers never interleave
+ * and a reader never sees half a line. A new file is created with mode 0600.
  *
  * <p>A plain {@link FileOutputStream} rather than a FileChannel: an interrupted virtual thread
  * would close a FileChannel under every other writer.
  *
- * <p>Failure: opening fails with an IOException naming the file; a failed write sends that
- * record and every later one to standard error, announced once.
+ * <p>Failure: opening fails with an IOException naming the file. A record whose write fails goes to
+ * standard error (the first such record announced by a warning); the next record tries the file
+ * again, so logging resumes when, say, a full disk has room again.
  */
 final class MaillogFile implements LogSink {
   private final Path path;
   private final OutputStream out;
   private final StderrFallback fallback;
   private final ReentrantLock lock = new ReentrantLock();
-  private boolean broken;
 
   private MaillogFile(Path path, OutputStream out, StderrFallback fallback) {
     this.path = path;
@@ -58,19 +58,16 @@ final class MaillogFile implements LogSink {
   @Override
   public void write(LogRecord record) {
     byte[] line = (record.maillogLine() + "\n").getBytes(StandardCharsets.UTF_8);
+    String failure;
     lock.lock();
     try {
-      if (!broken) {
-        out.write(line);
-        return;
-      }
-    } catch (IOException e) {
-      broken = true;
-      fallback.write(record, "maillog_file " + path + ": write error: " + e.getMessage());
+      out.write(line);
       return;
+    } catch (IOException e) {
+      failure = "maillog_file " + path + ": write error: " + e.getMessage();
     } finally {
       lock.unlock();
     }
-    fallback.write(record, "maillog_file " + path + ": write error");
+    fallback.write(record, failure);
   }
 }

@@ -1,18 +1,19 @@
 package org.postern.log;
 
 import java.io.PrintStream;
+import java.util.Optional;
 
 /**
  * The logger of one program, Postfix's msg(3) in Java: {@code info} lines are plain, the others
- * carry {@code warning: }, {@code error: }, {@code fatal: } or {@code panic: }. Logging
- * {@code fatal} or {@code panic} does not stop anything; the caller decides how to exit.
+ * carry {@code warning: }, {@code error: }, {@code fatal: } or {@code panic: }. Logging {@code
+ * fatal} or {@code panic} does not stop anything; the caller decides how to exit.
  */
 public final class ProgramLog {
   private final MailLog log;
   private final String program;
-  private final PrintStream stderr;
+  private final Optional<PrintStream> stderr;
 
-  ProgramLog(MailLog log, String program, PrintStream stderr) {
+  ProgramLog(MailLog log, String program, Optional<PrintStream> stderr) {
     this.log = log;
     this.program = program;
     this.stderr = stderr;
@@ -44,10 +45,11 @@ public final class ProgramLog {
 
   public void log(Severity severity, String text) {
     log.write(program, severity, text);
-    if (stderr != null) {
-      stderr.println(stderrLine(program, severity, text));
-      stderr.flush();
-    }
+    stderr.ifPresent(
+        err -> {
+          err.println(stderrLine(program, severity, text));
+          err.flush();
+        });
   }
 
   /** {@code program: severity: text}, what Postfix commands print on standard error. */

@@ -3,9 +3,9 @@ package org.postern.log;
 import java.util.Objects;
 
 /**
- * The {@code relay=} field: {@code none} when no host was reached, a transport name such as
- * {@code local} or {@code virtual} for delivery on this machine, or {@code host[address]:port}
- * for a network peer (an LMTP socket path takes the place of the address, without a port).
+ * The {@code relay=} field: {@code none} when no host was reached, a transport name such as {@code
+ * local} or {@code virtual} for delivery on this machine, or {@code host[address]:port} for a
+ * network peer (an LMTP socket path takes the place of the address, without a port).
  */
 public record Relay(String text) {
   public Relay {

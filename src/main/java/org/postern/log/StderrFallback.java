@@ -4,9 +4,9 @@ import java.io.PrintStream;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Standard error as the log of last resort. The first record that arrives here is preceded by
- * one warning saying why, so the operator learns once that the configured sink is not working
- * instead of seeing each line fail.
+ * Standard error as the log of last resort. The first record that arrives here is preceded by one
+ * warning saying why, so the operator learns once that the configured sink is not working instead
+ * of seeing each line fail.
  */
 final class StderrFallback {
   private final PrintStream stderr;

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Standard output, for {@code postern start-fg} and {@code maillog_file = /dev/stdout}: the
- * maillog shape, one write and one flush per line so a container log collector sees whole lines.
+ * Standard output, for {@code postern start-fg} and {@code maillog_file = /dev/stdout}: the maillog
+ * shape, one write and one flush per line so a container log collector sees whole lines.
  */
 final class StreamSink implements LogSink {
   private final OutputStream out;

@@ -13,9 +13,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * messages shaped as glibc's syslog(3) sends them: {@code <PRI>Mmm dd hh:mm:ss tag[pid]: text},
  * without a host name (the daemon adds its own).
  *
- * <p>The socket is connected on first use and again after a send fails, as Postfix does. While
- * no daemon answers, records go to standard error (announced once) and a new connection is
- * tried at most once a minute, so a syslog daemon that starts later is picked up.
+ * <p>The socket is connected on first use and again after a send fails, as Postfix does. While no
+ * daemon answers, records go to standard error (announced once) and a new connection is tried at
+ * most once a minute, so a syslog daemon that starts later is picked up.
  */
 final class SyslogSink implements LogSink {
   private static final Duration RETRY = Duration.ofMinutes(1);
@@ -46,7 +46,11 @@ final class SyslogSink implements LogSink {
       }
       fallback.write(
           record,
-          "cannot log to syslog: " + lastError + " (is a syslog daemon listening on " + socket + "?)");
+          "cannot log to syslog: "
+              + lastError
+              + " (is a syslog daemon listening on "
+              + socket
+              + "?)");
     } finally {
       lock.unlock();
     }

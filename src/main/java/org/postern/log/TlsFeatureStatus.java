@@ -7,16 +7,16 @@ import java.util.Optional;
 import org.postern.tls.TlsSecurityLevel;
 
 /**
- * The {@code tls=} field of a delivery status line ({@code smtp_log_tls_feature_status}): what
- * the TLS policy asked for and what the session achieved, feature by feature. The first feature
- * is the TLS security level; the second, present only when the message asked for REQUIRETLS, is
- * {@code requiretls}.
+ * The {@code tls=} field of a delivery status line ({@code smtp_log_tls_feature_status}): what the
+ * TLS policy asked for and what the session achieved, feature by feature. The first feature is the
+ * TLS security level; the second, present only when the message asked for REQUIRETLS, is {@code
+ * requiretls}.
  *
  * <p>Each feature is written as Postfix's pol_stats writes it: the requested name; {@code :final}
- * when the achieved state differs ({@code may:none}, {@code dane:halfdane},
- * {@code requiretls:nocertmatch}); a leading {@code !} when the policy was violated and the
- * connection not used; a trailing {@code ?} when nothing was decided (no connection, lost
- * connection, configuration error). Features are joined with {@code /}: {@code dane/requiretls}.
+ * when the achieved state differs ({@code may:none}, {@code dane:halfdane}, {@code
+ * requiretls:nocertmatch}); a leading {@code !} when the policy was violated and the connection not
+ * used; a trailing {@code ?} when nothing was decided (no connection, lost connection,
+ * configuration error). Features are joined with {@code /}: {@code dane/requiretls}.
  */
 public record TlsFeatureStatus(SecurityLevel securityLevel, Optional<RequireTls> requireTls) {
 
@@ -155,7 +155,8 @@ public record TlsFeatureStatus(SecurityLevel securityLevel, Optional<RequireTls>
       Objects.requireNonNull(status);
       reached = reached.filter(r -> r != requested);
       if (status == Status.UNDECIDED && reached.isPresent()) {
-        throw new IllegalArgumentException("undecided TLS level " + requested + " cannot have reached " + reached.get());
+        throw new IllegalArgumentException(
+            "undecided TLS level " + requested + " cannot have reached " + reached.get());
       }
     }
 
@@ -201,7 +202,8 @@ public record TlsFeatureStatus(SecurityLevel securityLevel, Optional<RequireTls>
       Objects.requireNonNull(detail);
       Objects.requireNonNull(status);
       if (status == Status.UNDECIDED && detail.isPresent()) {
-        throw new IllegalArgumentException("undecided requiretls cannot have detail " + detail.get());
+        throw new IllegalArgumentException(
+            "undecided requiretls cannot have detail " + detail.get());
       }
     }
 
@@ -210,7 +212,10 @@ public record TlsFeatureStatus(SecurityLevel securityLevel, Optional<RequireTls>
       return new RequireTls(Optional.empty(), Status.COMPLIANT);
     }
 
-    /** {@code requiretls:nocertmatch}, {@code requiretls:none}: a shortfall a relaxed action permits. */
+    /**
+     * {@code requiretls:nocertmatch}, {@code requiretls:none}: a shortfall a relaxed action
+     * permits.
+     */
     public static RequireTls permitted(RequireTlsDetail detail) {
       return new RequireTls(Optional.of(detail), Status.COMPLIANT);
     }

@@ -11,10 +11,10 @@ import jnr.ffi.annotations.In;
 
 /**
  * A connected UNIX-domain datagram socket, the kind {@code /dev/log} is on Linux. The JDK opens
- * only stream sockets of that family, so this calls libc {@code socket}, {@code connect} and
- * {@code send} through jnr-ffi (already on the class path through lmdbjava). Plain system calls
- * rather than libc {@code syslog(3)}: syslog is variadic and reports no errors, and Postern must
- * notice a missing syslog daemon instead of losing lines.
+ * only stream sockets of that family, so this calls libc {@code socket}, {@code connect} and {@code
+ * send} through jnr-ffi (already on the class path through lmdbjava). Plain system calls rather
+ * than libc {@code syslog(3)}: syslog is variadic and reports no errors, and Postern must notice a
+ * missing syslog daemon instead of losing lines.
  *
  * <p>Failure: every call that fails throws an IOException carrying the path and strerror text.
  */
@@ -71,7 +71,9 @@ final class UnixDatagramClient implements AutoCloseable {
     lib.libc.close(fd);
   }
 
-  /** {@code struct sockaddr_un}: BSD systems lead with a length byte, Linux with a 16-bit family. */
+  /**
+   * {@code struct sockaddr_un}: BSD systems lead with a length byte, Linux with a 16-bit family.
+   */
   static byte[] socketAddress(Path path) throws IOException {
     byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
     if (name.length >= SUN_PATH_SIZE) {

@@ -3,9 +3,9 @@ package org.postern.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Cases from Postfix's format_tv test reference, plus the default resolution limit of 2. */
 class DelayFormatTest {

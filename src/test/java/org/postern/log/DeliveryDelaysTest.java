@@ -32,7 +32,8 @@ class DeliveryDelaysTest {
   @Test
   void between_noDeliveryAgent_chargesQueueManager() {
     DeliveryDelays d =
-        DeliveryDelays.between(T0, at(1000), Optional.empty(), Optional.empty(), T0.plusSeconds(12));
+        DeliveryDelays.between(
+            T0, at(1000), Optional.empty(), Optional.empty(), T0.plusSeconds(12));
 
     assertThat(d.format(2)).isEqualTo("delay=12, delays=1/11/0/0");
   }
@@ -53,6 +54,19 @@ class DeliveryDelaysTest {
             Duration.ofSeconds(-5), Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
 
     assertThat(d.delay()).isZero();
+  }
+
+  @Test
+  void format_secondsWithFraction_twoSignificantDigits() {
+    DeliveryDelays d =
+        new DeliveryDelays(
+            Duration.ofMillis(13_734),
+            Duration.ofMillis(1_234),
+            Duration.ZERO,
+            Duration.ofMillis(12_300),
+            Duration.ofMillis(200));
+
+    assertThat(d.format(2)).isEqualTo("delay=14, delays=1.2/0/12/0.2");
   }
 
   @Test

@@ -19,7 +19,11 @@ class DeliveryStatusLineTest {
           Duration.ofMillis(50));
   private static final DeliveryDelays LOCAL =
       new DeliveryDelays(
-          Duration.ofMillis(12), Duration.ofMillis(10), Duration.ZERO, Duration.ZERO, Duration.ZERO);
+          Duration.ofMillis(12),
+          Duration.ofMillis(10),
+          Duration.ZERO,
+          Duration.ZERO,
+          Duration.ZERO);
 
   @Test
   void text_smtpDelivery_postfixFieldOrder() {
@@ -130,6 +134,8 @@ class DeliveryStatusLineTest {
     DeliveryStatusLine line =
         DeliveryStatusLine.builder("3F2A81C0D2", "alice@example.com").delays(SMALL);
 
-    assertThatThrownBy(line::text).isInstanceOf(IllegalStateException.class).hasMessageContaining("3F2A81C0D2");
+    assertThatThrownBy(line::text)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("3F2A81C0D2");
   }
 }

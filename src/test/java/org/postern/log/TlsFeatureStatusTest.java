@@ -111,7 +111,8 @@ class TlsFeatureStatusTest {
 
   @Test
   void securityLevel_undecidedWithReached_rejected() {
-    assertThatThrownBy(() -> new SecurityLevel(MAY, Optional.of(NONE), TlsFeatureStatus.Status.UNDECIDED))
+    assertThatThrownBy(
+            () -> new SecurityLevel(MAY, Optional.of(NONE), TlsFeatureStatus.Status.UNDECIDED))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
