@@ -2,9 +2,7 @@ package org.postern.table;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -23,35 +21,23 @@ public final class AliasSource {
   private AliasSource() {}
 
   public static List<TableEntry> read(Path file, Consumer<String> warnings) throws TableException {
-    return parse(SourceText.read(file), warnings);
-  }
-
-  static List<TableEntry> parse(SourceText source, Consumer<String> warnings)
-      throws TableException {
-    List<TableEntry> entries = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    for (SourceText.Line line : source.lines()) {
-      String text = line.text();
-      int colon = nameEnd(text);
-      if (colon < 0) {
-        throw new TableException(source.where(line) + ": need name:value pair");
-      }
-      String name = MapTable.fold(unquote(text.substring(0, colon).strip()));
-      if (name.isEmpty()) {
-        throw new TableException(source.where(line) + ": need name:value pair");
-      }
-      List<String> addresses = split(text.substring(colon + 1), source.where(line));
-      if (addresses.isEmpty()) {
-        throw new TableException(source.where(line) + ": need name:value pair");
-      }
-      if (!seen.add(name)) {
-        warnings.accept(source.where(line) + ": duplicate entry: \"" + name + "\"");
-        continue;
-      }
-      entries.add(new TableEntry(name, String.join(", ", addresses)));
-    }
+    SourceText source = SourceText.read(file);
+    List<TableEntry> entries = new ArrayList<>(source.entries(AliasSource::entry, warnings));
     entries.add(new TableEntry("@", "@"));
     return entries;
+  }
+
+  private static TableEntry entry(String text, String where) throws TableException {
+    int colon = nameEnd(text);
+    String name = colon < 0 ? "" : MapTable.fold(unquote(text.substring(0, colon).strip()));
+    if (name.isEmpty()) {
+      throw new TableException(where + ": need name:value pair");
+    }
+    List<String> addresses = split(text.substring(colon + 1), where);
+    if (addresses.isEmpty()) {
+      throw new TableException(where + ": need name:value pair");
+    }
+    return new TableEntry(name, String.join(", ", addresses));
   }
 
   /** The index of the ':' after the name (outside quotes), or -1. */

@@ -22,15 +22,14 @@ import java.util.Optional;
  *
  * <p>Failure: a missing or truncated file is a {@link TableException} naming the file.
  */
-final class CdbTable implements LookupTable {
+final class CdbTable extends TableBase {
   private static final int HEADER = 2048;
 
-  private final String spec;
   private final Path file;
   private final ByteBuffer data;
 
   CdbTable(String spec, Path file) throws TableException {
-    this.spec = spec;
+    super(spec, MatchStyle.FIXED);
     this.file = file;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       if (channel.size() < HEADER || channel.size() > 0xffffffffL) {
@@ -45,16 +44,6 @@ final class CdbTable implements LookupTable {
     } catch (IOException e) {
       throw new TableException("open database " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  @Override
-  public String spec() {
-    return spec;
-  }
-
-  @Override
-  public MatchStyle matchStyle() {
-    return MatchStyle.FIXED;
   }
 
   @Override
@@ -94,7 +83,7 @@ final class CdbTable implements LookupTable {
       }
       return null;
     } catch (IndexOutOfBoundsException e) {
-      throw new TableException("table " + spec + ": corrupt cdb file " + file, e);
+      throw failure("corrupt cdb file " + file, e);
     }
   }
 
@@ -132,7 +121,7 @@ final class CdbTable implements LookupTable {
         p += 8L + keyLength + dataLength;
       }
     } catch (IndexOutOfBoundsException e) {
-      throw new TableException("table " + spec + ": corrupt cdb file " + file, e);
+      throw failure("corrupt cdb file " + file, e);
     }
     return entries;
   }

@@ -15,12 +15,11 @@ import java.util.List;
 /**
  * Writes a constant database (cdb): a 256-slot header of (position, length) pairs, the records
  * (key length, data length, key, data; little-endian), then 256 open-addressing hash tables of
- * (hash, record position) slots, each twice as long as the number of its records. The file is
- * written to a temporary name beside the target, forced to disk, and renamed over it, so a
- * reader sees either the old table or the new one.
+ * (hash, record position) slots, each twice as long as the number of its records. It writes
+ * into the temporary file that {@link AtomicFile} renames over the target, and forces it to disk.
  *
- * <p>Failure: an I/O error or a table past the format's 4 GB limit is a {@link TableException}
- * naming the file; the temporary file is removed.
+ * <p>Failure: a table past the format's 4 GB limit is a {@link TableException} naming the file;
+ * I/O errors pass to {@link AtomicFile}, which names the file and removes the temporary one.
  */
 final class CdbWriter {
   private CdbWriter() {}
@@ -36,20 +35,14 @@ final class CdbWriter {
 
   private record Slot(int hash, long position) {}
 
-  static void write(
-      Path database, List<TableEntry> entries, boolean nulTerminated, Path permissionsFrom)
-      throws TableException {
-    AtomicFile.replace(
-        database,
-        permissionsFrom,
-        temp -> {
-          try (FileChannel channel =
-              FileChannel.open(
-                  temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeTo(channel, entries, nulTerminated, database);
-            channel.force(true);
-          }
-        });
+  /** Writes the table into {@code temp}; {@code database} names the target in errors. */
+  static void write(Path temp, List<TableEntry> entries, boolean nulTerminated, Path database)
+      throws IOException, TableException {
+    try (FileChannel channel =
+        FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      writeTo(channel, entries, nulTerminated, database);
+      channel.force(true);
+    }
   }
 
   private static void writeTo(

@@ -14,12 +14,11 @@ import java.util.Optional;
  * file, line N: non-null host address bits in "10.0.0.1/8", ...}); Postfix skips such a rule,
  * Postern refuses the table.
  */
-final class CidrTable implements LookupTable {
-  private final String spec;
+final class CidrTable extends TableBase {
   private final PatternRules rules;
 
   CidrTable(String spec, String name) throws TableException {
-    this.spec = spec;
+    super(spec, MatchStyle.PATTERN);
     this.rules = PatternRules.parse(SourceText.of(name), "cidr map", CidrTable::parseLine);
   }
 
@@ -114,16 +113,6 @@ final class CidrTable implements LookupTable {
       }
     }
     return text.length();
-  }
-
-  @Override
-  public String spec() {
-    return spec;
-  }
-
-  @Override
-  public MatchStyle matchStyle() {
-    return MatchStyle.PATTERN;
   }
 
   @Override

@@ -55,10 +55,15 @@ public enum IndexedType {
   public void build(Path source, List<TableEntry> entries, boolean nulTerminated)
       throws TableException {
     Path database = databaseFile(source);
-    switch (this) {
-      case LMDB -> LmdbWriter.write(database, entries, nulTerminated, source);
-      case CDB -> CdbWriter.write(database, entries, nulTerminated, source);
-    }
+    AtomicFile.replace(
+        database,
+        source,
+        temp -> {
+          switch (this) {
+            case LMDB -> LmdbWriter.write(temp, entries, nulTerminated, database);
+            case CDB -> CdbWriter.write(temp, entries, nulTerminated, database);
+          }
+        });
   }
 
   LookupTable open(String spec, Path source) throws TableException {

@@ -30,14 +30,13 @@ import org.lmdbjava.Txn;
  * <p>Failure: a missing or unreadable file, or any LMDB error, is a {@link TableException}
  * naming the file.
  */
-final class LmdbTable implements LookupTable {
-  private final String spec;
+final class LmdbTable extends TableBase {
   private final Path file;
   private final Env<byte[]> env;
   private final Dbi<byte[]> db;
 
   LmdbTable(String spec, Path file) throws TableException {
-    this.spec = spec;
+    super(spec, MatchStyle.FIXED);
     this.file = file;
     if (!Files.isRegularFile(file)) {
       throw new TableException("open database " + file + ": No such file or directory");
@@ -59,16 +58,6 @@ final class LmdbTable implements LookupTable {
   }
 
   @Override
-  public String spec() {
-    return spec;
-  }
-
-  @Override
-  public MatchStyle matchStyle() {
-    return MatchStyle.FIXED;
-  }
-
-  @Override
   public Optional<String> find(String key) throws TableException {
     String folded = MapTable.fold(key);
     try (Txn<byte[]> txn = env.txnRead()) {
@@ -78,7 +67,7 @@ final class LmdbTable implements LookupTable {
       }
       return value == null ? Optional.empty() : Optional.of(Nul.strip(value));
     } catch (LmdbException e) {
-      throw new TableException("table " + spec + ": lookup in " + file + ": " + e.getMessage(), e);
+      throw failure("lookup in " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -91,7 +80,7 @@ final class LmdbTable implements LookupTable {
         entries.add(new TableEntry(Nul.strip(kv.key()), Nul.strip(kv.val())));
       }
     } catch (LmdbException e) {
-      throw new TableException("table " + spec + ": read " + file + ": " + e.getMessage(), e);
+      throw failure("read " + file + ": " + e.getMessage(), e);
     }
     return entries;
   }

@@ -16,8 +16,8 @@ import org.lmdbjava.Txn;
 /**
  * Writes an lmdb: table file that Postfix reads: one-file environment, unnamed database, keys
  * and values with a terminating NUL unless told otherwise. The map starts at Postfix's default
- * {@code lmdb_map_size} (16 MB) and doubles when the entries do not fit. The file is built under
- * a temporary name and renamed over the target.
+ * {@code lmdb_map_size} (16 MB) and doubles when the entries do not fit. It builds the temporary
+ * file that {@link AtomicFile} renames over the target.
  *
  * <p>Failure: any LMDB or I/O error is a {@link TableException} naming the file.
  */
@@ -27,27 +27,22 @@ final class LmdbWriter {
 
   private LmdbWriter() {}
 
-  static void write(
-      Path database, List<TableEntry> entries, boolean nulTerminated, Path permissionsFrom)
-      throws TableException {
-    AtomicFile.replace(
-        database,
-        permissionsFrom,
-        temp -> {
-          for (long size = INITIAL_MAP_SIZE; ; size *= 2) {
-            try {
-              fill(temp, size, entries, nulTerminated);
-              return;
-            } catch (Env.MapFullException e) {
-              if (size >= MAXIMUM_MAP_SIZE) {
-                throw new TableException("write " + database + ": table too large", e);
-              }
-              truncate(temp);
-            } catch (LmdbException e) {
-              throw new TableException("write " + database + ": " + e.getMessage(), e);
-            }
-          }
-        });
+  /** Writes the table into {@code temp}; {@code database} names the target in errors. */
+  static void write(Path temp, List<TableEntry> entries, boolean nulTerminated, Path database)
+      throws IOException, TableException {
+    for (long size = INITIAL_MAP_SIZE; ; size *= 2) {
+      try {
+        fill(temp, size, entries, nulTerminated);
+        return;
+      } catch (Env.MapFullException e) {
+        if (size >= MAXIMUM_MAP_SIZE) {
+          throw new TableException("write " + database + ": table too large", e);
+        }
+        truncate(temp);
+      } catch (LmdbException e) {
+        throw new TableException("write " + database + ": " + e.getMessage(), e);
+      }
+    }
   }
 
   private static void fill(Path file, long mapSize, List<TableEntry> entries, boolean nul) {

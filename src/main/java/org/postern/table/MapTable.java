@@ -13,12 +13,11 @@ import java.util.function.Consumer;
  * lower case when the table is built and when it is queried, as Postfix folds keys of
  * fixed-string tables.
  */
-final class MapTable implements LookupTable {
-  private final String spec;
+final class MapTable extends TableBase {
   private final Map<String, String> entries;
 
   private MapTable(String spec, Map<String, String> entries) {
-    this.spec = spec;
+    super(spec, MatchStyle.FIXED);
     this.entries = entries;
   }
 
@@ -49,16 +48,6 @@ final class MapTable implements LookupTable {
 
   static String fold(String key) {
     return key.toLowerCase(Locale.ROOT);
-  }
-
-  @Override
-  public String spec() {
-    return spec;
-  }
-
-  @Override
-  public MatchStyle matchStyle() {
-    return MatchStyle.FIXED;
   }
 
   @Override

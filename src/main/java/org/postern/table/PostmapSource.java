@@ -1,10 +1,7 @@
 package org.postern.table;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -28,30 +25,24 @@ public final class PostmapSource {
 
   static List<TableEntry> parse(SourceText source, Consumer<String> warnings)
       throws TableException {
-    List<TableEntry> entries = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    for (SourceText.Line line : source.lines()) {
-      String text = line.text();
-      int end = keyEnd(text);
-      if (end < 0) {
-        throw new TableException(source.where(line) + ": unbalanced '\"' in key");
-      }
-      String key = MapTable.fold(text.substring(0, end));
-      String value = text.substring(end).strip();
-      if (value.isEmpty()) {
-        throw new TableException(source.where(line) + ": expected format: key whitespace value");
-      }
-      if (key.endsWith(":")) {
-        warnings.accept(
-            source.where(line) + ": record is in \"key: value\" format; is this an alias file?");
-      }
-      if (!seen.add(key)) {
-        warnings.accept(source.where(line) + ": duplicate entry: \"" + key + "\"");
-        continue;
-      }
-      entries.add(new TableEntry(key, value));
+    return source.entries((text, where) -> entry(text, where, warnings), warnings);
+  }
+
+  private static TableEntry entry(String text, String where, Consumer<String> warnings)
+      throws TableException {
+    int end = keyEnd(text);
+    if (end < 0) {
+      throw new TableException(where + ": unbalanced '\"' in key");
     }
-    return entries;
+    String key = MapTable.fold(text.substring(0, end));
+    String value = text.substring(end).strip();
+    if (value.isEmpty()) {
+      throw new TableException(where + ": expected format: key whitespace value");
+    }
+    if (key.endsWith(":")) {
+      warnings.accept(where + ": record is in \"key: value\" format; is this an alias file?");
+    }
+    return new TableEntry(key, value);
   }
 
   /** Index of the first whitespace outside double quotes, or -1 for an unbalanced quote. */

@@ -15,12 +15,11 @@ import java.util.regex.Matcher;
  * {@link TableException} reading as Postfix's warning ({@code regexp map file, line N: ...});
  * Postfix skips such a rule, Postern refuses the table.
  */
-final class RegexpTable implements LookupTable {
-  private final String spec;
+final class RegexpTable extends TableBase {
   private final PatternRules rules;
 
   RegexpTable(String spec, String name, RegexDialect dialect) throws TableException {
-    this.spec = spec;
+    super(spec, MatchStyle.PATTERN);
     this.rules =
         PatternRules.parse(
             SourceText.of(name),
@@ -172,16 +171,6 @@ final class RegexpTable implements LookupTable {
       end++;
     }
     return new int[] {from, end, end};
-  }
-
-  @Override
-  public String spec() {
-    return spec;
-  }
-
-  @Override
-  public MatchStyle matchStyle() {
-    return MatchStyle.PATTERN;
   }
 
   @Override

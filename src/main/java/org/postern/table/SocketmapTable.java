@@ -1,6 +1,5 @@
 package org.postern.table;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -13,52 +12,33 @@ import java.util.Optional;
  * <p>Failure: TEMP, TIMEOUT, PERM, a malformed reply, a reply longer than 100000 bytes, or a
  * connection that fails or exceeds the timeout is a {@link TableException}, never "not found".
  */
-final class SocketmapTable implements LookupTable {
+final class SocketmapTable extends TableBase {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(100);
   private static final int REPLY_LIMIT = 100_000;
 
-  private final String spec;
   private final String mapName;
   private final TableClient client;
 
   SocketmapTable(String spec, String name, Duration timeout) throws TableException {
-    this.spec = spec;
+    super(spec, MatchStyle.PATTERN);
     int colon = name.indexOf(':');
     int last = name.lastIndexOf(':');
     if (colon <= 0 || last <= colon || last == name.length() - 1) {
-      throw new TableException(
-          "table " + spec + ": need socketmap:inet:host:port:name or socketmap:unix:pathname:name");
+      throw failure("need socketmap:inet:host:port:name or socketmap:unix:pathname:name");
     }
     this.mapName = name.substring(last + 1);
     this.client =
-        new TableClient(
-            TableClient.address(name.substring(0, colon), name.substring(colon + 1, last), spec),
-            timeout);
-  }
-
-  @Override
-  public String spec() {
-    return spec;
-  }
-
-  @Override
-  public MatchStyle matchStyle() {
-    return MatchStyle.PATTERN;
+        new TableClient(spec, name.substring(0, colon), name.substring(colon + 1, last), timeout);
   }
 
   @Override
   public Optional<String> find(String key) throws TableException {
-    String reply;
-    try {
-      reply =
-          client.exchange(
-              c -> {
-                c.write(Netstring.encode(mapName + " " + key));
-                return Netstring.read(c, REPLY_LIMIT, "table " + spec);
-              });
-    } catch (IOException e) {
-      throw new TableException("table " + spec + ": " + e.getMessage(), e);
-    }
+    String reply =
+        client.exchange(
+            c -> {
+              c.write(Netstring.encode(mapName + " " + key));
+              return Netstring.read(c, REPLY_LIMIT, label());
+            });
     int space = reply.indexOf(' ');
     String status = space < 0 ? reply : reply.substring(0, space);
     String text = space < 0 ? "" : reply.substring(space + 1);
@@ -66,8 +46,8 @@ final class SocketmapTable implements LookupTable {
       case "OK" -> Optional.of(text);
       case "NOTFOUND" -> Optional.empty();
       case "TEMP", "TIMEOUT", "PERM" ->
-          throw new TableException("table " + spec + ": socketmap server " + status + ": " + text);
-      default -> throw new TableException("table " + spec + ": malformed reply: \"" + reply + "\"");
+          throw failure("socketmap server " + status + ": " + text);
+      default -> throw failure("malformed reply: \"" + reply + "\"");
     };
   }
 

@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.postern.util.ParameterList;
 
 /**
@@ -20,6 +23,11 @@ import org.postern.util.ParameterList;
 final class SourceText {
   /** One logical line and the number of the physical line where it starts. */
   record Line(int number, String text) {}
+
+  /** Turns one logical line into an entry; {@code where} ({@code file, line N}) for errors. */
+  interface EntryParser {
+    TableEntry parse(String text, String where) throws TableException;
+  }
 
   private final String name;
   private final List<Line> lines;
@@ -71,6 +79,24 @@ final class SourceText {
   /** {@code name, line N}, the prefix of every diagnostic about a line. */
   String where(Line line) {
     return name + ", line " + line.number();
+  }
+
+  /**
+   * The entries of every line in order; of duplicate keys the first wins and each later one is a
+   * warning, as postmap(1) and postalias(1) treat them.
+   */
+  List<TableEntry> entries(EntryParser parser, Consumer<String> warnings) throws TableException {
+    List<TableEntry> entries = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Line line : lines) {
+      TableEntry entry = parser.parse(line.text(), where(line));
+      if (seen.add(entry.key())) {
+        entries.add(entry);
+      } else {
+        warnings.accept(where(line) + ": duplicate entry: \"" + entry.key() + "\"");
+      }
+    }
+    return entries;
   }
 
   private static List<Line> join(List<String> physical) {

@@ -4,27 +4,16 @@ import java.util.Optional;
 import org.postern.util.ParameterList;
 
 /** {@code static:value} or {@code static:{ value with spaces }}: the same answer for every key. */
-final class StaticTable implements LookupTable {
-  private final String spec;
+final class StaticTable extends TableBase {
   private final String value;
 
   StaticTable(String spec, String name) throws TableException {
-    this.spec = spec;
+    super(spec, MatchStyle.FIXED);
     try {
       this.value = ParameterList.stripBraces(name);
     } catch (IllegalArgumentException e) {
-      throw new TableException("table " + spec + ": " + e.getMessage(), e);
+      throw failure(e.getMessage(), e);
     }
-  }
-
-  @Override
-  public String spec() {
-    return spec;
-  }
-
-  @Override
-  public MatchStyle matchStyle() {
-    return MatchStyle.FIXED;
   }
 
   @Override

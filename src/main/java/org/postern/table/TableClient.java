@@ -17,8 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * been used before is retried once on a fresh connection, because servers close idle
  * connections; a timeout is not retried.
  *
- * <p>Failure: a connection or protocol error is an {@link IOException} or
- * {@link TableException} from {@link #exchange}; the connection is then dropped.
+ * <p>Failure: a connection or protocol error is a {@link TableException} from {@link #exchange}
+ * naming the table; the connection is then dropped.
  */
 final class TableClient implements AutoCloseable {
   /** One request and its reply on a connection. */
@@ -26,18 +26,22 @@ final class TableClient implements AutoCloseable {
     T run(TimedConnection connection) throws IOException, TableException;
   }
 
+  private final String spec;
   private final SocketAddress address;
   private final Duration timeout;
   private final ReentrantLock lock = new ReentrantLock();
   private TimedConnection connection;
 
-  TableClient(SocketAddress address, Duration timeout) {
-    this.address = address;
+  /** A client for table {@code spec} of the server at {@code transport:endpoint}. */
+  TableClient(String spec, String transport, String endpoint, Duration timeout)
+      throws TableException {
+    this.spec = spec;
+    this.address = address(transport, endpoint, spec);
     this.timeout = timeout;
   }
 
   /** {@code host:port} ({@code [v6]:port} too) or, with {@code unix}, a socket path. */
-  static SocketAddress address(String transport, String endpoint, String spec)
+  private static SocketAddress address(String transport, String endpoint, String spec)
       throws TableException {
     if (transport.equals("unix")) {
       return UnixDomainSocketAddress.of(Path.of(endpoint));
@@ -59,7 +63,16 @@ final class TableClient implements AutoCloseable {
     }
   }
 
-  <T> T exchange(Exchange<T> exchange) throws IOException, TableException {
+  /** Runs one request; an I/O failure becomes a {@link TableException} naming the table. */
+  <T> T exchange(Exchange<T> exchange) throws TableException {
+    try {
+      return retried(exchange);
+    } catch (IOException e) {
+      throw new TableException("table " + spec + ": " + e.getMessage(), e);
+    }
+  }
+
+  private <T> T retried(Exchange<T> exchange) throws IOException, TableException {
     lock.lock();
     try {
       boolean reused = connection != null;

@@ -14,16 +14,15 @@ import java.util.Optional;
  * <p>Failure: a 400 reply, any other code, a reply longer than 4096 bytes, or a connection that
  * fails or times out is a {@link TableException}, never "not found".
  */
-final class TcpTable implements LookupTable {
+final class TcpTable extends TableBase {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(100);
   private static final int REPLY_LIMIT = 4096;
 
-  private final String spec;
   private final TableClient client;
 
   TcpTable(String spec, String name, Duration timeout) throws TableException {
-    this.spec = spec;
-    this.client = new TableClient(TableClient.address("inet", name, spec), timeout);
+    super(spec, MatchStyle.PATTERN);
+    this.client = new TableClient(spec, "inet", name, timeout);
   }
 
   static String encode(String text) {
@@ -59,37 +58,22 @@ final class TcpTable implements LookupTable {
   }
 
   @Override
-  public String spec() {
-    return spec;
-  }
-
-  @Override
-  public MatchStyle matchStyle() {
-    return MatchStyle.PATTERN;
-  }
-
-  @Override
   public Optional<String> find(String key) throws TableException {
-    String reply;
-    try {
-      reply =
-          client.exchange(
-              c -> {
-                c.write(("get " + encode(key) + "\n").getBytes(StandardCharsets.US_ASCII));
-                return readLine(c);
-              });
-    } catch (IOException e) {
-      throw new TableException("table " + spec + ": " + e.getMessage(), e);
-    }
+    String reply =
+        client.exchange(
+            c -> {
+              c.write(("get " + encode(key) + "\n").getBytes(StandardCharsets.US_ASCII));
+              return readLine(c);
+            });
     if (reply.length() < 3 || (reply.length() > 3 && reply.charAt(3) != ' ')) {
-      throw new TableException("table " + spec + ": malformed reply: \"" + reply + "\"");
+      throw failure("malformed reply: \"" + reply + "\"");
     }
     String text = reply.length() > 4 ? reply.substring(4) : "";
     return switch (reply.substring(0, 3)) {
       case "200" -> Optional.of(decodeReply(text));
       case "500" -> Optional.empty();
-      case "400" -> throw new TableException("table " + spec + ": server error: " + text);
-      default -> throw new TableException("table " + spec + ": malformed reply: \"" + reply + "\"");
+      case "400" -> throw failure("server error: " + text);
+      default -> throw failure("malformed reply: \"" + reply + "\"");
     };
   }
 
@@ -97,7 +81,7 @@ final class TcpTable implements LookupTable {
     try {
       return decode(text);
     } catch (TableException e) {
-      throw new TableException("table " + spec + ": " + e.getMessage(), e);
+      throw failure(e.getMessage(), e);
     }
   }
 
@@ -109,7 +93,7 @@ final class TcpTable implements LookupTable {
         throw new IOException("unexpected end of stream");
       }
       if (line.size() >= REPLY_LIMIT - 1) {
-        throw new TableException("table " + spec + ": reply longer than " + REPLY_LIMIT + " bytes");
+        throw failure("reply longer than " + REPLY_LIMIT + " bytes");
       }
       line.write(b);
     }

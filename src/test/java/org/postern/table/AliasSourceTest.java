@@ -15,11 +15,12 @@ class AliasSourceTest {
 
   @Test
   void read_aliasesSyntax_storedAsPostfixStoresIt() throws Exception {
-    Path file = dir.resolve("aliases");
-    Files.writeString(
-        file,
-        "# comment\nPostmaster: root\n\"Quoted Name\": a,b ,\n\tc\nlist: :include:/etc/list\n"
-            + "root: \"|/bin/prog arg\", /var/mail/x\nz : \\root\n");
+    Path file =
+        SourceFiles.write(
+            dir,
+            "aliases",
+            "# comment\nPostmaster: root\n\"Quoted Name\": a,b ,\n\tc\nlist: :include:/etc/list\n"
+                + "root: \"|/bin/prog arg\", /var/mail/x\nz : \\root\n");
     List<String> warnings = new ArrayList<>();
     assertThat(AliasSource.read(file, warnings::add))
         .containsExactly(
@@ -34,8 +35,7 @@ class AliasSourceTest {
 
   @Test
   void read_duplicateName_firstWinsWithWarning() throws Exception {
-    Path file = dir.resolve("aliases");
-    Files.writeString(file, "root: a\nROOT: b\n");
+    Path file = SourceFiles.write(dir, "aliases", "root: a\nROOT: b\n");
     List<String> warnings = new ArrayList<>();
     assertThat(AliasSource.read(file, warnings::add)).startsWith(new TableEntry("root", "a"));
     assertThat(warnings).containsExactly(file + ", line 2: duplicate entry: \"root\"");
@@ -43,8 +43,7 @@ class AliasSourceTest {
 
   @Test
   void read_lineWithoutColonOrValue_throwsWithFileAndLine() throws Exception {
-    Path file = dir.resolve("aliases");
-    Files.writeString(file, "root: a\nbad line\n");
+    Path file = SourceFiles.write(dir, "aliases", "root: a\nbad line\n");
     assertThatThrownBy(() -> AliasSource.read(file, w -> {}))
         .isInstanceOf(TableException.class)
         .hasMessage(file + ", line 2: need name:value pair");

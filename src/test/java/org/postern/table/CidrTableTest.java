@@ -39,8 +39,8 @@ class CidrTableTest {
 
   @Test
   void open_hostBitsSet_throwsPostfixMessageWithFileAndLine() throws Exception {
-    Path file = dir.resolve("clients.cidr");
-    Files.writeString(file, "# allow\n10.0.0.0/8 OK\n10.0.0.1/8 REJECT\n");
+    Path file =
+        SourceFiles.write(dir, "clients.cidr", "# allow\n10.0.0.0/8 OK\n10.0.0.1/8 REJECT\n");
     assertThatThrownBy(() -> Tables.open("cidr:" + file))
         .isInstanceOf(TableException.class)
         .hasMessage(

@@ -51,10 +51,11 @@ class RegexpTableTest {
 
   @Test
   void regexp_negatedAndIfEndif_followPostfix() throws Exception {
-    Path file = dir.resolve("checks");
-    Files.writeString(
-        file,
-        "if /@example\\.com$/\n!/^postmaster@/ REJECT not postmaster\nendif\n/./ DUNNO\n");
+    Path file =
+        SourceFiles.write(
+            dir,
+            "checks",
+            "if /@example\\.com$/\n!/^postmaster@/ REJECT not postmaster\nendif\n/./ DUNNO\n");
     LookupTable t = Tables.open("regexp:" + file);
     assertThat(t.find("joe@example.com")).contains("REJECT not postmaster");
     assertThat(t.find("postmaster@example.com")).contains("DUNNO");
@@ -70,8 +71,7 @@ class RegexpTableTest {
 
   @Test
   void regexp_badExpression_throwsWithFileAndLine() throws Exception {
-    Path file = dir.resolve("bad");
-    Files.writeString(file, "/ok/ fine\n\n/abc(/ x\n");
+    Path file = SourceFiles.write(dir, "bad", "/ok/ fine\n\n/abc(/ x\n");
     assertThatThrownBy(() -> Tables.open("regexp:" + file))
         .isInstanceOf(TableException.class)
         .hasMessageStartingWith("regexp map " + file + ", line 3: ");

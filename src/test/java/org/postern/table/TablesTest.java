@@ -59,9 +59,11 @@ class TablesTest {
 
   @Test
   void texthash_continuationCommentsAndFolding_found() throws Exception {
-    Path file = dir.resolve("transport");
-    Files.writeString(
-        file, "# comment\nExample.com  smtp:[a]\n   # indented comment\nfoo bar\n  baz\n");
+    Path file =
+        SourceFiles.write(
+            dir,
+            "transport",
+            "# comment\nExample.com  smtp:[a]\n   # indented comment\nfoo bar\n  baz\n");
     LookupTable t = Tables.open("texthash:" + file);
     assertThat(t.find("EXAMPLE.COM")).contains("smtp:[a]");
     assertThat(t.find("foo")).contains("bar  baz");
@@ -70,8 +72,7 @@ class TablesTest {
 
   @Test
   void texthash_duplicateKey_firstWinsWithWarning() throws Exception {
-    Path file = dir.resolve("t");
-    Files.writeString(file, "a 1\nA 2\n");
+    Path file = SourceFiles.write(dir, "t", "a 1\nA 2\n");
     List<String> warnings = new ArrayList<>();
     LookupTable t = Tables.open("texthash:" + file, warnings::add);
     assertThat(t.find("a")).contains("1");
@@ -80,8 +81,7 @@ class TablesTest {
 
   @Test
   void texthash_lineWithoutValue_throwsWithFileAndLine() throws Exception {
-    Path file = dir.resolve("t");
-    Files.writeString(file, "a 1\n\nnovalue\n");
+    Path file = SourceFiles.write(dir, "t", "a 1\n\nnovalue\n");
     assertThatThrownBy(() -> Tables.open("texthash:" + file))
         .isInstanceOf(TableException.class)
         .hasMessage(file + ", line 3: expected format: key whitespace value");
@@ -89,8 +89,7 @@ class TablesTest {
 
   @Test
   void texthash_quotedKeyWithSpace_keptWithQuotes() throws Exception {
-    Path file = dir.resolve("t");
-    Files.writeString(file, "\"with space\"@example.com  ok\n");
+    Path file = SourceFiles.write(dir, "t", "\"with space\"@example.com  ok\n");
     assertThat(Tables.open("texthash:" + file).find("\"with space\"@example.com")).contains("ok");
   }
 
