@@ -1,0 +1,129 @@
+package org.postern.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real Postern for end-to-end tests: its own configuration directory (a copy of conf/ with
+ * the queue, data and log under a temporary directory and SMTP on a free loopback port), run
+ * through the bin/ launchers exactly as an operator would.
+ */
+final class PosternInstance implements AutoCloseable {
+  static final Path HOME = Path.of(System.getProperty("postern.home", ".")).toAbsolutePath();
+
+  /** What a command printed and how it exited. */
+  record Result(int status, String out, String err) {}
+
+  private final Path root;
+  private final Path config;
+  private final int smtpPort;
+
+  private PosternInstance(Path root, int smtpPort) {
+    this.root = root;
+    this.config = root.resolve("etc");
+    this.smtpPort = smtpPort;
+  }
+
+  /** A configuration under {@code root}; {@code mainCf} lines are appended to conf/main.cf. */
+  static PosternInstance create(Path root, String mainCf) throws IOException {
+    PosternInstance p = new PosternInstance(root, freePort());
+    Files.createDirectories(p.config);
+    String main =
+        Files.readString(HOME.resolve("conf/main.cf"))
+            + "\nqueue_directory = " + root.resolve("spool")
+            + "\ndata_directory = " + root.resolve("lib")
+            + "\nmaillog_file = " + root.resolve("maillog")
+            + "\n" + mainCf;
+    Files.writeString(p.config.resolve("main.cf"), main);
+    String master =
+        Files.readString(HOME.resolve("conf/master.cf"))
+            .replace("127.0.0.1:2525 ", "127.0.0.1:" + p.smtpPort + " ");
+    Files.writeString(p.config.resolve("master.cf"), master);
+    return p;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  int smtpPort() {
+    return smtpPort;
+  }
+
+  Path config() {
+    return config;
+  }
+
+  Path queueDirectory() {
+    return root.resolve("spool");
+  }
+
+  Path maillog() {
+    return root.resolve("maillog");
+  }
+
+  /** Runs {@code bin/NAME args...} with {@code -c} pointing at this instance's configuration. */
+  Result command(String name, String... args) throws IOException, InterruptedException {
+    return commandWithInput(null, name, args);
+  }
+
+  Result commandWithInput(byte[] stdin, String name, String... args)
+      throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>();
+    argv.add(HOME.resolve("bin").resolve(name).toString());
+    argv.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().put("MAIL_CONFIG", config.toString());
+    Process p = pb.start();
+    if (stdin != null) {
+      p.getOutputStream().write(stdin);
+    }
+    p.getOutputStream().close();
+    var out = p.getInputStream().readAllBytes();
+    var err = p.getErrorStream().readAllBytes();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("bin/" + name + " finished").isTrue();
+    return new Result(
+        p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+
+  void start() throws IOException, InterruptedException {
+    Result r = command("postern", "start");
+    assertThat(r.status()).as("postern start: " + r.err() + r.out()).isZero();
+  }
+
+  void stop() throws IOException, InterruptedException {
+    command("postern", "stop");
+  }
+
+  /** The queue files now in {@code queue} (incoming, active, deferred, hold, maildrop...). */
+  List<Path> queueFiles(String queue) throws IOException {
+    Path dir = queueDirectory().resolve(queue);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).toList();
+    }
+  }
+
+  Map<String, String> environment() {
+    return Map.of("MAIL_CONFIG", config.toString());
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    stop();
+  }
+}
