@@ -27,6 +27,7 @@ public final class ControlClient {
   }
 
   /** Sends {@code request} ({@code status}, {@code reload}, {@code stop}) and reads the reply. */
+  @SuppressWarnings("try") // the deadline only needs closing
   public ControlReply request(String request, Duration timeout) throws IOException {
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         Deadline d = Deadline.closeAfter(ch, timeout)) {

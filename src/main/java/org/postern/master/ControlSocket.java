@@ -110,6 +110,7 @@ final class ControlSocket implements AutoCloseable {
   }
 
   /** The request line without its newline, or null when it is too long or not terminated. */
+  @SuppressWarnings("try") // the deadline only needs closing
   private static String readRequest(SocketChannel client) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(MAX_REQUEST);
     try (Deadline d = Deadline.closeAfter(client, REQUEST_TIMEOUT)) {

@@ -66,6 +66,7 @@ public final class MasterDaemon {
   }
 
   /** Runs the mail system of {@code check} until stopped; returns the exit status. */
+  @SuppressWarnings("try") // the pid file is held, not used, while the master runs
   public int run(ConfigCheck check) throws InterruptedException {
     try {
       openLog(check.config());
@@ -89,9 +90,20 @@ public final class MasterDaemon {
     try {
       Queues.at(paths.queueDirectory()).createDirectories();
     } catch (IOException e) {
-      return fatal("queue_directory " + paths.queueDirectory() + ": " + e.getMessage());
+      return fatal("queue_directory " + paths.queueDirectory() + ": cannot create: " + e);
     }
-    try (ControlSocket control = ControlSocket.open(paths.controlSocket(), this::answer)) {
+    ControlSocket control;
+    try {
+      control = ControlSocket.open(paths.controlSocket(), this::answer);
+    } catch (IOException e) {
+      return fatal(e.getMessage());
+    }
+    try {
+      // Signals from here on are queued; before, the JVM's defaults end the process.
+      Signals.install(this::requestStop, this::requestReload, log);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(() -> awaitStop("terminating on shutdown"), "postern master shutdown"));
       log.info("daemon started -- version " + check.config().get("mail_version")
           + ", configuration " + configDirectory);
       try {
@@ -99,22 +111,26 @@ public final class MasterDaemon {
       } catch (ServiceTable.ServiceException e) {
         return fatal(e.getMessage());
       }
-      Signals.install(this::requestStop, this::requestReload, log);
       String reason = serve();
       log.info(reason);
-      control.close();
+      closeControl(control); // stop accepting requests before the services drain
       table.stopAll(grace, log);
       return 0;
+    } finally {
+      closeControl(control);
+    }
+  }
+
+  private void closeControl(ControlSocket control) {
+    try {
+      control.close();
     } catch (IOException e) {
-      return fatal(e.getMessage());
+      log.warn(e.getMessage());
     }
   }
 
   /** Carries out reload requests until a stop request arrives; returns why it stopped. */
   private String serve() throws InterruptedException {
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> awaitStop("terminating on shutdown"), "postern master shutdown"));
     while (true) {
       switch (requests.take()) {
         case Stop s -> {
