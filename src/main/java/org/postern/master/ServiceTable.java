@@ -72,7 +72,7 @@ final class ServiceTable {
     for (ServiceView v : plan.removed()) {
       Running r = running.remove(v.service().name());
       if (r != null) {
-        r.service().stop(grace);
+        stop(r, grace, log);
       }
     }
     for (ServiceView v : plan.changed()) {
@@ -89,7 +89,7 @@ final class ServiceTable {
   void stopAll(Duration grace, ProgramLog log) throws InterruptedException {
     Map<String, Thread> stopping = new LinkedHashMap<>();
     for (Running r : running.values()) {
-      stopping.put(r.service().name(), Thread.ofVirtual().start(() -> stop(r, grace)));
+      stopping.put(r.service().name(), Thread.ofVirtual().start(() -> stopInThread(r, grace, log)));
     }
     running.clear();
     long deadline = System.nanoTime() + grace.plusSeconds(1).toNanos();
@@ -106,9 +106,18 @@ final class ServiceTable {
     return List.copyOf(running.keySet());
   }
 
-  private static void stop(Running r, Duration grace) {
+  /** Stops one service; a service that fails while stopping is logged, never fatal. */
+  private static void stop(Running r, Duration grace, ProgramLog log) throws InterruptedException {
     try {
       r.service().stop(grace);
+    } catch (RuntimeException e) {
+      log.error("service " + r.service().name() + ": failed while stopping: " + e);
+    }
+  }
+
+  private static void stopInThread(Running r, Duration grace, ProgramLog log) {
+    try {
+      stop(r, grace, log);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -137,7 +146,7 @@ final class ServiceTable {
       }
     }
     running.remove(entry.name());
-    r.service().stop(grace);
+    stop(r, grace, log);
     tryLaunch(v, log, warnings);
   }
 
