@@ -20,6 +20,11 @@ public final class Main {
     c.put("help", Main::help);
     c.put("requiretls-policy", RequireTlsPolicyCommand::run);
     c.put("start-fg", StartForeground::run);
+    c.put("start", StartCommand::run);
+    c.put("stop", PostfixScript::stop);
+    c.put("reload", PostfixScript::reload);
+    c.put("status", PostfixScript::status);
+    c.put("check", PostfixScript::check);
     c.put("postconf", Postconf::run);
     c.put("postcat", Postcat::run);
     c.put("postsuper", Postsuper::run);

@@ -4,25 +4,33 @@ import java.util.List;
 import org.postern.config.ConfigDirectory;
 import org.postern.config.ConfigException;
 import org.postern.master.ConfigCheck;
+import org.postern.master.MasterDaemon;
+import org.postern.master.ServiceRegistry;
 import org.postern.util.Getopt;
 
 /**
- * {@code postern start-fg [-c dir]}: checks main.cf and master.cf as the master does before it
- * starts services. Until the receive path is wired into the master, it stops after the check and
- * says plainly that Postern is not accepting mail, rather than pretend to.
+ * {@code postern start-fg [-c dir]}: Postfix's {@code postfix start-fg}, the master in the
+ * foreground, for a container or a supervisor such as systemd. It checks the configuration, then
+ * runs the mail system until SIGTERM, SIGINT or {@code postern stop}.
  *
- * <p>Failure: a bad configuration prints {@code file, line N: ...} and exits with EX_CONFIG.
+ * <p>The log goes to standard output, whatever {@code maillog_file} says: running in the
+ * foreground is asking to watch it (Postfix's container recipe sets {@code maillog_file =
+ * /dev/stdout} for the same effect). {@code -b} is how {@code postern start} runs the master in
+ * the background: the log then goes to {@code maillog_file}, or to syslog when that is empty.
+ *
+ * <p>Failure: a bad configuration prints {@code file, line N: ...} and exits with EX_CONFIG;
+ * another fatal start-up error (a master already running) exits with 1.
  */
 final class StartForeground {
   private StartForeground() {}
 
-  static int run(List<String> args) {
+  static int run(List<String> args) throws InterruptedException {
     Getopt g;
     try {
-      g = Getopt.parse(args, "c:v");
+      g = Getopt.parse(args, "bc:v");
     } catch (Getopt.UsageException e) {
       System.err.println("postern: " + e.getMessage());
-      System.err.println("usage: postern start-fg [-c config_dir]");
+      System.err.println("usage: postern start-fg [-c config_dir] [-v]");
       return Sysexits.EX_USAGE;
     }
     ConfigCheck check;
@@ -33,12 +41,9 @@ final class StartForeground {
       return Sysexits.EX_CONFIG;
     }
     check.warnings().forEach(w -> System.err.println("postern: warning: " + w));
-    System.out.println(
-        "postern: configuration " + check.config().configDirectory() + " is valid: "
-            + check.services().size() + " master.cf services checked");
-    System.out.println(
-        "postern: this build has no receive path yet (smtpd, cleanup, pickup are not wired"
-            + " into the master), so Postern is not accepting mail; exiting");
-    return Sysexits.EX_OK;
+    MasterDaemon master =
+        new MasterDaemon(check.config().configDirectory(), ServiceRegistry.standard(),
+            !g.has('b'), MasterDaemon.STOP_GRACE, System.err);
+    return master.run(check);
   }
 }

@@ -1,0 +1,229 @@
+package org.postern.master;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.postern.config.ConfigException;
+import org.postern.config.MainConfig;
+import org.postern.log.ProgramLog;
+import org.postern.queue.Queues;
+
+/**
+ * master(8) at run time: holds the pid file, answers the control socket, runs the services of
+ * master.cf, and on request or signal reloads or stops them. Stop and reload requests, from the
+ * control socket or from signals (SIGTERM, SIGINT stop; SIGHUP reloads, as in Postfix), are
+ * queued and carried out one at a time on the thread that called {@link #run}.
+ *
+ * <p>A reload re-reads main.cf and master.cf; when they do not pass the check, the master keeps
+ * running with what it has and tells the caller why. A stop closes the control socket, lets every
+ * service finish work in flight for up to the grace period, removes the pid file and returns.
+ *
+ * <p>Failure: {@link #run} returns 1 after a fatal error (the log cannot be opened, another master
+ * holds the pid file, the control socket or a service cannot start), logged as {@code fatal:} and,
+ * when the log is not standard output, also printed on standard error for {@code postern start}.
+ */
+public final class MasterDaemon {
+  /** How long a stop waits for work in flight: less than {@code postern stop} waits. */
+  public static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+  private sealed interface Request permits Stop, Reload {}
+
+  private record Stop(String reason) implements Request {}
+
+  private record Reload(CompletableFuture<ControlReply> reply) implements Request {}
+
+  private final Path configDirectory;
+  private final boolean standardOutput;
+  private final Duration grace;
+  private final PrintStream stderr;
+  private final MailLogs logs;
+  private final ServiceTable table;
+  private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private ProgramLog log;
+  private String syslogName;
+
+  /**
+   * @param standardOutput log to standard output ({@code start-fg}) instead of {@code
+   *     maillog_file} or syslog ({@code start})
+   */
+  public MasterDaemon(Path configDirectory, ServiceRegistry registry, boolean standardOutput,
+      Duration grace, PrintStream stderr) {
+    this.configDirectory = configDirectory;
+    this.standardOutput = standardOutput;
+    this.grace = grace;
+    this.stderr = stderr;
+    this.logs = new MailLogs(standardOutput);
+    this.table = new ServiceTable(registry, logs);
+  }
+
+  /** Runs the mail system of {@code check} until stopped; returns the exit status. */
+  @SuppressWarnings("try") // the pid file is held, not used, while the master runs
+  public int run(ConfigCheck check) throws InterruptedException {
+    try {
+      openLog(check.config());
+    } catch (IOException | IllegalArgumentException e) {
+      stderr.println(check.config().get("syslog_name") + "/master: fatal: " + e.getMessage());
+      return 1;
+    }
+    MasterPaths paths = MasterPaths.of(check.config());
+    try (PidFile pid = PidFile.acquire(paths.pidFile(), ProcessHandle.current().pid())) {
+      return runHolding(check, paths);
+    } catch (PidFile.AlreadyRunningException e) {
+      return fatal("the Postern mail system is already running");
+    } catch (IOException e) {
+      return fatal(e.getMessage());
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private int runHolding(ConfigCheck check, MasterPaths paths) throws InterruptedException {
+    try {
+      Queues.at(paths.queueDirectory()).createDirectories();
+    } catch (IOException e) {
+      return fatal("queue_directory " + paths.queueDirectory() + ": cannot create: " + e);
+    }
+    ControlSocket control;
+    try {
+      control = ControlSocket.open(paths.controlSocket(), this::answer);
+    } catch (IOException e) {
+      return fatal(e.getMessage());
+    }
+    try {
+      // Signals from here on are queued; before, the JVM's defaults end the process.
+      Signals.install(this::requestStop, this::requestReload, log);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(() -> awaitStop("terminating on shutdown"), "postern master shutdown"));
+      log.info("daemon started -- version " + check.config().get("mail_version")
+          + ", configuration " + configDirectory);
+      try {
+        table.start(check, log);
+      } catch (ServiceTable.ServiceException e) {
+        return fatal(e.getMessage());
+      }
+      String reason = serve();
+      log.info(reason);
+      closeControl(control); // stop accepting requests before the services drain
+      table.stopAll(grace, log);
+      return 0;
+    } finally {
+      closeControl(control);
+    }
+  }
+
+  private void closeControl(ControlSocket control) {
+    try {
+      control.close();
+    } catch (IOException e) {
+      log.warn(e.getMessage());
+    }
+  }
+
+  /** Carries out reload requests until a stop request arrives; returns why it stopped. */
+  private String serve() throws InterruptedException {
+    while (true) {
+      switch (requests.take()) {
+        case Stop s -> {
+          refusePending();
+          return s.reason();
+        }
+        case Reload r -> r.reply().complete(reload());
+      }
+    }
+  }
+
+  private ControlReply reload() throws InterruptedException {
+    ConfigCheck next;
+    try {
+      next = ConfigCheck.run(configDirectory);
+      openLog(next.config());
+    } catch (ConfigException | IOException | IllegalArgumentException e) {
+      log.warn("reload failed, still running with the previous configuration: " + e.getMessage());
+      return ControlReply.error(e.getMessage());
+    }
+    log.info("reload -- version " + next.config().get("mail_version")
+        + ", configuration " + configDirectory);
+    List<String> messages = new ArrayList<>();
+    next.warnings().forEach(w -> messages.add("warning: " + w));
+    messages.addAll(table.refresh(next, grace, log));
+    return ControlReply.ok("", messages);
+  }
+
+  private ControlReply answer(String request) throws InterruptedException {
+    switch (request) {
+      case "status" -> {
+        return ControlReply.ok(Long.toString(ProcessHandle.current().pid()), List.of());
+      }
+      case "stop" -> {
+        requestStop("stopping on request");
+        return ControlReply.ok("", List.of());
+      }
+      case "reload" -> {
+        CompletableFuture<ControlReply> reply = new CompletableFuture<>();
+        requests.add(new Reload(reply));
+        try {
+          return reply.get();
+        } catch (ExecutionException e) {
+          return ControlReply.error("reload: " + e.getCause());
+        }
+      }
+      default -> {
+        return ControlReply.error("unknown request: \"" + request + "\"");
+      }
+    }
+  }
+
+  private void requestStop(String reason) {
+    requests.add(new Stop(reason));
+  }
+
+  private void requestReload() {
+    requests.add(new Reload(new CompletableFuture<>()));
+  }
+
+  /** A JVM shutdown not caused by a handled signal: stop as gracefully as time allows. */
+  private void awaitStop(String reason) {
+    if (finished.getCount() == 0) {
+      return;
+    }
+    requestStop(reason);
+    try {
+      finished.await(grace.toSeconds() + 5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void refusePending() {
+    for (Request r = requests.poll(); r != null; r = requests.poll()) {
+      if (r instanceof Reload reload) {
+        reload.reply().complete(ControlReply.error("the master is stopping"));
+      }
+    }
+  }
+
+  private void openLog(MainConfig config) throws IOException {
+    ProgramLog next = logs.of(config).program("master");
+    log = next;
+    syslogName = config.get("syslog_name");
+  }
+
+  private int fatal(String text) {
+    log.fatal(text);
+    if (!standardOutput) {
+      stderr.println(syslogName + "/master: fatal: " + text);
+      stderr.flush();
+    }
+    return 1;
+  }
+}
