@@ -117,7 +117,13 @@ final class SmtpdSession implements Runnable {
       startTls();
     }
     writer.reply(Reply.plain(220, settings.banner()));
+    boolean softLimitLogged = false;
     while (!writer.hangup()) {
+      if (!softLimitLogged && writer.errorCount() >= settings.softErrorLimit()) {
+        // Postfix would start sleeping here (smtpd_error_sleep_time); Postern only says so.
+        LOG.log(Level.INFO, "{0}[{1}]: soft error limit reached", clientName, clientAddress);
+        softLimitLogged = true;
+      }
       if (writer.errorCount() >= settings.hardErrorLimit()) {
         writer.reply(Reply.of(421, "4.7.0", settings.myhostname() + " Error: too many errors"));
         break;
