@@ -48,7 +48,11 @@ final class SmtpdFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    smtpd.stop();
+  public void close() {
+    try {
+      smtpd.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
