@@ -1,0 +1,194 @@
+package org.postern.smtpd;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.function.Supplier;
+
+/**
+ * Receives message content for a transaction: DATA (dot-unstuffing, end at {@code CRLF.CRLF})
+ * and BDAT chunks (RFC 3030, exact byte counts), and hands it to cleanup.
+ *
+ * <p>Line ends follow {@code smtpd_forbid_bare_newline}: {@code normalize} turns LF into CRLF
+ * but ends DATA only at {@code <CR><LF>.<CR><LF>}; {@code no} also ends at {@code LF.LF};
+ * {@code reject} throws {@link BareNewlineException}. A bare CR is content and passes through.
+ * When the message grows past {@code message_size_limit} or cleanup fails, the rest of the data
+ * is still read, so that the client's next command is not taken from the message, and only then
+ * answered ({@code 552 5.3.4}, {@code 451 4.3.0}, {@code 452 4.3.1}).
+ *
+ * <p>Failure: a lost connection or timeout aborts the cleanup stream, leaving nothing queued, and
+ * the {@link IOException} goes on to end the session.
+ */
+final class MessageReceiver {
+  private static final byte[] CRLF = {'\r', '\n'};
+
+  private final SmtpdSettings settings;
+  private final MessageSink sink;
+  private final ZoneId zone;
+
+  MessageReceiver(SmtpdSettings settings, MessageSink sink, ZoneId zone) {
+    this.settings = settings;
+    this.sink = sink;
+    this.zone = zone;
+  }
+
+  /** Opens the cleanup stream and writes the Received: header; false after a failure reply. */
+  boolean open(Transaction tx, Envelope envelope) {
+    try {
+      CleanupStream stream = sink.open(envelope);
+      tx.stream(stream);
+      stream.prependHeader(
+          ReceivedHeader.format(
+              envelope,
+              stream.queueId(),
+              tx.soleRecipient(),
+              settings.myhostname(),
+              settings.mailName(),
+              settings.tlsReceivedHeader(),
+              zone));
+      return true;
+    } catch (CleanupException e) {
+      tx.fail(e.status().reply());
+      return false;
+    }
+  }
+
+  /** Reads DATA content after the 354 reply, then answers for the message. */
+  void data(Transaction tx, SmtpInput input, ReplyWriter writer) throws IOException {
+    try {
+      readDotTerminated(tx, input);
+    } catch (IOException e) {
+      tx.abort();
+      throw e;
+    }
+    finish(tx, writer);
+  }
+
+  private void readDotTerminated(Transaction tx, SmtpInput input) throws IOException {
+    SmtpdSettings.BareNewline mode = settings.forbidBareNewline();
+    boolean lineStart = true;
+    SmtpInput.Ending previous = SmtpInput.Ending.CRLF;
+    while (true) {
+      SmtpInput.Line line = input.readLine(settings.lineLengthLimit());
+      if (line.ending() == SmtpInput.Ending.BARE_LF && mode == SmtpdSettings.BareNewline.REJECT) {
+        throw new BareNewlineException();
+      }
+      byte[] b = line.bytes();
+      if (lineStart && b.length == 1 && b[0] == '.' && endsData(line.ending(), previous, mode)) {
+        return;
+      }
+      int skip = lineStart && b.length > 0 && b[0] == '.' ? 1 : 0;
+      boolean ended = line.ending() != SmtpInput.Ending.NONE;
+      content(tx, ended ? concat(b, skip) : Arrays.copyOfRange(b, skip, b.length));
+      lineStart = ended;
+      if (ended) {
+        previous = line.ending();
+      }
+    }
+  }
+
+  private static boolean endsData(
+      SmtpInput.Ending dot, SmtpInput.Ending previous, SmtpdSettings.BareNewline mode) {
+    if (mode == SmtpdSettings.BareNewline.NO) {
+      return true;
+    }
+    return dot == SmtpInput.Ending.CRLF && previous == SmtpInput.Ending.CRLF;
+  }
+
+  private static byte[] concat(byte[] line, int skip) {
+    byte[] out = Arrays.copyOfRange(line, skip, line.length + 2);
+    out[out.length - 2] = CRLF[0];
+    out[out.length - 1] = CRLF[1];
+    return out;
+  }
+
+  /** Reads one BDAT chunk of {@code size} bytes and answers for it. */
+  void chunk(Transaction tx, Supplier<Envelope> envelope, long size, boolean last, SmtpInput input, ReplyWriter writer)
+      throws IOException {
+    if (tx.stream().isEmpty() && tx.failure().isEmpty()) {
+      open(tx, envelope.get());
+    }
+    try {
+      readChunk(tx, size, input);
+    } catch (IOException e) {
+      tx.abort();
+      throw e;
+    }
+    if (last) {
+      finish(tx, writer);
+    } else if (tx.failure().isPresent()) {
+      writer.reply(tx.failure().get());
+    } else {
+      writer.reply(Reply.of(250, "2.0.0", "Ok: " + size + " bytes"));
+    }
+  }
+
+  private void readChunk(Transaction tx, long size, SmtpInput input) throws IOException {
+    byte[] buffer = new byte[8192];
+    long left = size;
+    while (left > 0) {
+      int n = input.read(buffer, 0, (int) Math.min(buffer.length, left));
+      left -= n;
+      content(tx, normalize(tx, buffer, n));
+    }
+  }
+
+  private byte[] normalize(Transaction tx, byte[] buffer, int n) throws BareNewlineException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(n + 16);
+    boolean cr = tx.pendingCr();
+    for (int i = 0; i < n; i++) {
+      byte b = buffer[i];
+      if (b == '\n' && !cr) {
+        if (settings.forbidBareNewline() == SmtpdSettings.BareNewline.REJECT) {
+          throw new BareNewlineException();
+        }
+        out.write('\r');
+      }
+      out.write(b);
+      cr = b == '\r';
+    }
+    tx.pendingCr(cr);
+    return out.toByteArray();
+  }
+
+  /** Skips a BDAT chunk that belongs to no transaction. */
+  static void skip(SmtpInput input, long size) throws IOException {
+    byte[] buffer = new byte[8192];
+    long left = size;
+    while (left > 0) {
+      left -= input.read(buffer, 0, (int) Math.min(buffer.length, left));
+    }
+  }
+
+  private void content(Transaction tx, byte[] bytes) {
+    if (tx.failure().isPresent() || tx.stream().isEmpty()) {
+      return;
+    }
+    if (!tx.addSize(bytes.length, settings.messageSizeLimit())) {
+      tx.fail(CleanupException.Status.SIZE.reply());
+      return;
+    }
+    try {
+      tx.stream().get().write(bytes, 0, bytes.length);
+    } catch (CleanupException e) {
+      tx.fail(e.status().reply());
+    }
+  }
+
+  private void finish(Transaction tx, ReplyWriter writer) {
+    if (tx.failure().isPresent()) {
+      tx.abort();
+      writer.reply(tx.failure().get());
+      return;
+    }
+    try {
+      String queueId = tx.stream().orElseThrow().commit();
+      writer.resetErrors();
+      writer.reply(Reply.of(250, "2.0.0", "Ok: queued as " + queueId));
+    } catch (CleanupException e) {
+      tx.abort();
+      writer.reply(e.status().reply());
+    }
+  }
+}

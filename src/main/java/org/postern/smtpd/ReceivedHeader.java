@@ -1,0 +1,90 @@
+package org.postern.smtpd;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The Received: header smtpd prepends, in Postfix's layout:
+ *
+ * <pre>
+ * Received: from HELO (NAME [ADDR])
+ *         (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))
+ *         (No client certificate requested)
+ *         by MYHOSTNAME (MAIL_NAME) with ESMTPS id QUEUEID
+ *         for &lt;RCPT&gt;; DATE
+ * </pre>
+ *
+ * The TLS lines appear only with {@code smtpd_tls_received_header = yes}, as in Postfix; the "S"
+ * in the protocol word (RFC 3848) does not depend on that setting. The "for" clause names the
+ * recipient only when there is exactly one.
+ */
+final class ReceivedHeader {
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z (zzz)", Locale.US);
+
+  private ReceivedHeader() {}
+
+  static String format(
+      Envelope envelope,
+      String queueId,
+      Optional<String> soleRecipient,
+      String myhostname,
+      String mailName,
+      boolean tlsLines,
+      ZoneId zone) {
+    Envelope.Client c = envelope.client();
+    StringBuilder h = new StringBuilder();
+    h.append("Received: from ")
+        .append(c.helo().isEmpty() ? c.name() : c.helo())
+        .append(" (")
+        .append(c.name())
+        .append(" [")
+        .append(rfcAddress(c.address()))
+        .append("])\r\n");
+    if (tlsLines && envelope.tls().isPresent()) {
+      Envelope.Tls t = envelope.tls().get();
+      h.append("\t(using ")
+          .append(t.protocol())
+          .append(" with cipher ")
+          .append(t.cipher())
+          .append(" (")
+          .append(t.cipherBits())
+          .append('/')
+          .append(t.cipherBits())
+          .append(" bits))\r\n")
+          .append("\t(No client certificate requested)\r\n");
+    }
+    h.append("\tby ")
+        .append(myhostname)
+        .append(" (")
+        .append(mailName)
+        .append(") with ")
+        .append(c.protocol())
+        .append(" id ")
+        .append(queueId);
+    String date = DATE.format(envelope.arrival().atZone(zone));
+    if (soleRecipient.isPresent()) {
+      h.append("\r\n\tfor <").append(quoteLocal(soleRecipient.get())).append(">; ").append(date);
+    } else {
+      h.append(";\r\n\t").append(date);
+    }
+    return h.append("\r\n").toString();
+  }
+
+  private static String rfcAddress(String address) {
+    return address.contains(":") ? "IPv6:" + address : address;
+  }
+
+  /** Quotes the local part when it is not a dot-atom (Postfix's quote_822_local). */
+  static String quoteLocal(String address) {
+    int at = address.lastIndexOf('@');
+    String local = at < 0 ? address : address.substring(0, at);
+    String rest = at < 0 ? "" : address.substring(at);
+    if (local.matches("[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\-\\u0080-\\uffff]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\-\\u0080-\\uffff]+)*")) {
+      return address;
+    }
+    return "\"" + local.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" + rest;
+  }
+}

@@ -1,0 +1,189 @@
+package org.postern.smtpd;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLContext;
+import org.postern.tls.PemKeyMaterial;
+import org.postern.tls.ServerTlsContexts;
+import org.postern.tls.TlsConfigException;
+
+/**
+ * The SMTP server: accepts connections on one listening address and runs each in its own virtual
+ * thread, at most {@code maxproc} at a time (a {@link Semaphore}; a connection beyond the limit
+ * waits in the accept backlog, as with Postfix's process limit).
+ *
+ * <p>Lifecycle in Jetty's style: {@link #start()} binds and loads TLS keys, {@link #stop()} stops
+ * accepting, answers {@code 421 4.3.2 Service shutting down} to sessions waiting for a command
+ * and to the next command of busy ones, waits for sessions in flight up to the stop timeout, and
+ * then closes what is left.
+ *
+ * <p>Failure: bad TLS key files fail {@link #start()} with {@link TlsConfigException}, a busy port
+ * with {@link IOException}; errors in one session never affect another.
+ */
+public final class Smtpd {
+  private static final System.Logger LOG = System.getLogger("org.postern.smtpd");
+
+  private final SmtpdSettings settings;
+  private final MessageSink sink;
+  private final InetSocketAddress bindAddress;
+  private final Duration stopTimeout;
+  private final Clock clock;
+  private final ReentrantLock lifecycle = new ReentrantLock();
+  private final Set<SmtpdSession> sessions = ConcurrentHashMap.newKeySet();
+  private final Semaphore maxproc;
+  private volatile boolean stopping;
+  private ServerSocket listener;
+  private Thread acceptor;
+  private Optional<SSLContext> tlsContext = Optional.empty();
+
+  public Smtpd(
+      SmtpdSettings settings,
+      MessageSink sink,
+      InetSocketAddress bindAddress,
+      Duration stopTimeout,
+      Clock clock) {
+    this.settings = settings;
+    this.sink = sink;
+    this.bindAddress = bindAddress;
+    this.stopTimeout = stopTimeout;
+    this.clock = clock;
+    this.maxproc = new Semaphore(settings.processLimit());
+  }
+
+  public void start() throws IOException, TlsConfigException {
+    lifecycle.lock();
+    try {
+      if (listener != null) {
+        throw new IllegalStateException("smtpd already started");
+      }
+      doStart();
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  private void doStart() throws IOException, TlsConfigException {
+    tlsContext = loadTls();
+    stopping = false;
+    listener = new ServerSocket();
+    listener.setReuseAddress(true);
+    listener.bind(bindAddress);
+    acceptor = Thread.ofVirtual().name("smtpd-accept").start(this::acceptLoop);
+    LOG.log(Level.INFO, "smtpd listening on {0}", listener.getLocalSocketAddress());
+  }
+
+  private Optional<SSLContext> loadTls() throws TlsConfigException {
+    boolean wanted = settings.tlsLevel().offered() || settings.tlsWrappermode();
+    if (!wanted) {
+      return Optional.empty();
+    }
+    if (!settings.hasTlsKeys()) {
+      // Postfix: STARTTLS is then answered 454, wrapper-mode connections are dropped.
+      LOG.log(Level.WARNING, "No server certs available. TLS won't be enabled");
+      return Optional.empty();
+    }
+    PemKeyMaterial keys =
+        settings.tlsChainFiles().isEmpty()
+            ? PemKeyMaterial.load(settings.tlsCertFile(), settings.tlsKeyFile())
+            : PemKeyMaterial.loadChainFiles(settings.tlsChainFiles());
+    return Optional.of(ServerTlsContexts.create(keys));
+  }
+
+  /** The bound address; useful when started on port 0. */
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) listener.getLocalSocketAddress();
+  }
+
+  private void acceptLoop() {
+    while (!stopping) {
+      try {
+        maxproc.acquire();
+        Socket client;
+        try {
+          client = listener.accept();
+        } catch (IOException e) {
+          maxproc.release();
+          throw e;
+        }
+        Thread.ofVirtual().name("smtpd-" + client.getPort()).start(() -> serve(client));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (SocketException e) {
+        if (!stopping) {
+          LOG.log(Level.ERROR, "accept failed: {0}", e.getMessage());
+        }
+        return;
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "accept: {0}", e.getMessage());
+      }
+    }
+  }
+
+  private void serve(Socket client) {
+    SmtpdSession session = null;
+    try {
+      session = new SmtpdSession(settings, tlsContext, sink, clock, client, () -> stopping);
+      sessions.add(session);
+      session.run();
+    } catch (IOException e) {
+      LOG.log(Level.INFO, "cannot set up session for {0}: {1}", client.getRemoteSocketAddress(), e.getMessage());
+      closeQuietly(client);
+    } finally {
+      if (session != null) {
+        sessions.remove(session);
+      }
+      maxproc.release();
+    }
+  }
+
+  public void stop() throws InterruptedException {
+    lifecycle.lock();
+    try {
+      if (listener != null) {
+        doStop();
+        listener = null;
+      }
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  private void doStop() throws InterruptedException {
+    stopping = true;
+    try {
+      listener.close();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "close listener: {0}", e.getMessage());
+    }
+    acceptor.join(stopTimeout.toMillis());
+    sessions.forEach(SmtpdSession::closeIfIdle);
+    int permits = settings.processLimit();
+    if (maxproc.tryAcquire(permits, stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      maxproc.release(permits);
+    } else {
+      LOG.log(Level.WARNING, "stop: {0} sessions still busy after {1}s; closing them", sessions.size(), stopTimeout.toSeconds());
+      sessions.forEach(SmtpdSession::forceClose);
+    }
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "close: {0}", e.getMessage());
+    }
+  }
+}

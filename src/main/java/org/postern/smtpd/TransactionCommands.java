@@ -1,0 +1,212 @@
+package org.postern.smtpd;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The mail transaction commands of a session: MAIL, RCPT, DATA, BDAT (RFC 3030) and VRFY, with
+ * Postfix's sequence checks and replies. DATA and BDAT do not mix in one transaction: DATA after
+ * BDAT gets {@code 503 5.5.1}, and BDAT without a transaction still reads (and drops) its chunk so
+ * that the chunk's bytes are never taken for commands.
+ */
+final class TransactionCommands {
+  private final SmtpdSession session;
+  private final SmtpdSettings settings;
+  private final MessageReceiver receiver;
+  private final RelayCheck.Client relayClient;
+  private Transaction transaction;
+  private String where = "CONNECT";
+
+  TransactionCommands(
+      SmtpdSession session, SmtpdSettings settings, MessageReceiver receiver, boolean inMynetworks) {
+    this.session = session;
+    this.settings = settings;
+    this.receiver = receiver;
+    this.relayClient = new RelayCheck.Client(inMynetworks, false);
+  }
+
+  /** The last command seen, for "lost connection after X" log lines. */
+  String where() {
+    return where;
+  }
+
+  void where(String verb) {
+    where = verb;
+  }
+
+  boolean inTransaction() {
+    return transaction != null;
+  }
+
+  /** Ends the transaction (RSET, HELO/EHLO, STARTTLS, end of session), discarding any content. */
+  void dropTransaction() {
+    if (transaction != null) {
+      transaction.abort();
+      transaction = null;
+    }
+  }
+
+  void mail(CommandLine cmd) throws ReplyException {
+    if (settings.heloRequired() && !session.heloSeen()) {
+      throw new ReplyException(503, "5.5.1", "Error: send HELO/EHLO first");
+    }
+    if (transaction != null) {
+      throw new ReplyException(503, "5.5.1", "Error: nested MAIL command");
+    }
+    CommandLine.PathArgument arg =
+        cmd.path("FROM")
+            .orElseThrow(() -> new ReplyException(501, "5.5.4", "Syntax: MAIL FROM:<address>"));
+    MailAddress sender = address(arg.path(), "501", "5.1.7", "Bad sender address syntax");
+    EsmtpParameters.Mail params = EsmtpParameters.parseMail(arg.parameters(), allowed());
+    long limit = settings.messageSizeLimit();
+    if (limit > 0 && params.size().orElse(0) > limit) {
+      throw new ReplyException(552, "5.3.4", "Message size exceeds fixed limit");
+    }
+    if (!sender.isAscii() && !params.smtputf8()) {
+      throw new ReplyException(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
+    }
+    transaction = new Transaction(sender, params, session.clock().instant());
+    session.writer().reply(Reply.of(250, "2.1.0", "Ok"));
+  }
+
+  void rcpt(CommandLine cmd) throws ReplyException {
+    if (transaction == null) {
+      throw new ReplyException(503, "5.5.1", "Error: need MAIL command");
+    }
+    CommandLine.PathArgument arg =
+        cmd.path("TO")
+            .orElseThrow(() -> new ReplyException(501, "5.5.4", "Syntax: RCPT TO:<address>"));
+    MailAddress rcpt = address(arg.path(), "501", "5.1.3", "Bad recipient address syntax");
+    if (rcpt.isNull()) {
+      throw new ReplyException(501, "5.1.3", "Bad recipient address syntax");
+    }
+    EsmtpParameters.Rcpt params = EsmtpParameters.parseRcpt(arg.parameters(), allowed());
+    if (!rcpt.isAscii() && !transaction.parameters().smtputf8()) {
+      throw new ReplyException(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
+    }
+    if (transaction.recipientCount() >= settings.recipientLimit()) {
+      session.writer().replyUncounted(Reply.of(452, "4.5.3", "Error: too many recipients"));
+      return;
+    }
+    Optional<Reply> refused = settings.relayCheck().check(relayClient, rcpt);
+    if (refused.isPresent()) {
+      throw new ReplyException(refused.get());
+    }
+    String given = arg.path().startsWith("<") ? arg.path().substring(1, arg.path().length() - 1) : arg.path();
+    Envelope.Orcpt orcpt = params.orcpt().orElse(new Envelope.Orcpt("rfc822", given));
+    transaction.addRecipient(new Envelope.Recipient(rcpt.internal(), params.dsnNotify(), orcpt));
+    session.writer().reply(Reply.of(250, "2.1.5", "Ok"));
+  }
+
+  void data(CommandLine cmd, SmtpInput input) throws IOException, ReplyException {
+    if (transaction != null && transaction.chunking()) {
+      throw new ReplyException(503, "5.5.1", "Error: DATA after BDAT");
+    }
+    requireRecipients();
+    if (!cmd.argument().isEmpty()) {
+      throw new ReplyException(501, "5.5.4", "Syntax: DATA");
+    }
+    Transaction tx = transaction;
+    if (!receiver.open(tx, envelope())) {
+      dropTransaction();
+      throw new ReplyException(tx.failure().orElseThrow());
+    }
+    session.writer().reply(Reply.plain(354, "End data with <CR><LF>.<CR><LF>"));
+    where = "DATA";
+    try {
+      receiver.data(tx, input, session.writer());
+    } finally {
+      transaction = null;
+    }
+    where = "END-OF-MESSAGE";
+  }
+
+  void bdat(CommandLine cmd, SmtpInput input) throws IOException, ReplyException {
+    List<String> words = cmd.words();
+    long size = chunkSize(words);
+    boolean last = words.size() == 2;
+    if (settings.discardedKeywords().contains(EhloKeyword.CHUNKING)) {
+      MessageReceiver.skip(input, size);
+      throw new ReplyException(502, "5.5.1", "Error: command not implemented");
+    }
+    if (transaction == null || transaction.recipientCount() == 0) {
+      MessageReceiver.skip(input, size);
+      requireRecipients();
+    }
+    Transaction tx = transaction;
+    tx.startChunking();
+    try {
+      receiver.chunk(tx, this::envelope, size, last, input, session.writer());
+    } catch (IOException e) {
+      transaction = null;
+      throw e;
+    }
+    if (last) {
+      transaction = null;
+    }
+  }
+
+  /** Parses {@code BDAT size [LAST]}; a bad count cannot be skipped, so the session must end. */
+  private long chunkSize(List<String> words) throws ReplyException {
+    boolean ok =
+        (words.size() == 1 || words.size() == 2 && words.get(1).toUpperCase(Locale.ROOT).equals("LAST"))
+            && words.get(0).matches("[0-9]{1,18}");
+    if (!ok) {
+      dropTransaction();
+      throw new ReplyException(521, "5.5.4", "Syntax: BDAT count [LAST]");
+    }
+    return Long.parseLong(words.get(0));
+  }
+
+  void vrfy(CommandLine cmd) throws ReplyException {
+    if (settings.disableVrfy()) {
+      throw new ReplyException(502, "5.5.1", "VRFY command is disabled");
+    }
+    if (cmd.argument().isEmpty()) {
+      throw new ReplyException(501, "5.5.4", "Syntax: VRFY address");
+    }
+    MailAddress address = address(cmd.argument(), "501", "5.1.3", "Bad recipient address syntax");
+    if (address.isNull()) {
+      throw new ReplyException(501, "5.1.3", "Bad recipient address syntax");
+    }
+    Optional<Reply> refused = settings.relayCheck().check(relayClient, address);
+    if (refused.isPresent()) {
+      throw new ReplyException(refused.get());
+    }
+    session.writer().reply(Reply.of(252, "2.0.0", cmd.argument()));
+  }
+
+  private void requireRecipients() throws ReplyException {
+    if (transaction == null) {
+      throw new ReplyException(503, "5.5.1", "Error: need RCPT command");
+    }
+    if (transaction.recipientCount() == 0) {
+      throw new ReplyException(554, "5.5.1", "Error: no valid recipients");
+    }
+  }
+
+  private EsmtpParameters.Allowed allowed() {
+    return new EsmtpParameters.Allowed(
+        !settings.discardedKeywords().contains(EhloKeyword.DSN),
+        settings.smtputf8Enable() && !settings.discardedKeywords().contains(EhloKeyword.SMTPUTF8),
+        settings.requiretlsEnable()
+            && session.tlsActive()
+            && !settings.discardedKeywords().contains(EhloKeyword.REQUIRETLS));
+  }
+
+  private Envelope envelope() {
+    return transaction.envelope(
+        session.client(transaction.parameters().smtputf8()), session.tls());
+  }
+
+  private static MailAddress address(String token, String code, String enhanced, String text)
+      throws ReplyException {
+    try {
+      return MailAddress.parse(token);
+    } catch (IllegalArgumentException e) {
+      throw new ReplyException(Integer.parseInt(code), enhanced, text);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package org.postern.smtpd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.postern.config.ConfigException;
+import org.postern.config.MainConfig;
+
+class SmtpdSettingsTest {
+  private static SmtpdSettings settings(Map<String, String> values) throws ConfigException {
+    return SmtpdSettings.fromConfig(MainConfig.of(Path.of("/etc/postern"), values));
+  }
+
+  @Test
+  void fromConfig_emptyValues_takePostfixDefaults() throws Exception {
+    SmtpdSettings s = settings(Map.of("myhostname", "mx.example.com"));
+    assertThat(s.banner()).isEqualTo("mx.example.com ESMTP Postern");
+    assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(s.recipientLimit()).isEqualTo(1000);
+    assertThat(s.messageSizeLimit()).isEqualTo(10240000L);
+    assertThat(s.softErrorLimit()).isEqualTo(10);
+    assertThat(s.hardErrorLimit()).isEqualTo(20);
+    assertThat(s.lineLengthLimit()).isEqualTo(2048);
+    assertThat(s.smtputf8Enable()).isTrue();
+    assertThat(s.requiretlsEnable()).isTrue();
+    assertThat(s.tlsLevel()).isEqualTo(SmtpdSettings.TlsLevel.NONE);
+    assertThat(s.forbidBareNewline()).isEqualTo(SmtpdSettings.BareNewline.NORMALIZE);
+    assertThat(s.relayCheck().authorized(MailAddress.parse("<u@localhost.example.com>"))).isTrue();
+    assertThat(s.relayCheck().authorized(MailAddress.parse("<u@example.com>"))).isFalse();
+  }
+
+  @Test
+  void fromConfig_timeUnitsAndKeywords_areParsed() throws Exception {
+    SmtpdSettings s =
+        settings(Map.of("smtpd_timeout", "2m", "smtpd_discard_ehlo_keywords", "8bitmime, Chunking"));
+    assertThat(s.timeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(s.discardedKeywords()).containsExactlyInAnyOrder(EhloKeyword.EIGHTBITMIME, EhloKeyword.CHUNKING);
+  }
+
+  @Test
+  void fromConfig_badValue_namesFileAndParameter() {
+    assertThatThrownBy(() -> settings(Map.of("smtpd_tls_security_level", "dane")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("/etc/postern/main.cf: parameter smtpd_tls_security_level: Invalid TLS level \"dane\"");
+    assertThatThrownBy(() -> settings(Map.of("smtpd_timeout", "soon")))
+        .hasMessageContaining("parameter smtpd_timeout: bad time value");
+  }
+}
