@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
+import org.postern.util.ParameterList;
 
 /**
  * One address mapping parameter (canonical_maps, virtual_alias_maps, ...): its tables, asked as
@@ -74,7 +75,7 @@ final class AddressMaps {
       return Optional.empty();
     }
     List<String> out = new ArrayList<>();
-    for (String item : org.postern.util.ParameterList.split(v.get())) {
+    for (String item : ParameterList.split(v.get())) {
       out.add(result(item, local, stripped && propagate ? extension : ""));
     }
     return out.isEmpty() ? Optional.empty() : Optional.of(out);

@@ -27,7 +27,8 @@ import org.postern.table.TableException;
  *
  * <p>The tables of canonical_maps, sender_canonical_maps, recipient_canonical_maps,
  * virtual_alias_maps, header_checks and body_checks are opened once, here, through the opener;
- * the service is then safe for concurrent use (each transaction keeps its own state). {@code
+ * the service is then safe for concurrent use when the tables are (each transaction keeps its
+ * own state). {@code
  * receive_override_options} ({@code no_address_mappings}, {@code no_header_body_checks}) applies
  * to sendmail, smtpd and qmqpd mail.
  *

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.postern.config.MainConfig;
+import org.postern.util.ParameterList;
 
 /**
  * The main.cf values cleanup uses, read once when the service is built. Parameters the
@@ -87,7 +88,7 @@ record CleanupSettings(
 
   private static List<String> list(MainConfig c, String name, String postfixDefault) {
     return c.raw(name) == null
-        ? org.postern.util.ParameterList.split(postfixDefault)
+        ? ParameterList.split(postfixDefault)
         : c.getList(name);
   }
 

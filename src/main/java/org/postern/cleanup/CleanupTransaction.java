@@ -222,7 +222,7 @@ public final class CleanupTransaction implements AutoCloseable {
   private CleanupResult write() {
     QueueName target = checks.hold() ? QueueName.HOLD : QueueName.INCOMING;
     try {
-      writer.writeEnvelope(envelope());
+      writer.writeEnvelope(queuedEnvelope());
       spool.copyTo(writer.content());
       writer.commit(target, new ExtractedEnvelope(List.of(), processor.tlsRequiredNo()));
       return new CleanupResult.Queued(queueId(), target);
@@ -237,7 +237,7 @@ public final class CleanupTransaction implements AutoCloseable {
     }
   }
 
-  private Envelope envelope() {
+  private Envelope queuedEnvelope() {
     Map<String, String> attrs = new HashMap<>(attributes);
     String filter = checks.filter().orElse(contentFilter);
     if (!filter.isEmpty()) {

@@ -1,5 +1,6 @@
 package org.postern.cleanup;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +55,7 @@ final class ContentSpool extends OutputStream {
   private void spill() throws IOException {
     Files.createDirectories(directory);
     file = Files.createTempFile(directory, "c", null);
-    fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(file), 65536);
+    fileOut = new BufferedOutputStream(Files.newOutputStream(file), 65536);
     memory.writeTo(fileOut);
     memory = null;
   }

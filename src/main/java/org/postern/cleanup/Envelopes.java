@@ -2,6 +2,7 @@ package org.postern.cleanup;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.postern.queue.DsnNotify;
 import org.postern.queue.Recipient;
 
@@ -51,7 +52,7 @@ final class Envelopes {
       lastRecipient = canonical;
       List<String> expanded = map ? rewriter.virtualExpansion(canonical) : List.of(canonical);
       for (String address : expanded) {
-        Recipient out = new Recipient(address, java.util.Optional.of(original), r.dsnOrcpt(),
+        Recipient out = new Recipient(address, Optional.of(original), r.dsnOrcpt(),
             r.notifyFlags(), false, -1);
         if (dups.firstTime(key(out))) {
           recipients.add(out);
