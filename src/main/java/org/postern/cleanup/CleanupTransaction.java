@@ -1,0 +1,276 @@
+package org.postern.cleanup;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.postern.queue.BodyType;
+import org.postern.queue.ClientFacts;
+import org.postern.queue.DsnRet;
+import org.postern.queue.Envelope;
+import org.postern.queue.ExtractedEnvelope;
+import org.postern.queue.QueueFileWriter;
+import org.postern.queue.QueueId;
+import org.postern.queue.QueueName;
+import org.postern.queue.Recipient;
+
+/**
+ * One message on its way into the queue: the envelope first (sender, recipients with their DSN
+ * parameters, RET/ENVID, BODY, the SMTPUTF8 and REQUIRETLS requests, client facts), then the
+ * content as a stream, then {@link #commit}. Envelope addresses are rewritten and recipients
+ * expanded when the content starts; the content is processed as it arrives (see {@link
+ * ContentProcessor}) and spooled, because the envelope records, written first, depend on it.
+ * Commit writes the queue file through {@link QueueFileWriter} (temporary file, fsync, rename
+ * into incoming/ or hold/, directory fsync).
+ *
+ * <p>Named attributes this class adds to the queue file: {@code content_filter} (the caller's
+ * content_filter or a FILTER action, {@code transport:destination}) and {@code redirect_to} (a
+ * REDIRECT action's address).
+ *
+ * <p>Failure: problems found while reading the content never throw; they make {@link #commit}
+ * return Rejected or Failed. {@link #close} without commit (or after a refusal) leaves nothing
+ * behind. Not thread-safe: one transaction per message.
+ */
+public final class CleanupTransaction implements AutoCloseable {
+  static final String CONTENT_FILTER = "content_filter";
+  static final String REDIRECT_TO = "redirect_to";
+  private static final int SPOOL_MEMORY_LIMIT = 256 * 1024;
+
+  private enum State {
+    ENVELOPE,
+    CONTENT,
+    DONE
+  }
+
+  private final Cleanup cleanup;
+  private final CleanupSettings settings;
+  private final CleanupOrigin origin;
+  private final QueueFileWriter writer;
+  private final CleanupErrors errors = new CleanupErrors();
+  private final ContentSpool spool;
+  private final List<Recipient> received = new ArrayList<>();
+  private final Map<String, String> attributes = new HashMap<>();
+  private State state = State.ENVELOPE;
+  private String sender = "";
+  private String fullName = "";
+  private Optional<DsnRet> dsnRet = Optional.empty();
+  private Optional<String> envid = Optional.empty();
+  private Optional<BodyType> bodyType = Optional.empty();
+  private boolean requireTls;
+  private boolean smtputf8;
+  private ClientFacts client = ClientFacts.NONE;
+  private String contentFilter = "";
+  private List<Recipient> recipients = List.of();
+  private ContentChecks checks;
+  private ContentProcessor processor;
+  private HeaderParser parser;
+  private ContentLines lines;
+
+  CleanupTransaction(Cleanup cleanup, CleanupOrigin origin, QueueFileWriter writer) {
+    this.cleanup = cleanup;
+    this.settings = cleanup.settings();
+    this.origin = origin;
+    this.writer = writer;
+    this.spool = new ContentSpool(cleanup.queues().directory(QueueName.TMP), SPOOL_MEMORY_LIMIT);
+  }
+
+  public QueueId queueId() {
+    return writer.id();
+  }
+
+  /** The envelope sender; empty for the null sender {@code <>}. */
+  public void sender(String address) {
+    expectEnvelope();
+    sender = Objects.requireNonNull(address, "address");
+  }
+
+  /** The sender's full name (sendmail -F), used in an added From: header. */
+  public void fullName(String name) {
+    expectEnvelope();
+    fullName = Objects.requireNonNull(name, "name");
+  }
+
+  /**
+   * One recipient as the client gave it, with its NOTIFY and ORCPT parameters. Its original
+   * recipient is kept when present (a requeued message), else it is the address itself.
+   */
+  public void recipient(Recipient recipient) {
+    expectEnvelope();
+    received.add(Objects.requireNonNull(recipient, "recipient"));
+  }
+
+  /** The MAIL FROM RET and ENVID parameters (RFC 3461). */
+  public void dsn(Optional<DsnRet> ret, Optional<String> envelopeId) {
+    expectEnvelope();
+    dsnRet = Objects.requireNonNull(ret, "ret");
+    envid = Objects.requireNonNull(envelopeId, "envelopeId");
+  }
+
+  /** The MAIL FROM BODY parameter (RFC 6152). */
+  public void bodyType(BodyType type) {
+    expectEnvelope();
+    bodyType = Optional.of(type);
+  }
+
+  /** MAIL FROM ... SMTPUTF8, or sendmail -O smtputf8=yes. */
+  public void requestSmtputf8() {
+    expectEnvelope();
+    smtputf8 = true;
+  }
+
+  /** MAIL FROM ... REQUIRETLS inside TLS, or sendmail -O requiretls=yes (RFC 8689). */
+  public void requestRequireTls() {
+    expectEnvelope();
+    requireTls = true;
+  }
+
+  /** What smtpd knew about the client, TLS protocol and cipher included. */
+  public void client(ClientFacts facts) {
+    expectEnvelope();
+    client = Objects.requireNonNull(facts, "facts");
+  }
+
+  /** The caller's content_filter setting ({@code transport:destination}); a FILTER action wins. */
+  public void contentFilter(String nexthop) {
+    expectEnvelope();
+    contentFilter = Objects.requireNonNull(nexthop, "nexthop");
+  }
+
+  /** A further named attribute for the queue file (for example {@code rewrite_context}). */
+  public void attribute(String name, String value) {
+    expectEnvelope();
+    attributes.put(name, value);
+  }
+
+  /** Everything an Envelope record holds at once: for pickup of a maildrop or requeued file. */
+  public void envelope(Envelope e) {
+    sender(e.sender());
+    e.recipients().forEach(this::recipient);
+    dsn(e.dsnRet(), e.envid());
+    e.bodyType().ifPresent(this::bodyType);
+    if (e.requireTls()) {
+      requestRequireTls();
+    }
+    if (e.smtputf8()) {
+      requestSmtputf8();
+    }
+    client(e.client());
+    e.attributes().forEach(this::attribute);
+  }
+
+  /**
+   * The content stream: header, empty line, body, with CRLF or LF line ends. Writes never fail
+   * for cleanup's own reasons (the outcome comes from commit); the envelope is closed from here on.
+   */
+  public OutputStream content() {
+    if (state == State.ENVELOPE) {
+      startContent();
+    } else if (state != State.CONTENT) {
+      throw new IllegalStateException(queueId() + ": content after commit or abort");
+    }
+    return lines;
+  }
+
+  private void startContent() {
+    state = State.CONTENT;
+    String id = queueId().value();
+    Envelopes env = new Envelopes(settings, origin, id, cleanup.log(), errors);
+    env.rewrite(sender, received, cleanup.maps());
+    sender = env.sender();
+    recipients = env.recipients();
+    ActionLogger logger = new ActionLogger(cleanup.log(), id, origin.logOrigin(), sender,
+        env.lastRecipient(), client.protocol(), client.helo());
+    checks = new ContentChecks(cleanup.headerChecks(), cleanup.bodyChecks(),
+        origin.contentChecks(), logger, errors);
+    boolean addMissing = origin.rewriteContext() == CleanupOrigin.RewriteContext.LOCAL
+        || settings.alwaysAddMissingHeaders();
+    ContentProcessor.Facts facts = new ContentProcessor.Facts(id, writer.arrivalTime(),
+        cleanup.clock().getZone(), sender, fullName, addMissing,
+        settings.autodetectSmtputf8(origin.source()));
+    smtputf8 |= facts.autodetectSmtputf8() && env.nonAscii();
+    processor = new ContentProcessor(settings, facts, requireTls, checks, errors, logger, spool);
+    parser = new HeaderParser(settings.headerSizeLimit(), processor);
+    lines = new ContentLines(settings.lineLengthLimit(), parser);
+  }
+
+  /** Ends the content and queues the message, or says why not. */
+  public CleanupResult commit() throws IOException {
+    content();
+    lines.finish();
+    parser.finish();
+    state = State.DONE;
+    try {
+      if (!errors.any() && checks.discard()) {
+        return new CleanupResult.Discarded(queueId());
+      }
+      if (!errors.any() && recipients.isEmpty()) {
+        errors.add(CleanupStatus.RCPT);
+      }
+      if (errors.any()) {
+        return errors.result(queueId());
+      }
+      return write();
+    } finally {
+      abandon();
+    }
+  }
+
+  private CleanupResult write() {
+    QueueName target = checks.hold() ? QueueName.HOLD : QueueName.INCOMING;
+    try {
+      writer.writeEnvelope(queuedEnvelope());
+      spool.copyTo(writer.content());
+      writer.commit(target, new ExtractedEnvelope(List.of(), processor.tlsRequiredNo()));
+      return new CleanupResult.Queued(queueId(), target);
+    } catch (IOException e) {
+      cleanup.log().line("warning: " + queueId() + ": write queue file: " + e.getMessage());
+      errors.add(Cleanup.writeStatus(e));
+      return errors.result(queueId());
+    } catch (IllegalArgumentException e) {
+      cleanup.log().line("warning: " + queueId() + ": " + e.getMessage());
+      errors.add(CleanupStatus.BAD);
+      return errors.result(queueId());
+    }
+  }
+
+  private Envelope queuedEnvelope() {
+    Map<String, String> attrs = new HashMap<>(attributes);
+    String filter = checks.filter().orElse(contentFilter);
+    if (!filter.isEmpty()) {
+      attrs.put(CONTENT_FILTER, filter);
+    }
+    checks.redirect().ifPresent(r -> attrs.put(REDIRECT_TO, r));
+    return new Envelope(sender, recipients, dsnRet, envid,
+        requireTls || processor.requireTls(), smtputf8 || processor.smtputf8(), bodyType, client,
+        attrs);
+  }
+
+  private void expectEnvelope() {
+    if (state != State.ENVELOPE) {
+      throw new IllegalStateException(queueId() + ": envelope change after content started");
+    }
+  }
+
+  /** Abandons the message: no queue file, no spool file. Safe to call more than once. */
+  public void abort() throws IOException {
+    state = State.DONE;
+    abandon();
+  }
+
+  private void abandon() throws IOException {
+    try {
+      writer.close();
+    } finally {
+      spool.delete();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    abort();
+  }
+}

@@ -1,0 +1,99 @@
+package org.postern.cleanup;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.postern.queue.DsnNotify;
+import org.postern.queue.Recipient;
+
+/**
+ * The envelope half of cleanup for one message: rewrites the sender, rewrites and expands each
+ * recipient, keeps each result's original recipient (the address as the client gave it, or the
+ * one a requeued file already carried) with the DSN ORCPT and NOTIFY parameters, and drops
+ * duplicates. Recipients already marked done (a requeued, partly delivered message) are kept
+ * as they are. With address mappings off (postsuper -r of internal mail aside, receive_override_
+ * options = no_address_mappings) only the domain-less qualification applies.
+ */
+final class Envelopes {
+  private final CleanupSettings settings;
+  private final CleanupOrigin origin;
+  private final String queueId;
+  private final CleanupLog log;
+  private final CleanupErrors errors;
+  private String sender = "";
+  private final List<Recipient> recipients = new ArrayList<>();
+  private String lastRecipient;
+  private boolean nonAscii;
+
+  Envelopes(CleanupSettings settings, CleanupOrigin origin, String queueId, CleanupLog log,
+      CleanupErrors errors) {
+    this.settings = settings;
+    this.origin = origin;
+    this.queueId = queueId;
+    this.log = log;
+    this.errors = errors;
+  }
+
+  void rewrite(String rawSender, List<Recipient> received, Cleanup.Maps maps) {
+    ActionLogger warnings = new ActionLogger(log, queueId, "", "", null, "", "");
+    AddressRewriter rewriter = new AddressRewriter(maps, settings, queueId, warnings, errors);
+    boolean map = origin.addressMappings();
+    nonAscii = !isAscii(rawSender);
+    sender = map ? rewriter.sender(rawSender) : rewriter.qualify(rawSender);
+    DuplicateFilter dups = new DuplicateFilter(settings.duplicateFilterLimit());
+    for (Recipient r : received) {
+      nonAscii |= !isAscii(r.address());
+      if (r.done()) {
+        recipients.add(r);
+        continue;
+      }
+      String original = r.originalRecipient().orElse(r.address());
+      String canonical = map ? rewriter.recipientCanonical(r.address()) : rewriter.qualify(r.address());
+      lastRecipient = canonical;
+      List<String> expanded = map ? rewriter.virtualExpansion(canonical) : List.of(canonical);
+      for (String address : expanded) {
+        Recipient out = new Recipient(address, Optional.of(original), r.dsnOrcpt(),
+            r.notifyFlags(), false, -1);
+        if (dups.firstTime(key(out))) {
+          recipients.add(out);
+        }
+      }
+    }
+  }
+
+  private String key(Recipient r) {
+    if (!settings.enableOriginalRecipient()) {
+      return r.address();
+    }
+    List<String> notify = r.notifyFlags().stream().map(DsnNotify::name).sorted().toList();
+    return r.dsnOrcpt().orElse("") + "\n" + notify + "\n" + r.originalRecipient().orElse("")
+        + "\n" + r.address();
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) > 127) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  String sender() {
+    return sender;
+  }
+
+  List<Recipient> recipients() {
+    return List.copyOf(recipients);
+  }
+
+  /** The last recipient after canonical mapping, for log lines (null when there is none). */
+  String lastRecipient() {
+    return lastRecipient;
+  }
+
+  /** Whether an envelope address as given contains non-ASCII text (SMTPUTF8 autodetection). */
+  boolean nonAscii() {
+    return nonAscii;
+  }
+}
