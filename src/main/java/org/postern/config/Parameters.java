@@ -77,7 +77,7 @@ public final class Parameters {
     return List.of(
         s("compatibility_level", "0"),
         s("config_directory", ""),
-        s("mail_name", "Postfix"),
+        s("mail_name", "Postern"),
         s("mail_owner", "postfix"),
         s("setgid_group", "postdrop"),
         s("myhostname", ""),

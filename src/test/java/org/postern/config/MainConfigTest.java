@@ -89,7 +89,7 @@ class MainConfigTest {
     assertThat(c.get("smtp_helo_name")).isEqualTo("mx.example.org");
     assertThat(c.get("mydomain")).isEqualTo("example.org");
     assertThat(c.get("smtp_tls_security_level")).isEqualTo("may");
-    assertThat(c.get("smtpd_banner")).isEqualTo("mx.example.org ESMTP Postfix");
+    assertThat(c.get("smtpd_banner")).isEqualTo("mx.example.org ESMTP Postern");
     assertThat(c.get("syslog_name")).isEqualTo("postern");
     assertThat(c.get("config_directory")).isEqualTo(dir.toString());
     assertThat(c.get("mail_version")).isEqualTo(MainConfig.POSTERN_VERSION);
