@@ -75,7 +75,7 @@ public final class Parameters {
 
   private static List<ParameterSpec> core() {
     return List.of(
-        s("compatibility_level", "0"),
+        s("compatibility_level", "3.11"),
         s("config_directory", ""),
         s("mail_name", "Postern"),
         s("mail_owner", "postfix"),
@@ -183,6 +183,7 @@ public final class Parameters {
         l("canonical_maps", ""),
         l("sender_canonical_maps", ""),
         l("recipient_canonical_maps", ""),
+        s("cleanup_service_name", "cleanup"),
         l("masquerade_domains", ""),
         l("masquerade_exceptions", ""),
         l("propagate_unmatched_extensions", "canonical, virtual"),

@@ -21,7 +21,9 @@ public final class ServiceRegistry {
    * joins the master; until then its master.cf entries are reported as not available.
    */
   public static ServiceRegistry standard() {
-    return new ServiceRegistry();
+    return new ServiceRegistry()
+        .register("smtpd", SmtpdService::create)
+        .register("cleanup", CleanupService::create);
   }
 
   /** Adds the factory for master.cf command {@code command}; returns this registry. */

@@ -49,7 +49,7 @@ final class MessageReceiver {
               zone));
       return true;
     } catch (CleanupException e) {
-      tx.fail(e.status().reply());
+      tx.fail(e.reply());
       return false;
     }
   }
@@ -172,7 +172,7 @@ final class MessageReceiver {
     try {
       tx.stream().get().write(bytes, 0, bytes.length);
     } catch (CleanupException e) {
-      tx.fail(e.status().reply());
+      tx.fail(e.reply());
     }
   }
 
@@ -188,7 +188,7 @@ final class MessageReceiver {
       writer.reply(Reply.of(250, "2.0.0", "Ok: queued as " + queueId));
     } catch (CleanupException e) {
       tx.abort();
-      writer.reply(e.status().reply());
+      writer.reply(e.reply());
     }
   }
 }

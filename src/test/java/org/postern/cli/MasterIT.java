@@ -45,7 +45,13 @@ class MasterIT {
     conf = Files.createDirectories(dir.resolve("conf"));
     maillog = dir.resolve("maillog");
     pidFile = dir.resolve("spool/pid/master.pid");
-    Files.copy(HOME.resolve("conf/master.cf"), conf.resolve("master.cf"));
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Files.writeString(
+        conf.resolve("master.cf"),
+        Files.readString(HOME.resolve("conf/master.cf")).replace("127.0.0.1:2525 ", "127.0.0.1:" + port + " "));
     mainCf = conf.resolve("main.cf");
     String text =
         Files.readString(HOME.resolve("conf/main.cf"))

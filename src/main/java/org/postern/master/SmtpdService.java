@@ -1,0 +1,78 @@
+package org.postern.master;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.postern.cleanup.Cleanup;
+import org.postern.config.ConfigException;
+import org.postern.smtpd.Smtpd;
+import org.postern.smtpd.SmtpdSettings;
+import org.postern.table.TableException;
+import org.postern.tls.TlsConfigException;
+
+/**
+ * An {@code inet} master.cf entry running smtpd(8): one listener per address the entry names,
+ * each session handing its message to this service's cleanup.
+ *
+ * <p>cleanup runs inside the session's thread (Postfix talks to a cleanup process over a
+ * socket); it is built from the configuration as the {@code $cleanup_service_name} entry sees it.
+ *
+ * <p>Failure: a port in use, a missing key file or a table that cannot be opened fail {@link
+ * #start} (or the factory) with a message naming the entry.
+ */
+final class SmtpdService implements Service {
+  private final ServiceContext context;
+  private final Cleanup cleanup;
+  private final List<Smtpd> listeners = new ArrayList<>();
+
+  private SmtpdService(ServiceContext context, Cleanup cleanup, List<Smtpd> listeners) {
+    this.context = context;
+    this.cleanup = cleanup;
+    this.listeners.addAll(listeners);
+  }
+
+  static Service create(ServiceContext context) throws IOException {
+    try {
+      SmtpdSettings settings = SmtpdSettings.fromConfig(context.config());
+      Cleanup cleanup = CleanupService.open(context);
+      SmtpdCleanupSink sink = new SmtpdCleanupSink(cleanup, context.mailLog().program("cleanup"));
+      List<Smtpd> listeners = new ArrayList<>();
+      for (InetSocketAddress address : ListenAddress.of(context.entry(), context.config())) {
+        listeners.add(new Smtpd(settings, sink, address, Duration.ofSeconds(30), Clock.systemUTC()));
+      }
+      return new SmtpdService(context, cleanup, listeners);
+    } catch (ConfigException | TableException e) {
+      throw new IOException(context.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return context.name();
+  }
+
+  @Override
+  public void start() throws IOException {
+    for (Smtpd smtpd : listeners) {
+      try {
+        smtpd.start();
+      } catch (TlsConfigException e) {
+        throw new IOException(context.name() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public void stop(Duration grace) throws InterruptedException {
+    try {
+      for (Smtpd smtpd : listeners) {
+        smtpd.stop();
+      }
+    } finally {
+      cleanup.close();
+    }
+  }
+}
