@@ -1,0 +1,63 @@
+package org.postern.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A throw-away certificate authority and server certificates made with Debian's openssl at test
+ * time, so peers can verify Postern (and Postern its peers) as they would in production.
+ */
+final class TestPki {
+  private final Path dir;
+  private final Path caCert;
+  private final Path caKey;
+
+  private TestPki(Path dir) {
+    this.dir = dir;
+    this.caCert = dir.resolve("ca.pem");
+    this.caKey = dir.resolve("ca.key");
+  }
+
+  static TestPki create(Path dir) throws IOException, InterruptedException {
+    TestPki pki = new TestPki(Files.createDirectories(dir));
+    openssl(
+        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+        "-days", "2", "-subj", "/CN=Postern Test CA", "-keyout", pki.caKey.toString(), "-out",
+        pki.caCert.toString());
+    return pki;
+  }
+
+  Path caCert() {
+    return caCert;
+  }
+
+  /** A server certificate for {@code name} signed by this CA: {cert, key} PEM files. */
+  List<Path> server(String name) throws IOException, InterruptedException {
+    Path key = dir.resolve(name + ".key");
+    Path csr = dir.resolve(name + ".csr");
+    Path cert = dir.resolve(name + ".pem");
+    Path ext = dir.resolve(name + ".ext");
+    Files.writeString(ext, "subjectAltName=DNS:" + name + "\n", StandardCharsets.US_ASCII);
+    openssl(
+        "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj",
+        "/CN=" + name, "-keyout", key.toString(), "-out", csr.toString());
+    openssl(
+        "x509", "-req", "-in", csr.toString(), "-CA", caCert.toString(), "-CAkey",
+        caKey.toString(), "-CAcreateserial", "-days", "2", "-extfile", ext.toString(), "-out",
+        cert.toString());
+    return List.of(cert, key);
+  }
+
+  private static void openssl(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IOException("openssl " + args[0] + " failed: " + output);
+    }
+  }
+}
