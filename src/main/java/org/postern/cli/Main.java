@@ -22,6 +22,7 @@ public final class Main {
     c.put("postconf", Postconf::run);
     c.put("postcat", Postcat::run);
     c.put("postsuper", Postsuper::run);
+    c.put("sendmail", Sendmail::run);
     return c;
   }
 
