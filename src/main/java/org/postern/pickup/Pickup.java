@@ -5,6 +5,8 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -24,8 +26,8 @@ import org.postern.queue.Queues;
  * pickup does under its trigger server. Each file is handed to cleanup through a {@link
  * CleanupSink}; see {@link MaildropScanner} for what happens to each file.
  *
- * <p>Two virtual threads: one accepts wake-up connections (it reads nothing it waits for: the
- * connection itself is the request), one scans. The scanner sleeps on a semaphore between passes,
+ * <p>Two virtual threads: one accepts wake-up connections (the connection itself is the request;
+ * the request byte is read with a short bounded wait), one scans. The scanner sleeps on a semaphore between passes,
  * so an idle pickup costs nothing and many wake-ups in a row make one pass.
  *
  * <p>Failure: a pass that fails (an unreadable maildrop, a bug) is logged and retried at the next
@@ -38,6 +40,7 @@ public final class Pickup {
 
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
   private static final Duration ACCEPT_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration REQUEST_WAIT = Duration.ofSeconds(1);
 
   private final Queues queues;
   private final MaildropScanner scanner;
@@ -141,9 +144,8 @@ public final class Pickup {
   private void acceptLoop() {
     while (running) {
       try (SocketChannel client = server.accept()) {
-        client.configureBlocking(false);
-        client.read(ByteBuffer.allocate(16)); // the request byte, if already there
         wakeups.release();
+        awaitRequest(client);
       } catch (ClosedChannelException e) { // stop() closed the server socket
         return;
       } catch (IOException e) {
@@ -154,6 +156,20 @@ public final class Pickup {
         if (!pause(ACCEPT_BACKOFF)) {
           return;
         }
+      }
+    }
+  }
+
+  /**
+   * Reads the request byte, waiting briefly, so that the client's write does not meet a closed
+   * socket. The connection alone already counted as the wake-up.
+   */
+  private static void awaitRequest(SocketChannel client) throws IOException {
+    client.configureBlocking(false);
+    try (Selector selector = Selector.open()) {
+      client.register(selector, SelectionKey.OP_READ);
+      if (selector.select(REQUEST_WAIT.toMillis()) > 0) {
+        client.read(ByteBuffer.allocate(16));
       }
     }
   }

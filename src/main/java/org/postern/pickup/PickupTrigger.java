@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.postern.queue.QueueName;
 import org.postern.queue.Queues;
 
@@ -16,12 +19,15 @@ import org.postern.queue.Queues;
  * down) the file simply waits in maildrop, and a running pickup finds it on its next periodic
  * scan anyway.
  *
- * <p>Failure: never fails and never blocks. The connect is non-blocking; a refused, missing or
- * busy socket makes {@link #wake} return false.
+ * <p>Failure: never fails and never blocks for long: the connect is non-blocking and waits at most
+ * a second for a busy listener; a refused, missing or busy socket makes {@link #wake} return
+ * false.
  */
 public final class PickupTrigger {
   /** Postfix's trigger request byte for "wake up". */
   static final byte WAKEUP = 'W';
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
   private PickupTrigger() {}
 
@@ -30,15 +36,28 @@ public final class PickupTrigger {
     return queues.directory(QueueName.PUBLIC).resolve("pickup");
   }
 
+  /** Waits a bounded time for a pending connect. */
+  private static boolean finish(SocketChannel channel) throws IOException {
+    try (Selector selector = Selector.open()) {
+      channel.register(selector, SelectionKey.OP_CONNECT);
+      return selector.select(CONNECT_TIMEOUT.toMillis()) > 0 && channel.finishConnect();
+    }
+  }
+
   /** Asks a running pickup to scan maildrop now; true when the request was delivered. */
   public static boolean wake(Queues queues) {
     Path socket = socket(queues);
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       channel.configureBlocking(false);
-      if (!channel.connect(UnixDomainSocketAddress.of(socket))) {
-        return false; // a backlog that is full: pickup is busy and will scan again anyway
+      if (!channel.connect(UnixDomainSocketAddress.of(socket)) && !finish(channel)) {
+        return false; // a backlog that stays full: pickup is busy and will scan again anyway
       }
-      return channel.write(ByteBuffer.wrap(new byte[] {WAKEUP})) == 1;
+      try {
+        channel.write(ByteBuffer.wrap(new byte[] {WAKEUP}));
+      } catch (IOException e) {
+        // pickup took the connection itself as the request and has closed it already
+      }
+      return true;
     } catch (IOException e) {
       return false;
     }
