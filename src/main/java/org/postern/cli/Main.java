@@ -31,6 +31,7 @@ public final class Main {
     c.put("postmap", Postmap::run);
     c.put("postalias", Postalias::run);
     c.put("newaliases", Postalias::runNewaliases);
+    c.put("sendmail", Sendmail::run);
     return c;
   }
 

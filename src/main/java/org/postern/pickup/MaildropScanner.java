@@ -1,0 +1,196 @@
+package org.postern.pickup;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.postern.queue.CorruptQueueFileException;
+import org.postern.queue.QueueFile;
+import org.postern.queue.QueueFileReader;
+import org.postern.queue.QueueId;
+import org.postern.queue.QueueName;
+import org.postern.queue.Queues;
+
+/**
+ * One pass of pickup over maildrop: every complete file is read, validated and handed to cleanup
+ * with a Received: header in front of its content. The pass repeats while it removed files, as
+ * Postfix's pickup does, so mail dropped during a pass is not left waiting for the next trigger.
+ *
+ * <p>Failure: a file that breaks the queue file format is moved to the corrupt queue with a
+ * warning (Postfix deletes it; keeping it lets the postmaster look). A file that disappeared
+ * meanwhile is skipped. Cleanup's temporary failures and I/O errors keep the file for a later
+ * pass; a permanent failure removes it, since cleanup has dealt with the sender.
+ */
+final class MaildropScanner {
+  private static final Duration FUTURE_SLACK = Duration.ofHours(2);
+  private static final Duration DAY = Duration.ofDays(1);
+  private static final DateTimeFormatter MAIL_DATE =
+      DateTimeFormatter.ofPattern("EEE, ppd MMM yyyy HH:mm:ss xx (zzz)", Locale.ENGLISH);
+
+  /** What happened to one maildrop file. */
+  private enum Disposition {
+    REMOVED,
+    KEPT
+  }
+
+  private final Queues queues;
+  private final CleanupSink cleanup;
+  private final PickupSettings settings;
+  private final PickupLog log;
+  private final Clock clock;
+
+  MaildropScanner(
+      Queues queues, CleanupSink cleanup, PickupSettings settings, PickupLog log, Clock clock) {
+    this.queues = queues;
+    this.cleanup = cleanup;
+    this.settings = settings;
+    this.log = log;
+    this.clock = clock;
+  }
+
+  /** Scans until a pass removes nothing or {@code keepGoing} turns false. */
+  void scan(BooleanSupplier keepGoing) throws IOException {
+    int removed;
+    do {
+      removed = 0;
+      for (Queues.Located file : queues.list(QueueName.MAILDROP)) {
+        if (!keepGoing.getAsBoolean()) {
+          return;
+        }
+        if (pickup(file) == Disposition.REMOVED) {
+          removed++;
+        }
+      }
+    } while (removed > 0 && keepGoing.getAsBoolean());
+  }
+
+  private Disposition pickup(Queues.Located file) throws IOException {
+    Map<String, Object> attrs;
+    QueueFile queueFile;
+    try {
+      attrs = Files.readAttributes(file.path(), "unix:uid,owner,lastModifiedTime");
+      queueFile = QueueFileReader.read(file.path());
+    } catch (NoSuchFileException e) {
+      return Disposition.KEPT; // postsuper or another pickup took it
+    } catch (CorruptQueueFileException e) {
+      return saveCorrupt(file, e);
+    }
+    long uid = ((Number) attrs.get("uid")).longValue();
+    boolean requeued = ((UserPrincipal) attrs.get("owner")).getName().equals(settings.mailOwner());
+    Instant dropTime = checkTime(file.id(), ((FileTime) attrs.get("lastModifiedTime")).toInstant());
+    PickupOrigin origin = new PickupOrigin(uid, dropTime, file.id(), requeued);
+    return handOver(file, queueFile, origin);
+  }
+
+  private Disposition handOver(Queues.Located file, QueueFile queueFile, PickupOrigin origin)
+      throws IOException {
+    CleanupStatus status;
+    try (CleanupSink.Submission submission = cleanup.open()) {
+      QueueId id = submission.queueId();
+      log.info(id + ": uid=" + origin.uid() + " from=<" + queueFile.envelope().sender() + ">"
+          + (origin.requeued() ? " orig_id=" + file.id() : ""));
+      submission.envelope(origin, queueFile.envelope());
+      OutputStream content = submission.content();
+      received(content, id, origin);
+      copyContent(file, content);
+      status = submission.commit(queueFile.extracted());
+    } catch (NoSuchFileException e) {
+      return Disposition.KEPT;
+    } catch (CorruptQueueFileException e) {
+      return saveCorrupt(file, e);
+    } catch (IOException e) {
+      log.warning(relative(file) + ": cannot hand over to cleanup: " + e.getMessage());
+      return Disposition.KEPT;
+    }
+    return switch (status) {
+      case CleanupStatus.Queued q -> remove(file);
+      case CleanupStatus.Defer d -> {
+        log.warning(relative(file) + ": " + d.reason());
+        yield Disposition.KEPT;
+      }
+      case CleanupStatus.Reject r -> {
+        log.warning(relative(file) + ": " + r.reason());
+        yield remove(file);
+      }
+    };
+  }
+
+  /** Postfix's trace header: the uid, not the login name, and the maildrop time. */
+  private void received(OutputStream out, QueueId id, PickupOrigin origin) throws IOException {
+    String date = MAIL_DATE.format(ZonedDateTime.ofInstant(origin.dropTime(), clock.getZone()));
+    String header = "Received: by " + settings.myhostname() + " (" + settings.mailName()
+        + ", from userid " + origin.uid() + ")\n\tid " + id + "; " + date + "\n";
+    out.write(header.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Copies the content lines. A first line that starts with white space would read as a
+   * continuation of our Received: header, so an empty line goes before it (as Postfix does).
+   */
+  private static void copyContent(Queues.Located file, OutputStream out) throws IOException {
+    boolean[] first = {true};
+    try (QueueFileReader reader = QueueFileReader.open(file.path())) {
+      reader.readContent((data, complete) -> {
+        if (first[0]) {
+          first[0] = false;
+          if (data.length > 0 && (data[0] == ' ' || data[0] == '\t')) {
+            out.write('\n');
+          }
+        }
+        out.write(data);
+        if (complete) {
+          out.write('\n');
+        }
+      });
+    }
+  }
+
+  /** Postfix's guard against time-warped files: warn, and do not trust a future time. */
+  private Instant checkTime(QueueId id, Instant mtime) {
+    Instant now = clock.instant();
+    if (mtime.isAfter(now.plus(FUTURE_SLACK))) {
+      log.warning(id + ": message dated " + Duration.between(now, mtime).toSeconds()
+          + " seconds into the future");
+      return now;
+    }
+    if (mtime.isBefore(now.minus(DAY))) {
+      log.warning(id + ": message has been queued for "
+          + Duration.between(mtime, now).toDays() + " days");
+    }
+    return mtime;
+  }
+
+  private Disposition saveCorrupt(Queues.Located file, CorruptQueueFileException e)
+      throws IOException {
+    log.warning(file.id() + ": corrupt queue file: " + e.getMessage());
+    log.warning("saving corrupt file \"" + file.id() + "\" from queue \"" + QueueName.MAILDROP
+        + "\" to queue \"" + QueueName.CORRUPT + "\"");
+    queues.move(file.id(), QueueName.MAILDROP, QueueName.CORRUPT);
+    return Disposition.REMOVED;
+  }
+
+  private Disposition remove(Queues.Located file) {
+    try {
+      Files.deleteIfExists(file.path());
+      return Disposition.REMOVED;
+    } catch (IOException e) {
+      log.warning("remove " + relative(file) + ": " + e.getMessage());
+      return Disposition.KEPT;
+    }
+  }
+
+  private String relative(Queues.Located file) {
+    return queues.relativeName(file.path());
+  }
+}
