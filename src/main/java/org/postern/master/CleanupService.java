@@ -44,7 +44,7 @@ final class CleanupService implements Service {
     MainConfig view = entry == null ? config : config.withOverrides(entry);
     ProgramLog log = client.mailLog().program("cleanup");
     return Cleanup.create(
-        view, Queues.at(view.getPath("queue_directory")), Clock.systemUTC(), Tables::open, log::info);
+        view, Queues.at(view.getPath("queue_directory")), Clock.systemDefaultZone(), Tables::open, log::info);
   }
 
   @Override

@@ -23,7 +23,8 @@ public final class ServiceRegistry {
   public static ServiceRegistry standard() {
     return new ServiceRegistry()
         .register("smtpd", SmtpdService::create)
-        .register("cleanup", CleanupService::create);
+        .register("cleanup", CleanupService::create)
+        .register("pickup", PickupService::create);
   }
 
   /** Adds the factory for master.cf command {@code command}; returns this registry. */

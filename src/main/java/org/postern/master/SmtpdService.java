@@ -41,7 +41,7 @@ final class SmtpdService implements Service {
       SmtpdCleanupSink sink = new SmtpdCleanupSink(cleanup, context.mailLog().program("cleanup"));
       List<Smtpd> listeners = new ArrayList<>();
       for (InetSocketAddress address : ListenAddress.of(context.entry(), context.config())) {
-        listeners.add(new Smtpd(settings, sink, address, Duration.ofSeconds(30), Clock.systemUTC()));
+        listeners.add(new Smtpd(settings, sink, address, Duration.ofSeconds(30), Clock.systemDefaultZone()));
       }
       return new SmtpdService(context, cleanup, listeners);
     } catch (ConfigException | TableException e) {

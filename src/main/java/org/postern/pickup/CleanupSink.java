@@ -25,8 +25,13 @@ public interface CleanupSink {
     /** The queue id of the new queue file, logged by pickup with uid and sender. */
     QueueId queueId();
 
-    /** The envelope as read from maildrop, with what pickup knows of its origin. */
-    void envelope(PickupOrigin origin, Envelope envelope) throws IOException;
+    /**
+     * The envelope as read from maildrop, with what pickup knows of its origin, and the
+     * recipients sendmail -t extracted from the headers (cleanup needs every recipient before the
+     * content starts, so they come here, not at commit).
+     */
+    void envelope(PickupOrigin origin, Envelope envelope, ExtractedEnvelope extracted)
+        throws IOException;
 
     /**
      * The content stream: pickup's Received: header, then the message as submitted, LF line ends.
@@ -35,7 +40,7 @@ public interface CleanupSink {
     OutputStream content() throws IOException;
 
     /** Ends the content and asks cleanup to queue the message. */
-    CleanupStatus commit(ExtractedEnvelope extracted) throws IOException;
+    CleanupStatus commit() throws IOException;
 
     /** Abandons the submission unless it was committed. */
     @Override

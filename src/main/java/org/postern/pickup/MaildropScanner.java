@@ -100,11 +100,11 @@ final class MaildropScanner {
       QueueId id = submission.queueId();
       log.info(id + ": uid=" + origin.uid() + " from=<" + queueFile.envelope().sender() + ">"
           + (origin.requeued() ? " orig_id=" + file.id() : ""));
-      submission.envelope(origin, queueFile.envelope());
+      submission.envelope(origin, queueFile.envelope(), queueFile.extracted());
       OutputStream content = submission.content();
       received(content, id, origin);
       copyContent(file, content);
-      status = submission.commit(queueFile.extracted());
+      status = submission.commit();
     } catch (NoSuchFileException e) {
       return Disposition.KEPT;
     } catch (CorruptQueueFileException e) {

@@ -49,6 +49,7 @@ public final class RecordingSink implements CleanupSink {
       private final ByteArrayOutputStream content = new ByteArrayOutputStream();
       private PickupOrigin origin;
       private Envelope envelope;
+      private ExtractedEnvelope extracted;
       private boolean committed;
 
       @Override
@@ -57,9 +58,10 @@ public final class RecordingSink implements CleanupSink {
       }
 
       @Override
-      public void envelope(PickupOrigin o, Envelope e) {
+      public void envelope(PickupOrigin o, Envelope e, ExtractedEnvelope x) {
         origin = o;
         envelope = e;
+        extracted = x;
       }
 
       @Override
@@ -68,7 +70,7 @@ public final class RecordingSink implements CleanupSink {
       }
 
       @Override
-      public CleanupStatus commit(ExtractedEnvelope extracted) {
+      public CleanupStatus commit() {
         committed = true;
         CleanupStatus status = answer.get();
         commits.add(new Received(id, origin, envelope,

@@ -1,0 +1,87 @@
+package org.postern.master;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import org.postern.cleanup.Cleanup;
+import org.postern.cleanup.CleanupOrigin;
+import org.postern.cleanup.CleanupResult;
+import org.postern.cleanup.CleanupTransaction;
+import org.postern.pickup.CleanupSink;
+import org.postern.pickup.CleanupStatus;
+import org.postern.pickup.PickupOrigin;
+import org.postern.queue.Envelope;
+import org.postern.queue.ExtractedEnvelope;
+import org.postern.queue.QueueId;
+
+/**
+ * pickup's {@link CleanupSink} served by cleanup: a maildrop file (from sendmail, or requeued by
+ * {@code postsuper -r}) becomes a cleanup transaction with every mark it carried.
+ *
+ * <p>Failure: a temporary cleanup failure leaves the maildrop file for the next scan; a refusal
+ * (header_checks REJECT, no recipients) is final, as in Postfix, where cleanup bounces it.
+ */
+final class PickupCleanupSink implements CleanupSink {
+  private static final String SENDER_FULLNAME = "sender_fullname";
+
+  private final Cleanup cleanup;
+
+  PickupCleanupSink(Cleanup cleanup) {
+    this.cleanup = cleanup;
+  }
+
+  @Override
+  public Submission open() throws IOException {
+    return new MaildropSubmission(cleanup);
+  }
+
+  /** One maildrop file on its way through cleanup. */
+  private static final class MaildropSubmission implements Submission {
+    private final Cleanup cleanup;
+    private CleanupTransaction tx;
+
+    MaildropSubmission(Cleanup cleanup) throws IOException {
+      this.cleanup = cleanup;
+      this.tx = cleanup.open(CleanupOrigin.sendmail());
+    }
+
+    @Override
+    public QueueId queueId() {
+      return tx.queueId();
+    }
+
+    @Override
+    public void envelope(PickupOrigin origin, Envelope envelope, ExtractedEnvelope extracted)
+        throws IOException {
+      if (origin.requeued()) {
+        tx.abort();
+        tx = cleanup.open(CleanupOrigin.requeue());
+      }
+      tx.envelope(envelope);
+      String fullName = envelope.attributes().get(SENDER_FULLNAME);
+      if (fullName != null) {
+        tx.fullName(fullName);
+      }
+      extracted.recipients().forEach(tx::recipient);
+    }
+
+    @Override
+    public OutputStream content() {
+      return tx.content();
+    }
+
+    @Override
+    public CleanupStatus commit() throws IOException {
+      return switch (tx.commit()) {
+        case CleanupResult.Queued q -> new CleanupStatus.Queued();
+        case CleanupResult.Discarded d -> new CleanupStatus.Queued();
+        case CleanupResult.Rejected r -> new CleanupStatus.Reject(r.reply().toString());
+        case CleanupResult.Failed f -> new CleanupStatus.Defer(f.reply().toString());
+      };
+    }
+
+    @Override
+    public void close() throws IOException {
+      tx.close();
+    }
+  }
+}
