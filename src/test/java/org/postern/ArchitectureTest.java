@@ -21,7 +21,8 @@ class ArchitectureTest {
       List.of(
           "smtpd", "cleanup", "pickup", "qmgr", "rewrite", "smtp", "local", "virtual", "pipe",
           "discard", "error", "bounce", "anvil", "scache", "showq", "flush", "verify");
-  private static final List<String> SHARED = List.of("config", "table", "queue", "log", "tls", "dns");
+  private static final List<String> SHARED =
+      List.of("config", "table", "queue", "log", "tls", "dns", "deliver");
 
   private static final JavaClasses CLASSES =
       new ClassFileImporter()
