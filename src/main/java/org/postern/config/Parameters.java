@@ -128,6 +128,7 @@ public final class Parameters {
         z("message_size_limit", "10240000"),
         i("header_address_token_limit", "10240"),
         i("duplicate_filter_limit", "1000"),
+        t("anvil_rate_time_unit", "60s", 's'),
         z("queue_minfree", "0"),
         l("debug_peer_list", ""),
         i("debug_peer_level", "2"));
@@ -156,6 +157,7 @@ public final class Parameters {
         l("export_environment", "TZ MAIL_CONFIG LANG"),
         l("import_environment", "MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ XAUTHORITY DISPLAY LANG=C POSTLOG_SERVICE POSTLOG_HOSTNAME"),
         b("biff", "yes"),
+        b("show_user_unknown_table_name", "yes"),
         l("local_recipient_maps", "proxy:unix:passwd.byname $alias_maps"),
         i("unknown_local_recipient_reject_code", "550"),
         l("local_header_rewrite_clients", "permit_inet_interfaces"),
@@ -199,6 +201,14 @@ public final class Parameters {
         b("owner_request_special", "yes"),
         b("expand_owner_alias", "no"),
         l("relay_recipient_maps", ""),
+        b("allow_untrusted_routing", "no"),
+        b("always_add_missing_headers", "no"),
+        s("header_from_format", "standard"),
+        l("message_drop_headers", "bcc, content-length, resent-bcc, return-path"),
+        i("body_checks_size_limit", "51200"),
+        b("enable_original_recipient", "yes"),
+        l("receive_override_options", ""),
+        s("undisclosed_recipients_header", ""),
         l("parent_domain_matches_subdomains", "debug_peer_list,fast_flush_domains,mynetworks,permit_mx_backup_networks,qmqpd_authorized_clients,relay_domains,smtpd_access_maps"));
   }
 
@@ -262,6 +272,9 @@ public final class Parameters {
         b("smtpd_delay_reject", "yes"),
         b("smtpd_reject_unlisted_recipient", "yes"),
         b("smtpd_reject_unlisted_sender", "no"),
+        b("smtpd_relay_before_recipient_restrictions", "${{$compatibility_level} <level {3.6} ? {no} : {yes}}"),
+        s("smtpd_null_access_lookup_key", "<>"),
+        b("smtpd_forbid_unauth_pipelining", "yes"),
         l("smtpd_discard_ehlo_keywords", ""),
         l("smtpd_discard_ehlo_keyword_address_maps", ""),
         i("smtpd_client_connection_count_limit", "50"),
@@ -311,6 +324,7 @@ public final class Parameters {
         i("maps_rbl_reject_code", "554"),
         i("reject_code", "554"),
         i("access_map_reject_code", "554"),
+        i("access_map_defer_code", "450"),
         i("defer_code", "450"),
         i("unknown_client_reject_code", "450"),
         i("unknown_hostname_reject_code", "450"),

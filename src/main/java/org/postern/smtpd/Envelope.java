@@ -14,6 +14,9 @@ import java.util.Set;
  * forbids relaying a parameter the client did not send. ORCPT is always present: when the client
  * sent none, smtpd makes one from the RCPT address as Postfix does.
  *
+ * <p>{@link #actions()} carries what the SMTP access restrictions delegated to cleanup (access(5)
+ * HOLD, DISCARD, FILTER, REDIRECT and PREPEND results); {@link Actions#NONE} when there are none.
+ *
  * @param sender the envelope sender in internal form, empty for the null sender
  */
 public record Envelope(
@@ -26,12 +29,60 @@ public record Envelope(
     boolean requireTls,
     Client client,
     Optional<Tls> tls,
-    Instant arrival) {
+    Instant arrival,
+    Actions actions) {
 
   public Envelope {
     recipients = List.copyOf(recipients);
     if (recipients.isEmpty()) {
       throw new IllegalArgumentException("envelope without recipients");
+    }
+  }
+
+  /** An envelope without delegated actions. */
+  public Envelope(
+      String sender,
+      List<Recipient> recipients,
+      Optional<Ret> ret,
+      Optional<String> envid,
+      Optional<Body> body,
+      boolean smtputf8,
+      boolean requireTls,
+      Client client,
+      Optional<Tls> tls,
+      Instant arrival) {
+    this(sender, recipients, ret, envid, body, smtputf8, requireTls, client, tls, arrival, Actions.NONE);
+  }
+
+  /**
+   * What access(5) results asked cleanup to do with the message, as Postfix's smtpd passes them
+   * in the queue file's extra records.
+   *
+   * @param hold place the message on the hold queue ({@code HOLD}); cleanup logs {@code
+   *     holdReason} as Postfix logs "hold: ... triggers HOLD action"
+   * @param discard accept the message and drop it ({@code DISCARD}): cleanup must report success
+   *     to smtpd ({@code 250 2.0.0 Ok: queued as ID}) and queue nothing
+   * @param contentFilter {@code transport:destination} overriding {@code content_filter} for this
+   *     message ({@code FILTER}), as cleanup's {@code content_filter} record
+   * @param redirect the only recipient the message goes to ({@code REDIRECT}), replacing all
+   *     envelope recipients, as cleanup's {@code redirect_to} record
+   * @param prependHeaders header lines ({@code Name: value}, without CRLF) from {@code PREPEND},
+   *     for information only: smtpd itself writes them through {@link
+   *     CleanupStream#prependHeader} before its Received: header, as Postfix's smtpd does, so
+   *     cleanup must not add them again
+   */
+  public record Actions(
+      boolean hold,
+      Optional<String> holdReason,
+      boolean discard,
+      Optional<String> contentFilter,
+      Optional<String> redirect,
+      List<String> prependHeaders) {
+    public static final Actions NONE =
+        new Actions(false, Optional.empty(), false, Optional.empty(), Optional.empty(), List.of());
+
+    public Actions {
+      prependHeaders = List.copyOf(prependHeaders);
     }
   }
 

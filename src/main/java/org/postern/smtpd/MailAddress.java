@@ -5,7 +5,7 @@ package org.postern.smtpd;
  *
  * <p>The deprecated source route ({@code <@a,@b:user@c>}) is dropped as Postfix's {@code
  * extract_addr} does, so the address is judged by {@code user@c}. A quoted local part keeps its
- * characters, including {@code @}, which relay checks then resolve (see {@link RelayCheck}).
+ * characters, including {@code @}, which relay checks then resolve (see {@link Destinations}).
  *
  * <p>Failure: malformed syntax throws {@link IllegalArgumentException}; the session replies 501.
  */

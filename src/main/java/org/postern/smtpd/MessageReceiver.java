@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +39,9 @@ final class MessageReceiver {
     try {
       CleanupStream stream = sink.open(envelope);
       tx.stream(stream);
+      for (String header : envelope.actions().prependHeaders()) {
+        stream.prependHeader(header + "\r\n");
+      }
       stream.prependHeader(
           ReceivedHeader.format(
               envelope,
@@ -180,6 +184,12 @@ final class MessageReceiver {
     if (tx.failure().isPresent()) {
       tx.abort();
       writer.reply(tx.failure().get());
+      return;
+    }
+    Optional<Reply> refused = tx.checkEndOfData(tx.stream().orElseThrow().queueId());
+    if (refused.isPresent()) {
+      tx.abort();
+      writer.reply(refused.get());
       return;
     }
     try {

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import org.postern.tls.PemKeyMaterial;
 import org.postern.tls.ServerTlsContexts;
@@ -29,6 +30,13 @@ import org.postern.tls.TlsConfigException;
  * and to the next command of busy ones, waits for sessions in flight up to the stop timeout, and
  * then closes what is left.
  *
+ * <p>Each client address is limited as Postfix's anvil(8) limits it ({@code
+ * smtpd_client_connection_count_limit}, {@code smtpd_client_connection_rate_limit}); the counters
+ * live in this server, using its clock.
+ *
+ * <p>Log lines in Postfix's shape (rejections, anvil warnings) go to the log hook given to the
+ * constructor; the five-argument constructor sends them to the JDK system logger.
+ *
  * <p>Failure: bad TLS key files fail {@link #start()} with {@link TlsConfigException}, a busy port
  * with {@link IOException}; errors in one session never affect another.
  */
@@ -40,6 +48,8 @@ public final class Smtpd {
   private final InetSocketAddress bindAddress;
   private final Duration stopTimeout;
   private final Clock clock;
+  private final Consumer<String> log;
+  private final Anvil anvil;
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final Set<SmtpdSession> sessions = ConcurrentHashMap.newKeySet();
   private final Semaphore maxproc;
@@ -54,12 +64,32 @@ public final class Smtpd {
       InetSocketAddress bindAddress,
       Duration stopTimeout,
       Clock clock) {
+    this(settings, sink, bindAddress, stopTimeout, clock, Smtpd::systemLog);
+  }
+
+  /**
+   * As the five-argument constructor, with {@code log} receiving each Postfix-shaped log line
+   * ({@code NOQUEUE: reject: ...}, {@code warning: ...}) without the program prefix.
+   */
+  public Smtpd(
+      SmtpdSettings settings,
+      MessageSink sink,
+      InetSocketAddress bindAddress,
+      Duration stopTimeout,
+      Clock clock,
+      Consumer<String> log) {
     this.settings = settings;
     this.sink = sink;
     this.bindAddress = bindAddress;
     this.stopTimeout = stopTimeout;
     this.clock = clock;
+    this.log = log;
+    this.anvil = new Anvil(clock, settings.clientLimits().rateTimeUnit());
     this.maxproc = new Semaphore(settings.processLimit());
+  }
+
+  private static void systemLog(String line) {
+    LOG.log(line.startsWith("warning: ") ? Level.WARNING : Level.INFO, line);
   }
 
   public void start() throws IOException, TlsConfigException {
@@ -135,7 +165,14 @@ public final class Smtpd {
   private void serve(Socket client) {
     SmtpdSession session = null;
     try {
-      session = new SmtpdSession(settings, tlsContext, sink, clock, client, () -> stopping);
+      session =
+          new SmtpdSession(
+              settings,
+              tlsContext,
+              sink,
+              new SmtpdSession.Services(clock, log, anvil),
+              client,
+              () -> stopping);
       sessions.add(session);
       session.run();
     } catch (IOException e) {

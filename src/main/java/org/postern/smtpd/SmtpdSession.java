@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -36,11 +37,20 @@ final class SmtpdSession implements Runnable {
   private static final System.Logger LOG = System.getLogger("org.postern.smtpd");
   private static final List<String> PRE_TLS = List.of("HELO", "EHLO", "STARTTLS", "NOOP", "QUIT");
   private static final List<String> HTTP_VERBS = List.of("CONNECT", "GET", "POST");
+  /** Commands after which a client must wait for the reply (RFC 2920). */
+  private static final List<String> LAST_IN_GROUP =
+      List.of("HELO", "EHLO", "DATA", "VRFY", "EXPN", "TURN", "QUIT", "NOOP", "AUTH", "STARTTLS");
+
+  /** What every session of one server shares: its clock, log hook and anvil counters. */
+  record Services(Clock clock, Consumer<String> log, Anvil anvil) {}
 
   private final SmtpdSettings settings;
   private final Optional<SSLContext> tlsContext;
   private final BooleanSupplier stopping;
   private final Clock clock;
+  private final Services services;
+  private final CheckState checkState;
+  private final SmtpdCheck check;
   private final TransactionCommands commands;
   private final String clientName;
   private final String clientAddress;
@@ -52,18 +62,20 @@ final class SmtpdSession implements Runnable {
   private String protocol = "SMTP";
   private Optional<Envelope.Tls> tls = Optional.empty();
   private volatile boolean idle;
+  private final boolean exempt;
 
   SmtpdSession(
       SmtpdSettings settings,
       Optional<SSLContext> tlsContext,
       MessageSink sink,
-      Clock clock,
+      Services services,
       Socket socket,
       BooleanSupplier stopping)
       throws IOException {
     this.settings = settings;
     this.tlsContext = tlsContext;
-    this.clock = clock;
+    this.services = services;
+    this.clock = services.clock();
     this.socket = socket;
     this.stopping = stopping;
     InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
@@ -71,12 +83,13 @@ final class SmtpdSession implements Runnable {
     this.clientPort = peer.getPort();
     String name = peer.getAddress().getCanonicalHostName();
     this.clientName = name.equals(clientAddress) ? "unknown" : name;
+    this.checkState =
+        new CheckState(
+            clientName, clientAddress, settings.mynetworks().contains(peer.getAddress()), services.log());
+    this.check = new SmtpdCheck(settings.access(), checkState);
+    this.exempt = settings.clientLimits().exceptions().contains(peer.getAddress());
     this.commands =
-        new TransactionCommands(
-            this,
-            settings,
-            new MessageReceiver(settings, sink, clock.getZone()),
-            settings.mynetworks().contains(peer.getAddress()));
+        new TransactionCommands(this, settings, new MessageReceiver(settings, sink, clock.getZone()), check);
     socket.setSoTimeout((int) settings.timeout().toMillis());
     this.writer = new ReplyWriter(socket.getOutputStream());
     writer.enhancedStatusCodes(
@@ -88,8 +101,13 @@ final class SmtpdSession implements Runnable {
   public void run() {
     String namaddr = clientName + "[" + clientAddress + "]";
     LOG.log(Level.INFO, "connect from {0}", namaddr);
+    Optional<Anvil.Counts> counted = exempt
+        ? Optional.empty()
+        : Optional.of(services.anvil().connect(clientAddress));
     try {
-      serve();
+      if (counted.isEmpty() || withinLimits(counted.get())) {
+        serve();
+      }
     } catch (SocketTimeoutException e) {
       LOG.log(Level.INFO, "timeout after {0} from {1}", commands.where(), namaddr);
       writer.reply(Reply.of(421, "4.4.2", settings.myhostname() + " Error: timeout exceeded"));
@@ -102,10 +120,34 @@ final class SmtpdSession implements Runnable {
     } catch (IOException e) {
       LOG.log(Level.INFO, "{0} after {1} from {2}", e.getMessage(), commands.where(), namaddr);
     } finally {
+      counted.ifPresent(c -> services.anvil().disconnect(clientAddress));
       commands.dropTransaction();
       closeQuietly();
       LOG.log(Level.INFO, "disconnect from {0}", namaddr);
     }
+  }
+
+  /** anvil(8) limits: over one, the client hears 421 and the session ends before the greeting. */
+  private boolean withinLimits(Anvil.Counts counts) throws IOException {
+    SmtpdSettings.ClientLimits limits = settings.clientLimits();
+    String what = null;
+    int value = 0;
+    if (limits.connectionCountLimit() > 0 && counts.count() > limits.connectionCountLimit()) {
+      what = "concurrency";
+      value = counts.count();
+    } else if (limits.connectionRateLimit() > 0 && counts.rate() > limits.connectionRateLimit()) {
+      what = "rate";
+      value = counts.rate();
+    }
+    if (what == null) {
+      return true;
+    }
+    services.log().accept("warning: Connection " + what + " limit exceeded: " + value + " from "
+        + checkState.namaddr() + " for service smtp");
+    writer.reply(Reply.of(421, "4.7.0",
+        settings.myhostname() + " Error: too many connections from " + clientAddress));
+    writer.flush();
+    return false;
   }
 
   private void serve() throws IOException {
@@ -117,6 +159,7 @@ final class SmtpdSession implements Runnable {
       startTls();
     }
     writer.reply(Reply.plain(220, settings.banner()));
+    commands.connect();
     boolean softLimitLogged = false;
     while (!writer.hangup()) {
       if (!softLimitLogged && writer.errorCount() >= settings.softErrorLimit()) {
@@ -182,6 +225,9 @@ final class SmtpdSession implements Runnable {
       return true;
     }
     CommandLine cmd = parsed.get();
+    if (input.buffered() > 0 && (!protocol.equals("ESMTP") || LAST_IN_GROUP.contains(cmd.verb()))) {
+      checkState.illegalPipelining = true;
+    }
     if (tlsRequired() && tls.isEmpty() && !PRE_TLS.contains(cmd.verb())) {
       writer.reply(Reply.of(530, "5.7.0", "Must issue a STARTTLS command first"));
       return true;
@@ -196,6 +242,7 @@ final class SmtpdSession implements Runnable {
 
   private boolean dispatch(CommandLine cmd) throws IOException, ReplyException {
     commands.where(cmd.verb());
+    checkState.where = cmd.verb();
     switch (cmd.verb()) {
       case "HELO", "EHLO" -> hello(cmd);
       case "STARTTLS" -> starttls(cmd);
@@ -235,8 +282,16 @@ final class SmtpdSession implements Runnable {
       throw new ReplyException(Reply.plain(501, "Syntax: " + cmd.verb() + " hostname"));
     }
     commands.dropTransaction();
-    helo = cmd.argument().replaceAll("[<>()\\\\\";@]", "?");
+    String name = cmd.argument().replaceAll("[<>()\\\\\";@]", "?");
+    checkState.helo = name;
+    Optional<Reply> refused = check.helo();
+    if (refused.isPresent()) {
+      checkState.helo = helo.isEmpty() ? null : helo;
+      throw new ReplyException(refused.get());
+    }
+    helo = name;
     protocol = ehlo ? "ESMTP" : "SMTP";
+    checkState.protocol = protocol;
     if (!ehlo) {
       writer.reply(Reply.plain(250, settings.myhostname()));
       return;
@@ -279,6 +334,7 @@ final class SmtpdSession implements Runnable {
     writer.flush();
     input.discardBuffered();
     helo = "";
+    checkState.helo = null;
     commands.dropTransaction();
     startTls();
   }

@@ -1,20 +1,16 @@
 package org.postern.smtpd;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
-import org.postern.util.ParameterList;
 
 /**
- * The smtpd(8) parameters, read once at start and frozen. Names and defaults are Postfix's; an
- * empty value means the default (see {@link #fromConfig}).
+ * The smtpd(8) parameters, read once at start and frozen. Names and defaults are Postfix's, as
+ * {@link MainConfig} returns them (expanded, with the registry's defaults).
  *
  * <p>Failure: a value that cannot be used throws {@link ConfigException} naming main.cf and the
  * parameter.
@@ -42,7 +38,8 @@ public record SmtpdSettings(
     List<Path> tlsChainFiles,
     BareNewline forbidBareNewline,
     Mynetworks mynetworks,
-    RelayCheck relayCheck,
+    AccessPolicy access,
+    ClientLimits clientLimits,
     int processLimit) {
 
   /** {@code smtpd_tls_security_level} values smtpd implements. */
@@ -67,6 +64,15 @@ public record SmtpdSettings(
     REJECT
   }
 
+  /**
+   * The anvil(8) limits smtpd enforces per client address: {@code
+   * smtpd_client_connection_count_limit}, {@code smtpd_client_connection_rate_limit} per {@code
+   * anvil_rate_time_unit} (0 means no limit), except for {@code
+   * smtpd_client_event_limit_exceptions}.
+   */
+  public record ClientLimits(
+      int connectionCountLimit, int connectionRateLimit, Duration rateTimeUnit, Mynetworks exceptions) {}
+
   public SmtpdSettings {
     discardedKeywords = Set.copyOf(discardedKeywords);
     tlsChainFiles = List.copyOf(tlsChainFiles);
@@ -80,160 +86,95 @@ public record SmtpdSettings(
     return !tlsChainFiles.isEmpty() || tlsCertFile != null;
   }
 
-  /**
-   * Reads the settings. Empty values take Postfix's defaults: myhostname the host's canonical
-   * name; mail_name "Postern"; smtpd_banner "$myhostname ESMTP $mail_name"; smtpd_timeout 300s;
-   * smtpd_recipient_limit 1000; message_size_limit 10240000; smtpd_soft_error_limit 10;
-   * smtpd_hard_error_limit 20; line_length_limit 2048; disable_vrfy_command no;
-   * smtpd_helo_required no; smtputf8_enable yes; requiretls_enable yes;
-   * smtpd_tls_security_level none; smtpd_tls_wrappermode no; smtpd_tls_received_header no;
-   * smtpd_tls_key_file $smtpd_tls_cert_file; smtpd_forbid_bare_newline normalize; mynetworks
-   * "127.0.0.0/8 [::ffff:127.0.0.0]/104 [::1]/128" (mynetworks_style=host on loopback);
-   * mydestination "$myhostname, localhost.$mydomain, localhost"; relay_domains empty;
-   * smtpd_relay_restrictions "permit_mynetworks, permit_sasl_authenticated,
-   * defer_unauth_destination"; allow_untrusted_routing no; default_process_limit 100.
-   */
+  /** Reads the settings from {@code config}; every value is Postfix's parameter of that name. */
   public static SmtpdSettings fromConfig(MainConfig config) throws ConfigException {
     Reader r = new Reader(config);
-    String myhostname = r.string("myhostname", defaultHostname());
-    String mailName = r.string("mail_name", "Postern");
-    String mydomain =
-        r.string("mydomain", myhostname.contains(".") ? myhostname.substring(myhostname.indexOf('.') + 1) : "localdomain");
-    String banner =
-        expand(r.string("smtpd_banner", "$myhostname ESMTP $mail_name"), myhostname, mydomain, mailName);
-    String certFile = r.string("smtpd_tls_cert_file", "");
-    String keyFile = r.string("smtpd_tls_key_file", certFile);
-    List<String> mydestination =
-        expandAll(r.list("mydestination", "$myhostname, localhost.$mydomain, localhost"), myhostname, mydomain, mailName);
-    List<String> relayDomains = expandAll(r.list("relay_domains", ""), myhostname, mydomain, mailName);
+    String certFile = config.get("smtpd_tls_cert_file").strip();
+    String keyFile = config.get("smtpd_tls_key_file").strip();
+    Mynetworks mynetworks = r.networks("mynetworks");
+    Destinations destinations =
+        new Destinations(
+            config.getList("mydestination"),
+            config.getList("relay_domains"),
+            r.bool("allow_untrusted_routing"));
     return new SmtpdSettings(
-        myhostname,
-        mailName,
-        banner,
-        r.time("smtpd_timeout", "300s"),
-        r.integer("smtpd_recipient_limit", 1000),
-        r.size("message_size_limit", 10240000L),
-        r.integer("smtpd_soft_error_limit", 10),
-        r.integer("smtpd_hard_error_limit", 20),
-        r.integer("line_length_limit", 2048),
-        EhloKeyword.parseDiscardList(r.list("smtpd_discard_ehlo_keywords", "")),
-        r.bool("disable_vrfy_command", false),
-        r.bool("smtpd_helo_required", false),
-        r.bool("smtputf8_enable", true),
-        r.bool("requiretls_enable", true),
+        config.get("myhostname"),
+        config.get("mail_name"),
+        config.get("smtpd_banner"),
+        r.time("smtpd_timeout"),
+        r.integer("smtpd_recipient_limit"),
+        r.size("message_size_limit"),
+        r.integer("smtpd_soft_error_limit"),
+        r.integer("smtpd_hard_error_limit"),
+        r.integer("line_length_limit"),
+        EhloKeyword.parseDiscardList(config.getList("smtpd_discard_ehlo_keywords")),
+        r.bool("disable_vrfy_command"),
+        r.bool("smtpd_helo_required"),
+        r.bool("smtputf8_enable"),
+        r.bool("requiretls_enable"),
         r.tlsLevel(),
-        r.bool("smtpd_tls_wrappermode", false),
-        r.bool("smtpd_tls_received_header", false),
+        r.bool("smtpd_tls_wrappermode"),
+        r.bool("smtpd_tls_received_header"),
         certFile.isEmpty() ? null : Path.of(certFile),
         keyFile.isEmpty() ? null : Path.of(keyFile),
-        r.list("smtpd_tls_chain_files", "").stream().map(Path::of).toList(),
+        config.getList("smtpd_tls_chain_files").stream().map(Path::of).toList(),
         r.bareNewline(),
-        r.mynetworks(),
-        new RelayCheck(
-            r.restrictions(),
-            mydestination,
-            relayDomains,
-            r.bool("allow_untrusted_routing", false)),
-        r.integer("default_process_limit", 100));
+        mynetworks,
+        AccessPolicy.fromConfig(config, destinations),
+        new ClientLimits(
+            r.integer("smtpd_client_connection_count_limit"),
+            r.integer("smtpd_client_connection_rate_limit"),
+            r.time("anvil_rate_time_unit"),
+            r.networks("smtpd_client_event_limit_exceptions")),
+        r.integer("default_process_limit"));
   }
 
-  private static String defaultHostname() {
-    try {
-      return InetAddress.getLocalHost().getCanonicalHostName();
-    } catch (UnknownHostException e) {
-      return "localhost";
-    }
-  }
-
-  private static List<String> expandAll(List<String> values, String host, String domain, String name) {
-    List<String> out = new ArrayList<>();
-    for (String v : values) {
-      out.add(expand(v, host, domain, name).toLowerCase(Locale.ROOT));
-    }
-    return out;
-  }
-
-  /** The few $names these defaults use; full expansion is MainConfig's job once it has it. */
-  private static String expand(String value, String host, String domain, String name) {
-    return value
-        .replace("${myhostname}", host)
-        .replace("$myhostname", host)
-        .replace("${mydomain}", domain)
-        .replace("$mydomain", domain)
-        .replace("${mail_name}", name)
-        .replace("$mail_name", name);
-  }
-
-  /** Reads one parameter at a time, turning bad values into ConfigExceptions. */
+  /** Reads one parameter at a time, turning bad values into ConfigExceptions naming it. */
   private record Reader(MainConfig config) {
-    private String string(String name, String dflt) {
-      String v = config.get(name).strip();
-      return v.isEmpty() ? dflt : v;
-    }
-
-    private List<String> list(String name, String dflt) {
-      return ParameterList.split(string(name, dflt));
-    }
-
     private ConfigException bad(String name, String reason) {
       return new ConfigException(config.configDirectory().resolve("main.cf"), 0, name, reason);
     }
 
-    private int integer(String name, int dflt) throws ConfigException {
-      String v = string(name, Integer.toString(dflt));
+    private int integer(String name) throws ConfigException {
       try {
-        return Integer.parseInt(v);
+        return config.getInt(name);
       } catch (NumberFormatException e) {
-        throw bad(name, "bad numerical value: \"" + v + "\"");
+        throw bad(name, "bad numerical value: \"" + config.get(name) + "\"");
       }
     }
 
-    private long size(String name, long dflt) throws ConfigException {
-      String v = string(name, Long.toString(dflt));
+    private long size(String name) throws ConfigException {
       try {
-        return Long.parseLong(v);
+        return config.getSize(name);
       } catch (NumberFormatException e) {
-        throw bad(name, "bad numerical value: \"" + v + "\"");
+        throw bad(name, "bad size value: \"" + config.get(name) + "\"");
       }
     }
 
-    private boolean bool(String name, boolean dflt) throws ConfigException {
-      String v = string(name, dflt ? "yes" : "no").toLowerCase(Locale.ROOT);
-      return switch (v) {
-        case "yes", "true" -> true;
-        case "no", "false" -> false;
-        default -> throw bad(name, "bad boolean value: \"" + v + "\"");
-      };
+    private boolean bool(String name) throws ConfigException {
+      String v = config.get(name).strip().toLowerCase(Locale.ROOT);
+      if (!Set.of("yes", "no", "true", "false").contains(v)) {
+        throw bad(name, "bad boolean value: \"" + config.get(name) + "\"");
+      }
+      return config.getBoolean(name);
     }
 
-    private Duration time(String name, String dflt) throws ConfigException {
-      String v = string(name, dflt);
+    private Duration time(String name) throws ConfigException {
       try {
-        char last = v.charAt(v.length() - 1);
-        boolean bare = Character.isDigit(last);
-        long n = Long.parseLong(bare ? v : v.substring(0, v.length() - 1));
-        long unit =
-            switch (bare ? 's' : Character.toLowerCase(last)) {
-              case 's' -> 1;
-              case 'm' -> 60;
-              case 'h' -> 3600;
-              case 'd' -> 86400;
-              case 'w' -> 604800;
-              default -> throw new NumberFormatException("unit");
-            };
-        if (n <= 0) {
-          throw new NumberFormatException("not positive");
+        Duration d = config.getTime(name);
+        if (d.isZero() || d.isNegative()) {
+          throw bad(name, "bad time value: \"" + config.get(name) + "\"");
         }
-        return Duration.ofSeconds(n * unit);
-      } catch (RuntimeException e) {
-        throw bad(name, "bad time value: \"" + v + "\"");
+        return d;
+      } catch (IllegalArgumentException e) {
+        throw bad(name, "bad time value: \"" + config.get(name) + "\"");
       }
     }
 
     private TlsLevel tlsLevel() throws ConfigException {
-      String v = string("smtpd_tls_security_level", "none").toLowerCase(Locale.ROOT);
+      String v = config.get("smtpd_tls_security_level").strip().toLowerCase(Locale.ROOT);
       return switch (v) {
-        case "none" -> TlsLevel.NONE;
+        case "", "none" -> TlsLevel.NONE;
         case "may" -> TlsLevel.MAY;
         case "encrypt" -> TlsLevel.ENCRYPT;
         default -> throw bad("smtpd_tls_security_level", "Invalid TLS level \"" + v + "\"");
@@ -241,7 +182,7 @@ public record SmtpdSettings(
     }
 
     private BareNewline bareNewline() throws ConfigException {
-      String v = string("smtpd_forbid_bare_newline", "normalize").toLowerCase(Locale.ROOT);
+      String v = config.get("smtpd_forbid_bare_newline").strip().toLowerCase(Locale.ROOT);
       return switch (v) {
         case "no", "false" -> BareNewline.NO;
         case "normalize", "yes", "true" -> BareNewline.NORMALIZE;
@@ -250,25 +191,12 @@ public record SmtpdSettings(
       };
     }
 
-    private Mynetworks mynetworks() throws ConfigException {
+    private Mynetworks networks(String name) throws ConfigException {
       try {
-        return Mynetworks.parse(list("mynetworks", "127.0.0.0/8 [::ffff:127.0.0.0]/104 [::1]/128"));
+        return Mynetworks.parse(config.getList(name));
       } catch (IllegalArgumentException e) {
-        throw bad("mynetworks", e.getMessage());
+        throw bad(name, e.getMessage());
       }
-    }
-
-    private List<RelayCheck.Restriction> restrictions() throws ConfigException {
-      List<RelayCheck.Restriction> out = new ArrayList<>();
-      for (String word :
-          list(
-              "smtpd_relay_restrictions",
-              "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination")) {
-        out.add(
-            RelayCheck.Restriction.named(word)
-                .orElseThrow(() -> bad("smtpd_relay_restrictions", "unsupported restriction \"" + word + "\"")));
-      }
-      return out;
     }
   }
 }

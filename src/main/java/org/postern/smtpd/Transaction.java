@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * One mail transaction: from MAIL FROM to the end of DATA, the last BDAT chunk, or RSET, after
@@ -20,6 +21,7 @@ final class Transaction {
   private boolean chunking;
   private long size;
   private boolean pendingCr;
+  private Function<String, Optional<Reply>> endOfData = queueId -> Optional.empty();
 
   Transaction(MailAddress sender, EsmtpParameters.Mail parameters, Instant arrival) {
     this.sender = sender;
@@ -39,7 +41,7 @@ final class Transaction {
     return recipients.size();
   }
 
-  Envelope envelope(Envelope.Client client, Optional<Envelope.Tls> tls) {
+  Envelope envelope(Envelope.Client client, Optional<Envelope.Tls> tls, Envelope.Actions actions) {
     return new Envelope(
         sender.internal(),
         recipients,
@@ -50,7 +52,17 @@ final class Transaction {
         parameters.requireTls(),
         client,
         tls,
-        arrival);
+        arrival,
+        actions);
+  }
+
+  /** The end-of-data restrictions, given the queue id; empty when they permit. */
+  void endOfData(Function<String, Optional<Reply>> check) {
+    endOfData = check;
+  }
+
+  Optional<Reply> checkEndOfData(String queueId) {
+    return endOfData.apply(queueId);
   }
 
   Instant arrival() {

@@ -15,16 +15,25 @@ final class TransactionCommands {
   private final SmtpdSession session;
   private final SmtpdSettings settings;
   private final MessageReceiver receiver;
-  private final RelayCheck.Client relayClient;
+  private final SmtpdCheck check;
   private Transaction transaction;
   private String where = "CONNECT";
+  private Optional<Reply> accessDenied = Optional.empty();
 
   TransactionCommands(
-      SmtpdSession session, SmtpdSettings settings, MessageReceiver receiver, boolean inMynetworks) {
+      SmtpdSession session, SmtpdSettings settings, MessageReceiver receiver, SmtpdCheck check) {
     this.session = session;
     this.settings = settings;
     this.receiver = receiver;
-    this.relayClient = new RelayCheck.Client(inMynetworks, false);
+    this.check = check;
+  }
+
+  /**
+   * Client restrictions at connect time ({@code smtpd_delay_reject = no}): a refusal is remembered
+   * and answers every later MAIL, RCPT and VRFY, as Postfix does.
+   */
+  void connect() {
+    accessDenied = check.connect();
   }
 
   /** The last command seen, for "lost connection after X" log lines. */
@@ -46,6 +55,7 @@ final class TransactionCommands {
       transaction.abort();
       transaction = null;
     }
+    check.state.resetTransaction();
   }
 
   void mail(CommandLine cmd) throws ReplyException {
@@ -66,6 +76,14 @@ final class TransactionCommands {
     }
     if (!sender.isAscii() && !params.smtputf8()) {
       throw new ReplyException(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
+    }
+    refuseIfDenied();
+    check.state.resetTransaction();
+    check.state.sender = sender.internal();
+    Optional<Reply> refused = check.mail();
+    if (refused.isPresent()) {
+      check.state.sender = null;
+      throw new ReplyException(refused.get());
     }
     transaction = new Transaction(sender, params, session.clock().instant());
     session.writer().reply(Reply.of(250, "2.1.0", "Ok"));
@@ -90,7 +108,8 @@ final class TransactionCommands {
       session.writer().replyUncounted(Reply.of(452, "4.5.3", "Error: too many recipients"));
       return;
     }
-    Optional<Reply> refused = settings.relayCheck().check(relayClient, rcpt);
+    refuseIfDenied();
+    Optional<Reply> refused = check.rcpt(rcpt);
     if (refused.isPresent()) {
       throw new ReplyException(refused.get());
     }
@@ -108,7 +127,12 @@ final class TransactionCommands {
     if (!cmd.argument().isEmpty()) {
       throw new ReplyException(501, "5.5.4", "Syntax: DATA");
     }
+    Optional<Reply> refused = check.data();
+    if (refused.isPresent()) {
+      throw new ReplyException(refused.get());
+    }
     Transaction tx = transaction;
+    tx.endOfData(this::endOfData);
     if (!receiver.open(tx, envelope())) {
       dropTransaction();
       throw new ReplyException(tx.failure().orElseThrow());
@@ -136,6 +160,7 @@ final class TransactionCommands {
       requireRecipients();
     }
     Transaction tx = transaction;
+    tx.endOfData(this::endOfData);
     tx.startChunking();
     try {
       receiver.chunk(tx, this::envelope, size, last, input, session.writer());
@@ -171,11 +196,25 @@ final class TransactionCommands {
     if (address.isNull()) {
       throw new ReplyException(501, "5.1.3", "Bad recipient address syntax");
     }
-    Optional<Reply> refused = settings.relayCheck().check(relayClient, address);
+    refuseIfDenied();
+    Optional<Reply> refused = check.rcpt(address);
     if (refused.isPresent()) {
       throw new ReplyException(refused.get());
     }
     session.writer().reply(Reply.of(252, "2.0.0", cmd.argument()));
+  }
+
+  private void refuseIfDenied() throws ReplyException {
+    if (accessDenied.isPresent()) {
+      throw new ReplyException(accessDenied.get());
+    }
+  }
+
+  /** smtpd_end_of_data_restrictions, once the content is in and before it is committed. */
+  private Optional<Reply> endOfData(String queueId) {
+    check.state.queueId = queueId;
+    check.state.where = "END-OF-MESSAGE";
+    return check.endOfData();
   }
 
   private void requireRecipients() throws ReplyException {
@@ -198,7 +237,7 @@ final class TransactionCommands {
 
   private Envelope envelope() {
     return transaction.envelope(
-        session.client(transaction.parameters().smtputf8()), session.tls());
+        session.client(transaction.parameters().smtputf8()), session.tls(), check.state.actions());
   }
 
   private static MailAddress address(String token, String code, String enhanced, String text)

@@ -19,6 +19,14 @@
  * mynetworks} relay nothing, and routing tricks in local parts ({@code %}, {@code !}, quoted
  * {@code @}, source routes) are judged by the destination they really name.
  *
+ * <p>Access control is smtpd_access(5) and access(5): the {@code smtpd_client_restrictions},
+ * {@code smtpd_helo_restrictions}, {@code smtpd_sender_restrictions}, {@code
+ * smtpd_relay_restrictions}, {@code smtpd_recipient_restrictions}, {@code
+ * smtpd_data_restrictions} and {@code smtpd_end_of_data_restrictions} lists ({@link
+ * org.postern.smtpd.AccessPolicy}), evaluated at Postfix's stages and logged in Postfix's words
+ * ({@code NOQUEUE: reject: RCPT from ...}); a configuration whose lists can never refuse relaying
+ * does not start. Per-client connection count and rate limits are anvil(8)'s, kept in-process.
+ *
  * <p>Failure: a malformed command gets its 5xx and the session goes on; a timeout, the hard error
  * limit or a stop of the server ends it with 421; a client that disconnects during DATA or BDAT
  * leaves nothing in the queue (the cleanup stream is aborted).

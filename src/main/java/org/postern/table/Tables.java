@@ -53,6 +53,8 @@ public final class Tables {
       case "cdb" -> IndexedType.CDB.open(spec, Path.of(name));
       case "socketmap" -> new SocketmapTable(spec, name, SocketmapTable.DEFAULT_TIMEOUT);
       case "tcp" -> new TcpTable(spec, name, TcpTable.DEFAULT_TIMEOUT);
+      case "unix" -> UnixTable.open(spec, name);
+      case "proxy" -> open(name, warnings);
       default -> throw new TableException("unsupported dictionary type: " + type);
     };
   }

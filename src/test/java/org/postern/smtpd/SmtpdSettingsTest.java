@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 
 class SmtpdSettingsTest {
+  /** As a Postern installation's main.cf starts: at the current compatibility level. */
   private static SmtpdSettings settings(Map<String, String> values) throws ConfigException {
-    return SmtpdSettings.fromConfig(MainConfig.of(Path.of("/etc/postern"), values));
+    Map<String, String> all = new HashMap<>(values);
+    all.putIfAbsent("compatibility_level", "3.11");
+    return SmtpdSettings.fromConfig(MainConfig.of(Path.of("/etc/postern"), all));
   }
 
   @Test
@@ -29,8 +33,36 @@ class SmtpdSettingsTest {
     assertThat(s.requiretlsEnable()).isTrue();
     assertThat(s.tlsLevel()).isEqualTo(SmtpdSettings.TlsLevel.NONE);
     assertThat(s.forbidBareNewline()).isEqualTo(SmtpdSettings.BareNewline.NORMALIZE);
-    assertThat(s.relayCheck().authorized(MailAddress.parse("<u@localhost.example.com>"))).isTrue();
-    assertThat(s.relayCheck().authorized(MailAddress.parse("<u@example.com>"))).isFalse();
+    assertThat(s.access().destinations.authorized(MailAddress.parse("<u@localhost.example.com>"))).isTrue();
+    assertThat(s.access().destinations.authorized(MailAddress.parse("<u@example.com>"))).isFalse();
+    assertThat(s.access().delayReject).isTrue();
+    assertThat(s.access().codes().accessMapReject()).isEqualTo(554);
+    assertThat(s.clientLimits().connectionCountLimit()).isEqualTo(50);
+    assertThat(s.clientLimits().connectionRateLimit()).isZero();
+    assertThat(s.clientLimits().rateTimeUnit()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void fromConfig_compatibilityLevelZero_refusesRestrictionsThatCannotBlockRelay() {
+    assertThatThrownBy(() -> settings(Map.of("compatibility_level", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("smtpd_relay_restrictions")
+        .hasMessageContaining("reject_unauth_destination");
+  }
+
+  @Test
+  void fromConfig_unknownRestriction_namesParameter() {
+    assertThatThrownBy(() -> settings(Map.of("smtpd_client_restrictions", "permit_everyone")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("smtpd_client_restrictions")
+        .hasMessageContaining("unknown smtpd restriction: \"permit_everyone\"");
+  }
+
+  @Test
+  void fromConfig_eventLimitExceptions_defaultToMynetworks() throws Exception {
+    SmtpdSettings s = settings(Map.of("mynetworks", "192.0.2.0/24"));
+    assertThat(s.clientLimits().exceptions().contains(java.net.InetAddress.getByName("192.0.2.7"))).isTrue();
+    assertThat(s.clientLimits().exceptions().contains(java.net.InetAddress.getByName("127.0.0.1"))).isFalse();
   }
 
   @Test

@@ -1,0 +1,180 @@
+package org.postern.smtpd;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.postern.config.ConfigException;
+import org.postern.config.MainConfig;
+import org.postern.table.LookupTable;
+import org.postern.table.TableException;
+import org.postern.table.Tables;
+
+/**
+ * The SMTP access policy of one configuration, read once: the seven restriction lists of
+ * smtpd_access(5), the tables they name (each opened once, through {@link Tables#open}), {@code
+ * local_recipient_maps}, and the reply codes. Immutable and shared by all sessions; {@link
+ * SmtpdCheck} evaluates it for one session.
+ *
+ * <p>Failure: an unknown restriction, a {@code check_*_access} without a table, or restriction
+ * lists that can never refuse a relay attempt are {@link ConfigException}s naming the parameter
+ * (the last is Postfix's fail-safe against an open relay). A table that cannot be opened is logged
+ * and answers every lookup with an error, which becomes a {@code 451 4.3.0} temporary failure:
+ * mail is deferred, never accepted unchecked.
+ */
+public final class AccessPolicy {
+  private static final System.Logger LOG = System.getLogger("org.postern.smtpd");
+
+  /** The restriction lists, in Postfix's names. */
+  enum Stage {
+    CLIENT("smtpd_client_restrictions", Restriction.CHECK_CLIENT_ACCESS),
+    HELO("smtpd_helo_restrictions", Restriction.CHECK_HELO_ACCESS),
+    SENDER("smtpd_sender_restrictions", Restriction.CHECK_SENDER_ACCESS),
+    RELAY("smtpd_relay_restrictions", Restriction.CHECK_RECIPIENT_ACCESS),
+    RECIPIENT("smtpd_recipient_restrictions", Restriction.CHECK_RECIPIENT_ACCESS),
+    DATA("smtpd_data_restrictions", null),
+    END_OF_DATA("smtpd_end_of_data_restrictions", null);
+
+    final String parameter;
+    final String defaultAcl;
+
+    Stage(String parameter, String defaultAcl) {
+      this.parameter = parameter;
+      this.defaultAcl = defaultAcl;
+    }
+  }
+
+  /** Reply codes from main.cf. */
+  record Codes(
+      int reject,
+      int defer,
+      int accessMapReject,
+      int accessMapDefer,
+      int relayDomainsReject,
+      int unknownLocalRecipient,
+      int nonFqdn,
+      int invalidHostname,
+      boolean softBounce,
+      boolean showUnknownTable) {}
+
+  private final Map<Stage, List<Restriction>> lists;
+  private final Map<String, LookupTable> tables = new HashMap<>();
+  final Destinations destinations;
+  final List<LookupTable> localRecipientMaps;
+  private final Codes codes;
+  final boolean delayReject;
+  final boolean relayBeforeRecipient;
+  final boolean rejectUnlistedRecipient;
+  final boolean rejectUnlistedSender;
+  final boolean parentMatchesSubdomains;
+  final String nullAccessKey;
+  final String myorigin;
+  final String recipientDelimiter;
+
+  private AccessPolicy(MainConfig c, Destinations destinations) throws ConfigException {
+    this.destinations = destinations;
+    Map<Stage, List<Restriction>> m = new HashMap<>();
+    for (Stage s : Stage.values()) {
+      m.put(s, parse(c, s));
+    }
+    this.lists = Map.copyOf(m);
+    List<LookupTable> local = new ArrayList<>();
+    for (String spec : c.getList("local_recipient_maps")) {
+      local.add(table(spec));
+    }
+    this.localRecipientMaps = List.copyOf(local);
+    this.codes =
+        new Codes(
+            c.getInt("reject_code"),
+            c.getInt("defer_code"),
+            c.getInt("access_map_reject_code"),
+            c.getInt("access_map_defer_code"),
+            c.getInt("relay_domains_reject_code"),
+            c.getInt("unknown_local_recipient_reject_code"),
+            c.getInt("non_fqdn_reject_code"),
+            c.getInt("invalid_hostname_reject_code"),
+            c.getBoolean("soft_bounce"),
+            c.getBoolean("show_user_unknown_table_name"));
+    this.delayReject = c.getBoolean("smtpd_delay_reject");
+    this.relayBeforeRecipient = c.getBoolean("smtpd_relay_before_recipient_restrictions");
+    this.rejectUnlistedRecipient = c.getBoolean("smtpd_reject_unlisted_recipient");
+    this.rejectUnlistedSender = c.getBoolean("smtpd_reject_unlisted_sender");
+    this.parentMatchesSubdomains =
+        c.getList("parent_domain_matches_subdomains").stream()
+            .anyMatch(p -> p.equalsIgnoreCase("smtpd_access_maps"));
+    this.nullAccessKey = c.get("smtpd_null_access_lookup_key");
+    this.myorigin = c.get("myorigin").toLowerCase(Locale.ROOT);
+    this.recipientDelimiter = c.get("recipient_delimiter");
+    if (!Restriction.blocksRelay(lists.get(Stage.RELAY))
+        && !Restriction.blocksRelay(lists.get(Stage.RECIPIENT))) {
+      throw new ConfigException(
+          c.configDirectory().resolve("main.cf"),
+          0,
+          "smtpd_relay_restrictions",
+          "in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, specify at least"
+              + " one working instance of: reject_unauth_destination, defer_unauth_destination,"
+              + " reject, defer, defer_if_permit");
+    }
+  }
+
+  static AccessPolicy fromConfig(MainConfig c, Destinations destinations) throws ConfigException {
+    return new AccessPolicy(c, destinations);
+  }
+
+  private List<Restriction> parse(MainConfig c, Stage stage) throws ConfigException {
+    try {
+      return Restriction.parse(c.getList(stage.parameter), stage.defaultAcl, this::table);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(c.configDirectory().resolve("main.cf"), 0, stage.parameter, e.getMessage());
+    }
+  }
+
+  Codes codes() {
+    return codes;
+  }
+
+  List<Restriction> list(Stage stage) {
+    return lists.get(stage);
+  }
+
+  /** A restriction list found as an access table result; it may not name tables. */
+  List<Restriction> parseResult(List<String> words) {
+    return Restriction.parse(
+        words,
+        null,
+        spec -> {
+          throw new IllegalArgumentException(
+              "do not specify lookup tables inside SMTPD access maps: " + spec);
+        });
+  }
+
+  /** Opens {@code spec} once per configuration; a table that fails to open fails its lookups. */
+  private LookupTable table(String spec) {
+    return tables.computeIfAbsent(spec, AccessPolicy::openOrBroken);
+  }
+
+  private static LookupTable openOrBroken(String spec) {
+    try {
+      return Tables.open(spec);
+    } catch (TableException e) {
+      LOG.log(Level.WARNING, "{0}", e.getMessage());
+      return new BrokenTable(spec, e.getMessage());
+    }
+  }
+
+  /** A table that could not be opened: every lookup is an error, never "not found". */
+  private record BrokenTable(String spec, String reason) implements LookupTable {
+    @Override
+    public MatchStyle matchStyle() {
+      return MatchStyle.FIXED;
+    }
+
+    @Override
+    public Optional<String> find(String key) throws TableException {
+      throw new TableException(reason);
+    }
+  }
+}

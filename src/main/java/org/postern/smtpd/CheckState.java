@@ -1,0 +1,166 @@
+package org.postern.smtpd;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * What the access restrictions know about one session while they run (Postfix's {@code
+ * SMTPD_STATE} as {@code smtpd_check.c} sees it): the client, HELO name, sender and recipient of
+ * the request being judged, the {@code warn_if_reject}, {@code defer_if_permit} and {@code
+ * defer_if_reject} bookkeeping, and the actions that access tables delegate to cleanup (HOLD,
+ * DISCARD, FILTER, REDIRECT, PREPEND) for the current mail transaction.
+ *
+ * <p>Not thread-safe: one session owns it.
+ */
+final class CheckState {
+  /** A deferred reply that {@code defer_if_permit} or {@code defer_if_reject} may send later. */
+  static final class Defer {
+    private boolean active;
+    private Reply reply;
+
+    boolean active() {
+      return active;
+    }
+
+    /** Keeps the first reason while active, as Postfix does, to minimize confusion. */
+    void set(Reply r) {
+      if (!active) {
+        active = true;
+        reply = r;
+      }
+    }
+
+    /** Restores an earlier stage's flag; the reason it recorded is kept. */
+    void activate(boolean on) {
+      active = on && reply != null;
+    }
+
+    Reply reply() {
+      return reply;
+    }
+
+    void clear() {
+      active = false;
+    }
+  }
+
+  final String clientName;
+  final String clientAddress;
+  final boolean inMynetworks;
+  private final Consumer<String> log;
+  String helo;
+  String sender;
+  String recipient;
+  /** The parsed recipient, so routing in a quoted local part survives for the relay checks. */
+  MailAddress recipientAddress;
+  String protocol = "SMTP";
+  String where = "CONNECT";
+  String queueId;
+  boolean saslAuthenticated;
+  boolean illegalPipelining;
+
+  int recursion;
+  int warnIfReject;
+  final Defer deferIfPermit = new Defer();
+  final Defer deferIfReject = new Defer();
+  boolean deferIfPermitClient;
+  boolean deferIfPermitHelo;
+  boolean deferIfPermitSender;
+
+  private boolean hold;
+  private Optional<String> holdReason = Optional.empty();
+  private boolean discard;
+  private Optional<String> filter = Optional.empty();
+  private Optional<String> redirect = Optional.empty();
+  private final List<String> prepend = new ArrayList<>();
+
+  CheckState(String clientName, String clientAddress, boolean inMynetworks, Consumer<String> log) {
+    this.clientName = clientName;
+    this.clientAddress = clientAddress;
+    this.inMynetworks = inMynetworks;
+    this.log = log;
+  }
+
+  String namaddr() {
+    return clientName + "[" + clientAddress + "]";
+  }
+
+  /** Postfix's {@code log_whatsup}: one line with as much context as is known. */
+  void whatsup(String action, String text) {
+    StringBuilder b = new StringBuilder();
+    b.append(queueId == null ? "NOQUEUE" : queueId).append(": ").append(action).append(": ");
+    b.append(where).append(" from ").append(namaddr()).append(": ").append(text).append(';');
+    if (sender != null) {
+      b.append(" from=<").append(sender).append('>');
+    }
+    if (recipient != null) {
+      b.append(" to=<").append(recipient).append('>');
+    }
+    b.append(" proto=").append(protocol);
+    if (helo != null) {
+      b.append(" helo=<").append(helo).append('>');
+    }
+    log.accept(b.toString());
+  }
+
+  void warning(String text) {
+    log.accept("warning: " + text);
+  }
+
+  /** Forgets the per-evaluation bookkeeping before a restriction class runs. */
+  void resetEvaluation() {
+    recursion = 0;
+    warnIfReject = 0;
+    deferIfReject.clear();
+  }
+
+  /** A new mail transaction (MAIL FROM) starts without the previous one's actions. */
+  void resetTransaction() {
+    hold = false;
+    holdReason = Optional.empty();
+    discard = false;
+    filter = Optional.empty();
+    redirect = Optional.empty();
+    prepend.clear();
+    sender = null;
+    recipient = null;
+    queueId = null;
+    deferIfPermitSender = false;
+  }
+
+  boolean discard() {
+    return discard;
+  }
+
+  void discard(boolean on) {
+    discard = on;
+  }
+
+  boolean hold() {
+    return hold;
+  }
+
+  void hold(String reason) {
+    hold = true;
+    holdReason = Optional.of(reason);
+  }
+
+  void filter(String transportDestination) {
+    filter = Optional.of(transportDestination);
+  }
+
+  void redirect(String address) {
+    redirect = Optional.of(address);
+  }
+
+  void prepend(String header) {
+    prepend.add(header);
+  }
+
+  /** The delegated actions as cleanup receives them with the envelope. */
+  Envelope.Actions actions() {
+    return new Envelope.Actions(hold, holdReason, discard, filter, redirect, prepend);
+  }
+}

@@ -1,0 +1,92 @@
+package org.postern.smtpd;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.postern.table.LookupTable;
+
+/**
+ * One step of an {@code smtpd_*_restrictions} list, as smtpd_access(5) names it: a restriction
+ * name, and for {@code check_*_access} the table it consults.
+ *
+ * <p>Failure: {@link #parse} throws {@link IllegalArgumentException} with Postfix's wording for an
+ * unknown restriction or a {@code check_*_access} without {@code type:table}; at startup that is a
+ * configuration error, inside an access table result it is a {@code 451 4.3.5} at run time.
+ */
+record Restriction(String name, Optional<LookupTable> table) {
+  static final String CHECK_CLIENT_ACCESS = "check_client_access";
+  static final String CHECK_HELO_ACCESS = "check_helo_access";
+  static final String CHECK_SENDER_ACCESS = "check_sender_access";
+  static final String CHECK_RECIPIENT_ACCESS = "check_recipient_access";
+
+  private static final Set<String> MAP_COMMANDS =
+      Set.of(CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS);
+
+  private static final Set<String> NAMES =
+      Set.of(
+          "permit", "reject", "defer", "defer_if_permit", "defer_if_reject", "warn_if_reject",
+          "permit_mynetworks", "permit_sasl_authenticated", "reject_unauth_destination",
+          "defer_unauth_destination", "permit_auth_destination", "reject_unauth_pipelining",
+          "reject_non_fqdn_helo_hostname", "reject_invalid_helo_hostname", "reject_non_fqdn_sender",
+          "reject_non_fqdn_recipient", "reject_unlisted_recipient", "reject_unlisted_sender");
+
+  /** Older names Postfix still accepts. */
+  private static final Map<String, String> ALIASES =
+      Map.of(
+          "reject_non_fqdn_hostname", "reject_non_fqdn_helo_hostname",
+          "reject_invalid_hostname", "reject_invalid_helo_hostname",
+          "check_recipient_maps", "reject_unlisted_recipient");
+
+  /** Opens the table of a {@code check_*_access}; refuses when tables are not allowed. */
+  interface TableSource {
+    LookupTable open(String spec);
+  }
+
+  /**
+   * Parses a restriction list. A bare {@code type:table} means {@code defaultAcl type:table}
+   * (Postfix's short-hand); {@code defaultAcl} null means the short-hand is not allowed here.
+   */
+  static List<Restriction> parse(List<String> words, String defaultAcl, TableSource tables) {
+    List<Restriction> out = new ArrayList<>();
+    for (int i = 0; i < words.size(); i++) {
+      String word = words.get(i);
+      if (word.indexOf(':') > 0) {
+        if (defaultAcl == null) {
+          throw new IllegalArgumentException(
+              "specify one of (check_client_access, check_helo_access, check_sender_access,"
+                  + " check_recipient_access) before restriction \"" + word + "\"");
+        }
+        out.add(new Restriction(defaultAcl, Optional.of(tables.open(word))));
+        continue;
+      }
+      String name = word.toLowerCase(Locale.ROOT);
+      name = ALIASES.getOrDefault(name, name);
+      if (MAP_COMMANDS.contains(name)) {
+        if (i + 1 == words.size() || words.get(i + 1).indexOf(':') <= 0) {
+          String arg = i + 1 == words.size() ? "" : words.get(i + 1);
+          throw new IllegalArgumentException(
+              "restriction " + name + ": bad argument \"" + arg + "\": need maptype:mapname");
+        }
+        out.add(new Restriction(name, Optional.of(tables.open(words.get(++i)))));
+      } else if (NAMES.contains(name)) {
+        out.add(new Restriction(name, Optional.empty()));
+      } else {
+        throw new IllegalArgumentException("unknown smtpd restriction: \"" + word + "\"");
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** True when the list can ever refuse a relay attempt (Postfix's startup safety check). */
+  static boolean blocksRelay(List<Restriction> list) {
+    return list.stream()
+        .map(Restriction::name)
+        .anyMatch(
+            n -> Set.of("reject_unauth_destination", "defer_unauth_destination", "reject", "defer",
+                    "defer_if_permit")
+                .contains(n));
+  }
+}

@@ -1,0 +1,291 @@
+package org.postern.smtpd;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.postern.table.LookupTable;
+import org.postern.table.TableException;
+
+/**
+ * The individual restrictions of smtpd_access(5): what each one looks at, and the reply Postfix
+ * sends when it refuses ({@code 554 5.7.1 <x@y>: Relay access denied}, {@code 550 5.1.1 <u@dom>:
+ * Recipient address rejected: User unknown in local recipient table}, ...).
+ *
+ * <p>{@code permit_sasl_authenticated} never matches: Postern's smtpd has no SASL yet.
+ */
+final class Restrictions {
+  private final SmtpdCheck check;
+  private final AccessPolicy policy;
+  private final CheckState state;
+  private final AccessResult results;
+
+  Restrictions(SmtpdCheck check) {
+    this.check = check;
+    this.policy = check.policy;
+    this.state = check.state;
+    this.results = new AccessResult(check);
+  }
+
+  SmtpdCheck.Status apply(Restriction r, String replyName, String replyClass, String defaultAcl)
+      throws SmtpdCheck.Abort {
+    AccessPolicy.Codes codes = policy.codes();
+    return switch (r.name()) {
+      case "permit" -> SmtpdCheck.Status.OK;
+      case "reject" ->
+          check.reject(codes.reject(), "5.7.1", "<" + replyName + ">: " + replyClass + " rejected: Access denied");
+      case "defer" ->
+          check.reject(codes.defer(), "4.3.2", "<" + replyName + ">: " + replyClass + " rejected: Try again later");
+      case "defer_if_permit" ->
+          check.deferIf(state.deferIfPermit, 450, "4.7.0",
+              "<" + replyName + ">: " + replyClass + " rejected: defer_if_permit requested");
+      case "defer_if_reject" ->
+          check.deferIf(state.deferIfReject, 450, "4.7.0",
+              "<" + replyName + ">: " + replyClass + " rejected: defer_if_reject requested");
+      case "permit_mynetworks" -> state.inMynetworks ? SmtpdCheck.Status.OK : SmtpdCheck.Status.DUNNO;
+      case "permit_sasl_authenticated" ->
+          state.saslAuthenticated ? SmtpdCheck.Status.OK : SmtpdCheck.Status.DUNNO;
+      case "reject_unauth_pipelining" -> unauthPipelining(replyName, replyClass);
+      case "reject_non_fqdn_helo_hostname" -> nonFqdnHelo();
+      case "reject_invalid_helo_hostname" -> invalidHelo();
+      case "reject_non_fqdn_sender" -> nonFqdnAddress(state.sender, SmtpdCheck.SENDER);
+      case "reject_non_fqdn_recipient" -> nonFqdnAddress(state.recipient, SmtpdCheck.RECIPIENT);
+      case "permit_auth_destination" -> permitAuthDestination();
+      case "reject_unauth_destination" -> unauthDestination(codes.relayDomainsReject(), "5.7.1");
+      case "defer_unauth_destination" -> unauthDestination(codes.relayDomainsReject() - 100, "4.7.1");
+      case "reject_unlisted_recipient" ->
+          state.recipient == null || state.recipient.isEmpty()
+              ? SmtpdCheck.Status.DUNNO
+              : unlistedRecipient(state.recipient);
+      case "reject_unlisted_sender" ->
+          state.sender == null || state.sender.isEmpty()
+              ? SmtpdCheck.Status.DUNNO
+              : unlistedSender(state.sender);
+      case Restriction.CHECK_CLIENT_ACCESS -> clientAccess(r.table().orElseThrow(), defaultAcl);
+      case Restriction.CHECK_HELO_ACCESS ->
+          state.helo == null
+              ? SmtpdCheck.Status.DUNNO
+              : lookup(r.table().orElseThrow(), AccessKeys.domain(state.helo, policy.parentMatchesSubdomains),
+                  state.helo, state.helo, SmtpdCheck.HELO, defaultAcl, false);
+      case Restriction.CHECK_SENDER_ACCESS -> senderAccess(r.table().orElseThrow(), defaultAcl);
+      case Restriction.CHECK_RECIPIENT_ACCESS ->
+          state.recipient == null
+              ? SmtpdCheck.Status.DUNNO
+              : mailAccess(r.table().orElseThrow(), state.recipient, SmtpdCheck.RECIPIENT, defaultAcl);
+      default -> throw check.abort(451, "4.3.5", "Server configuration error");
+    };
+  }
+
+  private SmtpdCheck.Status unauthPipelining(String replyName, String replyClass) {
+    if (!state.illegalPipelining) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    return check.reject(503, "5.5.0",
+        "<" + replyName + ">: " + replyClass + " rejected: Improper use of SMTP command pipelining");
+  }
+
+  private SmtpdCheck.Status nonFqdnHelo() {
+    String helo = state.helo;
+    if (helo == null) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    if (helo.startsWith("[")) {
+      return invalidAddressLiteral(helo);
+    }
+    String name = truncateDot(helo);
+    if (validHostname(name) && name.indexOf('.') > 0) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    return check.reject(policy.codes().nonFqdn(), "5.5.2",
+        "<" + helo + ">: " + SmtpdCheck.HELO + " rejected: need fully-qualified hostname");
+  }
+
+  private SmtpdCheck.Status invalidHelo() {
+    String helo = state.helo;
+    if (helo == null) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    if (helo.startsWith("[")) {
+      return invalidAddressLiteral(helo);
+    }
+    String name = truncateDot(helo);
+    if (validHostname(name) || AccessKeys.isAddress(name)) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    return check.reject(policy.codes().invalidHostname(), "5.5.2",
+        "<" + helo + ">: " + SmtpdCheck.HELO + " rejected: Invalid name");
+  }
+
+  private SmtpdCheck.Status invalidAddressLiteral(String helo) {
+    if (helo.endsWith("]") && AccessKeys.isAddress(helo)) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    return check.reject(policy.codes().invalidHostname(), "5.5.2",
+        "<" + helo + ">: " + SmtpdCheck.HELO + " rejected: invalid ip address");
+  }
+
+  private SmtpdCheck.Status nonFqdnAddress(String address, String replyClass) {
+    if (address == null || address.isEmpty()) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    int at = address.lastIndexOf('@');
+    String domain = at < 0 ? "" : address.substring(at + 1);
+    if (domain.startsWith("[") && domain.endsWith("]")) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    String name = truncateDot(domain);
+    if (!name.isEmpty() && validHostname(name) && name.indexOf('.') > 0) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    return check.reject(policy.codes().nonFqdn(), "4.5.2",
+        "<" + address + ">: " + replyClass + " rejected: need fully-qualified address");
+  }
+
+  private SmtpdCheck.Status permitAuthDestination() {
+    if (state.recipient == null) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    return policy.destinations.authorized(parse(state.recipient))
+        ? SmtpdCheck.Status.OK
+        : SmtpdCheck.Status.DUNNO;
+  }
+
+  private SmtpdCheck.Status unauthDestination(int code, String dsn) {
+    if (state.recipient == null || policy.destinations.authorized(parse(state.recipient))) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    return check.reject(code, dsn, "<" + state.recipient + ">: Relay access denied");
+  }
+
+  /** {@code reject_unlisted_recipient}: a local recipient must be in {@code local_recipient_maps}. */
+  SmtpdCheck.Status unlistedRecipient(String recipient) throws SmtpdCheck.Abort {
+    return unlisted(recipient, SmtpdCheck.RECIPIENT, "5.1.1");
+  }
+
+  /** {@code reject_unlisted_sender}: a local sender must be in {@code local_recipient_maps}. */
+  SmtpdCheck.Status unlistedSender(String sender) throws SmtpdCheck.Abort {
+    return unlisted(sender, SmtpdCheck.SENDER, "5.1.0");
+  }
+
+  private SmtpdCheck.Status unlisted(String address, String replyClass, String dsn)
+      throws SmtpdCheck.Abort {
+    Destinations.Destination d = policy.destinations.resolve(parse(address));
+    if (!d.local() || policy.localRecipientMaps.isEmpty()) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    if (isListed(d, address)) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    String table = policy.codes().showUnknownTable() ? " in local recipient table" : "";
+    return check.reject(policy.codes().unknownLocalRecipient(), dsn,
+        "<" + address + ">: " + replyClass + " rejected: User unknown" + table);
+  }
+
+  /** Looks up {@code user+ext@domain}, {@code user@domain}, {@code user+ext}, {@code user}. */
+  private boolean isListed(Destinations.Destination d, String address) throws SmtpdCheck.Abort {
+    String local = d.localPart();
+    String bare = AccessKeys.stripExtension(local, policy.recipientDelimiter);
+    List<String> keys = new ArrayList<>();
+    if (!d.domain().isEmpty()) {
+      keys.add(local + "@" + d.domain());
+      keys.add(bare + "@" + d.domain());
+    }
+    keys.add(local);
+    keys.add(bare);
+    for (LookupTable t : policy.localRecipientMaps) {
+      for (String key : keys.stream().distinct().toList()) {
+        if (find(t, key, address).isPresent()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private SmtpdCheck.Status clientAccess(LookupTable table, String defaultAcl) throws SmtpdCheck.Abort {
+    List<AccessKeys.Key> keys =
+        AccessKeys.client(state.clientName, state.clientAddress, policy.parentMatchesSubdomains);
+    return lookup(table, keys, state.clientName, state.namaddr(), SmtpdCheck.CLIENT, defaultAcl, false);
+  }
+
+  private SmtpdCheck.Status senderAccess(LookupTable table, String defaultAcl) throws SmtpdCheck.Abort {
+    if (state.sender == null) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    if (state.sender.isEmpty()) {
+      return lookup(table, List.of(new AccessKeys.Key(policy.nullAccessKey, false)), state.sender,
+          state.sender, SmtpdCheck.SENDER, defaultAcl, false);
+    }
+    return mailAccess(table, state.sender, SmtpdCheck.SENDER, defaultAcl);
+  }
+
+  private SmtpdCheck.Status mailAccess(LookupTable table, String address, String replyClass, String defaultAcl)
+      throws SmtpdCheck.Abort {
+    List<AccessKeys.Key> keys =
+        AccessKeys.mail(address, policy.myorigin, policy.recipientDelimiter, policy.parentMatchesSubdomains);
+    // Postfix: an OK for a source-routed recipient is too suspicious to honour.
+    boolean suspicious = replyClass.equals(SmtpdCheck.RECIPIENT)
+        && !policy.destinations.allowUntrustedRouting()
+        && policy.destinations.resolve(parse(address)).routed();
+    return lookup(table, keys, address, address, replyClass, defaultAcl, suspicious);
+  }
+
+  private SmtpdCheck.Status lookup(LookupTable table, List<AccessKeys.Key> keys, String datum,
+      String replyName, String replyClass, String defaultAcl, boolean suspicious) throws SmtpdCheck.Abort {
+    boolean fixed = table.matchStyle() == LookupTable.MatchStyle.FIXED;
+    for (AccessKeys.Key key : keys) {
+      if (key.partial() && !fixed) {
+        continue;
+      }
+      Optional<String> value = find(table, key.text(), replyName);
+      if (value.isPresent()) {
+        SmtpdCheck.Status s =
+            results.apply(table.spec(), value.get(), datum, replyName, replyClass, defaultAcl);
+        return s == SmtpdCheck.Status.OK && suspicious ? SmtpdCheck.Status.DUNNO : s;
+      }
+    }
+    return SmtpdCheck.Status.DUNNO;
+  }
+
+  private Optional<String> find(LookupTable table, String key, String replyName) throws SmtpdCheck.Abort {
+    try {
+      return table.find(key);
+    } catch (TableException e) {
+      state.warning(e.getMessage());
+      throw check.abort(451, "4.3.0", "<" + replyName + ">: Temporary lookup failure");
+    }
+  }
+
+  private MailAddress parse(String address) {
+    if (state.recipientAddress != null && state.recipientAddress.internal().equals(address)) {
+      return state.recipientAddress;
+    }
+    try {
+      return MailAddress.parse("<" + address + ">");
+    } catch (IllegalArgumentException e) {
+      return new MailAddress(address, "");
+    }
+  }
+
+  private static String truncateDot(String name) {
+    return name.length() > 1 && name.endsWith(".") && !name.endsWith("..")
+        ? name.substring(0, name.length() - 1)
+        : name;
+  }
+
+  /** RFC 1035 host name, as Postfix's {@code valid_hostname}: letters, digits, hyphen, underscore. */
+  static boolean validHostname(String name) {
+    if (name.isEmpty() || name.length() > 255 || name.matches("[0-9.]+")) {
+      return false;
+    }
+    for (String label : name.split("\\.", -1)) {
+      if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")) {
+        return false;
+      }
+      if (!label.toLowerCase(Locale.ROOT).matches("[a-z0-9_-]+")) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
