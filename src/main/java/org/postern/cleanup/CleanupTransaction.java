@@ -64,6 +64,9 @@ public final class CleanupTransaction implements AutoCloseable {
   private boolean smtputf8;
   private ClientFacts client = ClientFacts.NONE;
   private String contentFilter = "";
+  private boolean hold;
+  private boolean discard;
+  private Optional<String> redirect = Optional.empty();
   private List<Recipient> recipients = List.of();
   private ContentChecks checks;
   private ContentProcessor processor;
@@ -140,6 +143,27 @@ public final class CleanupTransaction implements AutoCloseable {
     contentFilter = Objects.requireNonNull(nexthop, "nexthop");
   }
 
+  /**
+   * The client's message is to go to the hold queue: an smtpd access table HOLD, which Postfix
+   * passes to cleanup as a flag ({@code reason} is logged by smtpd).
+   */
+  public void hold() {
+    expectEnvelope();
+    hold = true;
+  }
+
+  /** The message is to be discarded with success reported: an smtpd access table DISCARD. */
+  public void discard() {
+    expectEnvelope();
+    discard = true;
+  }
+
+  /** All recipients are to be replaced by {@code address}: an smtpd access table REDIRECT. */
+  public void redirect(String address) {
+    expectEnvelope();
+    redirect = Optional.of(Objects.requireNonNull(address, "address"));
+  }
+
   /** A further named attribute for the queue file (for example {@code rewrite_context}). */
   public void attribute(String name, String value) {
     expectEnvelope();
@@ -204,7 +228,7 @@ public final class CleanupTransaction implements AutoCloseable {
     parser.finish();
     state = State.DONE;
     try {
-      if (!errors.any() && checks.discard()) {
+      if (!errors.any() && (discard || checks.discard())) {
         return new CleanupResult.Discarded(queueId());
       }
       if (!errors.any() && recipients.isEmpty()) {
@@ -220,7 +244,7 @@ public final class CleanupTransaction implements AutoCloseable {
   }
 
   private CleanupResult write() {
-    QueueName target = checks.hold() ? QueueName.HOLD : QueueName.INCOMING;
+    QueueName target = hold || checks.hold() ? QueueName.HOLD : QueueName.INCOMING;
     try {
       writer.writeEnvelope(queuedEnvelope());
       spool.copyTo(writer.content());
@@ -243,7 +267,7 @@ public final class CleanupTransaction implements AutoCloseable {
     if (!filter.isEmpty()) {
       attrs.put(CONTENT_FILTER, filter);
     }
-    checks.redirect().ifPresent(r -> attrs.put(REDIRECT_TO, r));
+    checks.redirect().or(() -> redirect).ifPresent(r -> attrs.put(REDIRECT_TO, r));
     return new Envelope(sender, recipients, dsnRet, envid,
         requireTls || processor.requireTls(), smtputf8 || processor.smtputf8(), bodyType, client,
         attrs);

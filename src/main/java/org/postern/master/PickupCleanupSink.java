@@ -24,23 +24,28 @@ final class PickupCleanupSink implements CleanupSink {
   private static final String SENDER_FULLNAME = "sender_fullname";
 
   private final Cleanup cleanup;
+  private final String contentFilter;
 
-  PickupCleanupSink(Cleanup cleanup) {
+  /** {@code contentFilter} is pickup's content_filter setting, which Postfix hands to cleanup. */
+  PickupCleanupSink(Cleanup cleanup, String contentFilter) {
     this.cleanup = cleanup;
+    this.contentFilter = contentFilter;
   }
 
   @Override
   public Submission open() throws IOException {
-    return new MaildropSubmission(cleanup);
+    return new MaildropSubmission(cleanup, contentFilter);
   }
 
   /** One maildrop file on its way through cleanup. */
   private static final class MaildropSubmission implements Submission {
     private final Cleanup cleanup;
+    private final String contentFilter;
     private CleanupTransaction tx;
 
-    MaildropSubmission(Cleanup cleanup) throws IOException {
+    MaildropSubmission(Cleanup cleanup, String contentFilter) throws IOException {
       this.cleanup = cleanup;
+      this.contentFilter = contentFilter;
       this.tx = cleanup.open(CleanupOrigin.sendmail());
     }
 
@@ -57,6 +62,9 @@ final class PickupCleanupSink implements CleanupSink {
         tx = cleanup.open(CleanupOrigin.requeue());
       }
       tx.envelope(envelope);
+      if (!contentFilter.isEmpty()) {
+        tx.contentFilter(contentFilter);
+      }
       String fullName = envelope.attributes().get(SENDER_FULLNAME);
       if (fullName != null) {
         tx.fullName(fullName);

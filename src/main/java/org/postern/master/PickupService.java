@@ -49,7 +49,7 @@ final class PickupService implements Service {
       Pickup pickup =
           new Pickup(
               Queues.at(context.config().getPath("queue_directory")),
-              new PickupCleanupSink(cleanup),
+              new PickupCleanupSink(cleanup, context.config().get("content_filter")),
               PickupSettings.from(context.config()),
               pickupLog,
               Clock.systemDefaultZone());

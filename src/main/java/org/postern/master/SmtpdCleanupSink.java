@@ -32,10 +32,13 @@ import org.postern.smtpd.MessageSink;
 final class SmtpdCleanupSink implements MessageSink {
   private final Cleanup cleanup;
   private final ProgramLog log;
+  private final String contentFilter;
 
-  SmtpdCleanupSink(Cleanup cleanup, ProgramLog log) {
+  /** {@code contentFilter} is smtpd's content_filter setting, which Postfix hands to cleanup. */
+  SmtpdCleanupSink(Cleanup cleanup, ProgramLog log, String contentFilter) {
     this.cleanup = cleanup;
     this.log = log;
+    this.contentFilter = contentFilter;
   }
 
   @Override
@@ -46,6 +49,9 @@ final class SmtpdCleanupSink implements MessageSink {
       tx = cleanup.open(CleanupOrigin.smtpd(c.name(), c.address(), false));
     } catch (IOException e) {
       throw refusal(Cleanup.replyFor(e));
+    }
+    if (!contentFilter.isEmpty()) {
+      tx.contentFilter(contentFilter);
     }
     describe(tx, envelope);
     return new Stream(tx, log);
@@ -68,6 +74,15 @@ final class SmtpdCleanupSink implements MessageSink {
     if (e.requireTls()) {
       tx.requestRequireTls();
     }
+    Envelope.Actions actions = e.actions();
+    if (actions.hold()) {
+      tx.hold();
+    }
+    if (actions.discard()) {
+      tx.discard();
+    }
+    actions.contentFilter().ifPresent(tx::contentFilter);
+    actions.redirect().ifPresent(tx::redirect);
     Envelope.Client c = e.client();
     Optional<Envelope.Tls> tls = e.tls();
     tx.client(

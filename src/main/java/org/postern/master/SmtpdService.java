@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.postern.cleanup.Cleanup;
 import org.postern.config.ConfigException;
+import org.postern.log.ProgramLog;
 import org.postern.smtpd.Smtpd;
 import org.postern.smtpd.SmtpdSettings;
 import org.postern.table.TableException;
@@ -38,10 +39,14 @@ final class SmtpdService implements Service {
     try {
       SmtpdSettings settings = SmtpdSettings.fromConfig(context.config());
       Cleanup cleanup = CleanupService.open(context);
-      SmtpdCleanupSink sink = new SmtpdCleanupSink(cleanup, context.mailLog().program("cleanup"));
+      SmtpdCleanupSink sink =
+          new SmtpdCleanupSink(
+              cleanup, context.mailLog().program("cleanup"), context.config().get("content_filter"));
+      ProgramLog log = context.log();
       List<Smtpd> listeners = new ArrayList<>();
       for (InetSocketAddress address : ListenAddress.of(context.entry(), context.config())) {
-        listeners.add(new Smtpd(settings, sink, address, Duration.ofSeconds(30), Clock.systemDefaultZone()));
+        listeners.add(
+            new Smtpd(settings, sink, address, Duration.ofSeconds(30), Clock.systemDefaultZone(), log::info));
       }
       return new SmtpdService(context, cleanup, listeners);
     } catch (ConfigException | TableException e) {
