@@ -24,6 +24,7 @@ import org.postern.table.TableException;
  */
 public final class VirtualAgent implements DeliveryAgent, AutoCloseable {
   private static final String CONFIG_ERROR = "mail system configuration error";
+  private static final System.Logger LOG = System.getLogger("org.postern.virtual");
 
   private final VirtualSettings settings;
   private final AddressMaps mailboxMaps;
@@ -72,6 +73,8 @@ public final class VirtualAgent implements DeliveryAgent, AutoCloseable {
       return RecipientResult.bounced(r, "5.4.6", relay, "mail forwarding loop for " + r.address());
     }
     if (!settings.mailboxBase().startsWith("/")) {
+      LOG.log(System.Logger.Level.WARNING, "do not specify relative pathname: "
+          + "virtual_mailbox_base = " + settings.mailboxBase());
       return RecipientResult.deferred(r, "4.3.5", relay, CONFIG_ERROR);
     }
     String user = r.address().toLowerCase(Locale.ROOT);
@@ -87,6 +90,7 @@ public final class VirtualAgent implements DeliveryAgent, AutoCloseable {
       String text = write(request, r, mailbox.get(), owner.get());
       return RecipientResult.sent(r, "2.0.0", relay, text);
     } catch (TableException e) {
+      LOG.log(System.Logger.Level.WARNING, "recipient " + user + ": " + e.getMessage());
       return RecipientResult.deferred(r, "4.3.5", relay, CONFIG_ERROR);
     } catch (MailboxException e) {
       return e.dsn().startsWith("4")
@@ -111,11 +115,16 @@ public final class VirtualAgent implements DeliveryAgent, AutoCloseable {
     Optional<String> uid = uidMaps.find(user, settings.recipientDelimiter());
     Optional<String> gid = gidMaps.find(user, settings.recipientDelimiter());
     if (uid.isEmpty() || gid.isEmpty()) {
+      LOG.log(System.Logger.Level.WARNING, "recipient " + user + ": not found in "
+          + (uid.isEmpty() ? uidMaps : gidMaps).parameter());
       return Optional.empty();
     }
     long u = leadingNumber(uid.get());
     long g = leadingNumber(gid.get());
     if (u < settings.minimumUid() || g <= 0) {
+      LOG.log(System.Logger.Level.WARNING, "recipient " + user + ": bad "
+          + (g <= 0 ? "gid " + gid.get() + " in " + gidMaps.parameter()
+              : "uid " + uid.get() + " in " + uidMaps.parameter()));
       return Optional.empty();
     }
     return Optional.of(MailboxOwner.of(u, g));
