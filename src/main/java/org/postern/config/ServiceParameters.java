@@ -27,7 +27,8 @@ final class ServiceParameters {
       new Suffix("_destination_concurrency_negative_feedback",
           "$default_destination_concurrency_negative_feedback", ParameterType.STRING),
       new Suffix("_extra_recipient_limit", "$default_extra_recipient_limit", ParameterType.INT),
-      new Suffix("_recipient_limit", "$default_recipient_limit", ParameterType.INT));
+      new Suffix("_recipient_limit", "$default_recipient_limit", ParameterType.INT),
+      new Suffix("_time_limit", "$command_time_limit", ParameterType.TIME));
 
   private ServiceParameters() {}
 
