@@ -2,15 +2,19 @@ package org.postern.qmgr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postern.deliver.RecipientResult;
 import org.postern.queue.QueueId;
 import org.postern.queue.QueueName;
 
 class QueueManagerIT {
-  @TempDir java.nio.file.Path dir;
+  @TempDir Path dir;
 
   @Test
   void start_recoversActiveQueueAndDeliversOnTrigger() throws Exception {
@@ -39,17 +43,17 @@ class QueueManagerIT {
   @Test
   void queueRunDelayTimer_scansDeferredQueue() throws Exception {
     QmgrHarness h = new QmgrHarness(dir);
-    java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean up = new AtomicBoolean();
     RecordingAgent smtp = RecordingAgent.answering(r -> up.get()
-        ? org.postern.deliver.RecipientResult.sent(r, "2.0.0", "mx[192.0.2.1]:25", "250 Ok")
-        : org.postern.deliver.RecipientResult.deferred(r, "4.4.1", "none", "no route"));
+        ? RecipientResult.sent(r, "2.0.0", "mx[192.0.2.1]:25", "250 Ok")
+        : RecipientResult.deferred(r, "4.4.1", "none", "no route"));
     h.agent("smtp", smtp);
     QueueId id = h.submit("a@example.com");
     QueueManager qmgr = h.qmgr();
 
     qmgr.start();
     try {
-      await(() -> h.queueOf(id).equals(java.util.Optional.of(QueueName.DEFERRED)));
+      await(() -> h.queueOf(id).equals(Optional.of(QueueName.DEFERRED)));
       assertThat(h.scheduler.pendingDelays()).containsExactly(Duration.ofSeconds(300));
       up.set(true);
       h.clock.advance(Duration.ofSeconds(300));

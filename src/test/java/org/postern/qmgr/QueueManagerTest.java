@@ -1,17 +1,21 @@
 package org.postern.qmgr;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postern.config.MainConfig;
 import org.postern.deliver.RecipientLog;
 import org.postern.deliver.RecipientResult;
 import org.postern.queue.DsnNotify;
@@ -21,7 +25,7 @@ import org.postern.queue.QueueName;
 import org.postern.queue.Recipient;
 
 class QueueManagerTest {
-  @TempDir java.nio.file.Path dir;
+  @TempDir Path dir;
   private QmgrHarness h;
 
   @BeforeEach
@@ -82,8 +86,8 @@ class QueueManagerTest {
     assertThat(h.mtime(id)).isEqualTo(QmgrHarness.T0.plusSeconds(300));
     assertThat(h.atime(id)).isEqualTo(QmgrHarness.T0.plusSeconds(300)); // before a read moves it
     assertThat(h.read(id).recipients()).extracting(Recipient::address, Recipient::done)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("a@example.com", true),
-            org.assertj.core.groups.Tuple.tuple("b@down.example", false));
+        .containsExactly(tuple("a@example.com", true),
+            tuple("b@down.example", false));
     assertThat(RecipientLog.defer(h.queues).read(id)).extracting(RecipientLog.Entry::recipient)
         .containsExactly("b@down.example");
     assertThat(h.log()).contains(id + ": to=<b@down.example>, relay=none, delay=0, "
@@ -140,8 +144,8 @@ class QueueManagerTest {
       assertThat(c.kind()).isEqualTo("bounce");
       assertThat(c.entries()).extracting(RecipientLog.Entry::recipient, RecipientLog.Entry::action,
               RecipientLog.Entry::dsn)
-          .containsExactly(org.assertj.core.groups.Tuple.tuple("a@example.com", "failed", "4.4.1"),
-              org.assertj.core.groups.Tuple.tuple("b@example.com", "failed", "4.4.1"));
+          .containsExactly(tuple("a@example.com", "failed", "4.4.1"),
+              tuple("b@example.com", "failed", "4.4.1"));
     });
     assertThat(h.queueOf(id)).isEmpty();
   }
@@ -353,6 +357,23 @@ class QueueManagerTest {
   }
 
   @Test
+  void run_messageActiveLimit_leavesTheRestForTheNextRun() throws Exception {
+    h.set("qmgr_message_active_limit", "1");
+    RecordingAgent smtp = RecordingAgent.sending();
+    h.agent("smtp", smtp);
+    QueueId first = h.submit("a@example.com");
+    QueueId second = h.submit("b@example.com");
+
+    h.run();
+    assertThat(smtp.requests).hasSize(1);
+    assertThat(List.of(h.queueOf(first), h.queueOf(second)))
+        .containsExactlyInAnyOrder(Optional.empty(), Optional.of(QueueName.INCOMING));
+
+    h.run();
+    assertThat(smtp.recipients()).containsExactlyInAnyOrder("a@example.com", "b@example.com");
+  }
+
+  @Test
   void run_holdQueue_isLeftAlone() throws Exception {
     RecordingAgent smtp = RecordingAgent.sending();
     h.agent("smtp", smtp);
@@ -373,7 +394,6 @@ class QueueManagerTest {
     for (int i = 0; i < 8; i++) {
       h.submit("user" + i + "@example.com");
     }
-    QueueManager qmgr = h.qmgr();
     Thread run = Thread.ofVirtual().start(() -> {
       try {
         h.run();
@@ -390,7 +410,6 @@ class QueueManagerTest {
 
     assertThat(smtp.maxRunning()).isEqualTo(3);
     assertThat(smtp.requests).hasSize(8);
-    assertThat(qmgr).isNotNull();
   }
 
   @Test
@@ -422,7 +441,7 @@ class QueueManagerTest {
   @Test
   void run_destinationFailingRepeatedly_isSuspendedUntilFlush() throws Exception {
     h.set("smtp_initial_destination_concurrency", "1");
-    java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean up = new AtomicBoolean();
     RecordingAgent smtp = RecordingAgent.answering(r -> up.get()
         ? RecipientResult.sent(r, "2.0.0", "down.example[192.0.2.9]:25", "250 Ok")
         : RecipientResult.deferred(r, "4.4.1", "none", "connect to down.example: Connection refused"));
@@ -449,7 +468,7 @@ class QueueManagerTest {
   @Test
   void run_suspendedDestination_revivesAfterMinimalBackoffTime() throws Exception {
     h.set("smtp_initial_destination_concurrency", "1");
-    java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean up = new AtomicBoolean();
     RecordingAgent smtp = RecordingAgent.answering(r -> up.get()
         ? RecipientResult.sent(r, "2.0.0", "down.example[192.0.2.9]:25", "250 Ok")
         : RecipientResult.deferred(r, "4.4.1", "none", "connect to down.example: Connection refused"));
@@ -476,8 +495,7 @@ class QueueManagerTest {
 
   @Test
   void settings_fromDefaults_matchPostfix() {
-    QmgrSettings s = QmgrSettings.from(
-        org.postern.config.MainConfig.of(dir, Map.of()));
+    QmgrSettings s = QmgrSettings.from(MainConfig.of(dir, Map.of()));
     assertThat(s.messageActiveLimit()).isEqualTo(20000);
     assertThat(s.messageRecipientLimit()).isEqualTo(20000);
     assertThat(s.minimalBackoffTime()).isEqualTo(Duration.ofSeconds(300));
@@ -488,6 +506,6 @@ class QueueManagerTest {
     assertThat(s.limits().recipientLimit("local")).isEqualTo(1);
     assertThat(s.limits().concurrencyLimit("smtp")).isEqualTo(20);
     assertThat(s.limits().initialConcurrency("smtp")).isEqualTo(5);
-    assertThat(Optional.of(s.softBounce())).contains(false);
+    assertThat(s.softBounce()).isFalse();
   }
 }
