@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -17,7 +18,21 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Anvil {
   /** The counts after one connection: open connections and the connection rate. */
-  record Counts(int count, int rate) {}
+  record Counts(int count, int rate) {
+    /**
+     * The limit this connection exceeds, as Postfix names it in its warning ({@code concurrency}
+     * or {@code rate}) with the offending value; empty within limits (a limit of 0 is none).
+     */
+    Optional<String> exceeded(SmtpdSettings.ClientLimits limits) {
+      if (limits.connectionCountLimit() > 0 && count > limits.connectionCountLimit()) {
+        return Optional.of("concurrency limit exceeded: " + count);
+      }
+      if (limits.connectionRateLimit() > 0 && rate > limits.connectionRateLimit()) {
+        return Optional.of("rate limit exceeded: " + rate);
+      }
+      return Optional.empty();
+    }
+  }
 
   private static final class Client {
     int count;

@@ -109,6 +109,11 @@ final class CheckState {
     log.accept("warning: " + text);
   }
 
+  /** Any other line of this session's log. */
+  void log(String line) {
+    log.accept(line);
+  }
+
   /** Forgets the per-evaluation bookkeeping before a restriction class runs. */
   void resetEvaluation() {
     recursion = 0;

@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * Receives message content for a transaction: DATA (dot-unstuffing, end at {@code CRLF.CRLF})
- * and BDAT chunks (RFC 3030, exact byte counts), and hands it to cleanup.
+ * and BDAT chunks (RFC 3030, exact byte counts), and hands it to cleanup or to the before-queue
+ * content filter ({@link MessageOut}).
  *
  * <p>Line ends follow {@code smtpd_forbid_bare_newline}: {@code normalize} turns LF into CRLF
  * but ends DATA only at {@code <CR><LF>.<CR><LF>}; {@code no} also ends at {@code LF.LF};
@@ -18,7 +19,7 @@ import java.util.function.Supplier;
  * is still read, so that the client's next command is not taken from the message, and only then
  * answered ({@code 552 5.3.4}, {@code 451 4.3.0}, {@code 452 4.3.1}).
  *
- * <p>Failure: a lost connection or timeout aborts the cleanup stream, leaving nothing queued, and
+ * <p>Failure: a lost connection or timeout aborts the output, leaving nothing queued, and
  * the {@link IOException} goes on to end the session.
  */
 final class MessageReceiver {
@@ -27,25 +28,43 @@ final class MessageReceiver {
   private final SmtpdSettings settings;
   private final MessageSink sink;
   private final ZoneId zone;
+  private final CheckState state;
 
-  MessageReceiver(SmtpdSettings settings, MessageSink sink, ZoneId zone) {
+  MessageReceiver(SmtpdSettings settings, MessageSink sink, ZoneId zone, CheckState state) {
     this.settings = settings;
     this.sink = sink;
     this.zone = zone;
+    this.state = state;
   }
 
-  /** Opens the cleanup stream and writes the Received: header; false after a failure reply. */
+  /**
+   * Opens where the content goes (cleanup, or DATA to the before-queue filter) and writes smtpd's
+   * headers: for the filter first {@code Require-TLS-ESMTP: yes} when the client asked for
+   * REQUIRETLS (the filter does not get the REQUIRETLS verb, and cleanup of the re-injecting smtpd
+   * turns the header back into the mark), then access-table PREPENDs and Received:. False after a
+   * failure reply.
+   */
   boolean open(Transaction tx, Envelope envelope) {
     try {
-      CleanupStream stream = sink.open(envelope);
-      tx.stream(stream);
-      for (String header : envelope.actions().prependHeaders()) {
-        stream.prependHeader(header + "\r\n");
+      MessageOut out;
+      if (tx.proxy().isPresent()) {
+        out = ProxyOut.open(tx.proxy().get(), state);
+        tx.out(out);
+        if (envelope.requireTls() && settings.requiretlsEsmtpHeader()) {
+          out.prependHeader("Require-TLS-ESMTP: yes\r\n");
+        }
+      } else {
+        out = new MessageOut.Cleanup(sink.open(envelope));
+        tx.out(out);
+        state.log(out.queueId().orElseThrow() + ": client=" + state.namaddr());
       }
-      stream.prependHeader(
+      for (String header : envelope.actions().prependHeaders()) {
+        out.prependHeader(header + "\r\n");
+      }
+      out.prependHeader(
           ReceivedHeader.format(
               envelope,
-              stream.queueId(),
+              out.queueId(),
               tx.soleRecipient(),
               settings.myhostname(),
               settings.mailName(),
@@ -110,7 +129,7 @@ final class MessageReceiver {
   /** Reads one BDAT chunk of {@code size} bytes and answers for it. */
   void chunk(Transaction tx, Supplier<Envelope> envelope, long size, boolean last, SmtpInput input, ReplyWriter writer)
       throws IOException {
-    if (tx.stream().isEmpty() && tx.failure().isEmpty()) {
+    if (tx.out().isEmpty() && tx.failure().isEmpty()) {
       open(tx, envelope.get());
     }
     try {
@@ -166,7 +185,8 @@ final class MessageReceiver {
   }
 
   private void content(Transaction tx, byte[] bytes) {
-    if (tx.failure().isPresent() || tx.stream().isEmpty()) {
+    tx.received(bytes.length);
+    if (tx.failure().isPresent() || tx.out().isEmpty()) {
       return;
     }
     if (!tx.addSize(bytes.length, settings.messageSizeLimit())) {
@@ -174,7 +194,7 @@ final class MessageReceiver {
       return;
     }
     try {
-      tx.stream().get().write(bytes, 0, bytes.length);
+      tx.out().get().write(bytes, 0, bytes.length);
     } catch (CleanupException e) {
       tx.fail(e.reply());
     }
@@ -186,16 +206,18 @@ final class MessageReceiver {
       writer.reply(tx.failure().get());
       return;
     }
-    Optional<Reply> refused = tx.checkEndOfData(tx.stream().orElseThrow().queueId());
+    Optional<Reply> refused = tx.checkEndOfData(tx.out().orElseThrow().queueId());
     if (refused.isPresent()) {
       tx.abort();
       writer.reply(refused.get());
       return;
     }
     try {
-      String queueId = tx.stream().orElseThrow().commit();
-      writer.resetErrors();
-      writer.reply(Reply.of(250, "2.0.0", "Ok: queued as " + queueId));
+      Reply reply = tx.out().orElseThrow().finish();
+      if (reply.code() < 400) {
+        writer.resetErrors();
+      }
+      writer.reply(reply);
     } catch (CleanupException e) {
       tx.abort();
       writer.reply(e.reply());

@@ -28,7 +28,7 @@ final class ReceivedHeader {
 
   static String format(
       Envelope envelope,
-      String queueId,
+      Optional<String> queueId,
       Optional<String> soleRecipient,
       String myhostname,
       String mailName,
@@ -61,9 +61,9 @@ final class ReceivedHeader {
         .append(" (")
         .append(mailName)
         .append(") with ")
-        .append(c.protocol())
-        .append(" id ")
-        .append(queueId);
+        .append(c.protocol());
+    // No queue file, no id: the before-queue filter's queue names the message.
+    queueId.ifPresent(id -> h.append(" id ").append(id));
     String date = DATE.format(envelope.arrival().atZone(zone));
     if (soleRecipient.isPresent()) {
       h.append("\r\n\tfor <").append(quoteLocal(soleRecipient.get())).append(">; ").append(date);

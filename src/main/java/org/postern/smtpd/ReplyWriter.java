@@ -25,6 +25,7 @@ final class ReplyWriter {
   private boolean enhancedCodes = true;
   private int errorCount;
   private boolean hangup;
+  private int lastCode;
 
   ReplyWriter(OutputStream out) {
     this.out = out;
@@ -44,6 +45,7 @@ final class ReplyWriter {
     lock.lock();
     try {
       pending.append(reply.render(enhancedCodes));
+      lastCode = reply.code();
       if (counted) {
         errorCount++;
       }
@@ -89,6 +91,11 @@ final class ReplyWriter {
   /** A message was accepted: Postfix forgives earlier errors. */
   void resetErrors() {
     errorCount = 0;
+  }
+
+  /** The code of the last reply buffered, 0 before the first; tells whether a command succeeded. */
+  int lastCode() {
+    return lastCode;
   }
 
   boolean hangup() {

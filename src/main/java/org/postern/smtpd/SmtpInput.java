@@ -93,6 +93,25 @@ final class SmtpInput {
   }
 
   /** Drops received, unconsumed bytes (plaintext pipelined after STARTTLS). */
+  /**
+   * Up to {@code max} buffered bytes, not consumed, made printable for the log (C escapes): what
+   * a client pipelined after a command.
+   */
+  String peekEscaped(int max) {
+    StringBuilder b = new StringBuilder();
+    for (int i = pos; i < pos + Math.min(max, end - pos); i++) {
+      int c = buffer[i] & 0xff;
+      switch (c) {
+        case '\r' -> b.append("\\r");
+        case '\n' -> b.append("\\n");
+        case '\t' -> b.append("\\t");
+        case '\\' -> b.append("\\\\");
+        default -> b.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format("\\%03o", c));
+      }
+    }
+    return b.toString();
+  }
+
   void discardBuffered() {
     pos = end;
   }

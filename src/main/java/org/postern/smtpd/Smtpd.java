@@ -34,8 +34,10 @@ import org.postern.tls.TlsConfigException;
  * smtpd_client_connection_count_limit}, {@code smtpd_client_connection_rate_limit}); the counters
  * live in this server, using its clock.
  *
- * <p>Log lines in Postfix's shape (rejections, anvil warnings) go to the log hook given to the
- * constructor; the five-argument constructor sends them to the JDK system logger.
+ * <p>Every log line of the server and its sessions, in Postfix's shape ({@code connect from},
+ * {@code disconnect from} with command counters, {@code NOQUEUE: reject: ...}, {@code warning:
+ * ...}), goes to the one log hook given to the constructor; the five-argument constructor sends
+ * them to the JDK system logger.
  *
  * <p>Failure: bad TLS key files fail {@link #start()} with {@link TlsConfigException}, a busy port
  * with {@link IOException}; errors in one session never affect another.
@@ -68,8 +70,9 @@ public final class Smtpd {
   }
 
   /**
-   * As the five-argument constructor, with {@code log} receiving each Postfix-shaped log line
-   * ({@code NOQUEUE: reject: ...}, {@code warning: ...}) without the program prefix.
+   * As the five-argument constructor, with {@code log} receiving every Postfix-shaped log line
+   * ({@code connect from ...}, {@code NOQUEUE: reject: ...}, {@code warning: ...}) without the
+   * program prefix.
    */
   public Smtpd(
       SmtpdSettings settings,
@@ -111,7 +114,6 @@ public final class Smtpd {
     listener.setReuseAddress(true);
     listener.bind(bindAddress);
     acceptor = Thread.ofVirtual().name("smtpd-accept").start(this::acceptLoop);
-    LOG.log(Level.INFO, "smtpd listening on {0}", listener.getLocalSocketAddress());
   }
 
   private Optional<SSLContext> loadTls() throws TlsConfigException {
@@ -121,7 +123,7 @@ public final class Smtpd {
     }
     if (!settings.hasTlsKeys()) {
       // Postfix: STARTTLS is then answered 454, wrapper-mode connections are dropped.
-      LOG.log(Level.WARNING, "No server certs available. TLS won't be enabled");
+      log.accept("warning: No server certs available. TLS won't be enabled");
       return Optional.empty();
     }
     PemKeyMaterial keys =
@@ -153,11 +155,11 @@ public final class Smtpd {
         return;
       } catch (SocketException e) {
         if (!stopping) {
-          LOG.log(Level.ERROR, "accept failed: {0}", e.getMessage());
+          log.accept("fatal: accept connection: " + e.getMessage());
         }
         return;
       } catch (IOException e) {
-        LOG.log(Level.WARNING, "accept: {0}", e.getMessage());
+        log.accept("warning: accept connection: " + e.getMessage());
       }
     }
   }
@@ -176,7 +178,7 @@ public final class Smtpd {
       sessions.add(session);
       session.run();
     } catch (IOException e) {
-      LOG.log(Level.INFO, "cannot set up session for {0}: {1}", client.getRemoteSocketAddress(), e.getMessage());
+      log.accept("warning: cannot set up session for " + client.getRemoteSocketAddress() + ": " + e.getMessage());
       closeQuietly(client);
     } finally {
       if (session != null) {
@@ -203,7 +205,7 @@ public final class Smtpd {
     try {
       listener.close();
     } catch (IOException e) {
-      LOG.log(Level.WARNING, "close listener: {0}", e.getMessage());
+      log.accept("warning: close listener " + bindAddress + ": " + e.getMessage());
     }
     acceptor.join(stopTimeout.toMillis());
     sessions.forEach(SmtpdSession::closeIfIdle);
@@ -211,7 +213,8 @@ public final class Smtpd {
     if (maxproc.tryAcquire(permits, stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
       maxproc.release(permits);
     } else {
-      LOG.log(Level.WARNING, "stop: {0} sessions still busy after {1}s; closing them", sessions.size(), stopTimeout.toSeconds());
+      log.accept("warning: stop: " + sessions.size() + " sessions still busy after "
+          + stopTimeout.toSeconds() + "s; closing them");
       sessions.forEach(SmtpdSession::forceClose);
     }
   }
@@ -220,7 +223,7 @@ public final class Smtpd {
     try {
       socket.close();
     } catch (IOException e) {
-      LOG.log(Level.DEBUG, "close: {0}", e.getMessage());
+      // The connection is gone either way.
     }
   }
 }

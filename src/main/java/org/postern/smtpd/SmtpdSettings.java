@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
@@ -40,7 +41,10 @@ public record SmtpdSettings(
     Mynetworks mynetworks,
     AccessPolicy access,
     ClientLimits clientLimits,
-    int processLimit) {
+    int processLimit,
+    int tlsLoglevel,
+    boolean requiretlsEsmtpHeader,
+    Optional<ProxyFilter> proxyFilter) {
 
   /** {@code smtpd_tls_security_level} values smtpd implements. */
   public enum TlsLevel {
@@ -72,6 +76,12 @@ public record SmtpdSettings(
    */
   public record ClientLimits(
       int connectionCountLimit, int connectionRateLimit, Duration rateTimeUnit, Mynetworks exceptions) {}
+
+  /**
+   * The before-queue content filter ({@code smtpd_proxy_filter}, SMTPD_PROXY_README): where it
+   * listens, {@code smtpd_proxy_timeout} and the {@code smtpd_proxy_ehlo} name.
+   */
+  public record ProxyFilter(ProxyEndpoint endpoint, Duration timeout, String ehlo) {}
 
   public SmtpdSettings {
     discardedKeywords = Set.copyOf(discardedKeywords);
@@ -126,7 +136,10 @@ public record SmtpdSettings(
             r.integer("smtpd_client_connection_rate_limit"),
             r.time("anvil_rate_time_unit"),
             r.networks("smtpd_client_event_limit_exceptions")),
-        r.integer("default_process_limit"));
+        r.integer("default_process_limit"),
+        r.integer("smtpd_tls_loglevel"),
+        r.bool("requiretls_esmtp_header"),
+        r.proxyFilter());
   }
 
   /** Reads one parameter at a time, turning bad values into ConfigExceptions naming it. */
@@ -189,6 +202,24 @@ public record SmtpdSettings(
         case "reject" -> BareNewline.REJECT;
         default -> throw bad("smtpd_forbid_bare_newline", "bad value: \"" + v + "\"");
       };
+    }
+
+    private Optional<ProxyFilter> proxyFilter() throws ConfigException {
+      String filter = config.get("smtpd_proxy_filter").strip();
+      if (filter.isEmpty()) {
+        return Optional.empty();
+      }
+      if (!config.getList("smtpd_proxy_options").isEmpty()) {
+        // speed_adjust needs a spool for the whole message before the filter is contacted.
+        throw bad("smtpd_proxy_options", "unsupported value: \"" + config.get("smtpd_proxy_options")
+            + "\" (Postern supports only the default, empty)");
+      }
+      try {
+        return Optional.of(new ProxyFilter(
+            ProxyEndpoint.parse(filter), time("smtpd_proxy_timeout"), config.get("smtpd_proxy_ehlo").strip()));
+      } catch (IllegalArgumentException e) {
+        throw bad("smtpd_proxy_filter", e.getMessage());
+      }
     }
 
     private Mynetworks networks(String name) throws ConfigException {

@@ -8,20 +8,23 @@ import java.util.function.Function;
 
 /**
  * One mail transaction: from MAIL FROM to the end of DATA, the last BDAT chunk, or RSET, after
- * which the session drops it. While BDAT chunks arrive it also holds the open cleanup stream and
- * the first failure, which every later chunk reports.
+ * which the session drops it. While content arrives it also holds where the content goes (cleanup,
+ * or the before-queue filter's session opened at the first RCPT) and the first failure, which every
+ * later BDAT chunk reports.
  */
 final class Transaction {
   private final MailAddress sender;
   private final EsmtpParameters.Mail parameters;
   private final Instant arrival;
   private final List<Envelope.Recipient> recipients = new ArrayList<>();
-  private CleanupStream stream;
+  private MessageOut out;
+  private Optional<ProxySession> proxy = Optional.empty();
+  private long received;
   private Optional<Reply> failure = Optional.empty();
   private boolean chunking;
   private long size;
   private boolean pendingCr;
-  private Function<String, Optional<Reply>> endOfData = queueId -> Optional.empty();
+  private Function<Optional<String>, Optional<Reply>> endOfData = queueId -> Optional.empty();
 
   Transaction(MailAddress sender, EsmtpParameters.Mail parameters, Instant arrival) {
     this.sender = sender;
@@ -57,11 +60,11 @@ final class Transaction {
   }
 
   /** The end-of-data restrictions, given the queue id; empty when they permit. */
-  void endOfData(Function<String, Optional<Reply>> check) {
+  void endOfData(Function<Optional<String>, Optional<Reply>> check) {
     endOfData = check;
   }
 
-  Optional<Reply> checkEndOfData(String queueId) {
+  Optional<Reply> checkEndOfData(Optional<String> queueId) {
     return endOfData.apply(queueId);
   }
 
@@ -83,12 +86,30 @@ final class Transaction {
     chunking = true;
   }
 
-  Optional<CleanupStream> stream() {
-    return Optional.ofNullable(stream);
+  Optional<MessageOut> out() {
+    return Optional.ofNullable(out);
   }
 
-  void stream(CleanupStream stream) {
-    this.stream = stream;
+  void out(MessageOut out) {
+    this.out = out;
+  }
+
+  /** The before-queue filter's session, once the first RCPT opened it. */
+  Optional<ProxySession> proxy() {
+    return proxy;
+  }
+
+  void proxy(ProxySession session) {
+    proxy = Optional.of(session);
+  }
+
+  /** Content bytes the client has sent so far, for "lost connection after DATA (N bytes)". */
+  long received() {
+    return received;
+  }
+
+  void received(long bytes) {
+    received += bytes;
   }
 
   Optional<Reply> failure() {
@@ -117,11 +138,13 @@ final class Transaction {
     pendingCr = cr;
   }
 
-  /** Discards anything written to cleanup so far. */
+  /** Discards anything written so far and ends the filter's session, if any. */
   void abort() {
-    if (stream != null) {
-      stream.abort();
-      stream = null;
+    if (out != null) {
+      out.abort();
+      out = null;
     }
+    proxy.ifPresent(ProxySession::close);
+    proxy = Optional.empty();
   }
 }

@@ -10,6 +10,11 @@ import java.util.Optional;
  * Postfix's sequence checks and replies. DATA and BDAT do not mix in one transaction: DATA after
  * BDAT gets {@code 503 5.5.1}, and BDAT without a transaction still reads (and drops) its chunk so
  * that the chunk's bytes are never taken for commands.
+ *
+ * <p>With {@code smtpd_proxy_filter} set, the first accepted RCPT opens a session to the
+ * before-queue filter and sends it the client's MAIL FROM (every ESMTP parameter except the
+ * REQUIRETLS verb, which travels as a header instead); each RCPT and the DATA then go to the
+ * filter and its replies go to the client. The filter, not this smtpd, queues the message.
  */
 final class TransactionCommands {
   private final SmtpdSession session;
@@ -18,6 +23,9 @@ final class TransactionCommands {
   private final SmtpdCheck check;
   private Transaction transaction;
   private String where = "CONNECT";
+  /** The transaction whose content is being read, for the byte count in "lost connection". */
+  private Transaction content;
+  private String proxyMail;
   private Optional<Reply> accessDenied = Optional.empty();
 
   TransactionCommands(
@@ -36,13 +44,14 @@ final class TransactionCommands {
     accessDenied = check.connect();
   }
 
-  /** The last command seen, for "lost connection after X" log lines. */
+  /** The last command seen, for "lost connection after X" log lines; DATA content with its size. */
   String where() {
-    return where;
+    return content == null ? where : where + " (" + content.received() + " bytes)";
   }
 
   void where(String verb) {
     where = verb;
+    content = null;
   }
 
   boolean inTransaction() {
@@ -86,10 +95,14 @@ final class TransactionCommands {
       throw new ReplyException(refused.get());
     }
     transaction = new Transaction(sender, params, session.clock().instant());
+    proxyMail = "MAIL FROM:" + arg.path() + arg.parameters().stream()
+        .filter(p -> !p.equalsIgnoreCase("REQUIRETLS"))
+        .map(p -> " " + p)
+        .collect(java.util.stream.Collectors.joining());
     session.writer().reply(Reply.of(250, "2.1.0", "Ok"));
   }
 
-  void rcpt(CommandLine cmd) throws ReplyException {
+  void rcpt(CommandLine cmd, String line) throws ReplyException {
     if (transaction == null) {
       throw new ReplyException(503, "5.5.1", "Error: need MAIL command");
     }
@@ -115,8 +128,34 @@ final class TransactionCommands {
     }
     String given = arg.path().startsWith("<") ? arg.path().substring(1, arg.path().length() - 1) : arg.path();
     Envelope.Orcpt orcpt = params.orcpt().orElse(new Envelope.Orcpt("rfc822", given));
+    Reply accepted = Reply.of(250, "2.1.5", "Ok");
+    if (settings.proxyFilter().isPresent()) {
+      accepted = proxyRcpt(line);
+      if (accepted.isError()) {
+        throw new ReplyException(accepted);
+      }
+    }
     transaction.addRecipient(new Envelope.Recipient(rcpt.internal(), params.dsnNotify(), orcpt));
-    session.writer().reply(Reply.of(250, "2.1.5", "Ok"));
+    session.writer().reply(accepted);
+  }
+
+  /** Opens the filter's session at the first RCPT (MAIL FROM first), then relays this RCPT. */
+  private Reply proxyRcpt(String line) throws ReplyException {
+    try {
+      if (transaction.proxy().isEmpty()) {
+        ProxySession proxy = ProxySession.open(settings.proxyFilter().orElseThrow());
+        Reply mail = proxy.command(proxyMail);
+        if (mail.isError()) {
+          proxy.close();
+          return mail;
+        }
+        transaction.proxy(proxy);
+      }
+      return transaction.proxy().get().command(line.strip());
+    } catch (ProxySession.ProxyException e) {
+      check.state.warning(e.getMessage());
+      throw new ReplyException(ProxySession.UNAVAILABLE);
+    }
   }
 
   void data(CommandLine cmd, SmtpInput input) throws IOException, ReplyException {
@@ -138,13 +177,13 @@ final class TransactionCommands {
       throw new ReplyException(tx.failure().orElseThrow());
     }
     session.writer().reply(Reply.plain(354, "End data with <CR><LF>.<CR><LF>"));
-    where = "DATA";
+    content = tx;
     try {
       receiver.data(tx, input, session.writer());
     } finally {
       transaction = null;
     }
-    where = "END-OF-MESSAGE";
+    where("END-OF-MESSAGE");
   }
 
   void bdat(CommandLine cmd, SmtpInput input) throws IOException, ReplyException {
@@ -162,12 +201,14 @@ final class TransactionCommands {
     Transaction tx = transaction;
     tx.endOfData(this::endOfData);
     tx.startChunking();
+    content = tx;
     try {
       receiver.chunk(tx, this::envelope, size, last, input, session.writer());
     } catch (IOException e) {
       transaction = null;
       throw e;
     }
+    content = null;
     if (last) {
       transaction = null;
     }
@@ -211,8 +252,8 @@ final class TransactionCommands {
   }
 
   /** smtpd_end_of_data_restrictions, once the content is in and before it is committed. */
-  private Optional<Reply> endOfData(String queueId) {
-    check.state.queueId = queueId;
+  private Optional<Reply> endOfData(Optional<String> queueId) {
+    check.state.queueId = queueId.orElse(null);
     check.state.where = "END-OF-MESSAGE";
     return check.endOfData();
   }

@@ -27,6 +27,14 @@
  * ({@code NOQUEUE: reject: RCPT from ...}); a configuration whose lists can never refuse relaying
  * does not start. Per-client connection count and rate limits are anvil(8)'s, kept in-process.
  *
+ * <p>Before-queue content filtering is SMTPD_PROXY_README's {@code smtpd_proxy_filter}: the
+ * transaction is relayed to the filter (the REQUIRETLS verb becomes a {@code Require-TLS-ESMTP:
+ * yes} header), and the filter's replies are the client's.
+ *
+ * <p>Logging: every line goes through the one log hook given to {@link org.postern.smtpd.Smtpd},
+ * in Postfix's shapes ({@code connect from}, {@code QUEUEID: client=}, {@code disconnect from ...
+ * commands=N}, {@code lost connection after}, {@code timeout after}, {@code warning: ...}).
+ *
  * <p>Failure: a malformed command gets its 5xx and the session goes on; a timeout, the hard error
  * limit or a stop of the server ends it with 421; a client that disconnects during DATA or BDAT
  * leaves nothing in the queue (the cleanup stream is aborted).
