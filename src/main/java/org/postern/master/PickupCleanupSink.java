@@ -25,27 +25,34 @@ final class PickupCleanupSink implements CleanupSink {
 
   private final Cleanup cleanup;
   private final String contentFilter;
+  private final Runnable queued;
 
-  /** {@code contentFilter} is pickup's content_filter setting, which Postfix hands to cleanup. */
-  PickupCleanupSink(Cleanup cleanup, String contentFilter) {
+  /**
+   * {@code contentFilter} is pickup's content_filter setting, which Postfix hands to cleanup;
+   * {@code queued} runs after each committed message (it wakes qmgr).
+   */
+  PickupCleanupSink(Cleanup cleanup, String contentFilter, Runnable queued) {
     this.cleanup = cleanup;
     this.contentFilter = contentFilter;
+    this.queued = queued;
   }
 
   @Override
   public Submission open() throws IOException {
-    return new MaildropSubmission(cleanup, contentFilter);
+    return new MaildropSubmission(cleanup, contentFilter, queued);
   }
 
   /** One maildrop file on its way through cleanup. */
   private static final class MaildropSubmission implements Submission {
     private final Cleanup cleanup;
     private final String contentFilter;
+    private final Runnable queued;
     private CleanupTransaction tx;
 
-    MaildropSubmission(Cleanup cleanup, String contentFilter) throws IOException {
+    MaildropSubmission(Cleanup cleanup, String contentFilter, Runnable queued) throws IOException {
       this.cleanup = cleanup;
       this.contentFilter = contentFilter;
+      this.queued = queued;
       this.tx = cleanup.open(CleanupOrigin.sendmail());
     }
 
@@ -80,7 +87,10 @@ final class PickupCleanupSink implements CleanupSink {
     @Override
     public CleanupStatus commit() throws IOException {
       return switch (tx.commit()) {
-        case CleanupResult.Queued q -> new CleanupStatus.Queued();
+        case CleanupResult.Queued q -> {
+          queued.run();
+          yield new CleanupStatus.Queued();
+        }
         case CleanupResult.Discarded d -> new CleanupStatus.Queued();
         case CleanupResult.Rejected r -> new CleanupStatus.Reject(r.reply().toString());
         case CleanupResult.Failed f -> new CleanupStatus.Defer(f.reply().toString());

@@ -30,7 +30,7 @@ final class PickupService implements Service {
     this.pickup = pickup;
   }
 
-  static Service create(ServiceContext context) throws IOException {
+  static Service create(ServiceContext context, Wiring wiring) throws IOException {
     try {
       Cleanup cleanup = CleanupService.open(context);
       ProgramLog log = context.log();
@@ -49,7 +49,7 @@ final class PickupService implements Service {
       Pickup pickup =
           new Pickup(
               Queues.at(context.config().getPath("queue_directory")),
-              new PickupCleanupSink(cleanup, context.config().get("content_filter")),
+              new PickupCleanupSink(cleanup, context.config().get("content_filter"), wiring::wakeQmgr),
               PickupSettings.from(context.config()),
               pickupLog,
               Clock.systemDefaultZone());

@@ -21,10 +21,18 @@ public final class ServiceRegistry {
    * joins the master; until then its master.cf entries are reported as not available.
    */
   public static ServiceRegistry standard() {
-    return new ServiceRegistry()
-        .register("smtpd", SmtpdService::create)
-        .register("cleanup", CleanupService::create)
-        .register("pickup", PickupService::create);
+    Wiring wiring = new Wiring();
+    ServiceRegistry registry =
+        new ServiceRegistry()
+            .register("smtpd", ctx -> SmtpdService.create(ctx, wiring))
+            .register("cleanup", CleanupService::create)
+            .register("pickup", ctx -> PickupService.create(ctx, wiring))
+            .register("qmgr", ctx -> QmgrService.create(ctx, wiring));
+    for (String command : DeliveryAgents.COMMANDS) {
+      registry.register(command, EmbeddedService::new);
+    }
+    registry.register("trivial-rewrite", EmbeddedService::new).register("bounce", EmbeddedService::new);
+    return registry;
   }
 
   /** Adds the factory for master.cf command {@code command}; returns this registry. */

@@ -33,12 +33,17 @@ final class SmtpdCleanupSink implements MessageSink {
   private final Cleanup cleanup;
   private final ProgramLog log;
   private final String contentFilter;
+  private final Runnable queued;
 
-  /** {@code contentFilter} is smtpd's content_filter setting, which Postfix hands to cleanup. */
-  SmtpdCleanupSink(Cleanup cleanup, ProgramLog log, String contentFilter) {
+  /**
+   * {@code contentFilter} is smtpd's content_filter setting, which Postfix hands to cleanup;
+   * {@code queued} runs after each committed message (it wakes qmgr).
+   */
+  SmtpdCleanupSink(Cleanup cleanup, ProgramLog log, String contentFilter, Runnable queued) {
     this.cleanup = cleanup;
     this.log = log;
     this.contentFilter = contentFilter;
+    this.queued = queued;
   }
 
   @Override
@@ -54,7 +59,7 @@ final class SmtpdCleanupSink implements MessageSink {
       tx.contentFilter(contentFilter);
     }
     describe(tx, envelope);
-    return new Stream(tx, log);
+    return new Stream(tx, log, queued);
   }
 
   private static void describe(CleanupTransaction tx, Envelope e) {
@@ -108,11 +113,13 @@ final class SmtpdCleanupSink implements MessageSink {
     private final CleanupTransaction tx;
     private final OutputStream content;
     private final ProgramLog log;
+    private final Runnable queued;
 
-    Stream(CleanupTransaction tx, ProgramLog log) {
+    Stream(CleanupTransaction tx, ProgramLog log, Runnable queued) {
       this.tx = tx;
       this.content = tx.content();
       this.log = log;
+      this.queued = queued;
     }
 
     @Override
@@ -144,7 +151,10 @@ final class SmtpdCleanupSink implements MessageSink {
         throw refusal(Cleanup.replyFor(e));
       }
       return switch (result) {
-        case CleanupResult.Queued q -> q.queueId().toString();
+        case CleanupResult.Queued q -> {
+          queued.run();
+          yield q.queueId().toString();
+        }
         case CleanupResult.Discarded d -> d.queueId().toString();
         case CleanupResult.Rejected r -> throw refusal(r.reply());
         case CleanupResult.Failed f -> throw refusal(f.reply());

@@ -35,13 +35,14 @@ final class SmtpdService implements Service {
     this.listeners.addAll(listeners);
   }
 
-  static Service create(ServiceContext context) throws IOException {
+  static Service create(ServiceContext context, Wiring wiring) throws IOException {
     try {
       SmtpdSettings settings = SmtpdSettings.fromConfig(context.config());
       Cleanup cleanup = CleanupService.open(context);
       SmtpdCleanupSink sink =
           new SmtpdCleanupSink(
-              cleanup, context.mailLog().program("cleanup"), context.config().get("content_filter"));
+              cleanup, context.mailLog().program("cleanup"), context.config().get("content_filter"),
+              wiring::wakeQmgr);
       ProgramLog log = context.log();
       List<Smtpd> listeners = new ArrayList<>();
       for (InetSocketAddress address : ListenAddress.of(context.entry(), context.config())) {

@@ -1,0 +1,48 @@
+package org.postern.master;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
+import org.postern.config.MainConfig;
+import org.postern.config.MasterService;
+import org.postern.deliver.DeliveryAgent;
+import org.postern.deliver.MailSubmitter;
+import org.postern.discard.DiscardAgent;
+import org.postern.error.ErrorAgent;
+import org.postern.pipe.PipeAgent;
+import org.postern.table.TableException;
+import org.postern.virtual.VirtualAgent;
+
+/**
+ * The delivery agents of this build, by master.cf command name, each made from its master.cf
+ * entry and the configuration as that entry sees it ({@code -o} overrides, {@code
+ * $service_name}). qmgr reaches an agent by the entry's service name (the transport).
+ *
+ * <p>Failure: an agent that cannot be made (a bad pipe argv, a table that does not open) fails
+ * the queue manager's start naming the master.cf entry.
+ */
+final class DeliveryAgents {
+  /** master.cf commands whose entries are delivery transports in this build. */
+  static final Set<String> COMMANDS = Set.of("discard", "error", "virtual", "pipe");
+
+  private DeliveryAgents() {}
+
+  static Optional<DeliveryAgent> create(MasterService entry, MainConfig view, MailSubmitter submitter)
+      throws IOException {
+    try {
+      return switch (entry.command()) {
+        case "discard" -> Optional.of(DiscardAgent.of(view));
+        case "error" -> Optional.of(ErrorAgent.of(view));
+        case "virtual" -> Optional.of(VirtualAgent.of(view));
+        case "pipe" -> Optional.of(PipeAgent.of(view, entry.arguments()));
+        default -> Optional.empty();
+      };
+    } catch (TableException | IllegalArgumentException e) {
+      throw new IOException(entry.file() + ", line " + entry.line() + ": " + entry.name() + ": "
+          + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(entry.name() + ": interrupted while starting", e);
+    }
+  }
+}

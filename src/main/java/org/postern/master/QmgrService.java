@@ -1,0 +1,121 @@
+package org.postern.master;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.postern.bounce.BounceService;
+import org.postern.cleanup.Cleanup;
+import org.postern.config.ConfigException;
+import org.postern.config.MainConfig;
+import org.postern.config.MasterService;
+import org.postern.config.ServiceType;
+import org.postern.deliver.DeliveryAgent;
+import org.postern.deliver.MailSubmitter;
+import org.postern.qmgr.QmgrSettings;
+import org.postern.qmgr.QueueManager;
+import org.postern.qmgr.Transports;
+import org.postern.qmgr.VirtualThreadScheduler;
+import org.postern.queue.Queues;
+import org.postern.rewrite.TrivialRewrite;
+import org.postern.table.TableException;
+import org.postern.table.Tables;
+
+/**
+ * The {@code qmgr unix} master.cf entry running qmgr(8), with what it calls in process:
+ * trivial-rewrite for routing, the delivery agents of every master.cf transport entry this build
+ * has, and bounce for notifications (which, like local forwarding, queue mail through cleanup).
+ *
+ * <p>Failure: a transport entry whose agent cannot be made, or a table of trivial-rewrite or
+ * cleanup that does not open, fails start-up naming it. A transport this build lacks (smtp, until
+ * the SMTP client lands) is not in the table: qmgr defers its mail with "mail transport
+ * unavailable", as Postfix does for a missing master.cf service.
+ */
+final class QmgrService implements Service {
+  private final ServiceContext context;
+  private final Wiring wiring;
+  private final Cleanup cleanup;
+  private final TrivialRewrite rewrite;
+  private final QueueManager manager;
+
+  private QmgrService(ServiceContext context, Wiring wiring, Cleanup cleanup, TrivialRewrite rewrite,
+      QueueManager manager) {
+    this.context = context;
+    this.wiring = wiring;
+    this.cleanup = cleanup;
+    this.rewrite = rewrite;
+    this.manager = manager;
+  }
+
+  static Service create(ServiceContext context, Wiring wiring) throws IOException {
+    MainConfig config = context.config();
+    Cleanup cleanup = null;
+    TrivialRewrite rewrite = null;
+    try {
+      cleanup = CleanupService.open(context);
+      MailSubmitter submitter = new CleanupSubmitter(cleanup);
+      rewrite = TrivialRewrite.create(config, Tables::open);
+      Queues queues = Queues.at(config.getPath("queue_directory"));
+      Clock clock = Clock.systemDefaultZone();
+      BounceService bounce =
+          new BounceService(config, queues, submitter, clock, context.mailLog().program("bounce"));
+      QueueManager manager =
+          new QueueManager(QmgrSettings.from(config), queues, rewrite, transports(config, submitter),
+              bounce, context.log(), context.mailLog()::program, clock, new VirtualThreadScheduler());
+      return new QmgrService(context, wiring, cleanup, rewrite, manager);
+    } catch (ConfigException | TableException | IOException | RuntimeException e) {
+      if (rewrite != null) {
+        rewrite.close();
+      }
+      if (cleanup != null) {
+        cleanup.close();
+      }
+      throw e instanceof IOException io ? io : new IOException(context.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Every master.cf unix entry whose command is a delivery agent of this build. */
+  private static Transports transports(MainConfig config, MailSubmitter submitter)
+      throws IOException, ConfigException {
+    Map<String, DeliveryAgent> agents = new HashMap<>();
+    Map<String, Integer> limits = new HashMap<>();
+    int defaultLimit = config.getInt("default_process_limit");
+    for (MasterService entry : config.masterCf().services()) {
+      if (entry.type() != ServiceType.UNIX || !DeliveryAgents.COMMANDS.contains(entry.command())) {
+        continue;
+      }
+      Optional<DeliveryAgent> agent =
+          DeliveryAgents.create(entry, config.withOverrides(entry), submitter);
+      if (agent.isPresent()) {
+        agents.put(entry.service(), agent.get());
+        int maxproc = entry.maxproc(defaultLimit);
+        limits.put(entry.service(), maxproc == 0 ? Integer.MAX_VALUE : maxproc);
+      }
+    }
+    return Transports.of(agents, limits, defaultLimit);
+  }
+
+  @Override
+  public String name() {
+    return context.name();
+  }
+
+  @Override
+  public void start() throws IOException {
+    manager.start();
+    wiring.qmgr(manager);
+  }
+
+  @Override
+  public void stop(Duration grace) throws InterruptedException {
+    wiring.forgetQmgr(manager);
+    try {
+      manager.stop(grace);
+    } finally {
+      rewrite.close();
+      cleanup.close();
+    }
+  }
+}
