@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -139,7 +138,7 @@ final class RecipientDelivery {
   }
 
   private boolean dotForward(LocalUser user) throws IOException, InterruptedException {
-    String paths = LocalExpand.expand(ctx.settings().forwardPath(), attributes(user),
+    String paths = LocalExpand.expand(ctx.settings().forwardPath(), RecipientAttributes.expansion(user, recipient, rcpt),
         ctx.settings().forwardExpansionFilter());
     for (String item : ParameterList.split(paths)) {
       Path path = Path.of(item);
@@ -216,11 +215,12 @@ final class RecipientDelivery {
     String text = "delivered to file: " + path;
     if (ctx.privileges().switchesUser()) {
       // The kernel decides what the user may write: the append runs as the user.
-      outcomes.add(ctx.commands().run("umask 077 && exec cat >> " + shellQuote(path.toString()),
-          rights, Map.of("PATH", "/usr/bin:/bin"), rights.home(), writer, text));
+      Outcome o = ctx.commands().run("umask 077 && exec cat >> " + shellQuote(path.toString()),
+          rights, Map.of("PATH", "/usr/bin:/bin"), rights.home(), writer, text);
+      outcomes.add(o instanceof Outcome.Sent ? o : MailboxErrors.fileError(path, o));
       return;
     }
-    outcomes.add(mailboxWrite("cannot append message to file " + path + ": ",
+    outcomes.add(MailboxErrors.attempt("cannot append message to file " + path + ": ",
         () -> ctx.mbox().append(path, ctx.privileges(), rights, writer), text));
   }
 
@@ -236,7 +236,7 @@ final class RecipientDelivery {
 
   private void runCommand(String command, LocalUser rights) throws InterruptedException {
     Optional<String> delivered = deliveredHeader("command");
-    outcomes.add(ctx.commands().run(command, rights, environment(rights), rights.home(),
+    outcomes.add(ctx.commands().run(command, rights, RecipientAttributes.environment(ctx.settings(), request, recipient, rcpt, rights), rights.home(),
         out -> copy.write(out, MessageCopy.Format.command(delivered)),
         "delivered to command: " + command));
   }
@@ -279,7 +279,7 @@ final class RecipientDelivery {
     }
     LocalSettings s = ctx.settings();
     if (!s.mailboxCommand().isEmpty()) {
-      runCommand(LocalExpand.expand(s.mailboxCommand(), attributes(user), s.commandExpansionFilter()),
+      runCommand(LocalExpand.expand(s.mailboxCommand(), RecipientAttributes.expansion(user, recipient, rcpt), s.commandExpansionFilter()),
           user);
       return;
     }
@@ -288,7 +288,7 @@ final class RecipientDelivery {
       Path maildir = user.home().resolve(s.homeMailbox());
       String unique = Maildir.uniqueName(request.message().arrivalTime(), request.queueId(),
           recipient.address(), user.name(), s.myhostname());
-      outcomes.add(mailboxWrite("create maildir file " + maildir + ": ",
+      outcomes.add(MailboxErrors.attempt("create maildir file " + maildir + ": ",
           () -> Maildir.deliver(maildir, unique, ctx.privileges(), user,
               out -> copy.write(out, MessageCopy.Format.maildir(delivered))),
           "delivered to maildir"));
@@ -297,82 +297,17 @@ final class RecipientDelivery {
     Path mbox = s.homeMailbox().isEmpty()
         ? s.mailSpoolDirectory().resolve(user.name())
         : user.home().resolve(s.homeMailbox());
-    outcomes.add(mailboxWrite(
+    outcomes.add(MailboxErrors.attempt(
         "cannot update mailbox " + mbox + " for user " + user.name() + ". ",
         () -> ctx.mbox().append(mbox, ctx.privileges(), user,
             out -> copy.write(out, MessageCopy.Format.mbox(delivered))),
         "delivered to mailbox"));
   }
 
-  /** One write into a mailbox or file, with Postfix's mbox_dsn() classification of errors. */
-  private interface MailboxWrite {
-    void run() throws IOException, InterruptedException;
-  }
-
-  private static Outcome mailboxWrite(String prefix, MailboxWrite write,
-      String text) throws InterruptedException {
-    try {
-      write.run();
-      return Outcome.delivered(text);
-    } catch (Mbox.LockBusyException e) {
-      return Outcome.deferred("4.2.0", prefix + e.getMessage());
-    } catch (IOException e) {
-      String m = String.valueOf(e.getMessage());
-      if (m.contains("No space left")) {
-        return Outcome.deferred("4.3.0", prefix + m);
-      }
-      if (m.contains("Disk quota exceeded")) {
-        return Outcome.bounced("5.2.2", prefix + m);
-      }
-      return Outcome.bounced("5.2.0", prefix + m);
-    }
-  }
-
   private Optional<String> deliveredHeader(String kind) {
     return ctx.settings().prependDeliveredHeader().contains(kind)
         ? Optional.of(recipient.address().toLowerCase(Locale.ROOT))
         : Optional.empty();
-  }
-
-  /** The $name values of forward_path and mailbox_command for {@code user}. */
-  private Map<String, String> attributes(LocalUser user) {
-    Map<String, String> v = new LinkedHashMap<>();
-    v.put("user", user.name());
-    v.put("home", user.home().toString());
-    v.put("shell", user.shell());
-    v.put("recipient", recipient.address());
-    v.put("extension", rcpt.extension());
-    v.put("domain", rcpt.domain());
-    v.put("local", rcpt.local());
-    v.put("recipient_delimiter", rcpt.delimiter());
-    return v;
-  }
-
-  /** The environment of a command, as local(8) sets it, plus export_environment. */
-  private Map<String, String> environment(LocalUser rights) {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("PATH", "/usr/bin:/bin");
-    for (String item : ctx.settings().exportEnvironment()) {
-      int eq = item.indexOf('=');
-      if (eq > 0) {
-        env.put(item.substring(0, eq), item.substring(eq + 1));
-      } else if (System.getenv(item) != null) {
-        env.put(item, System.getenv(item));
-      }
-    }
-    env.put("SHELL", rights.shell());
-    env.put("HOME", rights.home().toString());
-    env.put("LOGNAME", rights.name());
-    env.put("USER", rights.name());
-    if (!rcpt.extension().isEmpty()) {
-      env.put("EXTENSION", rcpt.extension());
-    }
-    env.put("DOMAIN", rcpt.domain());
-    env.put("LOCAL", rcpt.local());
-    env.put("RECIPIENT", recipient.address());
-    env.put("SENDER", request.sender());
-    recipient.originalRecipient().ifPresent(o -> env.put("ORIGINAL_RECIPIENT", o));
-    return env;
   }
 
   /** Postfix's duplicate filter: true the first time, up to duplicate_filter_limit entries. */
