@@ -46,7 +46,7 @@ public final class LocalDelivery implements DeliveryAgent, AutoCloseable {
       try {
         results.add(new RecipientDelivery(ctx, request, r).deliver());
       } catch (IOException e) {
-        results.add(RecipientResult.deferred(r, "4.3.0", "local", e.getMessage()));
+        results.add(RecipientResult.deferred(r, "4.3.0", "local", String.valueOf(e.getMessage())));
       }
     }
     return results;
