@@ -3,13 +3,18 @@ package org.postern.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -103,6 +108,57 @@ final class PosternInstance implements AutoCloseable {
     assertThat(r.status()).as("postern start: " + r.err() + r.out()).isZero();
   }
 
+  /** {@link #start} and then waits (at most 60 s) until smtpd answers with its 220 greeting. */
+  void startAndAwaitSmtp() throws IOException, InterruptedException {
+    start();
+    awaitSmtp(Duration.ofSeconds(60));
+  }
+
+  /** Waits until a connection to smtpd receives a 220 greeting; fails after {@code limit}. */
+  void awaitSmtp(Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      try (SmtpClient c = SmtpClient.connect(smtpPort)) {
+        String greeting = c.greeting();
+        if (greeting.startsWith("220")) {
+          return;
+        }
+        last = greeting;
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("smtpd on port " + smtpPort + " did not greet within " + limit + ": " + last);
+  }
+
+  /** The master's pid from {@code $queue_directory/pid/master.pid}, if the file is there. */
+  Optional<Long> masterPid() throws IOException {
+    Path pidFile = queueDirectory().resolve("pid/master.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return Optional.empty();
+    }
+    String text = Files.readString(pidFile, StandardCharsets.US_ASCII).strip();
+    return text.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(text));
+  }
+
+  /** {@code bin/postcat -q ID}; asserts that it succeeds and returns what it printed. */
+  String postcat(String queueId) throws IOException, InterruptedException {
+    Result r = command("postcat", "-q", queueId);
+    assertThat(r.status()).as("postcat -q " + queueId + ": " + r.err()).isZero();
+    return r.out();
+  }
+
+  /** The names (queue ids) of the files now in {@code queue}. */
+  Set<String> queueIds(String queue) throws IOException {
+    Set<String> ids = new TreeSet<>();
+    for (Path p : queueFiles(queue)) {
+      ids.add(p.getFileName().toString());
+    }
+    return ids;
+  }
+
   void stop() throws IOException, InterruptedException {
     command("postern", "stop");
   }
@@ -115,6 +171,15 @@ final class PosternInstance implements AutoCloseable {
     }
     try (Stream<Path> files = Files.walk(dir)) {
       return files.filter(Files::isRegularFile).toList();
+    }
+  }
+
+  /** {@link #queueFiles} for polling conditions, where a checked exception cannot pass. */
+  List<Path> queueFilesQuietly(String queue) {
+    try {
+      return queueFiles(queue);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
