@@ -41,6 +41,7 @@ final class StartForeground {
       return Sysexits.EX_CONFIG;
     }
     check.warnings().forEach(w -> System.err.println("postern: warning: " + w));
+    StartPreparation.run(check.config());
     MasterDaemon master =
         new MasterDaemon(check.config().configDirectory(), ServiceRegistry.standard(),
             !g.has('b'), MasterDaemon.STOP_GRACE, System.err);

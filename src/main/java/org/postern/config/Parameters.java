@@ -162,7 +162,6 @@ public final class Parameters {
         l("export_environment", "TZ MAIL_CONFIG LANG"),
         l("import_environment", "MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ XAUTHORITY DISPLAY LANG=C POSTLOG_SERVICE POSTLOG_HOSTNAME"),
         b("biff", "yes"),
-        t("command_time_limit", "1000s", 's'),
         i("deliver_lock_attempts", "20"),
         t("deliver_lock_delay", "1s", 's'),
         t("stale_lock_time", "500s", 's'),

@@ -85,7 +85,7 @@ public interface Privileges {
   }
 
   /** {@link #root()} when this process runs as uid 0, else {@link #unprivileged()}. */
-  static Privileges detect() throws IOException {
+  public static Privileges detect() throws IOException {
     Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     return Integer.valueOf(0).equals(uid) ? root() : unprivileged();
   }

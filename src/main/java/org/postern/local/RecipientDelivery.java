@@ -284,24 +284,39 @@ final class RecipientDelivery {
       return;
     }
     Optional<String> delivered = deliveredHeader("file");
-    if (s.homeMailbox().endsWith("/")) {
-      Path maildir = user.home().resolve(s.homeMailbox());
+    Optional<Path> maildir = maildir(s, user);
+    if (maildir.isPresent()) {
       String unique = Maildir.uniqueName(request.message().arrivalTime(), request.queueId(),
           recipient.address(), user.name(), s.myhostname());
-      outcomes.add(MailboxErrors.attempt("create maildir file " + maildir + ": ",
-          () -> Maildir.deliver(maildir, unique, ctx.privileges(), user,
+      outcomes.add(MailboxErrors.attempt("create maildir file " + maildir.get() + ": ",
+          () -> Maildir.deliver(maildir.get(), unique, ctx.privileges(), user,
               out -> copy.write(out, MessageCopy.Format.maildir(delivered))),
           "delivered to maildir"));
       return;
     }
     Path mbox = s.homeMailbox().isEmpty()
-        ? s.mailSpoolDirectory().resolve(user.name())
+        ? Path.of(s.mailSpoolDirectory()).resolve(user.name())
         : user.home().resolve(s.homeMailbox());
     outcomes.add(MailboxErrors.attempt(
         "cannot update mailbox " + mbox + " for user " + user.name() + ". ",
         () -> ctx.mbox().append(mbox, ctx.privileges(), user,
             out -> copy.write(out, MessageCopy.Format.mbox(delivered))),
         "delivered to mailbox"));
+  }
+
+  /**
+   * The Maildir of {@code user}, when the mailbox is one: home_mailbox ending in {@code /}
+   * ($HOME/Maildir/), or no home_mailbox and a mail_spool_directory ending in {@code /} (the
+   * spool holds one Maildir per user), as local(8) says.
+   */
+  private static Optional<Path> maildir(LocalSettings s, LocalUser user) {
+    if (s.homeMailbox().endsWith("/")) {
+      return Optional.of(user.home().resolve(s.homeMailbox()));
+    }
+    if (s.homeMailbox().isEmpty() && s.mailSpoolDirectory().endsWith("/")) {
+      return Optional.of(Path.of(s.mailSpoolDirectory()).resolve(user.name()));
+    }
+    return Optional.empty();
   }
 
   private Optional<String> deliveredHeader(String kind) {

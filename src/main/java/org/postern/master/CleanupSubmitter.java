@@ -21,9 +21,12 @@ import org.postern.queue.QueueId;
  */
 final class CleanupSubmitter implements MailSubmitter {
   private final Cleanup cleanup;
+  private final Runnable queued;
 
-  CleanupSubmitter(Cleanup cleanup) {
+  /** {@code queued} runs after each committed message (it wakes qmgr). */
+  CleanupSubmitter(Cleanup cleanup, Runnable queued) {
     this.cleanup = cleanup;
+    this.queued = queued;
   }
 
   @Override
@@ -38,7 +41,10 @@ final class CleanupSubmitter implements MailSubmitter {
       OutputStream out = tx.content();
       content.writeTo(out);
       return switch (tx.commit()) {
-        case CleanupResult.Queued q -> q.queueId();
+        case CleanupResult.Queued q -> {
+          queued.run();
+          yield q.queueId();
+        }
         case CleanupResult.Discarded d -> d.queueId();
         case CleanupResult.Rejected r -> throw new IOException(r.queueId() + ": " + r.reply());
         case CleanupResult.Failed f -> throw new IOException(f.queueId() + ": " + f.reply());

@@ -1,6 +1,7 @@
 package org.postern.master;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import org.postern.config.MainConfig;
@@ -9,8 +10,12 @@ import org.postern.deliver.DeliveryAgent;
 import org.postern.deliver.MailSubmitter;
 import org.postern.discard.DiscardAgent;
 import org.postern.error.ErrorAgent;
+import org.postern.local.LocalDelivery;
+import org.postern.local.PasswdFile;
+import org.postern.local.Privileges;
 import org.postern.pipe.PipeAgent;
 import org.postern.table.TableException;
+import org.postern.table.Tables;
 import org.postern.virtual.VirtualAgent;
 
 /**
@@ -23,7 +28,7 @@ import org.postern.virtual.VirtualAgent;
  */
 final class DeliveryAgents {
   /** master.cf commands whose entries are delivery transports in this build. */
-  static final Set<String> COMMANDS = Set.of("discard", "error", "virtual", "pipe");
+  static final Set<String> COMMANDS = Set.of("discard", "error", "virtual", "pipe", "local");
 
   private DeliveryAgents() {}
 
@@ -35,6 +40,9 @@ final class DeliveryAgents {
         case "error" -> Optional.of(ErrorAgent.of(view));
         case "virtual" -> Optional.of(VirtualAgent.of(view));
         case "pipe" -> Optional.of(PipeAgent.of(view, entry.arguments()));
+        case "local" ->
+            Optional.of(new LocalDelivery(view, Tables::open, submitter, Clock.systemDefaultZone(),
+                Privileges.detect(), PasswdFile.system()));
         default -> Optional.empty();
       };
     } catch (TableException | IllegalArgumentException e) {

@@ -3,7 +3,9 @@ package org.postern.master;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.postern.bounce.BounceService;
@@ -39,14 +41,16 @@ final class QmgrService implements Service {
   private final Cleanup cleanup;
   private final TrivialRewrite rewrite;
   private final QueueManager manager;
+  private final List<AutoCloseable> agents;
 
   private QmgrService(ServiceContext context, Wiring wiring, Cleanup cleanup, TrivialRewrite rewrite,
-      QueueManager manager) {
+      QueueManager manager, List<AutoCloseable> agents) {
     this.context = context;
     this.wiring = wiring;
     this.cleanup = cleanup;
     this.rewrite = rewrite;
     this.manager = manager;
+    this.agents = List.copyOf(agents);
   }
 
   static Service create(ServiceContext context, Wiring wiring) throws IOException {
@@ -55,16 +59,18 @@ final class QmgrService implements Service {
     TrivialRewrite rewrite = null;
     try {
       cleanup = CleanupService.open(context);
-      MailSubmitter submitter = new CleanupSubmitter(cleanup);
+      MailSubmitter submitter = new CleanupSubmitter(cleanup, wiring::wakeQmgr);
       rewrite = TrivialRewrite.create(config, Tables::open);
       Queues queues = Queues.at(config.getPath("queue_directory"));
       Clock clock = Clock.systemDefaultZone();
       BounceService bounce =
           new BounceService(config, queues, submitter, clock, context.mailLog().program("bounce"));
+      List<AutoCloseable> agents = new ArrayList<>();
       QueueManager manager =
-          new QueueManager(QmgrSettings.from(config), queues, rewrite, transports(config, submitter),
-              bounce, context.log(), context.mailLog()::program, clock, new VirtualThreadScheduler());
-      return new QmgrService(context, wiring, cleanup, rewrite, manager);
+          new QueueManager(QmgrSettings.from(config), queues, rewrite,
+              transports(config, submitter, agents), bounce, context.log(),
+              context.mailLog()::program, clock, new VirtualThreadScheduler());
+      return new QmgrService(context, wiring, cleanup, rewrite, manager, agents);
     } catch (ConfigException | TableException | IOException | RuntimeException e) {
       if (rewrite != null) {
         rewrite.close();
@@ -77,8 +83,8 @@ final class QmgrService implements Service {
   }
 
   /** Every master.cf unix entry whose command is a delivery agent of this build. */
-  private static Transports transports(MainConfig config, MailSubmitter submitter)
-      throws IOException, ConfigException {
+  private static Transports transports(MainConfig config, MailSubmitter submitter,
+      List<AutoCloseable> closeable) throws IOException, ConfigException {
     Map<String, DeliveryAgent> agents = new HashMap<>();
     Map<String, Integer> limits = new HashMap<>();
     int defaultLimit = config.getInt("default_process_limit");
@@ -90,6 +96,9 @@ final class QmgrService implements Service {
           DeliveryAgents.create(entry, config.withOverrides(entry), submitter);
       if (agent.isPresent()) {
         agents.put(entry.service(), agent.get());
+        if (agent.get() instanceof AutoCloseable c) {
+          closeable.add(c);
+        }
         int maxproc = entry.maxproc(defaultLimit);
         limits.put(entry.service(), maxproc == 0 ? Integer.MAX_VALUE : maxproc);
       }
@@ -114,8 +123,19 @@ final class QmgrService implements Service {
     try {
       manager.stop(grace);
     } finally {
+      for (AutoCloseable agent : agents) {
+        closeQuietly(agent);
+      }
       rewrite.close();
       cleanup.close();
+    }
+  }
+
+  private void closeQuietly(AutoCloseable agent) {
+    try {
+      agent.close();
+    } catch (Exception e) {
+      context.log().warn(context.name() + ": closing a delivery agent: " + e.getMessage());
     }
   }
 }

@@ -52,10 +52,12 @@ class MasterIT {
     Files.writeString(
         conf.resolve("master.cf"),
         Files.readString(HOME.resolve("conf/master.cf")).replace("127.0.0.1:2525 ", "127.0.0.1:" + port + " "));
+    Files.copy(HOME.resolve("conf/aliases"), conf.resolve("aliases"));
     mainCf = conf.resolve("main.cf");
     String text =
         Files.readString(HOME.resolve("conf/main.cf"))
             .replaceAll("(?m)^queue_directory = .*$", "queue_directory = " + dir.resolve("spool"))
+            .replaceAll("(?m)^mail_spool_directory = .*$", "mail_spool_directory = " + dir.resolve("mail") + "/")
             .replaceAll("(?m)^data_directory = .*$", "data_directory = " + dir.resolve("lib"))
             .replaceAll("(?m)^maillog_file = .*$", "maillog_file = " + maillog);
     Files.writeString(mainCf, text);

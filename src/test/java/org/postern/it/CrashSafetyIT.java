@@ -52,7 +52,7 @@ class CrashSafetyIT {
   @Test
   void sigkillDuringSmtpSourceLoad_everyAcknowledgedMessageIntactOnce() throws Exception {
     postern =
-        PosternInstance.create(
+        PosternInstance.createReceiveOnly(
             dir,
             "myhostname = mx.test\nmydestination = mx.test\nmynetworks = 127.0.0.1/32\nlocal_recipient_maps =\n");
     postern.startAndAwaitSmtp();

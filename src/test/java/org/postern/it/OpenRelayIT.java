@@ -25,7 +25,7 @@ class OpenRelayIT {
   @BeforeAll
   static void start() throws Exception {
     postern =
-        PosternInstance.create(
+        PosternInstance.createReceiveOnly(
             dir,
             "myhostname = mx.test\nmydestination = mx.test\nmynetworks = 127.0.0.1/32\nlocal_recipient_maps =\n");
     postern.startAndAwaitSmtp();

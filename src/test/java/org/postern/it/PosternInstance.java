@@ -39,6 +39,17 @@ final class PosternInstance implements AutoCloseable {
     this.smtpPort = smtpPort;
   }
 
+  /**
+   * A receive-only configuration: conf/master.cf without its qmgr entry, so that what smtpd and
+   * pickup queued stays in incoming/ for the test to read (as an operator stops delivery).
+   */
+  static PosternInstance createReceiveOnly(Path root, String mainCf) throws IOException {
+    PosternInstance p = create(root, mainCf);
+    Path master = p.config.resolve("master.cf");
+    Files.writeString(master, Files.readString(master).replaceAll("(?m)^qmgr .*\\R", ""));
+    return p;
+  }
+
   /** A configuration under {@code root}; {@code mainCf} lines are appended to conf/main.cf. */
   static PosternInstance create(Path root, String mainCf) throws IOException {
     PosternInstance p = new PosternInstance(root, freePort());
@@ -46,6 +57,7 @@ final class PosternInstance implements AutoCloseable {
     String main =
         Files.readString(HOME.resolve("conf/main.cf"))
             + "\nqueue_directory = " + root.resolve("spool")
+            + "\nmail_spool_directory = " + root.resolve("mail") + "/"
             + "\ndata_directory = " + root.resolve("lib")
             + "\nmaillog_file = " + root.resolve("maillog")
             + "\n" + mainCf;
@@ -54,6 +66,7 @@ final class PosternInstance implements AutoCloseable {
         Files.readString(HOME.resolve("conf/master.cf"))
             .replace("127.0.0.1:2525 ", "127.0.0.1:" + p.smtpPort + " ");
     Files.writeString(p.config.resolve("master.cf"), master);
+    Files.copy(HOME.resolve("conf/aliases"), p.config.resolve("aliases"));
     return p;
   }
 

@@ -36,7 +36,7 @@ class PostfixRelayIT {
     TestPki pki = TestPki.create(dir.resolve("pki"));
     List<Path> mx = pki.server("mx.test");
     postern =
-        PosternInstance.create(
+        PosternInstance.createReceiveOnly(
             dir.resolve("postern"),
             String.join(
                 "\n",

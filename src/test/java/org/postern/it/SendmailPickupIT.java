@@ -29,7 +29,7 @@ class SendmailPickupIT {
 
   @Test
   void sendmail_daemonStopped_maildropThenIncomingAfterStart() throws Exception {
-    postern = PosternInstance.create(dir, "myhostname = mx.test\nmydestination = mx.test\n");
+    postern = PosternInstance.createReceiveOnly(dir, "myhostname = mx.test\nmydestination = mx.test\n");
     byte[] message =
         "Subject: picked up later\nFrom: a@example.com\n\nwritten while Postern was down\n"
             .getBytes(StandardCharsets.US_ASCII);
