@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -90,6 +92,77 @@ final class PosternInstance implements AutoCloseable {
 
   Path maillog() {
     return root.resolve("maillog");
+  }
+
+  /** The user's Maildir under {@code mail_spool_directory} ({@code ROOT/mail/USER}). */
+  Path maildir(String user) {
+    return root.resolve("mail").resolve(user);
+  }
+
+  /** The messages in the user's Maildir, {@code new/} and {@code cur/}; none when it is absent. */
+  List<Path> maildirMessages(String user) {
+    List<Path> found = new ArrayList<>();
+    for (String sub : List.of("new", "cur")) {
+      Path dir = maildir(user).resolve(sub);
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> files = Files.list(dir)) {
+        files.filter(Files::isRegularFile).sorted().forEach(found::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return found;
+  }
+
+  /** The maillog as written so far; empty before the first line. */
+  String maillogText() {
+    try {
+      return Files.isRegularFile(maillog()) ? Files.readString(maillog(), StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The maillog lines that {@code pattern} finds something in. */
+  List<String> logLines(Pattern pattern) {
+    return maillogText().lines().filter(l -> pattern.matcher(l).find()).toList();
+  }
+
+  /**
+   * Waits (at most {@code limit}) for a maillog line that {@code pattern} finds something in and
+   * returns its first group (the whole match without groups); fails the test after the limit.
+   */
+  String awaitLog(Pattern pattern, Duration limit) throws InterruptedException {
+    String[] found = new String[1];
+    boolean seen =
+        Commands.await(
+            limit,
+            () -> {
+              Matcher m = pattern.matcher(maillogText());
+              if (!m.find()) {
+                return false;
+              }
+              found[0] = m.groupCount() > 0 ? m.group(1) : m.group();
+              return true;
+            });
+    assertThat(seen).as("maillog line matching /" + pattern + "/ within " + limit + ":\n" + maillogText()).isTrue();
+    return found[0];
+  }
+
+  /** Appends {@code lines} to this instance's master.cf. */
+  void appendMasterCf(String lines) throws IOException {
+    Path master = config.resolve("master.cf");
+    Files.writeString(master, Files.readString(master) + "\n" + lines + "\n");
+  }
+
+  /** {@code bin/postconf -e SETTING...}; asserts that it succeeds. */
+  void postconf(String... settings) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("-e"));
+    args.addAll(List.of(settings));
+    Result r = command("postconf", args.toArray(String[]::new));
+    assertThat(r.status()).as("postconf -e " + List.of(settings) + ": " + r.err()).isZero();
   }
 
   /** Runs {@code bin/NAME args...} with {@code -c} pointing at this instance's configuration. */
