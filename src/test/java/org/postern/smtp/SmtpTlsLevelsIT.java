@@ -40,6 +40,7 @@ class SmtpTlsLevelsIT {
   @TempDir static Path dir;
   private static Peer good;
   private static Peer wrongName;
+  private static Peer announcing;
   private static Path caFile;
 
   private record Peer(Process process, int port, Path cert, LinkedBlockingQueue<String> lines) {}
@@ -50,13 +51,14 @@ class SmtpTlsLevelsIT {
     openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
         "-nodes", "-days", "2", "-subj", "/CN=Postern Test CA", "-keyout",
         dir.resolve("ca.key").toString(), "-out", caFile.toString());
-    good = start("mx.test.example");
-    wrongName = start("other.example");
+    good = start("mx.test.example", false);
+    wrongName = start("other.example", false);
+    announcing = start("mx.test.example", true);
   }
 
   @AfterAll
   static void stopServers() throws Exception {
-    for (Peer p : List.of(good, wrongName)) {
+    for (Peer p : new Peer[] {good, wrongName, announcing}) {
       if (p != null) {
         p.process().getOutputStream().close();
         p.process().destroy();
@@ -65,15 +67,16 @@ class SmtpTlsLevelsIT {
     }
   }
 
-  private static Peer start(String name) throws Exception {
-    Path key = dir.resolve(name + ".key");
-    Path cert = dir.resolve(name + ".pem");
-    Path ext = dir.resolve(name + ".ext");
+  private static Peer start(String name, boolean requireTls) throws Exception {
+    String file = name + (requireTls ? "-requiretls" : "");
+    Path key = dir.resolve(file + ".key");
+    Path cert = dir.resolve(file + ".pem");
+    Path ext = dir.resolve(file + ".ext");
     Files.writeString(ext, "subjectAltName=DNS:" + name + "\n");
     openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
         "-subj", "/CN=" + name, "-keyout", key.toString(), "-out",
-        dir.resolve(name + ".csr").toString());
-    openssl("x509", "-req", "-in", dir.resolve(name + ".csr").toString(), "-CA",
+        dir.resolve(file + ".csr").toString());
+    openssl("x509", "-req", "-in", dir.resolve(file + ".csr").toString(), "-CA",
         caFile.toString(), "-CAkey", dir.resolve("ca.key").toString(), "-CAcreateserial",
         "-days", "2", "-extfile", ext.toString(), "-out", cert.toString());
     int port;
@@ -85,7 +88,7 @@ class SmtpTlsLevelsIT {
       Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     Process p = new ProcessBuilder("/usr/bin/python3", script.toString(),
-        String.valueOf(port), cert.toString(), key.toString())
+        String.valueOf(port), cert.toString(), key.toString(), requireTls ? "requiretls" : "-")
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread.ofVirtual().start(() -> {
@@ -111,6 +114,12 @@ class SmtpTlsLevelsIT {
   }
 
   private RecipientResult deliver(Peer peer, String policy, Path q) throws Exception {
+    return deliver(peer, policy, q, null);
+  }
+
+  /** With {@code requireTlsAction} non-null the message asks for REQUIRETLS under that action. */
+  private RecipientResult deliver(Peer peer, String policy, Path q, String requireTlsAction)
+      throws Exception {
     FakeResolver dns = new FakeResolver();
     dns.mx.put("test.example", List.of(new MxRecord(10, "mx.test.example")));
     dns.hosts.put("mx.test.example", List.of(InetAddress.getByName("127.0.0.1")));
@@ -121,17 +130,27 @@ class SmtpTlsLevelsIT {
     params.put("smtp_tls_CAfile", caFile.toString());
     params.put("smtp_tls_policy_maps", "inline:{{test.example = " + policy + "}}");
     peer.lines().clear();
+    var request = requireTlsAction == null
+        ? TestRequests.simple(q, "test.example", "a@test.example")
+        : TestRequests.request(q, "test.example", TestRequests.envelope(
+            List.of(org.postern.queue.Recipient.of("a@test.example")), true, false,
+            java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty()),
+            TestRequests.SIMPLE);
+    if (requireTlsAction != null) {
+      params.put("smtp_requiretls_policy", requireTlsAction);
+    }
     try (SmtpDelivery agent = new SmtpDelivery(
         SmtpSettings.of(MainConfig.of(dir, params), Protocol.SMTP), Tables::open, dns,
         Clock.systemUTC(), new Random(1))) {
-      return agent.deliver(TestRequests.simple(q, "test.example", "a@test.example")).getFirst();
+      return agent.deliver(request).getFirst();
     }
   }
 
   private static void assertSent(RecipientResult r, Peer peer, String tls) throws Exception {
     assertThat(r.status()).as(r.text()).isEqualTo(Status.SENT);
     assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo(tls);
-    assertThat(peer.lines().poll(10, TimeUnit.SECONDS)).isEqualTo("DELIVERED a@test.example tls=True");
+    assertThat(peer.lines().poll(10, TimeUnit.SECONDS)).isEqualTo("DELIVERED a@test.example tls=True requiretls="
+        + (tls.endsWith("/requiretls") ? "True" : "False"));
   }
 
   private static void assertDeferredUnsent(RecipientResult r, Peer peer, String tls)
@@ -140,6 +159,45 @@ class SmtpTlsLevelsIT {
     assertThat(r.dsn()).isEqualTo("4.7.5");
     assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo(tls);
     assertThat(peer.lines().poll(1, TimeUnit.SECONDS)).isNull();
+  }
+
+  @Test
+  void deliver_requireTlsEnforceVerifiedAndAnnounced_sendsRequireTls(@TempDir Path q)
+      throws Exception {
+    assertSent(deliver(announcing, "verify", q, "enforce"), announcing, "verify/requiretls");
+  }
+
+  @Test
+  void deliver_requireTlsEnforceNotAnnounced_bouncesWithoutMail(@TempDir Path q)
+      throws Exception {
+    RecipientResult r = deliver(good, "verify", q, "enforce");
+
+    assertThat(r.status()).as(r.text()).isEqualTo(Status.BOUNCED);
+    assertThat(r.dsn()).isEqualTo("5.7.30");
+    assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("verify/!requiretls:none");
+    assertThat(good.lines().poll(1, TimeUnit.SECONDS)).isNull();
+  }
+
+  @Test
+  void deliver_requireTlsOpportunisticStarttlsUnverified_sendsRequireTls(@TempDir Path q)
+      throws Exception {
+    RecipientResult r = deliver(announcing, "may", q, "opportunistic+starttls");
+
+    assertThat(r.status()).as(r.text()).isEqualTo(Status.SENT);
+    assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("may/requiretls:nocertmatch");
+    assertThat(announcing.lines().poll(10, TimeUnit.SECONDS))
+        .isEqualTo("DELIVERED a@test.example tls=True requiretls=True");
+  }
+
+  @Test
+  void deliver_requireTlsOpportunisticNotAnnounced_sendsWithout(@TempDir Path q)
+      throws Exception {
+    RecipientResult r = deliver(good, "may", q, "opportunistic");
+
+    assertThat(r.status()).as(r.text()).isEqualTo(Status.SENT);
+    assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("may/requiretls:none");
+    assertThat(good.lines().poll(10, TimeUnit.SECONDS))
+        .isEqualTo("DELIVERED a@test.example tls=True requiretls=False");
   }
 
   @Test
