@@ -41,6 +41,8 @@ final class MailTransaction {
   private final MessageContent content;
   private final boolean sendRequireTls;
   private final TlsFeatureStatus tls;
+  /** Where the dialogue is, for timeout and lost-connection texts. */
+  private String stage = "";
 
   MailTransaction(
       SmtpSettings settings, SmtpSession session, DeliveryRequest request,
@@ -90,8 +92,6 @@ final class MailTransaction {
       }
     }
   }
-
-  private String stage = "";
 
   private Outcome transact(MessageContent body, boolean converted) throws IOException {
     SmtpConnection c = session.connection();

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +58,7 @@ final class SessionOpener {
       throws InterruptedException {
     Attempt a = new Attempt(server, d, policy, action);
     Outcome first = a.run(policy.level().usesTls());
-    if (first instanceof Failed f && a.handshakeFailed && policy.level() == TlsSecurityLevel.MAY) {
+    if (first instanceof Failed && a.handshakeFailed && policy.level() == TlsSecurityLevel.MAY) {
       return new Attempt(server, d, policy, action).run(false);
     }
     return first;
@@ -75,6 +74,10 @@ final class SessionOpener {
     private boolean handshakeFailed;
     private SmtpConnection conn;
     private boolean connected;
+    /** Where the dialogue is, for timeout and lost-connection texts. */
+    private String stage = "";
+    /** Why {@link #hello} returned null. */
+    private Outcome lastFailure;
 
     Attempt(Server server, Destination d, ClientTlsPolicy p, Optional<RequireTlsAction> action) {
       this.server = server;
@@ -102,8 +105,6 @@ final class SessionOpener {
         }
       }
     }
-
-    private String stage = "";
 
     private Outcome session(boolean tryTls) throws IOException {
       conn =
@@ -192,8 +193,6 @@ final class SessionOpener {
           conn, server, esmtp, reached, announced, matched, clock.instant(), 0);
       return new Opened(s, send, feature);
     }
-
-    private Outcome lastFailure;
 
     /** EHLO/LHLO, HELO after a refused EHLO; null (with {@link #lastFailure}) on failure. */
     private Map<String, String> hello() throws IOException {
@@ -289,8 +288,7 @@ final class SessionOpener {
     private void quitQuietly() {
       if (conn != null) {
         new SmtpSession(conn, server, Map.of(), TlsStatus.undecided(level), false, false,
-            clock.instant(), 0).quit(Duration.ofSeconds(5).compareTo(settings.timeouts().quit()) < 0
-                ? Duration.ofSeconds(5) : settings.timeouts().quit());
+            clock.instant(), 0).quit(settings.timeouts().quit());
       }
     }
 

@@ -250,8 +250,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         send = ok.sendRequireTls();
         feature = Optional.of(ok.feature());
       }
-      Optional<List<RecipientResult>> done = transact(s, send, feature, key);
-      return done;
+      return transact(s, send, feature, key);
     }
 
     private Optional<List<RecipientResult>> transact(SmtpSession s, boolean sendRequireTls,
