@@ -22,7 +22,8 @@ import java.util.Map;
 /**
  * A loopback SMTP/LMTP server for client tests: a greeting, EHLO/LHLO keywords, replies chosen
  * by command prefix (first match wins; each reply may be used once or always), DATA and BDAT
- * content captured, and the transcript of every line the client sent.
+ * content captured, and the transcript of every line the client sent. STARTTLS is answered with
+ * 220 and then garbage: a handshake that always fails.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
   private final ServerSocketChannel server;
@@ -118,6 +119,11 @@ final class ScriptedSmtpServer implements AutoCloseable {
         int n = Integer.parseInt(line.split(" ")[1]);
         contents.add(new String(in.readNBytes(n), StandardCharsets.UTF_8));
         finish(out, accepted);
+      } else if (upper.startsWith("STARTTLS")) {
+        send(out, "220 2.0.0 Ready to start TLS");
+        out.write("this is not a TLS record\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return;
       } else if (upper.startsWith("QUIT")) {
         send(out, "221 2.0.0 Bye");
         return;

@@ -356,4 +356,72 @@ class SmtpDeliveryTest {
     assertThat(server.commands()).containsSubsequence(
         "RCPT TO:<a@example.com>", "RSET", "RCPT TO:<b@example.com>", "QUIT");
   }
+
+  @Test
+  void deliver_mayHandshakeFails_retriesInPlaintextOnNewConnection() throws Exception {
+    server.keywords = List.of("PIPELINING", "STARTTLS");
+
+    var results = deliver(TestRequests.simple(tmp.resolve("q"), literal(), "a@example.com"));
+
+    assertThat(results).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(Status.SENT);
+      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("may:none");
+    });
+    assertThat(server.sessions).isEqualTo(2);
+    assertThat(server.commands()).containsSubsequence(
+        "STARTTLS", "EHLO client.example", "MAIL FROM:<sender@example.org> SIZE=37");
+  }
+
+  @Test
+  void deliver_encryptHandshakeFails_defersWithoutPlaintextRetry() throws Exception {
+    params.put("smtp_tls_security_level", "encrypt");
+    server.keywords = List.of("PIPELINING", "STARTTLS");
+
+    var results = deliver(TestRequests.simple(tmp.resolve("q"), literal(), "a@example.com"));
+
+    assertThat(results).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(Status.DEFERRED);
+      assertThat(r.dsn()).isEqualTo("4.7.5");
+    });
+    assertThat(server.sessions).isEqualTo(1);
+    assertThat(server.commands()).noneMatch(c -> c.startsWith("MAIL"));
+  }
+
+  @Test
+  void deliver_everyMxRefuses_stopsAtSessionLimit() throws Exception {
+    params.put("smtp_mx_session_limit", "2");
+    server.greeting = "421 4.3.2 busy";
+    try (ScriptedSmtpServer two = ScriptedSmtpServer.tcp("127.0.0.2", server.port());
+        ScriptedSmtpServer three = ScriptedSmtpServer.tcp("127.0.0.3", server.port())) {
+      two.greeting = "421 4.3.2 busy";
+      dns.mx.put("example.com", List.of(new MxRecord(10, "mx1.example.com"),
+          new MxRecord(20, "mx2.example.com"), new MxRecord(30, "mx3.example.com")));
+      dns.hosts.put("mx1.example.com", List.of(InetAddress.getByName("127.0.0.1")));
+      dns.hosts.put("mx2.example.com", List.of(InetAddress.getByName("127.0.0.2")));
+      dns.hosts.put("mx3.example.com", List.of(InetAddress.getByName("127.0.0.3")));
+
+      var results = deliver(TestRequests.simple(tmp.resolve("q"), "example.com", "a@example.com"));
+
+      assertThat(results).singleElement().satisfies(r -> {
+        assertThat(r.status()).isEqualTo(Status.DEFERRED);
+        assertThat(r.text()).contains("mx2.example.com").contains("421 4.3.2 busy");
+      });
+      assertThat(three.sessions).isZero();
+    }
+  }
+
+  @Test
+  void deliver_pipelinedMailRejected5xx_bouncesEveryRecipient() throws Exception {
+    server.on("MAIL", "553 5.7.1 <sender@example.org>: Sender address rejected");
+
+    var results = deliver(TestRequests.simple(tmp.resolve("q"), literal(), "a@example.com",
+        "b@example.com"));
+
+    assertThat(results).hasSize(2).allSatisfy(r -> {
+      assertThat(r.status()).isEqualTo(Status.BOUNCED);
+      assertThat(r.dsn()).isEqualTo("5.7.1");
+      assertThat(r.text()).endsWith("(in reply to MAIL FROM command)");
+    });
+    assertThat(server.contents()).isEmpty();
+  }
 }
