@@ -34,6 +34,8 @@ public final class Main {
     c.put("postalias", Postalias::run);
     c.put("newaliases", Postalias::runNewaliases);
     c.put("sendmail", Sendmail::run);
+    c.put("postqueue", Postqueue::run);
+    c.put("mailq", Postqueue::mailq);
     return c;
   }
 
