@@ -14,7 +14,7 @@ import org.postern.dns.Resolver;
 import org.postern.log.TlsFeatureStatus;
 import org.postern.queue.Recipient;
 import org.postern.smtp.RequireTlsEnforcement.Skip;
-import org.postern.smtp.RequireTlsPolicy.TableOpener;
+import org.postern.table.TableOpener;
 import org.postern.smtp.RequireTlsVerdict.Chosen;
 import org.postern.smtp.RequireTlsVerdict.PolicyError;
 import org.postern.table.LookupTable;

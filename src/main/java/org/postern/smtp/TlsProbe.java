@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import org.postern.config.MainConfig;
 import org.postern.dns.Resolver;
-import org.postern.smtp.RequireTlsPolicy.TableOpener;
+import org.postern.table.TableOpener;
 import org.postern.tls.ClientTlsContexts;
 import org.postern.tls.ClientTlsPolicy;
 import org.postern.tls.ServerCertificateCheck;
