@@ -25,6 +25,8 @@ import org.postern.queue.Recipient;
  * structure cannot be downgraded ({@code 4.6.3}).
  */
 final class MailTransaction {
+  private static final byte[] EMPTY_MESSAGE = ".\r\n".getBytes(StandardCharsets.US_ASCII);
+
   /** What the transaction did. */
   sealed interface Outcome {}
 
@@ -131,7 +133,8 @@ final class MailTransaction {
       }
       if (!mail.positive()) {
         if (!chunking) {
-          c.read(t.dataInit());
+          stage = " while receiving the DATA reply";
+          endEmptyData(c.read(t.dataInit()));
         }
         return mailRejected(mail);
       }
@@ -173,16 +176,32 @@ final class MailTransaction {
       }
       return new Done(results, resetOk());
     }
-    stage = " while sending message content";
-    byte[] stuffed = accepted.isEmpty() ? ".\r\n".getBytes(StandardCharsets.US_ASCII)
-        : body.dotStuffed();
-    c.write(stuffed, 0, stuffed.length);
-    c.flush();
     if (accepted.isEmpty()) {
-      c.read(t.dataDone());
+      endEmptyData(data);
       return new Done(results, resetOk());
     }
+    stage = " while sending message content";
+    byte[] stuffed = body.dotStuffed();
+    c.write(stuffed, 0, stuffed.length);
+    c.flush();
     return finish(results, accepted, "end of DATA");
+  }
+
+  /**
+   * After a pipelined DATA that carries no message (MAIL FROM or every RCPT TO refused): a server
+   * that still said 354 now reads content, so it gets the lone "." and its reply is read; until
+   * then it would take the RSET that follows as message text and never answer it.
+   */
+  private void endEmptyData(ServerReply data) throws IOException {
+    if (data.code() != 354) {
+      return;
+    }
+    stage = " while sending end of data";
+    SmtpConnection c = session.connection();
+    c.write(EMPTY_MESSAGE, 0, EMPTY_MESSAGE.length);
+    c.flush();
+    stage = " while receiving the reply to end of DATA";
+    c.read(settings.timeouts().dataDone());
   }
 
   /** The final reply (SMTP) or one per accepted recipient (LMTP). */
@@ -224,8 +243,9 @@ final class MailTransaction {
     return base.withDiagnostic("smtp; " + reply.text()).withTlsStatus(tls);
   }
 
-  private Outcome mailRejected(ServerReply mail) throws IOException {
-    resetOk();
+  /** The session is not reused after a refused MAIL FROM: QUIT, then the failure for all. */
+  private Outcome mailRejected(ServerReply mail) {
+    session.quit(settings.timeouts().quit());
     String text = "host " + session.server() + " said: " + mail.text()
         + " (in reply to MAIL FROM command)";
     return new Failed(new SessionFailure(mail.dsn(), text, Optional.of("smtp; " + mail.text()),

@@ -22,8 +22,11 @@ import java.util.Map;
 /**
  * A loopback SMTP/LMTP server for client tests: a greeting, EHLO/LHLO keywords, replies chosen
  * by command prefix (first match wins; each reply may be used once or always), DATA and BDAT
- * content captured, and the transcript of every line the client sent. STARTTLS is answered with
- * 220 and then garbage: a handshake that always fails.
+ * content captured, and the transcript of every line the client sent. Like a real server it
+ * answers RCPT without an accepted MAIL, and DATA without an accepted RCPT, with 503 (a scripted
+ * reply still wins). STARTTLS is answered with 220; the server then reads the client's first TLS
+ * record and answers with a fatal handshake_failure alert, as a server whose TLS setup is broken
+ * does: the handshake always fails, and nothing arrives ahead of the client's hello.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
   private final ServerSocketChannel server;
@@ -92,6 +95,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
   private void session(InputStream in, OutputStream out) throws IOException {
     send(out, greeting);
     List<String> accepted = new ArrayList<>();
+    boolean mail = false;
     while (true) {
       String line = readLine(in);
       if (line == null) {
@@ -102,38 +106,61 @@ final class ScriptedSmtpServer implements AutoCloseable {
       String scripted = scripted(upper);
       if (upper.startsWith("EHLO") || upper.startsWith("LHLO")) {
         send(out, scripted != null ? scripted : ehlo());
+      } else if (upper.startsWith("MAIL")) {
+        String r = scripted != null ? scripted : "250 2.1.0 Ok";
+        mail = r.startsWith("2");
+        send(out, r);
       } else if (upper.startsWith("RCPT")) {
-        String r = scripted != null ? scripted : "250 2.1.5 Ok";
+        String r = scripted != null ? scripted
+            : mail ? "250 2.1.5 Ok" : "503 5.5.1 Error: need MAIL command";
         if (r.startsWith("2")) {
           accepted.add(line);
         }
         send(out, r);
       } else if (upper.startsWith("DATA")) {
-        String r = scripted != null ? scripted : "354 End data with <CR><LF>.<CR><LF>";
+        String r = scripted != null ? scripted
+            : accepted.isEmpty() ? "503 5.5.1 Error: need RCPT command"
+            : "354 End data with <CR><LF>.<CR><LF>";
         send(out, r);
         if (r.startsWith("354")) {
           contents.add(readData(in));
           finish(out, accepted);
+          mail = false;
         }
       } else if (upper.startsWith("BDAT")) {
         int n = Integer.parseInt(line.split(" ")[1]);
         contents.add(new String(in.readNBytes(n), StandardCharsets.UTF_8));
         finish(out, accepted);
+        mail = false;
       } else if (upper.startsWith("STARTTLS")) {
         send(out, "220 2.0.0 Ready to start TLS");
-        out.write("this is not a TLS record\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
+        failHandshake(in, out);
         return;
       } else if (upper.startsWith("QUIT")) {
         send(out, "221 2.0.0 Bye");
         return;
       } else if (upper.startsWith("RSET")) {
         accepted.clear();
+        mail = false;
         send(out, scripted != null ? scripted : "250 2.0.0 Ok");
       } else {
-        send(out, scripted != null ? scripted : "250 2.1.0 Ok");
+        send(out, scripted != null ? scripted : "250 2.0.0 Ok");
       }
     }
+  }
+
+  /**
+   * Reads the client's first TLS record (its ClientHello), answers with a fatal handshake_failure
+   * alert, and waits until the client closes, so the alert is never lost to a reset.
+   */
+  private static void failHandshake(InputStream in, OutputStream out) throws IOException {
+    byte[] header = in.readNBytes(5);
+    if (header.length == 5) {
+      in.readNBytes(((header[3] & 0xff) << 8) | (header[4] & 0xff));
+    }
+    out.write(new byte[] {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28});
+    out.flush();
+    in.transferTo(OutputStream.nullOutputStream());
   }
 
   private void finish(OutputStream out, List<String> accepted) throws IOException {

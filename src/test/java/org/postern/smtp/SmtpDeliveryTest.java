@@ -359,7 +359,7 @@ class SmtpDeliveryTest {
 
   @Test
   void deliver_mayHandshakeFails_retriesInPlaintextOnNewConnection() throws Exception {
-    server.keywords = List.of("PIPELINING", "STARTTLS");
+    server.keywords = List.of("PIPELINING", "SIZE 10240000", "STARTTLS");
 
     var results = deliver(TestRequests.simple(tmp.resolve("q"), literal(), "a@example.com"));
 
@@ -423,5 +423,22 @@ class SmtpDeliveryTest {
       assertThat(r.text()).endsWith("(in reply to MAIL FROM command)");
     });
     assertThat(server.contents()).isEmpty();
+  }
+
+  @Test
+  void deliver_pipelinedMailRejectedButDataAccepted_endsEmptyMessageBeforeQuit() throws Exception {
+    params.put("smtp_data_done_timeout", "10s");
+    params.put("smtp_quit_timeout", "10s");
+    server.on("MAIL", "553 5.7.1 <sender@example.org>: Sender address rejected");
+    server.on("DATA", "354 End data with <CR><LF>.<CR><LF>");
+
+    var results = deliver(TestRequests.simple(tmp.resolve("q"), literal(), "a@example.com"));
+
+    assertThat(results).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(Status.BOUNCED);
+      assertThat(r.dsn()).isEqualTo("5.7.1");
+    });
+    assertThat(server.contents()).containsExactly("");
+    assertThat(server.commands()).containsSubsequence("DATA", "QUIT");
   }
 }
