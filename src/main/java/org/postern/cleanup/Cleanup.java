@@ -10,6 +10,7 @@ import org.postern.queue.QueueFileWriter;
 import org.postern.queue.Queues;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
+import org.postern.table.TableOpener;
 
 /**
  * The cleanup service: the one place that writes new queue files. smtpd, pickup (maildrop and

@@ -20,6 +20,7 @@ public final class Main {
     c.put("help", Main::help);
     c.put("requiretls-policy", RequireTlsPolicyCommand::run);
     c.put("resolve", ResolveCommand::run);
+    c.put("tls-probe", TlsProbeCommand::run);
     c.put("start-fg", StartForeground::run);
     c.put("start", StartCommand::run);
     c.put("stop", PostfixScript::stop);
@@ -33,6 +34,8 @@ public final class Main {
     c.put("postalias", Postalias::run);
     c.put("newaliases", Postalias::runNewaliases);
     c.put("sendmail", Sendmail::run);
+    c.put("postqueue", Postqueue::run);
+    c.put("mailq", Postqueue::mailq);
     return c;
   }
 

@@ -6,8 +6,8 @@ import org.postern.config.ConfigDirectory;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 import org.postern.smtp.RequireTlsPolicy;
-import org.postern.smtp.RequireTlsPolicy.TableOpener;
 import org.postern.smtp.RequireTlsVerdict;
+import org.postern.table.TableOpener;
 import org.postern.table.Tables;
 import org.postern.util.Getopt;
 

@@ -7,9 +7,9 @@ import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 import org.postern.deliver.Resolution;
 import org.postern.deliver.ResolveException;
-import org.postern.rewrite.TableOpener;
 import org.postern.rewrite.TrivialRewrite;
 import org.postern.table.TableException;
+import org.postern.table.TableOpener;
 import org.postern.table.Tables;
 import org.postern.util.Getopt;
 

@@ -389,6 +389,7 @@ public final class Parameters {
         s("smtp_bind_address", ""),
         s("smtp_bind_address6", ""),
         s("smtp_dns_support_level", ""),
+        s("postern_dns_resolver_address", ""),
         l("smtp_dns_resolver_options", ""),
         l("smtp_host_lookup", "dns"),
         s("smtp_address_preference", "any"),

@@ -4,6 +4,7 @@ import java.util.List;
 import org.postern.config.MainConfig;
 import org.postern.deliver.DeliveryAgent;
 import org.postern.deliver.DeliveryRequest;
+import org.postern.deliver.DsnReason;
 import org.postern.deliver.RecipientResult;
 
 /**

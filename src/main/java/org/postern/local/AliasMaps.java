@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
+import org.postern.table.TableOpener;
 
 /**
  * The tables of {@code alias_maps}, opened once at start-up and searched in order with a lower

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.postern.deliver.SysExit;
 
 /**
  * Postfix's {@code pipe_command(3)} as local(8) uses it: runs {@code SHELL -c COMMAND} with the

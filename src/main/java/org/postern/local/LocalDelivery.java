@@ -11,6 +11,7 @@ import org.postern.deliver.MailSubmitter;
 import org.postern.deliver.RecipientResult;
 import org.postern.queue.Recipient;
 import org.postern.table.TableException;
+import org.postern.table.TableOpener;
 
 /**
  * The local(8) delivery agent: delivers each recipient of a request through aliases, .forward

@@ -1,7 +1,9 @@
 package org.postern.master;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import org.postern.config.MainConfig;
@@ -14,8 +16,12 @@ import org.postern.local.LocalDelivery;
 import org.postern.local.PasswdFile;
 import org.postern.local.Privileges;
 import org.postern.pipe.PipeAgent;
+import org.postern.smtp.Protocol;
+import org.postern.smtp.SmtpDelivery;
+import org.postern.dns.DnsjavaResolver;
 import org.postern.table.TableException;
 import org.postern.table.Tables;
+import org.postern.tls.TlsConfigException;
 import org.postern.virtual.VirtualAgent;
 
 /**
@@ -28,7 +34,10 @@ import org.postern.virtual.VirtualAgent;
  */
 final class DeliveryAgents {
   /** master.cf commands whose entries are delivery transports in this build. */
-  static final Set<String> COMMANDS = Set.of("discard", "error", "virtual", "pipe", "local");
+  static final Set<String> COMMANDS =
+      Set.of("discard", "error", "virtual", "pipe", "local", "smtp", "lmtp");
+
+  private static final Duration DNS_TIMEOUT = Duration.ofSeconds(10);
 
   private DeliveryAgents() {}
 
@@ -40,6 +49,8 @@ final class DeliveryAgents {
         case "error" -> Optional.of(ErrorAgent.of(view));
         case "virtual" -> Optional.of(VirtualAgent.of(view));
         case "pipe" -> Optional.of(PipeAgent.of(view, entry.arguments()));
+        case "smtp" -> Optional.of(smtp(view, Protocol.SMTP));
+        case "lmtp" -> Optional.of(smtp(view, Protocol.LMTP));
         case "local" ->
             Optional.of(new LocalDelivery(view, Tables::open, submitter, Clock.systemDefaultZone(),
                 Privileges.detect(), PasswdFile.system()));
@@ -51,6 +62,17 @@ final class DeliveryAgents {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(entry.name() + ": interrupted while starting", e);
+    }
+  }
+
+  private static SmtpDelivery smtp(MainConfig view, Protocol protocol) throws IOException {
+    try {
+      return new SmtpDelivery(view, protocol, Tables::open,
+          DnsjavaResolver.configured(view.get("postern_dns_resolver_address"),
+              Path.of("/etc/resolv.conf"), DNS_TIMEOUT),
+          Clock.systemDefaultZone());
+    } catch (TlsConfigException | TableException e) {
+      throw new IOException(view.get("service_name") + ": " + e.getMessage(), e);
     }
   }
 }

@@ -1,5 +1,8 @@
 package org.postern.pipe;
 
+import org.postern.deliver.DsnReason;
+import org.postern.deliver.SysExit;
+
 /**
  * What a command's end means for its recipients, Postfix's {@code pipe_command()} and {@code
  * eval_command_status()}: the status code, the logged text and the DSN diagnostic.

@@ -11,9 +11,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import org.postern.deliver.RecipientLog;
 import org.postern.log.ProgramLog;
 import org.postern.queue.QueueFile;
 import org.postern.queue.QueueFileReader;
+import org.postern.queue.QueueId;
 import org.postern.queue.QueueName;
 import org.postern.queue.Queues;
 
@@ -94,12 +96,26 @@ final class ActiveQueue {
         release(n);
         continue;
       }
+      forgetDeferReasons(f.id());
       QueueFile q = read.get();
       QueueFile active = new QueueFile(queues.path(QueueName.ACTIVE, f.id()), q.arrivalTime(),
           q.envelope(), q.extracted(), q.messageSize(), q.contentOffset(), q.extractedOffset());
       admitted.add(new ActiveMessage(f.id(), active, clock.instant(), n, flush));
     }
     return admitted;
+  }
+
+  /**
+   * A message entering the active queue starts a new attempt: the reasons of earlier attempts
+   * go, as Postfix's qmgr removes defer/ID, so a delay warning or the queue listing reports each
+   * recipient once, with its latest reason.
+   */
+  private void forgetDeferReasons(QueueId id) {
+    try {
+      RecipientLog.defer(queues).delete(id);
+    } catch (IOException e) {
+      log.warn(id + ": remove defer log: " + e.getMessage());
+    }
   }
 
   /** A message left the active queue; true when a scan stopped at a limit since the last call. */

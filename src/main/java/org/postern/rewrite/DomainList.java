@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
+import org.postern.table.TableOpener;
 import org.postern.util.ParameterList;
 
 /**

@@ -20,6 +20,7 @@ import org.postern.rewrite.LocalRouting.Stripped;
 import org.postern.rewrite.TransportMaps.Route;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
+import org.postern.table.TableOpener;
 
 /**
  * trivial-rewrite's resolve service: the address class, transport, next hop and canonical

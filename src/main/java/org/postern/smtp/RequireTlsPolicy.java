@@ -11,6 +11,7 @@ import org.postern.smtp.RequireTlsVerdict.PolicyItem;
 import org.postern.smtp.RequireTlsVerdict.TableMatch;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
+import org.postern.table.TableOpener;
 import org.postern.util.Idna;
 import org.postern.util.ParameterList;
 
@@ -38,12 +39,6 @@ import org.postern.util.ParameterList;
  * as "no enforcement". Evaluation stops there, as Postfix ignores the rest of such a policy.
  */
 public final class RequireTlsPolicy implements AutoCloseable {
-
-  /** Opens a lookup table by {@code type:name}; in production {@code Tables::open}. */
-  @FunctionalInterface
-  public interface TableOpener {
-    LookupTable open(String spec) throws TableException;
-  }
 
   private sealed interface Item {}
 

@@ -2,19 +2,25 @@
  * The SMTP and LMTP client, Postern's smtp(8) and lmtp(8): delivery agents that take a delivery
  * request from the queue manager, find the servers for the next hop (MX lookup, or the
  * {@code [host]}, {@code inet:} or {@code unix:} destination as given), connect, negotiate TLS at
- * the configured security level, and deliver the message, marking each recipient done, deferred
- * or bounced in the queue file.
+ * the configured security level, and deliver the message, answering for each recipient whether
+ * it was sent, deferred or bounced (the queue manager marks the queue file).
  *
  * <p>Standards: RFC 5321 (SMTP), RFC 2033 (LMTP), RFC 3207 (STARTTLS), RFC 3461 (DSN),
  * RFC 6531 (SMTPUTF8), RFC 7672 (DANE), RFC 8461 (MTA-STS), RFC 8689 (REQUIRETLS).
  *
- * <p>What exists now is the REQUIRETLS decision logic, pure and without I/O, for the client to
- * call: {@link org.postern.smtp.RequireTlsPolicy} evaluates {@code smtp_requiretls_policy} or
- * {@code lmtp_requiretls_policy} for a next hop and yields a {@link
+ * <p>{@link org.postern.smtp.SmtpDelivery} is the delivery agent (one class, {@link
+ * org.postern.smtp.Protocol} picks SMTP or LMTP and their parameters): ServerFinder turns the next
+ * hop into server addresses (MX lookup through {@link org.postern.dns.Resolver}), SessionOpener
+ * connects and negotiates EHLO/LHLO, STARTTLS and the certificate check of the TLS level,
+ * MailTransaction runs MAIL/RCPT/DATA or BDAT, ConnectionCache keeps sessions for reuse. {@link
+ * org.postern.smtp.TlsProbe} is the {@code tls-probe} command's engine. The REQUIRETLS decision
+ * logic is pure and without I/O: {@link org.postern.smtp.RequireTlsPolicy} evaluates {@code
+ * smtp_requiretls_policy} or {@code lmtp_requiretls_policy} for a next hop and yields a {@link
  * org.postern.smtp.RequireTlsVerdict}; {@link org.postern.smtp.RequireTlsEnforcement} says which
  * servers may be tried and whether a session may carry the message, with REQUIRETLS on MAIL FROM
  * or not; {@link org.postern.smtp.RequireTlsFeature} is the REQUIRETLS part of the {@code tls=}
- * logging. The connection, the SMTP dialogue and the connection cache come later.
+ * logging. DANE (RFC 7672) and MTA-STS come later: {@code dane} is treated as {@code may}, {@code
+ * dane-only} defers.
  *
  * <p>Security: a message that asked for REQUIRETLS never leaves in plaintext, nor without a
  * certificate match, where its policy action forbids it; a server that lost STARTTLS or the

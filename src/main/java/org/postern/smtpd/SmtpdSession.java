@@ -166,12 +166,17 @@ final class SmtpdSession implements Runnable {
     writer.flush();
   }
 
-  /** The next command line, or empty after it was answered as too long or not UTF-8. */
+  /**
+   * The next command line; empty after it was answered as too long or not UTF-8, or without
+   * reading when the server is stopping.
+   */
   private Optional<String> readCommand() throws IOException {
     if (input.buffered() == 0) {
       writer.flush();
     }
-    idle = true;
+    if (!becomeIdle()) {
+      return Optional.empty();
+    }
     SmtpInput.Line line;
     try {
       line = input.readLine(settings.lineLengthLimit());
@@ -196,6 +201,17 @@ final class SmtpdSession implements Runnable {
       writer.reply(Reply.of(500, "5.5.2", "Error: bad UTF-8 syntax"));
       return Optional.empty();
     }
+  }
+
+  /**
+   * Marks the session as waiting for a command, unless the server is stopping. Checked and set
+   * under the writer lock, which {@link #closeIfIdle()} takes after the stop flag is raised: either
+   * the stop finds this session idle and answers it, or this session sees the stop and answers
+   * itself; never neither, which left the client without its 421 until the forced close.
+   */
+  private boolean becomeIdle() {
+    writer.locked(() -> idle = !stopping.getAsBoolean());
+    return idle;
   }
 
   /** Runs one command and counts it; false when the session ends. */

@@ -8,8 +8,12 @@
  * <p>Standards: RFC 3207 (STARTTLS), RFC 7672 (DANE for SMTP), RFC 8461 (MTA-STS, via the
  * {@code secure}/{@code verify} levels an MTA-STS policy source returns).
  *
- * <p>What exists now: {@link org.postern.tls.TlsSecurityLevel}. The JSSE handshake, DANE TLSA
- * matching and the policy lookups ({@code smtp_tls_policy_maps}) will live here later.
+ * <p>Server side: {@link org.postern.tls.ServerTlsContexts} from {@link
+ * org.postern.tls.PemKeyMaterial}. Client side: {@link org.postern.tls.ClientTlsPolicy} (a level
+ * with {@code match=} and other attributes, as {@code smtp_tls_policy_maps} answers), {@link
+ * org.postern.tls.ClientTlsContexts} (a handshake that defers judgement) and {@link
+ * org.postern.tls.ServerCertificateCheck} (PKIX trust, name matching, fingerprints), applied after
+ * the handshake per level. DANE TLSA matching will live here later.
  *
  * <p>Failure: an unknown level name is reported by {@code parse} as an empty result; the caller
  * names the parameter or table it came from.

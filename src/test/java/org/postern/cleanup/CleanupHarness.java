@@ -20,6 +20,7 @@ import org.postern.queue.QueueName;
 import org.postern.queue.Queues;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
+import org.postern.table.TableOpener;
 
 /** A cleanup service over a temporary queue, a fixed clock, fake tables and a recorded log. */
 final class CleanupHarness {

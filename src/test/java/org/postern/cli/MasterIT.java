@@ -24,7 +24,7 @@ import org.postern.master.ControlReply;
 /**
  * postfix(1)'s control commands, run as an operator would: {@code bin/postern start|status|
  * reload|stop -c DIR} against a copy of conf/ whose queue, data and log live in a temporary
- * directory. The real master.cf is used, so the log shows which services this build lacks.
+ * directory. The real master.cf is used, and every service in it runs in this build (none is skipped).
  */
 class MasterIT {
   private static final Path HOME =
@@ -93,7 +93,7 @@ class MasterIT {
     assertThat(Files.readString(pidFile).strip()).isEqualTo(Long.toString(pid));
     assertThat(Files.readString(maillog))
         .contains("postern/master[" + pid + "]: daemon started -- version ")
-        .containsPattern(SKIPPED);
+        .doesNotContainPattern(SKIPPED);
 
     LauncherIT.Result again = postern("start");
     assertThat(again.status()).isEqualTo(1);

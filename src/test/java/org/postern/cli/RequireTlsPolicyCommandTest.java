@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postern.smtp.RequireTlsPolicy.TableOpener;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
+import org.postern.table.TableOpener;
 
 class RequireTlsPolicyCommandTest {
   @TempDir Path dir;

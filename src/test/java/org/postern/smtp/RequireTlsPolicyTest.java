@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.postern.smtp.RequireTlsPolicy.TableOpener;
 import org.postern.smtp.RequireTlsVerdict.Chosen;
 import org.postern.smtp.RequireTlsVerdict.MalformedName;
 import org.postern.smtp.RequireTlsVerdict.NoMatch;
@@ -16,6 +15,7 @@ import org.postern.smtp.RequireTlsVerdict.PolicyItem;
 import org.postern.smtp.RequireTlsVerdict.TableMatch;
 import org.postern.table.LookupTable.MatchStyle;
 import org.postern.table.TableException;
+import org.postern.table.TableOpener;
 import org.postern.util.Idna;
 
 class RequireTlsPolicyTest {

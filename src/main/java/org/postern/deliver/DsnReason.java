@@ -1,16 +1,17 @@
-package org.postern.pipe;
+package org.postern.deliver;
 
 /**
  * A reason text split into its optional leading RFC 3463 status code and the free text, as
- * Postfix's {@code dsn_split()} does it.
+ * Postfix's {@code dsn_split()} does it: the error, discard and pipe agents take a delivery's
+ * status from the reason text a table or command gives.
  *
  * @param dsn the status code found at the start of the text, or the default
  * @param text the rest, leading white space removed
  */
-record DsnReason(String dsn, String text) {
+public record DsnReason(String dsn, String text) {
 
   /** Splits {@code text}, using {@code defaultDsn} when it does not start with a status code. */
-  static DsnReason split(String defaultDsn, String text) {
+  public static DsnReason split(String defaultDsn, String text) {
     String s = text.stripLeading();
     int len = validLength(s);
     if (len == 0) {
@@ -23,12 +24,12 @@ record DsnReason(String dsn, String text) {
    * This status when it is of the class of {@code defaultDsn}, else {@code defaultDsn}: a bounce
    * carries 5.x.x, a deferral 4.x.x, whatever the reason text claims.
    */
-  String dsnOfClass(String defaultDsn) {
+  public String dsnOfClass(String defaultDsn) {
     return dsn.charAt(0) == defaultDsn.charAt(0) ? dsn : defaultDsn;
   }
 
   /** The length of the status code at the start of {@code s}: class.1-3 digits.1-3 digits. */
-  static int validLength(String s) {
+  public static int validLength(String s) {
     if (s.length() < 2 || "245".indexOf(s.charAt(0)) < 0 || s.charAt(1) != '.') {
       return 0;
     }

@@ -1,12 +1,13 @@
-package org.postern.pipe;
+package org.postern.deliver;
 
 import java.util.Optional;
 
 /**
  * The {@code <sysexits.h>} exit statuses and what Postfix makes of them (its {@code sys_exits}
  * table): the enhanced status code and the text. A 4.x.x code defers, anything else bounces.
+ * The local and pipe agents read a command's exit status with it.
  */
-enum SysExit {
+public enum SysExit {
   EX_USAGE(64, "5.3.0", "command line usage error"),
   EX_DATAERR(65, "5.6.0", "data format error"),
   EX_NOINPUT(66, "5.3.0", "cannot open input"),
@@ -24,7 +25,7 @@ enum SysExit {
   EX_CONFIG(78, "5.3.5", "local configuration error");
 
   /** The code Postfix gives an exit status outside the table. */
-  static final String UNKNOWN_DSN = "5.3.0";
+  public static final String UNKNOWN_DSN = "5.3.0";
 
   private final int status;
   private final String dsn;
@@ -36,15 +37,21 @@ enum SysExit {
     this.text = text;
   }
 
-  String dsn() {
+  public String dsn() {
     return dsn;
   }
 
-  String text() {
+  public String text() {
     return text;
   }
 
-  static Optional<SysExit> of(int status) {
+  /** A 4.x.x status: the delivery is deferred, not bounced. */
+  public boolean soft() {
+    return dsn.startsWith("4");
+  }
+
+  /** The entry for exit status {@code status}, if it is a sysexits code. */
+  public static Optional<SysExit> of(int status) {
     for (SysExit e : values()) {
       if (e.status == status) {
         return Optional.of(e);

@@ -1,0 +1,178 @@
+package org.postern.dns;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * A {@link Resolver} that asks recursive name servers with dnsjava. Each query sets the AD bit
+ * (RFC 6840 section 5.7) and EDNS DO, so that a validating resolver reports in the AD bit of its
+ * reply whether it validated the answer; that bit is passed on as {@link DnsAnswer#authentic()}.
+ * Like Postfix, the resolver (and the path to it) is trusted: use a validating resolver on
+ * localhost.
+ *
+ * <p>Failure: NXDOMAIN is permanent; any other error code, a timeout or an unreachable server is
+ * transient. A name that is not a valid domain name is permanent.
+ */
+public final class DnsjavaResolver implements Resolver {
+  private static final int DNS_PORT = 53;
+
+  private final org.xbill.DNS.Resolver resolver;
+
+  /** Asks {@code servers} in turn, waiting at most {@code timeout} for each query. */
+  public DnsjavaResolver(List<InetSocketAddress> servers, Duration timeout) {
+    if (servers.isEmpty()) {
+      throw new IllegalArgumentException("no DNS server address");
+    }
+    List<org.xbill.DNS.Resolver> each = new ArrayList<>();
+    for (InetSocketAddress server : servers) {
+      SimpleResolver r = new SimpleResolver(server);
+      r.setEDNS(0, 0, ExtendedFlags.DO);
+      r.setTimeout(timeout);
+      each.add(r);
+    }
+    ExtendedResolver extended = new ExtendedResolver(each);
+    extended.setTimeout(timeout);
+    this.resolver = extended;
+  }
+
+  /**
+   * The servers of {@code override} when it is not blank ({@code address} or {@code [address]:port},
+   * the value of {@code postern_dns_resolver_address}), else the {@code nameserver} lines of {@code
+   * resolvConf}; localhost when that names none, as the C resolver does.
+   */
+  public static DnsjavaResolver configured(String override, Path resolvConf, Duration timeout)
+      throws IOException {
+    List<InetSocketAddress> servers = new ArrayList<>();
+    if (!override.isBlank()) {
+      for (String item : override.split("[\\s,]+")) {
+        if (!item.isEmpty()) {
+          servers.add(serverAddress(item));
+        }
+      }
+    } else if (Files.exists(resolvConf)) {
+      for (String line : Files.readAllLines(resolvConf)) {
+        String[] words = line.strip().split("\\s+");
+        if (words.length >= 2 && words[0].equals("nameserver")) {
+          servers.add(new InetSocketAddress(org.xbill.DNS.Address.getByAddress(words[1]), DNS_PORT));
+        }
+      }
+    }
+    if (servers.isEmpty()) {
+      servers.add(new InetSocketAddress(InetAddress.getLoopbackAddress(), DNS_PORT));
+    }
+    return new DnsjavaResolver(servers, timeout);
+  }
+
+  /** {@code 192.0.2.1}, {@code 192.0.2.1:5353}, {@code [2001:db8::1]:5353} or {@code 2001:db8::1}. */
+  static InetSocketAddress serverAddress(String text) throws java.net.UnknownHostException {
+    String host = text;
+    int port = DNS_PORT;
+    if (text.startsWith("[")) {
+      int close = text.indexOf(']');
+      if (close < 0) {
+        throw new IllegalArgumentException("postern_dns_resolver_address: bad address: " + text);
+      }
+      host = text.substring(1, close);
+      if (text.startsWith(":", close + 1)) {
+        port = Integer.parseInt(text.substring(close + 2));
+      }
+    } else if (text.indexOf(':') == text.lastIndexOf(':') && text.indexOf(':') > 0) {
+      host = text.substring(0, text.indexOf(':'));
+      port = Integer.parseInt(text.substring(text.indexOf(':') + 1));
+    }
+    return new InetSocketAddress(org.xbill.DNS.Address.getByAddress(host), port);
+  }
+
+  @Override
+  public DnsAnswer<MxRecord> mx(String domain) throws DnsLookupException {
+    Message reply = query(domain, Type.MX);
+    List<MxRecord> records = new ArrayList<>();
+    for (Record r : reply.getSection(Section.ANSWER)) {
+      if (r instanceof MXRecord mx) {
+        records.add(new MxRecord(mx.getPriority(), hostName(mx.getTarget())));
+      }
+    }
+    return new DnsAnswer<>(records, reply.getHeader().getFlag(Flags.AD));
+  }
+
+  @Override
+  public DnsAnswer<InetAddress> addresses(String host, InetProtocols protocols)
+      throws DnsLookupException {
+    List<InetAddress> found = new ArrayList<>();
+    boolean authentic = true;
+    if (protocols.ipv6()) {
+      Message reply = query(host, Type.AAAA);
+      authentic &= reply.getHeader().getFlag(Flags.AD);
+      for (Record r : reply.getSection(Section.ANSWER)) {
+        if (r instanceof AAAARecord a) {
+          found.add(a.getAddress());
+        }
+      }
+    }
+    if (protocols.ipv4()) {
+      Message reply = query(host, Type.A);
+      authentic &= reply.getHeader().getFlag(Flags.AD);
+      for (Record r : reply.getSection(Section.ANSWER)) {
+        if (r instanceof ARecord a) {
+          found.add(a.getAddress());
+        }
+      }
+    }
+    return new DnsAnswer<>(found, authentic);
+  }
+
+  private Message query(String name, int type) throws DnsLookupException {
+    String what = name + " (" + Type.string(type) + ")";
+    Name qname;
+    try {
+      qname = Name.fromString(name, Name.root);
+    } catch (TextParseException e) {
+      throw new DnsLookupException("Name service error for name=" + what + ": malformed name", true);
+    }
+    Message query = Message.newQuery(Record.newRecord(qname, type, DClass.IN));
+    query.getHeader().setFlag(Flags.AD);
+    Message reply;
+    try {
+      reply = resolver.send(query);
+    } catch (IOException e) {
+      throw new DnsLookupException(
+          "Name service error for name=" + what + ": " + e.getMessage(), false);
+    }
+    int rcode = reply.getRcode();
+    if (rcode == Rcode.NXDOMAIN) {
+      throw new DnsLookupException("Host or domain name not found. Name service error for name="
+          + what + ": Host not found", true);
+    }
+    if (rcode != Rcode.NOERROR) {
+      throw new DnsLookupException("Host or domain name not found. Name service error for name="
+          + what + ": Host not found, try again (" + Rcode.string(rcode) + ")", false);
+    }
+    return reply;
+  }
+
+  private static String hostName(Name name) {
+    String text = name.toString(true);
+    return text.isEmpty() ? "." : text;
+  }
+}

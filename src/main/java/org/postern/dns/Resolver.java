@@ -1,0 +1,15 @@
+package org.postern.dns;
+
+/**
+ * The DNS questions the SMTP client asks. Implementations classify failures once: {@link
+ * DnsLookupException#permanent()} for a name that does not exist, transient otherwise.
+ */
+public interface Resolver {
+
+  /** The MX records of {@code domain}; an empty answer when the domain has none. */
+  DnsAnswer<MxRecord> mx(String domain) throws DnsLookupException;
+
+  /** The addresses of {@code host} in the families {@code protocols} allows, IPv6 first if both. */
+  DnsAnswer<java.net.InetAddress> addresses(String host, InetProtocols protocols)
+      throws DnsLookupException;
+}

@@ -1,0 +1,317 @@
+package org.postern.smtp;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import org.postern.log.Relay;
+import org.postern.log.TlsFeatureStatus.SecurityLevel;
+import org.postern.smtp.RequireTlsEnforcement.Deliver;
+import org.postern.smtp.RequireTlsEnforcement.Refuse;
+import org.postern.tls.ClientTlsPolicy;
+import org.postern.tls.ServerCertificateCheck;
+import org.postern.tls.TlsSecurityLevel;
+
+/**
+ * Opens a session with one server: connect, greeting, EHLO (HELO when EHLO is refused) or LHLO,
+ * STARTTLS as the TLS level asks, the certificate check of the level, EHLO again over TLS, and for
+ * a REQUIRETLS message the {@link RequireTlsEnforcement} decision. A session that comes out of
+ * here met all of them; no MAIL FROM is ever sent on one that did not.
+ *
+ * <p>At level {@code may} a failed handshake is retried once on a new plaintext connection, as
+ * Postfix does. A server that sent data ahead of the STARTTLS reply (an injection attempt) is
+ * dropped.
+ */
+final class SessionOpener {
+  /** The outcome: a usable session, or why not. */
+  sealed interface Outcome {}
+
+  record Opened(SmtpSession session, boolean sendRequireTls, Optional<RequireTlsFeature> feature)
+      implements Outcome {}
+
+  record Failed(SessionFailure failure) implements Outcome {}
+
+  private final SmtpSettings settings;
+  private final SSLContext tlsContext;
+  private final ServerCertificateCheck certificates;
+  private final Clock clock;
+
+  SessionOpener(
+      SmtpSettings settings, SSLContext tlsContext, ServerCertificateCheck certificates,
+      Clock clock) {
+    this.settings = settings;
+    this.tlsContext = tlsContext;
+    this.certificates = certificates;
+    this.clock = clock;
+  }
+
+  /** {@code action} is present for a REQUIRETLS message. */
+  Outcome open(
+      Server server, Destination d, ClientTlsPolicy policy, Optional<RequireTlsAction> action)
+      throws InterruptedException {
+    Attempt a = new Attempt(server, d, policy, action);
+    Outcome first = a.run(policy.level().usesTls());
+    if (first instanceof Failed && a.handshakeFailed && policy.level() == TlsSecurityLevel.MAY) {
+      return new Attempt(server, d, policy, action).run(false);
+    }
+    return first;
+  }
+
+  /** One connection's worth of state. */
+  private final class Attempt {
+    private final Server server;
+    private final Destination d;
+    private final ClientTlsPolicy policy;
+    private final Optional<RequireTlsAction> action;
+    private final TlsSecurityLevel level;
+    private boolean handshakeFailed;
+    private SmtpConnection conn;
+    private boolean connected;
+    /** Where the dialogue is, for timeout and lost-connection texts. */
+    private String stage = "";
+    /** Why {@link #hello} returned null. */
+    private Outcome lastFailure;
+
+    Attempt(Server server, Destination d, ClientTlsPolicy p, Optional<RequireTlsAction> action) {
+      this.server = server;
+      this.d = d;
+      this.policy = p;
+      this.action = action;
+      this.level = p.level();
+    }
+
+    Outcome run(boolean tryTls) throws InterruptedException {
+      try {
+        return session(tryTls);
+      } catch (SocketTimeoutException e) {
+        return fail("4.4.2", "conversation with " + server + " timed out" + stage, true);
+      } catch (IOException e) {
+        if (!connected) {
+          return failNoRelay(
+              "4.4.1", "connect to " + server + ": " + message(e), true);
+        }
+        return fail("4.4.2", "lost connection with " + server + stage + ": " + message(e), true);
+      } finally {
+        if (Thread.interrupted()) {
+          closeQuietly();
+          throw new InterruptedException("delivery interrupted");
+        }
+      }
+    }
+
+    private Outcome session(boolean tryTls) throws IOException {
+      conn =
+          server.socket().isPresent()
+              ? SmtpConnection.connect(server.socket().get())
+              : SmtpConnection.connect(server.socketAddress(), settings.timeouts().connect());
+      connected = true;
+      stage = " while receiving the initial server greeting";
+      ServerReply greeting = conn.read(settings.timeouts().helo());
+      if (!greeting.positive()) {
+        return reject("host " + server + " refused to talk to me: ", greeting, true);
+      }
+      stage = " while performing the " + settings.protocol().greetingCommand() + " handshake";
+      Map<String, String> esmtp = hello();
+      if (esmtp == null) {
+        return lastFailure;
+      }
+      boolean tls = false;
+      boolean matched = false;
+      if (tryTls && esmtp.containsKey("STARTTLS")) {
+        stage = " while performing the STARTTLS handshake";
+        conn.writeLine("STARTTLS");
+        conn.flush();
+        ServerReply r = conn.read(settings.timeouts().helo());
+        if (r.positive()) {
+          if (conn.hasUnreadInput()) {
+            return fail("4.7.0", "host " + server + " sent data ahead of the TLS handshake", true);
+          }
+          try {
+            conn.startTls(tlsContext, server.hostname(), settings.timeouts().starttls());
+          } catch (IOException e) {
+            handshakeFailed = true;
+            return fail("4.7.5", "Cannot start TLS: handshake failure with " + server
+                + ": " + message(e), true);
+          }
+          tls = true;
+          Optional<Outcome> bad = checkCertificate();
+          if (bad.isPresent()) {
+            return bad.get();
+          }
+          matched = level.matchesCertificate();
+          stage = " while performing the " + settings.protocol().greetingCommand()
+              + " handshake after STARTTLS";
+          esmtp = hello();
+          if (esmtp == null) {
+            return lastFailure;
+          }
+        } else if (!level.allowsPlaintext()) {
+          return reject("TLS is required, but host " + server + " refused to start TLS: ", r,
+              true, TlsStatus.violated(level));
+        }
+      }
+      if (!tls && !level.allowsPlaintext()) {
+        return failLevel("4.7.4",
+            "TLS is required, but was not offered by host " + server, TlsStatus.violated(level));
+      }
+      SecurityLevel reached = tls ? TlsStatus.compliant(level) : TlsStatus.plaintext(level);
+      boolean announced = tls && esmtp.containsKey("REQUIRETLS");
+      return decide(esmtp, reached, tls, matched, announced);
+    }
+
+    private Outcome decide(
+        Map<String, String> esmtp, SecurityLevel reached, boolean tls, boolean matched,
+        boolean announced) {
+      boolean send = false;
+      Optional<RequireTlsFeature> feature = Optional.empty();
+      if (action.isPresent()) {
+        var verdict = RequireTlsEnforcement.afterHandshake(
+            action.get(), new RequireTlsEnforcement.Session(tls, matched, announced));
+        switch (verdict) {
+          case Refuse r -> {
+            quitQuietly();
+            return new Failed(new SessionFailure(
+                r.violation().enhancedStatus(),
+                r.violation().text() + " (host " + server + ")",
+                Optional.empty(), server.relay(),
+                TlsStatus.of(reached, Optional.of(r.violation().feature())), true));
+          }
+          case Deliver ok -> {
+            send = ok.sendRequireTls();
+            feature = Optional.of(ok.feature());
+          }
+        }
+      }
+      SmtpSession s = new SmtpSession(
+          conn, server, esmtp, reached, announced, matched, clock.instant(), 0);
+      return new Opened(s, send, feature);
+    }
+
+    /** EHLO/LHLO, HELO after a refused EHLO; null (with {@link #lastFailure}) on failure. */
+    private Map<String, String> hello() throws IOException {
+      String verb = settings.protocol().greetingCommand();
+      conn.writeLine(verb + " " + settings.heloName());
+      conn.flush();
+      ServerReply r = conn.read(settings.timeouts().helo());
+      if (r.positive()) {
+        return keywords(r);
+      }
+      if (settings.protocol() == Protocol.SMTP && r.permanentFailure() && !conn.tlsActive()) {
+        conn.writeLine("HELO " + settings.heloName());
+        conn.flush();
+        ServerReply helo = conn.read(settings.timeouts().helo());
+        if (helo.positive()) {
+          return Map.of();
+        }
+        r = helo;
+      }
+      lastFailure = reject("host " + server + " refused to talk to me: ", r, true);
+      return null;
+    }
+
+    /** Empty when the certificate meets the level, else the failure. */
+    private Optional<Outcome> checkCertificate() {
+      List<X509Certificate> chain = conn.peerChain();
+      boolean ok = switch (level) {
+        case FINGERPRINT ->
+            !chain.isEmpty() && certificates.fingerprintMatches(chain.getFirst(), policy.match());
+        case VERIFY -> verified(chain, settings.verifyCertMatch());
+        case SECURE -> verified(chain, settings.secureCertMatch());
+        default -> true;
+      };
+      if (ok) {
+        return Optional.empty();
+      }
+      String subject = chain.isEmpty() ? "none"
+          : ServerCertificateCheck.commonName(chain.getFirst()).orElse("none");
+      return Optional.of(failLevel("4.7.5", "Server certificate not verified (host " + server
+          + ", subject_CN=" + subject + ")", TlsStatus.violated(level)));
+    }
+
+    private boolean verified(List<X509Certificate> chain, List<String> defaults) {
+      if (chain.isEmpty() || !certificates.trusted(chain)) {
+        return false;
+      }
+      List<String> names = new ArrayList<>();
+      for (String m : policy.match().isEmpty() ? defaults : policy.match()) {
+        switch (m.toLowerCase(Locale.ROOT)) {
+          case "hostname" -> names.add(server.hostname());
+          case "nexthop" -> names.add(d.host());
+          case "dot-nexthop" -> names.add("." + d.host());
+          default -> names.add(m);
+        }
+      }
+      return ServerCertificateCheck.nameMatches(chain.getFirst(), names);
+    }
+
+    private Outcome reject(String prefix, ServerReply r, boolean tryNext) {
+      return reject(prefix, r, tryNext, TlsStatus.undecided(level));
+    }
+
+    private Outcome reject(String prefix, ServerReply r, boolean tryNext, SecurityLevel tls) {
+      quitQuietly();
+      String dsn = r.permanentFailure() ? "4" + r.dsn().substring(1) : r.dsn();
+      return new Failed(new SessionFailure(
+          dsn, prefix + r.text(), Optional.of("smtp; " + r.text()), server.relay(),
+          TlsStatus.of(tls, undecided()), tryNext));
+    }
+
+    private Outcome fail(String dsn, String text, boolean tryNext) {
+      closeQuietly();
+      return new Failed(new SessionFailure(dsn, text, Optional.empty(), server.relay(),
+          TlsStatus.of(TlsStatus.undecided(level), undecided()), tryNext));
+    }
+
+    private Outcome failNoRelay(String dsn, String text, boolean tryNext) {
+      closeQuietly();
+      return new Failed(new SessionFailure(dsn, text, Optional.empty(), Relay.none(),
+          TlsStatus.of(TlsStatus.undecided(level), undecided()), tryNext));
+    }
+
+    private Outcome failLevel(String dsn, String text, SecurityLevel tls) {
+      quitQuietly();
+      return new Failed(new SessionFailure(dsn, text, Optional.empty(), server.relay(),
+          TlsStatus.of(tls, undecided()), true));
+    }
+
+    private Optional<RequireTlsFeature> undecided() {
+      return action.map(a -> RequireTlsFeature.UNDECIDED);
+    }
+
+    private void quitQuietly() {
+      if (conn != null) {
+        new SmtpSession(conn, server, Map.of(), TlsStatus.undecided(level), false, false,
+            clock.instant(), 0).quit(settings.timeouts().quit());
+      }
+    }
+
+    private void closeQuietly() {
+      if (conn != null) {
+        conn.close();
+      }
+    }
+  }
+
+  /** EHLO reply lines after the first: {@code KEYWORD params}, keywords upper-cased. */
+  static Map<String, String> keywords(ServerReply r) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String line : r.lines().subList(Math.min(1, r.lines().size()), r.lines().size())) {
+      String[] kv = line.strip().split("[ =]", 2);
+      if (!kv[0].isEmpty()) {
+        out.put(kv[0].toUpperCase(Locale.ROOT), kv.length > 1 ? kv[1] : "");
+      }
+    }
+    return out;
+  }
+
+  private static String message(IOException e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}

@@ -1,0 +1,236 @@
+package org.postern.smtp;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One connection to an SMTP or LMTP server, over TCP or a UNIX-domain socket: reads replies
+ * within a per-stage time limit, writes command lines and raw data, and upgrades to TLS.
+ *
+ * <p>TCP reads are limited with the socket timeout; a UNIX-domain channel has none, so a
+ * watchdog virtual thread closes it when a stage outlives its limit.
+ *
+ * <p>Failure: a timeout is a {@link SocketTimeoutException}; a lost connection or a malformed or
+ * overlong reply is an {@link IOException}.
+ */
+final class SmtpConnection implements AutoCloseable {
+  private static final int MAX_LINE = 4096;
+  private static final int MAX_LINES = 100;
+
+  private final Socket socket;
+  private final SocketChannel channel;
+  private InputStream in;
+  private OutputStream out;
+  private SSLSession tls;
+  private SSLSocket tlsSocket;
+  private final AtomicLong stage = new AtomicLong();
+  private volatile boolean timedOut;
+
+  private SmtpConnection(Socket socket, SocketChannel channel, InputStream in, OutputStream out) {
+    this.socket = socket;
+    this.channel = channel;
+    this.in = in;
+    this.out = out;
+  }
+
+  static SmtpConnection connect(InetSocketAddress address, Duration timeout) throws IOException {
+    Socket s = new Socket();
+    try {
+      s.connect(address, timeout.isZero() ? 0 : (int) timeout.toMillis());
+    } catch (IOException e) {
+      s.close();
+      throw e;
+    }
+    return new SmtpConnection(
+        s, null, new BufferedInputStream(s.getInputStream()),
+        new BufferedOutputStream(s.getOutputStream()));
+  }
+
+  static SmtpConnection connect(Path socketPath) throws IOException {
+    SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+    try {
+      ch.connect(UnixDomainSocketAddress.of(socketPath));
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
+    return new SmtpConnection(
+        null, ch, new BufferedInputStream(Channels.newInputStream(ch)),
+        new BufferedOutputStream(Channels.newOutputStream(ch)));
+  }
+
+  /** Reads one (possibly multi-line) reply, waiting at most {@code timeout}. */
+  ServerReply read(Duration timeout) throws IOException {
+    long mine = arm(timeout);
+    try {
+      List<String> lines = new ArrayList<>();
+      int code;
+      while (true) {
+        String line = readLine();
+        if (line.length() < 3 || !line.substring(0, 3).chars().allMatch(Character::isDigit)) {
+          throw new IOException("malformed reply: " + line);
+        }
+        code = Integer.parseInt(line.substring(0, 3));
+        lines.add(line.length() > 4 ? line.substring(4) : "");
+        boolean more = line.length() > 3 && line.charAt(3) == '-';
+        if (!more) {
+          break;
+        }
+        if (lines.size() > MAX_LINES) {
+          throw new IOException("reply has too many lines");
+        }
+      }
+      return new ServerReply(code, lines);
+    } catch (IOException e) {
+      if (timedOut) {
+        throw new SocketTimeoutException("timed out");
+      }
+      throw e;
+    } finally {
+      stage.compareAndSet(mine, mine + 1);
+    }
+  }
+
+  private String readLine() throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    while (true) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("lost connection");
+      }
+      if (c == '\n') {
+        break;
+      }
+      if (line.size() < MAX_LINE) {
+        line.write(c);
+      }
+    }
+    String s = line.toString(StandardCharsets.UTF_8);
+    return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  private long arm(Duration timeout) throws IOException {
+    long mine = stage.incrementAndGet();
+    if (socket != null) {
+      socket.setSoTimeout(timeout.isZero() ? 0 : (int) Math.max(1, timeout.toMillis()));
+    } else if (!timeout.isZero()) {
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  Thread.sleep(timeout);
+                  if (stage.get() == mine) {
+                    timedOut = true;
+                    channel.close();
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } catch (IOException e) {
+                  timedOut = true;
+                }
+              });
+    }
+    return mine;
+  }
+
+  /** Writes a command line, adding CRLF; buffered until {@link #flush}. */
+  void writeLine(String line) throws IOException {
+    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  void write(byte[] data, int offset, int length) throws IOException {
+    out.write(data, offset, length);
+  }
+
+  void flush() throws IOException {
+    out.flush();
+  }
+
+  /** True when the server sent bytes that no command asked for yet (pipelining abuse). */
+  boolean hasUnreadInput() throws IOException {
+    return in.available() > 0;
+  }
+
+  /** Upgrades the TCP connection to TLS and completes the handshake within {@code timeout}. */
+  void startTls(SSLContext context, String peerName, Duration timeout) throws IOException {
+    if (socket == null) {
+      throw new IOException("STARTTLS over a UNIX-domain socket is not supported");
+    }
+    SSLSocket ssl =
+        (SSLSocket)
+            context.getSocketFactory()
+                .createSocket(socket, peerName, socket.getPort(), true);
+    ssl.setUseClientMode(true);
+    ssl.setEnabledProtocols(org.postern.tls.ClientTlsContexts.PROTOCOLS);
+    ssl.setSoTimeout(timeout.isZero() ? 0 : (int) timeout.toMillis());
+    ssl.startHandshake();
+    this.tls = ssl.getSession();
+    this.in = new BufferedInputStream(ssl.getInputStream());
+    this.out = new BufferedOutputStream(ssl.getOutputStream());
+    this.tlsSocket = ssl;
+  }
+
+  boolean tlsActive() {
+    return tls != null;
+  }
+
+  /** The server's chain, leaf first; empty without TLS. */
+  List<X509Certificate> peerChain() {
+    if (tls == null) {
+      return List.of();
+    }
+    try {
+      List<X509Certificate> chain = new ArrayList<>();
+      for (Certificate c : tls.getPeerCertificates()) {
+        chain.add((X509Certificate) c);
+      }
+      return chain;
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return List.of();
+    }
+  }
+
+  /** {@code TLSv1.3 with cipher TLS_AES_256_GCM_SHA384}, for logging. */
+  String tlsDescription() {
+    return tls == null ? "" : tls.getProtocol() + " with cipher " + tls.getCipherSuite();
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (tlsSocket != null) {
+        tlsSocket.close();
+      }
+      if (socket != null) {
+        socket.close();
+      }
+      if (channel != null) {
+        channel.close();
+      }
+    } catch (IOException ignored) {
+      // Closing a connection that already failed: nothing more to learn or do.
+    }
+  }
+}

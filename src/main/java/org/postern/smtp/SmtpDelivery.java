@@ -1,0 +1,295 @@
+package org.postern.smtp;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.postern.config.MainConfig;
+import org.postern.deliver.DeliveryAgent;
+import org.postern.deliver.DeliveryRequest;
+import org.postern.deliver.RecipientResult;
+import org.postern.dns.Resolver;
+import org.postern.log.TlsFeatureStatus;
+import org.postern.queue.Recipient;
+import org.postern.smtp.RequireTlsEnforcement.Skip;
+import org.postern.table.TableOpener;
+import org.postern.smtp.RequireTlsVerdict.Chosen;
+import org.postern.smtp.RequireTlsVerdict.PolicyError;
+import org.postern.table.LookupTable;
+import org.postern.table.TableException;
+import org.postern.tls.ClientTlsContexts;
+import org.postern.tls.ClientTlsPolicy;
+import org.postern.tls.ServerCertificateCheck;
+import org.postern.tls.TlsConfigException;
+import org.postern.tls.TlsSecurityLevel;
+
+/**
+ * The SMTP or LMTP delivery agent, Postfix's smtp(8) and lmtp(8): delivers one request to its
+ * next hop and answers one result per recipient.
+ *
+ * <p>For each destination (the next hop, then {@code smtp_fallback_relay}): evaluate the
+ * REQUIRETLS policy when the message asked for it, find the TLS policy, skip the destination when
+ * its level cannot meet the REQUIRETLS action, reuse a cached session or find the servers (MX
+ * lookup), and try them in order within {@code smtp_mx_session_limit} sessions until one takes
+ * the message. A soft error moves on to the next server; the last error decides what happens to
+ * recipients still pending (defer for {@code 4.x.x}, bounce for {@code 5.x.x}).
+ *
+ * <p>Not yet: DANE ({@code dane} is treated as {@code may}, {@code dane-only} defers), SASL,
+ * client certificates, {@code smtp_generic_maps}. The message is held in memory while it is sent.
+ *
+ * <p>Failure: problems with recipients, servers, DNS, TLS policy tables or the REQUIRETLS policy
+ * become deferred or bounced results; only an unreadable queue file throws.
+ */
+public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
+  private final SmtpSettings settings;
+  private final RequireTlsPolicy requireTlsPolicy;
+  private final TlsPolicyLookup tlsPolicies;
+  private final ServerFinder finder;
+  private final SessionOpener opener;
+  private final ConnectionCache cache;
+
+  /** The agent for {@code protocol} as {@code config} describes it. */
+  public SmtpDelivery(
+      MainConfig config, Protocol protocol, TableOpener tables, Resolver resolver, Clock clock)
+      throws TlsConfigException, TableException {
+    this(SmtpSettings.of(config, protocol), tables, resolver, clock, new Random());
+  }
+
+  SmtpDelivery(
+      SmtpSettings s, TableOpener tables, Resolver resolver, Clock clock, Random random)
+      throws TlsConfigException, TableException {
+    this.settings = s;
+    String policyParameter = s.protocol().parameter("requiretls_policy");
+    this.requireTlsPolicy = RequireTlsPolicy.parse(policyParameter, s.requireTlsPolicy(), tables);
+    List<LookupTable> maps = new ArrayList<>();
+    for (String spec : org.postern.util.ParameterList.split(s.tlsPolicyMaps())) {
+      maps.add(tables.open(spec));
+    }
+    this.tlsPolicies =
+        new TlsPolicyLookup(s.tlsSecurityLevel(), maps, s.protocol().parameter("tls_security_level"));
+    this.finder =
+        new ServerFinder(resolver, s.inetProtocols(), s.myhostname(), s.mxAddressLimit(), random);
+    this.opener = new SessionOpener(s, ClientTlsContexts.create(),
+        ServerCertificateCheck.create(s.caFile(), s.caPath(), s.fingerprintDigest()), clock);
+    this.cache = new ConnectionCache(clock, s.connectionCacheTimeLimit(), s.reuseTimeLimit(),
+        s.reuseCountLimit(), s.timeouts().quit());
+  }
+
+  @Override
+  public List<RecipientResult> deliver(DeliveryRequest request) throws Exception {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    request.copyContent(buffer, "\r\n");
+    MessageContent content = new MessageContent(buffer.toByteArray());
+    List<String> nexthops = new ArrayList<>();
+    nexthops.add(request.nexthop());
+    if (!settings.fallbackRelays().contains(request.nexthop())) {
+      nexthops.addAll(settings.fallbackRelays());
+    }
+    SessionFailure last = null;
+    for (String nexthop : nexthops) {
+      Attempt attempt = new Attempt(request, content, nexthop);
+      Optional<List<RecipientResult>> done = attempt.run();
+      if (done.isPresent()) {
+        return done.get();
+      }
+      last = attempt.failure;
+      if (!last.tryNext()) {
+        break;
+      }
+    }
+    return failAll(request.recipients(), last);
+  }
+
+  private static List<RecipientResult> failAll(List<Recipient> recipients, SessionFailure f) {
+    List<RecipientResult> out = new ArrayList<>();
+    for (Recipient r : recipients) {
+      RecipientResult base = f.dsn().startsWith("5")
+          ? RecipientResult.bounced(r, f.dsn(), f.relay().text(), f.text())
+          : RecipientResult.deferred(r, f.dsn(), f.relay().text(), f.text());
+      RecipientResult withTls = base.withTlsStatus(f.tls());
+      out.add(f.diagnostic().map(withTls::withDiagnostic).orElse(withTls));
+    }
+    return out;
+  }
+
+  /** One destination's worth of trying. */
+  private final class Attempt {
+    private final DeliveryRequest request;
+    private final MessageContent content;
+    private final String nexthop;
+    private SessionFailure failure;
+    private Optional<RequireTlsAction> action = Optional.empty();
+    private ClientTlsPolicy policy;
+
+    Attempt(DeliveryRequest request, MessageContent content, String nexthop) {
+      this.request = request;
+      this.content = content;
+      this.nexthop = nexthop;
+    }
+
+    Optional<List<RecipientResult>> run() throws InterruptedException {
+      Destination d;
+      try {
+        d = Destination.parse(
+            nexthop, settings.protocol(), settings.defaultPort(), settings.myhostname());
+      } catch (IllegalArgumentException e) {
+        return local("4.3.5", e.getMessage(), TlsSecurityLevel.NONE, false);
+      }
+      if (request.requireTls()) {
+        String name = settings.protocol() == Protocol.LMTP
+            ? RequireTlsPolicy.lmtpNextHop(nexthop, settings.myhostname())
+            : nexthop;
+        switch (requireTlsPolicy.evaluate(name)) {
+          case PolicyError e -> {
+            return local("4.7.0", "REQUIRETLS policy error: " + e.reason(),
+                TlsSecurityLevel.NONE, false);
+          }
+          case Chosen c -> action = Optional.of(c.action());
+        }
+      }
+      try {
+        policy = request.tlsRequiredNo()
+            ? ClientTlsPolicy.parse(levelOrNone(), settings.protocol().parameter(
+                "tls_security_level")).cappedAtMay()
+            : tlsPolicies.policy(d);
+      } catch (TlsConfigException e) {
+        return local("4.7.5", e.getMessage(), TlsSecurityLevel.NONE, false);
+      }
+      if (policy.level() == TlsSecurityLevel.DANE_ONLY) {
+        return local("4.7.5", "TLS policy dane-only for " + nexthop
+            + ": DANE not supported yet", TlsSecurityLevel.DANE_ONLY, false);
+      }
+      if (policy.level() == TlsSecurityLevel.DANE) {
+        policy = new ClientTlsPolicy(TlsSecurityLevel.MAY, policy.match(), policy.attributes());
+      }
+      if (action.isPresent()
+          && RequireTlsEnforcement.beforeConnect(action.get(), policy.level()) instanceof Skip s) {
+        failure = new SessionFailure(s.violation().enhancedStatus(),
+            s.violation().text() + " (next hop " + nexthop + ")", Optional.empty(),
+            org.postern.log.Relay.none(),
+            TlsStatus.of(TlsStatus.undecided(policy.level()),
+                Optional.of(s.violation().feature())), false);
+        return Optional.empty();
+      }
+      return servers(d);
+    }
+
+    private String levelOrNone() {
+      return settings.tlsSecurityLevel().isBlank() ? "none" : settings.tlsSecurityLevel();
+    }
+
+    private Optional<List<RecipientResult>> servers(Destination d) throws InterruptedException {
+      ConnectionCache.Key key = new ConnectionCache.Key(request.transport(), nexthop,
+          policy.level(), action.map(RequireTlsAction::postfixName).orElse(""));
+      Optional<SmtpSession> cached = cache.take(key);
+      if (cached.isPresent()) {
+        Optional<List<RecipientResult>> done = reuse(cached.get(), key);
+        if (done.isPresent()) {
+          return done;
+        }
+      }
+      List<Server> servers;
+      try {
+        servers = finder.find(d);
+      } catch (DestinationException e) {
+        return local(e.dsn(), e.getMessage(), policy.level(), !e.permanent());
+      }
+      int sessions = 0;
+      for (Server server : servers) {
+        if (settings.mxSessionLimit() > 0 && sessions >= settings.mxSessionLimit()) {
+          break;
+        }
+        switch (opener.open(server, d, policy, action)) {
+          case SessionOpener.Failed f -> {
+            failure = f.failure();
+            if (!f.failure().relay().text().equals("none")) {
+              sessions++;
+            }
+            if (!failure.tryNext()) {
+              return Optional.empty();
+            }
+          }
+          case SessionOpener.Opened o -> {
+            sessions++;
+            Optional<List<RecipientResult>> done =
+                transact(o.session(), o.sendRequireTls(), o.feature(), key);
+            if (done.isPresent() || !failure.tryNext()) {
+              return done;
+            }
+          }
+        }
+      }
+      return Optional.empty();
+    }
+
+    /** A cached session: RSET first, then the REQUIRETLS decision as for a new one. */
+    private Optional<List<RecipientResult>> reuse(SmtpSession s, ConnectionCache.Key key)
+        throws InterruptedException {
+      try {
+        s.connection().writeLine("RSET");
+        s.connection().flush();
+        if (!s.connection().read(settings.timeouts().mail()).positive()) {
+          s.quit(settings.timeouts().quit());
+          return Optional.empty();
+        }
+      } catch (java.io.IOException e) {
+        s.connection().close();
+        return Optional.empty();
+      }
+      boolean send = false;
+      Optional<RequireTlsFeature> feature = Optional.empty();
+      if (action.isPresent()) {
+        var v = RequireTlsEnforcement.afterHandshake(action.get(), new RequireTlsEnforcement
+            .Session(s.connection().tlsActive(), s.certificateMatched(), s.requireTlsAnnounced()));
+        if (!(v instanceof RequireTlsEnforcement.Deliver ok)) {
+          s.quit(settings.timeouts().quit());
+          return Optional.empty();
+        }
+        send = ok.sendRequireTls();
+        feature = Optional.of(ok.feature());
+      }
+      return transact(s, send, feature, key);
+    }
+
+    private Optional<List<RecipientResult>> transact(SmtpSession s, boolean sendRequireTls,
+        Optional<RequireTlsFeature> feature, ConnectionCache.Key key)
+        throws InterruptedException {
+      TlsFeatureStatus tls = TlsStatus.of(s.tlsLevel(), feature);
+      SmtpSession used = s.used();
+      var outcome = new MailTransaction(settings, used, request, request.recipients(), content,
+          sendRequireTls, tls).run();
+      switch (outcome) {
+        case MailTransaction.Done done -> {
+          if (done.reusable() && settings.connectionCacheOnDemand()) {
+            cache.put(key, used);
+          } else {
+            used.quit(settings.timeouts().quit());
+          }
+          return Optional.of(done.results());
+        }
+        case MailTransaction.Failed f -> {
+          failure = f.failure();
+          return Optional.empty();
+        }
+      }
+    }
+
+    /** A failure found before any server was reached. */
+    private Optional<List<RecipientResult>> local(
+        String dsn, String text, TlsSecurityLevel level, boolean tryNext) {
+      failure = new SessionFailure(dsn, text, Optional.empty(), org.postern.log.Relay.none(),
+          TlsStatus.of(TlsStatus.undecided(level),
+              action.map(a -> RequireTlsFeature.UNDECIDED)), tryNext);
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void close() {
+    cache.close();
+    requireTlsPolicy.close();
+    tlsPolicies.close();
+  }
+}

@@ -1,0 +1,92 @@
+package org.postern.smtp;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.postern.config.MainConfig;
+import org.postern.dns.InetProtocols;
+
+/**
+ * The parameters the SMTP or LMTP client reads, taken from main.cf (with master.cf {@code -o}
+ * overrides already applied) once at start-up.
+ */
+record SmtpSettings(
+    Protocol protocol,
+    String myhostname,
+    String heloName,
+    Timeouts timeouts,
+    int mxAddressLimit,
+    int mxSessionLimit,
+    String defaultPort,
+    InetProtocols inetProtocols,
+    List<String> fallbackRelays,
+    String tlsSecurityLevel,
+    String tlsPolicyMaps,
+    String caFile,
+    String caPath,
+    String fingerprintDigest,
+    List<String> verifyCertMatch,
+    List<String> secureCertMatch,
+    String requireTlsPolicy,
+    boolean connectionCacheOnDemand,
+    Duration connectionCacheTimeLimit,
+    Duration reuseTimeLimit,
+    int reuseCountLimit) {
+
+  /** Per-stage time limits; zero means none. */
+  record Timeouts(
+      Duration connect,
+      Duration helo,
+      Duration starttls,
+      Duration mail,
+      Duration rcpt,
+      Duration dataInit,
+      Duration dataXfer,
+      Duration dataDone,
+      Duration quit) {}
+
+  static SmtpSettings of(MainConfig c, Protocol p) {
+    Timeouts t =
+        new Timeouts(
+            c.getTime(p.parameter("connect_timeout")),
+            c.getTime(p.heloTimeoutParameter()),
+            time(c, p, "starttls_timeout"),
+            c.getTime(p.parameter("mail_timeout")),
+            c.getTime(p.parameter("rcpt_timeout")),
+            c.getTime(p.parameter("data_init_timeout")),
+            c.getTime(p.parameter("data_xfer_timeout")),
+            c.getTime(p.parameter("data_done_timeout")),
+            c.getTime(p.parameter("quit_timeout")));
+    return new SmtpSettings(
+        p,
+        c.get("myhostname"),
+        c.get(p.heloNameParameter()),
+        t,
+        c.getInt(p.parameter("mx_address_limit")),
+        c.getInt(p.parameter("mx_session_limit")),
+        c.get(p.parameter("tcp_port")),
+        InetProtocols.parse(c.getList("inet_protocols")),
+        p == Protocol.SMTP ? c.getList("smtp_fallback_relay") : List.of(),
+        c.get(p.parameter("tls_security_level")),
+        c.get(p.parameter("tls_policy_maps")),
+        c.get(p.parameter("tls_CAfile")),
+        c.get(p.parameter("tls_CApath")),
+        c.get(p.parameter("tls_fingerprint_digest")),
+        c.getList(p.parameter("tls_verify_cert_match")),
+        c.getList(p.parameter("tls_secure_cert_match")),
+        c.get(p.parameter("requiretls_policy")),
+        c.getBoolean(p.parameter("connection_cache_on_demand")),
+        time(c, p, "connection_cache_time_limit"),
+        c.getTime(p.parameter("connection_reuse_time_limit")),
+        c.getInt(p.parameter("connection_reuse_count_limit")));
+  }
+
+  /** The LMTP client has no parameter of its own for some stages: Postfix shares smtp_'s. */
+  private static Duration time(MainConfig c, Protocol p, String suffix) {
+    String own = p.parameter(suffix);
+    return Optional.of(own)
+        .filter(n -> c.spec(n).isPresent())
+        .map(c::getTime)
+        .orElseGet(() -> c.getTime("smtp_" + suffix));
+  }
+}

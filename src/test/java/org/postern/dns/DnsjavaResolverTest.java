@@ -1,0 +1,44 @@
+package org.postern.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DnsjavaResolverTest {
+  @TempDir Path tmp;
+
+  @Test
+  void serverAddress_forms_parsedWithDefaultPort() throws Exception {
+    assertThat(DnsjavaResolver.serverAddress("192.0.2.1"))
+        .isEqualTo(new InetSocketAddress("192.0.2.1", 53));
+    assertThat(DnsjavaResolver.serverAddress("127.0.0.1:5353"))
+        .isEqualTo(new InetSocketAddress("127.0.0.1", 5353));
+    assertThat(DnsjavaResolver.serverAddress("[::1]:5353").getPort()).isEqualTo(5353);
+    assertThat(DnsjavaResolver.serverAddress("2001:db8::1").getPort()).isEqualTo(53);
+  }
+
+  @Test
+  void mx_unreachableResolver_isTransient() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("resolv.conf"), "# none\n");
+    DnsjavaResolver r = DnsjavaResolver.configured("127.0.0.1:9", conf, Duration.ofMillis(300));
+
+    assertThatThrownBy(() -> r.mx("example.com"))
+        .isInstanceOfSatisfying(DnsLookupException.class, e -> assertThat(e.permanent()).isFalse())
+        .hasMessageContaining("example.com");
+  }
+
+  @Test
+  void inetProtocols_words_parsed() {
+    assertThat(InetProtocols.parse(List.of("ipv4"))).isEqualTo(new InetProtocols(true, false));
+    assertThat(InetProtocols.parse(List.of("all"))).isEqualTo(InetProtocols.ALL);
+    assertThatThrownBy(() -> InetProtocols.parse(List.of("ipx")))
+        .hasMessageContaining("inet_protocols");
+  }
+}

@@ -1,0 +1,80 @@
+package org.postern.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postern.config.MainConfig;
+import org.postern.deliver.RecipientResult;
+import org.postern.deliver.RecipientResult.Status;
+import org.postern.queue.Recipient;
+import org.postern.table.Tables;
+
+class LmtpDeliveryTest {
+  @TempDir Path tmp;
+
+  private List<RecipientResult> deliver(Map<String, String> params,
+      org.postern.deliver.DeliveryRequest request) throws Exception {
+    try (SmtpDelivery agent = new SmtpDelivery(
+        SmtpSettings.of(MainConfig.of(tmp, params), Protocol.LMTP), Tables::open,
+        new FakeResolver(), Clock.systemUTC(), new Random(1))) {
+      return agent.deliver(request);
+    }
+  }
+
+  @Test
+  void deliver_unixSocket_lhloAndOneReplyPerRecipient() throws Exception {
+    Path socket = tmp.resolve("lmtp.sock");
+    try (ScriptedSmtpServer server = ScriptedSmtpServer.unix(socket)) {
+      server.lmtp = true;
+      server.keywords = List.of("PIPELINING", "ENHANCEDSTATUSCODES");
+      server.on("END#2", "452 4.2.2 <b@example.com>: mailbox full");
+
+      var results = deliver(Map.of("myhostname", "client.example"),
+          TestRequests.simple(tmp.resolve("q"), "unix:" + socket, "a@example.com",
+              "b@example.com"));
+
+      assertThat(server.commands()).containsSubsequence(
+          "LHLO client.example", "MAIL FROM:<sender@example.org>", "RCPT TO:<a@example.com>",
+          "RCPT TO:<b@example.com>", "DATA");
+      assertThat(results).hasSize(2);
+      assertThat(results.get(0).status()).isEqualTo(Status.SENT);
+      assertThat(results.get(0).relay()).isEqualTo("client.example[" + socket + "]");
+      assertThat(results.get(0).action()).isEqualTo("delivered");
+      assertThat(results.get(0).tlsStatus().orElseThrow().format()).isEqualTo("none");
+      assertThat(results.get(1).status()).isEqualTo(Status.DEFERRED);
+      assertThat(results.get(1).dsn()).isEqualTo("4.2.2");
+      assertThat(results.get(1).text()).endsWith("(in reply to end of DATA command)");
+    }
+  }
+
+  @Test
+  void deliver_unixSocketRequireTls_policyLooksUpMyhostname() throws Exception {
+    Path socket = tmp.resolve("lmtp.sock");
+    try (ScriptedSmtpServer server = ScriptedSmtpServer.unix(socket)) {
+      server.lmtp = true;
+      var env = TestRequests.envelope(List.of(Recipient.of("a@example.com")), true, false,
+          Optional.empty(), Optional.empty(), Optional.empty());
+      var request = TestRequests.request(tmp.resolve("q"), "unix:" + socket, env,
+          TestRequests.SIMPLE);
+
+      var results = deliver(Map.of("myhostname", "client.example",
+          "lmtp_requiretls_policy", "inline:{{client.example = enforce}}, opportunistic"),
+          request);
+
+      assertThat(results).singleElement().satisfies(r -> {
+        assertThat(r.status()).isEqualTo(Status.BOUNCED);
+        assertThat(r.dsn()).isEqualTo("5.7.10");
+        assertThat(r.tlsStatus().orElseThrow().format())
+            .isEqualTo("none?/!requiretls:noencryption");
+      });
+      assertThat(server.sessions).isZero();
+    }
+  }
+}
