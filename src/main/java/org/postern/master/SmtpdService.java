@@ -6,8 +6,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.postern.cleanup.Cleanup;
 import org.postern.config.ConfigException;
+import org.postern.config.MainConfig;
 import org.postern.log.ProgramLog;
 import org.postern.smtpd.Smtpd;
 import org.postern.smtpd.SmtpdSettings;
@@ -37,7 +39,7 @@ final class SmtpdService implements Service {
 
   static Service create(ServiceContext context, Wiring wiring) throws IOException {
     try {
-      SmtpdSettings settings = SmtpdSettings.fromConfig(context.config());
+      SmtpdSettings settings = SmtpdSettings.fromConfig(withMaxproc(context));
       Cleanup cleanup = CleanupService.open(context);
       SmtpdCleanupSink sink =
           new SmtpdCleanupSink(
@@ -53,6 +55,17 @@ final class SmtpdService implements Service {
     } catch (ConfigException | TableException e) {
       throw new IOException(context.name() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The configuration smtpd reads, with master.cf's maxproc as its session limit: smtpd sizes its
+   * session semaphore from {@code default_process_limit}, which a maxproc of {@code -} means.
+   */
+  private static MainConfig withMaxproc(ServiceContext context) throws ConfigException {
+    MainConfig config = context.config();
+    int maxproc = context.entry().maxproc(config.getInt("default_process_limit"));
+    int sessions = maxproc == 0 ? Integer.MAX_VALUE : maxproc;
+    return config.withOverrides(Map.of("default_process_limit", Integer.toString(sessions)));
   }
 
   @Override
