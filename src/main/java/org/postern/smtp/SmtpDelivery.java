@@ -85,12 +85,11 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
 
   private static TlsSecurityLevel insecureMxPolicy(SmtpSettings s) throws TlsConfigException {
     String name = s.protocol().parameter("tls_dane_insecure_mx_policy");
-    TlsSecurityLevel level = TlsSecurityLevel.parse(s.daneInsecureMxPolicy())
+    return TlsSecurityLevel.parse(s.daneInsecureMxPolicy())
         .filter(l -> l == TlsSecurityLevel.MAY || l == TlsSecurityLevel.ENCRYPT
             || l == TlsSecurityLevel.DANE)
         .orElseThrow(() -> new TlsConfigException(
             name + ": invalid value: \"" + s.daneInsecureMxPolicy() + "\""));
-    return level;
   }
 
   @Override
