@@ -21,6 +21,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -142,7 +143,35 @@ public final class DnsjavaResolver implements Resolver {
     return new DnsAnswer<>(found, authentic);
   }
 
+  /**
+   * TLSA records; NXDOMAIN is an empty answer (RFC 7672 section 2.2: no TLSA records), a server
+   * failure (a bogus answer from a validating resolver) stays a transient error.
+   */
+  @Override
+  public DnsAnswer<TlsaRecord> tlsa(String name) throws DnsLookupException {
+    Message reply = send(name, Type.TLSA);
+    boolean authentic = reply.getHeader().getFlag(Flags.AD);
+    if (reply.getRcode() == Rcode.NXDOMAIN) {
+      return new DnsAnswer<>(List.of(), authentic);
+    }
+    check(reply, name + " (" + Type.string(Type.TLSA) + ")");
+    List<TlsaRecord> records = new ArrayList<>();
+    for (Record r : reply.getSection(Section.ANSWER)) {
+      if (r instanceof TLSARecord t) {
+        records.add(new TlsaRecord(t.getCertificateUsage(), t.getSelector(),
+            t.getMatchingType(), t.getCertificateAssociationData()));
+      }
+    }
+    return new DnsAnswer<>(records, authentic);
+  }
+
   private Message query(String name, int type) throws DnsLookupException {
+    Message reply = send(name, type);
+    check(reply, name + " (" + Type.string(type) + ")");
+    return reply;
+  }
+
+  private Message send(String name, int type) throws DnsLookupException {
     String what = name + " (" + Type.string(type) + ")";
     Name qname;
     try {
@@ -159,6 +188,10 @@ public final class DnsjavaResolver implements Resolver {
       throw new DnsLookupException(
           "Name service error for name=" + what + ": " + e.getMessage(), false);
     }
+    return reply;
+  }
+
+  private static void check(Message reply, String what) throws DnsLookupException {
     int rcode = reply.getRcode();
     if (rcode == Rcode.NXDOMAIN) {
       throw new DnsLookupException("Host or domain name not found. Name service error for name="
@@ -168,7 +201,6 @@ public final class DnsjavaResolver implements Resolver {
       throw new DnsLookupException("Host or domain name not found. Name service error for name="
           + what + ": Host not found, try again (" + Rcode.string(rcode) + ")", false);
     }
-    return reply;
   }
 
   private static String hostName(Name name) {

@@ -12,4 +12,14 @@ public interface Resolver {
   /** The addresses of {@code host} in the families {@code protocols} allows, IPv6 first if both. */
   DnsAnswer<java.net.InetAddress> addresses(String host, InetProtocols protocols)
       throws DnsLookupException;
+
+  /**
+   * The TLSA records at {@code name} ({@code _25._tcp.mx.example.com}); an empty answer when the
+   * name or the records do not exist. A resolver without TLSA support fails transiently, so that
+   * DANE defers rather than silently downgrades.
+   */
+  default DnsAnswer<TlsaRecord> tlsa(String name) throws DnsLookupException {
+    throw new DnsLookupException("Name service error for name=" + name
+        + " type=TLSA: TLSA lookups not supported", false);
+  }
 }

@@ -8,19 +8,21 @@ import org.postern.log.Relay;
 
 /**
  * One server address to try: the host name (an MX exchange or the next hop), its address and
- * port, or an LMTP socket path; {@code dnssec} when every DNS answer that led here carried the AD
- * bit (kept for DANE).
+ * port, or an LMTP socket path. For DANE: {@code dnssec} when the address answer (and, for a
+ * domain without MX records, the answer that said so) carried the AD bit; {@code mxSecure} when
+ * the MX answer that named the host did, or no MX lookup was involved.
  */
 record Server(
     String hostname, Optional<InetAddress> address, int port, Optional<Path> socket,
-    boolean dnssec) {
+    boolean dnssec, boolean mxSecure) {
 
-  static Server inet(String hostname, InetAddress address, int port, boolean dnssec) {
-    return new Server(hostname, Optional.of(address), port, Optional.empty(), dnssec);
+  static Server inet(
+      String hostname, InetAddress address, int port, boolean dnssec, boolean mxSecure) {
+    return new Server(hostname, Optional.of(address), port, Optional.empty(), dnssec, mxSecure);
   }
 
   static Server unix(String hostname, Path socket) {
-    return new Server(hostname, Optional.empty(), 0, Optional.of(socket), false);
+    return new Server(hostname, Optional.empty(), 0, Optional.of(socket), false, true);
   }
 
   InetSocketAddress socketAddress() {

@@ -45,7 +45,7 @@ final class ServerFinder {
     if (d.socket().isPresent()) {
       return List.of(Server.unix(d.host(), d.socket().get()));
     }
-    List<Server> servers = d.mxLookup() ? viaMx(d) : host(d.host(), d.port(), true);
+    List<Server> servers = d.mxLookup() ? viaMx(d) : host(d.host(), d.port(), true, true);
     return addressLimit > 0 && servers.size() > addressLimit
         ? List.copyOf(servers.subList(0, addressLimit))
         : servers;
@@ -59,7 +59,7 @@ final class ServerFinder {
       throw failure(d.host(), e);
     }
     if (mx.isEmpty()) {
-      return host(d.host(), d.port(), mx.authentic());
+      return host(d.host(), d.port(), mx.authentic(), true);
     }
     if (mx.records().size() == 1 && mx.records().getFirst().isNullMx()) {
       throw new DestinationException(
@@ -70,7 +70,7 @@ final class ServerFinder {
     DestinationException last = null;
     for (MxRecord r : ordered) {
       try {
-        servers.addAll(host(r.exchange(), d.port(), mx.authentic()));
+        servers.addAll(host(r.exchange(), d.port(), true, mx.authentic()));
       } catch (DestinationException e) {
         last = e;
       }
@@ -112,11 +112,15 @@ final class ServerFinder {
     return records;
   }
 
-  private List<Server> host(String name, int port, boolean authentic)
+  /**
+   * The addresses of {@code name}; {@code authentic} says whether the answers before the address
+   * lookup carried the AD bit, {@code mxSecure} whether an MX answer that named the host did.
+   */
+  private List<Server> host(String name, int port, boolean authentic, boolean mxSecure)
       throws DestinationException {
     if (NextHopName.isHostAddress(name)) {
       try {
-        return List.of(Server.inet(name, InetAddress.getByName(name), port, false));
+        return List.of(Server.inet(name, InetAddress.getByName(name), port, false, mxSecure));
       } catch (java.net.UnknownHostException e) {
         throw new DestinationException("5.1.2", "bad address literal: " + name);
       }
@@ -135,7 +139,7 @@ final class ServerFinder {
     }
     List<Server> out = new ArrayList<>();
     for (InetAddress addr : a.records()) {
-      out.add(Server.inet(name, addr, port, authentic && a.authentic()));
+      out.add(Server.inet(name, addr, port, authentic && a.authentic(), mxSecure));
     }
     return out;
   }

@@ -18,6 +18,7 @@ import org.postern.smtp.RequireTlsEnforcement.Refuse;
 import org.postern.tls.ClientTlsPolicy;
 import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsSecurityLevel;
+import org.postern.tls.TlsaMatcher;
 
 /**
  * Opens a session with one server: connect, greeting, EHLO (HELO when EHLO is refused) or LHLO,
@@ -54,12 +55,12 @@ final class SessionOpener {
 
   /** {@code action} is present for a REQUIRETLS message. */
   Outcome open(
-      Server server, Destination d, ClientTlsPolicy policy, Optional<RequireTlsAction> action)
+      Server server, Destination d, ServerTls tls, Optional<RequireTlsAction> action)
       throws InterruptedException {
-    Attempt a = new Attempt(server, d, policy, action);
-    Outcome first = a.run(policy.level().usesTls());
-    if (first instanceof Failed && a.handshakeFailed && policy.level() == TlsSecurityLevel.MAY) {
-      return new Attempt(server, d, policy, action).run(false);
+    Attempt a = new Attempt(server, d, tls, action);
+    Outcome first = a.run(tls.usesTls());
+    if (first instanceof Failed && a.handshakeFailed && tls.effective() == TlsSecurityLevel.MAY) {
+      return new Attempt(server, d, tls, action).run(false);
     }
     return first;
   }
@@ -69,6 +70,7 @@ final class SessionOpener {
     private final Server server;
     private final Destination d;
     private final ClientTlsPolicy policy;
+    private final ServerTls tlsPolicy;
     private final Optional<RequireTlsAction> action;
     private final TlsSecurityLevel level;
     private boolean handshakeFailed;
@@ -79,12 +81,13 @@ final class SessionOpener {
     /** Why {@link #hello} returned null. */
     private Outcome lastFailure;
 
-    Attempt(Server server, Destination d, ClientTlsPolicy p, Optional<RequireTlsAction> action) {
+    Attempt(Server server, Destination d, ServerTls tls, Optional<RequireTlsAction> action) {
       this.server = server;
       this.d = d;
-      this.policy = p;
+      this.tlsPolicy = tls;
+      this.policy = tls.policy();
       this.action = action;
-      this.level = p.level();
+      this.level = tls.effective();
     }
 
     Outcome run(boolean tryTls) throws InterruptedException {
@@ -145,23 +148,23 @@ final class SessionOpener {
           if (bad.isPresent()) {
             return bad.get();
           }
-          matched = level.matchesCertificate();
+          matched = tlsPolicy.certificateMatched();
           stage = " while performing the " + settings.protocol().greetingCommand()
               + " handshake after STARTTLS";
           esmtp = hello();
           if (esmtp == null) {
             return lastFailure;
           }
-        } else if (!level.allowsPlaintext()) {
+        } else if (!tlsPolicy.allowsPlaintext()) {
           return reject("TLS is required, but host " + server + " refused to start TLS: ", r,
-              true, TlsStatus.violated(level));
+              true, tlsPolicy.violated());
         }
       }
-      if (!tls && !level.allowsPlaintext()) {
+      if (!tls && !tlsPolicy.allowsPlaintext()) {
         return failLevel("4.7.4",
-            "TLS is required, but was not offered by host " + server, TlsStatus.violated(level));
+            "TLS is required, but was not offered by host " + server, tlsPolicy.violated());
       }
-      SecurityLevel reached = tls ? TlsStatus.compliant(level) : TlsStatus.plaintext(level);
+      SecurityLevel reached = tls ? tlsPolicy.compliant() : tlsPolicy.plaintext();
       boolean announced = tls && esmtp.containsKey("REQUIRETLS");
       return decide(esmtp, reached, tls, matched, announced);
     }
@@ -219,20 +222,26 @@ final class SessionOpener {
     /** Empty when the certificate meets the level, else the failure. */
     private Optional<Outcome> checkCertificate() {
       List<X509Certificate> chain = conn.peerChain();
-      boolean ok = switch (level) {
-        case FINGERPRINT ->
-            !chain.isEmpty() && certificates.fingerprintMatches(chain.getFirst(), policy.match());
-        case VERIFY -> verified(chain, settings.verifyCertMatch());
-        case SECURE -> verified(chain, settings.secureCertMatch());
-        default -> true;
-      };
+      boolean ok = tlsPolicy.dane()
+          ? TlsaMatcher.matches(chain, tlsPolicy.tlsa(), tlsPolicy.referenceNames())
+          : meetsLevel(chain);
       if (ok) {
         return Optional.empty();
       }
       String subject = chain.isEmpty() ? "none"
           : ServerCertificateCheck.commonName(chain.getFirst()).orElse("none");
       return Optional.of(failLevel("4.7.5", "Server certificate not verified (host " + server
-          + ", subject_CN=" + subject + ")", TlsStatus.violated(level)));
+          + ", subject_CN=" + subject + ")", tlsPolicy.violated()));
+    }
+
+    private boolean meetsLevel(List<X509Certificate> chain) {
+      return switch (level) {
+        case FINGERPRINT ->
+            !chain.isEmpty() && certificates.fingerprintMatches(chain.getFirst(), policy.match());
+        case VERIFY -> verified(chain, settings.verifyCertMatch());
+        case SECURE -> verified(chain, settings.secureCertMatch());
+        default -> true;
+      };
     }
 
     private boolean verified(List<X509Certificate> chain, List<String> defaults) {
@@ -252,7 +261,7 @@ final class SessionOpener {
     }
 
     private Outcome reject(String prefix, ServerReply r, boolean tryNext) {
-      return reject(prefix, r, tryNext, TlsStatus.undecided(level));
+      return reject(prefix, r, tryNext, tlsPolicy.undecided());
     }
 
     private Outcome reject(String prefix, ServerReply r, boolean tryNext, SecurityLevel tls) {
@@ -266,13 +275,13 @@ final class SessionOpener {
     private Outcome fail(String dsn, String text, boolean tryNext) {
       closeQuietly();
       return new Failed(new SessionFailure(dsn, text, Optional.empty(), server.relay(),
-          TlsStatus.of(TlsStatus.undecided(level), undecided()), tryNext));
+          TlsStatus.of(tlsPolicy.undecided(), undecided()), tryNext));
     }
 
     private Outcome failNoRelay(String dsn, String text, boolean tryNext) {
       closeQuietly();
       return new Failed(new SessionFailure(dsn, text, Optional.empty(), Relay.none(),
-          TlsStatus.of(TlsStatus.undecided(level), undecided()), tryNext));
+          TlsStatus.of(tlsPolicy.undecided(), undecided()), tryNext));
     }
 
     private Outcome failLevel(String dsn, String text, SecurityLevel tls) {
@@ -287,7 +296,7 @@ final class SessionOpener {
 
     private void quitQuietly() {
       if (conn != null) {
-        new SmtpSession(conn, server, Map.of(), TlsStatus.undecided(level), false, false,
+        new SmtpSession(conn, server, Map.of(), tlsPolicy.undecided(), false, false,
             clock.instant(), 0).quit(settings.timeouts().quit());
       }
     }

@@ -36,8 +36,11 @@ import org.postern.tls.TlsSecurityLevel;
  * the message. A soft error moves on to the next server; the last error decides what happens to
  * recipients still pending (defer for {@code 4.x.x}, bounce for {@code 5.x.x}).
  *
- * <p>Not yet: DANE ({@code dane} is treated as {@code may}, {@code dane-only} defers), SASL,
- * client certificates, {@code smtp_generic_maps}. The message is held in memory while it is sent.
+ * <p>DANE ({@code dane}, {@code dane-only}) is decided per server by {@link DanePolicy} before
+ * connecting: a TLSA lookup failure or a {@code dane-only} server without usable records is a
+ * soft error for that server, and the next one is tried.
+ *
+ * <p>Not yet: SASL, client certificates, {@code smtp_generic_maps}. The message is held in memory while it is sent.
  *
  * <p>Failure: problems with recipients, servers, DNS, TLS policy tables or the REQUIRETLS policy
  * become deferred or bounced results; only an unreadable queue file throws.
@@ -48,6 +51,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
   private final TlsPolicyLookup tlsPolicies;
   private final ServerFinder finder;
   private final SessionOpener opener;
+  private final DanePolicy dane;
   private final ConnectionCache cache;
 
   /** The agent for {@code protocol} as {@code config} describes it. */
@@ -73,8 +77,19 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         new ServerFinder(resolver, s.inetProtocols(), s.myhostname(), s.mxAddressLimit(), random);
     this.opener = new SessionOpener(s, ClientTlsContexts.create(),
         ServerCertificateCheck.create(s.caFile(), s.caPath(), s.fingerprintDigest()), clock);
+    this.dane = new DanePolicy(resolver, s.dnsSupportLevel().strip().equals("dnssec"),
+        insecureMxPolicy(s));
     this.cache = new ConnectionCache(clock, s.connectionCacheTimeLimit(), s.reuseTimeLimit(),
         s.reuseCountLimit(), s.timeouts().quit());
+  }
+
+  private static TlsSecurityLevel insecureMxPolicy(SmtpSettings s) throws TlsConfigException {
+    String name = s.protocol().parameter("tls_dane_insecure_mx_policy");
+    return TlsSecurityLevel.parse(s.daneInsecureMxPolicy())
+        .filter(l -> l == TlsSecurityLevel.MAY || l == TlsSecurityLevel.ENCRYPT
+            || l == TlsSecurityLevel.DANE)
+        .orElseThrow(() -> new TlsConfigException(
+            name + ": invalid value: \"" + s.daneInsecureMxPolicy() + "\""));
   }
 
   @Override
@@ -157,13 +172,6 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       } catch (TlsConfigException e) {
         return local("4.7.5", e.getMessage(), TlsSecurityLevel.NONE, false);
       }
-      if (policy.level() == TlsSecurityLevel.DANE_ONLY) {
-        return local("4.7.5", "TLS policy dane-only for " + nexthop
-            + ": DANE not supported yet", TlsSecurityLevel.DANE_ONLY, false);
-      }
-      if (policy.level() == TlsSecurityLevel.DANE) {
-        policy = new ClientTlsPolicy(TlsSecurityLevel.MAY, policy.match(), policy.attributes());
-      }
       if (action.isPresent()
           && RequireTlsEnforcement.beforeConnect(action.get(), policy.level()) instanceof Skip s) {
         failure = new SessionFailure(s.violation().enhancedStatus(),
@@ -201,7 +209,17 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         if (settings.mxSessionLimit() > 0 && sessions >= settings.mxSessionLimit()) {
           break;
         }
-        switch (opener.open(server, d, policy, action)) {
+        ServerTls tls;
+        switch (dane.resolve(policy, server, d)) {
+          case DanePolicy.Unavailable u -> {
+            failure = new SessionFailure(u.dsn(), u.text(), Optional.empty(),
+                org.postern.log.Relay.none(), TlsStatus.of(u.tls(),
+                    action.map(a -> RequireTlsFeature.UNDECIDED)), true);
+            continue;
+          }
+          case DanePolicy.Resolved r -> tls = r.tls();
+        }
+        switch (opener.open(server, d, tls, action)) {
           case SessionOpener.Failed f -> {
             failure = f.failure();
             if (!f.failure().relay().text().equals("none")) {

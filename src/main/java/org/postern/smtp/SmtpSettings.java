@@ -28,6 +28,8 @@ record SmtpSettings(
     List<String> verifyCertMatch,
     List<String> secureCertMatch,
     String requireTlsPolicy,
+    String dnsSupportLevel,
+    String daneInsecureMxPolicy,
     boolean connectionCacheOnDemand,
     Duration connectionCacheTimeLimit,
     Duration reuseTimeLimit,
@@ -75,10 +77,18 @@ record SmtpSettings(
         c.getList(p.parameter("tls_verify_cert_match")),
         c.getList(p.parameter("tls_secure_cert_match")),
         c.get(p.parameter("requiretls_policy")),
+        c.get(p.parameter("dns_support_level")),
+        own(c, p, "tls_dane_insecure_mx_policy"),
         c.getBoolean(p.parameter("connection_cache_on_demand")),
         time(c, p, "connection_cache_time_limit"),
         c.getTime(p.parameter("connection_reuse_time_limit")),
         c.getInt(p.parameter("connection_reuse_count_limit")));
+  }
+
+  /** A parameter the LMTP client may lack: then Postfix uses smtp_'s. */
+  private static String own(MainConfig c, Protocol p, String suffix) {
+    String own = p.parameter(suffix);
+    return c.spec(own).isPresent() ? c.get(own) : c.get("smtp_" + suffix);
   }
 
   /** The LMTP client has no parameter of its own for some stages: Postfix shares smtp_'s. */

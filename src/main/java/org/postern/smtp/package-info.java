@@ -19,8 +19,11 @@
  * org.postern.smtp.RequireTlsVerdict}; {@link org.postern.smtp.RequireTlsEnforcement} says which
  * servers may be tried and whether a session may carry the message, with REQUIRETLS on MAIL FROM
  * or not; {@link org.postern.smtp.RequireTlsFeature} is the REQUIRETLS part of the {@code tls=}
- * logging. DANE (RFC 7672) and MTA-STS come later: {@code dane} is treated as {@code may}, {@code
- * dane-only} defers.
+ * logging. DANE (RFC 7672): {@link org.postern.smtp.DanePolicy} looks up TLSA records per server
+ * and settles the level ({@code dane}, {@code dane:may}, {@code dane:encrypt}, {@code
+ * dane:halfdane}, or a {@code dane-only} deferral) before connecting; the certificate is matched
+ * after the handshake, and only a session that stayed {@code dane} counts as a certificate match
+ * for REQUIRETLS. MTA-STS comes later.
  *
  * <p>Security: a message that asked for REQUIRETLS never leaves in plaintext, nor without a
  * certificate match, where its policy action forbids it; a server that lost STARTTLS or the
@@ -28,7 +31,9 @@
  *
  * <p>Failure: a policy that cannot be evaluated (unknown action, a table answer that is not one
  * action word, a table that cannot be opened or does not answer) makes the delivery defer, never
- * proceed without enforcement. A server that fails a REQUIRETLS requirement is skipped with
+ * proceed without enforcement. A TLSA lookup that fails defers the server ({@code 4.7.5}), never
+ * downgrades it; a certificate that matches no usable TLSA record is {@code !dane}, and the next MX
+ * host is tried. A server that fails a REQUIRETLS requirement is skipped with
  * {@code 5.7.30} or {@code 5.7.10}; that status is a soft error while other MX hosts remain.
  */
 package org.postern.smtp;

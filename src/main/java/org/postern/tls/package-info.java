@@ -13,7 +13,8 @@
  * with {@code match=} and other attributes, as {@code smtp_tls_policy_maps} answers), {@link
  * org.postern.tls.ClientTlsContexts} (a handshake that defers judgement) and {@link
  * org.postern.tls.ServerCertificateCheck} (PKIX trust, name matching, fingerprints), applied after
- * the handshake per level. DANE TLSA matching will live here later.
+ * the handshake per level; {@link org.postern.tls.TlsaMatcher} matches a chain against
+ * DNSSEC-validated TLSA records (RFC 6698, RFC 7671, RFC 7672 section 3).
  *
  * <p>Failure: an unknown level name is reported by {@code parse} as an empty result; the caller
  * names the parameter or table it came from.

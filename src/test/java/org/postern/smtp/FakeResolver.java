@@ -9,12 +9,19 @@ import org.postern.dns.DnsLookupException;
 import org.postern.dns.InetProtocols;
 import org.postern.dns.MxRecord;
 import org.postern.dns.Resolver;
+import org.postern.dns.TlsaRecord;
 
-/** A resolver answering from maps; unknown names are NXDOMAIN, names in {@code failing} SERVFAIL. */
+/**
+ * A resolver answering from maps; unknown names are NXDOMAIN (an empty answer for TLSA), names in
+ * {@code failing} SERVFAIL. Answers carry the AD bit when {@code authentic}, except for names in
+ * {@code insecure}.
+ */
 final class FakeResolver implements Resolver {
   final Map<String, List<MxRecord>> mx = new HashMap<>();
   final Map<String, List<InetAddress>> hosts = new HashMap<>();
   final java.util.Set<String> failing = new java.util.HashSet<>();
+  final Map<String, List<TlsaRecord>> tlsa = new HashMap<>();
+  final java.util.Set<String> insecure = new java.util.HashSet<>();
   boolean authentic;
 
   @Override
@@ -23,7 +30,7 @@ final class FakeResolver implements Resolver {
     if (!mx.containsKey(domain) && !hosts.containsKey(domain)) {
       throw new DnsLookupException("Host or domain name not found: " + domain, true);
     }
-    return new DnsAnswer<>(mx.getOrDefault(domain, List.of()), authentic);
+    return new DnsAnswer<>(mx.getOrDefault(domain, List.of()), authentic(domain));
   }
 
   @Override
@@ -33,7 +40,17 @@ final class FakeResolver implements Resolver {
     if (!hosts.containsKey(host)) {
       throw new DnsLookupException("Host or domain name not found: " + host, true);
     }
-    return new DnsAnswer<>(hosts.get(host), authentic);
+    return new DnsAnswer<>(hosts.get(host), authentic(host));
+  }
+
+  @Override
+  public DnsAnswer<TlsaRecord> tlsa(String name) throws DnsLookupException {
+    check(name);
+    return new DnsAnswer<>(tlsa.getOrDefault(name, List.of()), authentic(name));
+  }
+
+  private boolean authentic(String name) {
+    return authentic && !insecure.contains(name);
   }
 
   private void check(String name) throws DnsLookupException {

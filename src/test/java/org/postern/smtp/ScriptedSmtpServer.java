@@ -18,15 +18,19 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A loopback SMTP/LMTP server for client tests: a greeting, EHLO/LHLO keywords, replies chosen
  * by command prefix (first match wins; each reply may be used once or always), DATA and BDAT
  * content captured, and the transcript of every line the client sent. Like a real server it
  * answers RCPT without an accepted MAIL, and DATA without an accepted RCPT, with 503 (a scripted
- * reply still wins). STARTTLS is answered with 220; the server then reads the client's first TLS
- * record and answers with a fatal handshake_failure alert, as a server whose TLS setup is broken
- * does: the handshake always fails, and nothing arrives ahead of the client's hello.
+ * reply still wins). STARTTLS is answered with 220; without {@link #tls} the server then reads the
+ * client's first TLS record and answers with a fatal handshake_failure alert, as a server whose
+ * TLS setup is broken does: the handshake always fails, and nothing arrives ahead of the client's
+ * hello. With {@link #tls} set (TCP only) the handshake is made with that context and the session
+ * goes on over TLS.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
   private final ServerSocketChannel server;
@@ -38,6 +42,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
   volatile List<String> keywords = List.of("PIPELINING", "SIZE 10240000", "8BITMIME", "DSN");
   volatile boolean lmtp;
   volatile int sessions;
+  /** The server's TLS context for STARTTLS; null for a broken TLS setup. */
+  volatile SSLContext tls;
 
   private ScriptedSmtpServer(ServerSocketChannel server) {
     this.server = server;
@@ -83,7 +89,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
     while (server.isOpen()) {
       try (SocketChannel ch = server.accept()) {
         sessions++;
-        session(Channels.newInputStream(ch), Channels.newOutputStream(ch));
+        session(ch, Channels.newInputStream(ch), Channels.newOutputStream(ch));
       } catch (IOException e) {
         if (!server.isOpen()) {
           return;
@@ -92,7 +98,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
     }
   }
 
-  private void session(InputStream in, OutputStream out) throws IOException {
+  private void session(SocketChannel ch, InputStream in, OutputStream out) throws IOException {
     send(out, greeting);
     List<String> accepted = new ArrayList<>();
     boolean mail = false;
@@ -134,8 +140,18 @@ final class ScriptedSmtpServer implements AutoCloseable {
         mail = false;
       } else if (upper.startsWith("STARTTLS")) {
         send(out, "220 2.0.0 Ready to start TLS");
-        failHandshake(in, out);
-        return;
+        SSLContext context = tls;
+        if (context == null) {
+          failHandshake(in, out);
+          return;
+        }
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(ch.socket(), null, true);
+        s.setUseClientMode(false);
+        s.startHandshake();
+        in = s.getInputStream();
+        out = s.getOutputStream();
+        accepted.clear();
+        mail = false;
       } else if (upper.startsWith("QUIT")) {
         send(out, "221 2.0.0 Bye");
         return;

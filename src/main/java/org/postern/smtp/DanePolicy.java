@@ -1,0 +1,114 @@
+package org.postern.smtp;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.postern.dns.DnsAnswer;
+import org.postern.dns.DnsLookupException;
+import org.postern.dns.Resolver;
+import org.postern.dns.TlsaRecord;
+import org.postern.log.TlsFeatureStatus.Level;
+import org.postern.log.TlsFeatureStatus.SecurityLevel;
+import org.postern.tls.ClientTlsPolicy;
+import org.postern.tls.TlsSecurityLevel;
+import org.postern.tls.TlsaMatcher;
+
+/**
+ * Turns the {@code dane} and {@code dane-only} levels into the policy for one server (RFC 7672
+ * section 2), as Postfix's SMTP client does before it connects.
+ *
+ * <p>TLSA records are looked up at {@code _port._tcp.host} only when the host's addresses were
+ * found with DNSSEC (AD bit), and for an MX host only when the MX answer was too; TLSA records
+ * count only when their own answer carried the AD bit. Then: no TLSA records makes {@code dane}
+ * {@code may}; records none of which are usable make it {@code encrypt}; usable records hold the
+ * session to them. An MX answer without DNSSEC follows {@code smtp_tls_dane_insecure_mx_policy}:
+ * {@code dane} looks up TLSA records anyway and logs a match as {@code halfdane}, {@code encrypt}
+ * asks for TLS when TLSA records exist, {@code may} ignores them. DANE needs {@code
+ * smtp_dns_support_level = dnssec}; without it {@code dane} is {@code may}.
+ *
+ * <p>Simplified: the TLSA base domain is the host name as the MX record (or next hop) gave it;
+ * CNAME chains of the host name (RFC 7672 section 2.2.2) are not followed to a second base domain.
+ *
+ * <p>Failure: {@code dane-only} never downgrades: each case above that would downgrade is a
+ * {@code 4.7.5} deferral for this server. A TLSA lookup that fails (SERVFAIL, as a validating
+ * resolver answers a bogus RRset, or a timeout) is a {@code 4.7.5} deferral at both levels, never
+ * a downgrade.
+ */
+final class DanePolicy {
+  /** The policy for a server, or why there is none. */
+  sealed interface Outcome {}
+
+  record Resolved(ServerTls tls) implements Outcome {}
+
+  record Unavailable(String dsn, String text, SecurityLevel tls) implements Outcome {}
+
+  private final Resolver resolver;
+  private final boolean dnssecLookups;
+  private final TlsSecurityLevel insecureMxPolicy;
+
+  /**
+   * {@code dnssecLookups} when the DNS support level is {@code dnssec}; {@code insecureMxPolicy}
+   * is {@code may}, {@code encrypt} or {@code dane}.
+   */
+  DanePolicy(Resolver resolver, boolean dnssecLookups, TlsSecurityLevel insecureMxPolicy) {
+    this.resolver = resolver;
+    this.dnssecLookups = dnssecLookups;
+    this.insecureMxPolicy = insecureMxPolicy;
+  }
+
+  Outcome resolve(ClientTlsPolicy policy, Server server, Destination d) {
+    TlsSecurityLevel level = policy.level();
+    if (level != TlsSecurityLevel.DANE && level != TlsSecurityLevel.DANE_ONLY) {
+      return new Resolved(ServerTls.of(policy));
+    }
+    if (server.socket().isPresent() || !dnssecLookups) {
+      return incompatible(policy, TlsSecurityLevel.MAY, "client TLS configuration problem");
+    }
+    if (!server.mxSecure()) {
+      if (level == TlsSecurityLevel.DANE_ONLY) {
+        return incompatible(policy, TlsSecurityLevel.MAY, "non DNSSEC destination");
+      }
+      if (insecureMxPolicy == TlsSecurityLevel.MAY) {
+        return new Resolved(ServerTls.downgraded(policy, TlsSecurityLevel.MAY));
+      }
+    }
+    if (!server.dnssec()) {
+      return incompatible(policy, TlsSecurityLevel.MAY, "no TLSA records found");
+    }
+    String host = server.hostname();
+    DnsAnswer<TlsaRecord> answer;
+    try {
+      answer = resolver.tlsa("_" + server.port() + "._tcp." + host);
+    } catch (DnsLookupException e) {
+      return new Unavailable("4.7.5", "TLSA lookup error for " + host + ":" + server.port(),
+          SecurityLevel.undecided(Level.of(level)));
+    }
+    if (!answer.authentic() || answer.isEmpty()) {
+      return incompatible(policy, TlsSecurityLevel.MAY, "no TLSA records found");
+    }
+    List<TlsaRecord> usable = TlsaMatcher.usable(answer.records());
+    if (usable.isEmpty() || insecureMxPolicy == TlsSecurityLevel.ENCRYPT && !server.mxSecure()) {
+      return incompatible(policy, TlsSecurityLevel.ENCRYPT, "TLSA records unusable");
+    }
+    Level reached = server.mxSecure() ? Level.of(level) : Level.HALFDANE;
+    return new Resolved(new ServerTls(policy, level, reached, usable, referenceNames(host, d)));
+  }
+
+  /** RFC 7672 section 3.2.3: the TLSA base domain, and for MX the next-hop domain. */
+  private static List<String> referenceNames(String host, Destination d) {
+    List<String> names = new ArrayList<>();
+    names.add(host);
+    if (d.mxLookup() && !d.host().equalsIgnoreCase(host)) {
+      names.add(d.host());
+    }
+    return names;
+  }
+
+  /** {@code dane} downgrades to {@code to}; {@code dane-only} defers with {@code why}. */
+  private static Outcome incompatible(ClientTlsPolicy policy, TlsSecurityLevel to, String why) {
+    if (policy.level() == TlsSecurityLevel.DANE) {
+      return new Resolved(ServerTls.downgraded(policy, to));
+    }
+    return new Unavailable("4.7.5", "TLS policy dane-only: " + why,
+        SecurityLevel.undecided(Level.DANE_ONLY));
+  }
+}
