@@ -58,7 +58,9 @@ final class AiosmtpdPeer implements AutoCloseable {
     }
     List<String> argv = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), host, Integer.toString(port)));
     argv.addAll(List.of(options));
-    Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().put("PYTHONIOENCODING", "utf-8");
+    Process p = pb.start();
     AiosmtpdPeer peer = new AiosmtpdPeer(p);
     Thread.ofPlatform().daemon().start(peer::read);
     boolean up = peer.ready.await(30, TimeUnit.SECONDS);
