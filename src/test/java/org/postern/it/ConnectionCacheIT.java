@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The SMTP client's connection cache against a counting aiosmtpd server: a burst of 200 messages
  * for one destination travels over far fewer connections than messages; and since the cache key
  * holds the REQUIRETLS action beside transport, next hop and TLS level, a connection that carried
- * a REQUIRETLS message never carries one without REQUIRETLS, and the other way round.
+ * a REQUIRETLS message never carries one without REQUIRETLS, and the other way round. A delivery
+ * over a reused connection is logged with {@code conn_use=N} as Postfix logs it.
  */
 class ConnectionCacheIT {
   private static final Duration LIMIT = Duration.ofSeconds(180);
