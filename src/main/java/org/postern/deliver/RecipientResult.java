@@ -19,6 +19,8 @@ import org.postern.queue.Recipient;
  * @param tlsStatus the {@code tls=} feature status, for SMTP and LMTP deliveries
  * @param action what a success notice should say: {@code delivered} for final delivery,
  *     {@code relayed} for a hand-over to a server that does not do DSN
+ * @param connectionReuses how often the connection had carried mail before this delivery (0
+ *     for a new one); Postfix logs {@code conn_use=N} as one more than this when it is not 0
  */
 public record RecipientResult(
     Recipient recipient,
@@ -28,7 +30,8 @@ public record RecipientResult(
     String text,
     Optional<String> diagnostic,
     Optional<TlsFeatureStatus> tlsStatus,
-    String action) {
+    String action,
+    int connectionReuses) {
 
   /** Postfix's {@code status=} words. */
   public enum Status {
@@ -49,32 +52,41 @@ public record RecipientResult(
 
   public static RecipientResult sent(Recipient r, String dsn, String relay, String text) {
     return new RecipientResult(
-        r, Status.SENT, dsn, relay, text, Optional.empty(), Optional.empty(), "delivered");
+        r, Status.SENT, dsn, relay, text, Optional.empty(), Optional.empty(), "delivered", 0);
   }
 
   public static RecipientResult deferred(Recipient r, String dsn, String relay, String text) {
     return new RecipientResult(
-        r, Status.DEFERRED, dsn, relay, text, Optional.empty(), Optional.empty(), "delayed");
+        r, Status.DEFERRED, dsn, relay, text, Optional.empty(), Optional.empty(), "delayed", 0);
   }
 
   public static RecipientResult bounced(Recipient r, String dsn, String relay, String text) {
     return new RecipientResult(
-        r, Status.BOUNCED, dsn, relay, text, Optional.empty(), Optional.empty(), "failed");
+        r, Status.BOUNCED, dsn, relay, text, Optional.empty(), Optional.empty(), "failed", 0);
   }
 
   /** This result with the remote server's reply for the DSN's Diagnostic-Code. */
   public RecipientResult withDiagnostic(String remoteReply) {
     return new RecipientResult(
-        recipient, status, dsn, relay, text, Optional.of(remoteReply), tlsStatus, action);
+        recipient, status, dsn, relay, text, Optional.of(remoteReply), tlsStatus, action,
+        connectionReuses);
   }
 
   /** This result with the {@code tls=} feature status of the connection it went over. */
   public RecipientResult withTlsStatus(TlsFeatureStatus tls) {
-    return new RecipientResult(recipient, status, dsn, relay, text, diagnostic, Optional.of(tls), action);
+    return new RecipientResult(
+        recipient, status, dsn, relay, text, diagnostic, Optional.of(tls), action, connectionReuses);
   }
 
   /** This result for a hand-over where the next server takes responsibility without DSN. */
   public RecipientResult relayed() {
-    return new RecipientResult(recipient, status, dsn, relay, text, diagnostic, tlsStatus, "relayed");
+    return new RecipientResult(
+        recipient, status, dsn, relay, text, diagnostic, tlsStatus, "relayed", connectionReuses);
+  }
+
+  /** This result for a delivery over a connection that had carried mail {@code reuses} times. */
+  public RecipientResult withConnectionReuses(int reuses) {
+    return new RecipientResult(
+        recipient, status, dsn, relay, text, diagnostic, tlsStatus, action, reuses);
   }
 }

@@ -82,6 +82,7 @@ final class ResultRecorder {
     DeliveryStatusLine line = DeliveryStatusLine.builder(id.value(), rcpt.address())
         .originalRecipient(rcpt.originalRecipient().orElse(""))
         .relay(new Relay(r.relay().isEmpty() ? "none" : r.relay()))
+        .reuseCount(r.connectionReuses())
         .delays(delays)
         .delayLoggingResolutionLimit(settings.delayLoggingResolutionLimit())
         .outcome(r.dsn(), status(r.status()), r.text());
@@ -96,7 +97,7 @@ final class ResultRecorder {
     }
     String dsn = r.dsn().startsWith("5") ? "4" + r.dsn().substring(1) : r.dsn();
     return new RecipientResult(r.recipient(), RecipientResult.Status.DEFERRED, dsn, r.relay(),
-        r.text(), r.diagnostic(), r.tlsStatus(), "delayed");
+        r.text(), r.diagnostic(), r.tlsStatus(), "delayed", r.connectionReuses());
   }
 
   private static DeliveryStatusLine.Status status(RecipientResult.Status s) {

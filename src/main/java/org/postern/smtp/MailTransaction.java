@@ -229,7 +229,8 @@ final class MailTransaction {
     String dsn = reply.enhancedStatus().orElse("2.0.0");
     RecipientResult sent =
         RecipientResult.sent(r, dsn, session.server().relay().text(), reply.text())
-            .withTlsStatus(tls);
+            .withTlsStatus(tls)
+            .withConnectionReuses(session.uses() - 1);
     return settings.protocol() == Protocol.SMTP && !session.offers("DSN") ? sent.relayed() : sent;
   }
 
@@ -240,7 +241,9 @@ final class MailTransaction {
     RecipientResult base = reply.permanentFailure()
         ? RecipientResult.bounced(r, reply.dsn(), relay, text)
         : RecipientResult.deferred(r, reply.dsn(), relay, text);
-    return base.withDiagnostic("smtp; " + reply.text()).withTlsStatus(tls);
+    return base.withDiagnostic("smtp; " + reply.text())
+        .withTlsStatus(tls)
+        .withConnectionReuses(session.uses() - 1);
   }
 
   /** The session is not reused after a refused MAIL FROM: QUIT, then the failure for all. */
