@@ -119,10 +119,10 @@ final class Sendmail {
     return switch (o.mode) {
       case ENQUEUE -> {
         if (o.flushSite != null) {
-          throw notHere("-qR", "bin/postqueue -s " + o.flushSite);
+          yield postqueue(o, "-s", o.flushSite);
         }
         if (o.flushId != null) {
-          throw notHere("-qI", "bin/postqueue -i " + o.flushId);
+          yield postqueue(o, "-i", o.flushId);
         }
         yield enqueue(o, load(o));
       }
@@ -132,13 +132,22 @@ final class Sendmail {
         }
         yield standAlone(o, load(o));
       }
-      case MAILQ -> throw notHere("-bp", "bin/mailq (postqueue -p) to list the mail queue");
+      case MAILQ -> postqueue(o, "-p");
       case NEWALIASES -> throw notHere("-bi", "bin/newaliases to rebuild the alias database");
-      case FLUSH_QUEUE -> throw notHere("-q", "bin/postqueue -f to flush the mail queue");
+      case FLUSH_QUEUE -> postqueue(o, "-f");
       case DAEMON -> throw notHere("-bd", "bin/postern start to start the mail system");
       case VERIFY -> throw usage("-bv (address verification) is not supported");
       case IGNORE -> Sysexits.EX_OK;
     };
+  }
+
+  /** sendmail -bp, -q, -qR and -qI are postqueue -p, -f, -s and -i, as in Postfix. */
+  private int postqueue(SendmailOptions o, String... args) throws SendmailFatal {
+    java.util.List<String> argv = new java.util.ArrayList<>();
+    argv.add("-c");
+    argv.add(load(o).configDirectory().toString());
+    argv.addAll(java.util.List.of(args));
+    return Postqueue.run(argv);
   }
 
   private static SendmailFatal notHere(String option, String instead) {

@@ -317,16 +317,20 @@ class SendmailTest {
 
   @Test
   void otherModes_pointToTheirCommands() {
-    assertThat(sendmail("", "-bp")).isEqualTo(Sysexits.EX_USAGE);
     assertThat(sendmail("", "-bi")).isEqualTo(Sysexits.EX_USAGE);
     assertThat(sendmail("", "-I")).isEqualTo(Sysexits.EX_USAGE);
-    assertThat(sendmail("", "-q")).isEqualTo(Sysexits.EX_USAGE);
     assertThat(sendmail("", "-bv", "b@example.org")).isEqualTo(Sysexits.EX_USAGE);
 
-    assertThat(t.err()).contains("-bp is not supported by sendmail here: use bin/mailq")
-        .contains("-bi is not supported by sendmail here: use bin/newaliases")
-        .contains("-q is not supported by sendmail here: use bin/postqueue -f")
+    assertThat(t.err()).contains("-bi is not supported by sendmail here: use bin/newaliases")
         .contains("-bv (address verification) is not supported");
+  }
+
+  @Test
+  void queueModes_arePostqueue() {
+    assertThat(sendmail("", "-bp")).as("-bp lists the (empty) queue").isZero();
+    assertThat(sendmail("", "-q")).as("-q flushes; the mail system is down")
+        .isEqualTo(Sysexits.EX_UNAVAILABLE);
+    assertThat(sendmail("", "-qIBADID")).as("-qI is postqueue -i").isEqualTo(Sysexits.EX_USAGE);
   }
 
   @Test
