@@ -45,7 +45,8 @@ import org.postern.queue.Recipient;
  * which marks a local submission. The content is stored raw: Message-ID, Date and From, and the
  * {@code Require-TLS-ESMTP: yes} header, are cleanup's work in pickup's pass. {@code -bs} speaks
  * SMTP on standard input and output ({@link SendmailSmtp}) and stores each message the same way.
- * Listing the queue, {@code newaliases}, address verification and queue runs are other commands.
+ * {@code -bp}, {@code -q}, {@code -qR} and {@code -qI} run postqueue; newaliases and address
+ * verification are other commands.
  *
  * <p>Failure: as Postfix's sendmail, with sysexits statuses: bad options and no recipients
  * EX_USAGE, a message over {@code message_size_limit} ("message file too big") or unreadable input
