@@ -121,16 +121,35 @@ final class Maildir {
     }
   }
 
+  /**
+   * Makes {@code dir} for {@code owner} unless it exists. Concurrent first deliveries to one user
+   * race here: the directory is made and given to its owner under a private name, then renamed
+   * into place, so no delivery ever sees it half made (root-owned), and losing the race is fine.
+   */
   private static void directory(Path dir, Privileges privileges, LocalUser owner)
       throws IOException {
     if (Files.isSymbolicLink(dir)) {
       throw new IOException("maildir " + dir + " is a symbolic link");
     }
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      Files.createDirectory(dir,
+      Path fresh = dir.resolveSibling("." + dir.getFileName() + "." + ProcessHandle.current().pid()
+          + "." + Thread.currentThread().threadId());
+      Files.createDirectory(fresh,
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      privileges.own(dir, owner);
-    } else if (privileges.switchesUser()) {
+      privileges.own(fresh, owner);
+      try {
+        Files.move(fresh, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return;
+      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+        Files.deleteIfExists(fresh);
+      } catch (IOException e) {
+        Files.deleteIfExists(fresh);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+          throw e;
+        }
+      }
+    }
+    if (privileges.switchesUser()) {
       Object uid = Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
       if (!Integer.valueOf(owner.uid()).equals(uid)) {
         throw new IOException("maildir " + dir + " has bad owner uid " + uid);
