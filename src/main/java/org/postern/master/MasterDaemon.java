@@ -92,25 +92,28 @@ public final class MasterDaemon {
     } catch (IOException e) {
       return fatal("queue_directory " + paths.queueDirectory() + ": cannot create: " + e);
     }
+    // Signals from here on are queued; before, the JVM's defaults end the process.
+    Signals.install(this::requestStop, this::requestReload, log);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> awaitStop("terminating on shutdown"), "postern master shutdown"));
+    log.info("daemon started -- version " + check.config().get("mail_version")
+        + ", configuration " + configDirectory);
+    try {
+      table.start(check, log);
+    } catch (ServiceTable.ServiceException e) {
+      return fatal(e.getMessage());
+    }
+    // The control socket opens only now: "postern start" waits for its first answer, so it
+    // reports success only once every service runs, and a start-up failure as a failure.
     ControlSocket control;
     try {
       control = ControlSocket.open(paths.controlSocket(), this::answer);
     } catch (IOException e) {
+      table.stopAll(grace, log);
       return fatal(e.getMessage());
     }
     try {
-      // Signals from here on are queued; before, the JVM's defaults end the process.
-      Signals.install(this::requestStop, this::requestReload, log);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(() -> awaitStop("terminating on shutdown"), "postern master shutdown"));
-      log.info("daemon started -- version " + check.config().get("mail_version")
-          + ", configuration " + configDirectory);
-      try {
-        table.start(check, log);
-      } catch (ServiceTable.ServiceException e) {
-        return fatal(e.getMessage());
-      }
       String reason = serve();
       log.info(reason);
       closeControl(control); // stop accepting requests before the services drain
