@@ -7,7 +7,9 @@
 say() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { say "bench/run: $*"; exit 1; }
 now() { date +%s.%N; }
-calc() { python3 -c "print($*)"; }
+# python3 itself, not a version manager's shim that costs 100 ms a call.
+PY=$(python3 -c 'import sys; print(sys.executable)')
+calc() { "$PY" -c "print($*)"; }
 
 POSTFIX_MASTER_CF=/etc/postfix/master.cf
 JDK=
@@ -36,7 +38,7 @@ install_needs() {
 }
 
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
 # A throw-away CA; sink.test for the TLS sink, mta.bench.test for Postern's smtpd.
@@ -103,7 +105,9 @@ mta_setup() {
     awk -v port="$port" -v smtpdmax="${POSTFIX_SMTPD_MAXPROC:--}" '
       /^smtp[ \t]+inet/ { print "127.0.0.1:" port " inet n - n - " smtpdmax " smtpd"; next }
       /^[a-z]/ && NF >= 8 { $5 = "n" }
-      { print }' "$POSTFIX_MASTER_CF" >"$dir/etc/master.cf"
+      /^tlsproxy[ \t]/ { proxy = 1 }
+      { print }
+      END { if (!proxy) print "tlsproxy unix - - n - 0 tlsproxy" }' "$POSTFIX_MASTER_CF" >"$dir/etc/master.cf"
   fi
 }
 
@@ -164,7 +168,7 @@ mta_memory() {
 }
 
 wait_smtp() {
-  python3 "$BENCH/smtpbench.py" wait-banner --port "$1" --timeout "$2"
+  "$PY" "$BENCH/smtpbench.py" wait-banner --port "$1" --timeout "$2"
 }
 
 # ---------------------------------------------------------------- sinks
@@ -181,7 +185,7 @@ sink_start() {
       echo $! >"$WORK/sink.pid"; wait $!; now >"$WORK/sink.done" ) &
   else
     local extra=(); [ "$kind" = requiretls ] && extra=(--requiretls)
-    ( python3 "$BENCH/smtpbench.py" sink --port "$port" --count "$count" \
+    ( "$PY" "$BENCH/smtpbench.py" sink --port "$port" --count "$count" \
         --cert "$WORK/pki/sink.test.pem" --key "$WORK/pki/sink.test.key" "${extra[@]}" \
         >"$WORK/sink.out" 2>&1 &
       echo $! >"$WORK/sink.pid"; wait $!; now >"$WORK/sink.done" ) &
@@ -193,15 +197,14 @@ sink_start() {
 }
 
 wait_listen() {
-  python3 "$BENCH/smtpbench.py" wait-listen --port "$1" --timeout "$2"
+  "$PY" "$BENCH/smtpbench.py" wait-listen --port "$1" --timeout "$2"
 }
 
 # sink_wait SECONDS: waits for the sink to exit; prints the time it did.
 sink_wait() {
-  local deadline
-  deadline=$(calc "$(now) + $1")
+  local deadline=$((SECONDS + $1))
   while [ ! -s "$WORK/sink.done" ]; do
-    if [ "$(calc "$(now) > $deadline")" = True ]; then return 1; fi
+    [ "$SECONDS" -lt "$deadline" ] || return 1
     sleep 0.02
   done
   cat "$WORK/sink.done"

@@ -54,12 +54,15 @@ class Sink:
     def __init__(self, args):
         self.count = args.count
         self.received = 0
+        self.sessions = 0
+        self.tls_sessions = 0
         self.requiretls = args.requiretls
         self.done = asyncio.Event()
         self.tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self.tls.load_cert_chain(args.cert, args.key)
 
     async def session(self, reader, writer):
+        self.sessions += 1
         try:
             await self.converse(reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
@@ -88,6 +91,7 @@ class Sink:
                 await writer.drain()
                 await writer.start_tls(self.tls)
                 tls = True
+                self.tls_sessions += 1
             elif verb == b"DATA":
                 writer.write(b"354 go ahead\r\n")
                 await writer.drain()
@@ -109,7 +113,7 @@ class Sink:
         server = await asyncio.start_server(self.session, "127.0.0.1", port, backlog=256)
         async with server:
             await self.done.wait()
-        print(f"received {self.received}", flush=True)
+        print(f"received {self.received} sessions {self.sessions} tls {self.tls_sessions}", flush=True)
 
 
 def message(size):
