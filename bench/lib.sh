@@ -234,6 +234,7 @@ record() {  # record NAME UNIT BETTER(high|low) "postern values" "postfix values
 
 summary() {
   echo
+  echo "== load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "== summary ($ROUNDS round(s), medians; ratio = Postern / Postfix; 'better' says which way is good)"
   printf '%-44s %-10s %-6s %10s %10s %6s\n' scenario unit better postern postfix ratio
   local r
@@ -248,6 +249,8 @@ facts() {
     "$(uname -sr), $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "== Postern JDK: $("$JDK/bin/java" -version 2>&1 | sed -n 2p)"
   echo "== Postfix: $(dpkg-query -W -f '${Version}' postfix 2>/dev/null)"
+  echo "== queues on: $(findmnt -n -T "$WORK" -o SOURCE,FSTYPE,OPTIONS 2>/dev/null | cut -c1-60)"
+  echo "== load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
   echo "== command: bench/run${QUICK:+ --quick} --rounds $ROUNDS --only $ONLY"
 }
 
