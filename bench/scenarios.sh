@@ -1,0 +1,191 @@
+# Sourced by bench/lib.sh: the scenarios. Each runs Postern and Postfix
+# alternately, ROUNDS times, on fresh instances, and records medians.
+
+MTAS=(postern postfix)
+
+# Relays WARMUP messages (not timed) so that both MTAs are past start-up:
+# the JVM has compiled its hot paths, Postfix has its processes forked.
+warm_up() {
+  local port=$1 sink=$2 sinkkind=$3
+  [ "$WARMUP" -gt 0 ] || return 0
+  sink_start "$sinkkind" "$sink" "$WARMUP"
+  timeout 300 smtp-source -s 20 -l 4096 -m "$WARMUP" -f a@bench.test -t b@sink.test "127.0.0.1:$port" \
+    || say "warning: warm-up smtp-source failed"
+  sink_wait 300 >/dev/null || say "warning: warm-up sink did not get $WARMUP messages in 300 s"
+  sink_stop
+}
+
+# scenario_relay plain|tls N
+#   plain: smtp-source -> MTA -> smtp-sink; tls: the MTA -> sink hop uses
+#   STARTTLS (smtp_tls_security_level = encrypt) to bench/smtpbench.py sink.
+scenario_relay() {
+  local mode=$1 n=$2 r kind dir port sink t0 t1 t2 rate subm sent sinkinfo
+  local -A rates=() subs=()
+  local sinkkind=smtp-sink extra=()
+  if [ "$mode" = tls ]; then
+    sinkkind=tls
+    # Postfix reuses a TLS session for the next message only with
+    # smtp_tls_connection_reuse = yes (through tlsproxy); Postern's cache
+    # reuses it in any case, so both are told to.
+    extra=("smtp_tls_security_level = encrypt" "smtp_tls_CAfile = $WORK/pki/ca.pem"
+      "smtp_tls_connection_reuse = ${BENCH_TLS_REUSE:-yes}")
+  fi
+  say "relay ($mode) N=$n: $ROUNDS round(s)"
+  for r in $(seq 1 "$ROUNDS"); do
+    for kind in "${MTAS[@]}"; do
+      dir=$WORK/$kind port=$(free_port) sink=$(free_port)
+      mta_setup "$kind" "$dir" "$port" "$sink" "${extra[@]}"
+      mta_start "$kind" "$dir" "$port"
+      warm_up "$port" "$sink" "$sinkkind"
+      sink_start "$sinkkind" "$sink" "$n"
+      t0=$(now)
+      timeout 900 smtp-source -s 20 -l 4096 -m "$n" -f a@bench.test -t b@sink.test "127.0.0.1:$port" \
+        || say "warning: smtp-source failed against $kind"
+      t1=$(now)
+      if t2=$(sink_wait $((120 + n / 20))); then
+        rate=$(calc "round($n / ($t2 - $t0))")
+        subm=$(calc "round($n / ($t1 - $t0))")
+      else
+        say "warning: $kind: sink did not receive $n messages within $((120 + n / 20)) s"; rate=0 subm=0
+      fi
+      sink_stop
+      sinkinfo=$(grep -h '^received' "$WORK/sink.out" 2>/dev/null || true)
+      sleep 1
+      sent=$(grep -c 'status=sent' "$dir/maillog" || true)
+      say "  round $r $kind: $rate msg/s end to end, $subm msg/s accepted; $sent status=sent in the log${sinkinfo:+; sink: $sinkinfo}"
+      rates[$kind]+="$rate " subs[$kind]+="$subm "
+      [ -n "${BENCH_JFR:-}" ] && [ "$kind" = postern ] && mta_stop "$kind" "$dir" && jfr_summary "$dir" "relay-$mode-$n"
+      mta_stop "$kind" "$dir"
+    done
+  done
+  record "relay $mode N=$n, end to end" msg/s high "${rates[postern]}" "${rates[postfix]}"
+  record "relay $mode N=$n, accepted by smtpd" msg/s high "${subs[postern]}" "${subs[postfix]}"
+}
+
+# JFR: BENCH_JFR=1 starts Postern's JVM with a flight recording; the summary
+# counts the top frames of jdk.ExecutionSample.
+jfr_summary() {
+  local dir=$1 label=$2 f
+  f=$(ls -S "$WORK"/jfr/*.jfr 2>/dev/null | head -n 1) || return 0
+  [ -n "$f" ] || return 0
+  mkdir -p "$WORK/profiles"
+  "$JDK/bin/jfr" print --events jdk.ExecutionSample "$f" >"$WORK/profiles/$label.txt" 2>/dev/null || return 0
+  echo "-- top frames ($label, Postern, $(grep -c 'jdk.ExecutionSample' "$WORK/profiles/$label.txt") samples):"
+  awk '/stackTrace = \[/ {getline; sub(/^ +/, ""); sub(/ +line:.*/, ""); print}' "$WORK/profiles/$label.txt" \
+    | sort | uniq -c | sort -rn | head -n 15
+  rm -f "$WORK"/jfr/*.jfr
+}
+
+# scenario_requiretls N (Postern only): the Python client pool submits N
+# messages over STARTTLS, each with MAIL FROM ... REQUIRETLS; Postern relays
+# them with smtp_requiretls_policy = enforce at smtp_tls_security_level =
+# verify (match=sink.test, the test CA) to a sink that announces REQUIRETLS.
+# The baseline is the same run without REQUIRETLS on MAIL FROM (and with the
+# default policy), so the ratio is the cost of REQUIRETLS itself.
+scenario_requiretls() {
+  local n=$1 r variant dir port sink t0 t2 rate out
+  local -A rates=()
+  say "requiretls N=$n (Postern only): $ROUNDS round(s)"
+  for r in $(seq 1 "$ROUNDS"); do
+    for variant in requiretls verify; do
+      dir=$WORK/postern port=$(free_port) sink=$(free_port)
+      local extra=(
+        "smtpd_tls_security_level = may"
+        "smtpd_tls_cert_file = $WORK/pki/mta.bench.test.pem"
+        "smtpd_tls_key_file = $WORK/pki/mta.bench.test.key"
+        "smtp_tls_security_level = verify"
+        "smtp_tls_CAfile = $WORK/pki/ca.pem"
+        "smtp_tls_policy_maps = inline:{ {[127.0.0.1]:$sink = verify match=sink.test} }")
+      local flag=()
+      [ "$variant" = requiretls ] && extra+=("smtp_requiretls_policy = enforce") && flag=(--requiretls)
+      mta_setup postern "$dir" "$port" "$sink" "${extra[@]}"
+      mta_start postern "$dir" "$port"
+      sink_start requiretls "$sink" "$WARMUP"
+      "$PY" "$BENCH/smtpbench.py" load --port "$port" --count "$WARMUP" --sessions 20 \
+        "${flag[@]}" --timeout 300 >/dev/null || say "warning: warm-up load failed"
+      sink_wait 300 >/dev/null || say "warning: warm-up sink did not get $WARMUP messages"
+      sink_stop
+      sink_start requiretls "$sink" "$n"
+      t0=$(now)
+      out=$("$PY" "$BENCH/smtpbench.py" load --port "$port" --count "$n" --sessions 20 \
+        "${flag[@]}" --timeout 600) || say "warning: load failed: $out"
+      if [ -n "$out" ] && t2=$(sink_wait $((120 + n / 20))); then rate=$(calc "round($n / ($t2 - $t0))"); else rate=0; fi
+      sink_stop
+      say "  round $r postern $variant: $rate msg/s end to end; client: $out;" \
+        "$(grep -c 'status=sent' "$dir/maillog" || true) sent, $(grep -c 'tls=.*requiretls' "$dir/maillog" || true) logged with requiretls"
+      rates[$variant]+="$rate "
+      mta_stop postern "$dir"
+    done
+  done
+  record "REQUIRETLS N=$n (2nd column: Postern, no REQUIRETLS)" msg/s high "${rates[requiretls]}" "${rates[verify]}"
+}
+
+# scenario_idle N: N sessions that sent EHLO and wait; the MTA's memory.
+# Postern: one JVM, default_process_limit above N. Postfix: one process per
+# session, so smtpd maxproc is set to a realistic 1000 (not N); sessions past
+# it wait in the listen queue unanswered, which the client reports.
+scenario_idle() {
+  local n=$1 r kind dir port base mem ready out pid i
+  local -A rss=() pss=() answered=()
+  say "idle sessions N=$n: $ROUNDS round(s)"
+  for r in $(seq 1 "$ROUNDS"); do
+    for kind in "${MTAS[@]}"; do
+      dir=$WORK/$kind port=$(free_port)
+      POSTFIX_SMTPD_MAXPROC=1000 mta_setup "$kind" "$dir" "$port" "$(free_port)" \
+        "default_process_limit = $((n + 100))" "smtpd_timeout = 300s"
+      if [ "$kind" = postfix ]; then
+        sed -i "s/^default_process_limit = .*/default_process_limit = 100/" "$dir/etc/main.cf"
+      fi
+      mta_start "$kind" "$dir" "$port"
+      base=$(mta_memory "$dir")
+      rm -f "$WORK/idle.out"
+      "$PY" "$BENCH/smtpbench.py" idle --port "$port" --count "$n" --timeout 60 --hold 120 \
+        >"$WORK/idle.out" 2>&1 &
+      pid=$!; track "$pid"
+      for i in $(seq 1 900); do grep -q '^ready' "$WORK/idle.out" 2>/dev/null && break; sleep 0.1; done
+      sleep 2
+      mem=$(mta_memory "$dir")
+      ready=$(grep -h '^ready' "$WORK/idle.out" || echo "ready ?")
+      kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+      say "  round $r $kind: idle daemon RSS/PSS/processes $base (KiB); with sessions $mem; client: $ready"
+      rss[$kind]+="$(( ${mem%% *} / 1024 )) "
+      pss[$kind]+="$(( $(echo "$mem" | cut -d' ' -f2) / 1024 )) "
+      answered[$kind]+="$(echo "$ready" | cut -d' ' -f2) "
+      mta_stop "$kind" "$dir"
+    done
+  done
+  record "idle N=$n: sessions answered EHLO" sessions high "${answered[postern]}" "${answered[postfix]}"
+  record "idle N=$n: resident memory (sum of RSS)" MiB low "${rss[postern]}" "${rss[postfix]}"
+  record "idle N=$n: proportional memory (sum of PSS)" MiB low "${pss[postern]}" "${pss[postfix]}"
+}
+
+# scenario_sendmail RUNS: wall time of sendmail -t for a 4 KiB message with
+# the daemon running (pickup relays it to a counting-free smtp-sink).
+scenario_sendmail() {
+  local runs=$1 r kind dir port sink i t0 t1
+  local -A ms=()
+  { printf 'From: a@bench.test\nTo: b@sink.test\nSubject: sendmail bench\n\n'
+    head -c 3000 /dev/zero | tr '\0' x | fold -w 76; echo; } >"$WORK/message.txt"
+  say "sendmail -t latency, $runs runs per MTA per round: $ROUNDS round(s)"
+  for r in $(seq 1 "$ROUNDS"); do
+    for kind in "${MTAS[@]}"; do
+      dir=$WORK/$kind port=$(free_port) sink=$(free_port)
+      mta_setup "$kind" "$dir" "$port" "$sink"
+      mta_start "$kind" "$dir" "$port"
+      sink_start smtp-sink "$sink" 0
+      local cmd=("$HOME_DIR/bin/sendmail" -C "$dir/etc" -t)
+      [ "$kind" = postfix ] && cmd=(/usr/sbin/sendmail -C "$dir/etc" -t)
+      for i in $(seq 1 "$runs"); do
+        t0=$(now)
+        timeout 60 "${cmd[@]}" <"$WORK/message.txt" || say "warning: $kind sendmail failed"
+        t1=$(now)
+        ms[$kind]+="$(calc "round(($t1 - $t0) * 1000)") "
+      done
+      sleep 3
+      say "  round $r $kind: $(grep -c 'status=sent' "$dir/maillog" || true) of $runs relayed"
+      sink_stop
+      mta_stop "$kind" "$dir"
+    done
+  done
+  record "sendmail -t latency (4 KiB)" ms low "${ms[postern]}" "${ms[postfix]}"
+}
