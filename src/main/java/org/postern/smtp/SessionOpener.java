@@ -156,13 +156,17 @@ final class SessionOpener {
             return lastFailure;
           }
         } else if (!tlsPolicy.allowsPlaintext()) {
+          Optional<Outcome> refused = requireTlsRefusal(false);
+          if (refused.isPresent()) {
+            return refused.get();
+          }
           return reject("TLS is required, but host " + server + " refused to start TLS: ", r,
               true, tlsPolicy.violated());
         }
       }
       if (!tls && !tlsPolicy.allowsPlaintext()) {
-        return failLevel("4.7.4",
-            "TLS is required, but was not offered by host " + server, tlsPolicy.violated());
+        return requireTlsRefusal(false).orElseGet(() -> failLevel("4.7.4",
+            "TLS is required, but was not offered by host " + server, tlsPolicy.violated()));
       }
       SecurityLevel reached = tls ? tlsPolicy.compliant() : tlsPolicy.plaintext();
       boolean announced = tls && esmtp.containsKey("REQUIRETLS");
@@ -179,12 +183,7 @@ final class SessionOpener {
             action.get(), new RequireTlsEnforcement.Session(tls, matched, announced));
         switch (verdict) {
           case Refuse r -> {
-            quitQuietly();
-            return new Failed(new SessionFailure(
-                r.violation().enhancedStatus(),
-                r.violation().text() + " (host " + server + ")",
-                Optional.empty(), server.relay(),
-                TlsStatus.of(reached, Optional.of(r.violation().feature())), true));
+            return refused(r, reached);
           }
           case Deliver ok -> {
             send = ok.sendRequireTls();
@@ -195,6 +194,32 @@ final class SessionOpener {
       SmtpSession s = new SmtpSession(
           conn, server, esmtp, reached, announced, matched, clock.instant(), 0);
       return new Opened(s, send, feature);
+    }
+
+    /**
+     * The TLS level failed (no STARTTLS, or no certificate match) where the REQUIRETLS action
+     * demands the same: the refusal RFC 8689 gives ({@code 5.7.30}, {@code 5.7.10}), so the
+     * message bounces when no other MX host remains, instead of the level's {@code 4.7.x}.
+     * Empty for a message without REQUIRETLS or an action that does not insist on it.
+     */
+    private Optional<Outcome> requireTlsRefusal(boolean tls) {
+      if (action.isEmpty()) {
+        return Optional.empty();
+      }
+      var verdict = RequireTlsEnforcement.afterHandshake(
+          action.get(), new RequireTlsEnforcement.Session(tls, false, false));
+      return verdict instanceof Refuse r
+          ? Optional.of(refused(r, tlsPolicy.violated()))
+          : Optional.empty();
+    }
+
+    /** A session REQUIRETLS forbids: QUIT, and a soft error while other MX hosts remain. */
+    private Outcome refused(Refuse r, SecurityLevel tls) {
+      quitQuietly();
+      return new Failed(new SessionFailure(
+          r.violation().enhancedStatus(), r.violation().text() + " (host " + server + ")",
+          Optional.empty(), server.relay(),
+          TlsStatus.of(tls, Optional.of(r.violation().feature())), true));
     }
 
     /** EHLO/LHLO, HELO after a refused EHLO; null (with {@link #lastFailure}) on failure. */
@@ -227,6 +252,10 @@ final class SessionOpener {
           : meetsLevel(chain);
       if (ok) {
         return Optional.empty();
+      }
+      Optional<Outcome> refused = requireTlsRefusal(true);
+      if (refused.isPresent()) {
+        return refused;
       }
       String subject = chain.isEmpty() ? "none"
           : ServerCertificateCheck.commonName(chain.getFirst()).orElse("none");

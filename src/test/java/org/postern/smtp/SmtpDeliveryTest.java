@@ -307,6 +307,40 @@ class SmtpDeliveryTest {
   }
 
   @Test
+  void deliver_requireTlsEnforceVerifyWithoutStarttls_bounces5730NotLevelDeferral()
+      throws Exception {
+    params.put("smtp_tls_security_level", "verify");
+    params.put("smtp_requiretls_policy", "enforce");
+
+    var result = deliver(TestRequests.request(tmp.resolve("q"), literal(),
+        TestRequests.envelope(List.of(Recipient.of("a@example.com")), true, false,
+            Optional.empty(), Optional.empty(), Optional.empty()),
+        TestRequests.SIMPLE)).getFirst();
+
+    assertThat(result.status()).as(result.text()).isEqualTo(Status.BOUNCED);
+    assertThat(result.dsn()).isEqualTo("5.7.30");
+    assertThat(result.tlsStatus().orElseThrow().format())
+        .isEqualTo("!verify/!requiretls:nostarttls");
+    assertThat(server.commands()).noneMatch(c -> c.startsWith("MAIL"));
+  }
+
+  @Test
+  void deliver_requireTlsOpportunisticAtEncryptWithoutStarttls_staysLevelDeferral()
+      throws Exception {
+    params.put("smtp_tls_security_level", "encrypt");
+    params.put("smtp_requiretls_policy", "opportunistic");
+
+    var result = deliver(TestRequests.request(tmp.resolve("q"), literal(),
+        TestRequests.envelope(List.of(Recipient.of("a@example.com")), true, false,
+            Optional.empty(), Optional.empty(), Optional.empty()),
+        TestRequests.SIMPLE)).getFirst();
+
+    assertThat(result.status()).as(result.text()).isEqualTo(Status.DEFERRED);
+    assertThat(result.dsn()).isEqualTo("4.7.4");
+    assertThat(result.tlsStatus().orElseThrow().format()).isEqualTo("!encrypt/requiretls?");
+  }
+
+  @Test
   void deliver_daneOnlyWithoutDnssecLookups_defersUndecided() throws Exception {
     params.put("smtp_tls_policy_maps", "inline:{{[127.0.0.1]:" + server.port() + " = dane-only}}");
 

@@ -223,6 +223,17 @@ class SmtpTlsLevelsIT {
   }
 
   @Test
+  void deliver_requireTlsEnforceVerifyWrongName_bounces5710WithoutMail(@TempDir Path q)
+      throws Exception {
+    RecipientResult r = deliver(wrongName, "verify", q, "enforce");
+
+    assertThat(r.status()).as(r.text()).isEqualTo(Status.BOUNCED);
+    assertThat(r.dsn()).isEqualTo("5.7.10");
+    assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("!verify/!requiretls:nocertmatch");
+    assertThat(wrongName.lines().poll(1, TimeUnit.SECONDS)).isNull();
+  }
+
+  @Test
   void deliver_secureDotNexthop_sends(@TempDir Path q) throws Exception {
     assertSent(deliver(good, "secure", q), good, "secure");
   }
