@@ -17,7 +17,7 @@ import org.postern.tls.TlsSecurityLevel;
  *
  * <p>Failure: a refusal carries the enhanced status RFC 8689 gives ({@code 5.7.30} when STARTTLS
  * or the REQUIRETLS keyword is missing, {@code 5.7.10} when encryption or the certificate match
- * is missing). The client treats it as a soft error while other MX hosts remain.
+ * is missing or the server refused STARTTLS), ahead of the TLS level's own deferral. The client treats it as a soft error while other MX hosts remain.
  */
 public final class RequireTlsEnforcement {
   /** RFC 8689 section 5: the server does not support REQUIRETLS. */
