@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.postern.config.MainConfig;
 import org.postern.deliver.DeliveryAgent;
 import org.postern.deliver.DeliveryRequest;
 import org.postern.deliver.RecipientResult;
 import org.postern.dns.Resolver;
+import org.postern.log.ProgramLog;
 import org.postern.log.TlsFeatureStatus;
 import org.postern.queue.Recipient;
 import org.postern.smtp.RequireTlsEnforcement.Skip;
@@ -54,16 +56,26 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
   private final DanePolicy dane;
   private final ConnectionCache cache;
 
-  /** The agent for {@code protocol} as {@code config} describes it. */
+  /**
+   * The agent for {@code protocol} as {@code config} describes it; warnings (a local address that
+   * cannot be bound) go to {@code log}.
+   */
   public SmtpDelivery(
-      MainConfig config, Protocol protocol, TableOpener tables, Resolver resolver, Clock clock)
-      throws TlsConfigException, TableException {
-    this(SmtpSettings.of(config, protocol), tables, resolver, clock, new Random());
+      MainConfig config, Protocol protocol, TableOpener tables, Resolver resolver, Clock clock,
+      ProgramLog log) throws TlsConfigException, TableException {
+    this(SmtpSettings.of(config, protocol), tables, resolver, clock, new Random(), log::warn);
   }
 
+  /** For tests that do not look at warnings. */
   SmtpDelivery(
       SmtpSettings s, TableOpener tables, Resolver resolver, Clock clock, Random random)
       throws TlsConfigException, TableException {
+    this(s, tables, resolver, clock, random, warning -> { });
+  }
+
+  SmtpDelivery(
+      SmtpSettings s, TableOpener tables, Resolver resolver, Clock clock, Random random,
+      Consumer<String> warnings) throws TlsConfigException, TableException {
     this.settings = s;
     String policyParameter = s.protocol().parameter("requiretls_policy");
     this.requireTlsPolicy = RequireTlsPolicy.parse(policyParameter, s.requireTlsPolicy(), tables);
@@ -74,9 +86,10 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     this.tlsPolicies =
         new TlsPolicyLookup(s.tlsSecurityLevel(), maps, s.protocol().parameter("tls_security_level"));
     this.finder =
-        new ServerFinder(resolver, s.inetProtocols(), s.myhostname(), s.mxAddressLimit(), random);
+        new ServerFinder(resolver, s.inetProtocols(), s.myhostname(), s.addressOrder(random));
     this.opener = new SessionOpener(s, ClientTlsContexts.create(),
-        ServerCertificateCheck.create(s.caFile(), s.caPath(), s.fingerprintDigest()), clock);
+        ServerCertificateCheck.create(s.caFile(), s.caPath(), s.fingerprintDigest()), clock,
+        warnings);
     this.dane = new DanePolicy(resolver, s.dnsSupportLevel().strip().equals("dnssec"),
         insecureMxPolicy(s));
     this.cache = new ConnectionCache(clock, s.connectionCacheTimeLimit(), s.reuseTimeLimit(),
