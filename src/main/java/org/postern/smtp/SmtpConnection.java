@@ -192,6 +192,11 @@ final class SmtpConnection implements AutoCloseable {
     out.write(data, offset, length);
   }
 
+  /** The buffered stream that commands go through, for content streamed after them. */
+  OutputStream output() {
+    return out;
+  }
+
   void flush() throws IOException {
     out.flush();
   }

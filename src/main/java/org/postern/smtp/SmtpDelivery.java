@@ -1,6 +1,5 @@
 package org.postern.smtp;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +41,17 @@ import org.postern.tls.TlsSecurityLevel;
  * connecting: a TLSA lookup failure or a {@code dane-only} server without usable records is a
  * soft error for that server, and the next one is tried.
  *
- * <p>Not yet: SASL, client certificates, {@code smtp_generic_maps}. The message is held in memory while it is sent.
+ * <p>Connection cache: with {@code smtp_connection_cache_on_demand} every session that completed a
+ * transaction is offered to the cache (qmgr passes no backlog hint, so "on demand" is bounded by
+ * {@code smtp_connection_cache_time_limit} of idleness instead), as is one to a next hop listed in
+ * {@code smtp_connection_cache_destinations}; a TLS session only with {@code
+ * smtp_tls_connection_reuse = yes}, as in Postfix.
+ *
+ * <p>The message is streamed from the queue file for each attempt, never held in memory whole
+ * ({@link MessageContent}).
+ *
+ * <p>Not yet: SASL, client certificates, {@code smtp_generic_maps}, the implicit bind to a single
+ * {@code inet_interfaces} address.
  *
  * <p>Failure: problems with recipients, servers, DNS, TLS policy tables or the REQUIRETLS policy
  * become deferred or bounced results; only an unreadable queue file throws.
@@ -107,9 +116,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
 
   @Override
   public List<RecipientResult> deliver(DeliveryRequest request) throws Exception {
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    request.copyContent(buffer, "\r\n");
-    MessageContent content = new MessageContent(buffer.toByteArray());
+    MessageContent content = MessageContent.of(out -> request.copyContent(out, "\r\n"));
     List<String> nexthops = new ArrayList<>();
     nexthops.add(request.nexthop());
     if (!settings.fallbackRelays().contains(request.nexthop())) {
@@ -150,6 +157,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private SessionFailure failure;
     private Optional<RequireTlsAction> action = Optional.empty();
     private ClientTlsPolicy policy;
+    /** Whether sessions to this next hop are cached: on demand, or a listed destination. */
+    private boolean caching;
 
     Attempt(DeliveryRequest request, MessageContent content, String nexthop) {
       this.request = request;
@@ -204,7 +213,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private Optional<List<RecipientResult>> servers(Destination d) throws InterruptedException {
       ConnectionCache.Key key = new ConnectionCache.Key(request.transport(), nexthop,
           policy.level(), action.map(RequireTlsAction::postfixName).orElse(""));
-      Optional<SmtpSession> cached = cache.take(key);
+      caching = settings.connectionCacheOnDemand() || listedForCaching(d);
+      Optional<SmtpSession> cached = caching ? cache.take(key) : Optional.empty();
       if (cached.isPresent()) {
         Optional<List<RecipientResult>> done = reuse(cached.get(), key);
         if (done.isPresent()) {
@@ -255,6 +265,13 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       return Optional.empty();
     }
 
+    /** {@code smtp_connection_cache_destinations} names the next hop or its host. */
+    private boolean listedForCaching(Destination d) {
+      return settings.connectionCacheDestinations().stream().anyMatch(
+          name -> name.equalsIgnoreCase(d.nexthop()) || name.equalsIgnoreCase(d.host())
+              || d.socket().map(p -> p.toString().equals(name)).orElse(false));
+    }
+
     /** A cached session: RSET first, then the REQUIRETLS decision as for a new one. */
     private Optional<List<RecipientResult>> reuse(SmtpSession s, ConnectionCache.Key key)
         throws InterruptedException {
@@ -293,7 +310,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
           sendRequireTls, tls).run();
       switch (outcome) {
         case MailTransaction.Done done -> {
-          if (done.reusable() && settings.connectionCacheOnDemand()) {
+          if (done.reusable() && caching
+              && (!used.connection().tlsActive() || settings.tlsConnectionReuse())) {
             cache.put(key, used);
           } else {
             used.quit(settings.timeouts().quit());
