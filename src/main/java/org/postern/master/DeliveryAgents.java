@@ -44,8 +44,8 @@ final class DeliveryAgents {
   private DeliveryAgents() {}
 
   /** {@code logs} gives the log of a program by name, for an agent's own warnings. */
-  static Optional<DeliveryAgent> create(MasterService entry, MainConfig view, MailSubmitter submitter,
-      Function<String, ProgramLog> logs) throws IOException {
+  static Optional<DeliveryAgent> create(MasterService entry, MainConfig view,
+      MailSubmitter submitter, Function<String, ProgramLog> logs) throws IOException {
     try {
       return switch (entry.command()) {
         case "discard" -> Optional.of(DiscardAgent.of(view));

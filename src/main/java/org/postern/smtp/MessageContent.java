@@ -176,7 +176,8 @@ final class MessageContent {
       if (split < 0 && kept < HEADER_LIMIT) {
         int keep = Math.min(len, HEADER_LIMIT - kept);
         if (kept + keep > head.length) {
-          head = Arrays.copyOf(head, Math.min(HEADER_LIMIT, Math.max(head.length * 2, kept + keep)));
+          int grown = Math.max(head.length * 2, kept + keep);
+          head = Arrays.copyOf(head, Math.min(HEADER_LIMIT, grown));
         }
         System.arraycopy(b, off, head, kept, keep);
         int from = Math.max(0, kept - 3);

@@ -209,7 +209,8 @@ final class SessionOpener {
     }
 
     private SmtpConnection connectInet() throws IOException {
-      Optional<InetAddress> local = settings.bindAddresses().forRemote(server.address().orElseThrow());
+      Optional<InetAddress> local =
+          settings.bindAddresses().forRemote(server.address().orElseThrow());
       try {
         return SmtpConnection.connect(server.socketAddress(), settings.timeouts().connect(), local);
       } catch (SmtpConnection.BindFailure e) {
