@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.postern.config.MainConfig;
 import org.postern.config.MasterService;
 import org.postern.deliver.DeliveryAgent;
@@ -13,6 +14,7 @@ import org.postern.deliver.MailSubmitter;
 import org.postern.discard.DiscardAgent;
 import org.postern.error.ErrorAgent;
 import org.postern.local.LocalDelivery;
+import org.postern.log.ProgramLog;
 import org.postern.local.PasswdFile;
 import org.postern.local.Privileges;
 import org.postern.pipe.PipeAgent;
@@ -41,16 +43,17 @@ final class DeliveryAgents {
 
   private DeliveryAgents() {}
 
-  static Optional<DeliveryAgent> create(MasterService entry, MainConfig view, MailSubmitter submitter)
-      throws IOException {
+  /** {@code logs} gives the log of a program by name, for an agent's own warnings. */
+  static Optional<DeliveryAgent> create(MasterService entry, MainConfig view,
+      MailSubmitter submitter, Function<String, ProgramLog> logs) throws IOException {
     try {
       return switch (entry.command()) {
         case "discard" -> Optional.of(DiscardAgent.of(view));
         case "error" -> Optional.of(ErrorAgent.of(view));
         case "virtual" -> Optional.of(VirtualAgent.of(view));
         case "pipe" -> Optional.of(PipeAgent.of(view, entry.arguments()));
-        case "smtp" -> Optional.of(smtp(view, Protocol.SMTP));
-        case "lmtp" -> Optional.of(smtp(view, Protocol.LMTP));
+        case "smtp" -> Optional.of(smtp(view, Protocol.SMTP, logs.apply(entry.service())));
+        case "lmtp" -> Optional.of(smtp(view, Protocol.LMTP, logs.apply(entry.service())));
         case "local" ->
             Optional.of(new LocalDelivery(view, Tables::open, submitter, Clock.systemDefaultZone(),
                 Privileges.detect(), PasswdFile.system()));
@@ -65,12 +68,13 @@ final class DeliveryAgents {
     }
   }
 
-  private static SmtpDelivery smtp(MainConfig view, Protocol protocol) throws IOException {
+  private static SmtpDelivery smtp(MainConfig view, Protocol protocol, ProgramLog log)
+      throws IOException {
     try {
       return new SmtpDelivery(view, protocol, Tables::open,
           DnsjavaResolver.configured(view.get("postern_dns_resolver_address"),
               Path.of("/etc/resolv.conf"), DNS_TIMEOUT),
-          Clock.systemDefaultZone());
+          Clock.systemDefaultZone(), log);
     } catch (TlsConfigException | TableException e) {
       throw new IOException(view.get("service_name") + ": " + e.getMessage(), e);
     }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.postern.bounce.BounceService;
 import org.postern.cleanup.Cleanup;
 import org.postern.config.ConfigException;
@@ -16,6 +17,7 @@ import org.postern.config.MasterService;
 import org.postern.config.ServiceType;
 import org.postern.deliver.DeliveryAgent;
 import org.postern.deliver.MailSubmitter;
+import org.postern.log.ProgramLog;
 import org.postern.qmgr.QmgrSettings;
 import org.postern.qmgr.QueueManager;
 import org.postern.qmgr.Transports;
@@ -68,7 +70,8 @@ final class QmgrService implements Service {
       List<AutoCloseable> agents = new ArrayList<>();
       QueueManager manager =
           new QueueManager(QmgrSettings.from(config), queues, rewrite,
-              transports(config, submitter, agents), bounce, context.log(),
+              transports(config, submitter, agents, context.mailLog()::program), bounce,
+              context.log(),
               context.mailLog()::program, clock, new VirtualThreadScheduler());
       return new QmgrService(context, wiring, cleanup, rewrite, manager, agents);
     } catch (ConfigException | TableException | IOException | RuntimeException e) {
@@ -84,7 +87,8 @@ final class QmgrService implements Service {
 
   /** Every master.cf unix entry whose command is a delivery agent of this build. */
   private static Transports transports(MainConfig config, MailSubmitter submitter,
-      List<AutoCloseable> closeable) throws IOException, ConfigException {
+      List<AutoCloseable> closeable, Function<String, ProgramLog> logs)
+      throws IOException, ConfigException {
     Map<String, DeliveryAgent> agents = new HashMap<>();
     Map<String, Integer> limits = new HashMap<>();
     int defaultLimit = config.getInt("default_process_limit");
@@ -93,7 +97,7 @@ final class QmgrService implements Service {
         continue;
       }
       Optional<DeliveryAgent> agent =
-          DeliveryAgents.create(entry, config.withOverrides(entry), submitter);
+          DeliveryAgents.create(entry, config.withOverrides(entry), submitter, logs);
       if (agent.isPresent()) {
         agents.put(entry.service(), agent.get());
         if (agent.get() instanceof AutoCloseable c) {

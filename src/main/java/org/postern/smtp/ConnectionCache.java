@@ -3,7 +3,9 @@ package org.postern.smtp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +16,13 @@ import org.postern.tls.TlsSecurityLevel;
 /**
  * Open sessions kept for the next delivery to the same destination, Postfix's scache: keyed by
  * transport, next hop, TLS level and REQUIRETLS action, so that a session is never reused under a
- * policy stricter than the one it was checked against. A session is reused at most {@code
- * reuseCountLimit} times (0: unlimited) and within {@code reuseTimeLimit} of its creation; one
- * that sat idle longer than {@code idleLimit} is closed. Only sessions that met every requirement
- * and completed a transaction are stored.
+ * policy stricter than the one it was checked against. Like scache it keeps several idle sessions
+ * per key: concurrent deliveries to one destination each return their session, and the next
+ * deliveries pick them up (most recently used first) instead of replacing one another's. A
+ * session is reused at most {@code reuseCountLimit} times (0: unlimited) and within {@code
+ * reuseTimeLimit} of its creation; one that sat idle longer than {@code idleLimit} is closed. The
+ * caller decides which sessions may be stored at all ({@code smtp_tls_connection_reuse},
+ * {@code smtp_connection_cache_on_demand}, {@code smtp_connection_cache_destinations}).
  */
 final class ConnectionCache implements AutoCloseable {
   /** What a session must share with a delivery to be reused for it. */
@@ -25,7 +30,7 @@ final class ConnectionCache implements AutoCloseable {
 
   private record Idle(SmtpSession session, Instant since) {}
 
-  private final Map<Key, Idle> idle = new HashMap<>();
+  private final Map<Key, Deque<Idle>> idle = new HashMap<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Clock clock;
   private final Duration idleLimit;
@@ -45,45 +50,41 @@ final class ConnectionCache implements AutoCloseable {
 
   /** A session for {@code key}, if one is cached and still within its limits. */
   Optional<SmtpSession> take(Key key) {
-    Idle found;
+    closeExpired();
     lock.lock();
     try {
-      found = idle.remove(key);
+      Deque<Idle> sessions = idle.get(key);
+      Idle found = sessions == null ? null : sessions.pollFirst();
+      if (sessions != null && sessions.isEmpty()) {
+        idle.remove(key);
+      }
+      return Optional.ofNullable(found).map(Idle::session);
     } finally {
       lock.unlock();
     }
-    closeExpired();
-    if (found == null) {
-      return Optional.empty();
-    }
-    if (expired(found)) {
-      found.session().quit(quitTimeout);
-      return Optional.empty();
-    }
-    return Optional.of(found.session());
   }
 
-  /** Keeps {@code session} for reuse, or says goodbye when it is used up. */
+  /**
+   * Keeps {@code session} for reuse, or says goodbye when it is used up: {@code uses} counts its
+   * transactions, so a session may carry {@code reuseCountLimit + 1} of them, as in Postfix
+   * where the limit counts reuses.
+   */
   void put(Key key, SmtpSession session) {
-    if (reuseCountLimit > 0 && session.uses() >= reuseCountLimit
+    if (reuseCountLimit > 0 && session.uses() > reuseCountLimit
         || !clock.instant().isBefore(session.created().plus(reuseTimeLimit))) {
       session.quit(quitTimeout);
       return;
     }
-    Idle previous;
     lock.lock();
     try {
-      previous = idle.put(key, new Idle(session, clock.instant()));
+      idle.computeIfAbsent(key, k -> new ArrayDeque<>())
+          .addFirst(new Idle(session, clock.instant()));
     } finally {
       lock.unlock();
     }
-    if (previous != null) {
-      previous.session().quit(quitTimeout);
-    }
   }
 
-  private boolean expired(Idle i) {
-    Instant now = clock.instant();
+  private boolean expired(Idle i, Instant now) {
     return now.isAfter(i.since().plus(idleLimit))
         || !now.isBefore(i.session().created().plus(reuseTimeLimit));
   }
@@ -91,9 +92,13 @@ final class ConnectionCache implements AutoCloseable {
   /** Closes sessions idle past their limit. */
   void closeExpired() {
     List<Idle> gone = new ArrayList<>();
+    Instant now = clock.instant();
     lock.lock();
     try {
-      idle.values().removeIf(i -> expired(i) && gone.add(i));
+      for (Deque<Idle> sessions : idle.values()) {
+        sessions.removeIf(i -> expired(i, now) && gone.add(i));
+      }
+      idle.values().removeIf(Deque::isEmpty);
     } finally {
       lock.unlock();
     }
@@ -102,10 +107,10 @@ final class ConnectionCache implements AutoCloseable {
 
   @Override
   public void close() {
-    List<Idle> all;
+    List<Idle> all = new ArrayList<>();
     lock.lock();
     try {
-      all = new ArrayList<>(idle.values());
+      idle.values().forEach(all::addAll);
       idle.clear();
     } finally {
       lock.unlock();

@@ -62,7 +62,7 @@ final class MailTransaction {
 
   Outcome run() throws InterruptedException {
     Server server = session.server();
-    long size = content.bytes().length;
+    long size = content.size();
     Optional<Long> limit = session.sizeLimit();
     if (limit.isPresent() && limit.get() < size) {
       return skip("5.3.4", "message size " + size + " exceeds size limit " + limit.get()
@@ -155,9 +155,8 @@ final class MailTransaction {
         return new Done(results, resetOk());
       }
       stage = " while sending message content";
-      byte[] b = body.bytes();
-      c.writeLine("BDAT " + b.length + " LAST");
-      c.write(b, 0, b.length);
+      c.writeLine("BDAT " + body.size() + " LAST");
+      body.writeTo(c.output());
       c.flush();
       return finish(results, accepted, "end of BDAT");
     }
@@ -182,8 +181,7 @@ final class MailTransaction {
       return new Done(results, resetOk());
     }
     stage = " while sending message content";
-    byte[] stuffed = body.dotStuffed();
-    c.write(stuffed, 0, stuffed.length);
+    body.writeDotStuffed(c.output());
     c.flush();
     return finish(results, accepted, "end of DATA");
   }
@@ -278,7 +276,7 @@ final class MailTransaction {
     StringBuilder b = new StringBuilder("MAIL FROM:<").append(request.sender()).append('>');
     var envelope = request.message().envelope();
     if (session.offers("SIZE")) {
-      b.append(" SIZE=").append(body.bytes().length);
+      b.append(" SIZE=").append(body.size());
     }
     if (!converted && session.offers("8BITMIME")) {
       envelope.bodyType().ifPresent(t -> b.append(" BODY=").append(t.keyword()));

@@ -1,68 +1,94 @@
 package org.postern.smtp;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The message as the client sends it: header, empty line and body with CRLF line ends, held in
- * memory for one delivery request, plus the two transformations SMTP needs: dot-stuffing for
- * DATA, and 8BITMIME downgrade to quoted-printable for a server that lacks 8BITMIME.
+ * The message as the client sends it: header, empty line and body with CRLF line ends, streamed
+ * from the queue file each time it is sent and never held in memory whole, plus the two
+ * transformations SMTP needs: dot-stuffing for DATA, and 8BITMIME downgrade to quoted-printable
+ * for a server that lacks 8BITMIME. {@link #of} reads the content once ahead of any connection,
+ * for its size (SIZE, BDAT), whether it has 8-bit bytes, and its header (kept up to {@value
+ * #HEADER_LIMIT} bytes).
  *
  * <p>Downgrade, as Postfix does for a simple message: a single-part {@code text/*} message
  * (Content-Type present, no {@code multipart/} or {@code message/}) whose transfer encoding is
  * absent, {@code 7bit} or {@code 8bit} gets its body quoted-printable encoded and its
  * Content-Transfer-Encoding header replaced. A message without MIME headers is sent as it is (it
- * is not MIME, there is nothing to label). Anything else cannot be converted here: {@link
+ * is not MIME, there is nothing to label). Anything else cannot be converted here, nor can a
+ * message whose header exceeds {@value #HEADER_LIMIT} bytes (the bounded fallback): {@link
  * #downgraded()} is empty and the client defers rather than send 8-bit data to a 7-bit server.
+ *
+ * <p>Failure: a queue file that cannot be read throws {@link IOException} from {@link #of}.
  */
 final class MessageContent {
-  private static final int QP_LINE = 76;
+  /** How much header is kept for the downgrade decision and the rewritten header. */
+  static final int HEADER_LIMIT = 256 * 1024;
 
-  private final byte[] bytes;
-
-  MessageContent(byte[] bytes) {
-    this.bytes = bytes;
+  /** Writes the content (header, empty line, body, CRLF line ends) to a stream it leaves open. */
+  @FunctionalInterface
+  interface Source {
+    void writeTo(OutputStream out) throws IOException;
   }
 
-  byte[] bytes() {
-    return bytes;
+  private final Source source;
+  private final long size;
+  private final boolean eightBit;
+  private final Optional<MessageContent> downgraded;
+
+  private MessageContent(Source source, Scan scan) throws IOException {
+    this.source = source;
+    this.size = scan.size;
+    this.eightBit = scan.eightBit;
+    this.downgraded = eightBit ? convert(scan) : Optional.of(this);
+  }
+
+  /** Reads {@code source} once for size, 8-bit bytes and header (and, if 8-bit, a 7-bit form). */
+  static MessageContent of(Source source) throws IOException {
+    Scan scan = new Scan();
+    source.writeTo(scan);
+    return new MessageContent(source, scan);
+  }
+
+  /** The size in bytes with CRLF line ends, before dot-stuffing. */
+  long size() {
+    return size;
   }
 
   boolean eightBit() {
-    for (byte b : bytes) {
-      if (b < 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The bytes as DATA carries them: leading dots doubled, ending in {@code CRLF.CRLF}. */
-  byte[] dotStuffed() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 64);
-    boolean lineStart = true;
-    for (byte b : bytes) {
-      if (lineStart && b == '.') {
-        out.write('.');
-      }
-      out.write(b);
-      lineStart = b == '\n';
-    }
-    if (!lineStart) {
-      out.writeBytes(new byte[] {'\r', '\n'});
-    }
-    out.writeBytes(new byte[] {'.', '\r', '\n'});
-    return out.toByteArray();
+    return eightBit;
   }
 
   /** This message for a 7-bit server; empty when its MIME structure rules out conversion. */
   Optional<MessageContent> downgraded() {
-    int split = headerEnd();
-    String header = new String(bytes, 0, split, StandardCharsets.ISO_8859_1);
+    return downgraded;
+  }
+
+  /** The content as BDAT carries it. */
+  void writeTo(OutputStream out) throws IOException {
+    source.writeTo(out);
+  }
+
+  /** The content as DATA carries it: leading dots doubled, ending in {@code CRLF.CRLF}. */
+  void writeDotStuffed(OutputStream out) throws IOException {
+    DotStuffingStream stuffed = new DotStuffingStream(out);
+    source.writeTo(stuffed);
+    stuffed.finish();
+  }
+
+  private Optional<MessageContent> convert(Scan scan) throws IOException {
+    int split = scan.headerEnd();
+    if (split < 0) {
+      return Optional.empty();
+    }
+    String header = scan.header(split);
     List<String> fields = fields(header);
     Optional<String> type = field(fields, "content-type");
     Optional<String> encoding = field(fields, "content-transfer-encoding");
@@ -74,30 +100,23 @@ final class MessageContent {
     if (!t.startsWith("text/") || !(e.equals("7bit") || e.equals("8bit"))) {
       return Optional.empty();
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length * 3 / 2);
+    ByteArrayOutputStream newHeader = new ByteArrayOutputStream(split + 64);
     for (String f : fields) {
       if (!name(f).equals("content-transfer-encoding")) {
-        out.writeBytes(f.getBytes(StandardCharsets.ISO_8859_1));
+        newHeader.writeBytes(f.getBytes(StandardCharsets.ISO_8859_1));
       }
     }
-    out.writeBytes("Content-Transfer-Encoding: quoted-printable\r\n".getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(new byte[] {'\r', '\n'});
-    int bodyStart = Math.min(bytes.length, split + 2);
-    quotedPrintable(bytes, bodyStart, out);
-    return Optional.of(new MessageContent(out.toByteArray()));
-  }
-
-  /** Offset of the CRLF that ends the header (the empty line), or the length if none. */
-  private int headerEnd() {
-    if (bytes.length >= 2 && bytes[0] == '\r' && bytes[1] == '\n') {
-      return 0;
-    }
-    for (int i = 0; i + 3 < bytes.length; i++) {
-      if (bytes[i] == '\r' && bytes[i + 1] == '\n' && bytes[i + 2] == '\r' && bytes[i + 3] == '\n') {
-        return i + 2;
-      }
-    }
-    return bytes.length;
+    newHeader.writeBytes("Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        .getBytes(StandardCharsets.US_ASCII));
+    byte[] head = newHeader.toByteArray();
+    long bodyStart = Math.min(size, split + 2L);
+    Source original = source;
+    return Optional.of(MessageContent.of(out -> {
+      out.write(head);
+      QuotedPrintableStream qp = new QuotedPrintableStream(out);
+      original.writeTo(new Skip(bodyStart, qp));
+      qp.finish();
+    }));
   }
 
   /** Header fields with their continuation lines, each ending in CRLF. */
@@ -132,38 +151,96 @@ final class MessageContent {
     return Optional.empty();
   }
 
-  /** RFC 2045 section 6.7 encoding of each CRLF-terminated line, soft breaks at 76 columns. */
-  static void quotedPrintable(byte[] in, int from, ByteArrayOutputStream out) {
-    int lineStart = from;
-    for (int i = from; i <= in.length; i++) {
-      boolean end = i == in.length || (in[i] == '\r' && i + 1 < in.length && in[i + 1] == '\n');
-      if (!end) {
-        continue;
+  /**
+   * The first pass: counts bytes, notes any 8-bit byte, and keeps the start of the content until
+   * the empty line that ends the header, or {@value #HEADER_LIMIT} bytes.
+   */
+  private static final class Scan extends OutputStream {
+    private byte[] head = new byte[4096];
+    private int kept;
+    private long size;
+    private boolean eightBit;
+    /** Offset of the CRLF that ends the header, once seen; -1 before. */
+    private int split = -1;
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      for (int i = off; i < off + len && !eightBit; i++) {
+        eightBit = b[i] < 0;
       }
-      encodeLine(in, lineStart, i, out);
-      if (i < in.length) {
-        out.writeBytes(new byte[] {'\r', '\n'});
+      if (split < 0 && kept < HEADER_LIMIT) {
+        int keep = Math.min(len, HEADER_LIMIT - kept);
+        if (kept + keep > head.length) {
+          int grown = Math.max(head.length * 2, kept + keep);
+          head = Arrays.copyOf(head, Math.min(HEADER_LIMIT, grown));
+        }
+        System.arraycopy(b, off, head, kept, keep);
+        int from = Math.max(0, kept - 3);
+        kept += keep;
+        split = findSplit(from);
       }
-      i++;
-      lineStart = i + 1;
+      size += len;
+    }
+
+    private int findSplit(int from) {
+      if (kept >= 2 && head[0] == '\r' && head[1] == '\n') {
+        return 0;
+      }
+      for (int i = from; i + 3 < kept; i++) {
+        if (head[i] == '\r' && head[i + 1] == '\n' && head[i + 2] == '\r' && head[i + 3] == '\n') {
+          return i + 2;
+        }
+      }
+      return -1;
+    }
+
+    /**
+     * Where the header ends: the CRLF of the empty line, the whole content when it has no empty
+     * line and was kept whole, or -1 when the header is longer than what was kept.
+     */
+    int headerEnd() {
+      if (split >= 0) {
+        return split;
+      }
+      return size == kept ? kept : -1;
+    }
+
+    String header(int end) {
+      return new String(head, 0, end, StandardCharsets.ISO_8859_1);
     }
   }
 
-  private static void encodeLine(byte[] in, int from, int to, ByteArrayOutputStream out) {
-    int column = 0;
-    for (int i = from; i < to; i++) {
-      int b = in[i] & 0xff;
-      boolean trailingSpace = (b == ' ' || b == '\t') && i == to - 1;
-      String piece =
-          (b >= 33 && b <= 126 && b != '=') || ((b == ' ' || b == '\t') && !trailingSpace)
-              ? String.valueOf((char) b)
-              : String.format("=%02X", b);
-      if (column + piece.length() > QP_LINE - 1) {
-        out.writeBytes("=\r\n".getBytes(StandardCharsets.US_ASCII));
-        column = 0;
+  /** Drops the first {@code count} bytes written, passes the rest on. */
+  private static final class Skip extends OutputStream {
+    private final OutputStream out;
+    private long remaining;
+
+    Skip(long count, OutputStream out) {
+      this.remaining = count;
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (remaining > 0) {
+        remaining--;
+      } else {
+        out.write(b);
       }
-      out.writeBytes(piece.getBytes(StandardCharsets.US_ASCII));
-      column += piece.length();
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      int skip = (int) Math.min(remaining, len);
+      remaining -= skip;
+      if (len > skip) {
+        out.write(b, off + skip, len - skip);
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.postern.smtp;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import org.postern.log.Relay;
 import org.postern.log.TlsFeatureStatus.SecurityLevel;
@@ -28,6 +30,10 @@ import org.postern.tls.TlsaMatcher;
  * a REQUIRETLS message the {@link RequireTlsEnforcement} decision. A session that comes out of
  * here met all of them; no MAIL FROM is ever sent on one that did not.
  *
+ * <p>A TCP connection leaves from {@code smtp_bind_address} or {@code smtp_bind_address6} when set.
+ * A bind that fails is logged as a warning; with {@code smtp_bind_address_enforce} the server is
+ * skipped ({@code 4.4.0}), else the connection leaves from the kernel's choice, as in Postfix.
+ *
  * <p>At level {@code may} a failed handshake is retried once on a new plaintext connection, as
  * Postfix does. A server that sent data ahead of the STARTTLS reply (an injection attempt) is
  * dropped.
@@ -45,14 +51,16 @@ final class SessionOpener {
   private final SSLContext tlsContext;
   private final ServerCertificateCheck certificates;
   private final Clock clock;
+  private final Consumer<String> warnings;
 
   SessionOpener(
       SmtpSettings settings, SSLContext tlsContext, ServerCertificateCheck certificates,
-      Clock clock) {
+      Clock clock, Consumer<String> warnings) {
     this.settings = settings;
     this.tlsContext = tlsContext;
     this.certificates = certificates;
     this.clock = clock;
+    this.warnings = warnings;
   }
 
   /** {@code action} is present for a REQUIRETLS message. */
@@ -97,6 +105,10 @@ final class SessionOpener {
         return session(tryTls);
       } catch (SocketTimeoutException e) {
         return fail("4.4.2", "conversation with " + server + " timed out" + stage, true);
+      } catch (SmtpConnection.BindFailure e) {
+        return failNoRelay("4.4.0", "server configuration error: cannot bind to "
+            + settings.bindAddresses().parameterFor(server.address().orElseThrow()) + " = "
+            + bindAddress() + ": " + message(e), true);
       } catch (IOException e) {
         if (!connected) {
           return failNoRelay(
@@ -112,10 +124,9 @@ final class SessionOpener {
     }
 
     private Outcome session(boolean tryTls) throws IOException {
-      conn =
-          server.socket().isPresent()
-              ? SmtpConnection.connect(server.socket().get())
-              : SmtpConnection.connect(server.socketAddress(), settings.timeouts().connect());
+      conn = server.socket().isPresent()
+          ? SmtpConnection.connect(server.socket().get())
+          : connectInet();
       connected = true;
       stage = " while receiving the initial server greeting";
       ServerReply greeting = conn.read(settings.timeouts().helo());
@@ -201,6 +212,26 @@ final class SessionOpener {
       SmtpSession s = new SmtpSession(
           conn, server, esmtp, reached, announced, matched, clock.instant(), 0);
       return new Opened(s, send, feature);
+    }
+
+    private SmtpConnection connectInet() throws IOException {
+      Optional<InetAddress> local =
+          settings.bindAddresses().forRemote(server.address().orElseThrow());
+      try {
+        return SmtpConnection.connect(server.socketAddress(), settings.timeouts().connect(), local);
+      } catch (SmtpConnection.BindFailure e) {
+        warnings.accept("smtp_connect_addr: bind " + bindAddress() + ": " + message(e));
+        if (settings.bindAddresses().enforce()) {
+          throw e;
+        }
+        return SmtpConnection.connect(
+            server.socketAddress(), settings.timeouts().connect(), Optional.empty());
+      }
+    }
+
+    private String bindAddress() {
+      return settings.bindAddresses().forRemote(server.address().orElseThrow())
+          .map(InetAddress::getHostAddress).orElse("");
     }
 
     /** EHLO/LHLO, HELO after a refused EHLO; null (with {@link #lastFailure}) on failure. */

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -20,6 +21,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
@@ -55,9 +57,26 @@ final class SmtpConnection implements AutoCloseable {
     this.out = out;
   }
 
+  /** The socket could not be bound to the configured local address; nothing was sent. */
+  static final class BindFailure extends IOException {
+    BindFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   static SmtpConnection connect(InetSocketAddress address, Duration timeout) throws IOException {
+    return connect(address, timeout, Optional.empty());
+  }
+
+  /** Connects from {@code local} (port chosen by the kernel) when present. */
+  static SmtpConnection connect(
+      InetSocketAddress address, Duration timeout, Optional<InetAddress> local)
+      throws IOException {
     Socket s = new Socket();
     try {
+      if (local.isPresent()) {
+        bind(s, local.get());
+      }
       s.connect(address, timeout.isZero() ? 0 : (int) timeout.toMillis());
     } catch (IOException e) {
       s.close();
@@ -66,6 +85,15 @@ final class SmtpConnection implements AutoCloseable {
     return new SmtpConnection(
         s, null, new BufferedInputStream(s.getInputStream()),
         new BufferedOutputStream(s.getOutputStream()));
+  }
+
+  private static void bind(Socket s, InetAddress local) throws BindFailure {
+    try {
+      s.bind(new InetSocketAddress(local, 0));
+    } catch (IOException e) {
+      throw new BindFailure(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+          e);
+    }
   }
 
   static SmtpConnection connect(Path socketPath) throws IOException {
@@ -162,6 +190,11 @@ final class SmtpConnection implements AutoCloseable {
 
   void write(byte[] data, int offset, int length) throws IOException {
     out.write(data, offset, length);
+  }
+
+  /** The buffered stream that commands go through, for content streamed after them. */
+  OutputStream output() {
+    return out;
   }
 
   void flush() throws IOException {

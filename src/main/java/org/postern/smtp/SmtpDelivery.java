@@ -1,16 +1,17 @@
 package org.postern.smtp;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.postern.config.MainConfig;
 import org.postern.deliver.DeliveryAgent;
 import org.postern.deliver.DeliveryRequest;
 import org.postern.deliver.RecipientResult;
 import org.postern.dns.Resolver;
+import org.postern.log.ProgramLog;
 import org.postern.log.TlsFeatureStatus;
 import org.postern.queue.Recipient;
 import org.postern.smtp.RequireTlsEnforcement.Skip;
@@ -40,7 +41,17 @@ import org.postern.tls.TlsSecurityLevel;
  * connecting: a TLSA lookup failure or a {@code dane-only} server without usable records is a
  * soft error for that server, and the next one is tried.
  *
- * <p>Not yet: SASL, client certificates, {@code smtp_generic_maps}. The message is held in memory while it is sent.
+ * <p>Connection cache: with {@code smtp_connection_cache_on_demand} every session that completed a
+ * transaction is offered to the cache (qmgr passes no backlog hint, so "on demand" is bounded by
+ * {@code smtp_connection_cache_time_limit} of idleness instead), as is one to a next hop listed in
+ * {@code smtp_connection_cache_destinations}; a TLS session only with {@code
+ * smtp_tls_connection_reuse = yes}, as in Postfix.
+ *
+ * <p>The message is streamed from the queue file for each attempt, never held in memory whole
+ * ({@link MessageContent}).
+ *
+ * <p>Not yet: SASL, client certificates, {@code smtp_generic_maps}, the implicit bind to a single
+ * {@code inet_interfaces} address.
  *
  * <p>Failure: problems with recipients, servers, DNS, TLS policy tables or the REQUIRETLS policy
  * become deferred or bounced results; only an unreadable queue file throws.
@@ -54,16 +65,26 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
   private final DanePolicy dane;
   private final ConnectionCache cache;
 
-  /** The agent for {@code protocol} as {@code config} describes it. */
+  /**
+   * The agent for {@code protocol} as {@code config} describes it; warnings (a local address that
+   * cannot be bound) go to {@code log}.
+   */
   public SmtpDelivery(
-      MainConfig config, Protocol protocol, TableOpener tables, Resolver resolver, Clock clock)
-      throws TlsConfigException, TableException {
-    this(SmtpSettings.of(config, protocol), tables, resolver, clock, new Random());
+      MainConfig config, Protocol protocol, TableOpener tables, Resolver resolver, Clock clock,
+      ProgramLog log) throws TlsConfigException, TableException {
+    this(SmtpSettings.of(config, protocol), tables, resolver, clock, new Random(), log::warn);
   }
 
+  /** For tests that do not look at warnings. */
   SmtpDelivery(
       SmtpSettings s, TableOpener tables, Resolver resolver, Clock clock, Random random)
       throws TlsConfigException, TableException {
+    this(s, tables, resolver, clock, random, warning -> { });
+  }
+
+  SmtpDelivery(
+      SmtpSettings s, TableOpener tables, Resolver resolver, Clock clock, Random random,
+      Consumer<String> warnings) throws TlsConfigException, TableException {
     this.settings = s;
     String policyParameter = s.protocol().parameter("requiretls_policy");
     this.requireTlsPolicy = RequireTlsPolicy.parse(policyParameter, s.requireTlsPolicy(), tables);
@@ -74,9 +95,10 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     this.tlsPolicies =
         new TlsPolicyLookup(s.tlsSecurityLevel(), maps, s.protocol().parameter("tls_security_level"));
     this.finder =
-        new ServerFinder(resolver, s.inetProtocols(), s.myhostname(), s.mxAddressLimit(), random);
+        new ServerFinder(resolver, s.inetProtocols(), s.myhostname(), s.addressOrder(random));
     this.opener = new SessionOpener(s, ClientTlsContexts.create(),
-        ServerCertificateCheck.create(s.caFile(), s.caPath(), s.fingerprintDigest()), clock);
+        ServerCertificateCheck.create(s.caFile(), s.caPath(), s.fingerprintDigest()), clock,
+        warnings);
     this.dane = new DanePolicy(resolver, s.dnsSupportLevel().strip().equals("dnssec"),
         insecureMxPolicy(s));
     this.cache = new ConnectionCache(clock, s.connectionCacheTimeLimit(), s.reuseTimeLimit(),
@@ -94,9 +116,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
 
   @Override
   public List<RecipientResult> deliver(DeliveryRequest request) throws Exception {
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    request.copyContent(buffer, "\r\n");
-    MessageContent content = new MessageContent(buffer.toByteArray());
+    MessageContent content = MessageContent.of(out -> request.copyContent(out, "\r\n"));
     List<String> nexthops = new ArrayList<>();
     nexthops.add(request.nexthop());
     if (!settings.fallbackRelays().contains(request.nexthop())) {
@@ -137,6 +157,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private SessionFailure failure;
     private Optional<RequireTlsAction> action = Optional.empty();
     private ClientTlsPolicy policy;
+    /** Whether sessions to this next hop are cached: on demand, or a listed destination. */
+    private boolean caching;
 
     Attempt(DeliveryRequest request, MessageContent content, String nexthop) {
       this.request = request;
@@ -191,7 +213,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private Optional<List<RecipientResult>> servers(Destination d) throws InterruptedException {
       ConnectionCache.Key key = new ConnectionCache.Key(request.transport(), nexthop,
           policy.level(), action.map(RequireTlsAction::postfixName).orElse(""));
-      Optional<SmtpSession> cached = cache.take(key);
+      caching = settings.connectionCacheOnDemand() || listedForCaching(d);
+      Optional<SmtpSession> cached = caching ? cache.take(key) : Optional.empty();
       if (cached.isPresent()) {
         Optional<List<RecipientResult>> done = reuse(cached.get(), key);
         if (done.isPresent()) {
@@ -242,6 +265,13 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       return Optional.empty();
     }
 
+    /** {@code smtp_connection_cache_destinations} names the next hop or its host. */
+    private boolean listedForCaching(Destination d) {
+      return settings.connectionCacheDestinations().stream().anyMatch(
+          name -> name.equalsIgnoreCase(d.nexthop()) || name.equalsIgnoreCase(d.host())
+              || d.socket().map(p -> p.toString().equals(name)).orElse(false));
+    }
+
     /** A cached session: RSET first, then the REQUIRETLS decision as for a new one. */
     private Optional<List<RecipientResult>> reuse(SmtpSession s, ConnectionCache.Key key)
         throws InterruptedException {
@@ -280,7 +310,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
           sendRequireTls, tls).run();
       switch (outcome) {
         case MailTransaction.Done done -> {
-          if (done.reusable() && settings.connectionCacheOnDemand()) {
+          if (done.reusable() && caching
+              && (!used.connection().tlsActive() || settings.tlsConnectionReuse())) {
             cache.put(key, used);
           } else {
             used.quit(settings.timeouts().quit());

@@ -3,6 +3,7 @@ package org.postern.smtp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import org.postern.config.MainConfig;
 import org.postern.dns.InetProtocols;
 
@@ -33,7 +34,13 @@ record SmtpSettings(
     boolean connectionCacheOnDemand,
     Duration connectionCacheTimeLimit,
     Duration reuseTimeLimit,
-    int reuseCountLimit) {
+    int reuseCountLimit,
+    BindAddresses bindAddresses,
+    AddressOrder.Preference addressPreference,
+    boolean randomizeAddresses,
+    boolean balanceInetProtocols,
+    List<String> connectionCacheDestinations,
+    boolean tlsConnectionReuse) {
 
   /** Per-stage time limits; zero means none. */
   record Timeouts(
@@ -82,13 +89,32 @@ record SmtpSettings(
         c.getBoolean(p.parameter("connection_cache_on_demand")),
         time(c, p, "connection_cache_time_limit"),
         c.getTime(p.parameter("connection_reuse_time_limit")),
-        c.getInt(p.parameter("connection_reuse_count_limit")));
+        c.getInt(p.parameter("connection_reuse_count_limit")),
+        BindAddresses.parse(p.parameter("bind_address"), c.get(p.parameter("bind_address")),
+            p.parameter("bind_address6"), own(c, p, "bind_address6"),
+            c.getBoolean(ownName(c, p, "bind_address_enforce"))),
+        AddressOrder.Preference.parse(p.parameter("address_preference"),
+            c.get(p.parameter("address_preference"))),
+        c.getBoolean(ownName(c, p, "randomize_addresses")),
+        c.getBoolean(ownName(c, p, "balance_inet_protocols")),
+        c.getList(p.parameter("connection_cache_destinations")),
+        c.getBoolean(p.parameter("tls_connection_reuse")));
+  }
+
+  /** The address order of {@code smtp_address_preference} and its companions. */
+  AddressOrder addressOrder(Random random) {
+    return new AddressOrder(addressPreference, randomizeAddresses, balanceInetProtocols,
+        mxAddressLimit, random);
   }
 
   /** A parameter the LMTP client may lack: then Postfix uses smtp_'s. */
   private static String own(MainConfig c, Protocol p, String suffix) {
+    return c.get(ownName(c, p, suffix));
+  }
+
+  private static String ownName(MainConfig c, Protocol p, String suffix) {
     String own = p.parameter(suffix);
-    return c.spec(own).isPresent() ? c.get(own) : c.get("smtp_" + suffix);
+    return c.spec(own).isPresent() ? own : "smtp_" + suffix;
   }
 
   /** The LMTP client has no parameter of its own for some stages: Postfix shares smtp_'s. */

@@ -57,7 +57,7 @@ public final class TlsProbe {
     List<Server> servers;
     try {
       servers = new ServerFinder(resolver, settings.inetProtocols(), settings.myhostname(),
-          settings.mxAddressLimit(), new Random()).find(d);
+          settings.addressOrder(new Random())).find(d);
     } catch (DestinationException e) {
       out.println("error: " + e.dsn() + " " + e.getMessage());
       return false;

@@ -12,7 +12,12 @@
  * org.postern.smtp.Protocol} picks SMTP or LMTP and their parameters): ServerFinder turns the next
  * hop into server addresses (MX lookup through {@link org.postern.dns.Resolver}), SessionOpener
  * connects and negotiates EHLO/LHLO, STARTTLS and the certificate check of the TLS level,
- * MailTransaction runs MAIL/RCPT/DATA or BDAT, ConnectionCache keeps sessions for reuse. {@link
+ * MailTransaction runs MAIL/RCPT/DATA or BDAT, streaming the content from the queue file
+ * ({@link org.postern.smtp.MessageContent}), ConnectionCache keeps sessions for reuse.
+ * AddressOrder orders a destination's addresses as Postfix does ({@code smtp_address_preference},
+ * {@code smtp_randomize_addresses}, {@code smtp_balance_inet_protocols}, {@code
+ * smtp_mx_address_limit}); BindAddresses holds {@code smtp_bind_address} and {@code
+ * smtp_bind_address6}. {@link
  * org.postern.smtp.TlsProbe} is the {@code tls-probe} command's engine. The REQUIRETLS decision
  * logic is pure and without I/O: {@link org.postern.smtp.RequireTlsPolicy} evaluates {@code
  * smtp_requiretls_policy} or {@code lmtp_requiretls_policy} for a next hop and yields a {@link
@@ -29,7 +34,9 @@
  * certificate match, where its policy action forbids it; a server that lost STARTTLS or the
  * REQUIRETLS keyword to a man in the middle is refused before MAIL FROM.
  *
- * <p>Failure: a policy that cannot be evaluated (unknown action, a table answer that is not one
+ * <p>Failure: a local address that cannot be bound is a warning; with {@code
+ * smtp_bind_address_enforce} the server is skipped with {@code 4.4.0} and the delivery defers. A
+ * policy that cannot be evaluated (unknown action, a table answer that is not one
  * action word, a table that cannot be opened or does not answer) makes the delivery defer, never
  * proceed without enforcement. A TLSA lookup that fails defers the server ({@code 4.7.5}), never
  * downgrades it; a certificate that matches no usable TLSA record is {@code !dane}, and the next MX

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * for one destination travels over far fewer connections than messages; and since the cache key
  * holds the REQUIRETLS action beside transport, next hop and TLS level, a connection that carried
  * a REQUIRETLS message never carries one without REQUIRETLS, and the other way round. A delivery
- * over a reused connection is logged with {@code conn_use=N} as Postfix logs it.
+ * over a reused connection is logged with {@code conn_use=N} as Postfix logs it. TLS connections
+ * are reused only with {@code smtp_tls_connection_reuse = yes}; with Postfix's default {@code no}
+ * every TLS delivery has its own connection, counted at the server.
  */
 class ConnectionCacheIT {
   private static final Duration LIMIT = Duration.ofSeconds(180);
@@ -134,7 +136,8 @@ class ConnectionCacheIT {
         "smtpd_tls_key_file = " + mx.get(1),
         "smtp_tls_CAfile = " + pki.caCert(),
         "smtp_tls_policy_maps = inline:{ {[127.0.0.1]:" + port + " = secure match=mx.peer.test} }",
-        "smtp_requiretls_policy = enforce");
+        "smtp_requiretls_policy = enforce",
+        "smtp_tls_connection_reuse = yes");
 
     burst(80, pki.caCert());
 
@@ -147,5 +150,31 @@ class ConnectionCacheIT {
             Collectors.mapping(AiosmtpdPeer.Message::requireTls, Collectors.toSet())));
     assertThat(kindsPerConnection.values()).as("REQUIRETLS per connection").allSatisfy(kinds -> assertThat(kinds).hasSize(1));
     assertThat(peer.connectionCount()).as("connections for 80 messages: the cache was used").isLessThan(80);
+  }
+
+  @Test
+  void tlsConnectionReuseNo_everyTlsDeliveryHasItsOwnConnection() throws Exception {
+    TestPki pki = TestPki.create(dir.resolve("pki"));
+    List<Path> mx = pki.server("mx.peer.test");
+    int port = PosternInstance.freePort();
+    peer = AiosmtpdPeer.start(dir, "127.0.0.1", port, "--tls", mx.get(0).toString(), mx.get(1).toString(), "--requiretls");
+    startPostern(
+        port,
+        "smtpd_tls_security_level = may",
+        "smtpd_tls_cert_file = " + mx.get(0),
+        "smtpd_tls_key_file = " + mx.get(1),
+        "smtp_tls_CAfile = " + pki.caCert(),
+        "smtp_tls_policy_maps = inline:{ {[127.0.0.1]:" + port + " = secure match=mx.peer.test} }",
+        "smtp_requiretls_policy = enforce",
+        "smtp_tls_connection_reuse = no");
+
+    burst(30, pki.caCert());
+
+    List<AiosmtpdPeer.Message> got = peer.awaitMessages(30, LIMIT);
+    assertThat(got).hasSize(30).allSatisfy(m -> assertThat(m.tls()).isTrue());
+    // aiosmtpd numbers a connection again after STARTTLS, so the messages' numbers count them.
+    assertThat(got.stream().map(AiosmtpdPeer.Message::connection).distinct().count())
+        .as("TLS connections for 30 messages without reuse").isEqualTo(30);
+    assertThat(postern.maillogText()).doesNotContain("conn_use=");
   }
 }

@@ -14,7 +14,8 @@ class ServerFinderTest {
   private final FakeResolver dns = new FakeResolver();
 
   private List<Server> find(String nexthop, int limit) throws Exception {
-    return new ServerFinder(dns, InetProtocols.ALL, "me.example", limit, new Random(7))
+    return new ServerFinder(dns, InetProtocols.ALL, "me.example",
+        new AddressOrder(AddressOrder.Preference.ANY, false, true, limit, new Random(7)))
         .find(Destination.parse(nexthop, Protocol.SMTP, "smtp", "me.example"));
   }
 
@@ -48,6 +49,20 @@ class ServerFinderTest {
 
     assertThat(find("example.com", 0)).extracting(Server::hostname)
         .containsExactlyInAnyOrder("a.example.com", "b.example.com", "c.example.com");
+  }
+
+  @Test
+  void find_ipv6Preference_orderWithinHostThenLimit() throws Exception {
+    dns.mx.put("example.com", List.of(new MxRecord(20, "b.example.com"),
+        new MxRecord(10, "a.example.com")));
+    host("a.example.com", "192.0.2.1", "2001:db8::1");
+    host("b.example.com", "2001:db8::2");
+    ServerFinder f = new ServerFinder(dns, InetProtocols.ALL, "me.example",
+        new AddressOrder(AddressOrder.Preference.IPV6, true, true, 2, new Random(11)));
+
+    assertThat(f.find(Destination.parse("example.com", Protocol.SMTP, "smtp", "me.example")))
+        .extracting(Server::toString)
+        .containsExactly("a.example.com[2001:db8:0:0:0:0:0:1]:25", "a.example.com[192.0.2.1]:25");
   }
 
   @Test

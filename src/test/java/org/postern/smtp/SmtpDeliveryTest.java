@@ -75,6 +75,45 @@ class SmtpDeliveryTest {
     assertThat(server.contents()).singleElement().asString().contains("..leading dot");
   }
 
+  /** About 1.5 MB in lines of varying length, every fourth starting with a dot. */
+  private static String bigContent() {
+    StringBuilder b = new StringBuilder("Subject: big\r\n\r\n");
+    for (int i = 0; i < 30_000; i++) {
+      b.append(i % 4 == 0 ? "." : "").append("line ").append(i).append(' ')
+          .append("y".repeat(i % 80)).append("\r\n");
+    }
+    return b.toString();
+  }
+
+  @Test
+  void deliver_messageLargerThanBuffers_dataBytesOnTheWireExact() throws Exception {
+    String content = bigContent();
+    var request = TestRequests.request(tmp.resolve("q"), literal(),
+        org.postern.queue.Envelope.of("sender@example.org", List.of(Recipient.of("a@example.com"))),
+        content);
+
+    assertThat(deliver(request)).singleElement()
+        .satisfies(r -> assertThat(r.status()).as(r.text()).isEqualTo(Status.SENT));
+    assertThat(server.commands()).contains("MAIL FROM:<sender@example.org> SIZE="
+        + content.length());
+    assertThat(server.contents()).singleElement()
+        .isEqualTo(content.replaceAll("(?m)^\\.", ".."));
+  }
+
+  @Test
+  void deliver_messageLargerThanBuffers_bdatBytesOnTheWireExact() throws Exception {
+    server.keywords = List.of("PIPELINING", "CHUNKING");
+    String content = bigContent();
+    var request = TestRequests.request(tmp.resolve("q"), literal(),
+        org.postern.queue.Envelope.of("sender@example.org", List.of(Recipient.of("a@example.com"))),
+        content);
+
+    assertThat(deliver(request)).singleElement()
+        .satisfies(r -> assertThat(r.status()).as(r.text()).isEqualTo(Status.SENT));
+    assertThat(server.commands()).contains("BDAT " + content.length() + " LAST");
+    assertThat(server.contents()).singleElement().isEqualTo(content);
+  }
+
   @Test
   void deliver_recipientReplies_deferAndBounceEachRecipient() throws Exception {
     server.on("RCPT TO:<B@", "450 4.2.0 <b@example.com>: mailbox busy");
