@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.postern.config.MainConfig;
+import org.postern.esmtp.Xtext;
 import org.postern.pickup.PickupTrigger;
 import org.postern.queue.BodyType;
 import org.postern.queue.ClientFacts;
@@ -201,7 +202,7 @@ final class SendmailSmtp {
         }
       }
       case "ENVID" -> {
-        Optional<String> envid = SmtpPath.xtext(value).filter(v -> v.length() <= 100);
+        Optional<String> envid = Xtext.decode(value).filter(v -> v.length() <= 100);
         if (envid.isEmpty()) {
           return "501 5.5.4 Bad ENVID parameter syntax";
         }

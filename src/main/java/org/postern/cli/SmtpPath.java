@@ -8,12 +8,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.postern.esmtp.MailPath;
+import org.postern.esmtp.Xtext;
 import org.postern.queue.DsnNotify;
 
 /**
  * The argument of MAIL FROM and RCPT TO in {@code sendmail -bs}: the path in angle brackets
  * (a bare address is accepted, as Postfix's smtpd does by default) and the {@code NAME=value}
- * parameters after it; plus the RFC 3461 value syntaxes (xtext, NOTIFY, ORCPT).
+ * parameters after it; plus the RFC 3461 value syntaxes (NOTIFY, ORCPT; xtext is in org.postern.esmtp).
  */
 record SmtpPath(String address, List<Map.Entry<String, String>> parameters) {
   /** Parses {@code FROM:<a@b> SIZE=10}; empty when the syntax is wrong. */
@@ -24,7 +26,7 @@ record SmtpPath(String address, List<Map.Entry<String, String>> parameters) {
     String rest = arg.substring(keyword.length()).stripLeading();
     String address;
     if (rest.startsWith("<")) {
-      int close = closingBracket(rest);
+      int close = MailPath.closingBracket(rest);
       if (close < 0) {
         return Optional.empty();
       }
@@ -54,41 +56,7 @@ record SmtpPath(String address, List<Map.Entry<String, String>> parameters) {
     return Optional.of(new SmtpPath(found.isEmpty() ? "" : found.get(0), List.copyOf(params)));
   }
 
-  /** The index of the '>' that closes the path, skipping quoted strings; -1 if none. */
-  private static int closingBracket(String s) {
-    boolean quoted = false;
-    for (int i = 1; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\\') {
-        i++;
-      } else if (c == '"') {
-        quoted = !quoted;
-      } else if (c == '>' && !quoted) {
-        return i;
-      }
-    }
-    return -1;
-  }
 
-  /** RFC 3461 xtext: printable ASCII but '+' and '=', with "+HH" for other bytes. */
-  static Optional<String> xtext(String value) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '+') {
-        if (i + 2 >= value.length() || !value.substring(i + 1, i + 3).matches("[0-9A-F]{2}")) {
-          return Optional.empty();
-        }
-        sb.append((char) Integer.parseInt(value.substring(i + 1, i + 3), 16));
-        i += 2;
-      } else if (c < 33 || c > 126 || c == '=') {
-        return Optional.empty();
-      } else {
-        sb.append(c);
-      }
-    }
-    return Optional.of(sb.toString());
-  }
 
   /** NOTIFY=NEVER or a comma list of SUCCESS, FAILURE, DELAY. */
   static Optional<Set<DsnNotify>> notify(String value) {
@@ -112,7 +80,7 @@ record SmtpPath(String address, List<Map.Entry<String, String>> parameters) {
     if (semi <= 0 || !value.substring(0, semi).matches("[A-Za-z0-9-]+")) {
       return Optional.empty();
     }
-    return xtext(value.substring(semi + 1)).filter(a -> !a.isEmpty())
+    return Xtext.decode(value.substring(semi + 1)).filter(a -> !a.isEmpty())
         .map(a -> value.substring(0, semi) + ";" + a);
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.postern.deliver.DeliveryRequest;
 import org.postern.deliver.RecipientResult;
+import org.postern.esmtp.Xtext;
 import org.postern.log.TlsFeatureStatus;
 import org.postern.queue.DsnNotify;
 import org.postern.queue.Recipient;

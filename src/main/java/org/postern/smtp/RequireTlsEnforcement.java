@@ -1,5 +1,6 @@
 package org.postern.smtp;
 
+import java.util.Optional;
 import org.postern.tls.TlsSecurityLevel;
 
 /**
@@ -16,7 +17,7 @@ import org.postern.tls.TlsSecurityLevel;
  *
  * <p>Failure: a refusal carries the enhanced status RFC 8689 gives ({@code 5.7.30} when STARTTLS
  * or the REQUIRETLS keyword is missing, {@code 5.7.10} when encryption or the certificate match
- * is missing). The client treats it as a soft error while other MX hosts remain.
+ * is missing or the server refused STARTTLS), ahead of the TLS level's own deferral. The client treats it as a soft error while other MX hosts remain.
  */
 public final class RequireTlsEnforcement {
   /** RFC 8689 section 5: the server does not support REQUIRETLS. */
@@ -63,9 +64,7 @@ public final class RequireTlsEnforcement {
 
   /** Whether a destination at {@code level} can be tried under {@code action}. */
   public static BeforeConnect beforeConnect(RequireTlsAction action, TlsSecurityLevel level) {
-    boolean tlsRequired =
-        action == RequireTlsAction.ENFORCE || action == RequireTlsAction.OPPORTUNISTIC_STARTTLS;
-    if (tlsRequired && !level.usesTls()) {
+    if (requiresTls(action) && !level.usesTls()) {
       return new Skip(
           new Violation(
               RequireTlsFeature.NOENCRYPTION_VIOLATED,
@@ -81,6 +80,51 @@ public final class RequireTlsEnforcement {
     }
     return new Connect();
   }
+
+  /** Whether {@code action} forbids plaintext: {@code enforce} and {@code opportunistic+starttls}. */
+  public static boolean requiresTls(RequireTlsAction action) {
+    return action == RequireTlsAction.ENFORCE || action == RequireTlsAction.OPPORTUNISTIC_STARTTLS;
+  }
+
+  /**
+   * The server answered STARTTLS with an error: an action that requires TLS refuses the server
+   * with {@code 5.7.10} (that refusal takes precedence over the TLS level's own deferral).
+   */
+  public static Optional<Violation> starttlsRefused(RequireTlsAction action) {
+    if (!requiresTls(action)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Violation(
+            RequireTlsFeature.NOSTARTTLS_VIOLATED,
+            ENCRYPTION_NEEDED,
+            "REQUIRETLS: server refused to start TLS"));
+  }
+
+  /**
+   * The certificate failed the check of the TLS level itself ({@code verify}, {@code secure},
+   * {@code fingerprint}, {@code dane}): {@code enforce} refuses the server with {@code 5.7.10}
+   * instead of the level's deferral; a relaxed action logs the mismatch as permitted and leaves
+   * the deferral to the level.
+   */
+  public static CertificateFailure certificateFailed(RequireTlsAction action) {
+    return switch (action) {
+      case ENFORCE ->
+          new CertificateFailure(
+              Optional.of(
+                  new Violation(
+                      RequireTlsFeature.NOCERTMATCH_VIOLATED,
+                      ENCRYPTION_NEEDED,
+                      "REQUIRETLS: server certificate not verified")),
+              RequireTlsFeature.NOCERTMATCH_VIOLATED);
+      case OPPORTUNISTIC_STARTTLS, OPPORTUNISTIC ->
+          new CertificateFailure(Optional.empty(), RequireTlsFeature.NOCERTMATCH_PERMITTED);
+      case DISABLE -> new CertificateFailure(Optional.empty(), RequireTlsFeature.UNDECIDED);
+    };
+  }
+
+  /** What a failed certificate check means for REQUIRETLS: a refusal, or only the logged feature. */
+  public record CertificateFailure(Optional<Violation> refusal, RequireTlsFeature feature) {}
 
   /** Whether {@code session} may carry the message under {@code action}. */
   public static AfterHandshake afterHandshake(RequireTlsAction action, Session session) {

@@ -13,8 +13,10 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.postern.log.Relay;
 import org.postern.log.TlsFeatureStatus.SecurityLevel;
+import org.postern.smtp.RequireTlsEnforcement.CertificateFailure;
 import org.postern.smtp.RequireTlsEnforcement.Deliver;
 import org.postern.smtp.RequireTlsEnforcement.Refuse;
+import org.postern.smtp.RequireTlsEnforcement.Violation;
 import org.postern.tls.ClientTlsPolicy;
 import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsSecurityLevel;
@@ -155,16 +157,25 @@ final class SessionOpener {
           if (esmtp == null) {
             return lastFailure;
           }
-        } else if (!tlsPolicy.allowsPlaintext()) {
-          return reject("TLS is required, but host " + server + " refused to start TLS: ", r,
-              true, tlsPolicy.violated());
+        } else {
+          Optional<Violation> refused = action.flatMap(RequireTlsEnforcement::starttlsRefused);
+          if (refused.isPresent()) {
+            return refuse(refused.get(), plaintextOrViolated(), ": " + r.text());
+          }
+          if (!tlsPolicy.allowsPlaintext()) {
+            return reject("TLS is required, but host " + server + " refused to start TLS: ", r,
+                true, tlsPolicy.violated());
+          }
         }
       }
-      if (!tls && !tlsPolicy.allowsPlaintext()) {
+      // Without TLS, an action that requires it refuses the server with its own status (5.7.30)
+      // in decide(), ahead of the TLS level's deferral.
+      boolean actionRequiresTls = action.filter(RequireTlsEnforcement::requiresTls).isPresent();
+      if (!tls && !tlsPolicy.allowsPlaintext() && !actionRequiresTls) {
         return failLevel("4.7.4",
             "TLS is required, but was not offered by host " + server, tlsPolicy.violated());
       }
-      SecurityLevel reached = tls ? tlsPolicy.compliant() : tlsPolicy.plaintext();
+      SecurityLevel reached = tls ? tlsPolicy.compliant() : plaintextOrViolated();
       boolean announced = tls && esmtp.containsKey("REQUIRETLS");
       return decide(esmtp, reached, tls, matched, announced);
     }
@@ -179,12 +190,7 @@ final class SessionOpener {
             action.get(), new RequireTlsEnforcement.Session(tls, matched, announced));
         switch (verdict) {
           case Refuse r -> {
-            quitQuietly();
-            return new Failed(new SessionFailure(
-                r.violation().enhancedStatus(),
-                r.violation().text() + " (host " + server + ")",
-                Optional.empty(), server.relay(),
-                TlsStatus.of(reached, Optional.of(r.violation().feature())), true));
+            return refuse(r.violation(), reached, "");
           }
           case Deliver ok -> {
             send = ok.sendRequireTls();
@@ -230,8 +236,28 @@ final class SessionOpener {
       }
       String subject = chain.isEmpty() ? "none"
           : ServerCertificateCheck.commonName(chain.getFirst()).orElse("none");
+      Optional<CertificateFailure> forRequireTls =
+          action.map(RequireTlsEnforcement::certificateFailed);
+      if (forRequireTls.flatMap(CertificateFailure::refusal).isPresent()) {
+        return Optional.of(refuse(forRequireTls.get().refusal().get(), tlsPolicy.violated(),
+            ", subject_CN=" + subject));
+      }
       return Optional.of(failLevel("4.7.5", "Server certificate not verified (host " + server
-          + ", subject_CN=" + subject + ")", tlsPolicy.violated()));
+          + ", subject_CN=" + subject + ")", tlsPolicy.violated(),
+          forRequireTls.map(CertificateFailure::feature)));
+    }
+
+    /** No TLS: {@code may:none} where the level allows plaintext, else the level violated. */
+    private SecurityLevel plaintextOrViolated() {
+      return tlsPolicy.allowsPlaintext() ? tlsPolicy.plaintext() : tlsPolicy.violated();
+    }
+
+    /** A REQUIRETLS refusal: QUIT, and a soft error naming the server ({@code detail} after it). */
+    private Outcome refuse(Violation v, SecurityLevel reached, String detail) {
+      quitQuietly();
+      return new Failed(new SessionFailure(v.enhancedStatus(),
+          v.text() + " (host " + server + detail + ")", Optional.empty(), server.relay(),
+          TlsStatus.of(reached, Optional.of(v.feature())), true));
     }
 
     private boolean meetsLevel(List<X509Certificate> chain) {
@@ -285,9 +311,14 @@ final class SessionOpener {
     }
 
     private Outcome failLevel(String dsn, String text, SecurityLevel tls) {
+      return failLevel(dsn, text, tls, undecided());
+    }
+
+    private Outcome failLevel(
+        String dsn, String text, SecurityLevel tls, Optional<RequireTlsFeature> requireTls) {
       quitQuietly();
       return new Failed(new SessionFailure(dsn, text, Optional.empty(), server.relay(),
-          TlsStatus.of(tls, undecided()), true));
+          TlsStatus.of(tls, requireTls), true));
     }
 
     private Optional<RequireTlsFeature> undecided() {

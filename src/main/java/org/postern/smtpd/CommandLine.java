@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.postern.esmtp.MailPath;
 
 /**
  * One SMTP command line split into its verb and argument text, plus the MAIL FROM / RCPT TO
@@ -44,7 +45,7 @@ record CommandLine(String verb, String argument) {
     if (rest.isEmpty()) {
       return Optional.empty();
     }
-    int end = rest.startsWith("<") ? closingBracket(rest) : indexOfSpace(rest, 0);
+    int end = rest.startsWith("<") ? MailPath.closingBracket(rest) : indexOfSpace(rest, 0);
     if (end < 0 && rest.startsWith("<")) {
       return Optional.empty();
     }
@@ -65,20 +66,6 @@ record CommandLine(String verb, String argument) {
     return Optional.of(new PathArgument(path, parameters));
   }
 
-  private static int closingBracket(String text) {
-    boolean quoted = false;
-    for (int i = 1; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\\') {
-        i++;
-      } else if (c == '"') {
-        quoted = !quoted;
-      } else if (c == '>' && !quoted) {
-        return i;
-      }
-    }
-    return -1;
-  }
 
   private static int indexOfSpace(String text, int from) {
     for (int i = from; i < text.length(); i++) {

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.postern.esmtp.Xtext;
 
 /**
  * The ESMTP parameters of MAIL FROM (SIZE, BODY, RET, ENVID, SMTPUTF8, REQUIRETLS, AUTH) and

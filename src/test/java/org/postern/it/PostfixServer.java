@@ -3,6 +3,9 @@ package org.postern.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +44,14 @@ final class PostfixServer {
   static PostfixServer start(
       Path tempRoot, Path root, String myhostname, List<String> domains, List<Path> certAndKey,
       Map<Integer, Boolean> listeners)
+      throws IOException, InterruptedException {
+    return start(tempRoot, root, myhostname, domains, certAndKey, "127.0.0.1", listeners);
+  }
+
+  /** {@link #start} with the listeners on {@code address} (a 127.0.0.0/8 address) instead. */
+  static PostfixServer start(
+      Path tempRoot, Path root, String myhostname, List<String> domains, List<Path> certAndKey,
+      String address, Map<Integer, Boolean> listeners)
       throws IOException, InterruptedException {
     PostfixServer p = new PostfixServer(root);
     Files.createDirectories(p.config);
@@ -94,7 +105,7 @@ final class PostfixServer {
                 .collect(Collectors.joining("\n", "", "\n")));
     listeners.forEach(
         (port, tls) -> {
-          master.append("127.0.0.1:").append(port).append(" inet n - n - - smtpd\n");
+          master.append(address).append(':').append(port).append(" inet n - n - - smtpd\n");
           if (!tls) {
             master.append("  -o smtpd_tls_security_level=none\n");
           }
@@ -103,16 +114,19 @@ final class PostfixServer {
     PosternInstance.Result r = p.postfix("start");
     assertThat(r.status()).as("postfix start: " + r.out() + r.err() + "\n" + p.log()).isZero();
     for (int port : listeners.keySet()) {
-      assertThat(Commands.await(Duration.ofSeconds(20), () -> greets(port)))
+      assertThat(Commands.await(Duration.ofSeconds(20), () -> greets(address, port)))
           .as("Postfix smtpd on port " + port + "; log:\n" + p.log())
           .isTrue();
     }
     return p;
   }
 
-  private static boolean greets(int port) {
-    try (SmtpClient c = SmtpClient.connect(port)) {
-      return c.greeting().startsWith("220");
+  private static boolean greets(String address, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getByName(address), port), 5_000);
+      s.setSoTimeout(10_000);
+      byte[] greeting = s.getInputStream().readNBytes(4);
+      return new String(greeting, StandardCharsets.US_ASCII).startsWith("220");
     } catch (IOException e) {
       return false;
     }

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Debian's unbound answering an unsigned test zone from {@code local-data} on 127.0.0.1 and a
  * free port, in the foreground with its own configuration; Postern reaches it through {@code
- * postern_dns_resolver_address}. Every other {@code .test} name is NXDOMAIN.
+ * postern_dns_resolver_address}. Every other {@code .test} name is NXDOMAIN. {@link DnssecWorld}
+ * starts it as a validating resolver through {@link #launch}.
  */
 final class Unbound implements AutoCloseable {
   private final Process process;
@@ -31,28 +32,43 @@ final class Unbound implements AutoCloseable {
   static Unbound start(Path dir, List<String> records) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     int port = PosternInstance.freePort();
-    List<String> conf =
-        new ArrayList<>(
-            List.of(
-                "server:",
-                "  interface: 127.0.0.1@" + port,
-                "  port: " + port,
-                "  do-ip6: no",
-                "  do-daemonize: no",
-                "  username: \"\"",
-                "  chroot: \"\"",
-                "  directory: \"" + dir + "\"",
-                "  pidfile: \"" + dir.resolve("unbound.pid") + "\"",
-                "  use-syslog: no",
-                "  logfile: \"\"",
-                "  verbosity: 1",
-                "  num-threads: 1",
-                "  module-config: \"iterator\"",
-                "  access-control: 127.0.0.0/8 allow",
-                "  local-zone: \"test.\" static"));
+    List<String> conf = new ArrayList<>(server(dir, port, "iterator"));
+    conf.add("  local-zone: \"test.\" static");
     for (String record : records) {
       conf.add("  local-data: \"" + record + "\"");
     }
+    return launch(dir, port, conf);
+  }
+
+  /**
+   * The {@code server:} clause every test unbound shares: {@code 127.0.0.1@port}, foreground, no
+   * privilege changes, files under {@code dir}, the given {@code module-config}.
+   */
+  static List<String> server(Path dir, int port, String modules) {
+    return List.of(
+        "server:",
+        "  interface: 127.0.0.1@" + port,
+        "  port: " + port,
+        "  do-ip6: no",
+        "  do-daemonize: no",
+        "  username: \"\"",
+        "  chroot: \"\"",
+        "  directory: \"" + dir + "\"",
+        "  pidfile: \"" + dir.resolve("unbound.pid") + "\"",
+        "  use-syslog: no",
+        "  logfile: \"\"",
+        "  verbosity: 1",
+        "  num-threads: 1",
+        "  module-config: \"" + modules + "\"",
+        "  access-control: 127.0.0.0/8 allow");
+  }
+
+  /**
+   * Checks {@code conf} with unbound-checkconf, starts unbound with it and waits until it answers
+   * {@code test. SOA} (the configuration must answer that name, for example from a local zone).
+   */
+  static Unbound launch(Path dir, int port, List<String> conf)
+      throws IOException, InterruptedException {
     Path file = dir.resolve("unbound.conf");
     Files.writeString(file, String.join("\n", conf) + "\n", StandardCharsets.US_ASCII);
     Commands.ok(List.of("/usr/sbin/unbound-checkconf", file.toString()), null, Duration.ofSeconds(30));

@@ -138,4 +138,33 @@ class RequireTlsEnforcementTest {
     assertThatThrownBy(() -> new Session(false, true, true))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource({
+    "enforce, 5.7.10",
+    "opportunistic+starttls, 5.7.10",
+    "opportunistic, none",
+    "disable, none",
+  })
+  void starttlsRefused_actionRequiringTls_refuses5710(String word, String status) {
+    var refused = RequireTlsEnforcement.starttlsRefused(RequireTlsAction.parse(word).orElseThrow());
+
+    assertThat(refused.map(v -> v.enhancedStatus()).orElse("none")).isEqualTo(status);
+    refused.ifPresent(v -> assertThat(v.feature().postfixName()).isEqualTo("!requiretls:nostarttls"));
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource({
+    "enforce, !requiretls:nocertmatch, 5.7.10",
+    "opportunistic+starttls, requiretls:nocertmatch, none",
+    "opportunistic, requiretls:nocertmatch, none",
+    "disable, requiretls?, none",
+  })
+  void certificateFailed_enforceRefuses5710_relaxedOnlyLogs(
+      String word, String feature, String status) {
+    var failure = RequireTlsEnforcement.certificateFailed(RequireTlsAction.parse(word).orElseThrow());
+
+    assertThat(failure.feature().postfixName()).isEqualTo(feature);
+    assertThat(failure.refusal().map(v -> v.enhancedStatus()).orElse("none")).isEqualTo(status);
+  }
 }

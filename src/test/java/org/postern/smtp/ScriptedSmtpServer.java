@@ -26,7 +26,7 @@ import javax.net.ssl.SSLSocket;
  * by command prefix (first match wins; each reply may be used once or always), DATA and BDAT
  * content captured, and the transcript of every line the client sent. Like a real server it
  * answers RCPT without an accepted MAIL, and DATA without an accepted RCPT, with 503 (a scripted
- * reply still wins). STARTTLS is answered with 220; without {@link #tls} the server then reads the
+ * reply still wins). STARTTLS is answered with 220 unless scripted otherwise; without {@link #tls} the server then reads the
  * client's first TLS record and answers with a fatal handshake_failure alert, as a server whose
  * TLS setup is broken does: the handshake always fails, and nothing arrives ahead of the client's
  * hello. With {@link #tls} set (TCP only) the handshake is made with that context and the session
@@ -138,6 +138,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
         contents.add(new String(in.readNBytes(n), StandardCharsets.UTF_8));
         finish(out, accepted);
         mail = false;
+      } else if (upper.startsWith("STARTTLS") && scripted != null) {
+        send(out, scripted);
       } else if (upper.startsWith("STARTTLS")) {
         send(out, "220 2.0.0 Ready to start TLS");
         SSLContext context = tls;

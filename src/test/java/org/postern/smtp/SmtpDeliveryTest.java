@@ -242,6 +242,44 @@ class SmtpDeliveryTest {
   }
 
   @Test
+  void deliver_requireTlsEnforceAtVerifyStarttlsStripped_bounces5730NotDeferred() throws Exception {
+    params.put("smtp_tls_security_level", "verify");
+    params.put("smtp_requiretls_policy", "enforce");
+    var env = TestRequests.envelope(List.of(Recipient.of("a@example.com")), true, false,
+        Optional.empty(), Optional.empty(), Optional.empty());
+
+    var results = deliver(TestRequests.request(tmp.resolve("q"), literal(), env,
+        TestRequests.SIMPLE));
+
+    assertThat(results).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(Status.BOUNCED);
+      assertThat(r.dsn()).isEqualTo("5.7.30");
+      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("!verify/!requiretls:nostarttls");
+    });
+    assertThat(server.commands()).noneMatch(c -> c.startsWith("MAIL") || c.startsWith("RCPT"));
+  }
+
+  @Test
+  void deliver_requireTlsStarttlsRefused_neverSendsMailAndBounces5710() throws Exception {
+    params.put("smtp_requiretls_policy", "opportunistic+starttls");
+    server.keywords = List.of("PIPELINING", "STARTTLS");
+    server.on("STARTTLS", "454 4.7.0 TLS not available due to temporary reason");
+    var env = TestRequests.envelope(List.of(Recipient.of("a@example.com")), true, false,
+        Optional.empty(), Optional.empty(), Optional.empty());
+
+    var results = deliver(TestRequests.request(tmp.resolve("q"), literal(), env,
+        TestRequests.SIMPLE));
+
+    assertThat(results).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(Status.BOUNCED);
+      assertThat(r.dsn()).isEqualTo("5.7.10");
+      assertThat(r.text()).contains("refused to start TLS").contains("454 4.7.0");
+      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("may:none/!requiretls:nostarttls");
+    });
+    assertThat(server.commands()).noneMatch(c -> c.startsWith("MAIL") || c.startsWith("RCPT"));
+  }
+
+  @Test
   void deliver_requireTlsEnforceAtLevelMay_neverConnects() throws Exception {
     params.put("smtp_requiretls_policy", "enforce");
     var env = TestRequests.envelope(List.of(Recipient.of("a@example.com")), true, false,
@@ -304,6 +342,40 @@ class SmtpDeliveryTest {
       assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("!encrypt");
     });
     assertThat(server.commands()).noneMatch(c -> c.startsWith("MAIL"));
+  }
+
+  @Test
+  void deliver_requireTlsEnforceVerifyWithoutStarttls_bounces5730NotLevelDeferral()
+      throws Exception {
+    params.put("smtp_tls_security_level", "verify");
+    params.put("smtp_requiretls_policy", "enforce");
+
+    var result = deliver(TestRequests.request(tmp.resolve("q"), literal(),
+        TestRequests.envelope(List.of(Recipient.of("a@example.com")), true, false,
+            Optional.empty(), Optional.empty(), Optional.empty()),
+        TestRequests.SIMPLE)).getFirst();
+
+    assertThat(result.status()).as(result.text()).isEqualTo(Status.BOUNCED);
+    assertThat(result.dsn()).isEqualTo("5.7.30");
+    assertThat(result.tlsStatus().orElseThrow().format())
+        .isEqualTo("!verify/!requiretls:nostarttls");
+    assertThat(server.commands()).noneMatch(c -> c.startsWith("MAIL"));
+  }
+
+  @Test
+  void deliver_requireTlsOpportunisticAtEncryptWithoutStarttls_staysLevelDeferral()
+      throws Exception {
+    params.put("smtp_tls_security_level", "encrypt");
+    params.put("smtp_requiretls_policy", "opportunistic");
+
+    var result = deliver(TestRequests.request(tmp.resolve("q"), literal(),
+        TestRequests.envelope(List.of(Recipient.of("a@example.com")), true, false,
+            Optional.empty(), Optional.empty(), Optional.empty()),
+        TestRequests.SIMPLE)).getFirst();
+
+    assertThat(result.status()).as(result.text()).isEqualTo(Status.DEFERRED);
+    assertThat(result.dsn()).isEqualTo("4.7.4");
+    assertThat(result.tlsStatus().orElseThrow().format()).isEqualTo("!encrypt/requiretls?");
   }
 
   @Test

@@ -179,6 +179,25 @@ class SmtpTlsLevelsIT {
   }
 
   @Test
+  void deliver_requireTlsEnforceWrongName_bounces5710WithoutMail(@TempDir Path q)
+      throws Exception {
+    RecipientResult r = deliver(wrongName, "verify", q, "enforce");
+
+    assertThat(r.status()).as(r.text()).isEqualTo(Status.BOUNCED);
+    assertThat(r.dsn()).isEqualTo("5.7.10");
+    assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("!verify/!requiretls:nocertmatch");
+    assertThat(wrongName.lines().poll(1, TimeUnit.SECONDS)).isNull();
+  }
+
+  @Test
+  void deliver_requireTlsRelaxedWrongName_defersAsTheLevelSays(@TempDir Path q)
+      throws Exception {
+    RecipientResult r = deliver(wrongName, "verify", q, "opportunistic+starttls");
+
+    assertDeferredUnsent(r, wrongName, "!verify/requiretls:nocertmatch");
+  }
+
+  @Test
   void deliver_requireTlsOpportunisticStarttlsUnverified_sendsRequireTls(@TempDir Path q)
       throws Exception {
     RecipientResult r = deliver(announcing, "may", q, "opportunistic+starttls");
@@ -220,6 +239,17 @@ class SmtpTlsLevelsIT {
     RecipientResult r = deliver(wrongName, "verify", q);
     assertDeferredUnsent(r, wrongName, "!verify");
     assertThat(r.text()).contains("Server certificate not verified").contains("other.example");
+  }
+
+  @Test
+  void deliver_requireTlsEnforceVerifyWrongName_bounces5710WithoutMail(@TempDir Path q)
+      throws Exception {
+    RecipientResult r = deliver(wrongName, "verify", q, "enforce");
+
+    assertThat(r.status()).as(r.text()).isEqualTo(Status.BOUNCED);
+    assertThat(r.dsn()).isEqualTo("5.7.10");
+    assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("!verify/!requiretls:nocertmatch");
+    assertThat(wrongName.lines().poll(1, TimeUnit.SECONDS)).isNull();
   }
 
   @Test

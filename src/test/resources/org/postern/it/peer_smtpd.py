@@ -1,7 +1,7 @@
 """A recording SMTP server on Debian's python3-aiosmtpd for Postern's end-to-end tests.
 
 usage: peer_smtpd.py HOST PORT [--tls CERT KEY] [--requiretls] [--no-8bitmime] [--no-smtputf8]
-                     [--reject-rcpt LOCALPART]
+                     [--reject-rcpt LOCALPART] [--close-at-ehlo]
 
 Prints READY once listening, then one line per event, fields separated by one space:
   CONNECT <conn>
@@ -9,7 +9,8 @@ Prints READY once listening, then one line per event, fields separated by one sp
   DATA <conn> <tls> <requiretls> <rcpt,rcpt> <base64 of the content as received>
 where <conn> numbers the connections from 1 and <tls> is True or False. --requiretls announces
 REQUIRETLS after STARTTLS; --no-8bitmime and --no-smtputf8 withhold those EHLO keywords;
---reject-rcpt answers 550 to that local part. Stops when stdin closes.
+--reject-rcpt answers 550 to that local part; --close-at-ehlo drops the connection when the
+client sends EHLO (a lost connection). Stops when stdin closes.
 """
 import argparse
 import base64
@@ -30,10 +31,18 @@ class CountingSmtp(SMTP):
     connections = 0
 
     def connection_made(self, transport):
-        CountingSmtp.connections += 1
-        self.conn = CountingSmtp.connections
-        emit("CONNECT", self.conn)
+        # aiosmtpd calls this again when STARTTLS completes: the same connection, not a new one.
+        if getattr(self, "_original_transport", None) is None:
+            CountingSmtp.connections += 1
+            self.conn = CountingSmtp.connections
+            emit("CONNECT", self.conn)
         super().connection_made(transport)
+
+    async def smtp_EHLO(self, hostname):
+        if self.event_handler.args.close_at_ehlo:
+            self.transport.close()
+            return
+        await super().smtp_EHLO(hostname)
 
     async def smtp_MAIL(self, arg):
         words = (arg or "").split()
@@ -90,6 +99,7 @@ def main():
     p.add_argument("--no-8bitmime", action="store_true")
     p.add_argument("--no-smtputf8", action="store_true")
     p.add_argument("--reject-rcpt")
+    p.add_argument("--close-at-ehlo", action="store_true")
     args = p.parse_args()
     kwargs = {}
     if args.tls:
