@@ -19,6 +19,7 @@ public final class Main {
     Map<String, Command> c = new LinkedHashMap<>();
     c.put("help", Main::help);
     c.put("requiretls-policy", RequireTlsPolicyCommand::run);
+    c.put("requiretls-report", RequireTlsReportCommand::run);
     c.put("resolve", ResolveCommand::run);
     c.put("tls-probe", TlsProbeCommand::run);
     c.put("start-fg", StartForeground::run);

@@ -50,14 +50,7 @@ public record TlsFeatureStatus(SecurityLevel securityLevel, Optional<RequireTls>
       if (!out.isEmpty()) {
         out.append('/');
       }
-      if (f.status() == Status.VIOLATION) {
-        out.append('!');
-      }
-      out.append(f.name());
-      f.finalName().ifPresent(n -> out.append(':').append(n));
-      if (f.status() == Status.UNDECIDED) {
-        out.append('?');
-      }
+      out.append(f.text());
     }
     return out.toString();
   }
@@ -145,6 +138,14 @@ public record TlsFeatureStatus(SecurityLevel securityLevel, Optional<RequireTls>
     Optional<String> finalName();
 
     Status status();
+
+    /** This feature as logged: {@code !requiretls:nocertmatch}, {@code may:none}, {@code may?}. */
+    default String text() {
+      return (status() == Status.VIOLATION ? "!" : "")
+          + name()
+          + finalName().map(n -> ":" + n).orElse("")
+          + (status() == Status.UNDECIDED ? "?" : "");
+    }
   }
 
   /** The first feature: the TLS security level asked for, and the one reached if different. */
