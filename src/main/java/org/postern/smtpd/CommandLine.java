@@ -66,6 +66,19 @@ record CommandLine(String verb, String argument) {
     return Optional.of(new PathArgument(path, parameters));
   }
 
+  /**
+   * A client's text made safe for a reply, a header or a log line, as Postfix's {@code printable}
+   * does: control characters (NUL, a bare CR, DEL, C1, the Unicode line separators) become '?'.
+   */
+  static String printable(String text) {
+    StringBuilder b = new StringBuilder(text.length());
+    text.chars().forEach(c -> b.append(control(c) ? '?' : (char) c));
+    return b.toString();
+  }
+
+  static boolean control(int c) {
+    return c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c == 0x2028 || c == 0x2029;
+  }
 
   private static int indexOfSpace(String text, int from) {
     for (int i = from; i < text.length(); i++) {

@@ -84,7 +84,7 @@ final class ConnectionCommands {
     commands.where("UNKNOWN");
     if (cmd.verb().endsWith(":") || HTTP_VERBS.contains(cmd.verb())) {
       session.checkState().warning("non-SMTP command from " + session.checkState().namaddr() + ": "
-          + (text.length() > 100 ? text.substring(0, 100) : text));
+          + CommandLine.printable(text.length() > 100 ? text.substring(0, 100) : text));
       writer.reply(Reply.of(221, "2.7.0", "Error: I can break rules, too. Goodbye."));
       return false;
     }
@@ -98,7 +98,9 @@ final class ConnectionCommands {
       throw new ReplyException(Reply.plain(501, "Syntax: " + cmd.verb() + " hostname"));
     }
     commands.dropTransaction();
-    String name = cmd.argument().replaceAll("[<>()\\\\\";@]", "?");
+    // As Postfix: words joined by one space, then printable(), then the neutered characters.
+    String name = CommandLine.printable(cmd.argument().replaceAll("[ \t]+", " "))
+        .replaceAll("[ <>()\\\\\";@]", "?");
     CheckState state = session.checkState();
     state.helo = name;
     Optional<Reply> refused = check.helo();

@@ -96,7 +96,7 @@ final class EsmtpParameters {
   }
 
   private static ReplyException unsupported(String param) {
-    return new ReplyException(555, "5.5.4", "Unsupported option: " + param);
+    return new ReplyException(555, "5.5.4", "Unsupported option: " + CommandLine.printable(param));
   }
 
   private static void dsnAllowed(Allowed allowed) throws ReplyException {
@@ -142,7 +142,7 @@ final class EsmtpParameters {
     }
     String type = value.substring(0, semi);
     return Xtext.decode(value.substring(semi + 1))
-        .filter(a -> !a.isEmpty())
+        .filter(a -> !a.isEmpty() && a.chars().noneMatch(CommandLine::control))
         .map(a -> new Envelope.Orcpt(type, a));
   }
 

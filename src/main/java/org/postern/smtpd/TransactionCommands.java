@@ -71,6 +71,9 @@ final class TransactionCommands {
     if (settings.heloRequired() && !session.heloSeen()) {
       throw new ReplyException(503, "5.5.1", "Error: send HELO/EHLO first");
     }
+    if (transaction != null && transaction.chunking()) {
+      throw new ReplyException(503, "5.5.1", "Error: MAIL after BDAT");
+    }
     if (transaction != null) {
       throw new ReplyException(503, "5.5.1", "Error: nested MAIL command");
     }
@@ -105,6 +108,10 @@ final class TransactionCommands {
   void rcpt(CommandLine cmd, String line) throws ReplyException {
     if (transaction == null) {
       throw new ReplyException(503, "5.5.1", "Error: need MAIL command");
+    }
+    // The envelope went to cleanup with the first chunk: a later recipient would be lost.
+    if (transaction.chunking()) {
+      throw new ReplyException(503, "5.5.1", "Error: RCPT after BDAT");
     }
     CommandLine.PathArgument arg =
         cmd.path("TO")
