@@ -40,6 +40,7 @@ import javax.net.ssl.SSLSocket;
 final class SmtpConnection implements AutoCloseable {
   private static final int MAX_LINE = 4096;
   private static final int MAX_LINES = 100;
+  private static final int MAX_SKIPPED = 1024 * 1024;
 
   private final Socket socket;
   private final SocketChannel channel;
@@ -49,6 +50,9 @@ final class SmtpConnection implements AutoCloseable {
   private SSLSocket tlsSocket;
   private final AtomicLong stage = new AtomicLong();
   private volatile boolean timedOut;
+  /** System.nanoTime() by which the current read stage must end, when it has a timeout. */
+  private long deadline;
+  private boolean hasDeadline;
 
   private SmtpConnection(Socket socket, SocketChannel channel, InputStream in, OutputStream out) {
     this.socket = socket;
@@ -117,7 +121,7 @@ final class SmtpConnection implements AutoCloseable {
       int code;
       while (true) {
         String line = readLine();
-        if (line.length() < 3 || !line.substring(0, 3).chars().allMatch(Character::isDigit)) {
+        if (!wellFormedCode(line)) {
           throw new IOException("malformed reply: " + line);
         }
         code = Integer.parseInt(line.substring(0, 3));
@@ -126,7 +130,7 @@ final class SmtpConnection implements AutoCloseable {
         if (!more) {
           break;
         }
-        if (lines.size() > MAX_LINES) {
+        if (lines.size() >= MAX_LINES) {
           throw new IOException("reply has too many lines");
         }
       }
@@ -141,15 +145,35 @@ final class SmtpConnection implements AutoCloseable {
     }
   }
 
+  /** Three ASCII digits, the first one of the reply classes 2 to 5 (RFC 5321 section 4.2). */
+  private static boolean wellFormedCode(String line) {
+    return line.length() >= 3
+        && line.charAt(0) >= '2' && line.charAt(0) <= '5'
+        && line.charAt(1) >= '0' && line.charAt(1) <= '9'
+        && line.charAt(2) >= '0' && line.charAt(2) <= '9';
+  }
+
+  /**
+   * One reply line without its CRLF, cut at {@link #MAX_LINE} bytes. A server that sends more than
+   * {@link #MAX_SKIPPED} bytes without a line feed, or drips bytes past the stage's deadline, is
+   * dropped: the per-read socket timeout alone would let it hold the delivery forever.
+   */
   private String readLine() throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
-    while (true) {
+    for (long read = 0; ; read++) {
       int c = in.read();
       if (c < 0) {
         throw new IOException("lost connection");
       }
       if (c == '\n') {
         break;
+      }
+      if (read > MAX_SKIPPED) {
+        throw new IOException("reply line too long");
+      }
+      if (hasDeadline && System.nanoTime() - deadline > 0) {
+        timedOut = true;
+        throw new SocketTimeoutException("timed out");
       }
       if (line.size() < MAX_LINE) {
         line.write(c);
@@ -161,6 +185,8 @@ final class SmtpConnection implements AutoCloseable {
 
   private long arm(Duration timeout) throws IOException {
     long mine = stage.incrementAndGet();
+    hasDeadline = !timeout.isZero();
+    deadline = System.nanoTime() + timeout.toNanos();
     if (socket != null) {
       socket.setSoTimeout(timeout.isZero() ? 0 : (int) Math.max(1, timeout.toMillis()));
     } else if (!timeout.isZero()) {
