@@ -50,12 +50,25 @@ final class AiosmtpdPeer implements AutoCloseable {
   /** Starts the server on {@code host}:{@code port} with peer_smtpd.py's {@code options}. */
   static AiosmtpdPeer start(Path workDir, String host, int port, String... options)
       throws IOException, InterruptedException {
-    Path script = workDir.resolve("peer_smtpd.py");
-    if (!Files.exists(script)) {
-      try (InputStream in = AiosmtpdPeer.class.getResourceAsStream("peer_smtpd.py")) {
-        Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+    return startScript(workDir, "peer_smtpd.py", host, port, options);
+  }
+
+  /**
+   * Starts {@code scriptName} (a resource beside this class that prints peer_smtpd.py's events,
+   * such as reinject_filter.py, which builds on peer_smtpd.py) on {@code host}:{@code port} with {@code options}.
+   */
+  static AiosmtpdPeer startScript(Path workDir, String scriptName, String host, int port, String... options)
+      throws IOException, InterruptedException {
+    // Other scripts import peer_smtpd.py's recording server from beside them.
+    for (String name : List.of("peer_smtpd.py", scriptName)) {
+      Path file = workDir.resolve(name);
+      if (!Files.exists(file)) {
+        try (InputStream in = AiosmtpdPeer.class.getResourceAsStream(name)) {
+          Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        }
       }
     }
+    Path script = workDir.resolve(scriptName);
     List<String> argv = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), host, Integer.toString(port)));
     argv.addAll(List.of(options));
     ProcessBuilder pb = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -67,7 +80,7 @@ final class AiosmtpdPeer implements AutoCloseable {
     if (!up) {
       peer.close();
     }
-    assertThat(up).as("peer_smtpd.py on " + host + ":" + port + " READY").isTrue();
+    assertThat(up).as(scriptName + " on " + host + ":" + port + " READY").isTrue();
     return peer;
   }
 

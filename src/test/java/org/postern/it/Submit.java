@@ -54,13 +54,19 @@ final class Submit {
   static String requireTls(
       PosternInstance postern, Path caFile, String sender, String recipient, String subject, String body)
       throws IOException, InterruptedException {
+    return requireTls(postern.smtpPort(), caFile, sender, recipient, subject, body);
+  }
+
+  /** {@link #requireTls(PosternInstance, Path, String, String, String, String)} to smtpd on {@code port}. */
+  static String requireTls(int port, Path caFile, String sender, String recipient, String subject, String body)
+      throws IOException, InterruptedException {
     Path script = Files.createTempFile("requiretls", ".py");
     try {
       Files.writeString(script, SMTPLIB_REQUIRETLS, StandardCharsets.UTF_8);
       PosternInstance.Result r =
           Commands.run(
               List.of(
-                  "/usr/bin/python3", script.toString(), Integer.toString(postern.smtpPort()),
+                  "/usr/bin/python3", script.toString(), Integer.toString(port),
                   caFile.toString(), sender, recipient, subject, body),
               null,
               LIMIT);
