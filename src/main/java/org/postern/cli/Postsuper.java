@@ -16,6 +16,7 @@ import org.postern.config.MainConfig;
 import org.postern.queue.QueueId;
 import org.postern.queue.QueueMaintenance;
 import org.postern.queue.QueueName;
+import org.postern.pickup.PickupTrigger;
 import org.postern.queue.Queues;
 import org.postern.queue.StructureCheck;
 import org.postern.util.Getopt;
@@ -23,7 +24,7 @@ import org.postern.util.Getopt;
 /**
  * postsuper(1): queue maintenance as Postfix's postsuper does it. {@code -d} delete, {@code -h}
  * hold, {@code -H} release, {@code -r} requeue (to maildrop, so that pickup and cleanup process the
- * message again, keeping its marks), each with a queue id, {@code ALL}, or {@code -} for ids on
+ * message again, keeping its marks; pickup is woken), each with a queue id, {@code ALL}, or {@code -} for ids on
  * stdin; {@code -s} structure check, {@code -p} purge of old temporary files (both by default);
  * queue names as operands narrow the queues. Reports go to stderr: {@code postsuper: ID:
  * removed}, {@code postsuper: Deleted: 2 messages}.
@@ -91,7 +92,13 @@ final class Postsuper {
       }
     }
     QueueMaintenance m = new QueueMaintenance(queues, this::info, this::warn);
-    return new Run(m, a, operands).execute();
+    int status = new Run(m, a, operands).execute();
+    if (status == 0 && !a.ids('r').isEmpty()) {
+      // Postfix leaves requeued mail to pickup's next scan; waking it costs one byte and an
+      // operator who requeues wants the mail moving now.
+      PickupTrigger.wake(queues);
+    }
+    return status;
   }
 
   /** The flags of one command line. */
