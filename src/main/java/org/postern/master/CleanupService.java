@@ -34,15 +34,18 @@ final class CleanupService implements Service {
   }
 
   /**
-   * The cleanup that the service described by {@code client} hands messages to: main.cf as the
-   * {@code $cleanup_service_name} entry sees it, logging as cleanup.
+   * The cleanup that the service described by {@code client} hands messages to: the client's
+   * configuration (its {@code -o receive_override_options}, {@code content_filter}, ... reach
+   * cleanup, as Postfix's smtpd and pickup pass them on) with the {@code $cleanup_service_name}
+   * entry's {@code -o} on top; logging as {@code cleanup} under that entry's own {@code
+   * syslog_name}, not the client's.
    */
   static Cleanup open(ServiceContext client) throws ConfigException, TableException {
     MainConfig config = client.config();
     String name = config.get("cleanup_service_name");
     MasterService entry = config.masterCf().find(name, ServiceType.UNIX).orElse(null);
     MainConfig view = entry == null ? config : config.withOverrides(entry);
-    ProgramLog log = client.mailLog().program("cleanup");
+    ProgramLog log = client.cleanupLog().program("cleanup");
     return Cleanup.create(
         view, Queues.at(view.getPath("queue_directory")), Clock.systemDefaultZone(), Tables::open, log::info);
   }

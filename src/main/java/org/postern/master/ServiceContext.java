@@ -8,17 +8,21 @@ import org.postern.log.ProgramLog;
 
 /**
  * What a service is given: its master.cf entry, the configuration as it sees it (main.cf with its
- * {@code -o} overrides on top), its process limit, and a mail log tagged with its own {@code
- * syslog_name}.
+ * {@code -o} overrides on top), its process limit, a mail log tagged with its own {@code
+ * syslog_name}, and the mail log of the cleanup it hands messages to. In Postfix cleanup is a
+ * process of its own, so it logs under main.cf's {@code syslog_name} (with the cleanup entry's own
+ * {@code -o}), never under the {@code syslog_name} of the smtpd or pickup that called it.
  *
  * @param entry the master.cf entry (wakeup, private, arguments)
  * @param config main.cf as this service sees it
  * @param processLimit master.cf {@code maxproc} as permits; one per "process" (for smtpd a
  *     session); {@code maxproc 0} (no limit) is {@link Integer#MAX_VALUE} permits
  * @param mailLog the log with this service's {@code syslog_name}
+ * @param cleanupLog the log of the {@code $cleanup_service_name} entry, as that entry's own
+ *     settings have it
  */
-public record ServiceContext(
-    MasterService entry, MainConfig config, Semaphore processLimit, MailLog mailLog) {
+public record ServiceContext(MasterService entry, MainConfig config, Semaphore processLimit,
+    MailLog mailLog, MailLog cleanupLog) {
 
   /** {@code service/type}, as Postfix names the entry. */
   public String name() {

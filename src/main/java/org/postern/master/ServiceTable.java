@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import org.postern.config.MainConfig;
 import org.postern.config.MasterService;
+import org.postern.config.ServiceType;
 import org.postern.log.ProgramLog;
 import org.postern.master.ConfigCheck.ServiceView;
 
@@ -30,6 +32,8 @@ final class ServiceTable {
   private final MailLogs logs;
   private final Map<String, Running> running = new LinkedHashMap<>();
   private List<ServiceView> views = List.of();
+  /** The configuration being applied; the cleanup entries' log settings come from it. */
+  private ConfigCheck applying;
 
   ServiceTable(ServiceRegistry registry, MailLogs logs) {
     this.registry = registry;
@@ -49,6 +53,7 @@ final class ServiceTable {
   List<String> start(ConfigCheck check, ProgramLog log)
       throws ServiceException, InterruptedException {
     List<String> warnings = new ArrayList<>();
+    applying = check;
     for (ServiceView v : check.services()) {
       try {
         launch(v, log, warnings);
@@ -69,6 +74,7 @@ final class ServiceTable {
       throws InterruptedException {
     ReloadPlan plan = ReloadPlan.between(views, next.services());
     List<String> warnings = new ArrayList<>();
+    applying = next;
     for (ServiceView v : plan.removed()) {
       Running r = running.remove(v.service().name());
       if (r != null) {
@@ -206,6 +212,17 @@ final class ServiceTable {
             .filter(b -> b.entry().maxproc(b.config().getInt("default_process_limit")) == maxproc)
             .map(ServiceContext::processLimit)
             .orElseGet(() -> new Semaphore(permits));
-    return new ServiceContext(v.service(), v.config(), limit, logs.of(v.config()));
+    return new ServiceContext(
+        v.service(), v.config(), limit, logs.of(v.config()), logs.of(cleanupView(v.config())));
+  }
+
+  /** main.cf as the {@code $cleanup_service_name} entry that {@code client} names sees it. */
+  private MainConfig cleanupView(MainConfig client) {
+    String name = client.get("cleanup_service_name");
+    return applying.services().stream()
+        .filter(v -> v.service().type() == ServiceType.UNIX && v.service().service().equals(name))
+        .map(ServiceView::config)
+        .findFirst()
+        .orElse(applying.config());
   }
 }

@@ -5,6 +5,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,19 +13,51 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.postern.config.ConfigException;
+import org.postern.config.MainConfig;
 
 /**
- * The addresses named by {@code inet_interfaces} and {@code proxy_interfaces}, whose address
- * literals are local destinations: {@code all} is every address of this host, {@code
- * loopback-only} the loopback addresses, anything else a host name or address.
+ * The addresses this mail system receives mail on, Postfix's {@code own_inet_addr()} and {@code
+ * proxy_inet_addr()}: those named by {@code inet_interfaces} and {@code proxy_interfaces}. An
+ * address literal of one of them ({@code user@[192.0.2.1]}) is a local destination, for the
+ * resolver and for smtpd's relay and recipient checks alike. {@code all} is every address of this
+ * host, {@code loopback-only} the loopback addresses, anything else a host name or address.
+ *
+ * <p>Thread safety: immutable.
  *
  * <p>Failure: a name that does not resolve, or interfaces that cannot be listed, is a {@link
  * ConfigException} naming the parameter, as Postfix stops on them at start-up.
  */
-final class InterfaceAddresses {
-  private InterfaceAddresses() {}
+public final class InterfaceAddresses {
+  private static final List<String> PARAMETERS = List.of("inet_interfaces", "proxy_interfaces");
 
-  static Set<InetAddress> of(Path mainCf, String parameter, List<String> items)
+  private final Set<InetAddress> addresses;
+
+  private InterfaceAddresses(Collection<InetAddress> addresses) {
+    this.addresses = Set.copyOf(addresses);
+  }
+
+  /** The addresses of {@code inet_interfaces} and {@code proxy_interfaces} in {@code config}. */
+  public static InterfaceAddresses fromConfig(MainConfig config) throws ConfigException {
+    Path mainCf = config.configDirectory().resolve("main.cf");
+    Set<InetAddress> all = new LinkedHashSet<>();
+    for (String parameter : PARAMETERS) {
+      all.addAll(of(mainCf, parameter, config.getList(parameter)));
+    }
+    return new InterfaceAddresses(all);
+  }
+
+  /** Exactly {@code addresses}, for a caller that already knows them. */
+  public static InterfaceAddresses of(Collection<InetAddress> addresses) {
+    return new InterfaceAddresses(addresses);
+  }
+
+  /** {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]} naming one of these addresses. */
+  public boolean ownsLiteral(String domain) {
+    Optional<InetAddress> literal = HostSyntax.literalAddress(domain);
+    return literal.isPresent() && addresses.contains(literal.get());
+  }
+
+  private static Set<InetAddress> of(Path mainCf, String parameter, List<String> items)
       throws ConfigException {
     Set<InetAddress> addresses = new LinkedHashSet<>();
     for (String item : items) {

@@ -1,8 +1,5 @@
 package org.postern.rewrite;
 
-import java.net.InetAddress;
-import java.util.Optional;
-import java.util.Set;
 import org.postern.table.TableException;
 
 /**
@@ -15,11 +12,11 @@ import org.postern.table.TableException;
  */
 final class LocalDestination {
   private final DomainList mydestination;
-  private final Set<InetAddress> interfaceAddresses;
+  private final InterfaceAddresses interfaceAddresses;
 
-  LocalDestination(DomainList mydestination, Set<InetAddress> interfaceAddresses) {
+  LocalDestination(DomainList mydestination, InterfaceAddresses interfaceAddresses) {
     this.mydestination = mydestination;
-    this.interfaceAddresses = Set.copyOf(interfaceAddresses);
+    this.interfaceAddresses = interfaceAddresses;
   }
 
   boolean isLocal(String domain) throws TableException {
@@ -27,10 +24,6 @@ final class LocalDestination {
     if (d.isEmpty() || d.endsWith(".")) {
       return false;
     }
-    if (mydestination.matches(d)) {
-      return true;
-    }
-    Optional<InetAddress> literal = HostSyntax.literalAddress(d);
-    return literal.isPresent() && interfaceAddresses.contains(literal.get());
+    return mydestination.matches(d) || interfaceAddresses.ownsLiteral(d);
   }
 }

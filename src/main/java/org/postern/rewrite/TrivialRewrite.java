@@ -1,14 +1,11 @@
 package org.postern.rewrite;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 import org.postern.deliver.AddressResolver;
@@ -80,11 +77,7 @@ public final class TrivialRewrite implements AddressResolver, AutoCloseable {
       return t;
     };
     try {
-      Path mainCf = config.configDirectory().resolve("main.cf");
-      Set<InetAddress> interfaces = new LinkedHashSet<>();
-      for (String parameter : List.of("inet_interfaces", "proxy_interfaces")) {
-        interfaces.addAll(InterfaceAddresses.of(mainCf, parameter, config.getList(parameter)));
-      }
+      InterfaceAddresses interfaces = InterfaceAddresses.fromConfig(config);
       DomainList mydestination =
           DomainList.parse("mydestination", config.get("mydestination"), DomainList.Style.EXACT, once);
       LocalDestination local = new LocalDestination(mydestination, interfaces);

@@ -2,6 +2,7 @@ package org.postern.smtpd;
 
 import java.util.List;
 import java.util.Locale;
+import org.postern.rewrite.InterfaceAddresses;
 
 /**
  * Where a recipient really goes, as Postfix's trivial-rewrite resolves it for the relay checks
@@ -13,8 +14,9 @@ import java.util.Locale;
  * "u@evil"@local}, {@code u%evil@local}, {@code evil!u@local}) are resolved again towards the
  * domain they name, and the address counts as routed. A routed address is never authorized unless
  * {@code allow_untrusted_routing = yes}; otherwise a local destination, or one matching {@code
- * relay_domains} (or a subdomain), is. Address literals are never local here: Postern does not
- * match them against its own interface addresses, so {@code u@[127.0.0.1]} is a relay attempt.
+ * relay_domains} (or a subdomain), is. An address literal is local when it names one of this
+ * host's {@code inet_interfaces} or {@code proxy_interfaces} addresses ({@code u@[127.0.0.1]} with
+ * {@code inet_interfaces = all}), as trivial-rewrite's {@code resolve_local()} has it.
  *
  * <p>Failure: none; every address gets a verdict.
  */
@@ -26,10 +28,13 @@ final class Destinations {
 
   private final List<String> mydestination;
   private final List<String> relayDomains;
+  private final InterfaceAddresses interfaces;
   private final boolean allowUntrustedRouting;
 
-  Destinations(List<String> mydestination, List<String> relayDomains, boolean allowUntrustedRouting) {
+  Destinations(List<String> mydestination, InterfaceAddresses interfaces, List<String> relayDomains,
+      boolean allowUntrustedRouting) {
     this.mydestination = lower(mydestination);
+    this.interfaces = interfaces;
     this.relayDomains = lower(relayDomains);
     this.allowUntrustedRouting = allowUntrustedRouting;
   }
@@ -78,7 +83,8 @@ final class Destinations {
   }
 
   boolean isLocal(String domain) {
-    return domain.isEmpty() || mydestination.contains(trimDot(domain.toLowerCase(Locale.ROOT)));
+    String d = trimDot(domain.toLowerCase(Locale.ROOT));
+    return domain.isEmpty() || mydestination.contains(d) || interfaces.ownsLiteral(d);
   }
 
   private boolean isRelay(String domain) {

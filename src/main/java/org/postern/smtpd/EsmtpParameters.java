@@ -36,6 +36,7 @@ final class EsmtpParameters {
     Optional<String> envid = Optional.empty();
     boolean smtputf8 = false;
     boolean requireTls = false;
+    boolean authSender = false;
     for (String param : params) {
       String upper = param.toUpperCase(Locale.ROOT);
       if (upper.equals("BODY=8BITMIME")) {
@@ -58,10 +59,7 @@ final class EsmtpParameters {
         }
         envid = decoded;
       } else if (upper.startsWith("AUTH=")) {
-        // RFC 4954: without an authenticated session the value is ignored (treated as <>).
-        if (Xtext.decode(param.substring(5)).isEmpty()) {
-          throw new ReplyException(501, "5.5.4", "Bad AUTH parameter syntax");
-        }
+        authSender = authParameter(param.substring(5), authSender);
       } else if (upper.equals("SMTPUTF8") && allowed.smtputf8()) {
         smtputf8 = true;
       } else if (upper.equals("REQUIRETLS") && allowed.requireTls()) {
@@ -93,6 +91,21 @@ final class EsmtpParameters {
       }
     }
     return new Rcpt(notify, orcpt);
+  }
+
+  /**
+   * RFC 4954 {@code AUTH=}: without an authenticated session the value is ignored (treated as
+   * {@code <>}). As in Postfix, a second one after an {@code AUTH=} other than {@code <>} is a
+   * protocol error. Returns whether this one named a sender.
+   */
+  private static boolean authParameter(String value, boolean hadSender) throws ReplyException {
+    if (hadSender) {
+      throw new ReplyException(503, "5.5.4", "Error: multiple AUTH= options");
+    }
+    if (Xtext.decode(value).isEmpty()) {
+      throw new ReplyException(501, "5.5.4", "Bad AUTH parameter syntax");
+    }
+    return !value.equals("<>");
   }
 
   private static ReplyException unsupported(String param) {

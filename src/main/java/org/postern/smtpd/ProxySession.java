@@ -123,7 +123,8 @@ final class ProxySession implements AutoCloseable {
           throw new ProxyException("malformed reply from proxy filter " + filter.endpoint() + ": " + line);
         }
         code = Integer.parseInt(line.substring(0, 3));
-        lines.add(line.length() > 4 ? line.substring(4) : "");
+        // A bare CR or other control character must not reach the client or end the session.
+        lines.add(line.length() > 4 ? CommandLine.printable(line.substring(4)) : "");
         if (line.length() == 3 || line.charAt(3) == ' ') {
           return parse(code, lines);
         }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
+import org.postern.rewrite.InterfaceAddresses;
 
 /**
  * The smtpd(8) parameters, read once at start and frozen. Names and defaults are Postfix's, as
@@ -105,6 +106,7 @@ public record SmtpdSettings(
     Destinations destinations =
         new Destinations(
             config.getList("mydestination"),
+            InterfaceAddresses.fromConfig(config),
             config.getList("relay_domains"),
             r.bool("allow_untrusted_routing"));
     return new SmtpdSettings(

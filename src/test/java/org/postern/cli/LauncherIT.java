@@ -152,4 +152,18 @@ class LauncherIT {
     assertThat(run("bin/postconf", "-m").out().lines().toList())
         .contains("cidr", "inline", "lmdb", "cdb", "pcre", "regexp", "socketmap", "static", "tcp", "texthash");
   }
+
+  @Test
+  void resolve_addressLiteralOfOwnInterface_isLocalOthersGoOut() throws Exception {
+    Files.writeString(dir.resolve("main.cf"),
+        "myhostname = mx.literal.example\ninet_interfaces = all\nproxy_interfaces = 198.51.100.7\n");
+    Result r = run("bin/postern", "resolve", "-c", dir.toString(),
+        "u@[127.0.0.1]", "u@[IPv6:::1]", "u@[198.51.100.7]", "u@[192.0.2.9]");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out().lines()).containsExactly(
+        "u@[127.0.0.1] -> local local:mx.literal.example u@[127.0.0.1]",
+        "u@[IPv6:::1] -> local local:mx.literal.example u@[IPv6:::1]",
+        "u@[198.51.100.7] -> local local:mx.literal.example u@[198.51.100.7]",
+        "u@[192.0.2.9] -> default smtp:[192.0.2.9] u@[192.0.2.9]");
+  }
 }

@@ -13,8 +13,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * No open relay: a client from 127.0.0.2, outside {@code mynetworks = 127.0.0.1/32}, gets no 2xx
  * for any recipient that leads elsewhere, however the address hides the other destination (source
- * routes, {@code %} and {@code !} routing, quoted local parts, address literals, a trailing dot,
- * upper case), and nothing reaches incoming/ when it carries on with DATA anyway.
+ * routes, {@code %} and {@code !} routing, quoted local parts, address literals of other hosts, a
+ * trailing dot, upper case), and nothing reaches incoming/ when it carries on with DATA anyway.
+ * An address literal of this host's own address ({@code inet_interfaces = all}) is local.
  */
 class OpenRelayIT {
   private static final String OUTSIDER = "127.0.0.2";
@@ -47,7 +48,8 @@ class OpenRelayIT {
         "\"user@other.example\"@mx.test",
         "@mx.test:user@other.example",
         "user@other.example@mx.test",
-        "user@[127.0.0.1]",
+        "user@[192.0.2.9]",
+        "user%other.example@[127.0.0.1]",
         "user@other.example.",
         "USER@OTHER.EXAMPLE",
         "USER%OTHER.EXAMPLE@MX.TEST",
@@ -86,6 +88,7 @@ class OpenRelayIT {
       assertThat(c.command("MAIL FROM:<a@example.com>").code()).isEqualTo(250);
       assertThat(c.command("RCPT TO:<root@mx.test>").code()).isEqualTo(250);
       assertThat(c.command("RCPT TO:<root@MX.TEST>").code()).isEqualTo(250);
+      assertThat(c.command("RCPT TO:<root@[127.0.0.1]>").code()).isEqualTo(250);
       assertThat(c.command("RSET").code()).isEqualTo(250);
       assertThat(c.command("QUIT").code()).isEqualTo(221);
     }

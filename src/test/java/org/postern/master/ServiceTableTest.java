@@ -78,6 +78,26 @@ class ServiceTableTest {
   }
 
   @Test
+  void start_clientWithOwnSyslogName_cleanupLogsUnderMainCfsOrCleanupEntrysName() throws Exception {
+    String submission = "submission inet n - n - - smtpd\n  -o syslog_name=postern/submission\n"
+        + "  -o cleanup_service_name=pre-cleanup\n";
+    table.start(config("", SMTPD.replace("\n", " -o syslog_name=postern/smtps\n") + submission
+        + "cleanup unix n - n - 0 cleanup\n"
+        + "pre-cleanup unix n - n - 0 cleanup -o syslog_name=postern-pre\n"), log);
+
+    smtpd.made.get(0).context().cleanupLog().program("cleanup").info("A1: message-id=<a@x>");
+    smtpd.made.get(1).context().cleanupLog().program("cleanup").info("B2: message-id=<b@x>");
+    smtpd.made.get(0).context().log().info("connect from x[192.0.2.1]");
+
+    assertThat(Files.readString(maillog))
+        .containsPattern(" postern/cleanup\\[\\d+\\]: A1: message-id=<a@x>")
+        .containsPattern(" postern-pre/cleanup\\[\\d+\\]: B2: message-id=<b@x>")
+        .containsPattern(" postern/smtps/smtpd\\[\\d+\\]: connect from")
+        .doesNotContain("postern/smtps/cleanup", "postern/submission/cleanup");
+    assertThat(smtpd.made.get(1).context().config().get("cleanup_service_name")).isEqualTo("pre-cleanup");
+  }
+
+  @Test
   void refresh_masterCfEdited_startsAddedStopsRemovedKeepsUnchanged() throws Exception {
     table.start(config("", SMTPD + PICKUP), log);
 

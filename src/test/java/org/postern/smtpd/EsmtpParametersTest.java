@@ -30,6 +30,26 @@ class EsmtpParametersTest {
   }
 
   @Test
+  void parseMail_secondAuthAfterASender_replies503AsPostfix() throws Exception {
+    assertThatThrownBy(() -> EsmtpParameters.parseMail(List.of("AUTH=a@b.example", "AUTH=<>"), ALL))
+        .hasMessage("503 5.5.4 Error: multiple AUTH= options");
+    assertThatThrownBy(() -> EsmtpParameters.parseMail(List.of("AUTH=<>", "AUTH=x", "auth=y"), ALL))
+        .hasMessage("503 5.5.4 Error: multiple AUTH= options");
+    // Postfix remembers only a non-null AUTH= sender, so AUTH=<> may repeat.
+    assertThat(EsmtpParameters.parseMail(List.of("AUTH=<>", "AUTH=<>"), ALL).size()).isEmpty();
+  }
+
+  @Test
+  void parseMail_sizeNotDigitsOrOverflowing_repliesAsPostfixAlldigAndOffCvt() {
+    assertThatThrownBy(() -> EsmtpParameters.parseMail(List.of("SIZE=-1"), ALL))
+        .hasMessage("501 5.5.4 Bad message size syntax");
+    assertThatThrownBy(() -> EsmtpParameters.parseMail(List.of("SIZE="), ALL))
+        .hasMessage("501 5.5.4 Bad message size syntax");
+    assertThatThrownBy(() -> EsmtpParameters.parseMail(List.of("SIZE=99999999999999999999"), ALL))
+        .hasMessage("552 5.3.4 Message size exceeds file system imposed limit");
+  }
+
+  @Test
   void parseMail_duplicateRetOrBadEnvid_replies501() {
     assertThatThrownBy(() -> EsmtpParameters.parseMail(List.of("RET=FULL", "RET=HDRS"), ALL))
         .hasMessage("501 5.5.4 Bad RET parameter syntax");

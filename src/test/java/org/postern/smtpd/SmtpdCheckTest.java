@@ -159,6 +159,25 @@ class SmtpdCheckTest {
   }
 
   @Test
+  void rcpt_addressLiteralOfInetOrProxyInterface_isLocalNotRelay() throws Exception {
+    SmtpdCheck c = check(Map.of("inet_interfaces", "127.0.0.1", "proxy_interfaces", "198.51.100.7",
+        "local_recipient_maps", "inline:{ postmaster=x }"));
+    assertThat(rcpt(c, "postmaster@[127.0.0.1]")).isEmpty();
+    assertThat(rcpt(c, "postmaster@[198.51.100.7]")).isEmpty();
+    assertThat(rcpt(c, "bob@[127.0.0.1]")).hasValue(
+        "550 5.1.1 <bob@[127.0.0.1]>: Recipient address rejected: User unknown in local recipient table");
+    assertThat(rcpt(c, "postmaster@[192.0.2.9]"))
+        .hasValue("454 4.7.1 <postmaster@[192.0.2.9]>: Relay access denied");
+  }
+
+  @Test
+  void rcpt_addressLiteralWithInetInterfacesAll_anyLoopbackIsLocal() throws Exception {
+    SmtpdCheck c = check(Map.of("inet_interfaces", "all"));
+    assertThat(rcpt(c, "postmaster@[127.0.0.1]")).isEmpty();
+    assertThat(rcpt(c, "postmaster@[IPv6:::1]")).isEmpty();
+  }
+
+  @Test
   void rcpt_unlistedSender_onlyWhenEnabled() throws Exception {
     Map<String, String> p = new HashMap<>(Map.of("local_recipient_maps", "inline:{ alice=x }"));
     SmtpdCheck off = check(p);

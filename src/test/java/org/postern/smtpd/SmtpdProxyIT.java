@@ -53,6 +53,7 @@ class SmtpdProxyIT {
     final List<String> commands = new CopyOnWriteArrayList<>();
     final StringBuilder data = new StringBuilder();
     private final ServerSocket listener;
+    private volatile boolean hostile;
     private final Thread thread;
 
     ScriptedProxy() throws IOException {
@@ -76,7 +77,7 @@ class SmtpdProxyIT {
           switch (verb) {
             case "EHLO" -> say(out, "250-filter.test\r\n250-PIPELINING\r\n250 8BITMIME");
             case "MAIL" -> say(out, "250 2.1.0 Ok");
-            case "RCPT" -> say(out, line.contains("<bad@") ? "550 5.1.1 <bad@mx.test>: Recipient unknown" : "250 2.1.5 Ok");
+            case "RCPT" -> say(out, rcptReply(line));
             case "DATA" -> {
               say(out, "354 End data with <CR><LF>.<CR><LF>");
               for (String d = in.readLine(); d != null && !d.equals("."); d = in.readLine()) {
@@ -84,7 +85,7 @@ class SmtpdProxyIT {
                   data.append(d).append("\r\n");
                 }
               }
-              say(out, "250 2.0.0 Ok: queued as F00D");
+              say(out, hostile ? "250 2.0.0 Ok:\rqueued as\u0000F00D" : "250 2.0.0 Ok: queued as F00D");
             }
             case "QUIT" -> {
               say(out, "221 2.0.0 Bye");
@@ -96,6 +97,15 @@ class SmtpdProxyIT {
       } catch (IOException e) {
         commands.add("IOException: " + e.getMessage());
       }
+    }
+
+    /** A filter that answers a recipient {@code <cr@...>} with control characters in its reply. */
+    private String rcptReply(String line) {
+      if (line.contains("<cr@")) {
+        hostile = true;
+        return "550 5.1.1 <cr@mx.test>:\rRecipient\u0007unknown\r";
+      }
+      return line.contains("<bad@") ? "550 5.1.1 <bad@mx.test>: Recipient unknown" : "250 2.1.5 Ok";
     }
 
     private static void say(OutputStream out, String reply) throws IOException {
@@ -187,6 +197,38 @@ class SmtpdProxyIT {
       proxy.awaitQuit();
       assertThat(proxy.commands).startsWith("EHLO mx.test", "MAIL FROM:<a@client.test>");
       assertThat(proxy.data()).startsWith("Received: from client.test (").doesNotContain("Require-TLS-ESMTP");
+    }
+  }
+
+  @Test
+  void filterReplyWithBareCrOrControls_isSanitizedAndSessionGoesOn() throws Exception {
+    try (ScriptedProxy proxy = new ScriptedProxy();
+        SmtpdFixture s = new SmtpdFixture(certs, Map.of("smtpd_proxy_filter", "127.0.0.1:" + proxy.port()))) {
+      try (ScriptedSmtpClient c = s.client()) {
+        c.run("""
+            S~ 220 .*
+            C: HELO client.test
+            S: 250 mx.test
+            C: MAIL FROM:<a@client.test>
+            S: 250 2.1.0 Ok
+            C: RCPT TO:<cr@mx.test>
+            S: 550 5.1.1 <cr@mx.test>:?Recipient?unknown?
+            C: RCPT TO:<b@mx.test>
+            S: 250 2.1.5 Ok
+            C: DATA
+            S: 354 End data with <CR><LF>.<CR><LF>
+            C: Subject: hostile filter
+            C: .
+            S: 250 2.0.0 Ok:?queued as?F00D
+            C: NOOP
+            S: 250 2.0.0 Ok
+            C: QUIT
+            S: 221 2.0.0 Bye
+            """);
+      }
+      proxy.awaitQuit();
+      assertThat(proxy.data()).endsWith("\r\nSubject: hostile filter\r\n");
+      assertThat(s.log).noneMatch(l -> l.indexOf('\r') >= 0 || l.indexOf(0) >= 0);
     }
   }
 
