@@ -66,13 +66,13 @@ final class QmgrService implements Service {
       Queues queues = Queues.at(config.getPath("queue_directory"));
       Clock clock = Clock.systemDefaultZone();
       BounceService bounce =
-          new BounceService(config, queues, submitter, clock, context.mailLog().program("bounce"));
+          new BounceService(config, queues, submitter, clock, context.unixLog("bounce"));
       List<AutoCloseable> agents = new ArrayList<>();
       QueueManager manager =
           new QueueManager(QmgrSettings.from(config), queues, rewrite,
-              transports(config, submitter, agents, context.mailLog()::program), bounce,
+              transports(config, submitter, agents, context::unixLog), bounce,
               context.log(),
-              context.mailLog()::program, clock, new VirtualThreadScheduler());
+              context::unixLog, clock, new VirtualThreadScheduler());
       return new QmgrService(context, wiring, cleanup, rewrite, manager, agents);
     } catch (ConfigException | TableException | IOException | RuntimeException e) {
       if (rewrite != null) {

@@ -1,5 +1,6 @@
 package org.postern.master;
 
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import org.postern.config.MainConfig;
 import org.postern.config.MasterService;
@@ -20,9 +21,17 @@ import org.postern.log.ProgramLog;
  * @param mailLog the log with this service's {@code syslog_name}
  * @param cleanupLog the log of the {@code $cleanup_service_name} entry, as that entry's own
  *     settings have it
+ * @param unixLogs per master.cf {@code unix} entry name, the log of its program as that entry's
+ *     own settings have it: a delivery agent logs as {@code syslog_name/command}, so {@code relay
+ *     ... smtp} logs {@code postern/smtp} (or {@code postern/relay/smtp} with the stock {@code -o
+ *     syslog_name}), never under the transport's name or qmgr's tag
  */
 public record ServiceContext(MasterService entry, MainConfig config, Semaphore processLimit,
-    MailLog mailLog, MailLog cleanupLog) {
+    MailLog mailLog, MailLog cleanupLog, Map<String, ProgramLog> unixLogs) {
+
+  public ServiceContext {
+    unixLogs = Map.copyOf(unixLogs);
+  }
 
   /** {@code service/type}, as Postfix names the entry. */
   public String name() {
@@ -32,5 +41,11 @@ public record ServiceContext(MasterService entry, MainConfig config, Semaphore p
   /** The log of this service's program, tagged {@code syslog_name/command}. */
   public ProgramLog log() {
     return mailLog.program(entry.command());
+  }
+
+  /** The log of the unix entry {@code service}'s program; this service's log for an unknown one. */
+  public ProgramLog unixLog(String service) {
+    ProgramLog known = unixLogs.get(service);
+    return known != null ? known : mailLog.program(service);
   }
 }

@@ -212,8 +212,19 @@ final class ServiceTable {
             .filter(b -> b.entry().maxproc(b.config().getInt("default_process_limit")) == maxproc)
             .map(ServiceContext::processLimit)
             .orElseGet(() -> new Semaphore(permits));
-    return new ServiceContext(
-        v.service(), v.config(), limit, logs.of(v.config()), logs.of(cleanupView(v.config())));
+    return new ServiceContext(v.service(), v.config(), limit, logs.of(v.config()),
+        logs.of(cleanupView(v.config())), unixLogs());
+  }
+
+  /** Each unix entry's program log, under that entry's own log settings. */
+  private Map<String, ProgramLog> unixLogs() throws IOException {
+    Map<String, ProgramLog> byName = new LinkedHashMap<>();
+    for (ServiceView u : applying.services()) {
+      if (u.service().type() == ServiceType.UNIX) {
+        byName.putIfAbsent(u.service().service(), logs.of(u.config()).program(u.service().command()));
+      }
+    }
+    return byName;
   }
 
   /** main.cf as the {@code $cleanup_service_name} entry that {@code client} names sees it. */

@@ -1,5 +1,6 @@
 package org.postern.rewrite;
 
+import org.postern.config.InterfaceAddresses;
 import org.postern.table.TableException;
 
 /**

@@ -2,7 +2,7 @@ package org.postern.smtpd;
 
 import java.util.List;
 import java.util.Locale;
-import org.postern.rewrite.InterfaceAddresses;
+import org.postern.config.InterfaceAddresses;
 
 /**
  * Where a recipient really goes, as Postfix's trivial-rewrite resolves it for the relay checks

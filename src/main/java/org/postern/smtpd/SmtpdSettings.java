@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
-import org.postern.rewrite.InterfaceAddresses;
+import org.postern.config.InterfaceAddresses;
 
 /**
  * The smtpd(8) parameters, read once at start and frozen. Names and defaults are Postfix's, as

@@ -98,6 +98,24 @@ class ServiceTableTest {
   }
 
   @Test
+  void start_deliveryEntries_logUnderTheirCommandAndOwnSyslogName() throws Exception {
+    table.start(config("", SMTPD
+        + "smtp-filter unix - - n - 2 smtp\n"
+        + "relay unix - - n - - smtp -o syslog_name=postern/$service_name\n"), log);
+
+    ServiceContext context = smtpd.made.get(0).context();
+    context.unixLog("smtp-filter").info("C3: to=<a@x>, status=sent");
+    context.unixLog("relay").info("D4: to=<b@x>, status=sent");
+    context.unixLog("nosuch").info("E5: to=<c@x>, status=sent");
+
+    assertThat(Files.readString(maillog))
+        .containsPattern(" postern/smtp\\[\\d+\\]: C3: ")
+        .containsPattern(" postern/relay/smtp\\[\\d+\\]: D4: ")
+        .containsPattern(" postern/nosuch\\[\\d+\\]: E5: ")
+        .doesNotContain("smtp-filter[");
+  }
+
+  @Test
   void refresh_masterCfEdited_startsAddedStopsRemovedKeepsUnchanged() throws Exception {
     table.start(config("", SMTPD + PICKUP), log);
 

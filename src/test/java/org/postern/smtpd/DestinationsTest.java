@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.postern.rewrite.InterfaceAddresses;
+import org.postern.config.InterfaceAddresses;
 
 class DestinationsTest {
   private static Destinations destinations(boolean allowUntrustedRouting) throws Exception {

@@ -1,4 +1,4 @@
-package org.postern.rewrite;
+package org.postern.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * <p>Failure: none; text that is not valid is answered {@code false} or empty, and address text
  * is parsed without DNS.
  */
-final class HostSyntax {
+public final class HostSyntax {
   private static final int MAX_NAME = 255;
   private static final int MAX_LABEL = 63;
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -22,7 +22,7 @@ final class HostSyntax {
   private HostSyntax() {}
 
   /** A host name: labels of letters, digits, {@code -} and {@code _}, not all numeric. */
-  static boolean validHostname(String name) {
+  public static boolean validHostname(String name) {
     if (name.isEmpty() || name.length() > MAX_NAME) {
       return false;
     }
@@ -47,7 +47,7 @@ final class HostSyntax {
   }
 
   /** The address in {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]}; empty for other text. */
-  static Optional<InetAddress> literalAddress(String domain) {
+  public static Optional<InetAddress> literalAddress(String domain) {
     if (!domain.startsWith("[") || !domain.endsWith("]") || domain.length() < 3) {
       return Optional.empty();
     }
@@ -59,12 +59,12 @@ final class HostSyntax {
   }
 
   /** A bare IPv4 or IPv6 address, as {@code resolve_numeric_domain} accepts it. */
-  static Optional<InetAddress> bareAddress(String text) {
+  public static Optional<InetAddress> bareAddress(String text) {
     return text.indexOf(':') >= 0 ? ipv6(text) : ipv4(text);
   }
 
   /** The domain-literal form of a bare address: {@code [192.0.2.1]}, {@code [IPv6:...]}. */
-  static String literal(String bareAddress) {
+  public static String literal(String bareAddress) {
     return bareAddress.indexOf(':') >= 0 ? "[" + IPV6_PREFIX + bareAddress + "]" : "[" + bareAddress + "]";
   }
 

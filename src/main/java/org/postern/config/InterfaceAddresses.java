@@ -1,4 +1,4 @@
-package org.postern.rewrite;
+package org.postern.config;
 
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import org.postern.config.ConfigException;
-import org.postern.config.MainConfig;
 
 /**
  * The addresses this mail system receives mail on, Postfix's {@code own_inet_addr()} and {@code
