@@ -2,6 +2,8 @@ package org.postern.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +17,7 @@ import org.postern.master.ControlClient;
 import org.postern.master.ControlReply;
 import org.postern.master.MasterPaths;
 import org.postern.master.PidFile;
+import org.postern.queue.Queues;
 import org.postern.util.Getopt;
 
 /**
@@ -71,9 +74,28 @@ final class PostfixScript {
       return Sysexits.EX_CONFIG;
     }
     ConfigCheck c = s.get().check;
+    s.get().checkQueueModes();
     System.out.println("postern: configuration " + c.config().configDirectory() + " is valid: "
         + c.services().size() + " master.cf services checked");
     return Sysexits.EX_OK;
+  }
+
+  /**
+   * Warns about queue directories whose mode keeps local users from submitting mail or opens
+   * the queue to them, as postfix check warns about queue permissions; the master fixes them
+   * when it starts.
+   */
+  private void checkQueueModes() {
+    Queues queues = Queues.at(check.config().getPath("queue_directory"));
+    try {
+      queues.wrongModes().forEach(w -> warn(w.toString()));
+      if (Files.isDirectory(queues.root()) && !Files.getPosixFilePermissions(queues.root())
+          .contains(PosixFilePermission.OTHERS_EXECUTE)) {
+        warn(queues.root() + ": not searchable by other users: they cannot submit mail");
+      }
+    } catch (IOException e) {
+      warn("queue_directory " + queues.root() + ": " + e.getMessage());
+    }
   }
 
   static int status(List<String> args) throws IOException {

@@ -193,7 +193,7 @@ final class Sendmail {
     SendmailInput input = new SendmailInput(o.dotEndsInput, o.extractRecipients,
         config.getSize("message_size_limit"), config.getInt("header_size_limit"));
     QueueId id;
-    try (QueueFileWriter writer = QueueFileWriter.create(queues, clock)) {
+    try (QueueFileWriter writer = QueueFileWriter.createInMaildrop(queues, clock)) {
       writer.writeEnvelope(envelope);
       input.copy(new LineInput(in, config.getInt("line_length_limit")), writer.content(),
           writer::messageSize);

@@ -284,7 +284,7 @@ final class SendmailSmtp {
         new ClientFacts("", "", helo, protocol, "", ""),
         Map.of("rewrite_context", settings.rewriteContext()));
     String result;
-    try (QueueFileWriter writer = QueueFileWriter.create(queues, clock)) {
+    try (QueueFileWriter writer = QueueFileWriter.createInMaildrop(queues, clock)) {
       writer.writeEnvelope(envelope);
       if (!copyData(writer)) {
         return "552 5.3.4 Error: message file too big";

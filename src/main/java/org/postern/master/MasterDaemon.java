@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 import org.postern.log.ProgramLog;
+import org.postern.queue.QueueName;
 import org.postern.queue.Queues;
 
 /**
@@ -88,7 +89,11 @@ public final class MasterDaemon {
 
   private int runHolding(ConfigCheck check, MasterPaths paths) throws InterruptedException {
     try {
-      Queues.at(paths.queueDirectory()).createDirectories();
+      Queues queues = Queues.at(paths.queueDirectory());
+      queues.createDirectories();
+      // A queue made before maildrop was world-writable: local users could not submit.
+      queues.fixModes().forEach(w -> log.info("set mode " + QueueName.octal(w.queue().mode())
+          + " on " + w.directory() + " (was " + QueueName.octal(w.actual()) + ")"));
     } catch (IOException e) {
       return fatal("queue_directory " + paths.queueDirectory() + ": cannot create: " + e);
     }

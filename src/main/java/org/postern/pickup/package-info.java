@@ -17,8 +17,15 @@
  * <p>Standards: none; pickup does not talk to the outside world. The wake-up protocol is Postfix's
  * trigger: any connection wakes pickup, the byte {@code W} it carries is read but not needed.
  *
- * <p>Security: pickup reads files that local users wrote. Every file is validated as a whole
- * before anything is handed to cleanup; record sizes are bounded by the queue file reader.
+ * <p>Security: pickup reads files that local users wrote. A JVM cannot be setgid, so there is no
+ * postdrop: maildrop is world-writable and sticky (mode 3733), as in Postfix before postdrop, and
+ * sendmail writes its file there under a temporary name and renames it. The submitting user is
+ * the file's owner; symbolic links and hard-linked files are refused; every file is validated as a
+ * whole, through one descriptor, before anything is handed to cleanup; record sizes are bounded
+ * by the queue file reader; and {@link org.postern.pickup.SubmissionFilter} drops what only the
+ * mail system may write (content filter, redirect, client facts, unknown attributes) from a file
+ * that root, the daemon's user or {@code mail_owner} did not write. Temporary files a day old are
+ * removed.
  *
  * <p>Failure: a file that is not a valid queue file is moved to {@code corrupt/} with a warning
  * (Postfix deletes it). When cleanup queues the message, the maildrop file is removed; on a

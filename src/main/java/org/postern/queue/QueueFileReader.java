@@ -5,9 +5,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads a queue file back. {@link #open} validates the envelope and extracted segments and the
@@ -43,9 +48,14 @@ public final class QueueFileReader implements AutoCloseable {
     this.queueFile = queueFile;
   }
 
-  /** Opens and validates everything but the content lines. */
-  public static QueueFileReader open(Path file) throws IOException {
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+  /**
+   * Opens and validates everything but the content lines. {@code LinkOption.NOFOLLOW_LINKS}
+   * refuses a symbolic link, for directories that others can write (maildrop).
+   */
+  public static QueueFileReader open(Path file, LinkOption... links) throws IOException {
+    Set<OpenOption> options = new HashSet<>(List.of(links));
+    options.add(StandardOpenOption.READ);
+    FileChannel channel = FileChannel.open(file, options);
     try {
       RecordInput input = RecordInput.of(channel, file);
       return new QueueFileReader(channel, input, parse(file, channel.size(), input));

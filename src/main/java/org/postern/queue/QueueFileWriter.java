@@ -19,7 +19,9 @@ import java.util.Map;
  * written in {@code tmp/} and becomes a message only in {@link #commit}: fsync the file, rename it
  * into the target queue, fsync that directory. Only after commit returns may smtpd answer 250;
  * a crash at any earlier instant leaves at most a file in tmp/, which no queue ever reads and
- * postsuper -p removes.
+ * postsuper -p removes. A writer made with {@link #createInMaildrop} (sendmail, which an ordinary
+ * user runs) writes in maildrop itself under a temporary name instead, since tmp/ is the mail
+ * system's own; pickup ignores that name and removes it when it is a day old.
  *
  * <pre>
  * try (QueueFileWriter w = QueueFileWriter.create(queues, clock)) {
@@ -42,6 +44,7 @@ public final class QueueFileWriter implements AutoCloseable {
   }
 
   private final Queues queues;
+  private final QueueName writtenIn;
   private final Path temporary;
   private final FileChannel channel;
   private final RecordOutput records;
@@ -52,9 +55,10 @@ public final class QueueFileWriter implements AutoCloseable {
   private int recipientCount;
   private State state = State.NEW;
 
-  private QueueFileWriter(Queues queues, Path temporary, FileChannel channel, Instant arrival)
-      throws IOException {
+  private QueueFileWriter(Queues queues, QueueName writtenIn, Path temporary, FileChannel channel,
+      Instant arrival) throws IOException {
     this.queues = queues;
+    this.writtenIn = writtenIn;
     this.temporary = temporary;
     this.channel = channel;
     this.records = new RecordOutput(channel);
@@ -64,11 +68,23 @@ public final class QueueFileWriter implements AutoCloseable {
 
   /** Starts a queue file that arrives now; its queue id is fixed from here on. */
   public static QueueFileWriter create(Queues queues, Clock clock) throws IOException {
-    Path temporary = queues.createTemporaryFile();
+    return open(queues, QueueName.TMP, queues.createTemporaryFile(), clock);
+  }
+
+  /**
+   * Starts a queue file for maildrop written in maildrop itself, for sendmail run by any user:
+   * only maildrop is writable by everyone. It can be committed to maildrop only.
+   */
+  public static QueueFileWriter createInMaildrop(Queues queues, Clock clock) throws IOException {
+    return open(queues, QueueName.MAILDROP, queues.createMaildropTemporaryFile(), clock);
+  }
+
+  private static QueueFileWriter open(Queues queues, QueueName writtenIn, Path temporary,
+      Clock clock) throws IOException {
     FileChannel channel = null;
     try {
       channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
-      return new QueueFileWriter(queues, temporary, channel, clock.instant());
+      return new QueueFileWriter(queues, writtenIn, temporary, channel, clock.instant());
     } catch (IOException | RuntimeException e) {
       if (channel != null) {
         channel.close();
@@ -121,6 +137,10 @@ public final class QueueFileWriter implements AutoCloseable {
     if (target != QueueName.INCOMING && target != QueueName.MAILDROP && target != QueueName.HOLD) {
       throw new IllegalArgumentException("cannot commit a new queue file into " + target);
     }
+    if (writtenIn == QueueName.MAILDROP && target != QueueName.MAILDROP) {
+      throw new IllegalArgumentException("a file written in maildrop stays in maildrop, not "
+          + target);
+    }
     for (Recipient r : extracted.recipients()) {
       EnvelopeWriter.checkRecipient(r);
     }
@@ -147,7 +167,11 @@ public final class QueueFileWriter implements AutoCloseable {
     }
     Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
     state = State.COMMITTED;
-    Queues.syncDirectory(path.getParent());
+    if (writtenIn == QueueName.MAILDROP) {
+      Queues.syncDirectoryIfReadable(path.getParent());
+    } else {
+      Queues.syncDirectory(path.getParent());
+    }
     return path;
   }
 
@@ -157,7 +181,7 @@ public final class QueueFileWriter implements AutoCloseable {
     }
   }
 
-  /** Abandons an uncommitted file: it is removed from tmp/. After commit, does nothing. */
+  /** Abandons an uncommitted file: it is removed from tmp/ (or maildrop). After commit, does nothing. */
   @Override
   public void close() throws IOException {
     if (state == State.COMMITTED || state == State.CLOSED) {

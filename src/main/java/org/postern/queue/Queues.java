@@ -2,6 +2,7 @@ package org.postern.queue;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +24,15 @@ import java.util.Set;
  *
  * <p>Queues named in {@code hash_queue_names} (default {@code deferred, defer}) are split into
  * {@code hash_queue_depth} (default 1) levels of subdirectories, each named by the next character
- * of the queue id: {@code deferred/A/A1B2C3D4}. Directories are created on first use with
- * Postfix's modes (0700; maildrop 0730; public 0710) where the file system has POSIX modes.
+ * of the queue id: {@code deferred/A/A1B2C3D4}. Directories are created on first use with the
+ * modes of {@link QueueName} (0700; maildrop 3733; public 0711) where the file system has POSIX
+ * modes; {@link #fixModes} puts them back on an existing queue and {@link #wrongModes} reports
+ * them.
+ *
+ * <p>maildrop is writable by every local user (there is no setgid postdrop, see
+ * docs/local-submission.md): sendmail writes its file there under a temporary name ({@link
+ * #createMaildropTemporaryFile}) that is never a queue id, so no reader takes it for a message,
+ * and renames it to its queue id when complete.
  *
  * <p>Failure: I/O errors propagate as IOException naming the path; a rename whose source is gone
  * reports false, because another process (qmgr, postsuper) may have moved the file first.
@@ -35,6 +44,18 @@ public final class Queues {
 
   /** Postfix's default {@code hash_queue_depth}. */
   public static final int DEFAULT_HASH_QUEUE_DEPTH = 1;
+
+  /** Prefix of a file in maildrop that sendmail is still writing; never a queue id. */
+  public static final String MAILDROP_TEMPORARY_PREFIX = "t";
+
+  /**
+   * The mode of a file sendmail drops: readable by the daemon's group, which the file inherits
+   * from the setgid maildrop directory; not by other users, who may open maildrop files whose
+   * names they guess (a queue id is a time and an inode number).
+   */
+  static final String MAILDROP_FILE_MODE = "rw-r-----";
+
+  private static final int MODE_BITS = 07777;
 
   private static final System.Logger LOG = System.getLogger("org.postern.queue");
 
@@ -116,10 +137,58 @@ public final class Queues {
     } catch (FileAlreadyExistsException e) {
       return; // a concurrent writer made it
     }
+    setMode(dir, queue); // not through umask
+  }
+
+  private static void setMode(Path dir, QueueName queue) throws IOException {
+    if (Files.getFileStore(dir).supportsFileAttributeView("unix")) {
+      Files.setAttribute(dir, "unix:mode", queue.mode());
+      return;
+    }
     PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class);
     if (view != null) {
-      view.setPermissions(queue.permissions()); // not through umask
+      view.setPermissions(queue.permissions());
     }
+  }
+
+  /** A queue directory whose mode is not the one {@link QueueName} gives it. */
+  public record WrongMode(QueueName queue, Path directory, int actual) {
+    @Override
+    public String toString() {
+      return directory + ": mode " + QueueName.octal(actual) + ", should be "
+          + QueueName.octal(queue.mode());
+    }
+  }
+
+  /**
+   * The existing top-level queue directories with another mode than their own: what {@code
+   * postern check} reports. Empty where the file system has no UNIX modes.
+   */
+  public List<WrongMode> wrongModes() throws IOException {
+    List<WrongMode> wrong = new ArrayList<>();
+    for (QueueName queue : QueueName.values()) {
+      Path dir = directory(queue);
+      if (Files.isDirectory(dir) && Files.getFileStore(dir).supportsFileAttributeView("unix")) {
+        int actual = (Integer) Files.getAttribute(dir, "unix:mode") & MODE_BITS;
+        if (actual != queue.mode()) {
+          wrong.add(new WrongMode(queue, dir, actual));
+        }
+      }
+    }
+    return wrong;
+  }
+
+  /**
+   * Gives every existing top-level queue directory its mode, as the master does at start (a
+   * queue made by an older version has maildrop 0730, which no ordinary user can write); returns
+   * what it changed.
+   */
+  public List<WrongMode> fixModes() throws IOException {
+    List<WrongMode> wrong = wrongModes();
+    for (WrongMode w : wrong) {
+      setMode(w.directory(), w.queue());
+    }
+    return wrong;
   }
 
   /** The file of {@code id} in the first of {@code queues} that has it. */
@@ -217,6 +286,26 @@ public final class Queues {
     }
   }
 
+  /**
+   * A new, empty file in maildrop for sendmail, named {@code t...} (never a queue id, so pickup
+   * leaves it alone until it is renamed), mode {@value #MAILDROP_FILE_MODE} whatever the umask.
+   * Only the maildrop directory need be writable: an ordinary user cannot write tmp/.
+   */
+  Path createMaildropTemporaryFile() throws IOException {
+    Path maildrop = directory(QueueName.MAILDROP);
+    createDirectory(maildrop, QueueName.MAILDROP);
+    Set<PosixFilePermission> mode = PosixFilePermissions.fromString(MAILDROP_FILE_MODE);
+    Path file;
+    try {
+      file = Files.createTempFile(maildrop, MAILDROP_TEMPORARY_PREFIX, null,
+          PosixFilePermissions.asFileAttribute(mode));
+    } catch (UnsupportedOperationException e) {
+      return Files.createTempFile(maildrop, MAILDROP_TEMPORARY_PREFIX, null);
+    }
+    Files.setPosixFilePermissions(file, mode); // the umask may have taken the group bit
+    return file;
+  }
+
   /** Makes the queue's directory exist, so that a rename into it can succeed. */
   void prepare(QueueName queue, QueueId id) throws IOException {
     makeParents(path(queue, id), queue);
@@ -238,6 +327,19 @@ public final class Queues {
   static void syncDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
+    }
+  }
+
+  /**
+   * {@link #syncDirectory} for maildrop, which an ordinary user may write but not open (mode
+   * 3733): then the rename reaches the disk with the file system's next commit, as a Postfix
+   * postdrop's does, and a crash before it leaves a temporary file that pickup removes.
+   */
+  static void syncDirectoryIfReadable(Path dir) throws IOException {
+    try {
+      syncDirectory(dir);
+    } catch (AccessDeniedException e) {
+      // not the maildrop owner: see above
     }
   }
 }

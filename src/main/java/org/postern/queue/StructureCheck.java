@@ -52,7 +52,9 @@ public final class StructureCheck {
           }
         }
       } else if (!QueueId.isValid(name)) {
-        warn.accept("bogus file name: " + queues.relativeName(p));
+        if (queue != QueueName.MAILDROP || !name.startsWith(Queues.MAILDROP_TEMPORARY_PREFIX)) {
+          warn.accept("bogus file name: " + queues.relativeName(p)); // not sendmail at work
+        }
       } else {
         check(queue, p, QueueId.of(name));
       }

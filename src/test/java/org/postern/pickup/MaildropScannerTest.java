@@ -34,6 +34,9 @@ class MaildropScannerTest {
   private static final PickupSettings SETTINGS =
       new PickupSettings("mx.example.com", "Postern", "nobody-owns-this");
 
+  private static final int NOBODY = 65534;
+  private static final long OTHER_UID = 4242;
+
   @TempDir Path base;
   private Queues queues;
   private final RecordingSink sink = new RecordingSink();
@@ -196,5 +199,117 @@ class MaildropScannerTest {
 
     assertThat(queues.path(QueueName.MAILDROP, id)).exists();
     assertThat(sink.commits()).isEmpty();
+  }
+
+  /**
+   * Makes {@code file} an ordinary user's: owned by nobody when the test runs as root; otherwise
+   * it stays the test user's, whom a scanner with another {@code ownUid} does not trust.
+   */
+  private static void foreign(Path file) throws IOException {
+    if (((Number) Files.getAttribute(file.getParent(), "unix:uid")).longValue() == 0) {
+      Files.setAttribute(file, "unix:uid", NOBODY);
+    }
+  }
+
+  private MaildropScanner untrusting() {
+    return new MaildropScanner(queues, sink, SETTINGS, log, Clock.fixed(NOW, ZoneId.of("UTC")),
+        OTHER_UID);
+  }
+
+  @Test
+  void scan_userFileWithContentFilter_filterDroppedUidFromOwner() throws Exception {
+    Envelope crafted = new Envelope("alice", List.of(Recipient.of("b@example.org")),
+        Optional.empty(), Optional.empty(), false, false, Optional.empty(),
+        new ClientFacts("", "192.0.2.1", "", "", "", ""),
+        Map.of("content_filter", "smtp:[192.0.2.66]", "rewrite_context", "local"));
+    QueueId id = drop(crafted, "Subject: s\n\nbody\n", ExtractedEnvelope.NONE);
+    foreign(queues.path(QueueName.MAILDROP, id));
+    long uid = uid(id);
+
+    untrusting().scan(() -> true);
+
+    RecordingSink.Received got = sink.commits().poll();
+    assertThat(got.envelope().attributes()).containsExactly(Map.entry("rewrite_context", "local"));
+    assertThat(got.envelope().client()).isEqualTo(ClientFacts.NONE);
+    assertThat(got.origin().uid()).isEqualTo(uid);
+    assertThat(got.content()).contains("from userid " + uid + ")");
+    assertThat(log.lines).containsExactly(
+        "warning: uid=" + uid + ": ignoring attribute record: content_filter=smtp:[192.0.2.66]",
+        "warning: uid=" + uid + ": ignoring attribute record: client_address=192.0.2.1",
+        got.id() + ": uid=" + uid + " from=<alice>");
+  }
+
+  @Test
+  void scan_ownFileWithContentFilter_filterDroppedAsAfterPostsuperRequeue() throws Exception {
+    Envelope env = new Envelope("alice", List.of(Recipient.of("b@example.org")),
+        Optional.empty(), Optional.empty(), false, false, Optional.empty(), ClientFacts.NONE,
+        Map.of("content_filter", "scan:[127.0.0.1]:10025"));
+    drop(env, "Subject: s\n\nbody\n", ExtractedEnvelope.NONE);
+
+    scanner.scan(() -> true);
+
+    assertThat(sink.commits().poll().envelope().attributes()).isEmpty();
+  }
+
+  @Test
+  void scan_temporaryNameYoung_ignoredAndKept() throws Exception {
+    Path partial = queues.directory(QueueName.MAILDROP).resolve("t123456789");
+    Files.writeString(partial, "half a queue file");
+    Files.setLastModifiedTime(partial, FileTime.from(NOW.minus(Duration.ofHours(23))));
+
+    scanner.scan(() -> true);
+
+    assertThat(partial).exists();
+    assertThat(sink.commits()).isEmpty();
+    assertThat(log.lines).isEmpty();
+  }
+
+  @Test
+  void scan_temporaryNameOlderThanADay_removedWithWarning() throws Exception {
+    Path stale = queues.directory(QueueName.MAILDROP).resolve("t987654321");
+    Files.writeString(stale, "left by a sendmail that was killed");
+    Files.setLastModifiedTime(stale, FileTime.from(NOW.minus(Duration.ofHours(25))));
+    QueueId id = drop();
+
+    scanner.scan(() -> true);
+
+    assertThat(stale).doesNotExist();
+    assertThat(log.lines.get(0)).matches(
+        "warning: maildrop/t987654321: uid \\d+: removed stale temporary file");
+    assertThat(sink.commits()).hasSize(1);
+    assertThat(queues.path(QueueName.MAILDROP, id)).doesNotExist();
+  }
+
+  @Test
+  void scan_symlinkNamedLikeQueueId_notFollowedAndRemoved() throws Exception {
+    QueueId held = drop();
+    Path target = queues.path(QueueName.HOLD, held);
+    Files.move(queues.path(QueueName.MAILDROP, held), target);
+    Path link = queues.directory(QueueName.MAILDROP).resolve("ABCDE12345");
+    Files.createSymbolicLink(link, target);
+
+    scanner.scan(() -> true);
+
+    assertThat(sink.commits()).isEmpty();
+    assertThat(link).doesNotExist();
+    assertThat(target).exists();
+    assertThat(log.lines).singleElement().asString()
+        .matches("warning: maildrop/ABCDE12345: uid \\d+: not a regular file");
+  }
+
+  @Test
+  void scan_hardLinkedFile_notReadAndLinkRemoved() throws Exception {
+    QueueId held = drop();
+    Path target = queues.path(QueueName.HOLD, held);
+    Files.move(queues.path(QueueName.MAILDROP, held), target);
+    Path link = queues.directory(QueueName.MAILDROP).resolve("ABCDE12345");
+    Files.createLink(link, target);
+
+    scanner.scan(() -> true);
+
+    assertThat(sink.commits()).isEmpty();
+    assertThat(link).doesNotExist();
+    assertThat(target).exists();
+    assertThat(log.lines).singleElement().asString().endsWith(": file has 2 links");
   }
 }

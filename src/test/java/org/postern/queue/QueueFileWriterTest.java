@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -184,6 +185,41 @@ class QueueFileWriterTest {
       assertThat(committed.getFileName().toString()).isEqualTo(w.id().value());
     }
     assertThat(entries(root.resolve("tmp"))).isEmpty();
+  }
+
+  @Test
+  void createInMaildrop_writtenUnderTemporaryName_renamedToQueueIdMode0640() throws Exception {
+    Queues q = queues();
+    q.createDirectories();
+    try (QueueFileWriter w = QueueFileWriter.createInMaildrop(q, Clock.systemUTC())) {
+      w.writeEnvelope(Envelope.of("s@x", List.of(Recipient.of("r@x"))));
+      List<Path> inProgress = entries(root.resolve("maildrop"));
+      assertThat(inProgress).hasSize(1);
+      assertThat(inProgress.get(0).getFileName().toString()).startsWith("t")
+          .matches(name -> !QueueId.isValid(name), "not a queue id");
+      assertThat(q.list(QueueName.MAILDROP)).isEmpty();
+
+      Path committed = w.commit(QueueName.MAILDROP, ExtractedEnvelope.NONE);
+
+      assertThat(entries(root.resolve("maildrop"))).containsExactly(committed);
+      assertThat(committed.getFileName().toString()).isEqualTo(w.id().value());
+      assertThat(PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(committed))).isEqualTo("rw-r-----");
+    }
+    assertThat(entries(root.resolve("tmp"))).isEmpty();
+  }
+
+  @Test
+  void createInMaildrop_commitIntoIncoming_refusedAndNothingLeft() throws Exception {
+    Queues q = queues();
+    try (QueueFileWriter w = QueueFileWriter.createInMaildrop(q, Clock.systemUTC())) {
+      w.writeEnvelope(Envelope.of("s@x", List.of(Recipient.of("r@x"))));
+
+      assertThatThrownBy(() -> w.commit(QueueName.INCOMING, ExtractedEnvelope.NONE))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maildrop");
+    }
+    assertThat(entries(root.resolve("maildrop"))).isEmpty();
+    assertThat(q.list(QueueName.INCOMING)).isEmpty();
   }
 
   @Test

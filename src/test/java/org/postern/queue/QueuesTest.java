@@ -38,14 +38,33 @@ class QueuesTest {
 
     assertThat(PosixFilePermissions.toString(
         Files.getPosixFilePermissions(root.resolve("incoming")))).isEqualTo("rwx------");
-    assertThat(PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(root.resolve("maildrop")))).isEqualTo("rwx-wx---");
-    assertThat(PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(root.resolve("public")))).isEqualTo("rwx--x---");
+    assertThat(mode(root.resolve("maildrop"))).isEqualTo("3733");
+    assertThat(mode(root.resolve("public"))).isEqualTo("0711");
     for (String d : List.of("active", "deferred", "hold", "corrupt", "bounce", "defer", "trace",
         "saved", "private")) {
       assertThat(root.resolve(d)).isDirectory();
     }
+  }
+
+  private static String mode(Path dir) throws Exception {
+    return QueueName.octal((Integer) Files.getAttribute(dir, "unix:mode") & 07777);
+  }
+
+  @Test
+  void fixModes_queueOfAnOlderVersion_modesRestoredAndReported() throws Exception {
+    Queues q = Queues.at(root);
+    q.createDirectories();
+    Files.setPosixFilePermissions(root.resolve("maildrop"), PosixFilePermissions.fromString("rwx-wx---"));
+    Files.setPosixFilePermissions(root.resolve("public"), PosixFilePermissions.fromString("rwx--x---"));
+
+    assertThat(q.wrongModes()).extracting(Queues.WrongMode::toString).containsExactlyInAnyOrder(
+        root.resolve("maildrop") + ": mode 0730, should be 3733",
+        root.resolve("public") + ": mode 0710, should be 0711");
+    assertThat(q.fixModes()).hasSize(2);
+
+    assertThat(mode(root.resolve("maildrop"))).isEqualTo("3733");
+    assertThat(mode(root.resolve("public"))).isEqualTo("0711");
+    assertThat(q.wrongModes()).isEmpty();
   }
 
   @Test
