@@ -251,7 +251,7 @@ facts() {
   echo "== Postfix: $(dpkg-query -W -f '${Version}' postfix 2>/dev/null)"
   echo "== queues on: $(findmnt -n -T "$WORK" -o SOURCE,FSTYPE,OPTIONS 2>/dev/null | cut -c1-60)"
   echo "== load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
-  echo "== command: bench/run${QUICK:+ --quick} --rounds $ROUNDS --only $ONLY"
+  echo "== command: bench/run${QUICK:+ --quick} --rounds $ROUNDS${COUNT:+ --count $COUNT}${WARMUP_N:+ --warmup $WARMUP_N} --only $ONLY"
 }
 
 . "$BENCH/scenarios.sh"

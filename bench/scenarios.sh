@@ -3,31 +3,45 @@
 
 MTAS=(postern postfix)
 
+# inject plain|tls PORT N SECONDS: the inbound load, 20 sessions of one 4 KiB
+# message each. plain: Postfix's smtp-source; tls: the same shape over
+# STARTTLS from bench/smtpbench.py load (smtp-source has no TLS).
+inject() {
+  local mode=$1 port=$2 n=$3 secs=$4
+  if [ "$mode" = plain ]; then
+    timeout "$secs" smtp-source -s 20 -l 4096 -m "$n" -f a@bench.test -t b@sink.test "127.0.0.1:$port"
+  else
+    "$PY" "$BENCH/smtpbench.py" load --port "$port" --count "$n" --sessions 20 --timeout "$secs" >/dev/null
+  fi
+}
+
 # Relays WARMUP messages (not timed) so that both MTAs are past start-up:
 # the JVM has compiled its hot paths, Postfix has its processes forked.
 warm_up() {
-  local port=$1 sink=$2 sinkkind=$3
+  local mode=$1 port=$2 sink=$3 sinkkind=$4
   [ "$WARMUP" -gt 0 ] || return 0
   sink_start "$sinkkind" "$sink" "$WARMUP"
-  timeout 300 smtp-source -s 20 -l 4096 -m "$WARMUP" -f a@bench.test -t b@sink.test "127.0.0.1:$port" \
-    || say "warning: warm-up smtp-source failed"
+  inject "$mode" "$port" "$WARMUP" 300 || say "warning: warm-up load failed"
   sink_wait 300 >/dev/null || say "warning: warm-up sink did not get $WARMUP messages in 300 s"
   sink_stop
 }
 
 # scenario_relay plain|tls N
-#   plain: smtp-source -> MTA -> smtp-sink; tls: the MTA -> sink hop uses
-#   STARTTLS (smtp_tls_security_level = encrypt) to bench/smtpbench.py sink.
+#   plain: smtp-source -> MTA -> smtp-sink. tls: STARTTLS on both hops:
+#   smtpbench.py load -> MTA (smtpd_tls_security_level = may, the bench
+#   certificate) -> smtpbench.py sink (smtp_tls_security_level = encrypt).
 scenario_relay() {
   local mode=$1 n=$2 r kind dir port sink t0 t1 t2 rate subm sent sinkinfo
   local -A rates=() subs=()
   local sinkkind=smtp-sink extra=()
   if [ "$mode" = tls ]; then
     sinkkind=tls
-    # Postfix reuses a TLS session for the next message only with
-    # smtp_tls_connection_reuse = yes (through tlsproxy); Postern's cache
-    # reuses it in any case, so both are told to.
-    extra=("smtp_tls_security_level = encrypt" "smtp_tls_CAfile = $WORK/pki/ca.pem"
+    # Both MTAs reuse a TLS session for the next message only with
+    # smtp_tls_connection_reuse = yes (Postfix through tlsproxy).
+    extra=("smtpd_tls_security_level = may"
+      "smtpd_tls_cert_file = $WORK/pki/mta.bench.test.pem"
+      "smtpd_tls_key_file = $WORK/pki/mta.bench.test.key"
+      "smtp_tls_security_level = encrypt" "smtp_tls_CAfile = $WORK/pki/ca.pem"
       "smtp_tls_connection_reuse = ${BENCH_TLS_REUSE:-yes}")
   fi
   say "relay ($mode) N=$n: $ROUNDS round(s)"
@@ -36,11 +50,10 @@ scenario_relay() {
       dir=$WORK/$kind port=$(free_port) sink=$(free_port)
       mta_setup "$kind" "$dir" "$port" "$sink" "${extra[@]}"
       mta_start "$kind" "$dir" "$port"
-      warm_up "$port" "$sink" "$sinkkind"
+      warm_up "$mode" "$port" "$sink" "$sinkkind"
       sink_start "$sinkkind" "$sink" "$n"
       t0=$(now)
-      timeout 900 smtp-source -s 20 -l 4096 -m "$n" -f a@bench.test -t b@sink.test "127.0.0.1:$port" \
-        || say "warning: smtp-source failed against $kind"
+      inject "$mode" "$port" "$n" 900 || say "warning: the load against $kind failed"
       t1=$(now)
       if t2=$(sink_wait $((120 + n / 20))); then
         rate=$(calc "round($n / ($t2 - $t0))")

@@ -3,13 +3,15 @@
 
   wait-listen --port P --timeout S   exit 0 once something accepts on P
   wait-banner --port P --timeout S   exit 0 once P answers with a 220 banner
-  sink --port P --count N --cert F --key F [--requiretls]
-        an SMTP sink offering STARTTLS (and REQUIRETLS): counts messages that
-        ended with "." and got 250; exits after N (0: runs until killed).
-  load --port P --count N --sessions S [--requiretls] [--size B] [--timeout S]
-        S parallel clients submit N messages in all over STARTTLS, one per
-        session (as smtp-source does), each MAIL FROM with REQUIRETLS if asked;
-        prints "sent N seconds".
+  sink --port P --count N --cert F --key F [--requiretls] [--procs K]
+        an SMTP sink offering STARTTLS (and REQUIRETLS) in K processes (default
+        1): counts messages that ended with "." and got 250; exits after N (0:
+        runs until killed).
+  load --port P --count N --sessions S [--procs K] [--requiretls] [--size B]
+       [--timeout S]
+        S parallel sessions, spread over K processes, submit N messages in all
+        over STARTTLS, one per session and lock-step (as smtp-source does),
+        each MAIL FROM with REQUIRETLS if asked; prints "sent N seconds".
   idle --port P --count N --timeout S
         opens N sessions that each read the banner, send EHLO, read the reply
         and then wait; prints "ready K" (K answered EHLO) and holds them until
@@ -17,12 +19,15 @@
 """
 import argparse
 import asyncio
+import multiprocessing
+import os
+import queue
+import signal
 import socket
 import ssl
 import sys
 import threading
 import time
-import smtplib
 
 
 def wait_listen(args):
@@ -51,18 +56,25 @@ def wait_banner(args):
 
 
 class Sink:
-    def __init__(self, args):
+    """Counts in COUNTS, shared by all sink processes: received, sessions, tls."""
+
+    RECEIVED, SESSIONS, TLS = range(3)
+
+    def __init__(self, args, counts, reached):
         self.count = args.count
-        self.received = 0
-        self.sessions = 0
-        self.tls_sessions = 0
+        self.counts = counts
+        self.reached = reached
         self.requiretls = args.requiretls
-        self.done = asyncio.Event()
         self.tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         self.tls.load_cert_chain(args.cert, args.key)
 
+    def add(self, which):
+        with self.counts.get_lock():
+            self.counts[which] += 1
+            return self.counts[which]
+
     async def session(self, reader, writer):
-        self.sessions += 1
+        self.add(Sink.SESSIONS)
         try:
             await self.converse(reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
@@ -91,16 +103,15 @@ class Sink:
                 await writer.drain()
                 await writer.start_tls(self.tls)
                 tls = True
-                self.tls_sessions += 1
+                self.add(Sink.TLS)
             elif verb == b"DATA":
                 writer.write(b"354 go ahead\r\n")
                 await writer.drain()
                 await reader.readuntil(b"\r\n.\r\n")
                 writer.write(b"250 2.0.0 Ok: discarded\r\n")
                 await writer.drain()
-                self.received += 1
-                if self.count and self.received >= self.count:
-                    self.done.set()
+                if self.add(Sink.RECEIVED) == self.count:
+                    self.reached()
             elif verb == b"QUIT":
                 writer.write(b"221 2.0.0 bye\r\n")
                 await writer.drain()
@@ -109,11 +120,47 @@ class Sink:
                 writer.write(b"250 2.0.0 Ok\r\n")
             await writer.drain()
 
-    async def run(self, port):
-        server = await asyncio.start_server(self.session, "127.0.0.1", port, backlog=256)
+    async def serve(self, port, until):
+        server = await asyncio.start_server(self.session, "127.0.0.1", port, backlog=256,
+                                            reuse_port=True)
         async with server:
-            await self.done.wait()
-        print(f"received {self.received} sessions {self.sessions} tls {self.tls_sessions}", flush=True)
+            await until()
+
+
+def sink(args):
+    """PROCS processes accept on one port (SO_REUSEPORT), so that the sink can
+    use more than one core; the parent reports when COUNT messages are in."""
+    counts = multiprocessing.Array("l", 3)
+    if args.procs <= 1:
+        async def alone():
+            reached = asyncio.Event()
+            await Sink(args, counts, reached.set).serve(args.port, reached.wait)
+        asyncio.run(alone())
+    else:
+        reached = multiprocessing.Event()
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        children = [multiprocessing.Process(target=sink_process, args=(args, counts, reached),
+                                            daemon=True) for _ in range(args.procs)]
+        try:
+            for c in children:
+                c.start()
+            while not reached.wait(1):
+                pass
+        finally:
+            for c in children:
+                c.terminate()
+    print(f"received {counts[Sink.RECEIVED]} sessions {counts[Sink.SESSIONS]}"
+          f" tls {counts[Sink.TLS]}", flush=True)
+
+
+def sink_process(args, counts, reached):
+    parent = os.getppid()
+
+    async def orphaned():  # the parent stops its children; this is for when it died
+        while os.getppid() == parent:
+            await asyncio.sleep(1)
+
+    asyncio.run(Sink(args, counts, reached.set).serve(args.port, orphaned))
 
 
 def message(size):
@@ -121,42 +168,126 @@ def message(size):
     return ("From: a@bench.test\r\nTo: b@sink.test\r\nSubject: bench\r\n\r\n" + body).encode()
 
 
-def load(args):
-    msg = message(args.size)
+class SmtpFailure(Exception):
+    pass
+
+
+class Replies:
+    """Reads SMTP replies from a plain or TLS socket through one buffer."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = bytearray()
+
+    def line(self):
+        while True:
+            end = self.buf.find(b"\n")
+            if end >= 0:
+                line = bytes(self.buf[:end + 1])
+                del self.buf[:end + 1]
+                return line
+            data = self.sock.recv(4096)
+            if not data:
+                raise SmtpFailure("connection closed by server")
+            self.buf += data
+
+    def expect(self, code, after):
+        while True:
+            line = self.line()
+            if line[3:4] != b"-":
+                break
+        if not line.startswith(code):
+            raise SmtpFailure(f"after {after}: {line.decode(errors='replace').strip()}")
+
+
+def one_session(port, ctx, mail, msg):
+    """One message in one session, lock-step as smtp-source does it, but over
+    STARTTLS: banner, EHLO, STARTTLS, EHLO, MAIL, RCPT, DATA, QUIT."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    try:
+        replies = Replies(sock)
+        replies.expect(b"220", "connect")
+        sock.sendall(b"EHLO client.bench.test\r\n")
+        replies.expect(b"250", "EHLO")
+        sock.sendall(b"STARTTLS\r\n")
+        replies.expect(b"220", "STARTTLS")
+        sock = ctx.wrap_socket(sock)
+        replies = Replies(sock)
+        for command, code in ((b"EHLO client.bench.test", b"250"), (mail, b"250"),
+                              (b"RCPT TO:<b@sink.test>", b"250"), (b"DATA", b"354")):
+            sock.sendall(command + b"\r\n")
+            replies.expect(code, command.split(b" ")[0].decode())
+        sock.sendall(msg)
+        replies.expect(b"250", "end of data")
+        sock.sendall(b"QUIT\r\n")
+        replies.expect(b"221", "QUIT")
+    finally:
+        sock.close()
+
+
+def load_process(args, remaining, threads, results):
+    """One process of the load: THREADS sessions at a time, each taking the
+    next message from the count shared by all processes."""
+    msg = message(args.size) + b".\r\n"
+    mail = b"MAIL FROM:<a@bench.test>" + (b" REQUIRETLS" if args.requiretls else b"")
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
-    remaining = [args.count]
-    lock = threading.Lock()
-    failures = []
     deadline = time.monotonic() + args.timeout
-    opts = ["REQUIRETLS"] if args.requiretls else []
+    failures = []
+    sent = [0]
 
     def worker():
         while time.monotonic() < deadline:
-            with lock:
-                if remaining[0] == 0:
+            with remaining.get_lock():
+                if remaining.value == 0:
                     return
-                remaining[0] -= 1
+                remaining.value -= 1
             try:
-                with smtplib.SMTP("127.0.0.1", args.port, local_hostname="client.bench.test", timeout=60) as s:
-                    s.starttls(context=ctx)
-                    s.ehlo("client.bench.test")
-                    s.sendmail("a@bench.test", ["b@sink.test"], msg, mail_options=opts)
-            except (smtplib.SMTPException, OSError) as e:
+                one_session(args.port, ctx, mail, msg)
+                sent[0] += 1
+            except (SmtpFailure, OSError) as e:
                 failures.append(str(e))
 
-    start = time.monotonic()
-    threads = [threading.Thread(target=worker) for _ in range(args.sessions)]
-    for t in threads:
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
         t.start()
-    for t in threads:
+    for t in pool:
         t.join()
+    results.put((sent[0], len(failures), failures[:5]))
+
+
+def load(args):
+    """SESSIONS concurrent sessions spread over PROCS processes, so that the
+    client is not bound to one core by Python's global interpreter lock."""
+    procs = max(1, min(args.procs, args.sessions))
+    remaining = multiprocessing.Value("l", args.count)
+    results = multiprocessing.Queue()
+    shares = [args.sessions // procs + (i < args.sessions % procs) for i in range(procs)]
+    start = time.monotonic()
+    workers = [multiprocessing.Process(target=load_process, args=(args, remaining, n, results))
+               for n in shares]
+    for w in workers:
+        w.start()
+    sent = failed = 0
+    reasons = []
+    for _ in workers:
+        try:
+            s, f, why = results.get(timeout=args.timeout + 60)
+        except queue.Empty:
+            break
+        sent, failed, reasons = sent + s, failed + f, reasons + why
     elapsed = time.monotonic() - start
-    print(f"sent {args.count - remaining[0] - len(failures)} {elapsed:.3f}", flush=True)
-    for f in failures[:5]:
+    for w in workers:
+        w.join(5)
+        if w.is_alive():
+            w.terminate()
+    print(f"sent {sent} {elapsed:.3f}", flush=True)
+    for f in reasons[:5]:
         print(f"failure: {f}", file=sys.stderr)
-    return 1 if failures or remaining[0] else 0
+    if failed:
+        print(f"failures: {failed}", file=sys.stderr)
+    return 1 if failed or sent != args.count else 0
 
 
 async def idle(args):
@@ -207,10 +338,12 @@ def main():
     s.add_argument("--cert", required=True)
     s.add_argument("--key", required=True)
     s.add_argument("--requiretls", action="store_true")
+    s.add_argument("--procs", type=int, default=1)
     s = sub.add_parser("load")
     s.add_argument("--port", type=int, required=True)
     s.add_argument("--count", type=int, required=True)
     s.add_argument("--sessions", type=int, default=20)
+    s.add_argument("--procs", type=int, default=2)
     s.add_argument("--size", type=int, default=4096)
     s.add_argument("--requiretls", action="store_true")
     s.add_argument("--timeout", type=float, default=600)
@@ -225,7 +358,7 @@ def main():
     if args.cmd == "wait-banner":
         return wait_banner(args)
     if args.cmd == "sink":
-        asyncio.run(Sink(args).run(args.port))
+        sink(args)
         return 0
     if args.cmd == "load":
         return load(args)
