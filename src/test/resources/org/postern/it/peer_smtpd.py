@@ -39,7 +39,8 @@ class CountingSmtp(SMTP):
         super().connection_made(transport)
 
     async def smtp_EHLO(self, hostname):
-        if self.event_handler.args.close_at_ehlo:
+        # Handlers of other scripts (reinject_filter.py) have no such option.
+        if getattr(self.event_handler.args, "close_at_ehlo", False):
             self.transport.close()
             return
         await super().smtp_EHLO(hostname)
