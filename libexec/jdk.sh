@@ -10,16 +10,15 @@ java_major() {
 # PATH, /usr/lib/jvm/*; remembered in target/ so that a command does not pay
 # for a JVM start just to find its JVM.
 find_jdk() {
-  local cache=$POSTERN_HOME/target/jdk.cache key line
+  local cache=$POSTERN_HOME/target/jdk.cache key
   key="${JAVA_HOME:-}|$(command -v java 2>/dev/null || true)"
-  if [ -f "$cache" ]; then
-    line=$(cat "$cache")
-    if [ "${line%%|*}|$(echo "$line" | cut -d'|' -f2)" = "$key" ]; then
-      set -- $(echo "$line" | cut -d'|' -f3)
-      [ -x "$1/bin/java" ] && { echo "$1 $2"; return 0; }
-    fi
+  # Read with builtins only: every command pays for this.
+  local home java found
+  if [ -f "$cache" ] && IFS='|' read -r home java found <"$cache" \
+      && [ "$home|$java" = "$key" ] && [ -x "${found% *}/bin/java" ]; then
+    echo "$found"
+    return 0
   fi
-  local found
   found=$(search_jdk) || return 1
   mkdir -p "$POSTERN_HOME/target" && echo "$key|$found" >"$cache" 2>/dev/null || true
   echo "$found"
@@ -45,10 +44,12 @@ search_jdk() {
 # the last build. A lock keeps concurrent launches from building twice.
 build_if_needed() {
   local home=$1 jdk=$2 stamp=$1/target/.postern-built log=$1/target/build.log
+  # Up to date, the common case: decided without the lock (one find).
+  build_needed "$home" "$stamp" || return 0
   mkdir -p "$home/target"
   exec 9>"$home/target/.build.lock"
   flock 9
-  if [ ! -f "$stamp" ] || [ -n "$(find "$home/src/main" "$home/pom.xml" -newer "$stamp" -print -quit)" ]; then
+  if build_needed "$home" "$stamp"; then
     command -v mvn >/dev/null 2>&1 || { echo "postern: Maven (mvn) is needed to build Postern: apt-get install -y maven" >&2; return 69; }
     echo "postern: building Postern with $jdk (first use or sources changed) ..." >&2
     local started; started=$(date +%s.%N)
@@ -61,4 +62,8 @@ build_if_needed() {
     touch -d "@$started" "$stamp"
   fi
   flock -u 9
+}
+
+build_needed() {
+  [ ! -f "$2" ] || [ -n "$(find "$1/src/main" "$1/pom.xml" -newer "$2" -print -quit)" ]
 }

@@ -1,6 +1,7 @@
 package org.postern.local;
 
 import java.time.Clock;
+import java.util.concurrent.locks.Lock;
 import org.postern.deliver.MailSubmitter;
 
 /** What every recipient's delivery shares: settings, tables, users, rights, clock, forwarding. */
@@ -13,4 +14,5 @@ record LocalContext(
     MailSubmitter submitter,
     Mbox mbox,
     CommandRunner commands,
-    UserFiles files) {}
+    UserFiles files,
+    Lock maildirCreation) {}

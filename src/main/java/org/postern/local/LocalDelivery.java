@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.postern.config.MainConfig;
 import org.postern.deliver.DeliveryAgent;
 import org.postern.deliver.DeliveryRequest;
@@ -37,7 +38,7 @@ public final class LocalDelivery implements DeliveryAgent, AutoCloseable {
     this.ctx = new LocalContext(settings, AliasMaps.open(settings.aliasMaps(), tables), users,
         privileges, clock, submitter, new Mbox(settings.mailboxDeliveryLock(), clock),
         new CommandRunner(privileges, settings.localCommandShell(), settings.commandTimeLimit()),
-        new UserFiles(privileges));
+        new UserFiles(privileges), new ReentrantLock());
   }
 
   @Override

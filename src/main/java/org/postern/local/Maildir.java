@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.locks.Lock;
 import org.postern.queue.QueueId;
 
 /**
@@ -63,10 +64,10 @@ final class Maildir {
    * an earlier attempt already delivered it.
    */
   static boolean deliver(Path maildir, String unique, Privileges privileges, LocalUser owner,
-      MessageWriter writer) throws IOException {
+      Lock creation, MessageWriter writer) throws IOException {
     for (Path dir : List.of(maildir, maildir.resolve("tmp"), maildir.resolve("new"),
         maildir.resolve("cur"))) {
-      directory(dir, privileges, owner);
+      directory(dir, privileges, owner, creation);
     }
     Path fresh = maildir.resolve("new").resolve(unique);
     if (alreadyDelivered(maildir, unique)) {
@@ -122,37 +123,51 @@ final class Maildir {
   }
 
   /**
-   * Makes {@code dir} for {@code owner} unless it exists. Concurrent first deliveries to one user
-   * race here: the directory is made and given to its owner under a private name, then renamed
-   * into place, so no delivery ever sees it half made (root-owned), and losing the race is fine.
+   * Makes {@code dir} for {@code owner} unless it exists. The directory is made and given to its
+   * owner under a private name, then renamed into place, so no delivery ever sees it half made
+   * (root-owned). The check and the rename are done under {@code creation}, one lock for the
+   * agent: a rename onto an existing empty directory replaces it (POSIX), so two first deliveries
+   * that both saw no directory would otherwise swap one empty directory for another under the
+   * feet of the first, whose next step in it then fails with "No such file or directory" and
+   * bounces. The lock is taken only while a directory is missing.
    */
-  private static void directory(Path dir, Privileges privileges, LocalUser owner)
+  private static void directory(Path dir, Privileges privileges, LocalUser owner, Lock creation)
       throws IOException {
     if (Files.isSymbolicLink(dir)) {
       throw new IOException("maildir " + dir + " is a symbolic link");
     }
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      Path fresh = dir.resolveSibling("." + dir.getFileName() + "." + ProcessHandle.current().pid()
-          + "." + Thread.currentThread().threadId());
-      Files.createDirectory(fresh,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      privileges.own(fresh, owner);
+      creation.lock();
       try {
-        Files.move(fresh, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return;
-      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-        Files.deleteIfExists(fresh);
-      } catch (IOException e) {
-        Files.deleteIfExists(fresh);
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-          throw e;
+          make(dir, privileges, owner);
         }
+      } finally {
+        creation.unlock();
       }
     }
     if (privileges.switchesUser()) {
       Object uid = Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
       if (!Integer.valueOf(owner.uid()).equals(uid)) {
         throw new IOException("maildir " + dir + " has bad owner uid " + uid);
+      }
+    }
+  }
+
+  /** Makes {@code dir} under a private name and renames it into place. */
+  private static void make(Path dir, Privileges privileges, LocalUser owner) throws IOException {
+    Path fresh = dir.resolveSibling("." + dir.getFileName() + "." + ProcessHandle.current().pid()
+        + "." + Thread.currentThread().threadId());
+    Files.createDirectory(fresh,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    privileges.own(fresh, owner);
+    try {
+      Files.move(fresh, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      // Another process made it meanwhile (a directory in it: not replaced): use that one.
+      Files.deleteIfExists(fresh);
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        throw e;
       }
     }
   }

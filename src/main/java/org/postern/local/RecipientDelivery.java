@@ -290,7 +290,7 @@ final class RecipientDelivery {
           recipient.address(), user.name(), s.myhostname());
       outcomes.add(MailboxErrors.attempt("create maildir file " + maildir.get() + ": ",
           () -> Maildir.deliver(maildir.get(), unique, ctx.privileges(), user,
-              out -> copy.write(out, MessageCopy.Format.maildir(delivered))),
+              ctx.maildirCreation(), out -> copy.write(out, MessageCopy.Format.maildir(delivered))),
           "delivered to maildir"));
       return;
     }

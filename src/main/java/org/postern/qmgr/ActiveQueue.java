@@ -67,33 +67,36 @@ final class ActiveQueue {
     }
   }
 
-  /** Moves due files of {@code queue} into the active queue, as far as the limits allow. */
+  /**
+   * Moves due files of {@code queue} into the active queue, as far as the limits allow. A file
+   * that cannot be read or moved is left where it is with a warning, for the next scan: the scan
+   * carries on, so the messages it already moved into {@code active/} are returned, never
+   * stranded there with no run and their room in the limits taken.
+   */
   List<ActiveMessage> feed(QueueName queue, boolean ignoreTimes, boolean flush) throws IOException {
     List<ActiveMessage> admitted = new ArrayList<>();
     Instant now = clock.instant();
     List<Queues.Located> files = new ArrayList<>(queues.list(queue));
     files.sort(Comparator.comparing(f -> f.id().value()));
     for (Queues.Located f : files) {
-      if (!ignoreTimes && queue == QueueName.DEFERRED && !due(f, now)) {
-        continue;
-      }
       Optional<QueueFile> read;
       try {
-        read = QueueFileReader.readOrSaveCorrupt(queues, f);
-      } catch (NoSuchFileException e) {
+        if (!ignoreTimes && queue == QueueName.DEFERRED && !due(f, now)) {
+          continue;
+        }
+        read = read(f);
+      } catch (IOException e) {
+        log.warn(f.id() + ": read " + f.path() + ": " + e.getMessage());
         continue;
       }
       if (read.isEmpty()) {
-        log.warn("saving corrupt file \"" + f.id() + "\" from queue \"" + queue
-            + "\" to queue \"" + QueueName.CORRUPT + "\"");
         continue;
       }
       int n = read.get().pendingRecipients().size();
       if (!admit(n)) {
         break;
       }
-      if (!queues.move(f.id(), queue, QueueName.ACTIVE)) {
-        release(n);
+      if (!moveToActive(f, n)) {
         continue;
       }
       forgetDeferReasons(f.id());
@@ -103,6 +106,35 @@ final class ActiveQueue {
       admitted.add(new ActiveMessage(f.id(), active, clock.instant(), n, flush));
     }
     return admitted;
+  }
+
+  /** The queue file, or empty when it vanished meanwhile (postsuper) or went to corrupt/. */
+  private Optional<QueueFile> read(Queues.Located f) throws IOException {
+    Optional<QueueFile> read;
+    try {
+      read = QueueFileReader.readOrSaveCorrupt(queues, f);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    if (read.isEmpty()) {
+      log.warn("saving corrupt file \"" + f.id() + "\" from queue \"" + f.queue()
+          + "\" to queue \"" + QueueName.CORRUPT + "\"");
+    }
+    return read;
+  }
+
+  /** The rename into active/ of an admitted file; on failure its room is given back. */
+  private boolean moveToActive(Queues.Located f, int recipients) {
+    try {
+      if (queues.move(f.id(), f.queue(), QueueName.ACTIVE)) {
+        return true;
+      }
+    } catch (IOException e) {
+      log.warn(f.id() + ": rename from " + f.queue() + " to " + QueueName.ACTIVE + ": "
+          + e.getMessage());
+    }
+    release(recipients);
+    return false;
   }
 
   /**

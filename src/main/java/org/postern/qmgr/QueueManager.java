@@ -166,17 +166,13 @@ public final class QueueManager {
       ctx.destinations().flushDead();
     }
     List<ActiveMessage> admitted = new ArrayList<>();
-    try {
-      if (requests.contains(QmgrRequest.SCAN_INCOMING) || requests.contains(QmgrRequest.WAKEUP)) {
-        admitted.addAll(activeQueue.feed(QueueName.INCOMING, true, flush));
-      }
-      if (requests.contains(QmgrRequest.SCAN_DEFERRED)) {
-        admitted.addAll(activeQueue.feed(QueueName.DEFERRED, scanAll, flush));
-        scanAll = false; // A and F last until the next deferred scan, as in Postfix
-        flush = false;
-      }
-    } catch (IOException | RuntimeException e) {
-      ctx.log().warn("queue scan: " + e.getMessage());
+    if (requests.contains(QmgrRequest.SCAN_INCOMING) || requests.contains(QmgrRequest.WAKEUP)) {
+      scan(QueueName.INCOMING, true, flush, admitted);
+    }
+    if (requests.contains(QmgrRequest.SCAN_DEFERRED)) {
+      scan(QueueName.DEFERRED, scanAll, flush, admitted);
+      scanAll = false; // A and F last until the next deferred scan, as in Postfix
+      flush = false;
     }
     scanAllNext = scanAll;
     flushNext = flush;
@@ -188,6 +184,16 @@ public final class QueueManager {
       t.start();
     }
     return threads;
+  }
+
+  /** One queue's scan; a failure to list it does not keep the other queue from its scan. */
+  private void scan(QueueName queue, boolean ignoreTimes, boolean flush,
+      List<ActiveMessage> admitted) {
+    try {
+      admitted.addAll(activeQueue.feed(queue, ignoreTimes, flush));
+    } catch (IOException | RuntimeException e) {
+      ctx.log().warn("queue scan: " + queue + ": " + e.getMessage());
+    }
   }
 
   // Visible for testing: one queue run, returning when every message it took has been handled.

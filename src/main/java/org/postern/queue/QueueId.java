@@ -47,7 +47,9 @@ public record QueueId(String value) {
   /** The id of a file that arrived at {@code arrival} and lives in inode {@code inode}. */
   public static QueueId forFile(Instant arrival, long inode) {
     int micros = arrival.getNano() / 1000;
-    return withInode(String.format(Locale.ROOT, "%05X", micros), inode);
+    // "%05X" without Formatter, whose locale data costs sendmail's start.
+    String hex = Integer.toHexString(micros).toUpperCase(Locale.ROOT);
+    return withInode("0".repeat(Math.max(0, MICROS_DIGITS - hex.length())) + hex, inode);
   }
 
   /** This id with the same time digits and another inode: how postsuper -s renames a file. */

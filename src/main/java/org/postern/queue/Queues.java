@@ -57,8 +57,6 @@ public final class Queues {
 
   private static final int MODE_BITS = 07777;
 
-  private static final System.Logger LOG = System.getLogger("org.postern.queue");
-
   private final Path root;
   private final Set<QueueName> hashQueueNames;
   private final int hashQueueDepth;
@@ -317,8 +315,11 @@ public final class Queues {
    * on. Returns false when the file was gone already.
    */
   public boolean saveCorrupt(Located file, String reason) throws IOException {
-    LOG.log(System.Logger.Level.WARNING, file.id() + ": corrupt queue file: " + reason);
-    LOG.log(System.Logger.Level.WARNING, "saving corrupt file \"" + file.id() + "\" from queue \""
+    // Looked up here, not in a static field: finding the logger scans every jar on the class
+    // path, a cost sendmail would pay on each run for a message it almost never logs.
+    System.Logger log = System.getLogger("org.postern.queue");
+    log.log(System.Logger.Level.WARNING, file.id() + ": corrupt queue file: " + reason);
+    log.log(System.Logger.Level.WARNING, "saving corrupt file \"" + file.id() + "\" from queue \""
         + file.queue() + "\" to queue \"" + QueueName.CORRUPT + "\"");
     return rename(file.path(), path(QueueName.CORRUPT, file.id()), QueueName.CORRUPT);
   }

@@ -11,12 +11,20 @@ import java.util.Optional;
  * whether that is an error (configuration) or a default (policy lookups).
  */
 public final class Idna {
-  private static final IDNA UTS46 =
-      IDNA.getUTS46Instance(
-          IDNA.NONTRANSITIONAL_TO_ASCII | IDNA.NONTRANSITIONAL_TO_UNICODE | IDNA.CHECK_BIDI
-              | IDNA.CHECK_CONTEXTJ);
-
   private Idna() {}
+
+  /**
+   * ICU's converter, made on first use: loading its data costs a short-lived command (sendmail,
+   * postconf) more than the rest of its start, and an ASCII configuration never needs it.
+   */
+  private static final class Uts46 {
+    static final IDNA INSTANCE =
+        IDNA.getUTS46Instance(
+            IDNA.NONTRANSITIONAL_TO_ASCII | IDNA.NONTRANSITIONAL_TO_UNICODE | IDNA.CHECK_BIDI
+                | IDNA.CHECK_CONTEXTJ);
+
+    private Uts46() {}
+  }
 
   /** True when every character is 7-bit ASCII. */
   public static boolean isAscii(CharSequence s) {
@@ -38,7 +46,7 @@ public final class Idna {
     }
     IDNA.Info info = new IDNA.Info();
     StringBuilder out = new StringBuilder();
-    UTS46.nameToASCII(name, out, info);
+    Uts46.INSTANCE.nameToASCII(name, out, info);
     if (info.hasErrors()) {
       return Optional.empty();
     }
@@ -49,7 +57,7 @@ public final class Idna {
   public static Optional<String> toUnicode(String name) {
     IDNA.Info info = new IDNA.Info();
     StringBuilder out = new StringBuilder();
-    UTS46.nameToUnicode(name, out, info);
+    Uts46.INSTANCE.nameToUnicode(name, out, info);
     if (info.hasErrors()) {
       return Optional.empty();
     }

@@ -98,15 +98,12 @@ class DeliveryCrashIT {
       System.out.println("DeliveryCrashIT: kill " + k + " at " + before + " of " + total + " deliveries");
       postern.start();
     }
-    boolean drained = Commands.await(Duration.ofSeconds(60), () -> queueEmpty() && delivered() >= total);
+    // qmgr alone empties the queue after the last start: a deferred message is retried within
+    // maximal_backoff_time (4s) plus queue_run_delay (2s); the bound leaves room for a slow machine.
+    Duration bound = Duration.ofSeconds(60);
+    boolean drained = Commands.await(bound, () -> queueEmpty() && delivered() >= total);
     if (!drained) {
-      // Known defect under investigation: after a SIGKILL a deferred message is sometimes not
-      // retried within its backoff. Report it, then flush as an operator would; the property
-      // under test here is that no recipient is lost or delivered twice.
       reportStuckMessages();
-      System.out.println("DeliveryCrashIT: queue not drained in 60s; running postqueue -f");
-      postern.command("postqueue", "-f");
-      drained = Commands.await(LIMIT, () -> queueEmpty() && delivered() >= total);
     }
     postern.stop();
 
@@ -117,7 +114,8 @@ class DeliveryCrashIT {
     System.out.println("DeliveryCrashIT: messages per Maildir " + counts + ", " + done + " kills done");
     // Delivery is fast: a restarted master may finish before the next planned kill comes.
     assertThat(done).as("kills that came while delivery ran").isPositive();
-    assertThat(drained).as("queue empty within " + LIMIT + "; left " + remaining()).isTrue();
+    assertThat(drained).as("queue empty within " + bound + " of the last start, without postqueue -f;"
+        + " left " + remaining()).isTrue();
     for (String user : USERS) {
       assertThat(subjects(user)).as(user + "'s messages, each exactly once").hasSize(MESSAGES);
       assertThat(counts.get(user)).as(user + "'s Maildir").isEqualTo(MESSAGES);
@@ -131,7 +129,9 @@ class DeliveryCrashIT {
         String id = f.getFileName().toString();
         System.out.println("DeliveryCrashIT: left in " + q + ": " + f + " mtime "
             + Files.getLastModifiedTime(f) + " now " + java.time.Instant.now());
-        postern.maillogText().lines().filter(l -> l.contains(id) || l.contains("fatal") || l.contains("warning"))
+        postern.maillogText().lines()
+            .filter(l -> l.contains(id) || l.contains("fatal") || l.contains("warning")
+                || l.contains("status=bounced"))
             .forEach(l -> System.out.println("DeliveryCrashIT:   " + l));
       }
     }

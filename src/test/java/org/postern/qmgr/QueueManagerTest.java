@@ -374,6 +374,35 @@ class QueueManagerTest {
   }
 
   @Test
+  void run_fileThatCannotBeMoved_restOfTheScanIsDeliveredAndRoomGivenBack() throws Exception {
+    h.set("qmgr_message_active_limit", "2");
+    RecordingAgent smtp = RecordingAgent.sending();
+    h.agent("smtp", smtp);
+    QueueId a = h.submit("a@example.com");
+    QueueId b = h.submit("b@example.com");
+    boolean aFirst = a.value().compareTo(b.value()) < 0; // the scan goes in queue id order
+    QueueId scannedLast = aFirst ? b : a;
+    // A non-empty directory where the rename into active/ goes: the rename fails with an
+    // IOException after the other message has already been moved into active/.
+    Path obstacle = h.queues.path(QueueName.ACTIVE, scannedLast);
+    Files.createDirectories(obstacle.resolve("x"));
+
+    h.run();
+
+    assertThat(smtp.recipients()).containsExactly(aFirst ? "a@example.com" : "b@example.com");
+    assertThat(h.queues.path(QueueName.INCOMING, scannedLast)).isRegularFile();
+    assertThat(h.log()).contains(scannedLast + ": rename from incoming to active");
+
+    Files.delete(obstacle.resolve("x"));
+    Files.delete(obstacle);
+    h.run();
+
+    assertThat(smtp.recipients()).containsExactlyInAnyOrder("a@example.com", "b@example.com");
+    assertThat(h.queueOf(a)).isEmpty();
+    assertThat(h.queueOf(b)).isEmpty();
+  }
+
+  @Test
   void run_holdQueue_isLeftAlone() throws Exception {
     RecordingAgent smtp = RecordingAgent.sending();
     h.agent("smtp", smtp);
