@@ -82,6 +82,8 @@ final class SmtpConnection implements AutoCloseable {
         bind(s, local.get());
       }
       s.connect(address, timeout.isZero() ? 0 : (int) timeout.toMillis());
+      // Commands go out one flush at a time; Nagle would only stall TLS handshake flights.
+      s.setTcpNoDelay(true);
     } catch (IOException e) {
       s.close();
       throw e;

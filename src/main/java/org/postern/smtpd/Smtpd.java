@@ -167,6 +167,9 @@ public final class Smtpd {
   private void serve(Socket client) {
     SmtpdSession session = null;
     try {
+      // Replies are already written one flush at a time; Nagle would only hold back the second
+      // TLS handshake record until the client's delayed ACK (40 ms per STARTTLS).
+      client.setTcpNoDelay(true);
       session =
           new SmtpdSession(
               settings,
