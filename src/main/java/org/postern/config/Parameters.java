@@ -391,6 +391,7 @@ public final class Parameters {
         b("smtp_bind_address_enforce", "no"),
         s("smtp_dns_support_level", ""),
         s("postern_dns_resolver_address", ""),
+        s("postern_tls_provider", "accp"),
         l("smtp_dns_resolver_options", ""),
         l("smtp_host_lookup", "dns"),
         s("smtp_address_preference", "any"),

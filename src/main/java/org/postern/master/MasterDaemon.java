@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +17,7 @@ import org.postern.config.MainConfig;
 import org.postern.log.ProgramLog;
 import org.postern.queue.QueueName;
 import org.postern.queue.Queues;
+import org.postern.tls.TlsCryptoProvider;
 
 /**
  * master(8) at run time: holds the pid file, answers the control socket, runs the services of
@@ -104,6 +106,14 @@ public final class MasterDaemon {
             new Thread(() -> awaitStop("terminating on shutdown"), "postern master shutdown"));
     log.info("daemon started -- version " + check.config().get("mail_version")
         + ", configuration " + configDirectory);
+    String provider = check.config().get("postern_tls_provider");
+    Optional<TlsCryptoProvider> crypto = TlsCryptoProvider.named(provider);
+    if (crypto.isEmpty()) {
+      return fatal("unknown postern_tls_provider value: \"" + provider + "\" (accp or jdk)");
+    }
+    // Once per JVM: a reload keeps what the start chose.
+    crypto.get().install().ifPresent(why -> log.warn("postern_tls_provider = "
+        + provider + ": " + why + "; the JDK's providers sign instead"));
     try {
       table.start(check, log);
     } catch (ServiceTable.ServiceException e) {
