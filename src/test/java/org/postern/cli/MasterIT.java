@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +94,8 @@ class MasterIT {
     assertThat(Files.readString(pidFile).strip()).isEqualTo(Long.toString(pid));
     assertThat(Files.readString(maillog))
         .contains("postern/master[" + pid + "]: daemon started -- version ")
-        .doesNotContainPattern(SKIPPED);
+        .doesNotContainPattern(SKIPPED)
+        .doesNotContain("postern_tls_provider"); // AWS-LC loads on this platform
 
     LauncherIT.Result again = postern("start");
     assertThat(again.status()).isEqualTo(1);
@@ -131,6 +133,17 @@ class MasterIT {
     assertThat(status.status()).isEqualTo(1);
     assertThat(status.err()).contains("the Postern mail system is not running");
     assertThat(postern("stop").status()).isEqualTo(1);
+  }
+
+  @Test
+  void start_unknownTlsProvider_refusedWithParameterNamed() throws Exception {
+    Files.writeString(mainCf, "postern_tls_provider = openssl\n", StandardOpenOption.APPEND);
+
+    LauncherIT.Result start = postern("start");
+
+    assertThat(start.status()).isEqualTo(1);
+    assertThat(start.err()).contains("unknown postern_tls_provider value: \"openssl\" (accp or jdk)");
+    assertThat(postern("status").status()).isEqualTo(1);
   }
 
   @Test
