@@ -45,7 +45,7 @@ final class CleanupService implements Service {
     String name = config.get("cleanup_service_name");
     MasterService entry = config.masterCf().find(name, ServiceType.UNIX).orElse(null);
     MainConfig view = entry == null ? config : config.withOverrides(entry);
-    ProgramLog log = client.cleanupLog().program("cleanup");
+    ProgramLog log = client.cleanupLog();
     return Cleanup.create(
         view, Queues.at(view.getPath("queue_directory")), Clock.systemDefaultZone(), Tables::open, log::info);
   }

@@ -19,15 +19,13 @@ import org.postern.log.ProgramLog;
  * @param processLimit master.cf {@code maxproc} as permits; one per "process" (for smtpd a
  *     session); {@code maxproc 0} (no limit) is {@link Integer#MAX_VALUE} permits
  * @param mailLog the log with this service's {@code syslog_name}
- * @param cleanupLog the log of the {@code $cleanup_service_name} entry, as that entry's own
- *     settings have it
  * @param unixLogs per master.cf {@code unix} entry name, the log of its program as that entry's
  *     own settings have it: a delivery agent logs as {@code syslog_name/command}, so {@code relay
  *     ... smtp} logs {@code postern/smtp} (or {@code postern/relay/smtp} with the stock {@code -o
  *     syslog_name}), never under the transport's name or qmgr's tag
  */
 public record ServiceContext(MasterService entry, MainConfig config, Semaphore processLimit,
-    MailLog mailLog, MailLog cleanupLog, Map<String, ProgramLog> unixLogs) {
+    MailLog mailLog, Map<String, ProgramLog> unixLogs) {
 
   public ServiceContext {
     unixLogs = Map.copyOf(unixLogs);
@@ -41,6 +39,11 @@ public record ServiceContext(MasterService entry, MainConfig config, Semaphore p
   /** The log of this service's program, tagged {@code syslog_name/command}. */
   public ProgramLog log() {
     return mailLog.program(entry.command());
+  }
+
+  /** The log of the {@code $cleanup_service_name} entry's cleanup, as that entry's settings have it. */
+  public ProgramLog cleanupLog() {
+    return unixLog(config.get("cleanup_service_name"));
   }
 
   /** The log of the unix entry {@code service}'s program; this service's log for an unknown one. */

@@ -212,11 +212,13 @@ final class ServiceTable {
             .filter(b -> b.entry().maxproc(b.config().getInt("default_process_limit")) == maxproc)
             .map(ServiceContext::processLimit)
             .orElseGet(() -> new Semaphore(permits));
-    return new ServiceContext(v.service(), v.config(), limit, logs.of(v.config()),
-        logs.of(cleanupView(v.config())), unixLogs());
+    return new ServiceContext(v.service(), v.config(), limit, logs.of(v.config()), unixLogs());
   }
 
-  /** Each unix entry's program log, under that entry's own log settings. */
+  /**
+   * Each unix entry's program log, under that entry's own log settings; cleanup runs in-process
+   * even without an entry, and then logs under main.cf's settings.
+   */
   private Map<String, ProgramLog> unixLogs() throws IOException {
     Map<String, ProgramLog> byName = new LinkedHashMap<>();
     for (ServiceView u : applying.services()) {
@@ -224,16 +226,8 @@ final class ServiceTable {
         byName.putIfAbsent(u.service().service(), logs.of(u.config()).program(u.service().command()));
       }
     }
+    MainConfig main = applying.config();
+    byName.putIfAbsent(main.get("cleanup_service_name"), logs.of(main).program("cleanup"));
     return byName;
-  }
-
-  /** main.cf as the {@code $cleanup_service_name} entry that {@code client} names sees it. */
-  private MainConfig cleanupView(MainConfig client) {
-    String name = client.get("cleanup_service_name");
-    return applying.services().stream()
-        .filter(v -> v.service().type() == ServiceType.UNIX && v.service().service().equals(name))
-        .map(ServiceView::config)
-        .findFirst()
-        .orElse(applying.config());
   }
 }

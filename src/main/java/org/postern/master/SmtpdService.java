@@ -43,7 +43,7 @@ final class SmtpdService implements Service {
       Cleanup cleanup = CleanupService.open(context);
       SmtpdCleanupSink sink =
           new SmtpdCleanupSink(
-              cleanup, context.cleanupLog().program("cleanup"), context.config().get("content_filter"),
+              cleanup, context.cleanupLog(), context.config().get("content_filter"),
               wiring::wakeQmgr);
       ProgramLog log = context.log();
       List<Smtpd> listeners = new ArrayList<>();

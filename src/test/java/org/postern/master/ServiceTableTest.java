@@ -85,8 +85,8 @@ class ServiceTableTest {
         + "cleanup unix n - n - 0 cleanup\n"
         + "pre-cleanup unix n - n - 0 cleanup -o syslog_name=postern-pre\n"), log);
 
-    smtpd.made.get(0).context().cleanupLog().program("cleanup").info("A1: message-id=<a@x>");
-    smtpd.made.get(1).context().cleanupLog().program("cleanup").info("B2: message-id=<b@x>");
+    smtpd.made.get(0).context().cleanupLog().info("A1: message-id=<a@x>");
+    smtpd.made.get(1).context().cleanupLog().info("B2: message-id=<b@x>");
     smtpd.made.get(0).context().log().info("connect from x[192.0.2.1]");
 
     assertThat(Files.readString(maillog))
