@@ -2,7 +2,6 @@ package org.postern.smtp;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import org.postern.esmtp.ReplyReader;
 
 /**
  * One connection to an SMTP or LMTP server, over TCP or a UNIX-domain socket: reads replies
@@ -38,9 +38,9 @@ import javax.net.ssl.SSLSocket;
  * overlong reply is an {@link IOException}.
  */
 final class SmtpConnection implements AutoCloseable {
-  private static final int MAX_LINE = 4096;
-  private static final int MAX_LINES = 100;
-  private static final int MAX_SKIPPED = 1024 * 1024;
+  /** RFC 5321 reply codes of classes 2 to 5, at most 100 lines, a line bounded at 1 MiB. */
+  private static final ReplyReader REPLIES =
+      new ReplyReader(ReplyReader.Separator.LAST_UNLESS_HYPHEN, 100, 1024 * 1024);
 
   private final Socket socket;
   private final SocketChannel channel;
@@ -119,24 +119,8 @@ final class SmtpConnection implements AutoCloseable {
   ServerReply read(Duration timeout) throws IOException {
     long mine = arm(timeout);
     try {
-      List<String> lines = new ArrayList<>();
-      int code;
-      while (true) {
-        String line = readLine();
-        if (!wellFormedCode(line)) {
-          throw new IOException("malformed reply: " + line);
-        }
-        code = Integer.parseInt(line.substring(0, 3));
-        lines.add(line.length() > 4 ? line.substring(4) : "");
-        boolean more = line.length() > 3 && line.charAt(3) == '-';
-        if (!more) {
-          break;
-        }
-        if (lines.size() >= MAX_LINES) {
-          throw new IOException("reply has too many lines");
-        }
-      }
-      return new ServerReply(code, lines);
+      ReplyReader.Lines reply = REPLIES.read(in, this::stageExpired);
+      return new ServerReply(reply.code(), reply.texts());
     } catch (IOException e) {
       if (timedOut) {
         throw new SocketTimeoutException("timed out");
@@ -147,42 +131,16 @@ final class SmtpConnection implements AutoCloseable {
     }
   }
 
-  /** Three ASCII digits, the first one of the reply classes 2 to 5 (RFC 5321 section 4.2). */
-  private static boolean wellFormedCode(String line) {
-    return line.length() >= 3
-        && line.charAt(0) >= '2' && line.charAt(0) <= '5'
-        && line.charAt(1) >= '0' && line.charAt(1) <= '9'
-        && line.charAt(2) >= '0' && line.charAt(2) <= '9';
-  }
-
   /**
-   * One reply line without its CRLF, cut at {@link #MAX_LINE} bytes. A server that sends more than
-   * {@link #MAX_SKIPPED} bytes without a line feed, or drips bytes past the stage's deadline, is
-   * dropped: the per-read socket timeout alone would let it hold the delivery forever.
+   * True once the current stage has outlived its limit: a server that drips bytes would otherwise
+   * hold the delivery forever, since the socket timeout only bounds each single read.
    */
-  private String readLine() throws IOException {
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    for (long read = 0; ; read++) {
-      int c = in.read();
-      if (c < 0) {
-        throw new IOException("lost connection");
-      }
-      if (c == '\n') {
-        break;
-      }
-      if (read > MAX_SKIPPED) {
-        throw new IOException("reply line too long");
-      }
-      if (hasDeadline && System.nanoTime() - deadline > 0) {
-        timedOut = true;
-        throw new SocketTimeoutException("timed out");
-      }
-      if (line.size() < MAX_LINE) {
-        line.write(c);
-      }
+  private boolean stageExpired() {
+    if (hasDeadline && System.nanoTime() - deadline > 0) {
+      timedOut = true;
+      return true;
     }
-    String s = line.toString(StandardCharsets.UTF_8);
-    return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+    return false;
   }
 
   private long arm(Duration timeout) throws IOException {

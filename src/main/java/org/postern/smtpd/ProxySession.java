@@ -1,7 +1,6 @@
 package org.postern.smtpd;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import org.postern.esmtp.ReplyReader;
 
 /**
  * An SMTP client session to the before-queue content filter ({@code smtpd_proxy_filter},
@@ -34,6 +34,14 @@ import java.util.concurrent.locks.LockSupport;
 final class ProxySession implements AutoCloseable {
   /** What the client hears when the filter fails, as Postfix says it. */
   static final Reply UNAVAILABLE = CleanupException.Status.WRITE.reply();
+
+  /**
+   * Strict about the separator; no bound on the lines of a reply nor on the bytes of a line
+   * without LF, and no deadline but {@code smtpd_proxy_timeout} on each read (on a UNIX-domain
+   * socket, on the whole reply).
+   */
+  private static final ReplyReader REPLIES =
+      new ReplyReader(ReplyReader.Separator.SPACE_OR_HYPHEN, Integer.MAX_VALUE, Long.MAX_VALUE);
 
   /** A failure talking to the filter, with the text for the warning. */
   static final class ProxyException extends Exception {
@@ -114,21 +122,12 @@ final class ProxySession implements AutoCloseable {
     try {
       pat();
       out.flush();
-      List<String> lines = new ArrayList<>();
-      int code;
-      while (true) {
-        String line = readLine();
-        if (line.length() < 3 || !line.substring(0, 3).matches("[2-5][0-9][0-9]")
-            || line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-') {
-          throw new ProxyException("malformed reply from proxy filter " + filter.endpoint() + ": " + line);
-        }
-        code = Integer.parseInt(line.substring(0, 3));
-        // A bare CR or other control character must not reach the client or end the session.
-        lines.add(line.length() > 4 ? CommandLine.printable(line.substring(4)) : "");
-        if (line.length() == 3 || line.charAt(3) == ' ') {
-          return parse(code, lines);
-        }
-      }
+      ReplyReader.Lines reply = REPLIES.read(in);
+      // A bare CR or other control character must not reach the client or end the session.
+      return parse(reply.code(), reply.texts().stream().map(CommandLine::printable).toList());
+    } catch (ReplyReader.MalformedReplyException e) {
+      throw new ProxyException(
+          "malformed reply from proxy filter " + filter.endpoint() + ": " + e.line());
     } catch (IOException e) {
       throw failure("read", e);
     } finally {
@@ -150,24 +149,6 @@ final class ProxySession implements AutoCloseable {
       texts.add(text.isEmpty() ? " " : text);
     }
     return new Reply(code, enhanced, texts);
-  }
-
-  private String readLine() throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    while (true) {
-      int c = in.read();
-      if (c < 0) {
-        throw new IOException("lost connection");
-      }
-      if (c == '\n') {
-        break;
-      }
-      if (b.size() < 4096) {
-        b.write(c);
-      }
-    }
-    String line = b.toString(StandardCharsets.UTF_8);
-    return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
   }
 
   private void expect2xx(String what, Reply reply) throws ProxyException {
