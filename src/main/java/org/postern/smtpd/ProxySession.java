@@ -36,12 +36,13 @@ final class ProxySession implements AutoCloseable {
   static final Reply UNAVAILABLE = CleanupException.Status.WRITE.reply();
 
   /**
-   * Strict about the separator; no bound on the lines of a reply nor on the bytes of a line
-   * without LF, and no deadline but {@code smtpd_proxy_timeout} on each read (on a UNIX-domain
-   * socket, on the whole reply).
+   * Strict about the separator, and bounded as the SMTP client's replies are (100 lines, 1 MiB
+   * before a line ends): the filter is a peer, and a reply without end must not take smtpd's
+   * memory. {@code smtpd_proxy_timeout} bounds each read (on a UNIX-domain socket, the whole
+   * reply).
    */
   private static final ReplyReader REPLIES =
-      new ReplyReader(ReplyReader.Separator.SPACE_OR_HYPHEN, Integer.MAX_VALUE, Long.MAX_VALUE);
+      new ReplyReader(ReplyReader.Separator.SPACE_OR_HYPHEN, 100, 1024 * 1024);
 
   /** A failure talking to the filter, with the text for the warning. */
   static final class ProxyException extends Exception {

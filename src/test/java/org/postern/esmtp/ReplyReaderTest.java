@@ -21,8 +21,7 @@ class ReplyReaderTest {
   /** The smtp client's settings. */
   private final ReplyReader bounded = new ReplyReader(Separator.LAST_UNLESS_HYPHEN, 100, MIB);
   /** smtpd_proxy_filter's settings. */
-  private final ReplyReader strict =
-      new ReplyReader(Separator.SPACE_OR_HYPHEN, Integer.MAX_VALUE, Long.MAX_VALUE);
+  private final ReplyReader strict = new ReplyReader(Separator.SPACE_OR_HYPHEN, 100, MIB);
 
   private static InputStream in(String text) {
     return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
@@ -86,10 +85,17 @@ class ReplyReaderTest {
   }
 
   @Test
-  void read_unboundedReaderLongLine_readToItsLf() throws IOException {
-    ReplyReader.Lines r = strict.read(in("250 " + "x".repeat(2 * MIB) + "\r\n"));
+  void read_proxyReaderLineOverAMebibyte_refused() {
+    assertThatThrownBy(() -> strict.read(in("250 " + "x".repeat(2 * MIB) + "\r\n")))
+        .isInstanceOf(IOException.class)
+        .hasMessage("reply line too long");
+  }
 
-    assertThat(r.texts().getFirst()).hasSize(ReplyReader.MAX_TEXT - 4);
+  @Test
+  void read_proxyReader101Lines_refused() {
+    assertThatThrownBy(() -> strict.read(in("250-x\r\n".repeat(100) + "250 x\r\n")))
+        .isInstanceOf(IOException.class)
+        .hasMessage("reply has too many lines");
   }
 
   @Test
