@@ -38,8 +38,9 @@
  * changes nothing. With {@code smtp_tls_security_level = dane} or {@code dane-only}, an MX host
  * with usable TLSA records is held to DANE alone (section 2); the others get the MTA-STS check.
  *
- * <p>Not done: TLS reporting (RFC 8460), and the RFC 8689 {@code TLS-Required: no} header, which
- * already lowers the level to {@code may} and so overrides MTA-STS, is the only override.
+ * <p>A message with {@code TLS-Required: no} (RFC 8689) is sent at {@code may} or below without
+ * consulting MTA-STS. Not done: TLS reporting (RFC 8460); {@code smtp_tls_CApath} for the policy
+ * host.
  *
  * <p>Failure: see {@link org.postern.mtasts.MtaStsLookup}; no failure of discovery or fetch
  * defers mail by itself, only an enforced policy no MX host can meet does.
