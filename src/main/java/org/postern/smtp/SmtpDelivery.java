@@ -41,6 +41,10 @@ import org.postern.tls.TlsSecurityLevel;
  * connecting: a TLSA lookup failure or a {@code dane-only} server without usable records is a
  * soft error for that server, and the next one is tried.
  *
+ * <p>MTA-STS ({@code postern_mta_sts_enable}) is part of the TLS policy ({@link TlsPolicyLookup}):
+ * under {@code enforce} an MX host the policy does not list is a 4.7.5 soft error for that server,
+ * before connecting; under {@code testing} what {@code enforce} would have refused is logged.
+ *
  * <p>Connection cache: with {@code smtp_connection_cache_on_demand} every session that completed a
  * transaction is offered to the cache (qmgr passes no backlog hint, so "on demand" is bounded by
  * {@code smtp_connection_cache_time_limit} of idleness instead), as is one to a next hop listed in
