@@ -22,6 +22,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TLSARecord;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -160,6 +161,24 @@ public final class DnsjavaResolver implements Resolver {
       if (r instanceof TLSARecord t) {
         records.add(new TlsaRecord(t.getCertificateUsage(), t.getSelector(),
             t.getMatchingType(), t.getCertificateAssociationData()));
+      }
+    }
+    return new DnsAnswer<>(records, authentic);
+  }
+
+  /** TXT records; NXDOMAIN is an empty answer, as for TLSA: no record is not an error here. */
+  @Override
+  public DnsAnswer<String> txt(String name) throws DnsLookupException {
+    Message reply = send(name, Type.TXT);
+    boolean authentic = reply.getHeader().getFlag(Flags.AD);
+    if (reply.getRcode() == Rcode.NXDOMAIN) {
+      return new DnsAnswer<>(List.of(), authentic);
+    }
+    check(reply, name + " (" + Type.string(Type.TXT) + ")");
+    List<String> records = new ArrayList<>();
+    for (Record r : reply.getSection(Section.ANSWER)) {
+      if (r instanceof TXTRecord t) {
+        records.add(String.join("", t.getStrings()));
       }
     }
     return new DnsAnswer<>(records, authentic);

@@ -22,4 +22,14 @@ public interface Resolver {
     throw new DnsLookupException("Name service error for name=" + name
         + " type=TLSA: TLSA lookups not supported", false);
   }
+
+  /**
+   * The TXT records at {@code name}, each record's character-strings joined without a separator
+   * (as RFC 7208 and RFC 8461 read them); an empty answer when the name or the records do not
+   * exist. A resolver without TXT support fails transiently.
+   */
+  default DnsAnswer<String> txt(String name) throws DnsLookupException {
+    throw new DnsLookupException("Name service error for name=" + name
+        + " type=TXT: TXT lookups not supported", false);
+  }
 }

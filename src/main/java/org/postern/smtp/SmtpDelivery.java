@@ -41,6 +41,10 @@ import org.postern.tls.TlsSecurityLevel;
  * connecting: a TLSA lookup failure or a {@code dane-only} server without usable records is a
  * soft error for that server, and the next one is tried.
  *
+ * <p>MTA-STS ({@code postern_mta_sts_enable}) is part of the TLS policy ({@link TlsPolicyLookup}):
+ * under {@code enforce} an MX host the policy does not list is a 4.7.5 soft error for that server,
+ * before connecting; under {@code testing} what {@code enforce} would have refused is logged.
+ *
  * <p>Connection cache: with {@code smtp_connection_cache_on_demand} every session that completed a
  * transaction is offered to the cache (qmgr passes no backlog hint, so "on demand" is bounded by
  * {@code smtp_connection_cache_time_limit} of idleness instead), as is one to a next hop listed in
@@ -64,6 +68,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
   private final SessionOpener opener;
   private final DanePolicy dane;
   private final ConnectionCache cache;
+  private final Consumer<String> infos;
 
   /**
    * The agent for {@code protocol} as {@code config} describes it; warnings (a local address that
@@ -72,7 +77,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
   public SmtpDelivery(
       MainConfig config, Protocol protocol, TableOpener tables, Resolver resolver, Clock clock,
       ProgramLog log) throws TlsConfigException, TableException {
-    this(SmtpSettings.of(config, protocol), tables, resolver, clock, new Random(), log::warn);
+    this(SmtpSettings.of(config, protocol), tables, resolver, clock, new Random(), log::warn,
+        log::info);
   }
 
   /** For tests that do not look at warnings. */
@@ -85,20 +91,29 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
   SmtpDelivery(
       SmtpSettings s, TableOpener tables, Resolver resolver, Clock clock, Random random,
       Consumer<String> warnings) throws TlsConfigException, TableException {
+    this(s, tables, resolver, clock, random, warnings, info -> { });
+  }
+
+  SmtpDelivery(
+      SmtpSettings s, TableOpener tables, Resolver resolver, Clock clock, Random random,
+      Consumer<String> warnings, Consumer<String> infos)
+      throws TlsConfigException, TableException {
     this.settings = s;
+    this.infos = infos;
     String policyParameter = s.protocol().parameter("requiretls_policy");
     this.requireTlsPolicy = RequireTlsPolicy.parse(policyParameter, s.requireTlsPolicy(), tables);
     List<LookupTable> maps = new ArrayList<>();
     for (String spec : org.postern.util.ParameterList.split(s.tlsPolicyMaps())) {
       maps.add(tables.open(spec));
     }
+    ServerCertificateCheck certificates =
+        ServerCertificateCheck.create(s.caFile(), s.caPath(), s.fingerprintDigest());
     this.tlsPolicies =
-        new TlsPolicyLookup(s.tlsSecurityLevel(), maps, s.protocol().parameter("tls_security_level"));
+        TlsPolicyLookup.create(s, maps, resolver, clock, warnings, certificates);
     this.finder =
         new ServerFinder(resolver, s.inetProtocols(), s.myhostname(), s.addressOrder(random));
-    this.opener = new SessionOpener(s, ClientTlsContexts.create(),
-        ServerCertificateCheck.create(s.caFile(), s.caPath(), s.fingerprintDigest()), clock,
-        warnings);
+    this.opener =
+        new SessionOpener(s, ClientTlsContexts.create(), certificates, clock, warnings);
     this.dane = new DanePolicy(resolver, s.dnsSupportLevel().strip().equals("dnssec"),
         insecureMxPolicy(s));
     this.cache = new ConnectionCache(clock, s.connectionCacheTimeLimit(), s.reuseTimeLimit(),
@@ -157,6 +172,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private SessionFailure failure;
     private Optional<RequireTlsAction> action = Optional.empty();
     private ClientTlsPolicy policy;
+    private TlsPolicyLookup.Decision decision;
     /** Whether sessions to this next hop are cached: on demand, or a listed destination. */
     private boolean caching;
 
@@ -187,13 +203,17 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         }
       }
       try {
-        policy = request.tlsRequiredNo()
-            ? ClientTlsPolicy.parse(levelOrNone(), settings.protocol().parameter(
-                "tls_security_level")).cappedAtMay()
+        decision = request.tlsRequiredNo()
+            ? new TlsPolicyLookup.Decision(ClientTlsPolicy.parse(levelOrNone(),
+                settings.protocol().parameter("tls_security_level")).cappedAtMay(),
+                Optional.empty())
             : tlsPolicies.policy(d);
       } catch (TlsConfigException e) {
         return local("4.7.5", e.getMessage(), TlsSecurityLevel.NONE, false);
       }
+      policy = decision.policy();
+      decision.mtaSts().ifPresent(p -> infos.accept(request.queueId() + ": MTA-STS policy "
+          + p.describe() + ", mx: " + String.join(", ", p.policy().mx())));
       if (action.isPresent()
           && RequireTlsEnforcement.beforeConnect(action.get(), policy.level()) instanceof Skip s) {
         failure = new SessionFailure(s.violation().enhancedStatus(),
@@ -233,7 +253,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
           break;
         }
         ServerTls tls;
-        switch (dane.resolve(policy, server, d)) {
+        switch (tlsPolicies.forServer(decision, dane.resolve(policy, server, d), server)) {
           case DanePolicy.Unavailable u -> {
             failure = new SessionFailure(u.dsn(), u.text(), Optional.empty(),
                 org.postern.log.Relay.none(), TlsStatus.of(u.tls(),
@@ -254,6 +274,9 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
           }
           case SessionOpener.Opened o -> {
             sessions++;
+            tlsPolicies.testingReport(decision, o.session()).ifPresent(why -> infos.accept(
+                request.queueId() + ": MTA-STS policy " + decision.mtaSts().get().describe()
+                    + ": enforce would have refused: " + why));
             Optional<List<RecipientResult>> done =
                 transact(o.session(), o.sendRequireTls(), o.feature(), key);
             if (done.isPresent() || !failure.tryNext()) {

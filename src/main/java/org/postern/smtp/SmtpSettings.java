@@ -40,7 +40,11 @@ record SmtpSettings(
     boolean randomizeAddresses,
     boolean balanceInetProtocols,
     List<String> connectionCacheDestinations,
-    boolean tlsConnectionReuse) {
+    boolean tlsConnectionReuse,
+    MtaSts mtaSts) {
+
+  /** The Postern-only MTA-STS parameters ({@code postern_mta_sts_*}); never on for LMTP. */
+  record MtaSts(boolean enable, String cacheDirectory, Duration fetchTimeout) {}
 
   /** Per-stage time limits; zero means none. */
   record Timeouts(
@@ -98,7 +102,10 @@ record SmtpSettings(
         c.getBoolean(ownName(c, p, "randomize_addresses")),
         c.getBoolean(ownName(c, p, "balance_inet_protocols")),
         c.getList(p.parameter("connection_cache_destinations")),
-        c.getBoolean(p.parameter("tls_connection_reuse")));
+        c.getBoolean(p.parameter("tls_connection_reuse")),
+        new MtaSts(p == Protocol.SMTP && c.getBoolean("postern_mta_sts_enable"),
+            c.get("postern_mta_sts_cache_directory"),
+            c.getTime("postern_mta_sts_fetch_timeout")));
   }
 
   /** The address order of {@code smtp_address_preference} and its companions. */

@@ -1,34 +1,82 @@
 package org.postern.smtp;
 
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.postern.dns.Resolver;
+import org.postern.mtasts.ActivePolicy;
+import org.postern.mtasts.MtaStsLookup;
+import org.postern.mtasts.MtaStsPolicy.Mode;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
 import org.postern.tls.ClientTlsPolicy;
+import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsConfigException;
 import org.postern.tls.TlsSecurityLevel;
 
 /**
  * The TLS policy for a next hop: {@code smtp_tls_policy_maps} (the next hop as written, then for
- * an MX domain and fixed-string tables its parent domains with a leading dot), else {@code
- * smtp_tls_security_level} (empty means {@code none}).
+ * an MX domain and fixed-string tables its parent domains with a leading dot), else, for an MX
+ * domain and with {@code postern_mta_sts_enable}, the domain's MTA-STS policy (org.postern.mtasts),
+ * else {@code smtp_tls_security_level} (empty means {@code none}).
+ *
+ * <p>MTA-STS {@code enforce} gives {@code secure match=hostname servername=hostname} and, per
+ * server, skips MX hosts the policy does not list; under {@code dane} or {@code dane-only} it
+ * leaves the level alone and applies only to servers without usable TLSA records (RFC 8461
+ * section 2). {@code testing} leaves the level alone; {@link #testingReport} says what {@code
+ * enforce} would have refused.
  *
  * <p>Failure: a table that cannot answer, or an answer that is not a valid policy, throws {@link
- * TlsConfigException} naming the table; the delivery defers.
+ * TlsConfigException} naming the table; the delivery defers. MTA-STS failures never throw (see
+ * org.postern.mtasts).
  */
 final class TlsPolicyLookup implements AutoCloseable {
+  /** What MTA-STS {@code enforce} asks of a server: a trusted certificate valid for its name. */
+  static final ClientTlsPolicy MTA_STS_SECURE = new ClientTlsPolicy(
+      TlsSecurityLevel.SECURE, List.of("hostname"), Map.of("servername", "hostname"));
+
+  /** A next hop's policy and the MTA-STS policy ({@code enforce} or {@code testing}) behind it. */
+  record Decision(ClientTlsPolicy policy, Optional<ActivePolicy> mtaSts) {
+    private Optional<ActivePolicy> in(Mode mode) {
+      return mtaSts.filter(p -> p.policy().mode() == mode);
+    }
+  }
+
   private final String defaultLevel;
   private final List<LookupTable> maps;
   private final String parameter;
+  private final Optional<MtaStsLookup> mtaSts;
+  private final ServerCertificateCheck certificates;
 
-  TlsPolicyLookup(String defaultLevel, List<LookupTable> maps, String parameter) {
+  TlsPolicyLookup(String defaultLevel, List<LookupTable> maps, String parameter,
+      Optional<MtaStsLookup> mtaSts, ServerCertificateCheck certificates) {
     this.defaultLevel = defaultLevel;
     this.maps = maps;
     this.parameter = parameter;
+    this.mtaSts = mtaSts;
+    this.certificates = certificates;
   }
 
-  ClientTlsPolicy policy(Destination d) throws TlsConfigException {
+  /** The lookup {@code s} describes, MTA-STS included when enabled. */
+  static TlsPolicyLookup create(SmtpSettings s, List<LookupTable> maps, Resolver resolver,
+      Clock clock, Consumer<String> warnings, ServerCertificateCheck certificates)
+      throws TlsConfigException {
+    Optional<MtaStsLookup> mtaSts = Optional.empty();
+    if (s.mtaSts().enable()) {
+      mtaSts = Optional.of(MtaStsLookup.create(new MtaStsLookup.Settings(
+          Path.of(s.mtaSts().cacheDirectory()), s.mtaSts().fetchTimeout(), s.caFile(),
+          s.inetProtocols()), resolver, clock, warnings));
+    }
+    return new TlsPolicyLookup(s.tlsSecurityLevel(), maps,
+        s.protocol().parameter("tls_security_level"), mtaSts, certificates);
+  }
+
+  Decision policy(Destination d) throws TlsConfigException {
     for (LookupTable t : maps) {
       String key = d.nexthop().strip().toLowerCase(Locale.ROOT);
       Optional<String> found = find(t, key);
@@ -40,13 +88,69 @@ final class TlsPolicyLookup implements AutoCloseable {
         }
       }
       if (found.isPresent()) {
-        return ClientTlsPolicy.parse(found.get(), t.spec() + ": " + key);
+        return new Decision(ClientTlsPolicy.parse(found.get(), t.spec() + ": " + key),
+            Optional.empty());
       }
     }
-    if (defaultLevel.isBlank()) {
-      return ClientTlsPolicy.of(TlsSecurityLevel.NONE);
+    ClientTlsPolicy level = defaultLevel.isBlank()
+        ? ClientTlsPolicy.of(TlsSecurityLevel.NONE)
+        : ClientTlsPolicy.parse(defaultLevel, parameter);
+    Optional<ActivePolicy> sts = d.mxLookup()
+        ? mtaSts.flatMap(m -> m.policy(d.host())).filter(p -> p.policy().mode() != Mode.NONE)
+        : Optional.empty();
+    Decision decision = new Decision(level, sts);
+    if (decision.in(Mode.ENFORCE).isPresent() && !dane(level)) {
+      return new Decision(MTA_STS_SECURE, sts);
     }
-    return ClientTlsPolicy.parse(defaultLevel, parameter);
+    return decision;
+  }
+
+  private static boolean dane(ClientTlsPolicy p) {
+    return p.level() == TlsSecurityLevel.DANE || p.level() == TlsSecurityLevel.DANE_ONLY;
+  }
+
+  /**
+   * The policy for {@code server} once DANE had its say: under MTA-STS {@code enforce}, a server
+   * DANE holds to TLSA records (or defers) stays so; any other is refused when the policy does not
+   * list its name, else held to {@link #MTA_STS_SECURE}.
+   */
+  DanePolicy.Outcome forServer(Decision decision, DanePolicy.Outcome dane, Server server) {
+    Optional<ActivePolicy> sts = decision.in(Mode.ENFORCE);
+    if (sts.isEmpty() || dane instanceof DanePolicy.Unavailable
+        || dane instanceof DanePolicy.Resolved r && r.tls().dane()) {
+      return dane;
+    }
+    if (!sts.get().policy().allowsMx(server.hostname())) {
+      return new DanePolicy.Unavailable("4.7.5", "MX host " + server.hostname()
+          + " is not listed in the MTA-STS policy " + sts.get().describe(),
+          TlsStatus.undecided(TlsSecurityLevel.SECURE));
+    }
+    return new DanePolicy.Resolved(ServerTls.of(MTA_STS_SECURE));
+  }
+
+  /**
+   * Under MTA-STS {@code testing}: why {@code enforce} would have refused {@code session} (an MX
+   * host the policy does not list, no TLS, a certificate not trusted or not valid for the MX
+   * host), or empty when it would not have, or no testing policy applies.
+   */
+  Optional<String> testingReport(Decision decision, SmtpSession session) {
+    Optional<ActivePolicy> sts = decision.in(Mode.TESTING);
+    if (sts.isEmpty()) {
+      return Optional.empty();
+    }
+    String host = session.server().hostname();
+    if (!sts.get().policy().allowsMx(host)) {
+      return Optional.of("MX host " + host + " is not listed in the policy");
+    }
+    if (!session.connection().tlsActive()) {
+      return Optional.of("no TLS with " + session.server());
+    }
+    List<X509Certificate> chain = session.connection().peerChain();
+    if (!certificates.trusted(chain)
+        || !ServerCertificateCheck.nameMatches(chain.getFirst(), List.of(host))) {
+      return Optional.of("server certificate not verified for " + session.server());
+    }
+    return Optional.empty();
   }
 
   private static Optional<String> find(LookupTable t, String key) throws TlsConfigException {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.postern.config.MainConfig;
 import org.postern.dns.Resolver;
@@ -49,8 +50,10 @@ public final class TlsProbe {
     }
     try (TlsPolicyLookup lookup = new TlsPolicyLookup(
         level.isBlank() ? settings.tlsSecurityLevel() : level,
-        level.isBlank() ? maps : List.of(), "smtp_tls_security_level")) {
-      policy = lookup.policy(d);
+        level.isBlank() ? maps : List.of(), "smtp_tls_security_level", Optional.empty(),
+        ServerCertificateCheck.create(settings.caFile(), settings.caPath(),
+            settings.fingerprintDigest()))) {
+      policy = lookup.policy(d).policy();
     }
     out.println("policy: " + policy.level()
         + (policy.match().isEmpty() ? "" : " match=" + String.join(":", policy.match())));

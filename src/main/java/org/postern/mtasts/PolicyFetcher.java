@@ -1,0 +1,208 @@
+package org.postern.mtasts;
+
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.postern.dns.DnsAnswer;
+import org.postern.dns.DnsLookupException;
+import org.postern.dns.InetProtocols;
+import org.postern.dns.Resolver;
+import org.postern.tls.ClientTlsContexts;
+import org.postern.tls.TlsConfigException;
+
+/**
+ * Fetches {@code https://mta-sts.<domain>/.well-known/mta-sts.txt} (RFC 8461 section 3.3) over a
+ * TLS socket of its own, so that the policy host's addresses come from Postern's resolver and
+ * not the system's: SNI and a PKIX check with the host name ({@code HTTPS} endpoint
+ * identification) against the JDK's trust anchors plus {@code smtp_tls_CAfile}, one {@code GET},
+ * one response. Redirects are not followed; only {@code 200} with media type {@code text/plain}
+ * and a UTF-8 body of at most 64 KiB counts. The whole fetch, every address tried, has one
+ * deadline.
+ *
+ * <p>Failure: {@link PolicyException} saying why, for DNS, connection, TLS and HTTP problems alike.
+ */
+final class PolicyFetcher {
+  private static final int HTTPS_PORT = 443;
+  private static final String PATH = "/.well-known/mta-sts.txt";
+
+  private final Resolver resolver;
+  private final InetProtocols protocols;
+  private final SSLSocketFactory tls;
+  private final Duration timeout;
+
+  PolicyFetcher(Resolver resolver, InetProtocols protocols, SSLSocketFactory tls, Duration timeout) {
+    this.resolver = resolver;
+    this.protocols = protocols;
+    this.tls = tls;
+    this.timeout = timeout;
+  }
+
+  /** TLS that trusts the JDK's anchors and those in {@code caFile} (PEM; may be empty). */
+  static SSLSocketFactory trusting(String caFile) throws TlsConfigException {
+    try {
+      KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+      anchors.load(null, null);
+      TrustManagerFactory jdk =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      jdk.init((KeyStore) null);
+      int n = 0;
+      for (var tm : jdk.getTrustManagers()) {
+        if (tm instanceof X509TrustManager x) {
+          for (var c : x.getAcceptedIssuers()) {
+            anchors.setCertificateEntry("jdk-" + n++, c);
+          }
+        }
+      }
+      if (!caFile.isBlank()) {
+        for (Certificate c : pem(Path.of(caFile))) {
+          anchors.setCertificateEntry("cafile-" + n++, c);
+        }
+      }
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+      tmf.init(anchors);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      return context.getSocketFactory();
+    } catch (IOException | GeneralSecurityException e) {
+      throw new TlsConfigException("MTA-STS policy fetch: cannot set up trust"
+          + (caFile.isBlank() ? "" : " with " + caFile) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static java.util.Collection<? extends Certificate> pem(Path file)
+      throws IOException, GeneralSecurityException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return CertificateFactory.getInstance("X.509").generateCertificates(in);
+    }
+  }
+
+  /** The policy text of {@code domain}. */
+  String fetch(String domain) throws PolicyException {
+    String host = "mta-sts." + domain;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    DnsAnswer<InetAddress> addresses;
+    try {
+      addresses = resolver.addresses(host, protocols);
+    } catch (DnsLookupException e) {
+      throw new PolicyException(e.getMessage(), e);
+    }
+    if (addresses.isEmpty()) {
+      throw new PolicyException(host + ": no address records");
+    }
+    IOException last = null;
+    for (InetAddress address : addresses.records()) {
+      try {
+        return fetch(host, address, deadline);
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw new PolicyException("https://" + host + PATH + " [" + addresses.records().getLast()
+        .getHostAddress() + "]: " + message(last), last);
+  }
+
+  private String fetch(String host, InetAddress address, long deadline)
+      throws IOException, PolicyException {
+    try (Socket plain = new Socket()) {
+      plain.connect(new InetSocketAddress(address, HTTPS_PORT), remaining(deadline));
+      try (SSLSocket s = (SSLSocket) tls.createSocket(plain, host, HTTPS_PORT, true)) {
+        SSLParameters p = s.getSSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+        p.setServerNames(List.of(new SNIHostName(host)));
+        p.setProtocols(ClientTlsContexts.PROTOCOLS);
+        s.setSSLParameters(p);
+        s.setSoTimeout(remaining(deadline));
+        s.startHandshake();
+        s.getOutputStream().write(("GET " + PATH + " HTTP/1.1\r\nHost: " + host
+            + "\r\nUser-Agent: Postern\r\nAccept: text/plain\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        InputStream in = new BufferedInputStream(new DeadlineInput(s, deadline));
+        return policyText(HttpResponse.read(in, MtaStsPolicy.MAX_SIZE), host);
+      }
+    }
+  }
+
+  static String policyText(HttpResponse r, String host) throws PolicyException {
+    String where = "https://" + host + PATH;
+    if (r.status() != 200) {
+      throw new PolicyException(where + ": HTTP status " + r.status()
+          + (r.status() / 100 == 3 ? " (redirects are not followed)" : ""));
+    }
+    String type = r.header("content-type").orElse("");
+    int semicolon = type.indexOf(';');
+    String media = (semicolon < 0 ? type : type.substring(0, semicolon)).strip();
+    if (!media.toLowerCase(Locale.ROOT).equals("text/plain")) {
+      throw new PolicyException(where + ": media type \"" + media + "\", not text/plain");
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(r.body())).toString();
+    } catch (CharacterCodingException e) {
+      throw new PolicyException(where + ": policy is not UTF-8", e);
+    }
+  }
+
+  private static int remaining(long deadline) throws SocketTimeoutException {
+    long ms = (deadline - System.nanoTime()) / 1_000_000;
+    if (ms <= 0) {
+      throw new SocketTimeoutException("MTA-STS policy fetch timed out");
+    }
+    return (int) Math.min(ms, Integer.MAX_VALUE);
+  }
+
+  private static String message(IOException e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** Holds each read to what is left of the fetch's deadline. */
+  private static final class DeadlineInput extends FilterInputStream {
+    private final Socket socket;
+    private final long deadline;
+
+    DeadlineInput(Socket socket, long deadline) throws IOException {
+      super(socket.getInputStream());
+      this.socket = socket;
+      this.deadline = deadline;
+    }
+
+    @Override
+    public int read() throws IOException {
+      socket.setSoTimeout(remaining(deadline));
+      return super.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      socket.setSoTimeout(remaining(deadline));
+      return super.read(b, off, len);
+    }
+  }
+}
