@@ -54,6 +54,18 @@ import org.postern.queue.Recipient;
  * Nothing is left in the queue when sendmail fails.
  */
 final class Sendmail {
+  /**
+   * The parameters a submission reads: only these are checked when it loads main.cf (a start-up
+   * cost paid on every message), as Postfix's sendmail checks only its own.
+   */
+  static final Set<String> ENQUEUE_PARAMETERS = Set.of("queue_directory", "message_size_limit",
+      "header_size_limit", "line_length_limit");
+
+  /** What {@code -bs} reads: the submission's parameters and the greeting's. */
+  static final Set<String> STAND_ALONE_PARAMETERS = Set.of("queue_directory",
+      "message_size_limit", "line_length_limit", "smtpd_banner", "myhostname", "mail_name",
+      "smtputf8_enable");
+
   /** The invoking user: login name, uid, and the full name from the password file, if any. */
   record Invoker(String login, long uid, Optional<String> gecosName) {
     static Invoker current() {
@@ -98,8 +110,15 @@ final class Sendmail {
   }
 
   static int run(List<String> args) {
-    return new Sendmail(System.in, System.out, System.err, System.getenv(), Clock.systemUTC(),
-        Invoker.current()).main(args);
+    int status = new Sendmail(System.in, System.out, System.err, System.getenv(),
+        Clock.systemUTC(), Invoker.current()).main(args);
+    System.out.flush();
+    System.err.flush();
+    // Not System.exit: since JDK 21 it first asks a System.Logger whether to log the exit, and
+    // finding the logging backend runs a ServiceLoader over every jar on the class path, a fifth
+    // of a submission's run. sendmail has no shutdown hooks to run.
+    Runtime.getRuntime().halt(status);
+    return status;
   }
 
   int main(List<String> args) {
@@ -125,13 +144,13 @@ final class Sendmail {
         if (o.flushId != null) {
           yield postqueue(o, "-i", o.flushId);
         }
-        yield enqueue(o, load(o));
+        yield enqueue(o, load(o, ENQUEUE_PARAMETERS));
       }
       case STAND_ALONE_SMTP -> {
         if (!o.recipients.isEmpty()) {
           throw usage("stand-alone mode requires no recipient");
         }
-        yield standAlone(o, load(o));
+        yield standAlone(o, load(o, STAND_ALONE_PARAMETERS));
       }
       case MAILQ -> postqueue(o, "-p");
       case NEWALIASES -> throw notHere("-bi", "bin/newaliases to rebuild the alias database");
@@ -146,7 +165,7 @@ final class Sendmail {
   private int postqueue(SendmailOptions o, String... args) throws SendmailFatal {
     java.util.List<String> argv = new java.util.ArrayList<>();
     argv.add("-c");
-    argv.add(load(o).configDirectory().toString());
+    argv.add(load(o, null).configDirectory().toString());
     argv.addAll(java.util.List.of(args));
     return Postqueue.run(argv);
   }
@@ -159,8 +178,11 @@ final class Sendmail {
     return new SendmailFatal(Sysexits.EX_USAGE, message);
   }
 
-  /** main.cf from -c, else -C (the file or its directory), else MAIL_CONFIG or the default. */
-  private MainConfig load(SendmailOptions o) throws SendmailFatal {
+  /**
+   * main.cf from -c, else -C (the file or its directory), else MAIL_CONFIG or the default, with
+   * the values of {@code parameters} checked (all when null).
+   */
+  private MainConfig load(SendmailOptions o, Set<String> parameters) throws SendmailFatal {
     Path dir;
     if (o.configDirectory != null) {
       dir = ConfigDirectory.resolve(o.configDirectory);
@@ -172,7 +194,7 @@ final class Sendmail {
       dir = ConfigDirectory.resolve(null);
     }
     try {
-      return MainConfig.load(dir);
+      return parameters == null ? MainConfig.load(dir) : MainConfig.load(dir, parameters);
     } catch (ConfigException | RuntimeException e) {
       throw new SendmailFatal(Sysexits.EX_TEMPFAIL, dir.resolve("main.cf") + ": " + e.getMessage());
     }

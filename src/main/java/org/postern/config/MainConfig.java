@@ -3,6 +3,7 @@ package org.postern.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.postern.util.ParameterList;
 
 /**
@@ -20,7 +22,14 @@ import org.postern.util.ParameterList;
  *
  * <p>Every daemon and command reads configuration through this class. {@link #load} reads and
  * checks everything once, so a configuration that loads can be read without errors afterwards;
- * the result is immutable.
+ * the result is immutable. {@link #load(Path, Collection)} is the short-lived command's form: both
+ * files are parsed whole, but only the values the command reads are checked, at load or when
+ * first read, as Postfix's commands check only the parameters they use.
+ *
+ * <p>The defaults computed from the host ({@code myhostname}, {@code mydomain}, {@code
+ * mynetworks}, see {@link ComputedDefaults}) are computed when first needed: enumerating the
+ * network interfaces costs a command that never reads {@code mynetworks} a noticeable part of its
+ * run.
  *
  * <p>Failure: a malformed line, a value of the wrong type for a known parameter, or an expansion
  * that recurses without end is a {@link ConfigException} naming file, line and parameter.
@@ -34,38 +43,67 @@ public final class MainConfig {
   private final Path configDirectory;
   private final Path file;
   private final Map<String, MainCf.Entry> explicit;
-  private final Map<String, ParameterSpec> specs;
-  private final Map<String, String> defaults;
+  /** The parameters master.cf's transports define; the registry's are {@link Parameters}'. */
+  private final Map<String, ParameterSpec> serviceSpecs;
+  private final Map<String, String> extraDefaults;
+  private final String posternHome;
   private final Map<String, String> overrides;
   private final MasterCf master;
   private final List<String> warnings;
+  /** Null when every value was checked at load; else the names that were. */
+  private final Set<String> checked;
+  private final Lazy myhostname = new Lazy(ComputedDefaults::myhostname);
+  private final Lazy mydomain = new Lazy(() ->
+      ComputedDefaults.mydomain(quietly("$myhostname", early(Set.of("myhostname")))));
+  private final Lazy mynetworks = new Lazy(() ->
+      ComputedDefaults.mynetworks(quietly("$mynetworks_style",
+          early(Set.of("myhostname", "mydomain")))));
 
   private MainConfig(Path configDirectory, Map<String, MainCf.Entry> explicit, MasterCf master,
-      Map<String, String> overrides, Map<String, String> extraDefaults, List<String> warnings) {
+      Map<String, ParameterSpec> serviceSpecs, Map<String, String> overrides,
+      Map<String, String> extraDefaults, List<String> warnings, Set<String> checked) {
     this.configDirectory = configDirectory;
     this.file = configDirectory.resolve("main.cf");
     this.explicit = Map.copyOf(explicit);
     this.master = master;
+    this.serviceSpecs = serviceSpecs;
     this.overrides = Map.copyOf(overrides);
-    Map<String, ParameterSpec> s = new HashMap<>();
-    Parameters.all().forEach(p -> s.put(p.name(), p));
-    ServiceParameters.of(master).forEach(p -> s.put(p.name(), p));
-    this.specs = Map.copyOf(s);
-    this.defaults = computeDefaults(extraDefaults);
+    this.extraDefaults = Map.copyOf(extraDefaults);
+    this.posternHome = ConfigDirectory.posternHome().toString();
     this.warnings = warnings;
+    this.checked = checked;
   }
 
   /** Reads {@code configDirectory/main.cf} (and master.cf, when present) and checks every value. */
   public static MainConfig load(Path configDirectory) throws ConfigException {
     List<String> warnings = new ArrayList<>();
-    Path file = configDirectory.resolve("main.cf");
-    Map<String, MainCf.Entry> explicit = MainCf.read(file, warnings);
-    MasterCf master = MasterCf.readIfPresent(configDirectory, warnings);
-    MainConfig config = new MainConfig(configDirectory, explicit, master, Map.of(), Map.of(), warnings);
+    MainConfig config = read(configDirectory, warnings, null);
     config.validate(config.names(), null);
     config.checkReadOnly();
     config.checkUnused();
     return config;
+  }
+
+  /**
+   * Reads {@code configDirectory/main.cf} and master.cf as {@link #load(Path)} does, but checks
+   * only the values of {@code names}: what a short-lived command reads. Another name's value is
+   * checked when first read, and a bad one is then an IllegalStateException with the message
+   * {@link #load(Path)} would have given. Warnings are those of reading the files and of {@code
+   * names}; {@code postern check} reports the rest.
+   */
+  public static MainConfig load(Path configDirectory, Collection<String> names)
+      throws ConfigException {
+    MainConfig config = read(configDirectory, new ArrayList<>(), Set.copyOf(names));
+    config.validate(config.checked, null);
+    return config;
+  }
+
+  private static MainConfig read(Path configDirectory, List<String> warnings, Set<String> checked)
+      throws ConfigException {
+    Map<String, MainCf.Entry> explicit = MainCf.read(configDirectory.resolve("main.cf"), warnings);
+    MasterCf master = MasterCf.readIfPresent(configDirectory, warnings);
+    return new MainConfig(configDirectory, explicit, master, serviceSpecs(master), Map.of(),
+        Map.of(), warnings, checked);
   }
 
   /** Defaults overlaid by {@code explicit}, as if read from a main.cf in {@code configDirectory}. */
@@ -73,7 +111,14 @@ public final class MainConfig {
     Map<String, MainCf.Entry> entries = new LinkedHashMap<>();
     explicit.forEach((name, value) -> entries.put(name, new MainCf.Entry(name, value, 0)));
     MasterCf none = MasterCf.empty(configDirectory.resolve("master.cf"));
-    return new MainConfig(configDirectory, entries, none, Map.of(), Map.of(), new ArrayList<>());
+    return new MainConfig(configDirectory, entries, none, Map.of(), Map.of(), Map.of(),
+        new ArrayList<>(), null);
+  }
+
+  private static Map<String, ParameterSpec> serviceSpecs(MasterCf master) {
+    Map<String, ParameterSpec> m = new HashMap<>();
+    ServiceParameters.of(master).forEach(p -> m.put(p.name(), p));
+    return Map.copyOf(m);
   }
 
   /** This configuration with {@code overrides} (master.cf {@code -o} values) on top. */
@@ -93,8 +138,14 @@ public final class MainConfig {
       MasterService source) throws ConfigException {
     Map<String, String> merged = new HashMap<>(overrides);
     merged.putAll(more);
-    MainConfig view = new MainConfig(configDirectory, explicit, master, merged, extraDefaults,
-        new ArrayList<>(warnings));
+    Set<String> viewChecked = null;
+    if (checked != null) {
+      viewChecked = new HashSet<>(checked);
+      viewChecked.addAll(more.keySet()); // checked below, naming master.cf's line
+    }
+    MainConfig view = new MainConfig(configDirectory, explicit, master, serviceSpecs, merged,
+        extraDefaults, new ArrayList<>(warnings),
+        viewChecked == null ? null : Set.copyOf(viewChecked));
     view.validate(more.keySet(), source);
     return view;
   }
@@ -115,6 +166,9 @@ public final class MainConfig {
 
   /** The effective, expanded value of {@code name}; empty when undefined. */
   public String get(String name) {
+    if (checked != null && !checked.contains(name)) {
+      checkOnRead(name);
+    }
     String raw = raw(name);
     if (raw == null) {
       return "";
@@ -173,18 +227,58 @@ public final class MainConfig {
   /** The unexpanded effective value: override, else main.cf, else default; null if undefined. */
   public String raw(String name) {
     if (Parameters.READ_ONLY.contains(name)) {
-      return defaults.get(name);
+      return defaultValue(name);
     }
     if (overrides.containsKey(name)) {
       return overrides.get(name);
     }
     MainCf.Entry e = explicit.get(name);
-    return e != null ? e.value() : defaults.get(name);
+    return e != null ? e.value() : defaultValue(name);
   }
 
   /** The default text of {@code name} as {@code postconf -d} prints it. */
   public Optional<String> defaultText(String name) {
-    return Optional.ofNullable(defaults.get(name));
+    return Optional.ofNullable(defaultValue(name));
+  }
+
+  /**
+   * The default: a computed one, else master.cf's {@code service_name}, else the spec's text;
+   * null for an unknown name.
+   */
+  private String defaultValue(String name) {
+    return switch (name) {
+      case "config_directory" -> configDirectory.toString();
+      case "postern_home" -> posternHome;
+      case "mail_version" -> POSTERN_VERSION;
+      case "myhostname" -> myhostname.get();
+      case "mydomain" -> mydomain.get();
+      case "mynetworks" -> mynetworks.get();
+      default -> {
+        String extra = extraDefaults.get(name);
+        yield extra != null ? extra : spec(name).map(ParameterSpec::defaultText).orElse(null);
+      }
+    };
+  }
+
+  /**
+   * The value lookup a computed default is expanded with: the computed defaults in {@code ready}
+   * and every other value, while the computed defaults not yet ready stand for their (empty)
+   * registry text, so that a default defined through another ends, as Postfix's does.
+   */
+  private Expander.Lookup early(Set<String> ready) {
+    return name -> {
+      if (overrides.containsKey(name)) {
+        return overrides.get(name);
+      }
+      MainCf.Entry e = explicit.get(name);
+      if (e != null) {
+        return e.value();
+      }
+      if (!ready.contains(name) && (name.equals("mydomain") || name.equals("mynetworks"))) {
+        return spec(name).map(ParameterSpec::defaultText).orElse(null);
+      }
+      return defaultValue(name);
+    };
   }
 
   /** The main.cf entries as written (raw values), sorted by name. */
@@ -196,32 +290,17 @@ public final class MainConfig {
 
   /** The spec of a registry or master.cf-defined parameter. */
   public Optional<ParameterSpec> spec(String name) {
-    return Optional.ofNullable(specs.get(name));
+    ParameterSpec s = serviceSpecs.get(name);
+    return s != null ? Optional.of(s) : Parameters.spec(name);
   }
 
   /** Every parameter with a value: known ones, main.cf ones and overrides, sorted. */
   public Set<String> names() {
-    Set<String> all = new TreeSet<>(specs.keySet());
+    Set<String> all = new TreeSet<>(serviceSpecs.keySet());
+    Parameters.all().forEach(p -> all.add(p.name()));
     all.addAll(explicit.keySet());
     all.addAll(overrides.keySet());
     return all;
-  }
-
-  private Map<String, String> computeDefaults(Map<String, String> extra) {
-    Map<String, String> d = new HashMap<>();
-    specs.values().forEach(s -> d.put(s.name(), s.defaultText()));
-    d.putAll(extra);
-    d.put("config_directory", configDirectory.toString());
-    d.put("postern_home", ConfigDirectory.posternHome().toString());
-    d.put("mail_version", POSTERN_VERSION);
-    d.put("myhostname", ComputedDefaults.myhostname());
-    Expander.Lookup early = name -> {
-      MainCf.Entry e = explicit.get(name);
-      return overrides.getOrDefault(name, e != null ? e.value() : d.get(name));
-    };
-    d.put("mydomain", ComputedDefaults.mydomain(quietly("$myhostname", early)));
-    d.put("mynetworks", ComputedDefaults.mynetworks(quietly("$mynetworks_style", early)));
-    return Map.copyOf(d);
   }
 
   /** Expansion for computing a default; errors surface later, in {@link #validate}. */
@@ -234,29 +313,41 @@ public final class MainConfig {
   }
 
   private void validate(Set<String> names, MasterService source) throws ConfigException {
-    Set<String> reported = new HashSet<>();
     for (String name : names) {
-      String raw = raw(name);
-      ParameterSpec spec = specs.get(name);
-      if (raw == null || spec != null && spec.type() == ParameterType.RAW) {
-        continue;
-      }
-      Expander.Result r;
-      try {
-        r = Expander.expand(raw, this::raw);
-      } catch (ExpansionException e) {
-        throw error(name, source, e.getMessage());
-      }
-      for (String u : r.undefined()) {
-        if (reported.add(name + "$" + u)) {
-          warnings.add(where(name, source) + "parameter " + name + ": undefined parameter: $" + u);
-        }
-      }
-      r.warnings().forEach(w -> warnings.add(where(name, source) + "parameter " + name + ": " + w));
-      String reason = spec == null ? null : spec.type().check(r.value(), spec.timeUnit());
-      if (reason != null) {
-        throw error(name, source, reason);
-      }
+      check(name, source, warnings);
+    }
+  }
+
+  /** Expands {@code name} and checks its type; its warnings go to {@code sink}. */
+  private void check(String name, MasterService source, List<String> sink)
+      throws ConfigException {
+    String raw = raw(name);
+    ParameterSpec spec = spec(name).orElse(null);
+    if (raw == null || spec != null && spec.type() == ParameterType.RAW) {
+      return;
+    }
+    Expander.Result r;
+    try {
+      r = Expander.expand(raw, this::raw);
+    } catch (ExpansionException e) {
+      throw error(name, source, e.getMessage());
+    }
+    for (String u : r.undefined()) {
+      sink.add(where(name, source) + "parameter " + name + ": undefined parameter: $" + u);
+    }
+    r.warnings().forEach(w -> sink.add(where(name, source) + "parameter " + name + ": " + w));
+    String reason = spec == null ? null : spec.type().check(r.value(), spec.timeUnit());
+    if (reason != null) {
+      throw error(name, source, reason);
+    }
+  }
+
+  /** The check {@link #load(Path)} makes, for a name the short form did not check. */
+  private void checkOnRead(String name) {
+    try {
+      check(name, null, new ArrayList<>());
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e.getMessage(), e);
     }
   }
 
@@ -292,15 +383,40 @@ public final class MainConfig {
   private void checkUnused() {
     Set<String> used = new HashSet<>();
     explicit.values().forEach(e -> used.addAll(MainCf.references(e.value())));
-    specs.values().forEach(s -> used.addAll(MainCf.references(s.defaultText())));
+    Parameters.all().forEach(s -> used.addAll(MainCf.references(s.defaultText())));
+    serviceSpecs.values().forEach(s -> used.addAll(MainCf.references(s.defaultText())));
     for (MasterService s : master.services()) {
       used.addAll(s.overrides().keySet());
       s.overrides().values().forEach(v -> used.addAll(MainCf.references(v)));
     }
     explicit.values().stream()
-        .filter(e -> !specs.containsKey(e.name()) && !used.contains(e.name()))
+        .filter(e -> spec(e.name()).isEmpty() && !used.contains(e.name()))
         .sorted((a, b) -> Integer.compare(a.line(), b.line()))
         .forEach(e -> warnings.add(
             file + ", line " + e.line() + ": unused parameter: " + e.name() + "=" + e.value()));
+  }
+
+  /** A computed default, computed once when first read. */
+  private static final class Lazy {
+    private final Supplier<String> compute;
+    private volatile String value;
+
+    Lazy(Supplier<String> compute) {
+      this.compute = compute;
+    }
+
+    String get() {
+      String v = value;
+      if (v == null) {
+        synchronized (this) {
+          v = value;
+          if (v == null) {
+            v = compute.get();
+            value = v;
+          }
+        }
+      }
+      return v;
+    }
   }
 }

@@ -8,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -55,15 +54,15 @@ public final class QueueFileWriter implements AutoCloseable {
   private int recipientCount;
   private State state = State.NEW;
 
-  private QueueFileWriter(Queues queues, QueueName writtenIn, Path temporary, FileChannel channel,
-      Instant arrival) throws IOException {
+  private QueueFileWriter(Queues queues, QueueName writtenIn, Queues.NewFile temporary,
+      Instant arrival) {
     this.queues = queues;
     this.writtenIn = writtenIn;
-    this.temporary = temporary;
-    this.channel = channel;
+    this.temporary = temporary.path();
+    this.channel = temporary.channel();
     this.records = new RecordOutput(channel);
     this.arrivalTime = arrival;
-    this.id = QueueId.forFile(arrival, (Long) Files.getAttribute(temporary, "unix:ino"));
+    this.id = QueueId.forFile(arrival, temporary.inode());
   }
 
   /** Starts a queue file that arrives now; its queue id is fixed from here on. */
@@ -79,17 +78,13 @@ public final class QueueFileWriter implements AutoCloseable {
     return open(queues, QueueName.MAILDROP, queues.createMaildropTemporaryFile(), clock);
   }
 
-  private static QueueFileWriter open(Queues queues, QueueName writtenIn, Path temporary,
-      Clock clock) throws IOException {
-    FileChannel channel = null;
+  private static QueueFileWriter open(Queues queues, QueueName writtenIn,
+      Queues.NewFile temporary, Clock clock) throws IOException {
     try {
-      channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
-      return new QueueFileWriter(queues, writtenIn, temporary, channel, clock.instant());
-    } catch (IOException | RuntimeException e) {
-      if (channel != null) {
-        channel.close();
-      }
-      Files.deleteIfExists(temporary);
+      return new QueueFileWriter(queues, writtenIn, temporary, clock.instant());
+    } catch (RuntimeException e) {
+      temporary.channel().close();
+      Files.deleteIfExists(temporary.path());
       throw e;
     }
   }

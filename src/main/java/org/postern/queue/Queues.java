@@ -6,7 +6,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -15,8 +17,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * The queue directory tree under {@code queue_directory}: where a queue file of a given id lives,
@@ -54,6 +59,14 @@ public final class Queues {
    * names they guess (a queue id is a time and an inode number).
    */
   static final String MAILDROP_FILE_MODE = "rw-r-----";
+
+  /** The mode of a file in tmp/, which only the mail system reads. */
+  static final String TMP_FILE_MODE = "rw-------";
+
+  /** How many taken names {@link #createExclusive} tries before it gives up. */
+  static final int CREATE_ATTEMPTS = 100;
+
+  private static final long PID = ProcessHandle.current().pid();
 
   private static final int MODE_BITS = 07777;
 
@@ -272,16 +285,15 @@ public final class Queues {
     }
   }
 
+  /** A file just made for a queue file being written: where it is, open for writing. */
+  record NewFile(Path path, FileChannel channel, long inode) {}
+
   /** A new, empty file in {@code tmp}, mode 0600, for a queue file being written. */
-  Path createTemporaryFile() throws IOException {
+  NewFile createTemporaryFile() throws IOException {
     Path tmp = directory(QueueName.TMP);
     createDirectory(tmp, QueueName.TMP);
-    try {
-      return Files.createTempFile(
-          tmp, "t", null, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      return Files.createTempFile(tmp, "t", null);
-    }
+    return createExclusive(tmp, PosixFilePermissions.fromString(TMP_FILE_MODE),
+        Queues::temporaryName);
   }
 
   /**
@@ -289,19 +301,73 @@ public final class Queues {
    * leaves it alone until it is renamed), mode {@value #MAILDROP_FILE_MODE} whatever the umask.
    * Only the maildrop directory need be writable: an ordinary user cannot write tmp/.
    */
-  Path createMaildropTemporaryFile() throws IOException {
+  NewFile createMaildropTemporaryFile() throws IOException {
     Path maildrop = directory(QueueName.MAILDROP);
     createDirectory(maildrop, QueueName.MAILDROP);
-    Set<PosixFilePermission> mode = PosixFilePermissions.fromString(MAILDROP_FILE_MODE);
-    Path file;
-    try {
-      file = Files.createTempFile(maildrop, MAILDROP_TEMPORARY_PREFIX, null,
-          PosixFilePermissions.asFileAttribute(mode));
-    } catch (UnsupportedOperationException e) {
-      return Files.createTempFile(maildrop, MAILDROP_TEMPORARY_PREFIX, null);
+    return createExclusive(maildrop, PosixFilePermissions.fromString(MAILDROP_FILE_MODE),
+        Queues::temporaryName);
+  }
+
+  /**
+   * {@value #MAILDROP_TEMPORARY_PREFIX}, the process id, a dot and a random number: the dot makes
+   * it no queue id. Not Files.createTempFile: its SecureRandom costs a short-lived sendmail more
+   * than the rest of the file's creation, and names need only be unique, since a taken name is
+   * retried.
+   */
+  static String temporaryName() {
+    return MAILDROP_TEMPORARY_PREFIX + PID + "."
+        + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+  }
+
+  /**
+   * Creates a file named by {@code names} in {@code dir} with O_EXCL (an existing name, a symbolic
+   * link included, is never opened but retried with the next name) and {@code mode}, which the
+   * umask may not narrow; opens it once, for writing.
+   */
+  static NewFile createExclusive(Path dir, Set<PosixFilePermission> mode, Supplier<String> names)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      Path file = dir.resolve(names.get());
+      FileChannel channel;
+      try {
+        channel = open(file, mode);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == CREATE_ATTEMPTS) {
+          throw e;
+        }
+        continue;
+      }
+      try {
+        Map<String, Object> a = Files.readAttributes(file, "unix:ino,mode",
+            LinkOption.NOFOLLOW_LINKS);
+        if (((Integer) a.get("mode") & MODE_BITS) != modeBits(mode)) {
+          Files.setPosixFilePermissions(file, mode); // the umask took a bit
+        }
+        return new NewFile(file, channel, (Long) a.get("ino"));
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        Files.deleteIfExists(file);
+        throw e;
+      }
     }
-    Files.setPosixFilePermissions(file, mode); // the umask may have taken the group bit
-    return file;
+  }
+
+  private static FileChannel open(Path file, Set<PosixFilePermission> mode) throws IOException {
+    Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS);
+    try {
+      return FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(mode));
+    } catch (UnsupportedOperationException e) {
+      return FileChannel.open(file, options);
+    }
+  }
+
+  private static int modeBits(Set<PosixFilePermission> mode) {
+    int bits = 0;
+    for (PosixFilePermission p : mode) {
+      bits |= 0400 >> p.ordinal();
+    }
+    return bits;
   }
 
   /** Makes the queue's directory exist, so that a rename into it can succeed. */

@@ -440,4 +440,30 @@ class SendmailTest {
     assertThat(addresses(only().envelope().recipients())).containsExactly("");
     assertThat(only().envelope().recipients().get(0).notifyFlags()).isEqualTo(Set.of());
   }
+
+  @Test
+  void badValueOfParameterSendmailReads_exitsTempfailNamingFileLineAndParameter()
+      throws Exception {
+    for (String name : Sendmail.ENQUEUE_PARAMETERS) {
+      if (name.equals("queue_directory")) {
+        continue; // any text is a path
+      }
+      Files.writeString(t.config.resolve("main.cf"),
+          "queue_directory = " + t.queueDirectory + "\n" + name + " = many\n");
+
+      assertThat(sendmail("x\n", "b@example.org")).as(name).isEqualTo(Sysexits.EX_TEMPFAIL);
+      assertThat(t.err()).as(name).contains(t.config.resolve("main.cf") + ", line 2: parameter "
+          + name + ": bad");
+    }
+    assertNothingQueued();
+  }
+
+  @Test
+  void badValueOfParameterSendmailDoesNotRead_messageStillQueued() throws Exception {
+    Files.writeString(t.config.resolve("main.cf"),
+        "queue_directory = " + t.queueDirectory + "\nsmtpd_timeout = 5x\n");
+
+    assertThat(sendmail("x\n", "b@example.org")).isEqualTo(Sysexits.EX_OK);
+    assertThat(maildrop()).hasSize(1);
+  }
 }

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -160,5 +162,81 @@ class MainConfigTest {
     assertThat(c.warnings()).isEmpty();
     assertThat(c.get("inet_interfaces")).isEqualTo("127.0.0.1");
     assertThat(c.masterCf().find("127.0.0.1:2525", ServiceType.INET)).isPresent();
+  }
+
+  @Test
+  void get_computedDefaults_sameAsComputedFromHost() throws Exception {
+    MainConfig c = load("");
+
+    String host = ComputedDefaults.myhostname();
+    assertThat(c.get("myhostname")).isEqualTo(host);
+    assertThat(c.get("mydomain")).isEqualTo(ComputedDefaults.mydomain(host));
+    assertThat(c.get("mynetworks")).isEqualTo(ComputedDefaults.mynetworks("host"));
+    assertThat(c.defaultText("mynetworks")).contains(ComputedDefaults.mynetworks("host"));
+  }
+
+  @Test
+  void get_mynetworksStyleSet_computedWithThatStyle() throws Exception {
+    MainConfig c = load("mynetworks_style = subnet\n");
+
+    assertThat(c.get("mynetworks")).isEqualTo(ComputedDefaults.mynetworks("subnet"));
+  }
+
+  @Test
+  void get_myhostnameFromMydomain_mydomainDefaultEndsWithoutRecursion() throws Exception {
+    MainConfig c = load("myhostname = $mydomain\nmynetworks_style = $mydomain\n");
+
+    assertThat(c.get("mydomain")).isEqualTo("localdomain");
+    assertThat(c.get("myhostname")).isEqualTo("localdomain");
+    assertThat(c.get("mynetworks")).isEqualTo(ComputedDefaults.mynetworks("localdomain"));
+  }
+
+  @Test
+  void get_computedDefaultsInOverlay_followOverrides() throws Exception {
+    MainConfig c = load("").withOverrides(Map.of("myhostname", "mx.example.org"));
+
+    assertThat(c.get("mydomain")).isEqualTo("example.org");
+  }
+
+  @Test
+  void loadNames_goodConfiguration_sameValuesAsFullLoad() throws Exception {
+    Files.writeString(dir.resolve("main.cf"),
+        "queue_directory = /var/spool/x\nmessage_size_limit = 1000\nrelayhost = $mydomain\n");
+    MainConfig full = MainConfig.load(dir);
+    MainConfig some = MainConfig.load(dir, List.of("queue_directory", "message_size_limit"));
+
+    assertThat(some.names()).isEqualTo(full.names());
+    for (String name : full.names()) {
+      assertThat(some.get(name)).as(name).isEqualTo(full.get(name));
+      assertThat(some.defaultText(name)).as(name).isEqualTo(full.defaultText(name));
+    }
+  }
+
+  @Test
+  void loadNames_badCheckedValue_failsWithFileLineAndParameter() throws Exception {
+    Files.writeString(dir.resolve("main.cf"), "\nmessage_size_limit = 10M\n");
+
+    assertThatThrownBy(() -> MainConfig.load(dir, Set.of("message_size_limit")))
+        .isInstanceOf(ConfigException.class).hasMessage(dir.resolve("main.cf")
+            + ", line 2: parameter message_size_limit: bad size value: \"10M\"");
+  }
+
+  @Test
+  void loadNames_badUncheckedValue_failsWhenRead() throws Exception {
+    Files.writeString(dir.resolve("main.cf"), "smtpd_timeout = 5x\n");
+
+    MainConfig c = MainConfig.load(dir, Set.of("queue_directory"));
+
+    assertThat(c.get("queue_directory")).isNotEmpty();
+    assertThatThrownBy(() -> c.getTime("smtpd_timeout")).isInstanceOf(IllegalStateException.class)
+        .hasMessage(dir.resolve("main.cf") + ", line 1: parameter smtpd_timeout: bad time value: \"5x\"");
+  }
+
+  @Test
+  void loadNames_syntaxErrorElsewhere_stillFails() throws Exception {
+    Files.writeString(dir.resolve("main.cf"), "queue_directory = /x\nnot a line\n");
+
+    assertThatThrownBy(() -> MainConfig.load(dir, Set.of("queue_directory")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("line 2: missing '='");
   }
 }

@@ -1,10 +1,14 @@
 package org.postern.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -81,5 +85,82 @@ class QueuesTest {
     assertThat(q.list(QueueName.DEFERRED)).extracting(Queues.Located::id).containsExactly(id);
     assertThat(q.find(id, List.of(QueueName.INCOMING, QueueName.DEFERRED)))
         .map(Queues.Located::queue).contains(QueueName.DEFERRED);
+  }
+
+  private static final Set<java.nio.file.attribute.PosixFilePermission> MODE_0640 =
+      PosixFilePermissions.fromString(Queues.MAILDROP_FILE_MODE);
+
+  @Test
+  void createExclusive_takenName_retriedWithNextAndTakenFileUntouched() throws Exception {
+    Files.writeString(root.resolve("tA"), "someone else's");
+    Iterator<String> names = List.of("tA", "tB").iterator();
+
+    Queues.NewFile f = Queues.createExclusive(root, MODE_0640, names::next);
+    f.channel().close();
+
+    assertThat(f.path()).isEqualTo(root.resolve("tB"));
+    assertThat(Files.readString(root.resolve("tA"))).isEqualTo("someone else's");
+    assertThat(f.inode()).isEqualTo(Files.getAttribute(f.path(), "unix:ino"));
+  }
+
+  @Test
+  void createExclusive_symbolicLinkAtName_neitherFollowedNorOpened() throws Exception {
+    Path target = Files.writeString(root.resolve("target"), "kept");
+    Files.createSymbolicLink(root.resolve("tLink"), target);
+    Iterator<String> names = List.of("tLink", "tOwn").iterator();
+
+    Queues.NewFile f = Queues.createExclusive(root, MODE_0640, names::next);
+    f.channel().close();
+
+    assertThat(f.path().getFileName().toString()).isEqualTo("tOwn");
+    assertThat(Files.readString(target)).isEqualTo("kept");
+  }
+
+  @Test
+  void createExclusive_everyNameTaken_failsAfterBoundedAttempts() throws Exception {
+    Files.writeString(root.resolve("tSame"), "");
+    int[] asked = {0};
+
+    assertThatThrownBy(() -> Queues.createExclusive(root, MODE_0640, () -> {
+      asked[0]++;
+      return "tSame";
+    })).isInstanceOf(FileAlreadyExistsException.class);
+    assertThat(asked[0]).isEqualTo(Queues.CREATE_ATTEMPTS);
+  }
+
+  @Test
+  void createExclusive_modeAsAsked() throws Exception {
+    Queues.NewFile f = Queues.createExclusive(root, MODE_0640, () -> "tMode");
+    f.channel().close();
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f.path())))
+        .isEqualTo("rw-r-----");
+  }
+
+  @Test
+  void temporaryName_prefixedNeverAQueueIdAndVaried() {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      String name = Queues.temporaryName();
+      assertThat(name).startsWith(Queues.MAILDROP_TEMPORARY_PREFIX).contains(".");
+      assertThat(QueueId.isValid(name)).as(name).isFalse();
+      seen.add(name);
+    }
+    assertThat(seen).hasSize(1000);
+  }
+
+  @Test
+  void createMaildropTemporaryFile_inMaildropMode0640OpenForWriting() throws Exception {
+    Queues q = Queues.at(root);
+
+    Queues.NewFile f = q.createMaildropTemporaryFile();
+    f.channel().write(java.nio.ByteBuffer.wrap(new byte[] {'x'}));
+    f.channel().close();
+
+    assertThat(f.path().getParent()).isEqualTo(root.resolve("maildrop"));
+    assertThat(QueueId.isValid(f.path().getFileName().toString())).isFalse();
+    assertThat(Files.readString(f.path())).isEqualTo("x");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f.path())))
+        .isEqualTo("rw-r-----");
   }
 }
