@@ -110,15 +110,8 @@ final class Sendmail {
   }
 
   static int run(List<String> args) {
-    int status = new Sendmail(System.in, System.out, System.err, System.getenv(),
-        Clock.systemUTC(), Invoker.current()).main(args);
-    System.out.flush();
-    System.err.flush();
-    // Not System.exit: since JDK 21 it first asks a System.Logger whether to log the exit, and
-    // finding the logging backend runs a ServiceLoader over every jar on the class path, a fifth
-    // of a submission's run. sendmail has no shutdown hooks to run.
-    Runtime.getRuntime().halt(status);
-    return status;
+    return new Sendmail(System.in, System.out, System.err, System.getenv(), Clock.systemUTC(),
+        Invoker.current()).main(args);
   }
 
   int main(List<String> args) {
