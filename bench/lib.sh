@@ -91,7 +91,7 @@ mta_setup() {
     "smtpd_client_connection_count_limit = 0"
     "$@")
   if [ "$kind" = postern ]; then
-    common+=("mail_spool_directory = $dir/mail/")
+    common+=("mail_spool_directory = $dir/mail/" "postern_tls_provider = ${BENCH_TLS_PROVIDER:-accp}")
     local keys
     keys=$(printf '%s\n' "${common[@]}" | sed -n 's/^\([a-z_]*\) *=.*/\1/p' | paste -sd'|')
     { grep -vE "^($keys) *=" "$HOME_DIR/conf/main.cf"; printf '%s\n' "${common[@]}"; } >"$dir/etc/main.cf"
@@ -248,6 +248,7 @@ facts() {
   echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM," \
     "$(uname -sr), $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "== Postern JDK: $("$JDK/bin/java" -version 2>&1 | sed -n 2p)"
+  echo "== Postern TLS signatures: postern_tls_provider = ${BENCH_TLS_PROVIDER:-accp} (jdk: the JDK's own; BENCH_TLS_PROVIDER)"
   echo "== Postfix: $(dpkg-query -W -f '${Version}' postfix 2>/dev/null)"
   echo "== queues on: $(findmnt -n -T "$WORK" -o SOURCE,FSTYPE,OPTIONS 2>/dev/null | cut -c1-60)"
   echo "== load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
