@@ -6,9 +6,12 @@ import java.util.Base64;
 public final class Base64Text {
   private Base64Text() {}
 
-  /** RFC 4648 base64 with padding; the empty string is valid (an empty payload). */
+  /**
+   * RFC 4648 base64, padding optional as some clients omit it; the empty string is valid (an empty
+   * payload). Nothing else can reach the auth server's tab-separated lines or a 334 reply.
+   */
   public static boolean valid(String s) {
-    if (!s.matches("[A-Za-z0-9+/]*={0,2}") || s.length() % 4 != 0) {
+    if (!s.matches("[A-Za-z0-9+/]*={0,2}")) {
       return false;
     }
     try {

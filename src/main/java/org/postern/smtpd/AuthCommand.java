@@ -95,14 +95,15 @@ final class AuthCommand {
       return new AuthStep.TemporaryFailure("Can't connect to authentication server");
     }
     boolean tls = session.tlsActive();
-    if (!s.offered(server.get(), p.mechanism(), tls)) {
+    Optional<String> mechanism = s.offered(server.get(), p.mechanism(), tls);
+    if (mechanism.isEmpty()) {
       return new AuthStep.Failure("Invalid authentication mechanism", "");
     }
     if (p.initialResponse().isPresent() && !Base64Text.valid(p.initialResponse().get())) {
       return new AuthStep.Failure("Invalid base64 data in initial response", "");
     }
     DovecotAuthClient.Request request = new DovecotAuthClient.Request(
-        p.mechanism(), s.settings().service(), session.serverAddress(),
+        mechanism.get(), s.settings().service(), session.serverAddress(),
         session.checkState().clientAddress, tls, p.initialResponse());
     try {
       AuthStep step = server.get().begin(request);

@@ -71,10 +71,15 @@ final class SmtpdSasl implements AutoCloseable {
         .filter(list -> !list.isEmpty());
   }
 
-  /** Whether {@code mechanism} is on offer (case-insensitive), for the session's TLS state. */
-  boolean offered(SaslServer s, String mechanism, boolean tls) {
+  /**
+   * The auth server's spelling of {@code mechanism} (matched case-insensitively) if it is on offer
+   * for the session's TLS state.
+   */
+  Optional<String> offered(SaslServer s, String mechanism, boolean tls) {
     return settings.options(tls).filter(s.mechanisms()).stream()
-        .anyMatch(m -> m.name().equalsIgnoreCase(mechanism));
+        .map(m -> m.name())
+        .filter(name -> name.equalsIgnoreCase(mechanism))
+        .findFirst();
   }
 
   void login(String saslMethod, String saslUsername) {

@@ -212,6 +212,33 @@ class SmtpdSaslIT {
   }
 
   @Test
+  void auth_lowerCaseMechanism_sentInDovecotsSpelling() throws Exception {
+    try (SmtpdFixture s = server(Map.of());
+        ScriptedSmtpClient c = s.clientFrom(CLIENT)) {
+      c.run(BANNER + ehlo("S: 250-AUTH PLAIN LOGIN CRAM-MD5\n") + """
+          C: auth plain %s
+          S: 235 2.7.0 Authentication successful
+          """.formatted(GOOD));
+      assertThat(dovecot.requests).anyMatch(r -> r.startsWith("AUTH\t1\tPLAIN\t"));
+    }
+  }
+
+  @Test
+  void auth_responseOverLimit_replies500AndSessionGoesOn() throws Exception {
+    try (SmtpdFixture s = server(Map.of("smtpd_sasl_response_limit", "64"));
+        ScriptedSmtpClient c = s.clientFrom(CLIENT)) {
+      c.run(BANNER + ehlo("S: 250-AUTH PLAIN LOGIN CRAM-MD5\n") + """
+          C: AUTH LOGIN
+          S: 334 VXNlcm5hbWU6
+          C: %s
+          S: 500 5.5.6 SASL response limit exceeded
+          C: NOOP
+          S: 250 2.0.0 Ok
+          """.formatted("QUFB".repeat(40)));
+    }
+  }
+
+  @Test
   void auth_tlsAuthOnly_noAuthBeforeStarttls() throws Exception {
     try (SmtpdFixture s = server(Map.of("smtpd_tls_auth_only", "yes"));
         ScriptedSmtpClient c = s.clientFrom(CLIENT)) {
