@@ -59,6 +59,9 @@ final class CheckState {
   String where = "CONNECT";
   String queueId;
   boolean saslAuthenticated;
+  /** After a successful AUTH: the mechanism and user, for logging and the Received: header. */
+  String saslMethod;
+  String saslUsername;
   boolean illegalPipelining;
 
   int recursion;

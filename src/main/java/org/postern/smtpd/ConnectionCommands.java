@@ -17,7 +17,9 @@ import java.util.Optional;
  */
 final class ConnectionCommands {
   private static final List<String> KNOWN =
-      List.of("HELO", "EHLO", "STARTTLS", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "NOOP", "VRFY", "ETRN", "QUIT");
+      List.of(
+          "HELO", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "NOOP", "VRFY", "ETRN",
+          "QUIT");
   private static final List<String> PRE_TLS = List.of("HELO", "EHLO", "STARTTLS", "NOOP", "QUIT");
   private static final List<String> HTTP_VERBS = List.of("CONNECT", "GET", "POST");
 
@@ -26,6 +28,7 @@ final class ConnectionCommands {
   private final SmtpdCheck check;
   private final TransactionCommands commands;
   private final ReplyWriter writer;
+  private final AuthCommand auth;
 
   ConnectionCommands(
       SmtpdSession session, SmtpdSettings settings, SmtpdCheck check, TransactionCommands commands) {
@@ -34,6 +37,7 @@ final class ConnectionCommands {
     this.check = check;
     this.commands = commands;
     this.writer = session.writer();
+    this.auth = new AuthCommand(session, settings, commands, session.sasl());
   }
 
   /** The verb has a handler here (otherwise Postfix counts it as "unknown"). */
@@ -61,6 +65,7 @@ final class ConnectionCommands {
     switch (cmd.verb()) {
       case "HELO", "EHLO" -> hello(cmd);
       case "STARTTLS" -> starttls(cmd);
+      case "AUTH" -> auth.execute(cmd);
       case "MAIL" -> commands.mail(cmd);
       case "RCPT" -> commands.rcpt(cmd, text);
       case "DATA" -> commands.data(cmd, session.input());
@@ -116,13 +121,39 @@ final class ConnectionCommands {
     List<String> lines = new ArrayList<>();
     lines.add(settings.myhostname());
     for (EhloKeyword k : EhloKeyword.values()) {
-      if (!settings.discardedKeywords().contains(k) && announced(k)) {
+      if (settings.discardedKeywords().contains(k)) {
+        continue;
+      }
+      if (k == EhloKeyword.AUTH) {
+        lines.addAll(authLines());
+      } else if (announced(k)) {
         lines.add(k == EhloKeyword.SIZE && settings.messageSizeLimit() > 0
             ? "SIZE " + settings.messageSizeLimit()
             : k.word());
       }
     }
     writer.reply(new Reply(250, "", lines));
+  }
+
+  /**
+   * {@code AUTH} with the mechanisms the security options allow (and {@code AUTH=} for {@code
+   * broken_sasl_auth_clients}); nothing before STARTTLS under {@code smtpd_tls_auth_only}.
+   */
+  private List<String> authLines() {
+    if (session.sasl().isEmpty()) {
+      return List.of();
+    }
+    SmtpdSasl s = session.sasl().get();
+    if (s.settings().tlsAuthOnly() && !session.tlsActive()) {
+      return List.of();
+    }
+    Optional<String> mechanisms = s.mechanismList(session.tlsActive());
+    if (mechanisms.isEmpty()) {
+      return List.of();
+    }
+    return s.settings().brokenClients()
+        ? List.of("AUTH " + mechanisms.get(), "AUTH=" + mechanisms.get())
+        : List.of("AUTH " + mechanisms.get());
   }
 
   private boolean announced(EhloKeyword k) {

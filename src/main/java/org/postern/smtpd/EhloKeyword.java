@@ -16,6 +16,7 @@ public enum EhloKeyword {
   VRFY,
   ETRN,
   STARTTLS,
+  AUTH,
   ENHANCEDSTATUSCODES,
   EIGHTBITMIME("8BITMIME"),
   DSN,

@@ -56,7 +56,10 @@ final class MessageReceiver {
       } else {
         out = new MessageOut.Cleanup(sink.open(envelope));
         tx.out(out);
-        state.log(out.queueId().orElseThrow() + ": client=" + state.namaddr());
+        state.log(out.queueId().orElseThrow() + ": client=" + state.namaddr()
+            + (state.saslMethod == null
+                ? ""
+                : ", sasl_method=" + state.saslMethod + ", sasl_username=" + state.saslUsername));
       }
       for (String header : envelope.actions().prependHeaders()) {
         out.prependHeader(header + "\r\n");
@@ -69,6 +72,7 @@ final class MessageReceiver {
               settings.myhostname(),
               settings.mailName(),
               settings.tlsReceivedHeader(),
+              Optional.ofNullable(settings.sasl().authenticatedHeader() ? state.saslUsername : null),
               zone));
       return true;
     } catch (CleanupException e) {

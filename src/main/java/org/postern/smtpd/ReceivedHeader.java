@@ -17,7 +17,9 @@ import java.util.Optional;
  * </pre>
  *
  * The TLS lines appear only with {@code smtpd_tls_received_header = yes}, as in Postfix; the "S"
- * in the protocol word (RFC 3848) does not depend on that setting. The "for" clause names the
+ * in the protocol word (RFC 3848) does not depend on that setting. After AUTH the word ends in
+ * "A" ({@code ESMTPSA}), and with {@code smtpd_sasl_authenticated_header = yes} a line {@code
+ * (Authenticated sender: USER)} follows the TLS lines. The "for" clause names the
  * recipient only when there is exactly one.
  */
 final class ReceivedHeader {
@@ -33,6 +35,7 @@ final class ReceivedHeader {
       String myhostname,
       String mailName,
       boolean tlsLines,
+      Optional<String> authenticatedSender,
       ZoneId zone) {
     Envelope.Client c = envelope.client();
     StringBuilder h = new StringBuilder();
@@ -56,6 +59,10 @@ final class ReceivedHeader {
           .append(" bits))\r\n")
           .append("\t(No client certificate requested)\r\n");
     }
+    // smtpd_sasl_authenticated_header: the login name, with comment syntax neutered.
+    authenticatedSender.ifPresent(user -> h.append("\t(Authenticated sender: ")
+        .append(user.replaceAll("[()\\\\]", "?"))
+        .append(")\r\n"));
     h.append("\tby ")
         .append(myhostname)
         .append(" (")

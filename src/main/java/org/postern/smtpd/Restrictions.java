@@ -12,7 +12,8 @@ import org.postern.table.TableException;
  * sends when it refuses ({@code 554 5.7.1 <x@y>: Relay access denied}, {@code 550 5.1.1 <u@dom>:
  * Recipient address rejected: User unknown in local recipient table}, ...).
  *
- * <p>{@code permit_sasl_authenticated} never matches: Postern's smtpd has no SASL yet.
+ * <p>{@code permit_sasl_authenticated} matches after a successful AUTH with any mechanism but
+ * ANONYMOUS, as in Postfix.
  */
 final class Restrictions {
   private final SmtpdCheck check;

@@ -109,6 +109,12 @@ public final class Smtpd {
 
   private void doStart() throws IOException, TlsConfigException {
     tlsContext = loadTls();
+    SaslSettings sasl = settings.sasl();
+    if (sasl.enabled() && !sasl.active()) {
+      // Postfix exits here; Postern serves on without AUTH, which the warning says.
+      log.accept("warning: unsupported SASL server implementation: " + sasl.type()
+          + " (smtpd_sasl_type: Postern implements only \"" + SaslSettings.DOVECOT + "\"; AUTH is not offered)");
+    }
     stopping = false;
     listener = new ServerSocket();
     listener.setReuseAddress(true);

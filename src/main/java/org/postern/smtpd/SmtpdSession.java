@@ -52,6 +52,7 @@ final class SmtpdSession implements Runnable {
   private final TransactionCommands commands;
   private final ConnectionCommands connection;
   private final CommandCounts counts = new CommandCounts();
+  private final Optional<SmtpdSasl> sasl;
   private final String clientName;
   private final String clientAddress;
   private final int clientPort;
@@ -93,6 +94,9 @@ final class SmtpdSession implements Runnable {
     this.writer = new ReplyWriter(socket.getOutputStream());
     writer.enhancedStatusCodes(!settings.discardedKeywords().contains(EhloKeyword.ENHANCEDSTATUSCODES));
     this.input = new SmtpInput(socket.getInputStream(), writer::flush);
+    this.sasl = settings.sasl().active()
+        ? Optional.of(new SmtpdSasl(settings.sasl(), SmtpdSasl.dovecot(settings.sasl()), checkState))
+        : Optional.empty();
     this.connection = new ConnectionCommands(this, settings, check, commands);
   }
 
@@ -120,6 +124,7 @@ final class SmtpdSession implements Runnable {
     } finally {
       counted.ifPresent(c -> services.anvil().disconnect(clientAddress));
       commands.dropTransaction();
+      sasl.ifPresent(SmtpdSasl::close);
       closeQuietly();
       log("disconnect from " + checkState.namaddr() + counts.format());
     }
@@ -254,6 +259,7 @@ final class SmtpdSession implements Runnable {
     }
     socket = upgraded;
     tls = Optional.of(TlsUpgrade.describe(upgraded.getSession()));
+    sasl.ifPresent(SmtpdSasl::logout);
     input.rebind(upgraded.getInputStream());
     writer.rebind(upgraded.getOutputStream());
     if (settings.tlsLoglevel() >= 1) {
@@ -306,6 +312,15 @@ final class SmtpdSession implements Runnable {
     checkState.helo = null;
   }
 
+  Optional<SmtpdSasl> sasl() {
+    return sasl;
+  }
+
+  /** The address the client connected to, for the auth server's {@code lip=}. */
+  String serverAddress() {
+    return socket.getLocalAddress().getHostAddress();
+  }
+
   boolean tlsActive() {
     return tls.isPresent();
   }
@@ -323,6 +338,10 @@ final class SmtpdSession implements Runnable {
     String word = smtputf8 && protocol.equals("ESMTP") ? "UTF8SMTP" : protocol;
     if (tls.isPresent() && !word.equals("SMTP")) {
       word += "S";
+    }
+    // RFC 3848: ESMTPA, ESMTPSA, UTF8SMTPA, UTF8SMTPSA after AUTH, as Postfix writes them.
+    if (checkState.saslUsername != null && !word.equals("SMTP")) {
+      word += "A";
     }
     return new Envelope.Client(clientName, clientAddress, clientPort, helo, word);
   }

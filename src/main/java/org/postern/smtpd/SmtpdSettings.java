@@ -9,6 +9,8 @@ import java.util.Set;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 import org.postern.config.InterfaceAddresses;
+import org.postern.sasl.AuthEndpoint;
+import org.postern.sasl.SecurityOptions;
 
 /**
  * The smtpd(8) parameters, read once at start and frozen. Names and defaults are Postfix's, as
@@ -45,7 +47,8 @@ public record SmtpdSettings(
     int processLimit,
     int tlsLoglevel,
     boolean requiretlsEsmtpHeader,
-    Optional<ProxyFilter> proxyFilter) {
+    Optional<ProxyFilter> proxyFilter,
+    SaslSettings sasl) {
 
   /** {@code smtpd_tls_security_level} values smtpd implements. */
   public enum TlsLevel {
@@ -141,7 +144,8 @@ public record SmtpdSettings(
         r.integer("default_process_limit"),
         r.integer("smtpd_tls_loglevel"),
         r.bool("requiretls_esmtp_header"),
-        r.proxyFilter());
+        r.proxyFilter(),
+        r.sasl());
   }
 
   /** Reads one parameter at a time, turning bad values into ConfigExceptions naming it. */
@@ -221,6 +225,41 @@ public record SmtpdSettings(
             ProxyEndpoint.parse(filter), time("smtpd_proxy_timeout"), config.get("smtpd_proxy_ehlo").strip()));
       } catch (IllegalArgumentException e) {
         throw bad("smtpd_proxy_filter", e.getMessage());
+      }
+    }
+
+    private SaslSettings sasl() throws ConfigException {
+      String service = config.get("smtpd_sasl_service").strip();
+      if (!service.matches("[A-Za-z0-9._-]+")) {
+        throw bad("smtpd_sasl_service", "bad service name: \"" + service + "\"");
+      }
+      return new SaslSettings(
+          bool("smtpd_sasl_auth_enable"),
+          config.get("smtpd_sasl_type").strip().toLowerCase(Locale.ROOT),
+          endpoint(),
+          service,
+          securityOptions("smtpd_sasl_security_options"),
+          securityOptions("smtpd_sasl_tls_security_options"),
+          bool("smtpd_tls_auth_only"),
+          bool("smtpd_sasl_authenticated_header"),
+          bool("broken_sasl_auth_clients"),
+          integer("smtpd_sasl_response_limit"),
+          SaslSettings.AUTH_TIMEOUT);
+    }
+
+    private AuthEndpoint endpoint() throws ConfigException {
+      try {
+        return AuthEndpoint.parse(config.get("smtpd_sasl_path"), Path.of(config.get("queue_directory").strip()));
+      } catch (IllegalArgumentException e) {
+        throw bad("smtpd_sasl_path", e.getMessage());
+      }
+    }
+
+    private SecurityOptions securityOptions(String name) throws ConfigException {
+      try {
+        return SecurityOptions.parse(config.getList(name));
+      } catch (IllegalArgumentException e) {
+        throw bad(name, e.getMessage());
       }
     }
 
