@@ -22,7 +22,7 @@ class ArchitectureTest {
           "smtpd", "cleanup", "pickup", "qmgr", "rewrite", "smtp", "local", "virtual", "pipe",
           "discard", "error", "bounce", "anvil", "scache", "showq", "flush", "verify");
   private static final List<String> SHARED =
-      List.of("config", "table", "queue", "log", "tls", "dns", "deliver", "esmtp", "mtasts");
+      List.of("config", "table", "queue", "log", "tls", "dns", "deliver", "esmtp", "mtasts", "sasl");
 
   private static final JavaClasses CLASSES =
       new ClassFileImporter()
