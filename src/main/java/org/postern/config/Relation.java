@@ -1,6 +1,7 @@
 package org.postern.config;
 
 import java.util.Arrays;
+import org.postern.util.Spellings;
 
 /**
  * The operators of Postfix's relational expansion {@code ${{a} op {b} ? {x} : {y}}}:
@@ -23,12 +24,8 @@ enum Relation {
   }
 
   static Relation of(String op) throws ExpansionException {
-    for (Relation r : values()) {
-      if (r.spelling.equals(op)) {
-        return r;
-      }
-    }
-    throw new ExpansionException("unknown operator: \"" + op + "\"");
+    return Spellings.find(values(), r -> r.spelling, op)
+        .orElseThrow(() -> new ExpansionException("unknown operator: \"" + op + "\""));
   }
 
   boolean test(String lhs, String rhs) throws ExpansionException {

@@ -1,5 +1,7 @@
 package org.postern.config;
 
+import org.postern.util.Spellings;
+
 /** The master.cf service types, with their Postfix spelling. */
 public enum ServiceType {
   INET("inet"), UNIX("unix"), UNIX_DGRAM("unix-dgram"), FIFO("fifo"), PASS("pass");
@@ -17,11 +19,6 @@ public enum ServiceType {
 
   /** The type spelled {@code word}, or null. */
   static ServiceType of(String word) {
-    for (ServiceType t : values()) {
-      if (t.spelling.equals(word)) {
-        return t;
-      }
-    }
-    return null;
+    return Spellings.find(values(), t -> t.spelling, word).orElse(null);
   }
 }

@@ -6,6 +6,7 @@ import org.postern.deliver.DeliveryAgent;
 import org.postern.deliver.DeliveryRequest;
 import org.postern.deliver.DsnReason;
 import org.postern.deliver.RecipientResult;
+import org.postern.util.Spellings;
 
 /**
  * Fails every recipient with the next hop as the reason: bounced under the service name {@code
@@ -35,12 +36,8 @@ public final class ErrorAgent implements DeliveryAgent {
 
     /** The mode for master.cf service {@code name}, as Postfix's error(8) accepts it. */
     public static Mode forService(String name) {
-      for (Mode m : values()) {
-        if (m.serviceName.equals(name)) {
-          return m;
-        }
-      }
-      throw new IllegalArgumentException("bad error service name: " + name);
+      return Spellings.find(values(), m -> m.serviceName, name)
+          .orElseThrow(() -> new IllegalArgumentException("bad error service name: " + name));
     }
   }
 

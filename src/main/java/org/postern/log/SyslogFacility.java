@@ -1,6 +1,7 @@
 package org.postern.log;
 
 import java.util.Optional;
+import org.postern.util.Spellings;
 
 /** The {@code syslog_facility} names Postfix accepts on Linux, with their syslog codes. */
 enum SyslogFacility {
@@ -39,12 +40,7 @@ enum SyslogFacility {
 
   /** The facility spelled exactly {@code name} (Postfix compares case-sensitively). */
   static Optional<SyslogFacility> named(String name) {
-    for (SyslogFacility f : values()) {
-      if (f.postfixName.equals(name)) {
-        return Optional.of(f);
-      }
-    }
-    return Optional.empty();
+    return Spellings.find(values(), f -> f.postfixName, name);
   }
 
   @Override

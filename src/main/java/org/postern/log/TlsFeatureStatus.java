@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.postern.tls.TlsSecurityLevel;
+import org.postern.util.Spellings;
 
 /**
  * The {@code tls=} field of a delivery status line ({@code smtp_log_tls_feature_status}): what the
@@ -93,12 +94,8 @@ public record TlsFeatureStatus(SecurityLevel securityLevel, Optional<RequireTls>
 
     /** The logged form of a configured level. */
     public static Level of(TlsSecurityLevel level) {
-      for (Level l : values()) {
-        if (l.postfixName.equals(level.postfixName())) {
-          return l;
-        }
-      }
-      throw new IllegalArgumentException("no logged form for TLS level " + level);
+      return Spellings.find(values(), l -> l.postfixName, level.postfixName()).orElseThrow(
+          () -> new IllegalArgumentException("no logged form for TLS level " + level));
     }
 
     @Override

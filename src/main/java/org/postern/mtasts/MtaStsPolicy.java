@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.postern.util.Spellings;
 
 /**
  * An MTA-STS policy file (RFC 8461 section 3.2): the mode, how long the policy may be cached and
@@ -44,12 +45,7 @@ public record MtaStsPolicy(Mode mode, Duration maxAge, List<String> mx) {
     }
 
     static Optional<Mode> of(String text) {
-      for (Mode m : values()) {
-        if (m.text.equals(text)) {
-          return Optional.of(m);
-        }
-      }
-      return Optional.empty();
+      return Spellings.find(values(), m -> m.text, text);
     }
 
     @Override

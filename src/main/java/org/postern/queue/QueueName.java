@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.postern.util.Spellings;
 
 /**
  * The directories under {@code queue_directory}, with Postfix's names. Message queues hold queue
@@ -90,12 +91,7 @@ public enum QueueName {
 
   /** The queue with directory name {@code name}, if any. */
   public static Optional<QueueName> byName(String name) {
-    for (QueueName q : values()) {
-      if (q.directoryName.equals(name)) {
-        return Optional.of(q);
-      }
-    }
-    return Optional.empty();
+    return Spellings.find(values(), q -> q.directoryName, name);
   }
 
   @Override

@@ -2,6 +2,7 @@ package org.postern.smtp;
 
 import java.util.Locale;
 import java.util.Optional;
+import org.postern.util.Spellings;
 
 /**
  * What the client demands of a next hop when a message asked for REQUIRETLS: the action words of
@@ -30,13 +31,7 @@ public enum RequireTlsAction {
 
   /** The action named {@code word} (case-insensitive), or empty for any other word. */
   public static Optional<RequireTlsAction> parse(String word) {
-    String wanted = word.toLowerCase(Locale.ROOT);
-    for (RequireTlsAction action : values()) {
-      if (action.postfixName.equals(wanted)) {
-        return Optional.of(action);
-      }
-    }
-    return Optional.empty();
+    return Spellings.find(values(), a -> a.postfixName, word.toLowerCase(Locale.ROOT));
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.postern.util.Spellings;
 
 /**
  * The ESMTP features smtpd can announce, in the order Postfix announces them, with the spelling
@@ -42,11 +43,7 @@ public enum EhloKeyword {
   static Set<EhloKeyword> parseDiscardList(List<String> words) {
     Set<EhloKeyword> masked = EnumSet.noneOf(EhloKeyword.class);
     for (String w : words) {
-      for (EhloKeyword k : values()) {
-        if (k.word.equals(w.toUpperCase(Locale.ROOT))) {
-          masked.add(k);
-        }
-      }
+      Spellings.find(values(), k -> k.word, w.toUpperCase(Locale.ROOT)).ifPresent(masked::add);
     }
     return masked;
   }

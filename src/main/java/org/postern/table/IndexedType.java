@@ -3,6 +3,7 @@ package org.postern.table;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.postern.util.Spellings;
 
 /**
  * The table types that postmap(1) and postalias(1) build from a source file, with the file name
@@ -25,12 +26,7 @@ public enum IndexedType {
 
   /** The type named {@code spelling} ("lmdb", "cdb"), if it is one postmap can build. */
   public static Optional<IndexedType> of(String spelling) {
-    for (IndexedType t : values()) {
-      if (t.spelling.equals(spelling)) {
-        return Optional.of(t);
-      }
-    }
-    return Optional.empty();
+    return Spellings.find(values(), t -> t.spelling, spelling);
   }
 
   /** The type's name as in {@code type:name}. */

@@ -6,6 +6,7 @@ import java.security.Security;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.postern.util.Spellings;
 
 /**
  * Who computes the public-key signatures of TLS handshakes: {@code postern_tls_provider}, a
@@ -43,13 +44,7 @@ public enum TlsCryptoProvider {
 
   /** The provider a {@code postern_tls_provider} value names, if any. */
   public static Optional<TlsCryptoProvider> named(String value) {
-    String v = value.strip().toLowerCase(Locale.ROOT);
-    for (TlsCryptoProvider p : values()) {
-      if (p.parameterValue.equals(v)) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
+    return Spellings.find(values(), p -> p.parameterValue, value.strip().toLowerCase(Locale.ROOT));
   }
 
   /**

@@ -2,6 +2,7 @@ package org.postern.tls;
 
 import java.util.Locale;
 import java.util.Optional;
+import org.postern.util.Spellings;
 
 /**
  * A Postfix TLS security level ({@code smtp_tls_security_level}, a {@code smtp_tls_policy_maps}
@@ -62,13 +63,7 @@ public enum TlsSecurityLevel {
 
   /** The level named {@code name} (case-insensitive), or empty when there is none. */
   public static Optional<TlsSecurityLevel> parse(String name) {
-    String wanted = name.strip().toLowerCase(Locale.ROOT);
-    for (TlsSecurityLevel level : values()) {
-      if (level.postfixName.equals(wanted)) {
-        return Optional.of(level);
-      }
-    }
-    return Optional.empty();
+    return Spellings.find(values(), l -> l.postfixName, name.strip().toLowerCase(Locale.ROOT));
   }
 
   @Override

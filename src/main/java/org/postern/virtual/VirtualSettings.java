@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.postern.config.MainConfig;
+import org.postern.util.Spellings;
 
 /**
  * The main.cf parameters of the virtual agent, read once when the service starts.
@@ -57,13 +58,9 @@ record VirtualSettings(
     }
 
     static LockStyle of(String name) {
-      for (LockStyle s : values()) {
-        if (s.spelling.equals(name)) {
-          return s;
-        }
-      }
-      throw new IllegalArgumentException(
-          "parameter virtual_mailbox_lock: unknown locking method: " + name);
+      return Spellings.find(values(), s -> s.spelling, name).orElseThrow(
+          () -> new IllegalArgumentException(
+              "parameter virtual_mailbox_lock: unknown locking method: " + name));
     }
   }
 
