@@ -75,21 +75,31 @@ public final class Journal implements SessionRecorder {
 
   private static FileChannel openForAppend(Path file) throws IOException {
     Files.createDirectories(file.getParent());
-    FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-        StandardOpenOption.READ);
-    try {
-      long size = c.size();
-      if (size > 0) {
-        ByteBuffer last = ByteBuffer.allocate(1);
-        c.read(last, size - 1);
-        if (last.get(0) != '\n') {
-          c.write(ByteBuffer.wrap(new byte[] {'\n'}));
-        }
+    boolean torn = endsTorn(file);
+    FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    if (torn) {
+      try {
+        c.write(ByteBuffer.wrap(new byte[] {'\n'}));
+      } catch (IOException e) {
+        c.close();
+        throw e;
       }
-      return c;
-    } catch (IOException e) {
-      c.close();
-      throw e;
+    }
+    return c;
+  }
+
+  /** Whether {@code file} exists and its last line lacks its LF (a crash tore it). */
+  private static boolean endsTorn(Path file) throws IOException {
+    try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = c.size();
+      if (size == 0) {
+        return false;
+      }
+      ByteBuffer last = ByteBuffer.allocate(1);
+      c.read(last, size - 1);
+      return last.get(0) != '\n';
+    } catch (NoSuchFileException e) {
+      return false;
     }
   }
 
