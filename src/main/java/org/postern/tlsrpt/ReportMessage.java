@@ -20,14 +20,14 @@ import java.util.zip.GZIPOutputStream;
  * delivered despite TLS failures, which are what they are about. Lines end in LF; the queue
  * file stores lines, and the SMTP client sends CRLF.
  */
-public final class ReportMessage {
+final class ReportMessage {
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
   private ReportMessage() {}
 
   /** The gzip'd JSON of {@code report}, as attached and as POSTed. */
-  public static byte[] gzip(TlsReport report) throws IOException {
+  static byte[] gzip(TlsReport report) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
       gz.write(report.json().getBytes(StandardCharsets.UTF_8));
@@ -36,13 +36,13 @@ public final class ReportMessage {
   }
 
   /** The attachment's file name, RFC 8460 section 5.3's {@code filename}. */
-  public static String fileName(TlsReport report, ReportSettings settings) {
+  static String fileName(TlsReport report, ReportSettings settings) {
     return settings.submitter() + "!" + report.domain() + "!" + report.start().getEpochSecond()
         + "!" + report.end().getEpochSecond() + ".json.gz";
   }
 
   /** The message for {@code to}, dated {@code now}. */
-  public static byte[] build(TlsReport report, ReportSettings settings, String to, Instant now)
+  static byte[] build(TlsReport report, ReportSettings settings, String to, Instant now)
       throws IOException {
     String boundary = "=_tlsrpt_" + report.start().getEpochSecond() + "_"
         + Integer.toHexString(report.reportId().hashCode());

@@ -18,17 +18,17 @@ import java.util.regex.Pattern;
  * parse) is ignored, as is a set of TXT records with no or more than one {@code v=TLSRPTv1}
  * record: the domain then takes no reports.
  */
-public record TlsRptRecord(List<URI> rua) {
+record TlsRptRecord(List<URI> rua) {
   private static final Pattern VERSION = Pattern.compile("v=TLSRPTv1[ \t]*;.*", Pattern.DOTALL);
   private static final Pattern EXTENSION =
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}=[\\x21-\\x3a\\x3c\\x3e-\\x7e]+");
 
-  public TlsRptRecord {
+  TlsRptRecord {
     rua = List.copyOf(rua);
   }
 
   /** The record among a name's TXT records, or empty when there is not exactly one valid one. */
-  public static Optional<TlsRptRecord> select(List<String> txt) {
+  static Optional<TlsRptRecord> select(List<String> txt) {
     List<String> candidates = txt.stream().filter(t -> VERSION.matcher(t).matches()).toList();
     return candidates.size() == 1 ? parse(candidates.getFirst()) : Optional.empty();
   }
@@ -77,7 +77,7 @@ public record TlsRptRecord(List<URI> rua) {
   }
 
   /** The address of a {@code mailto:} URI (RFC 6068), without its {@code ?query}. */
-  public static String mailbox(URI mailto) {
+  static String mailbox(URI mailto) {
     String part = mailto.getSchemeSpecificPart();
     int query = part.indexOf('?');
     return (query < 0 ? part : part.substring(0, query)).strip();
