@@ -104,6 +104,21 @@ final class PolicyFetcher {
   /** The policy text of {@code domain}. */
   String fetch(String domain) throws PolicyException {
     String host = "mta-sts." + domain;
+    byte[] request = ("GET " + PATH + " HTTP/1.1\r\nHost: " + host
+        + "\r\nUser-Agent: Postern\r\nAccept: text/plain\r\nConnection: close\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    return policyText(exchange(host, HTTPS_PORT, "https://" + host + PATH, request,
+        MtaStsPolicy.MAX_SIZE), host);
+  }
+
+  /**
+   * Sends {@code request} (a complete HTTP/1.1 request with {@code Connection: close}) to {@code
+   * host}, each of its addresses in turn until one answers, and reads the response, its body at
+   * most {@code maxBody} bytes; {@code where} names the resource in errors. Shared by the policy
+   * fetch and {@link HttpsPost}.
+   */
+  HttpResponse exchange(String host, int port, String where, byte[] request, int maxBody)
+      throws PolicyException {
     long deadline = System.nanoTime() + timeout.toNanos();
     DnsAnswer<InetAddress> addresses;
     try {
@@ -117,20 +132,20 @@ final class PolicyFetcher {
     IOException last = null;
     for (InetAddress address : addresses.records()) {
       try {
-        return fetch(host, address, deadline);
+        return exchange(host, port, address, deadline, request, maxBody);
       } catch (IOException e) {
         last = e;
       }
     }
-    throw new PolicyException("https://" + host + PATH + " [" + addresses.records().getLast()
+    throw new PolicyException(where + " [" + addresses.records().getLast()
         .getHostAddress() + "]: " + message(last), last);
   }
 
-  private String fetch(String host, InetAddress address, long deadline)
-      throws IOException, PolicyException {
+  private HttpResponse exchange(String host, int port, InetAddress address, long deadline,
+      byte[] request, int maxBody) throws IOException, PolicyException {
     try (Socket plain = new Socket()) {
-      plain.connect(new InetSocketAddress(address, HTTPS_PORT), remaining(deadline));
-      try (SSLSocket s = (SSLSocket) tls.createSocket(plain, host, HTTPS_PORT, true)) {
+      plain.connect(new InetSocketAddress(address, port), remaining(deadline));
+      try (SSLSocket s = (SSLSocket) tls.createSocket(plain, host, port, true)) {
         SSLParameters p = s.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS");
         p.setServerNames(List.of(new SNIHostName(host)));
@@ -138,12 +153,10 @@ final class PolicyFetcher {
         s.setSSLParameters(p);
         s.setSoTimeout(remaining(deadline));
         s.startHandshake();
-        s.getOutputStream().write(("GET " + PATH + " HTTP/1.1\r\nHost: " + host
-            + "\r\nUser-Agent: Postern\r\nAccept: text/plain\r\nConnection: close\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().write(request);
         s.getOutputStream().flush();
         InputStream in = new BufferedInputStream(new DeadlineInput(s, deadline));
-        return policyText(HttpResponse.read(in, MtaStsPolicy.MAX_SIZE), host);
+        return HttpResponse.read(in, maxBody);
       }
     }
   }
@@ -173,7 +186,7 @@ final class PolicyFetcher {
   private static int remaining(long deadline) throws SocketTimeoutException {
     long ms = (deadline - System.nanoTime()) / 1_000_000;
     if (ms <= 0) {
-      throw new SocketTimeoutException("MTA-STS policy fetch timed out");
+      throw new SocketTimeoutException("HTTPS request timed out");
     }
     return (int) Math.min(ms, Integer.MAX_VALUE);
   }

@@ -39,8 +39,9 @@
  * with usable TLSA records is held to DANE alone (section 2); the others get the MTA-STS check.
  *
  * <p>A message with {@code TLS-Required: no} (RFC 8689) is sent at {@code may} or below without
- * consulting MTA-STS. Not done: TLS reporting (RFC 8460); {@code smtp_tls_CApath} for the policy
- * host.
+ * consulting MTA-STS. TLS reporting (RFC 8460) is org.postern.tlsrpt's; its HTTPS reports go out
+ * through {@link org.postern.mtasts.HttpsPost}, the policy fetcher's socket with a {@code POST}.
+ * Not done: {@code smtp_tls_CApath} for the policy host.
  *
  * <p>Failure: see {@link org.postern.mtasts.MtaStsLookup}; no failure of discovery or fetch
  * defers mail by itself, only an enforced policy no MX host can meet does.

@@ -25,6 +25,8 @@ import org.postern.tls.ClientTlsPolicy;
 import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsConfigException;
 import org.postern.tls.TlsSecurityLevel;
+import org.postern.tlsrpt.Journal;
+import org.postern.tlsrpt.SessionRecorder;
 
 /**
  * The SMTP or LMTP delivery agent, Postfix's smtp(8) and lmtp(8): delivers one request to its
@@ -44,6 +46,9 @@ import org.postern.tls.TlsSecurityLevel;
  * <p>MTA-STS ({@code postern_mta_sts_enable}) is part of the TLS policy ({@link TlsPolicyLookup}):
  * under {@code enforce} an MX host the policy does not list is a 4.7.5 soft error for that server,
  * before connecting; under {@code testing} what {@code enforce} would have refused is logged.
+ *
+ * <p>TLS reporting ({@code postern_tlsrpt_enable}, SMTP only): each session under DANE or MTA-STS
+ * is appended to the day's journal in {@code $data_directory/tlsrpt} ({@link TlsPolicyLookup}).
  *
  * <p>Connection cache: with {@code smtp_connection_cache_on_demand} every session that completed a
  * transaction is offered to the cache (qmgr passes no backlog hint, so "on demand" is bounded by
@@ -78,7 +83,9 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       MainConfig config, Protocol protocol, TableOpener tables, Resolver resolver, Clock clock,
       ProgramLog log) throws TlsConfigException, TableException {
     this(SmtpSettings.of(config, protocol), tables, resolver, clock, new Random(), log::warn,
-        log::info);
+        log::info, protocol == Protocol.SMTP && config.getBoolean("postern_tlsrpt_enable")
+            ? new Journal(config.getPath("data_directory").resolve("tlsrpt"), log::warn)
+            : SessionRecorder.NONE);
   }
 
   /** For tests that do not look at warnings. */
@@ -98,6 +105,13 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       SmtpSettings s, TableOpener tables, Resolver resolver, Clock clock, Random random,
       Consumer<String> warnings, Consumer<String> infos)
       throws TlsConfigException, TableException {
+    this(s, tables, resolver, clock, random, warnings, infos, SessionRecorder.NONE);
+  }
+
+  SmtpDelivery(
+      SmtpSettings s, TableOpener tables, Resolver resolver, Clock clock, Random random,
+      Consumer<String> warnings, Consumer<String> infos, SessionRecorder tlsrpt)
+      throws TlsConfigException, TableException {
     this.settings = s;
     this.infos = infos;
     String policyParameter = s.protocol().parameter("requiretls_policy");
@@ -109,7 +123,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     ServerCertificateCheck certificates =
         ServerCertificateCheck.create(s.caFile(), s.caPath(), s.fingerprintDigest());
     this.tlsPolicies =
-        TlsPolicyLookup.create(s, maps, resolver, clock, warnings, certificates);
+        TlsPolicyLookup.create(s, maps, resolver, clock, warnings, certificates, tlsrpt);
     this.finder =
         new ServerFinder(resolver, s.inetProtocols(), s.myhostname(), s.addressOrder(random));
     this.opener =
@@ -255,6 +269,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         ServerTls tls;
         switch (tlsPolicies.forServer(decision, dane.resolve(policy, server, d), server)) {
           case DanePolicy.Unavailable u -> {
+            tlsPolicies.refused(decision, d, server, u);
             failure = new SessionFailure(u.dsn(), u.text(), Optional.empty(),
                 org.postern.log.Relay.none(), TlsStatus.of(u.tls(),
                     action.map(a -> RequireTlsFeature.UNDECIDED)), true);
@@ -264,6 +279,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         }
         switch (opener.open(server, d, tls, action)) {
           case SessionOpener.Failed f -> {
+            tlsPolicies.failed(decision, d, tls, server, f.failure());
             failure = f.failure();
             if (!f.failure().relay().text().equals("none")) {
               sessions++;
@@ -274,7 +290,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
           }
           case SessionOpener.Opened o -> {
             sessions++;
-            tlsPolicies.testingReport(decision, o.session()).ifPresent(why -> infos.accept(
+            tlsPolicies.opened(decision, d, tls, o.session()).ifPresent(why -> infos.accept(
                 request.queueId() + ": MTA-STS policy " + decision.mtaSts().get().describe()
                     + ": enforce would have refused: " + why));
             Optional<List<RecipientResult>> done =

@@ -1,8 +1,10 @@
 package org.postern.smtp;
 
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +20,11 @@ import org.postern.tls.ClientTlsPolicy;
 import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsConfigException;
 import org.postern.tls.TlsSecurityLevel;
+import org.postern.tlsrpt.AppliedPolicy;
+import org.postern.tlsrpt.PolicyType;
+import org.postern.tlsrpt.ResultType;
+import org.postern.tlsrpt.SessionRecord;
+import org.postern.tlsrpt.SessionRecorder;
 
 /**
  * The TLS policy for a next hop: {@code smtp_tls_policy_maps} (the next hop as written, then for
@@ -30,6 +37,12 @@ import org.postern.tls.TlsSecurityLevel;
  * leaves the level alone and applies only to servers without usable TLSA records (RFC 8461
  * section 2). {@code testing} leaves the level alone; {@link #testingReport} says what {@code
  * enforce} would have refused.
+ *
+ * <p>TLS reporting ({@code postern_tlsrpt_enable}, org.postern.tlsrpt): each session with a server
+ * held to usable TLSA records or to an MTA-STS {@code enforce} or {@code testing} policy is
+ * counted once, as a success or with its RFC 8460 result type ({@link #opened}, {@link #failed},
+ * {@link #refused}). Failures that are not about TLS (no connection, a refused greeting) are not
+ * counted.
  *
  * <p>Failure: a table that cannot answer, or an answer that is not a valid policy, throws {@link
  * TlsConfigException} naming the table; the delivery defers. MTA-STS failures never throw (see
@@ -52,20 +65,34 @@ final class TlsPolicyLookup implements AutoCloseable {
   private final String parameter;
   private final Optional<MtaStsLookup> mtaSts;
   private final ServerCertificateCheck certificates;
+  private final SessionRecorder recorder;
+  private final Clock clock;
+
+  /** Why MTA-STS {@code enforce} would refuse a session, as logged and as reported. */
+  record Refusal(ResultType type, String text) {}
 
   TlsPolicyLookup(String defaultLevel, List<LookupTable> maps, String parameter,
       Optional<MtaStsLookup> mtaSts, ServerCertificateCheck certificates) {
+    this(defaultLevel, maps, parameter, mtaSts, certificates, SessionRecorder.NONE,
+        Clock.systemUTC());
+  }
+
+  TlsPolicyLookup(String defaultLevel, List<LookupTable> maps, String parameter,
+      Optional<MtaStsLookup> mtaSts, ServerCertificateCheck certificates,
+      SessionRecorder recorder, Clock clock) {
     this.defaultLevel = defaultLevel;
     this.maps = maps;
     this.parameter = parameter;
     this.mtaSts = mtaSts;
     this.certificates = certificates;
+    this.recorder = recorder;
+    this.clock = clock;
   }
 
   /** The lookup {@code s} describes, MTA-STS included when enabled. */
   static TlsPolicyLookup create(SmtpSettings s, List<LookupTable> maps, Resolver resolver,
-      Clock clock, Consumer<String> warnings, ServerCertificateCheck certificates)
-      throws TlsConfigException {
+      Clock clock, Consumer<String> warnings, ServerCertificateCheck certificates,
+      SessionRecorder recorder) throws TlsConfigException {
     Optional<MtaStsLookup> mtaSts = Optional.empty();
     if (s.mtaSts().enable()) {
       mtaSts = Optional.of(MtaStsLookup.create(new MtaStsLookup.Settings(
@@ -73,7 +100,7 @@ final class TlsPolicyLookup implements AutoCloseable {
           s.inetProtocols()), resolver, clock, warnings));
     }
     return new TlsPolicyLookup(s.tlsSecurityLevel(), maps,
-        s.protocol().parameter("tls_security_level"), mtaSts, certificates);
+        s.protocol().parameter("tls_security_level"), mtaSts, certificates, recorder, clock);
   }
 
   Decision policy(Destination d) throws TlsConfigException {
@@ -130,27 +157,128 @@ final class TlsPolicyLookup implements AutoCloseable {
 
   /**
    * Under MTA-STS {@code testing}: why {@code enforce} would have refused {@code session} (an MX
-   * host the policy does not list, no TLS, a certificate not trusted or not valid for the MX
-   * host), or empty when it would not have, or no testing policy applies.
+   * host the policy does not list, no TLS, a certificate expired, not trusted or not valid for the
+   * MX host), or empty when it would not have, or no testing policy applies.
    */
-  Optional<String> testingReport(Decision decision, SmtpSession session) {
+  Optional<Refusal> testingReport(Decision decision, SmtpSession session) {
     Optional<ActivePolicy> sts = decision.in(Mode.TESTING);
     if (sts.isEmpty()) {
       return Optional.empty();
     }
     String host = session.server().hostname();
     if (!sts.get().policy().allowsMx(host)) {
-      return Optional.of("MX host " + host + " is not listed in the policy");
+      return Optional.of(new Refusal(ResultType.VALIDATION_FAILURE,
+          "MX host " + host + " is not listed in the policy"));
     }
     if (!session.connection().tlsActive()) {
-      return Optional.of("no TLS with " + session.server());
+      return Optional.of(new Refusal(ResultType.STARTTLS_NOT_SUPPORTED,
+          "no TLS with " + session.server()));
     }
     List<X509Certificate> chain = session.connection().peerChain();
-    if (!certificates.trusted(chain)
-        || !ServerCertificateCheck.nameMatches(chain.getFirst(), List.of(host))) {
-      return Optional.of("server certificate not verified for " + session.server());
+    String unverified = "server certificate not verified for " + session.server();
+    if (chain.isEmpty()) {
+      return Optional.of(new Refusal(ResultType.CERTIFICATE_NOT_TRUSTED, unverified));
+    }
+    try {
+      chain.getFirst().checkValidity(java.util.Date.from(clock.instant()));
+    } catch (CertificateException e) {
+      return Optional.of(new Refusal(ResultType.CERTIFICATE_EXPIRED, unverified));
+    }
+    if (!certificates.trusted(chain)) {
+      return Optional.of(new Refusal(ResultType.CERTIFICATE_NOT_TRUSTED, unverified));
+    }
+    if (!ServerCertificateCheck.nameMatches(chain.getFirst(), List.of(host))) {
+      return Optional.of(new Refusal(ResultType.CERTIFICATE_HOST_MISMATCH, unverified));
     }
     return Optional.empty();
+  }
+
+  /**
+   * A session opened with {@code server} under {@code tls}: counted for TLS reporting (under
+   * {@code testing}, what {@code enforce} would have refused counts as a failure); returns that
+   * refusal's text for the log.
+   */
+  Optional<String> opened(Decision decision, Destination d, ServerTls tls, SmtpSession session) {
+    Optional<Refusal> refusal = testingReport(decision, session);
+    Server server = session.server();
+    reportPolicy(decision, d, tls, server).ifPresent(p -> recorder.record(refusal
+        .map(r -> SessionRecord.failure(clock.instant(), p, r.type(), server.hostname(),
+            ip(server), r.text()))
+        .orElseGet(() -> SessionRecord.success(clock.instant(), p, server.hostname(),
+            ip(server)))));
+    return refusal.map(Refusal::text);
+  }
+
+  /** A session with {@code server} under {@code tls} that failed: counted when TLS failed it. */
+  void failed(Decision decision, Destination d, ServerTls tls, Server server, SessionFailure f) {
+    Optional<Refusal> refusal = resultType(f, tls);
+    if (refusal.isPresent()) {
+      reportPolicy(decision, d, tls, server).ifPresent(p -> recorder.record(
+          SessionRecord.failure(clock.instant(), p, refusal.get().type(), server.hostname(),
+              ip(server), refusal.get().text())));
+    }
+  }
+
+  /**
+   * A server not connected to: counted for an MX host an enforced MTA-STS policy does not list
+   * ({@code validation-failure}), and for a TLSA lookup that failed ({@code dnssec-invalid}).
+   */
+  void refused(Decision decision, Destination d, Server server, DanePolicy.Unavailable u) {
+    Optional<ActivePolicy> sts = decision.in(Mode.ENFORCE);
+    Instant now = clock.instant();
+    if (u.text().startsWith("TLSA lookup error")) {
+      recorder.record(SessionRecord.failure(now, new AppliedPolicy(PolicyType.TLSA, d.host(),
+          List.of(), List.of(server.hostname())), ResultType.DNSSEC_INVALID, server.hostname(),
+          ip(server), "TLSA lookup error"));
+    } else if (sts.isPresent() && !sts.get().policy().allowsMx(server.hostname())) {
+      recorder.record(SessionRecord.failure(now, stsPolicy(sts.get()),
+          ResultType.VALIDATION_FAILURE, server.hostname(), ip(server),
+          "MX host " + server.hostname() + " is not listed in the policy"));
+    }
+  }
+
+  /**
+   * The RFC 8460 result type of a failed session, when TLS failed it: no STARTTLS where the
+   * policy required it, a failed handshake, a certificate that did not verify (for DANE, against
+   * the TLSA records). Postern's certificate check does not say why a certificate failed under
+   * MTA-STS {@code enforce}; that is reported as {@code validation-failure}.
+   */
+  // Visible for testing
+  static Optional<Refusal> resultType(SessionFailure f, ServerTls tls) {
+    String text = f.text();
+    if (text.startsWith("TLS is required, but was not offered")
+        || text.startsWith("TLS is required, but host ")) {
+      return Optional.of(new Refusal(ResultType.STARTTLS_NOT_SUPPORTED, "STARTTLS not offered"
+          + (text.contains("refused to start TLS") ? ": refused" : "")));
+    }
+    if (text.startsWith("Server certificate not verified")) {
+      return Optional.of(tls.dane()
+          ? new Refusal(ResultType.TLSA_INVALID, "certificate matches no TLSA record")
+          : new Refusal(ResultType.VALIDATION_FAILURE, "server certificate not verified"));
+    }
+    if (text.startsWith("Cannot start TLS: handshake failure")) {
+      return Optional.of(new Refusal(ResultType.VALIDATION_FAILURE, "TLS handshake failure"));
+    }
+    return Optional.empty();
+  }
+
+  /** DANE first: usable TLSA records; else an MTA-STS policy in force; else nothing counted. */
+  private static Optional<AppliedPolicy> reportPolicy(
+      Decision decision, Destination d, ServerTls tls, Server server) {
+    if (tls.dane()) {
+      return Optional.of(new AppliedPolicy(PolicyType.TLSA, d.host(),
+          tls.tlsa().stream().map(Object::toString).toList(), List.of(server.hostname())));
+    }
+    return decision.mtaSts().map(TlsPolicyLookup::stsPolicy);
+  }
+
+  private static AppliedPolicy stsPolicy(ActivePolicy p) {
+    List<String> lines = p.text().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    return new AppliedPolicy(PolicyType.STS, p.domain(), lines, p.policy().mx());
+  }
+
+  private static String ip(Server server) {
+    return server.address().map(java.net.InetAddress::getHostAddress).orElse("");
   }
 
   private static Optional<String> find(LookupTable t, String key) throws TlsConfigException {
@@ -165,5 +293,6 @@ final class TlsPolicyLookup implements AutoCloseable {
   @Override
   public void close() {
     maps.forEach(LookupTable::close);
+    recorder.close();
   }
 }

@@ -1,0 +1,209 @@
+package org.postern.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.postern.tls.TestPki.tlsa;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postern.config.MainConfig;
+import org.postern.deliver.DeliveryRequest;
+import org.postern.dns.MxRecord;
+import org.postern.dns.TlsaRecord;
+import org.postern.log.Relay;
+import org.postern.queue.Recipient;
+import org.postern.table.Tables;
+import org.postern.tls.ClientTlsPolicy;
+import org.postern.tls.PemKeyMaterial;
+import org.postern.tls.ServerTlsContexts;
+import org.postern.tls.TestPki;
+import org.postern.tls.TlsSecurityLevel;
+import org.postern.tlsrpt.PolicyType;
+import org.postern.tlsrpt.ResultType;
+import org.postern.tlsrpt.SessionRecord;
+import org.postern.tlsrpt.SessionRecorder;
+
+/**
+ * The SMTP client's TLS reporting hooks: DANE sessions against scripted STARTTLS servers are
+ * counted with the right policy and result type, sessions without a policy are not; and the
+ * mapping from Postern's session failures to RFC 8460 result types.
+ */
+class TlsRptRecordingTest {
+  @TempDir static Path pkiDir;
+  private static TestPki.Issued mx1Cert;
+  private static TestPki.Issued mx2Cert;
+  private static SSLContext mx1Tls;
+  private static SSLContext mx2Tls;
+
+  @TempDir Path tmp;
+  private ScriptedSmtpServer mx1;
+  private ScriptedSmtpServer mx2;
+  private final FakeResolver dns = new FakeResolver();
+  private final Map<String, String> params = new HashMap<>();
+  private final List<SessionRecord> recorded = new ArrayList<>();
+  private final SessionRecorder recorder = recorded::add;
+
+  @BeforeAll
+  static void makeCertificates() throws Exception {
+    TestPki pki = new TestPki(pkiDir);
+    TestPki.Issued root = pki.rootCa("root");
+    mx1Cert = pki.leaf("mx1", root, "mx1.example.com");
+    mx2Cert = pki.leaf("mx2", root, "mx2.example.com");
+    mx1Tls = ServerTlsContexts.create(
+        PemKeyMaterial.load(pki.chainFile("mx1", mx1Cert, root), mx1Cert.key()));
+    mx2Tls = ServerTlsContexts.create(
+        PemKeyMaterial.load(pki.chainFile("mx2", mx2Cert, root), mx2Cert.key()));
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    mx1 = ScriptedSmtpServer.tcp("127.0.0.1", 0);
+    mx2 = ScriptedSmtpServer.tcp("127.0.0.2", mx1.port());
+    for (ScriptedSmtpServer s : List.of(mx1, mx2)) {
+      s.keywords = List.of("PIPELINING", "STARTTLS");
+    }
+    mx1.tls = mx1Tls;
+    mx2.tls = mx2Tls;
+    dns.authentic = true;
+    dns.mx.put("example.com", List.of(new MxRecord(10, "mx1.example.com")));
+    dns.hosts.put("mx1.example.com", List.of(InetAddress.getByName("127.0.0.1")));
+    dns.hosts.put("mx2.example.com", List.of(InetAddress.getByName("127.0.0.2")));
+    params.put("myhostname", "client.example");
+    params.put("inet_protocols", "ipv4");
+    params.put("smtp_tls_security_level", "dane");
+    params.put("smtp_dns_support_level", "dnssec");
+    params.put("smtp_tcp_port", String.valueOf(mx1.port()));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    mx1.close();
+    mx2.close();
+  }
+
+  private String tlsaName(String host) throws Exception {
+    return "_" + mx1.port() + "._tcp." + host;
+  }
+
+  private void deliver() throws Exception {
+    var env = TestRequests.envelope(List.of(Recipient.of("a@example.com")), false, false,
+        Optional.empty(), Optional.empty(), Optional.empty());
+    DeliveryRequest request =
+        TestRequests.request(tmp.resolve("q"), "example.com", env, TestRequests.SIMPLE);
+    try (SmtpDelivery agent = new SmtpDelivery(
+        SmtpSettings.of(MainConfig.of(tmp, params), Protocol.SMTP), Tables::open, dns,
+        Clock.systemUTC(), new Random(1), w -> { }, i -> { }, recorder)) {
+      agent.deliver(request);
+    }
+  }
+
+  @Test
+  void deliver_daneMatches_countsOneTlsaSuccess() throws Exception {
+    TlsaRecord record = tlsa(3, 1, 1, mx1Cert.certificate());
+    dns.tlsa.put(tlsaName("mx1.example.com"), List.of(record));
+
+    deliver();
+
+    assertThat(recorded).singleElement().satisfies(r -> {
+      assertThat(r.failure()).isEmpty();
+      assertThat(r.policy().type()).isEqualTo(PolicyType.TLSA);
+      assertThat(r.policy().domain()).isEqualTo("example.com");
+      assertThat(r.policy().strings()).containsExactly(record.toString());
+      assertThat(r.policy().mxHosts()).containsExactly("mx1.example.com");
+      assertThat(r.receivingMx()).isEqualTo("mx1.example.com");
+      assertThat(r.receivingIp()).isEqualTo("127.0.0.1");
+    });
+  }
+
+  @Test
+  void deliver_firstMxMatchesNoTlsa_countsTlsaInvalidThenSuccess() throws Exception {
+    dns.mx.put("example.com", List.of(new MxRecord(10, "mx1.example.com"),
+        new MxRecord(20, "mx2.example.com")));
+    dns.tlsa.put(tlsaName("mx1.example.com"), List.of(tlsa(3, 1, 1, mx2Cert.certificate())));
+    dns.tlsa.put(tlsaName("mx2.example.com"), List.of(tlsa(3, 1, 1, mx2Cert.certificate())));
+
+    deliver();
+
+    assertThat(recorded).extracting(SessionRecord::receivingMx, SessionRecord::failure)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("mx1.example.com",
+                Optional.of(ResultType.TLSA_INVALID)),
+            org.assertj.core.groups.Tuple.tuple("mx2.example.com", Optional.empty()));
+  }
+
+  @Test
+  void deliver_usableTlsaNoStarttls_countsStarttlsNotSupported() throws Exception {
+    dns.tlsa.put(tlsaName("mx1.example.com"), List.of(tlsa(3, 1, 1, mx1Cert.certificate())));
+    mx1.keywords = List.of("PIPELINING");
+
+    deliver();
+
+    assertThat(recorded).singleElement().extracting(SessionRecord::failure)
+        .isEqualTo(Optional.of(ResultType.STARTTLS_NOT_SUPPORTED));
+  }
+
+  @Test
+  void deliver_tlsaLookupServfail_countsDnssecInvalidWithoutConnecting() throws Exception {
+    dns.failing.add(tlsaName("mx1.example.com"));
+
+    deliver();
+
+    assertThat(recorded).singleElement().satisfies(r -> {
+      assertThat(r.failure()).contains(ResultType.DNSSEC_INVALID);
+      assertThat(r.policy().type()).isEqualTo(PolicyType.TLSA);
+    });
+    assertThat(mx1.sessions).isZero();
+  }
+
+  @Test
+  void deliver_noTlsaNoMtaSts_countsNothing() throws Exception {
+    deliver();
+
+    assertThat(mx1.sessions).isEqualTo(1);
+    assertThat(recorded).isEmpty();
+  }
+
+  private static SessionFailure failure(String text) {
+    return new SessionFailure("4.7.5", text, Optional.empty(), Relay.none(),
+        TlsStatus.of(TlsStatus.undecided(TlsSecurityLevel.SECURE), Optional.empty()), true);
+  }
+
+  private static final ServerTls SECURE =
+      ServerTls.of(ClientTlsPolicy.of(TlsSecurityLevel.SECURE));
+
+  @Test
+  void resultType_postfixFailureTexts_mapToRfc8460Types() {
+    assertThat(TlsPolicyLookup.resultType(failure(
+        "TLS is required, but was not offered by host mx[192.0.2.1]:25"), SECURE))
+        .map(TlsPolicyLookup.Refusal::type).contains(ResultType.STARTTLS_NOT_SUPPORTED);
+    assertThat(TlsPolicyLookup.resultType(failure(
+        "TLS is required, but host mx[192.0.2.1]:25 refused to start TLS: 454 no"), SECURE))
+        .map(TlsPolicyLookup.Refusal::type).contains(ResultType.STARTTLS_NOT_SUPPORTED);
+    assertThat(TlsPolicyLookup.resultType(failure(
+        "Server certificate not verified (host mx[192.0.2.1]:25, subject_CN=x)"), SECURE))
+        .map(TlsPolicyLookup.Refusal::type).contains(ResultType.VALIDATION_FAILURE);
+    assertThat(TlsPolicyLookup.resultType(failure(
+        "Cannot start TLS: handshake failure with mx[192.0.2.1]:25: reset"), SECURE))
+        .map(TlsPolicyLookup.Refusal::type).contains(ResultType.VALIDATION_FAILURE);
+  }
+
+  @Test
+  void resultType_notAboutTls_notCounted() {
+    assertThat(TlsPolicyLookup.resultType(failure(
+        "connect to mx[192.0.2.1]:25: Connection refused"), SECURE)).isEmpty();
+    assertThat(TlsPolicyLookup.resultType(failure(
+        "host mx[192.0.2.1]:25 refused to talk to me: 554 go away"), SECURE)).isEmpty();
+  }
+}
