@@ -13,11 +13,11 @@ import org.postern.util.Spellings;
  * Postern parameter (Postfix leaves this to OpenSSL, which is native code anyway).
  *
  * <p>Why: every inbound STARTTLS costs the server one private-key signature (CertificateVerify,
- * RSA 2048 for most certificates). The JDK computes it in Java at about a third of OpenSSL's speed,
- * which was a third of the Java samples in a TLS relay's profile (7% of its user CPU). {@code accp} hands exactly the
- * signature algorithms to AWS-LC through the Amazon Corretto Crypto Provider, placed ahead of the
- * JDK's providers; the TLS protocol itself, certificate checks, key exchange, digests, ciphers and
- * random numbers stay with the JDK. {@code jdk} leaves the JDK's providers alone.
+ * RSA 2048 for most certificates). The JDK computes it in Java at about a third of OpenSSL's
+ * speed: a third of the Java samples in a TLS relay's profile, 7% of its user CPU. {@code accp}
+ * hands exactly the signature algorithms to AWS-LC through the Amazon Corretto Crypto Provider,
+ * placed ahead of the JDK's providers; the TLS protocol itself, certificate checks, key exchange,
+ * digests, ciphers and random numbers stay with the JDK. {@code jdk} leaves the JDK's providers alone.
  *
  * <p>Failure: where AWS-LC's native library does not load or fails its self-tests (another
  * platform than Linux x86_64, for one), {@link #install} changes nothing and returns the reason;
