@@ -6,12 +6,11 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -30,98 +29,49 @@ import org.junit.jupiter.api.io.TempDir;
  * from the test CA, and {@code _smtp._tls.rpt.test} asks for reports by mail to
  * tlsrpt@reports.test, whose MX (127.0.74.14, aiosmtpd) records what arrives. One message to
  * rpt.test makes one failed and one successful session; {@code postern tlsrpt-report -d today}
- * must then mail a report that says so.
+ * must then mail a report that says so. {@link MtaStsWorld} sets it up.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TlsRptIT {
-  private static final Duration LIMIT = Duration.ofSeconds(90);
-  private static final String NGINX = "127.0.74.10";
-
   @TempDir static Path dir;
-  private static Unbound unbound;
-  private static Nginx nginx;
-  private static AiosmtpdPeer good;
-  private static AiosmtpdPeer plain;
+  private static MtaStsWorld world;
   private static AiosmtpdPeer reports;
   private static PosternInstance postern;
 
   @BeforeAll
   static void start() throws Exception {
-    TestPki pki = TestPki.create(dir.resolve("pki"));
-    List<String> records = List.of(
-        "rpt.test. 300 IN MX 10 mx2.rpt.test.",
-        "rpt.test. 300 IN MX 20 mx1.rpt.test.",
-        "mx1.rpt.test. 300 IN A 127.0.74.11",
-        "mx2.rpt.test. 300 IN A 127.0.74.12",
-        "_mta-sts.rpt.test. 300 IN TXT \"v=STSv1; id=rpt1;\"",
-        "mta-sts.rpt.test. 300 IN A " + NGINX,
-        "_smtp._tls.rpt.test. 300 IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@reports.test\"",
-        "reports.test. 300 IN MX 10 mx.reports.test.",
-        "mx.reports.test. 300 IN A 127.0.74.14");
-    Path root = Files.createDirectories(dir.resolve("www/rpt.test/.well-known"));
-    Files.writeString(root.resolve("mta-sts.txt"),
-        "version: STSv1\r\nmode: enforce\r\nmx: *.rpt.test\r\nmax_age: 86400\r\n");
-    unbound = startUnbound(records);
-    nginx = Nginx.start(dir.resolve("nginx"), NGINX, List.of(new Nginx.Site("mta-sts.rpt.test",
-        pki.server("mta-sts.rpt.test"), dir.resolve("www/rpt.test"))));
-    List<Path> cert = pki.server("mx1.rpt.test");
-    good = AiosmtpdPeer.start(dir, "127.0.74.11", 25, "--tls", cert.get(0).toString(),
-        cert.get(1).toString());
-    plain = AiosmtpdPeer.start(dir, "127.0.74.12", 25);
-    reports = AiosmtpdPeer.start(dir, "127.0.74.14", 25);
-    postern = PosternInstance.create(dir.resolve("postern"), String.join("\n",
-        "myhostname = client.test",
+    world = MtaStsWorld.start(dir, "127.0.74.10",
+        Map.of("rpt.test", MtaStsWorld.policy("enforce", "*.rpt.test")), List.of(
+            "rpt.test. 300 IN MX 10 mx2.rpt.test.",
+            "rpt.test. 300 IN MX 20 mx1.rpt.test.",
+            "mx1.rpt.test. 300 IN A 127.0.74.11",
+            "mx2.rpt.test. 300 IN A 127.0.74.12",
+            "_smtp._tls.rpt.test. 300 IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@reports.test\"",
+            "reports.test. 300 IN MX 10 mx.reports.test.",
+            "mx.reports.test. 300 IN A 127.0.74.14"));
+    world.startTlsPeer("127.0.74.11", "mx1.rpt.test");
+    world.startPeer("127.0.74.12");
+    reports = world.startPeer("127.0.74.14");
+    postern = world.postern(
         "mydomain = client.test",
-        "mydestination = localhost",
-        "mynetworks = 127.0.0.0/8",
-        "inet_protocols = ipv4",
-        "defer_transports =",
-        "smtp_tls_security_level = may",
-        "smtp_tls_CAfile = " + pki.caCert(),
-        "postern_dns_resolver_address = " + unbound.address(),
-        "postern_mta_sts_enable = yes",
-        "postern_mta_sts_fetch_timeout = 10s",
         "postern_tlsrpt_enable = yes",
-        "postern_tlsrpt_organization_name = Client Test Org",
-        ""));
+        "postern_tlsrpt_organization_name = Client Test Org");
     postern.startAndAwaitSmtp();
-  }
-
-  /** TXT data needs quotes inside local-data, so the records are single-quoted here. */
-  private static Unbound startUnbound(List<String> records) throws Exception {
-    Path udir = Files.createDirectories(dir.resolve("unbound"));
-    int port = PosternInstance.freePort();
-    List<String> conf = new ArrayList<>(Unbound.server(udir, port, "iterator"));
-    conf.add("  local-zone: \"test.\" static");
-    for (String r : records) {
-      conf.add("  local-data: '" + r + "'");
-    }
-    return Unbound.launch(udir, port, conf);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (postern != null) {
-        postern.close();
-      }
-    } finally {
-      for (AutoCloseable c : new AutoCloseable[] {good, plain, reports, nginx, unbound}) {
-        if (c != null) {
-          c.close();
-        }
-      }
+    if (world != null) {
+      world.close();
     }
   }
 
   @Test
   @Order(1)
   void deliver_preferredMxWithoutTls_skippedAndBothSessionsJournaled() throws Exception {
-    String id = Submit.swaks(postern, "sender@client.test", "someone@rpt.test",
-        "--header", "Subject: tlsrpt rpt.test");
+    String id = world.send("rpt.test", "tlsrpt rpt.test");
 
-    String line = postern.awaitLog(Pattern.compile("(" + id
-        + ": to=<someone@rpt\\.test>, .*status=(?:sent|deferred|bounced).*)"), LIMIT);
+    String line = world.statusLine(id, "rpt.test");
 
     assertThat(line).contains("relay=mx1.rpt.test[127.0.74.11]:25").contains("status=sent")
         .contains("tls=secure");
@@ -150,7 +100,7 @@ class TlsRptIT {
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out()).contains("rpt.test: report " + LocalDate.now(ZoneOffset.UTC)
         + "_rpt.test@client.test sent to mailto:tlsrpt@reports.test");
-    AiosmtpdPeer.Message m = reports.awaitMessages(1, LIMIT).getFirst();
+    AiosmtpdPeer.Message m = reports.awaitMessages(1, MtaStsWorld.LIMIT).getFirst();
     assertThat(m.recipients()).containsExactly("tlsrpt@reports.test");
     String text = m.text().replace("\r\n", "\n");
     String header = text.split("\n\n", 2)[0];

@@ -1,0 +1,161 @@
+package org.postern.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The world an MTA-STS (RFC 8461) delivery travels through: a test CA; Debian's nginx on one
+ * loopback address and port 443 serving each policy domain's {@code /.well-known/mta-sts.txt} with
+ * a certificate for {@code mta-sts.DOMAIN}; unbound answering the test's MX and address records
+ * plus, for each policy domain, {@code _mta-sts.DOMAIN TXT "v=STSv1; id=LABEL1;"} (LABEL the
+ * domain's first label) and {@code mta-sts.DOMAIN A} nginx's address; aiosmtpd MX hosts on port 25;
+ * and a Postern as {@code client.test} with {@code postern_mta_sts_enable = yes} that trusts the
+ * test CA through {@code smtp_tls_CAfile}.
+ */
+final class MtaStsWorld implements AutoCloseable {
+  static final Duration LIMIT = Duration.ofSeconds(90);
+  /** A policy domain that publishes its TXT record but no policy file: the fetch gets a 404. */
+  static final String NOT_SERVED = "";
+
+  private final Path dir;
+  private final TestPki pki;
+  private final Unbound unbound;
+  private final Nginx nginx;
+  /** What the world has started, last first. */
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private PosternInstance postern;
+
+  private MtaStsWorld(Path dir, TestPki pki, Unbound unbound, Nginx nginx) {
+    this.dir = dir;
+    this.pki = pki;
+    this.unbound = started(unbound);
+    this.nginx = started(nginx);
+  }
+
+  /**
+   * Starts unbound with {@code records} (zone file lines) and the policy domains' records, and
+   * nginx on {@code nginxAddress}:443; {@code policies}: policy domain to its policy file, or
+   * {@link #NOT_SERVED}.
+   */
+  static MtaStsWorld start(Path dir, String nginxAddress, Map<String, String> policies,
+      List<String> records) throws IOException, InterruptedException {
+    TestPki pki = TestPki.create(dir.resolve("pki"));
+    List<String> zone = new ArrayList<>(records);
+    List<Nginx.Site> sites = new ArrayList<>();
+    for (Map.Entry<String, String> e : policies.entrySet()) {
+      String domain = e.getKey();
+      zone.add("_mta-sts." + domain + ". 300 IN TXT \"v=STSv1; id=" + domain.split("\\.")[0]
+          + "1;\"");
+      zone.add("mta-sts." + domain + ". 300 IN A " + nginxAddress);
+      Path root = Files.createDirectories(dir.resolve("www").resolve(domain));
+      if (!e.getValue().equals(NOT_SERVED)) {
+        Files.createDirectories(root.resolve(".well-known"));
+        Files.writeString(root.resolve(".well-known/mta-sts.txt"), e.getValue());
+      }
+      sites.add(new Nginx.Site("mta-sts." + domain, pki.server("mta-sts." + domain), root));
+    }
+    Unbound unbound = startUnbound(dir.resolve("unbound"), zone);
+    try {
+      return new MtaStsWorld(dir, pki, unbound,
+          Nginx.start(dir.resolve("nginx"), nginxAddress, sites));
+    } catch (IOException | RuntimeException | AssertionError | InterruptedException e) {
+      unbound.close();
+      throw e;
+    }
+  }
+
+  /** A policy file: {@code mode}, one {@code mx} pattern, a day's {@code max_age}. */
+  static String policy(String mode, String mx) {
+    return "version: STSv1\r\nmode: " + mode + "\r\nmx: " + mx + "\r\nmax_age: 86400\r\n";
+  }
+
+  /** TXT data needs quotes inside local-data, so the records are single-quoted here. */
+  private static Unbound startUnbound(Path dir, List<String> records)
+      throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    int port = PosternInstance.freePort();
+    List<String> conf = new ArrayList<>(Unbound.server(dir, port, "iterator"));
+    conf.add("  local-zone: \"test.\" static");
+    for (String r : records) {
+      conf.add("  local-data: '" + r + "'");
+    }
+    return Unbound.launch(dir, port, conf);
+  }
+
+  /** Starts an MX host on {@code address}:25 with STARTTLS and a certificate for {@code name}. */
+  AiosmtpdPeer startTlsPeer(String address, String name) throws IOException, InterruptedException {
+    List<Path> cert = pki.server(name);
+    return started(AiosmtpdPeer.start(dir, address, 25, "--tls", cert.get(0).toString(),
+        cert.get(1).toString()));
+  }
+
+  /** Starts an MX host on {@code address}:25 without STARTTLS. */
+  AiosmtpdPeer startPeer(String address) throws IOException, InterruptedException {
+    return started(AiosmtpdPeer.start(dir, address, 25));
+  }
+
+  private <T extends AutoCloseable> T started(T c) {
+    started.push(c);
+    return c;
+  }
+
+  /** Creates the Postern (not started yet) with the world's main.cf and {@code mainCf} lines. */
+  PosternInstance postern(String... mainCf) throws IOException {
+    List<String> lines = new ArrayList<>(List.of(
+        "myhostname = client.test",
+        "mydestination = localhost",
+        "mynetworks = 127.0.0.0/8",
+        "inet_protocols = ipv4",
+        "defer_transports =",
+        "smtp_tls_security_level = may",
+        "smtp_tls_CAfile = " + pki.caCert(),
+        "postern_dns_resolver_address = " + unbound.address(),
+        "postern_mta_sts_enable = yes",
+        "postern_mta_sts_fetch_timeout = 10s"));
+    lines.addAll(List.of(mainCf));
+    postern = started(
+        PosternInstance.create(dir.resolve("postern"), String.join("\n", lines) + "\n"));
+    return postern;
+  }
+
+  /** Stops nginx: from now on every policy fetch fails. */
+  void stopPolicyHost() throws InterruptedException {
+    nginx.close();
+  }
+
+  /** Submits a message from sender@client.test to someone@{@code domain}; returns its queue id. */
+  String send(String domain, String subject) throws IOException, InterruptedException {
+    return Submit.swaks(postern, "sender@client.test", "someone@" + domain,
+        "--header", "Subject: " + subject);
+  }
+
+  /** Waits for the sent, deferred or bounced line of {@code id} to someone@{@code domain}. */
+  String statusLine(String id, String domain) throws InterruptedException {
+    return postern.awaitLog(Pattern.compile("(" + id + ": to=<someone@"
+        + Pattern.quote(domain) + ">, .*status=(?:sent|deferred|bounced).*)"), LIMIT);
+  }
+
+  /**
+   * Stops what the world started, last first (Postern, the MX hosts, nginx, unbound), each even
+   * when stopping the one before it failed.
+   */
+  @Override
+  public void close() throws Exception {
+    AutoCloseable last = started.poll();
+    if (last != null) {
+      try {
+        last.close();
+      } finally {
+        close();
+      }
+    }
+  }
+}
