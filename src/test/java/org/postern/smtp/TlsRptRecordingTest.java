@@ -3,7 +3,6 @@ package org.postern.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.postern.tls.TestPki.tlsa;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,8 +24,6 @@ import org.postern.log.Relay;
 import org.postern.queue.Recipient;
 import org.postern.table.Tables;
 import org.postern.tls.ClientTlsPolicy;
-import org.postern.tls.PemKeyMaterial;
-import org.postern.tls.ServerTlsContexts;
 import org.postern.tls.TestPki;
 import org.postern.tls.TlsSecurityLevel;
 import org.postern.tlsrpt.PolicyType;
@@ -44,10 +40,10 @@ class TlsRptRecordingTest {
   @TempDir static Path pkiDir;
   private static TestPki.Issued mx1Cert;
   private static TestPki.Issued mx2Cert;
-  private static SSLContext mx1Tls;
-  private static SSLContext mx2Tls;
+  private static DaneMxHosts.Certificates certificates;
 
   @TempDir Path tmp;
+  private DaneMxHosts hosts;
   private ScriptedSmtpServer mx1;
   private ScriptedSmtpServer mx2;
   private final FakeResolver dns = new FakeResolver();
@@ -57,44 +53,26 @@ class TlsRptRecordingTest {
 
   @BeforeAll
   static void makeCertificates() throws Exception {
-    TestPki pki = new TestPki(pkiDir);
-    TestPki.Issued root = pki.rootCa("root");
-    mx1Cert = pki.leaf("mx1", root, "mx1.example.com");
-    mx2Cert = pki.leaf("mx2", root, "mx2.example.com");
-    mx1Tls = ServerTlsContexts.create(
-        PemKeyMaterial.load(pki.chainFile("mx1", mx1Cert, root), mx1Cert.key()));
-    mx2Tls = ServerTlsContexts.create(
-        PemKeyMaterial.load(pki.chainFile("mx2", mx2Cert, root), mx2Cert.key()));
+    DaneMxHosts.Certificates c = DaneMxHosts.Certificates.make(pkiDir);
+    mx1Cert = c.mx1();
+    mx2Cert = c.mx2();
+    certificates = c;
   }
 
   @BeforeEach
   void start() throws Exception {
-    mx1 = ScriptedSmtpServer.tcp("127.0.0.1", 0);
-    mx2 = ScriptedSmtpServer.tcp("127.0.0.2", mx1.port());
-    for (ScriptedSmtpServer s : List.of(mx1, mx2)) {
-      s.keywords = List.of("PIPELINING", "STARTTLS");
-    }
-    mx1.tls = mx1Tls;
-    mx2.tls = mx2Tls;
-    dns.authentic = true;
-    dns.mx.put("example.com", List.of(new MxRecord(10, "mx1.example.com")));
-    dns.hosts.put("mx1.example.com", List.of(InetAddress.getByName("127.0.0.1")));
-    dns.hosts.put("mx2.example.com", List.of(InetAddress.getByName("127.0.0.2")));
-    params.put("myhostname", "client.example");
-    params.put("inet_protocols", "ipv4");
-    params.put("smtp_tls_security_level", "dane");
-    params.put("smtp_dns_support_level", "dnssec");
-    params.put("smtp_tcp_port", String.valueOf(mx1.port()));
+    hosts = DaneMxHosts.start(certificates, List.of("PIPELINING", "STARTTLS"), dns, params);
+    mx1 = hosts.mx1;
+    mx2 = hosts.mx2;
   }
 
   @AfterEach
   void stop() throws Exception {
-    mx1.close();
-    mx2.close();
+    hosts.close();
   }
 
-  private String tlsaName(String host) throws Exception {
-    return "_" + mx1.port() + "._tcp." + host;
+  private String tlsaName(String host) {
+    return hosts.tlsaName(host);
   }
 
   private void deliver() throws Exception {
