@@ -3,6 +3,7 @@ package org.postern.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.postern.config.ConfigException;
 import org.postern.log.MailLog;
 import org.postern.log.ProgramLog;
 import org.postern.master.ConfigCheck;
+import org.postern.master.ServiceRegistry;
 import org.postern.master.ControlClient;
 import org.postern.master.ControlReply;
 import org.postern.master.MasterPaths;
@@ -58,16 +60,34 @@ final class PostfixScript {
       err.println("usage: postern " + command + " [-c config_dir] [-v]");
       return Optional.empty();
     }
+    Path dir = ConfigDirectory.resolve(g.value('c'));
     try {
-      ConfigCheck check = ConfigCheck.run(ConfigDirectory.resolve(g.value('c')));
+      ConfigCheck check = ConfigCheck.run(dir);
       check.warnings().forEach(w -> err.println("postern: warning: " + w));
       return Optional.of(new PostfixScript(err, check));
     } catch (ConfigException e) {
-      err.println("postern: fatal: " + e.getMessage());
+      printEveryProblem(dir, err);
       return Optional.empty();
     }
   }
 
+  /** A configuration that fails: everything wrong with it at once, not one error per attempt. */
+  static void printEveryProblem(Path dir, PrintStream err) {
+    List<String> problems;
+    try {
+      problems = ConfigCheck.problems(dir, ServiceRegistry.standard(),
+          w -> err.println("postern: warning: " + w));
+    } catch (ConfigException e) {
+      problems = e.problems();
+    }
+    problems.forEach(line -> err.println("postern: fatal: " + line));
+  }
+
+  /**
+   * {@code postern check}: every problem that a start would meet, in one run: the values, the
+   * queue's modes, and making each service (tables, key files, delivery agents) without starting
+   * it. The alias database is brought up to date first, as start does.
+   */
   static int check(List<String> args) {
     Optional<PostfixScript> s = load("check", args, System.err);
     if (s.isEmpty()) {
@@ -75,6 +95,12 @@ final class PostfixScript {
     }
     ConfigCheck c = s.get().check;
     s.get().checkQueueModes();
+    StartPreparation.run(c.config());
+    List<String> problems = c.serviceProblems(ServiceRegistry.standard(), s.get()::warn);
+    if (!problems.isEmpty()) {
+      problems.forEach(line -> System.err.println("postern: fatal: " + line));
+      return Sysexits.EX_CONFIG;
+    }
     System.out.println("postern: configuration " + c.config().configDirectory() + " is valid: "
         + c.services().size() + " master.cf services checked");
     return Sysexits.EX_OK;

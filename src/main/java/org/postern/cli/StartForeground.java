@@ -37,7 +37,7 @@ final class StartForeground {
     try {
       check = ConfigCheck.run(ConfigDirectory.resolve(g.value('c')));
     } catch (ConfigException e) {
-      System.err.println("postern: fatal: " + e.getMessage());
+      PostfixScript.printEveryProblem(ConfigDirectory.resolve(g.value('c')), System.err);
       return Sysexits.EX_CONFIG;
     }
     check.warnings().forEach(w -> System.err.println("postern: warning: " + w));
