@@ -152,8 +152,8 @@ public final class Parameters {
 
   private static List<ParameterSpec> addressing() {
     return List.of(
-        l("alias_maps", "lmdb:/etc/aliases"),
-        l("alias_database", "lmdb:/etc/aliases"),
+        l("alias_maps", "$default_database_type:/etc/aliases"),
+        l("alias_database", "$default_database_type:/etc/aliases"),
         s("home_mailbox", ""),
         s("mail_spool_directory", "/var/mail"),
         r("mailbox_command", ""),

@@ -11,9 +11,14 @@ import java.util.Set;
  * {@code default_*} parameter, as Postfix's qmgr and postconf know them.
  */
 final class ServiceParameters {
-  /** The master.cf commands for which Postfix's postconf defines per-transport parameters. */
+  /**
+   * The master.cf commands for which Postfix's postconf defines per-transport parameters; pipe
+   * and spawn entries also get {@code _time_limit}, spawn entries nothing else.
+   */
   private static final Set<String> DELIVERY_AGENTS =
       Set.of("smtp", "lmtp", "local", "virtual", "pipe", "error");
+  private static final Set<String> TIME_LIMITED = Set.of("pipe", "spawn");
+  private static final String TIME_LIMIT = "_time_limit";
 
   /** One per-transport parameter; {@code read} when qmgr or the agent honours it. */
   private record Suffix(String suffix, String defaultText, ParameterType type, boolean read) {}
@@ -24,7 +29,7 @@ final class ServiceParameters {
       new Suffix("_initial_destination_concurrency", "$initial_destination_concurrency", ParameterType.INT, true),
       new Suffix("_destination_concurrency_failed_cohort_limit",
           "$default_destination_concurrency_failed_cohort_limit", ParameterType.INT, true),
-      new Suffix("_time_limit", "$command_time_limit", ParameterType.TIME, true),
+      new Suffix(TIME_LIMIT, "$command_time_limit", ParameterType.TIME, true),
       new Suffix("_destination_rate_delay", "$default_destination_rate_delay", ParameterType.TIME, false),
       new Suffix("_destination_concurrency_positive_feedback",
           "$default_destination_concurrency_positive_feedback", ParameterType.STRING, false),
@@ -57,11 +62,14 @@ final class ServiceParameters {
   private static List<ParameterSpec> suffixesOf(MasterCf master, boolean all) {
     List<ParameterSpec> specs = new ArrayList<>();
     for (MasterService s : master.services()) {
-      if (s.type() != ServiceType.UNIX || !DELIVERY_AGENTS.contains(s.command())
-          || !MainCf.isValidName(s.service())) {
+      if (s.type() != ServiceType.UNIX || !MainCf.isValidName(s.service())) {
         continue;
       }
       for (Suffix x : SUFFIXES) {
+        boolean timeLimit = x.suffix().equals(TIME_LIMIT);
+        if (timeLimit ? !TIME_LIMITED.contains(s.command()) : !DELIVERY_AGENTS.contains(s.command())) {
+          continue;
+        }
         String name = s.service() + x.suffix();
         if ((all || !x.read()) && !Parameters.typed(name)
             && specs.stream().noneMatch(p -> p.name().equals(name))) {
