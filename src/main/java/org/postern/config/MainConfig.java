@@ -373,7 +373,8 @@ public final class MainConfig {
     for (String name : new TreeSet<>(names)) {
       ParameterSupport support = unsupportedPerTransport.contains(name)
           ? ParameterSupport.unsupported() : ParameterSupport.of(name);
-      if (support.level() == ParameterSupport.Level.SUPPORTED || isDefault(name)) {
+      if (support.level() == ParameterSupport.Level.SUPPORTED || isDefault(name)
+          || ParameterSupport.inert(name, raw(name))) {
         continue;
       }
       if (support.level() == ParameterSupport.Level.UNSUPPORTED) {

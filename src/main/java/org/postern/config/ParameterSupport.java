@@ -72,6 +72,19 @@ public record ParameterSupport(Level level, String consequence) {
       "unknown_relay_recipient_reject_code", "unknown_virtual_alias_reject_code",
       "unknown_virtual_mailbox_reject_code");
 
+  /**
+   * Values of unsupported or refused parameters that ask for exactly what Postern does without
+   * them (Debian's main.cf turns {@code biff} off and {@code mailbox_size_limit} to no limit):
+   * setting one is no warning.
+   */
+  private static final Map<String, String> INERT =
+      Map.of("biff", "no", "mailbox_size_limit", "0", "virtual_mailbox_limit", "0");
+
+  /** True when {@code value} of {@code name} asks for what Postern does anyway. */
+  static boolean inert(String name, String value) {
+    return value.strip().equals(INERT.get(name));
+  }
+
   /** How Postern treats {@code name}; SUPPORTED for a name neither Postern nor Postfix knows. */
   public static ParameterSupport of(String name) {
     String why = REFUSED.get(name);

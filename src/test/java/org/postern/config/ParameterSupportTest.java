@@ -52,6 +52,11 @@ class ParameterSupportTest {
   }
 
   @Test
+  void load_debiansBiffAndNoMailboxLimit_askForWhatPosternDoes_areSilent() throws Exception {
+    assertThat(load("biff = no\nmailbox_size_limit = 0\n").warnings()).isEmpty();
+  }
+
+  @Test
   void load_postfixOnlyName_isNotCalledUnused() throws Exception {
     MainConfig c = load("postscreen_greet_action = enforce\n");
     assertThat(c.warnings()).singleElement().asString()
