@@ -432,6 +432,15 @@ public final class MainConfig {
     }
   }
 
+  /**
+   * A problem with the value of {@code name} found by a check outside this class (a table it
+   * names), located as a bad value would be: the master.cf line of {@code source}'s {@code -o},
+   * else the main.cf line.
+   */
+  public ConfigException problem(String name, MasterService source, String reason) {
+    return error(name, source, reason);
+  }
+
   private ConfigException error(String name, MasterService source, String reason) {
     if (source != null && overrides.containsKey(name)) {
       return new ConfigException(source.file(), source.line(), name, reason);

@@ -14,8 +14,9 @@ import org.postern.config.MasterService;
 
 /**
  * The start-up check of Postfix's {@code postfix check}: main.cf parses, every value is valid,
- * no parameter that Postern refuses to ignore is set ({@code ParameterSupport}), and every
- * master.cf service's view ({@code -o} overrides on top) is valid too. Every problem is found in
+ * no parameter that Postern refuses to ignore is set ({@code ParameterSupport}), every table a
+ * setting names can be opened ({@link TableAudit}), and every master.cf service's view ({@code
+ * -o} overrides on top) is valid too. Every problem is found in
  * one run: {@link #run} throws one {@link ConfigException} listing them all, and {@link
  * #serviceProblems} adds what making each service would meet (tables, key files, agents).
  *
@@ -58,8 +59,9 @@ public record ConfigCheck(MainConfig config, List<ServiceView> services, List<St
     List<String> lines = new ArrayList<>();
     errors.forEach(e -> lines.addAll(e.problems()));
     Set<String> explained = new HashSet<>();
+    // "parameter smtpd_timeout:" (a bad value read) or "virtual_alias_maps:" (a table opened).
     errors.stream().map(ConfigException::parameter).filter(Objects::nonNull)
-        .forEach(p -> explained.add("parameter " + p + ":"));
+        .forEach(p -> explained.add(p + ":"));
     for (String p : check.serviceProblems(registry, warn)) {
       if (explained.stream().noneMatch(p::contains)) {
         lines.add(p);
@@ -71,10 +73,12 @@ public record ConfigCheck(MainConfig config, List<ServiceView> services, List<St
   private static ConfigCheck collect(Path configDirectory, List<ConfigException> errors)
       throws ConfigException {
     MainConfig config = MainConfig.loadChecking(configDirectory, errors);
+    TableAudit.mainCf(config, errors::add);
     List<String> warnings = new ArrayList<>(config.warnings());
     List<ServiceView> views = new ArrayList<>();
     for (MasterService service : config.masterCf().services()) {
       MainConfig view = config.withOverrides(service, errors);
+      TableAudit.overrides(view, service, errors::add);
       view.warnings().stream().skip(config.warnings().size()).forEach(warnings::add);
       views.add(new ServiceView(service, view));
     }

@@ -55,7 +55,23 @@ public final class Tables {
       case "tcp" -> new TcpTable(spec, name, TcpTable.DEFAULT_TIMEOUT);
       case "unix" -> UnixTable.open(spec, name);
       case "proxy" -> open(name, warnings);
-      default -> throw new TableException("unsupported dictionary type: " + type);
+      default -> throw new TableException(unsupportedTypeText(type, name));
+    };
+  }
+
+  /**
+   * Why {@code type:name} cannot be opened, with the fix: Postfix's Berkeley DB types are rebuilt
+   * as {@code lmdb:}, the database clients are not in this build.
+   */
+  public static String unsupportedTypeText(String type, String name) {
+    String text = "unsupported dictionary type: " + type;
+    return switch (type) {
+      case "hash", "btree", "dbm", "sdbm" -> text + " (Berkeley DB is not available: rebuild the"
+          + " table with \"postmap lmdb:" + name + "\" and name it lmdb:" + name
+          + ", or set default_database_type = lmdb)";
+      case "pgsql", "mysql", "ldap", "memcache", "sqlite", "mongodb" -> text
+          + " (no " + type + " client in this build: use lmdb:, cdb: or a socketmap: service)";
+      default -> text;
     };
   }
 }
