@@ -146,13 +146,7 @@ public record ParameterSupport(Level level, String consequence) {
       m.put(n, WRAPPER);
     }
     m.put("smtpd_sender_login_maps", LOGIN_MAPS);
-    for (String n : List.of("always_bcc", "sender_bcc_maps", "recipient_bcc_maps")) {
-      m.put(n, "the copies it asks for would not be made");
-    }
     m.put("relay_recipient_maps", "unknown relay recipients would be accepted instead of refused");
-    for (String n : List.of("mailbox_size_limit", "virtual_mailbox_limit")) {
-      m.put(n, LIMITS);
-    }
     for (String n : List.of("smtpd_tls_protocols", "smtpd_tls_mandatory_protocols",
         "smtpd_tls_ciphers", "smtpd_tls_mandatory_ciphers", "smtpd_tls_exclude_ciphers",
         "smtpd_tls_mandatory_exclude_ciphers", "smtp_tls_protocols",
