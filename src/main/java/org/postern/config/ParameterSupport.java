@@ -74,11 +74,9 @@ public record ParameterSupport(Level level, String consequence) {
 
   /**
    * Values of unsupported or refused parameters that ask for exactly what Postern does without
-   * them (Debian's main.cf turns {@code biff} off and {@code mailbox_size_limit} to no limit):
-   * setting one is no warning.
+   * them (Debian's main.cf turns {@code biff} off): setting one is no warning.
    */
-  private static final Map<String, String> INERT =
-      Map.of("biff", "no", "mailbox_size_limit", "0", "virtual_mailbox_limit", "0");
+  private static final Map<String, String> INERT = Map.of("biff", "no");
 
   /** True when {@code value} of {@code name} asks for what Postern does anyway. */
   static boolean inert(String name, String value) {
