@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -96,7 +97,9 @@ final class PostfixScript {
     ConfigCheck c = s.get().check;
     s.get().checkQueueModes();
     StartPreparation.run(c.config());
-    List<String> problems = c.serviceProblems(ServiceRegistry.standard(), s.get()::warn);
+    List<String> problems = new ArrayList<>();
+    c.tableProblems().forEach(e -> problems.addAll(e.problems()));
+    problems.addAll(c.serviceProblems(ServiceRegistry.standard(), s.get()::warn));
     if (!problems.isEmpty()) {
       problems.forEach(line -> System.err.println("postern: fatal: " + line));
       return Sysexits.EX_CONFIG;

@@ -14,9 +14,10 @@ import org.postern.config.MasterService;
 
 /**
  * The start-up check of Postfix's {@code postfix check}: main.cf parses, every value is valid,
- * no parameter that Postern refuses to ignore is set ({@code ParameterSupport}), every table a
- * setting names can be opened ({@link TableAudit}), and every master.cf service's view ({@code
- * -o} overrides on top) is valid too. Every problem is found in
+ * no parameter that Postern refuses to ignore is set ({@code ParameterSupport}), and every
+ * master.cf service's view ({@code -o} overrides on top) is valid too. {@code postern check} adds
+ * the tables that settings name ({@link #tableProblems}) and what making each service would meet
+ * ({@link #serviceProblems}). Every problem is found in
  * one run: {@link #run} throws one {@link ConfigException} listing them all, and {@link
  * #serviceProblems} adds what making each service would meet (tables, key files, agents).
  *
@@ -56,6 +57,8 @@ public record ConfigCheck(MainConfig config, List<ServiceView> services, List<St
     List<ConfigException> errors = new ArrayList<>();
     ConfigCheck check = collect(configDirectory, errors);
     check.warnings().forEach(warn);
+    errors.addAll(check.tableProblems());
+    errors.sort(BY_PLACE);
     List<String> lines = new ArrayList<>();
     errors.forEach(e -> lines.addAll(e.problems()));
     Set<String> explained = new HashSet<>();
@@ -73,12 +76,10 @@ public record ConfigCheck(MainConfig config, List<ServiceView> services, List<St
   private static ConfigCheck collect(Path configDirectory, List<ConfigException> errors)
       throws ConfigException {
     MainConfig config = MainConfig.loadChecking(configDirectory, errors);
-    TableAudit.mainCf(config, errors::add);
     List<String> warnings = new ArrayList<>(config.warnings());
     List<ServiceView> views = new ArrayList<>();
     for (MasterService service : config.masterCf().services()) {
       MainConfig view = config.withOverrides(service, errors);
-      TableAudit.overrides(view, service, errors::add);
       view.warnings().stream().skip(config.warnings().size()).forEach(warnings::add);
       views.add(new ServiceView(service, view));
     }
@@ -100,6 +101,17 @@ public record ConfigCheck(MainConfig config, List<ServiceView> services, List<St
       warnings.add(config.masterCf().file() + ": chroot column \"y\" is not supported by Postern"
           + " (every service runs in the master's process, unchrooted): " + String.join(", ", chrooted));
     }
+  }
+
+  /** The tables that explicit settings name and this build cannot open ({@link TableAudit}). */
+  public List<ConfigException> tableProblems() {
+    List<ConfigException> found = new ArrayList<>();
+    TableAudit.mainCf(config, found::add);
+    for (ServiceView v : services) {
+      TableAudit.overrides(v.config(), v.service(), found::add);
+    }
+    found.sort(BY_PLACE);
+    return found;
   }
 
   /**

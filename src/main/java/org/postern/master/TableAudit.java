@@ -21,7 +21,9 @@ import org.postern.util.ParameterList;
  * setting, not one per start-up attempt.
  *
  * <p>Only explicit settings are audited: a default that names a missing file (Postfix's {@code
- * /etc/aliases}) fails where it is used, at delivery, as in Postfix.
+ * /etc/aliases}) fails where it is used, at delivery, as in Postfix. The tables of {@code
+ * alias_database} are rebuilt from their source by every start, so for those only the source
+ * file must exist.
  */
 final class TableAudit {
   /** Postfix's dictionary types (dict_open.c and its plugins), so that {@code host:port} is not one. */
@@ -58,17 +60,30 @@ final class TableAudit {
       return;
     }
     List<String> items;
+    Set<String> rebuilt;
     try {
       items = ParameterList.split(config.get(name));
+      rebuilt = Set.copyOf(ParameterList.split(config.get("alias_database")));
     } catch (RuntimeException e) {
       return; // a malformed value is reported by the value check
     }
     for (String item : items) {
-      String why = tableProblem(item);
+      String why = rebuilt.contains(item) ? sourceProblem(item) : tableProblem(item);
       if (why != null) {
         problems.accept(config.problem(name, source, "table \"" + item + "\": " + why));
       }
     }
+  }
+
+  /** Null when the source file of alias database {@code item} exists (start indexes it). */
+  private static String sourceProblem(String item) {
+    int colon = item.indexOf(':');
+    Path source = Path.of(colon < 0 ? item : item.substring(colon + 1));
+    String type = colon < 0 ? "" : item.substring(0, colon);
+    if (!type.isEmpty() && !Tables.supportedTypes().contains(type)) {
+      return tableProblem(item);
+    }
+    return Files.exists(source) ? null : source + ": no such file (the aliases source of newaliases)";
   }
 
   /** Null when {@code item} is not a table, or a table this build can open. */
