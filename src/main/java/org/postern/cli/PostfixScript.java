@@ -61,6 +61,9 @@ final class PostfixScript {
     try {
       ConfigCheck check = ConfigCheck.run(ConfigDirectory.resolve(g.value('c')));
       check.warnings().forEach(w -> err.println("postern: warning: " + w));
+      if (command.equals("start")) {
+        StartPreparation.logDirectory(check.config()); // so "starting ..." is logged too
+      }
       return Optional.of(new PostfixScript(err, check));
     } catch (ConfigException e) {
       err.println("postern: fatal: " + e.getMessage());
