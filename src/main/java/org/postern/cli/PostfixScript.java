@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.postern.config.ConfigDirectory;
 import org.postern.config.ConfigException;
-import org.postern.log.MailLog;
 import org.postern.log.ProgramLog;
 import org.postern.master.ConfigCheck;
 import org.postern.master.ControlClient;
@@ -45,7 +44,7 @@ final class PostfixScript {
     this.check = check;
     this.paths = MasterPaths.of(check.config());
     this.tag = check.config().get("syslog_name") + "/postfix-script";
-    this.log = openLog(check);
+    this.log = CommandLog.open(check.config(), "postfix-script");
   }
 
   /** Parses {@code -c} and {@code -v}, checks the configuration; empty after printing why not. */
@@ -201,25 +200,5 @@ final class PostfixScript {
     err.println(tag + ": fatal: " + text);
     log.ifPresent(l -> l.fatal(text));
     return 1;
-  }
-
-  /** The mail log, unless it is standard output: these messages are on stderr already. */
-  private static Optional<ProgramLog> openLog(ConfigCheck check) {
-    String file = check.config().get("maillog_file").strip();
-    if (file.equals("/dev/stdout")) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(
-          MailLog.builder()
-              .maillogFile(file)
-              .syslogName(check.config().get("syslog_name"))
-              .syslogFacility(check.config().get("syslog_facility"))
-              .hostName(check.config().get("myhostname"))
-              .build()
-              .program("postfix-script"));
-    } catch (IOException | IllegalArgumentException e) {
-      return Optional.empty(); // the master reports a log it cannot open; say it once, there
-    }
   }
 }
