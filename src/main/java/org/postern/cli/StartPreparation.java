@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.postern.config.ConfigDirectory;
 import org.postern.config.MainConfig;
+import org.postern.queue.PostfixQueueFiles;
+import org.postern.queue.Queues;
 
 /**
  * What Postfix's packaging and {@code post-install create-missing} do, done before the master
@@ -30,6 +33,18 @@ final class StartPreparation {
     logDirectory(config);
     spoolDirectory(config);
     rebuildAliases(config);
+  }
+
+  /**
+   * Why the master must not start on {@code queue_directory}: it holds Postfix's queue files,
+   * which Postern cannot read and must not move aside (see PostfixQueueFiles).
+   */
+  static Optional<String> postfixQueue(MainConfig config) {
+    try {
+      return PostfixQueueFiles.refusal(Queues.at(config.getPath("queue_directory")));
+    } catch (IOException e) {
+      return Optional.empty(); // the master reports a queue directory it cannot use
+    }
   }
 
   /** Makes the directory of {@code maillog_file} when it is in a place meant for logs. */
