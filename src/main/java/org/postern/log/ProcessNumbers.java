@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * numbers count up for the life of the master and wrap back to the first one after {@link
  * Integer#MAX_VALUE}, as PIDs wrap.
  *
- * <p>Thread safety: any thread may take a number.
+ * <p>Failure: none; taking a number never blocks. Thread safety: any thread may take one.
  */
 public final class ProcessNumbers {
   /** Linux's {@code PID_MAX_LIMIT} (2^22): no real PID is larger. */

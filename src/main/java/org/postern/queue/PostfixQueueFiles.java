@@ -69,7 +69,7 @@ public final class PostfixQueueFiles {
   }
 
   /** Whether {@code file} starts as Postfix's queue files start (see the class comment). */
-  static boolean isPostfixQueueFile(Path file) throws IOException {
+  public static boolean isPostfixQueueFile(Path file) throws IOException {
     byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
       head = in.readNBytes(2 + 127);
