@@ -12,10 +12,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.postern.config.ConfigDirectory;
 import org.postern.config.ConfigException;
-import org.postern.log.MailLog;
 import org.postern.log.ProgramLog;
 import org.postern.master.ConfigCheck;
 import org.postern.master.ServiceRegistry;
+import org.postern.pipe.PipeAgent;
 import org.postern.master.ControlClient;
 import org.postern.master.ControlReply;
 import org.postern.master.MasterPaths;
@@ -48,7 +48,7 @@ final class PostfixScript {
     this.check = check;
     this.paths = MasterPaths.of(check.config());
     this.tag = check.config().get("syslog_name") + "/postfix-script";
-    this.log = openLog(check);
+    this.log = CommandLog.open(check.config(), "postfix-script");
   }
 
   /** Parses {@code -c} and {@code -v}, checks the configuration; empty after printing why not. */
@@ -65,6 +65,9 @@ final class PostfixScript {
     try {
       ConfigCheck check = ConfigCheck.run(dir);
       check.warnings().forEach(w -> err.println("postern: warning: " + w));
+      if (command.equals("start")) {
+        StartPreparation.logDirectory(check.config()); // so "starting ..." is logged too
+      }
       return Optional.of(new PostfixScript(err, check));
     } catch (ConfigException e) {
       printEveryProblem(dir, err);
@@ -89,7 +92,7 @@ final class PostfixScript {
    * queue's modes, and making each service (tables, key files, delivery agents) without starting
    * it. The alias database is brought up to date first, as start does.
    */
-  static int check(List<String> args) {
+  static int check(List<String> args) throws IOException, InterruptedException {
     Optional<PostfixScript> s = load("check", args, System.err);
     if (s.isEmpty()) {
       return Sysexits.EX_CONFIG;
@@ -98,6 +101,8 @@ final class PostfixScript {
     s.get().checkQueueModes();
     StartPreparation.run(c.config());
     List<String> problems = new ArrayList<>();
+    StartPreparation.postfixQueue(c.config()).ifPresent(problems::add);
+    s.get().unknownPipeUsers();
     c.tableProblems().forEach(e -> problems.addAll(e.problems()));
     problems.addAll(c.serviceProblems(ServiceRegistry.standard(), s.get()::warn));
     if (!problems.isEmpty()) {
@@ -107,6 +112,15 @@ final class PostfixScript {
     System.out.println("postern: configuration " + c.config().configDirectory() + " is valid: "
         + c.services().size() + " master.cf services checked");
     return Sysexits.EX_OK;
+  }
+
+  /** Warns about pipe entries whose {@code user=} has no account: their mail will be deferred. */
+  private void unknownPipeUsers() throws IOException, InterruptedException {
+    for (ConfigCheck.ServiceView v : check.services()) {
+      if (v.service().command().equals("pipe")) {
+        PipeAgent.unknownAccount(v.service(), v.config()).ifPresent(this::warn);
+      }
+    }
   }
 
   /**
@@ -227,25 +241,5 @@ final class PostfixScript {
     err.println(tag + ": fatal: " + text);
     log.ifPresent(l -> l.fatal(text));
     return 1;
-  }
-
-  /** The mail log, unless it is standard output: these messages are on stderr already. */
-  private static Optional<ProgramLog> openLog(ConfigCheck check) {
-    String file = check.config().get("maillog_file").strip();
-    if (file.equals("/dev/stdout")) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(
-          MailLog.builder()
-              .maillogFile(file)
-              .syslogName(check.config().get("syslog_name"))
-              .syslogFacility(check.config().get("syslog_facility"))
-              .hostName(check.config().get("myhostname"))
-              .build()
-              .program("postfix-script"));
-    } catch (IOException | IllegalArgumentException e) {
-      return Optional.empty(); // the master reports a log it cannot open; say it once, there
-    }
   }
 }

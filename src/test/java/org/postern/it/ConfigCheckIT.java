@@ -38,8 +38,8 @@ class ConfigCheckIT {
         .contains(mainCf + ", line " + line(mainCf, "smtpd_timeout") + ": parameter smtpd_timeout: bad time value: \"soon\"")
         .contains(mainCf + ", line " + line(mainCf, "smtpd_milters") + ": parameter smtpd_milters: not supported by Postern")
         .contains("parameter max_use: not supported by Postern; setting ignored")
-        .contains("parameter alias_maps: table \"hash:/etc/aliases\": unsupported dictionary type: hash"
-            + " (Berkeley DB is not available: rebuild the table with \"postmap lmdb:/etc/aliases\"")
+        .contains("parameter alias_maps: table \"hash:/etc/aliases\": unsupported dictionary type: hash:"
+            + " Postern does not read Berkeley DB files; rebuild with \"postmap lmdb:/etc/aliases\"")
         .contains("parameter virtual_alias_maps: table \"pgsql:/etc/postern/virtual.cf\": unsupported dictionary type: pgsql")
         .contains("parameter transport_maps: table \"lmdb:/nonexistent/transport\": /nonexistent/transport.lmdb: no such file")
         .contains("master.cf, line ")
