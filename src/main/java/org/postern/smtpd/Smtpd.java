@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
 import org.postern.tls.PemKeyMaterial;
+import org.postern.tls.ServerTlsContext;
 import org.postern.tls.ServerTlsContexts;
 import org.postern.tls.TlsConfigException;
 
@@ -41,7 +41,9 @@ import org.postern.tls.TlsConfigException;
  * session's to one of its own when a session log supplier is given; the five-argument constructor
  * sends them to the JDK system logger.
  *
- * <p>Failure: bad TLS key files fail {@link #start()} with {@link TlsConfigException}, a busy port
+ * <p>Failure: bad TLS key files, or TLS protocol and cipher settings (smtpd_tls_protocols,
+ * smtpd_tls_ciphers and their mandatory and exclusion companions) that Java's TLS cannot use,
+ * fail {@link #start()} with {@link TlsConfigException}, a busy port
  * with {@link IOException}; errors in one session never affect another.
  */
 public final class Smtpd {
@@ -61,7 +63,7 @@ public final class Smtpd {
   private volatile boolean stopping;
   private ServerSocket listener;
   private Thread acceptor;
-  private Optional<SSLContext> tlsContext = Optional.empty();
+  private Optional<ServerTlsContext> tlsContext = Optional.empty();
 
   public Smtpd(
       SmtpdSettings settings,
@@ -142,11 +144,13 @@ public final class Smtpd {
     acceptor = Thread.ofVirtual().name("smtpd-accept").start(this::acceptLoop);
   }
 
-  private Optional<SSLContext> loadTls() throws TlsConfigException {
+  private Optional<ServerTlsContext> loadTls() throws TlsConfigException {
     boolean wanted = settings.tlsLevel().offered() || settings.tlsWrappermode();
     if (!wanted) {
       return Optional.empty();
     }
+    // Checked before the keys: a protocol or cipher setting JSSE cannot use stops the start.
+    var parameters = settings.tlsHandshake().forServer(settings.tlsEnforced());
     if (!settings.hasTlsKeys()) {
       // Postfix: STARTTLS is then answered 454, wrapper-mode connections are dropped.
       log.accept("warning: No server certs available. TLS won't be enabled");
@@ -156,7 +160,7 @@ public final class Smtpd {
         settings.tlsChainFiles().isEmpty()
             ? PemKeyMaterial.load(settings.tlsCertFile(), settings.tlsKeyFile())
             : PemKeyMaterial.loadChainFiles(settings.tlsChainFiles());
-    return Optional.of(ServerTlsContexts.create(keys));
+    return Optional.of(new ServerTlsContext(ServerTlsContexts.create(keys), parameters));
   }
 
   /** The bound address; useful when started on port 0. */
