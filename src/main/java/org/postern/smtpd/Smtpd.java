@@ -41,9 +41,7 @@ import org.postern.tls.TlsConfigException;
  * session's to one of its own when a session log supplier is given; the five-argument constructor
  * sends them to the JDK system logger.
  *
- * <p>Failure: bad TLS key files, or TLS protocol and cipher settings (smtpd_tls_protocols,
- * smtpd_tls_ciphers and their mandatory and exclusion companions) that Java's TLS cannot use,
- * fail {@link #start()} with {@link TlsConfigException}, a busy port
+ * <p>Failure: bad TLS key files fail {@link #start()} with {@link TlsConfigException}, a busy port
  * with {@link IOException}; errors in one session never affect another.
  */
 public final class Smtpd {
@@ -149,8 +147,6 @@ public final class Smtpd {
     if (!wanted) {
       return Optional.empty();
     }
-    // Checked before the keys: a protocol or cipher setting JSSE cannot use stops the start.
-    var parameters = settings.tlsHandshake().forServer(settings.tlsEnforced());
     if (!settings.hasTlsKeys()) {
       // Postfix: STARTTLS is then answered 454, wrapper-mode connections are dropped.
       log.accept("warning: No server certs available. TLS won't be enabled");
@@ -160,7 +156,8 @@ public final class Smtpd {
         settings.tlsChainFiles().isEmpty()
             ? PemKeyMaterial.load(settings.tlsCertFile(), settings.tlsKeyFile())
             : PemKeyMaterial.loadChainFiles(settings.tlsChainFiles());
-    return Optional.of(new ServerTlsContext(ServerTlsContexts.create(keys), parameters));
+    return Optional.of(new ServerTlsContext(ServerTlsContexts.create(keys),
+        settings.tlsParameters().orElseThrow()));
   }
 
   /** The bound address; useful when started on port 0. */

@@ -12,7 +12,9 @@ import org.postern.config.InterfaceAddresses;
 import org.postern.sasl.AuthEndpoint;
 import org.postern.sasl.SecurityOptions;
 import org.postern.tls.CipherLists;
+import org.postern.tls.TlsConfigException;
 import org.postern.tls.TlsHandshakeSettings;
+import org.postern.tls.TlsParameters;
 import org.postern.tls.TlsParameters.Setting;
 
 /**
@@ -43,7 +45,7 @@ public record SmtpdSettings(
     Path tlsCertFile,
     Path tlsKeyFile,
     List<Path> tlsChainFiles,
-    TlsHandshakeSettings tlsHandshake,
+    Optional<TlsParameters> tlsParameters,
     BareNewline forbidBareNewline,
     Mynetworks mynetworks,
     AccessPolicy access,
@@ -137,7 +139,7 @@ public record SmtpdSettings(
         certFile.isEmpty() ? null : Path.of(certFile),
         keyFile.isEmpty() ? null : Path.of(keyFile),
         config.getList("smtpd_tls_chain_files").stream().map(Path::of).toList(),
-        tlsHandshake(config),
+        r.tlsParameters(),
         r.bareNewline(),
         mynetworks,
         AccessPolicy.fromConfig(config, destinations),
@@ -153,7 +155,7 @@ public record SmtpdSettings(
         r.sasl());
   }
 
-  /** The protocols and ciphers of STARTTLS and wrapper mode; checked when TLS starts. */
+  /** The protocols and ciphers of STARTTLS and wrapper mode. */
   private static TlsHandshakeSettings tlsHandshake(MainConfig config) {
     return new TlsHandshakeSettings(
         new Setting("smtpd_tls_protocols", config.get("smtpd_tls_protocols")),
@@ -210,6 +212,24 @@ public record SmtpdSettings(
         return d;
       } catch (IllegalArgumentException e) {
         throw bad(name, "bad time value: \"" + config.get(name) + "\"");
+      }
+    }
+
+    /**
+     * The protocols and cipher suites of STARTTLS and wrapper mode (their mandatory forms at
+     * {@code encrypt} and in wrapper mode); empty when TLS is off.
+     */
+    private Optional<TlsParameters> tlsParameters() throws ConfigException {
+      boolean wrapper = bool("smtpd_tls_wrappermode");
+      TlsLevel level = tlsLevel();
+      if (!level.offered() && !wrapper) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(tlsHandshake(config).forServer(level == TlsLevel.ENCRYPT || wrapper));
+      } catch (TlsConfigException e) {
+        throw new ConfigException(config.configDirectory().resolve("main.cf"), 0, null,
+            e.getMessage());
       }
     }
 
