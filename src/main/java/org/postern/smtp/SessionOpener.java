@@ -39,8 +39,8 @@ import org.postern.tls.TlsaMatcher;
  * <p>The handshake offers the protocols and cipher suites of the level ({@code
  * smtp_tls_protocols} and {@code smtp_tls_ciphers} at {@code may}, their mandatory forms above,
  * a policy table's {@code protocols=}, {@code ciphers=} and {@code exclude=}; see
- * org.postern.tls.TlsHandshakeSettings); a policy table value that Java's TLS cannot use defers
- * the delivery ({@code 4.7.5 client TLS configuration problem}).
+ * org.postern.tls.TlsHandshakeSettings); a policy table value that Java's TLS cannot use is
+ * logged as a warning and defers the delivery ({@code 4.7.5 client TLS configuration problem}).
  *
  * <p>At level {@code may} a failed handshake is retried once on a new plaintext connection, as
  * Postfix does. A server that sent data ahead of the STARTTLS reply (an injection attempt) is
@@ -80,8 +80,9 @@ final class SessionOpener {
       try {
         parameters = settings.tlsHandshake().forClient(tls.effective(), tls.policy());
       } catch (TlsConfigException e) {
-        return new Failed(new SessionFailure("4.7.5", "client TLS configuration problem: "
-            + e.getMessage(), Optional.empty(), Relay.none(), TlsStatus.of(tls.undecided(),
+        warnings.accept("TLS policy for " + server + ": " + e.getMessage());
+        return new Failed(new SessionFailure("4.7.5", "client TLS configuration problem",
+            Optional.empty(), Relay.none(), TlsStatus.of(tls.undecided(),
                 action.map(a -> RequireTlsFeature.UNDECIDED)), false));
       }
     }

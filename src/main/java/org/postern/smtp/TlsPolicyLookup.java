@@ -48,8 +48,9 @@ import org.postern.tlsrpt.SessionRecorder;
  * smtp_tls_fingerprint_cert_match} (split on whitespace and commas), as Postfix does.
  *
  * <p>Failure: a table that cannot answer, or an answer that is not a valid policy, throws {@link
- * TlsConfigException} naming the table, as does a {@code fingerprint} level without any valid
- * fingerprint; the delivery defers. MTA-STS failures never throw (see
+ * TlsConfigException} naming the table; a {@code fingerprint} level without any valid
+ * fingerprint is logged as Postfix logs it and throws ({@code client TLS configuration
+ * problem}); the delivery defers. MTA-STS failures never throw (see
  * org.postern.mtasts).
  */
 final class TlsPolicyLookup implements AutoCloseable {
@@ -175,9 +176,9 @@ final class TlsPolicyLookup implements AutoCloseable {
       }
     }
     if (usable.isEmpty()) {
-      throw new TlsConfigException("nexthop domain " + d.host()
-          + ": configured at fingerprint security level, but with no fingerprints to match ("
-          + (p.match().isEmpty() ? fingerprints.parameter() : "match=") + " has none)");
+      fingerprints.warnings().accept("nexthop domain " + d.nexthop()
+          + ": configured at fingerprint security level, but with no fingerprints to match.");
+      throw new TlsConfigException("client TLS configuration problem");
     }
     return new ClientTlsPolicy(p.level(), usable, p.attributes());
   }

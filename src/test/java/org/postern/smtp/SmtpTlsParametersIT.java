@@ -106,6 +106,9 @@ class SmtpTlsParametersIT {
   }
 
   /** Delivers to a@test.example through {@code peer} with {@code params} over the defaults. */
+  /** Warnings of the last delivery. */
+  private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private RecipientResult deliver(Peer peer, Map<String, String> params, Path q,
       boolean requireTls) throws Exception {
     FakeResolver dns = new FakeResolver();
@@ -117,12 +120,13 @@ class SmtpTlsParametersIT {
     all.put("smtp_tcp_port", String.valueOf(peer.port()));
     all.putAll(params);
     peer.lines().clear();
+    warnings.clear();
     var request = TestRequests.request(q, "test.example", TestRequests.envelope(
         List.of(Recipient.of("a@test.example")), requireTls, false, Optional.empty(),
         Optional.empty(), Optional.empty()), TestRequests.SIMPLE);
     try (SmtpDelivery agent = new SmtpDelivery(
         SmtpSettings.of(MainConfig.of(dir, all), Protocol.SMTP), Tables::open, dns,
-        Clock.systemUTC(), new Random(1))) {
+        Clock.systemUTC(), new Random(1), warnings::add)) {
       return agent.deliver(request).getFirst();
     }
   }
@@ -206,8 +210,30 @@ class SmtpTlsParametersIT {
     RecipientResult r = deliver(Map.of("smtp_tls_security_level", "fingerprint"), q);
 
     assertThat(r.status()).isEqualTo(Status.DEFERRED);
-    assertThat(r.text()).contains("configured at fingerprint security level, but with no"
-        + " fingerprints to match (smtp_tls_fingerprint_cert_match has none)");
+    assertThat(r.dsn()).isEqualTo("4.7.5");
+    assertThat(r.text()).isEqualTo("client TLS configuration problem");
+    assertThat(warnings).contains("nexthop domain test.example: configured at fingerprint"
+        + " security level, but with no fingerprints to match.");
+    assertThat(plain.lines().poll(1, TimeUnit.SECONDS)).isNull();
+  }
+
+  @Test
+  void fingerprintLevel_malformedValueSkippedWithWarning(@TempDir Path q) throws Exception {
+    RecipientResult r = deliver(Map.of("smtp_tls_security_level", "fingerprint",
+        "smtp_tls_fingerprint_cert_match", "XY:ZZ " + certFingerprint), q);
+
+    received(r, plain);
+    assertThat(warnings).contains("malformed fingerprint value: XY:ZZ");
+  }
+
+  @Test
+  void policyTableAttributeJavaCannotUse_defersWithWarning(@TempDir Path q) throws Exception {
+    RecipientResult r = deliver(Map.of("smtp_tls_policy_maps",
+        "inline:{{test.example = encrypt protocols=TLSv1}}"), q);
+
+    assertThat(r.status()).isEqualTo(Status.DEFERRED);
+    assertThat(r.text()).isEqualTo("client TLS configuration problem");
+    assertThat(warnings).anyMatch(w -> w.contains("protocols = TLSv1: no TLS protocol version"));
     assertThat(plain.lines().poll(1, TimeUnit.SECONDS)).isNull();
   }
 
