@@ -5,6 +5,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -167,7 +168,7 @@ final class TlsPolicyLookup implements AutoCloseable {
     if (p.level() != TlsSecurityLevel.FINGERPRINT) {
       return p;
     }
-    List<String> usable = new java.util.ArrayList<>();
+    List<String> usable = new ArrayList<>();
     for (String f : p.match().isEmpty() ? fingerprints.values() : p.match()) {
       if (f.replace(":", "").matches("(?:[0-9A-Fa-f]{2})+") && !f.contains("::")) {
         usable.add(f);

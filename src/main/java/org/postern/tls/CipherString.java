@@ -1,6 +1,7 @@
 package org.postern.tls;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -147,7 +148,7 @@ final class CipherString {
       return true;
     }
     String[] parts = name.split("-", -1);
-    return parts.length >= 2 && Set.of(parts).stream().allMatch(NAME_PARTS::contains);
+    return parts.length >= 2 && Arrays.stream(parts).allMatch(NAME_PARTS::contains);
   }
 
   private void add(List<CipherSuite> matching) {

@@ -1,5 +1,6 @@
 package org.postern.tls;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,17 +87,17 @@ public final class TlsHandshakeSettings {
 
   private TlsParameters mandatory(String also, Optional<Setting> p, Optional<Setting> c,
       Optional<Setting> e) throws TlsConfigException {
-    List<Setting> exclusions = e.map(List::of).orElse(List.of(exclude, mandatoryExclude));
+    List<Setting> exclusions = new ArrayList<>(e.map(List::of)
+        .orElse(List.of(exclude, mandatoryExclude)));
     if (!also.isEmpty()) {
-      exclusions = java.util.stream.Stream.concat(exclusions.stream(),
-          java.util.stream.Stream.of(new Setting("security level exclusion", also))).toList();
+      exclusions.add(new Setting("security level exclusion", also));
     }
     return compute(p.orElse(mandatoryProtocols), c.orElse(mandatoryCiphers), exclusions);
   }
 
   private TlsParameters compute(Setting p, Setting c, List<Setting> exclusions)
       throws TlsConfigException {
-    List<String> key = new java.util.ArrayList<>(List.of(p.value(), c.value()));
+    List<String> key = new ArrayList<>(List.of(p.value(), c.value()));
     exclusions.forEach(x -> key.add(x.value()));
     TlsParameters known = computed.get(key);
     if (known != null) {
