@@ -69,8 +69,6 @@ class TlsParametersPostfixIT {
         "  -o smtp_tls_fingerprint_cert_match=" + fingerprint.toLowerCase(java.util.Locale.ROOT),
         "tnolog unix - - n - - smtp",
         "  -o smtp_log_tls_feature_status=no"));
-    // The start's configuration check wants the alias table built before start would build it.
-    assertThat(postern.command("newaliases").status()).isZero();
     postern.start();
   }
 
