@@ -353,6 +353,8 @@ public final class Parameters {
         l("smtpd_tls_mandatory_protocols", ">=TLSv1"),
         s("smtpd_tls_ciphers", "medium"),
         s("smtpd_tls_mandatory_ciphers", "medium"),
+        l("smtpd_tls_exclude_ciphers", ""),
+        l("smtpd_tls_mandatory_exclude_ciphers", ""),
         b("disable_vrfy_command", "no"),
         l("permit_mx_backup_networks", ""),
         i("unverified_recipient_reject_code", "450"),
@@ -389,6 +391,9 @@ public final class Parameters {
         l("smtp_tls_mandatory_protocols", ">=TLSv1"),
         s("smtp_tls_ciphers", "medium"),
         s("smtp_tls_mandatory_ciphers", "medium"),
+        l("smtp_tls_exclude_ciphers", ""),
+        l("smtp_tls_mandatory_exclude_ciphers", ""),
+        l("smtp_tls_fingerprint_cert_match", ""),
         b("smtp_tls_note_starttls_offer", "no"),
         b("smtp_tls_wrappermode", "no"),
         b("smtp_tls_connection_reuse", "no"),
@@ -460,6 +465,13 @@ public final class Parameters {
         l("lmtp_tls_verify_cert_match", "hostname"),
         l("lmtp_tls_secure_cert_match", "nexthop"),
         i("lmtp_tls_loglevel", "0"),
+        l("lmtp_tls_protocols", ">=TLSv1"),
+        l("lmtp_tls_mandatory_protocols", ">=TLSv1"),
+        s("lmtp_tls_ciphers", "medium"),
+        s("lmtp_tls_mandatory_ciphers", "medium"),
+        l("lmtp_tls_exclude_ciphers", ""),
+        l("lmtp_tls_mandatory_exclude_ciphers", ""),
+        l("lmtp_tls_fingerprint_cert_match", ""),
         b("lmtp_tls_connection_reuse", "no"),
         s("lmtp_tcp_port", "24"),
         b("lmtp_assume_final", "no"),
@@ -492,6 +504,9 @@ public final class Parameters {
     return List.of(
         s("tls_high_cipherlist",
             "aNULL:-aNULL:HIGH:!SEED:!IDEA:!3DES:!RC2:!RC4:!RC5:!kDH:!kECDH:!aDSS:!MD5:@STRENGTH"),
+        s("tls_medium_cipherlist", "aNULL:-aNULL:HIGH:MEDIUM:!SEED:!IDEA:!3DES:!RC2:!RC4:!RC5"
+            + ":!kDH:!kECDH:!aDSS:!MD5:+RC4:@STRENGTH"),
+        s("tls_null_cipherlist", "eNULL:!kDH:!kECDH:!aDSS:!MD5:!aNULL"),
         b("tls_preempt_cipherlist", "no"),
         s("tls_random_source", "dev:/dev/urandom"));
   }

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import org.postern.tls.ServerTlsContext;
 
 /**
  * One SMTP conversation with one client, from the 220 greeting to QUIT or hang-up: the session
@@ -45,7 +45,7 @@ final class SmtpdSession implements Runnable {
   record Services(Clock clock, Consumer<String> log, Anvil anvil) {}
 
   private final SmtpdSettings settings;
-  private final Optional<SSLContext> tlsContext;
+  private final Optional<ServerTlsContext> tlsContext;
   private final BooleanSupplier stopping;
   private final Services services;
   private final CheckState checkState;
@@ -67,7 +67,7 @@ final class SmtpdSession implements Runnable {
 
   SmtpdSession(
       SmtpdSettings settings,
-      Optional<SSLContext> tlsContext,
+      Optional<ServerTlsContext> tlsContext,
       MessageSink sink,
       Services services,
       Socket socket,
@@ -287,7 +287,7 @@ final class SmtpdSession implements Runnable {
     return checkState;
   }
 
-  Optional<SSLContext> tlsContext() {
+  Optional<ServerTlsContext> tlsContext() {
     return tlsContext;
   }
 

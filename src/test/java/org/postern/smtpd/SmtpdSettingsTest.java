@@ -81,4 +81,34 @@ class SmtpdSettingsTest {
     assertThatThrownBy(() -> settings(Map.of("smtpd_timeout", "soon")))
         .hasMessageContaining("parameter smtpd_timeout: bad time value");
   }
+
+  @Test
+  void fromConfig_tlsProtocolsAndCiphers_byLevel() throws Exception {
+    Map<String, String> tls = Map.of("smtpd_tls_protocols", ">=TLSv1.2",
+        "smtpd_tls_mandatory_protocols", ">=TLSv1.3");
+
+    assertThat(settings(Map.of()).tlsParameters()).isEmpty();
+    assertThat(settings(with(tls, "smtpd_tls_security_level", "may")).tlsParameters()
+        .orElseThrow().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+    assertThat(settings(with(tls, "smtpd_tls_security_level", "encrypt")).tlsParameters()
+        .orElseThrow().protocols()).containsExactly("TLSv1.3");
+    assertThat(settings(with(tls, "smtpd_tls_wrappermode", "yes")).tlsParameters()
+        .orElseThrow().protocols()).containsExactly("TLSv1.3");
+  }
+
+  @Test
+  void fromConfig_badTlsCiphers_namesParameterWhenTlsIsOn() throws Exception {
+    Map<String, String> bad = Map.of("smtpd_tls_ciphers", "strong");
+
+    assertThat(settings(bad).tlsParameters()).isEmpty();
+    assertThatThrownBy(() -> settings(with(bad, "smtpd_tls_security_level", "may")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("/etc/postern/main.cf: smtpd_tls_ciphers: invalid cipher grade: \"strong\"");
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String name, String value) {
+    Map<String, String> all = new HashMap<>(base);
+    all.put(name, value);
+    return all;
+  }
 }
