@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
-import org.postern.config.InterfaceAddresses;
+import org.postern.deliver.AddressResolver;
 import org.postern.sasl.AuthEndpoint;
 import org.postern.sasl.SecurityOptions;
 
@@ -100,18 +100,18 @@ public record SmtpdSettings(
     return !tlsChainFiles.isEmpty() || tlsCertFile != null;
   }
 
-  /** Reads the settings from {@code config}; every value is Postfix's parameter of that name. */
-  public static SmtpdSettings fromConfig(MainConfig config) throws ConfigException {
+  /**
+   * Reads the settings from {@code config}; every value is Postfix's parameter of that name.
+   * {@code resolver} is trivial-rewrite's resolve service, which decides the address class of
+   * every recipient the relay and recipient checks look at.
+   */
+  public static SmtpdSettings fromConfig(MainConfig config, AddressResolver resolver)
+      throws ConfigException {
     Reader r = new Reader(config);
     String certFile = config.get("smtpd_tls_cert_file").strip();
     String keyFile = config.get("smtpd_tls_key_file").strip();
     Mynetworks mynetworks = r.networks("mynetworks");
-    Destinations destinations =
-        new Destinations(
-            config.getList("mydestination"),
-            InterfaceAddresses.fromConfig(config),
-            config.getList("relay_domains"),
-            r.bool("allow_untrusted_routing"));
+    Destinations destinations = new Destinations(resolver, r.bool("allow_untrusted_routing"));
     return new SmtpdSettings(
         config.get("myhostname"),
         config.get("mail_name"),
