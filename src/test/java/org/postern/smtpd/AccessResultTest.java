@@ -104,11 +104,11 @@ class AccessResultTest {
   @Test
   void recipientAccess_looksUpTheResolvedAddress() throws Exception {
     // u%localhost@example.com resolves to u@localhost: the example.com entry does not apply.
-    SmtpdCheck c = check("check_recipient_access", "{ example.com = OK, localhost = REJECT local }",
+    SmtpdCheck c = check("check_recipient_access", "{ example.com = OK }, { localhost = 550 local }",
         "reject", Map.of("smtpd_relay_restrictions", "permit", "mydestination", "example.com, localhost"));
     assertThat(rcpt(c, "u@example.com")).isEmpty();
     assertThat(rcpt(c, "u%localhost@example.com"))
-        .hasValue("554 5.7.1 <u%localhost@example.com>: Recipient address rejected: local");
+        .hasValue("550 5.7.1 <u%localhost@example.com>: Recipient address rejected: local");
   }
 
   @Test
