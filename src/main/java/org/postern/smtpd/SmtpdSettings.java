@@ -48,7 +48,8 @@ public record SmtpdSettings(
     int tlsLoglevel,
     boolean requiretlsEsmtpHeader,
     Optional<ProxyFilter> proxyFilter,
-    SaslSettings sasl) {
+    SaslSettings sasl,
+    ReplyFooter rejectFooter) {
 
   /** {@code smtpd_tls_security_level} values smtpd implements. */
   public enum TlsLevel {
@@ -145,7 +146,8 @@ public record SmtpdSettings(
         r.integer("smtpd_tls_loglevel"),
         r.bool("requiretls_esmtp_header"),
         r.proxyFilter(),
-        r.sasl());
+        r.sasl(),
+        ReplyFooter.fromConfig(config));
   }
 
   /** Reads one parameter at a time, turning bad values into ConfigExceptions naming it. */
