@@ -42,6 +42,11 @@ class AddressClassIT {
       "postmaster@mx.hosting.test", "nosuchuser@mx.hosting.test", "known@relay.test",
       "unknown@relay.test", "someone@foreign.test");
 
+  /** Senders of every class, for smtpd_reject_unlisted_sender = yes. */
+  private static final List<String> SENDER_PROBES = List.of(
+      "alice@example.org", "nobody@example.org", "bob@alias.test", "nobody@alias.test",
+      "root@mx.hosting.test", "nosuchuser@mx.hosting.test", "unknown@relay.test", "x@foreign.test");
+
   private static final String SMTPLIB = """
       import smtplib, ssl, sys
       host, port, source, sender, data = sys.argv[1:6]
@@ -53,7 +58,10 @@ class AddressClassIT {
           c.ehlo()
           print("STARTTLS: %d" % c.starttls(context=ctx)[0])
           c.ehlo()
-          c.mail(sender)
+          code, text = c.mail(sender)
+          print("MAIL: %d %s" % (code, text.decode()))
+          if code != 250:
+              sys.exit(0)
           accepted = 0
           for r in recipients:
               code, text = c.rcpt(r)
@@ -68,6 +76,7 @@ class AddressClassIT {
   private PosternInstance postern;
   private int port;
   private int noRelayMapsPort;
+  private int unlistedSenderPort;
   private Path vmail;
   private Path script;
 
@@ -89,11 +98,13 @@ class AddressClassIT {
         "maillog_file = " + root.resolve("maillog"), ""));
     port = PosternInstance.freePort();
     noRelayMapsPort = PosternInstance.freePort();
+    unlistedSenderPort = PosternInstance.freePort();
     Path master = postern.config().resolve("master.cf");
     Files.writeString(master, Files.readString(master)
         .replace("127.0.0.1:" + postern.smtpPort() + " ", POSTERN_ADDRESS + ":" + port + " ")
         + POSTERN_ADDRESS + ":" + noRelayMapsPort + " inet n - n - - smtpd\n"
-        + "  -o relay_recipient_maps=\n");
+        + "  -o relay_recipient_maps=\n"
+        + unlistedSenderListener(POSTERN_ADDRESS, unlistedSenderPort));
     postern.start();
     assertThat(VirtualHostingDropIn.greets(POSTERN_ADDRESS, port))
         .as("Postern smtpd on the drop-in main.cf; log:\n" + postern.maillogText()).isTrue();
@@ -102,6 +113,10 @@ class AddressClassIT {
   private Map<String, String> placeholders(List<Path> certAndKey) {
     return Map.of("CERT", certAndKey.get(0).toString(), "KEY", certAndKey.get(1).toString(),
         "VMAIL", vmail.toString(), "UID", "65534", "GID", "65534");
+  }
+
+  private static String unlistedSenderListener(String address, int listenPort) {
+    return address + ":" + listenPort + " inet n - n - - smtpd\n  -o smtpd_reject_unlisted_sender=yes\n";
   }
 
   @AfterAll
@@ -114,13 +129,18 @@ class AddressClassIT {
   /** The stranger's dialogue: one reply line per recipient ("RCPT addr: code text"), then DATA. */
   private Map<String, String> dialogue(String address, int smtpPort, String data, List<String> recipients)
       throws IOException, InterruptedException {
+    return dialogue(address, smtpPort, "stranger@outside.test", data, recipients);
+  }
+
+  private Map<String, String> dialogue(String address, int smtpPort, String sender, String data,
+      List<String> recipients) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), address,
-        Integer.toString(smtpPort), STRANGER, "stranger@outside.test", data));
+        Integer.toString(smtpPort), STRANGER, sender, data));
     argv.addAll(recipients);
     PosternInstance.Result r = Commands.ok(argv, null, LIMIT);
     assertThat(r.out()).contains("STARTTLS: 220");
     Map<String, String> replies = new LinkedHashMap<>();
-    r.out().lines().filter(l -> l.startsWith("RCPT ") || l.startsWith("DATA: ")).forEach(l -> {
+    r.out().lines().filter(l -> l.matches("(RCPT .*|MAIL|DATA): .*")).forEach(l -> {
       int colon = l.indexOf(": ");
       replies.put(l.substring(0, colon), l.substring(colon + 2));
     });
@@ -158,6 +178,19 @@ class AddressClassIT {
     assertThat(r).containsEntry("RCPT unknown@relay.test", "250 2.1.5 Ok")
         .containsEntry("RCPT someone@foreign.test",
             "454 4.7.1 <someone@foreign.test>: Relay access denied (client " + STRANGER + ")");
+  }
+
+  @Test
+  void rcpt_unlistedSenders_areRefusedWithSenderStatus() throws Exception {
+    String footer = " (client " + STRANGER + ")";
+    assertThat(dialogue(POSTERN_ADDRESS, unlistedSenderPort, "nobody@alias.test", "-",
+        List.of("alice@example.org"))).containsEntry("RCPT alice@example.org", "550 5.1.7 <nobody@alias.test>:"
+            + " Sender address rejected: User unknown in virtual alias table" + footer);
+    assertThat(dialogue(POSTERN_ADDRESS, unlistedSenderPort, "nobody@example.org", "-",
+        List.of("alice@example.org"))).containsEntry("RCPT alice@example.org", "550 5.1.0 <nobody@example.org>:"
+            + " Sender address rejected: User unknown in virtual mailbox table" + footer);
+    assertThat(dialogue(POSTERN_ADDRESS, unlistedSenderPort, "alice@example.org", "-",
+        List.of("alice@example.org"))).containsEntry("RCPT alice@example.org", "250 2.1.5 Ok");
   }
 
   @Test
@@ -203,8 +236,10 @@ class AddressClassIT {
         "queue_directory = " + root.resolve("spool"), "data_directory = " + data,
         "maillog_file = " + root.resolve("maillog"), "maillog_file_prefixes = " + root, ""));
     int postfixPort = PosternInstance.freePort();
+    int postfixSenderPort = PosternInstance.freePort();
     Files.writeString(config.resolve("master.cf"), VirtualHostingDropIn.debianMasterCf(
-        List.of(POSTFIX_ADDRESS + ":" + postfixPort + " inet n - n - - smtpd")));
+        List.of(POSTFIX_ADDRESS + ":" + postfixPort + " inet n - n - - smtpd",
+            unlistedSenderListener(POSTFIX_ADDRESS, postfixSenderPort))));
     VirtualHostingDropIn.traversable(tmp, config);
     VirtualHostingDropIn.traversable(tmp, tmp.resolve("pki-postfix"));
     List<String> postfix = List.of("/usr/sbin/postfix", "-c", config.toString());
@@ -213,6 +248,12 @@ class AddressClassIT {
       assertThat(VirtualHostingDropIn.greets(POSTFIX_ADDRESS, postfixPort)).as("Postfix smtpd").isTrue();
       assertThat(dialogue(POSTERN_ADDRESS, port, "-", PROBES))
           .isEqualTo(dialogue(POSTFIX_ADDRESS, postfixPort, "-", PROBES));
+      assertThat(VirtualHostingDropIn.greets(POSTFIX_ADDRESS, postfixSenderPort)).as("Postfix smtpd").isTrue();
+      for (String sender : SENDER_PROBES) {
+        assertThat(dialogue(POSTERN_ADDRESS, unlistedSenderPort, sender, "-", List.of("alice@example.org")))
+            .as("MAIL FROM:<" + sender + ">")
+            .isEqualTo(dialogue(POSTFIX_ADDRESS, postfixSenderPort, sender, "-", List.of("alice@example.org")));
+      }
     } finally {
       Commands.run(concat(postfix, "stop"), null, LIMIT);
     }
