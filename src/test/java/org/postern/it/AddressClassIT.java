@@ -40,7 +40,12 @@ class AddressClassIT {
       "alice@example.org", "Alice+news@Example.ORG", "nobody@example.org", "info@example.org",
       "carol@example.net", "bob@alias.test", "nobody@alias.test", "root@mx.hosting.test",
       "postmaster@mx.hosting.test", "nosuchuser@mx.hosting.test", "known@relay.test",
-      "unknown@relay.test", "someone@foreign.test");
+      "unknown@relay.test", "someone@foreign.test",
+      // Routing operators: judged by where they really lead.
+      "root%mx.hosting.test@mx.hosting.test", "known%relay.test@mx.hosting.test",
+      "u%foreign.test@mx.hosting.test", "foreign.test!u@mx.hosting.test",
+      "\"u@foreign.test\"@mx.hosting.test", "known%foreign.test@relay.test",
+      "@mx.hosting.test:u@foreign.test");
 
   /** Senders of every class, for smtpd_reject_unlisted_sender = yes. */
   private static final List<String> SENDER_PROBES = List.of(
@@ -168,7 +173,13 @@ class AddressClassIT {
         .containsEntry("RCPT unknown@relay.test", "550 5.1.1 <unknown@relay.test>: Recipient address"
             + " rejected: User unknown in relay recipient table" + footer)
         .containsEntry("RCPT someone@foreign.test",
-            "454 4.7.1 <someone@foreign.test>: Relay access denied" + footer);
+            "454 4.7.1 <someone@foreign.test>: Relay access denied" + footer)
+        .containsEntry("RCPT root%mx.hosting.test@mx.hosting.test", "250 2.1.5 Ok")
+        .containsEntry("RCPT known%relay.test@mx.hosting.test", "250 2.1.5 Ok")
+        .containsEntry("RCPT u%foreign.test@mx.hosting.test",
+            "454 4.7.1 <u%foreign.test@mx.hosting.test>: Relay access denied" + footer)
+        .containsEntry("RCPT known%foreign.test@relay.test",
+            "454 4.7.1 <known%foreign.test@relay.test>: Relay access denied" + footer);
   }
 
   @Test
