@@ -21,6 +21,10 @@ final class Restrictions {
   private final AccessPolicy policy;
   private final CheckState state;
   private final AccessResult results;
+  private Resolved lastResolved;
+
+  /** An address and what the resolver said about it. */
+  private record Resolved(String recipient, Resolution resolution) {}
 
   Restrictions(SmtpdCheck check) {
     this.check = check;
@@ -251,10 +255,18 @@ final class Restrictions {
     }
   }
 
-  /** Postfix's {@code smtpd_resolve_addr()}; a resolver that cannot answer ends the check. */
+  /**
+   * Postfix's {@code smtpd_resolve_addr()}; a resolver that cannot answer ends the check. The last
+   * answer is kept, as one RCPT asks about the same address in several restrictions.
+   */
   private Resolution resolve(String address) throws SmtpdCheck.Abort {
+    if (lastResolved != null && lastResolved.recipient().equals(address)) {
+      return lastResolved.resolution();
+    }
     try {
-      return policy.destinations.resolve(address);
+      Resolution r = policy.destinations.resolve(address);
+      lastResolved = new Resolved(address, r);
+      return r;
     } catch (ResolveException e) {
       state.warning(e.getMessage());
       throw check.abort(451, "4.3.0", "<" + address + ">: Temporary lookup failure");

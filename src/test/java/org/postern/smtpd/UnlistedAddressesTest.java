@@ -173,6 +173,17 @@ class UnlistedAddressesTest {
   }
 
   @Test
+  void rcpt_errorOrRetryTransport_isRefusedWithItsText() throws Exception {
+    // Debian's Postfix: 550 5.7.1 <someone@denied.test>: Recipient address rejected: go away
+    SmtpdCheck c = check("relay_domains", "relay.example, denied.test, later.test", "transport_maps",
+        "inline:{ { denied.test = error:5.7.1 go away }, { later.test = retry:4.4.1 not yet } }");
+    assertThat(rcpt(c, "someone@denied.test"))
+        .hasValue("550 5.7.1 <someone@denied.test>: Recipient address rejected: go away");
+    assertThat(rcpt(c, "someone@later.test"))
+        .hasValue("450 4.4.1 <someone@later.test>: Recipient address rejected: not yet");
+  }
+
+  @Test
   void rcpt_tableThatCannotAnswer_isTemporaryLookupFailure() throws Exception {
     SmtpdCheck c = check("virtual_mailbox_maps", "lmdb:/nonexistent/virtual");
     assertThat(rcpt(c, "carol@vm.example"))
