@@ -27,7 +27,8 @@ import org.postern.table.TableOpener;
  * </pre>
  *
  * <p>The tables of canonical_maps, sender_canonical_maps, recipient_canonical_maps,
- * virtual_alias_maps, header_checks and body_checks are opened once, here, through the opener;
+ * virtual_alias_maps, sender_bcc_maps, recipient_bcc_maps, header_checks and body_checks are
+ * opened once, here, through the opener;
  * the service is then safe for concurrent use when the tables are (each transaction keeps its
  * own state). {@code
  * receive_override_options} ({@code no_address_mappings}, {@code no_header_body_checks}) applies
@@ -43,7 +44,9 @@ public final class Cleanup implements AutoCloseable {
       AddressMaps canonical,
       AddressMaps senderCanonical,
       AddressMaps recipientCanonical,
-      AddressMaps virtualAlias) {}
+      AddressMaps virtualAlias,
+      AddressMaps senderBcc,
+      AddressMaps recipientBcc) {}
 
   private final CleanupSettings settings;
   private final Queues queues;
@@ -79,7 +82,11 @@ public final class Cleanup implements AutoCloseable {
           new AddressMaps("recipient_canonical_maps",
               open(config, "recipient_canonical_maps", opener, opened), s),
           new AddressMaps("virtual_alias_maps",
-              open(config, "virtual_alias_maps", opener, opened), s));
+              open(config, "virtual_alias_maps", opener, opened), s),
+          new AddressMaps("sender_bcc_maps",
+              open(config, "sender_bcc_maps", opener, opened), s),
+          new AddressMaps("recipient_bcc_maps",
+              open(config, "recipient_bcc_maps", opener, opened), s));
       List<LookupTable> header = open(config, "header_checks", opener, opened);
       List<LookupTable> body = open(config, "body_checks", opener, opened);
       return new Cleanup(s, queues, clock, log, maps, header, body, List.copyOf(opened));

@@ -36,6 +36,7 @@ record CleanupSettings(
     boolean tlsRequiredEnable,
     boolean smtputf8Enable,
     Set<String> smtputf8AutodetectClasses,
+    String alwaysBcc,
     boolean noAddressMappings,
     boolean noHeaderBodyChecks) {
 
@@ -66,6 +67,7 @@ record CleanupSettings(
         c.getBoolean("tls_required_enable"),
         c.getBoolean("smtputf8_enable"),
         lowerSet(c.getList("smtputf8_autodetect_classes")),
+        c.get("always_bcc").strip(),
         overrides.contains("no_address_mappings"),
         overrides.contains("no_header_body_checks"));
   }

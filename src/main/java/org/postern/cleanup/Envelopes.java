@@ -3,6 +3,7 @@ package org.postern.cleanup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.postern.queue.DsnNotify;
 import org.postern.queue.Recipient;
 
@@ -12,7 +13,9 @@ import org.postern.queue.Recipient;
  * one a requeued file already carried) with the DSN ORCPT and NOTIFY parameters, and drops
  * duplicates. Recipients already marked done (a requeued, partly delivered message) are kept
  * as they are. With address mappings off (postsuper -r of internal mail aside, receive_override_
- * options = no_address_mappings) only the domain-less qualification applies.
+ * options = no_address_mappings) only the domain-less qualification applies. The automatic BCC
+ * recipients ({@link AutomaticBcc}) are added where Postfix adds them: the sender's first, each
+ * recipient's right after it, always_bcc last; they go through the same duplicate filter.
  */
 final class Envelopes {
   private final CleanupSettings settings;
@@ -37,27 +40,52 @@ final class Envelopes {
   void rewrite(String rawSender, List<Recipient> received, Cleanup.Maps maps) {
     ActionLogger warnings = new ActionLogger(log, queueId, "", "", null, "", "");
     AddressRewriter rewriter = new AddressRewriter(maps, settings, queueId, warnings, errors);
+    AutomaticBcc bcc = new AutomaticBcc(origin.automaticBcc(), maps, settings.alwaysBcc(),
+        queueId, warnings, errors);
     boolean map = origin.addressMappings();
     nonAscii = !isAscii(rawSender);
     sender = map ? rewriter.sender(rawSender) : rewriter.qualify(rawSender);
     DuplicateFilter dups = new DuplicateFilter(settings.duplicateFilterLimit());
+    bcc.forSender(sender).ifPresent(b -> addBcc(b, rewriter, dups));
+    boolean anyRecipient = false;
     for (Recipient r : received) {
       nonAscii |= !isAscii(r.address());
       if (r.done()) {
         recipients.add(r);
         continue;
       }
+      anyRecipient = true;
       String original = r.originalRecipient().orElse(r.address());
       String canonical = map ? rewriter.recipientCanonical(r.address()) : rewriter.qualify(r.address());
       lastRecipient = canonical;
       List<String> expanded = map ? rewriter.virtualExpansion(canonical) : List.of(canonical);
       for (String address : expanded) {
-        Recipient out = new Recipient(address, Optional.of(original), r.dsnOrcpt(),
-            r.notifyFlags(), false, -1);
-        if (dups.firstTime(key(out))) {
-          recipients.add(out);
-        }
+        add(new Recipient(address, Optional.of(original), r.dsnOrcpt(), r.notifyFlags(), false,
+            -1), dups);
       }
+      bcc.forRecipient(canonical).ifPresent(b -> addBcc(b, rewriter, dups));
+    }
+    if (anyRecipient) {
+      bcc.always().ifPresent(b -> addBcc(b, rewriter, dups));
+    }
+  }
+
+  /**
+   * An automatic BCC recipient, rewritten as a recipient: its original recipient is its
+   * canonical form, with NOTIFY=NEVER and no ORCPT (Postfix's cleanup_addr_bcc()).
+   */
+  private void addBcc(String address, AddressRewriter rewriter, DuplicateFilter dups) {
+    String canonical = rewriter.recipientCanonical(address);
+    nonAscii |= !isAscii(canonical);
+    for (String expanded : rewriter.virtualExpansion(canonical)) {
+      add(new Recipient(expanded, Optional.of(canonical), Optional.empty(),
+          Set.of(DsnNotify.NEVER), false, -1), dups);
+    }
+  }
+
+  private void add(Recipient r, DuplicateFilter dups) {
+    if (dups.firstTime(key(r))) {
+      recipients.add(r);
     }
   }
 

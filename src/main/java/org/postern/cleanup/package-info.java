@@ -6,7 +6,9 @@
  * <p>What it does to a message: qualifies domain-less envelope addresses with {@code $myorigin};
  * applies sender_canonical_maps, recipient_canonical_maps and canonical_maps to envelope
  * addresses, and virtual_alias_maps to recipients (recursion and expansion limits, original
- * recipient kept, duplicates dropped within duplicate_filter_limit); parses the header as a
+ * recipient kept, duplicates dropped within duplicate_filter_limit); adds the automatic BCC
+ * recipients of always_bcc, sender_bcc_maps and recipient_bcc_maps to mail from outside (NOTIFY=
+ * NEVER, so the sender never hears of them; not with no_address_mappings); parses the header as a
  * stream (header_size_limit) and passes the body through with bounded memory; applies
  * header_checks and body_checks (REJECT, WARN, INFO, HOLD, DISCARD, FILTER, REDIRECT, PREPEND,
  * REPLACE, IGNORE, DUNNO, OK; logged as Postfix logs them); removes message_drop_headers
@@ -18,11 +20,12 @@
  * (SMTPUTF8, detected for the classes in smtputf8_autodetect_classes when an envelope address or
  * a header holds non-ASCII text), RFC 8689 (REQUIRETLS: with requiretls_esmtp_header a REQUIRETLS
  * message gets {@code Require-TLS-ESMTP: yes} and a message carrying that header is marked;
- * {@code TLS-Required: no} is marked with tls_required_enable). The marks go into the queue file.
+ * {@code TLS-Required: no} is marked with tls_required_enable). The marks go into the queue file
+ * and so bind every recipient of the message, automatic BCC recipients included.
  *
  * <p>Not done here (yet): header address rewriting (canonical maps apply to the envelope only),
- * masquerade_domains, recipient extraction from headers (sendmail -t), sender/recipient BCC maps,
- * MIME structure (nested headers are body), milters.
+ * masquerade_domains, recipient extraction from headers (sendmail -t), the BCC action of
+ * header/body checks, MIME structure (nested headers are body), milters.
  *
  * <p>Failure: nothing a client sends makes the content stream throw; the outcome comes from
  * {@link org.postern.cleanup.CleanupTransaction#commit} as a sealed result: content refused (550

@@ -72,7 +72,7 @@ public final class Main {
   }
 
   private static int help(List<String> args) {
-    System.err.println("usage: postern COMMAND [ARGS...], or a Postfix-named link in bin/");
+    System.err.println("usage: postern [-c config_dir] [-v] COMMAND [ARGS...], or a Postfix-named link in bin/");
     System.err.println("commands: " + String.join(" ", commands().keySet()));
     return Sysexits.EX_USAGE;
   }

@@ -3,16 +3,19 @@ package org.postern.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.postern.config.ConfigDirectory;
 import org.postern.config.ConfigException;
-import org.postern.log.MailLog;
 import org.postern.log.ProgramLog;
 import org.postern.master.ConfigCheck;
+import org.postern.master.ServiceRegistry;
+import org.postern.pipe.PipeAgent;
 import org.postern.master.ControlClient;
 import org.postern.master.ControlReply;
 import org.postern.master.MasterPaths;
@@ -45,7 +48,7 @@ final class PostfixScript {
     this.check = check;
     this.paths = MasterPaths.of(check.config());
     this.tag = check.config().get("syslog_name") + "/postfix-script";
-    this.log = openLog(check);
+    this.log = CommandLog.open(check.config(), "postfix-script");
   }
 
   /** Parses {@code -c} and {@code -v}, checks the configuration; empty after printing why not. */
@@ -58,26 +61,66 @@ final class PostfixScript {
       err.println("usage: postern " + command + " [-c config_dir] [-v]");
       return Optional.empty();
     }
+    Path dir = ConfigDirectory.resolve(g.value('c'));
     try {
-      ConfigCheck check = ConfigCheck.run(ConfigDirectory.resolve(g.value('c')));
+      ConfigCheck check = ConfigCheck.run(dir);
       check.warnings().forEach(w -> err.println("postern: warning: " + w));
+      if (command.equals("start")) {
+        StartPreparation.logDirectory(check.config()); // so "starting ..." is logged too
+      }
       return Optional.of(new PostfixScript(err, check));
     } catch (ConfigException e) {
-      err.println("postern: fatal: " + e.getMessage());
+      printEveryProblem(dir, err);
       return Optional.empty();
     }
   }
 
-  static int check(List<String> args) {
+  /** A configuration that fails: everything wrong with it at once, not one error per attempt. */
+  static void printEveryProblem(Path dir, PrintStream err) {
+    List<String> problems;
+    try {
+      problems = ConfigCheck.problems(dir, ServiceRegistry.standard(),
+          w -> err.println("postern: warning: " + w));
+    } catch (ConfigException e) {
+      problems = e.problems();
+    }
+    problems.forEach(line -> err.println("postern: fatal: " + line));
+  }
+
+  /**
+   * {@code postern check}: every problem that a start would meet, in one run: the values, the
+   * queue's modes, and making each service (tables, key files, delivery agents) without starting
+   * it. The alias database is brought up to date first, as start does.
+   */
+  static int check(List<String> args) throws IOException, InterruptedException {
     Optional<PostfixScript> s = load("check", args, System.err);
     if (s.isEmpty()) {
       return Sysexits.EX_CONFIG;
     }
     ConfigCheck c = s.get().check;
     s.get().checkQueueModes();
+    StartPreparation.run(c.config());
+    List<String> problems = new ArrayList<>();
+    StartPreparation.postfixQueue(c.config()).ifPresent(problems::add);
+    s.get().unknownPipeUsers();
+    c.tableProblems().forEach(e -> problems.addAll(e.problems()));
+    problems.addAll(c.serviceProblems(ServiceRegistry.standard(), s.get()::warn));
+    if (!problems.isEmpty()) {
+      problems.forEach(line -> System.err.println("postern: fatal: " + line));
+      return Sysexits.EX_CONFIG;
+    }
     System.out.println("postern: configuration " + c.config().configDirectory() + " is valid: "
         + c.services().size() + " master.cf services checked");
     return Sysexits.EX_OK;
+  }
+
+  /** Warns about pipe entries whose {@code user=} has no account: their mail will be deferred. */
+  private void unknownPipeUsers() throws IOException, InterruptedException {
+    for (ConfigCheck.ServiceView v : check.services()) {
+      if (v.service().command().equals("pipe")) {
+        PipeAgent.unknownAccount(v.service(), v.config()).ifPresent(this::warn);
+      }
+    }
   }
 
   /**
@@ -198,25 +241,5 @@ final class PostfixScript {
     err.println(tag + ": fatal: " + text);
     log.ifPresent(l -> l.fatal(text));
     return 1;
-  }
-
-  /** The mail log, unless it is standard output: these messages are on stderr already. */
-  private static Optional<ProgramLog> openLog(ConfigCheck check) {
-    String file = check.config().get("maillog_file").strip();
-    if (file.equals("/dev/stdout")) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(
-          MailLog.builder()
-              .maillogFile(file)
-              .syslogName(check.config().get("syslog_name"))
-              .syslogFacility(check.config().get("syslog_facility"))
-              .hostName(check.config().get("myhostname"))
-              .build()
-              .program("postfix-script"));
-    } catch (IOException | IllegalArgumentException e) {
-      return Optional.empty(); // the master reports a log it cannot open; say it once, there
-    }
   }
 }

@@ -6,13 +6,13 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.postern.config.ConfigDirectory;
 import org.postern.config.MainConfig;
+import org.postern.log.ProgramLog;
 import org.postern.queue.QueueId;
 import org.postern.queue.QueueMaintenance;
 import org.postern.queue.QueueName;
@@ -26,8 +26,9 @@ import org.postern.util.Getopt;
  * hold, {@code -H} release, {@code -r} requeue (to maildrop, so that pickup and cleanup process the
  * message again, keeping its marks; pickup is woken), each with a queue id, {@code ALL}, or {@code -} for ids on
  * stdin; {@code -s} structure check, {@code -p} purge of old temporary files (both by default);
- * queue names as operands narrow the queues. Reports go to stderr: {@code postsuper: ID:
- * removed}, {@code postsuper: Deleted: 2 messages}.
+ * queue names as operands narrow the queues. Reports go to stderr ({@code postsuper: ID:
+ * removed}, {@code postsuper: Deleted: 2 messages}) and, as Postfix logs them, to the mail log
+ * ({@code postern/postsuper[PID]: Deleted: 2 messages}, see CommandLog).
  *
  * <p>Failure: a bad flag, a relative {@code -c} or an unknown queue name is fatal (exit 1) before
  * anything changes; an invalid queue id is a warning and is skipped.
@@ -52,6 +53,7 @@ final class Postsuper {
 
   private final PrintStream err;
   private final BufferedReader in;
+  private Optional<ProgramLog> log = Optional.empty();
 
   Postsuper(PrintStream err, InputStream in) {
     this.err = err;
@@ -82,9 +84,9 @@ final class Postsuper {
       }
       operands.add(q.get());
     }
-    Path queueDirectory =
-        MainConfig.load(ConfigDirectory.resolve(configDir)).getPath("queue_directory");
-    Queues queues = Queues.at(queueDirectory);
+    MainConfig config = MainConfig.load(ConfigDirectory.resolve(configDir));
+    log = CommandLog.open(config, "postsuper");
+    Queues queues = Queues.at(config.getPath("queue_directory"));
     Actions a = new Actions(opts);
     for (char flag : new char[] {'d', 'r', 'h', 'H'}) {
       if (a.all(flag) && a.ids(flag).stream().anyMatch(id -> !id.equals("ALL"))) {
@@ -173,6 +175,7 @@ final class Postsuper {
       boolean byId = a.byId('d') || a.byId('r') || a.byId('h') || a.byId('H');
       if (byId && renamed > 0) {
         err.println("postsuper: error: QUEUE FILE NAMES WERE CHANGED TO MATCH INODE NUMBERS");
+        log.ifPresent(l -> l.error("QUEUE FILE NAMES WERE CHANGED TO MATCH INODE NUMBERS"));
         return fatal("CHECK YOUR QUEUE IDS AND RE-ISSUE THE COMMAND");
       }
       deleted += byId('d', m::delete, queues(DEFAULT_QUEUES));
@@ -224,14 +227,17 @@ final class Postsuper {
 
   private void info(String message) {
     err.println("postsuper: " + message);
+    log.ifPresent(l -> l.info(message));
   }
 
   private void warn(String message) {
     err.println("postsuper: warning: " + message);
+    log.ifPresent(l -> l.warn(message));
   }
 
   private int fatal(String message) {
     err.println("postsuper: fatal: " + message);
+    log.ifPresent(l -> l.fatal(message));
     return 1;
   }
 }

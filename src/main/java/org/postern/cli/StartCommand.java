@@ -23,8 +23,9 @@ import org.postern.master.ControlReply;
  * the daemon logs to {@code maillog_file} or syslog.
  *
  * <p>Failure: exit 1 when a master runs already, when the daemon dies while starting (its error
- * output is shown) or does not answer within {@link #START_WAIT}; EX_CONFIG on a bad
- * configuration, before anything starts.
+ * output is shown) or does not answer within {@link #START_WAIT}, or when the queue directory
+ * holds Postfix's queue files (see PostfixQueueFiles); EX_CONFIG on a bad configuration, before
+ * anything starts.
  */
 final class StartCommand {
   static final Duration START_WAIT = Duration.ofSeconds(30);
@@ -40,6 +41,10 @@ final class StartCommand {
     PostfixScript script = loaded.get();
     if (script.runningPid().isPresent()) {
       return script.fatal(PostfixScript.NAME + " is already running");
+    }
+    Optional<String> postfixQueue = StartPreparation.postfixQueue(script.configCheck().config());
+    if (postfixQueue.isPresent()) {
+      return script.fatal(postfixQueue.get());
     }
     script.say("starting " + PostfixScript.NAME);
     Process daemon = spawn(script.configCheck().config().configDirectory());

@@ -1,6 +1,7 @@
 package org.postern.cli;
 
 import java.util.List;
+import java.util.Optional;
 import org.postern.config.ConfigDirectory;
 import org.postern.config.ConfigException;
 import org.postern.master.ConfigCheck;
@@ -19,7 +20,8 @@ import org.postern.util.Getopt;
  * the background: the log then goes to {@code maillog_file}, or to syslog when that is empty.
  *
  * <p>Failure: a bad configuration prints {@code file, line N: ...} and exits with EX_CONFIG;
- * another fatal start-up error (a master already running) exits with 1.
+ * another fatal start-up error (a master already running, Postfix's queue files in the queue
+ * directory) exits with 1.
  */
 final class StartForeground {
   private StartForeground() {}
@@ -37,10 +39,15 @@ final class StartForeground {
     try {
       check = ConfigCheck.run(ConfigDirectory.resolve(g.value('c')));
     } catch (ConfigException e) {
-      System.err.println("postern: fatal: " + e.getMessage());
+      PostfixScript.printEveryProblem(ConfigDirectory.resolve(g.value('c')), System.err);
       return Sysexits.EX_CONFIG;
     }
     check.warnings().forEach(w -> System.err.println("postern: warning: " + w));
+    Optional<String> postfixQueue = StartPreparation.postfixQueue(check.config());
+    if (postfixQueue.isPresent()) {
+      System.err.println("postern: fatal: " + postfixQueue.get());
+      return 1;
+    }
     StartPreparation.run(check.config());
     MasterDaemon master =
         new MasterDaemon(check.config().configDirectory(), ServiceRegistry.standard(),

@@ -143,7 +143,8 @@ final class TableCommand {
         IndexedType.of(type)
             .orElseThrow(
                 () -> new TableException("unsupported map type for this operation: " + type
-                    + " (" + program + " builds lmdb and cdb)"));
+                    + " (" + program + " builds lmdb and cdb)" + Tables.berkeleyDbFix(type,
+                        spec.substring(colon + 1)).map(fix -> ": " + fix).orElse("")));
     Path source = Path.of(spec.substring(colon + 1));
     List<TableEntry> entries = reader.read(source, this::warning);
     indexed.build(source, entries, nul == null ? indexed.defaultNulTerminated() : nul);

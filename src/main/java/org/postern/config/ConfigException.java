@@ -1,10 +1,16 @@
 package org.postern.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A configuration file that cannot be used. The message reads as Postfix's do:
  * {@code /etc/postern/main.cf, line 12: parameter smtpd_timeout: bad time value: "x"}.
+ *
+ * <p>A check that goes on after the first problem ({@code postern check}, start) gathers every
+ * problem into one exception with {@link #of}: {@link #problems()} lists them, one line each, and
+ * the message is the first.
  */
 public final class ConfigException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -12,12 +18,37 @@ public final class ConfigException extends Exception {
   private final transient Path file;
   private final int line;
   private final String parameter;
+  private final List<String> problems;
 
   public ConfigException(Path file, int line, String parameter, String reason) {
     super(format(file, line, parameter, reason));
     this.file = file;
     this.line = line;
     this.parameter = parameter;
+    this.problems = List.of(getMessage());
+  }
+
+  private ConfigException(ConfigException first, List<String> problems) {
+    super(first.getMessage(), first);
+    this.file = first.file;
+    this.line = first.line;
+    this.parameter = first.parameter;
+    this.problems = List.copyOf(problems);
+  }
+
+  /** One exception for all of {@code found} (not empty), first one first. */
+  public static ConfigException of(List<ConfigException> found) {
+    if (found.size() == 1) {
+      return found.get(0);
+    }
+    List<String> all = new ArrayList<>();
+    found.forEach(e -> all.addAll(e.problems()));
+    return new ConfigException(found.get(0), all);
+  }
+
+  /** Every problem found, one line each, in the order found. */
+  public List<String> problems() {
+    return problems;
   }
 
   private static String format(Path file, int line, String parameter, String reason) {

@@ -76,11 +76,27 @@ public final class MainConfig {
 
   /** Reads {@code configDirectory/main.cf} (and master.cf, when present) and checks every value. */
   public static MainConfig load(Path configDirectory) throws ConfigException {
-    List<String> warnings = new ArrayList<>();
-    MainConfig config = read(configDirectory, warnings, null);
-    config.validate(config.names(), null);
+    List<ConfigException> errors = new ArrayList<>();
+    MainConfig config = loadChecking(configDirectory, errors);
+    if (!errors.isEmpty()) {
+      throw ConfigException.of(errors);
+    }
+    return config;
+  }
+
+  /**
+   * Reads and checks as {@link #load(Path)} does, but adds every bad value to {@code errors}
+   * instead of stopping at the first, so that {@code postern check} can list them all. The
+   * result must not be used to run anything when {@code errors} is not empty. Only a file that
+   * cannot be parsed at all is thrown.
+   */
+  public static MainConfig loadChecking(Path configDirectory, List<ConfigException> errors)
+      throws ConfigException {
+    MainConfig config = read(configDirectory, new ArrayList<>(), null);
+    config.validate(config.names(), null, errors);
     config.checkReadOnly();
     config.checkUnused();
+    config.checkSupport(config.explicit.keySet(), null, errors);
     return config;
   }
 
@@ -94,7 +110,11 @@ public final class MainConfig {
   public static MainConfig load(Path configDirectory, Collection<String> names)
       throws ConfigException {
     MainConfig config = read(configDirectory, new ArrayList<>(), Set.copyOf(names));
-    config.validate(config.checked, null);
+    List<ConfigException> errors = new ArrayList<>();
+    config.validate(config.checked, null, errors);
+    if (!errors.isEmpty()) {
+      throw ConfigException.of(errors);
+    }
     return config;
   }
 
@@ -123,7 +143,7 @@ public final class MainConfig {
 
   /** This configuration with {@code overrides} (master.cf {@code -o} values) on top. */
   public MainConfig withOverrides(Map<String, String> overrides) throws ConfigException {
-    return overlay(overrides, Map.of(), null);
+    return checked(errors -> overlay(overrides, Map.of(), null, errors));
   }
 
   /**
@@ -131,11 +151,32 @@ public final class MainConfig {
    * {@code service_name} set; errors name the master.cf line.
    */
   public MainConfig withOverrides(MasterService service) throws ConfigException {
-    return overlay(service.overrides(), Map.of("service_name", service.service()), service);
+    return checked(errors -> withOverrides(service, errors));
+  }
+
+  /**
+   * As {@link #withOverrides(MasterService)}, but every bad {@code -o} value goes to {@code
+   * errors}; the view must not be used to run anything when it is not empty.
+   */
+  public MainConfig withOverrides(MasterService service, List<ConfigException> errors) {
+    return overlay(service.overrides(), Map.of("service_name", service.service()), service, errors);
+  }
+
+  private interface Checking {
+    MainConfig run(List<ConfigException> errors);
+  }
+
+  private static MainConfig checked(Checking step) throws ConfigException {
+    List<ConfigException> errors = new ArrayList<>();
+    MainConfig result = step.run(errors);
+    if (!errors.isEmpty()) {
+      throw ConfigException.of(errors);
+    }
+    return result;
   }
 
   private MainConfig overlay(Map<String, String> more, Map<String, String> extraDefaults,
-      MasterService source) throws ConfigException {
+      MasterService source, List<ConfigException> errors) {
     Map<String, String> merged = new HashMap<>(overrides);
     merged.putAll(more);
     Set<String> viewChecked = null;
@@ -146,7 +187,8 @@ public final class MainConfig {
     MainConfig view = new MainConfig(configDirectory, explicit, master, serviceSpecs, merged,
         extraDefaults, new ArrayList<>(warnings),
         viewChecked == null ? null : Set.copyOf(viewChecked));
-    view.validate(more.keySet(), source);
+    view.validate(more.keySet(), source, errors);
+    view.checkSupport(more.keySet(), source, errors);
     return view;
   }
 
@@ -312,10 +354,49 @@ public final class MainConfig {
     }
   }
 
-  private void validate(Set<String> names, MasterService source) throws ConfigException {
+  private void validate(Set<String> names, MasterService source, List<ConfigException> errors) {
     for (String name : names) {
-      check(name, source, warnings);
+      try {
+        check(name, source, warnings);
+      } catch (ConfigException e) {
+        errors.add(e);
+      }
     }
+  }
+
+  /**
+   * What {@link ParameterSupport} says of each of {@code names} that is set here to something
+   * other than its default: a warning for an unsupported parameter, an error for a refused one.
+   */
+  private void checkSupport(Set<String> names, MasterService source, List<ConfigException> errors) {
+    Set<String> unsupportedPerTransport = ServiceParameters.unsupported(master);
+    for (String name : new TreeSet<>(names)) {
+      ParameterSupport support = unsupportedPerTransport.contains(name)
+          ? ParameterSupport.unsupported() : ParameterSupport.of(name);
+      if (support.level() == ParameterSupport.Level.SUPPORTED || isDefault(name)
+          || ParameterSupport.inert(name, raw(name))) {
+        continue;
+      }
+      if (support.level() == ParameterSupport.Level.UNSUPPORTED) {
+        warnings.add(where(name, source) + "parameter " + name
+            + ": not supported by Postern; setting ignored");
+      } else {
+        errors.add(error(name, source, "not supported by Postern, and ignoring it would be"
+            + " unsafe: " + support.consequence() + "; remove the setting or set it to the"
+            + " default (\"" + spec(name).map(ParameterSpec::defaultText).orElse("") + "\")"));
+      }
+    }
+  }
+
+  /** True when the effective text of {@code name} is its default, whitespace aside. */
+  private boolean isDefault(String name) {
+    String value = raw(name);
+    String text = spec(name).map(ParameterSpec::defaultText).orElse(null);
+    return value != null && text != null && normalized(value).equals(normalized(text));
+  }
+
+  private static String normalized(String text) {
+    return String.join(" ", text.strip().split("[\\s,]+"));
   }
 
   /** Expands {@code name} and checks its type; its warnings go to {@code sink}. */
@@ -349,6 +430,15 @@ public final class MainConfig {
     } catch (ConfigException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * A problem with the value of {@code name} found by a check outside this class (a table it
+   * names), located as a bad value would be: the master.cf line of {@code source}'s {@code -o},
+   * else the main.cf line.
+   */
+  public ConfigException problem(String name, MasterService source, String reason) {
+    return error(name, source, reason);
   }
 
   private ConfigException error(String name, MasterService source, String reason) {

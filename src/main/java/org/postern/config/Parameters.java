@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -26,22 +27,37 @@ public final class Parameters {
 
   /** The default of {@code smtp_requiretls_policy}, on one line as {@code postconf -d} prints it. */
   static final String DEFAULT_SMTP_REQUIRETLS_POLICY =
-      "inline:{ { ${domain_to_ascii{$mydomain}} = opportunistic }"
-          + " { .${domain_to_ascii{$mydomain}} = opportunistic } { localhost = opportunistic } }"
-          + " cidr:{ { 0.0.0.0/0 opportunistic } { ::/0 opportunistic } } enforce";
+      "inline:{{${domain_to_ascii{$mydomain}}=opportunistic}, {.${domain_to_ascii{$mydomain}}=opportunistic},"
+          + " {localhost=opportunistic}}, cidr:{{0.0.0.0/0 opportunistic}, {::/0 opportunistic}}, enforce";
 
   private static final Map<String, ParameterSpec> ALL = index();
 
   private Parameters() {}
 
-  /** The spec of {@code name}, if Postern knows it. */
+  /**
+   * The spec of {@code name}: Postern's typed one, else, for a name only Postfix knows, its
+   * Postfix 3.12 default ({@link PostfixParameters}), raw: no daemon of Postern reads it, so it is
+   * neither expanded nor checked (some hold macros that only Postfix's daemons define).
+   */
   public static Optional<ParameterSpec> spec(String name) {
-    return Optional.ofNullable(ALL.get(name));
+    ParameterSpec typed = ALL.get(name);
+    if (typed != null) {
+      return Optional.of(typed);
+    }
+    String postfix = PostfixParameters.defaults().get(name);
+    return postfix == null ? Optional.empty() : Optional.of(r(name, postfix));
   }
 
-  /** Every known parameter, sorted by name. */
+  /** True for a parameter of Postern's typed registry (not only known from Postfix's list). */
+  public static boolean typed(String name) {
+    return ALL.containsKey(name);
+  }
+
+  /** Every known parameter, Postern's and Postfix's, sorted by name. */
   public static List<ParameterSpec> all() {
-    return ALL.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+    Map<String, ParameterSpec> m = new TreeMap<>(ALL);
+    PostfixParameters.defaults().forEach((name, text) -> m.putIfAbsent(name, r(name, text)));
+    return List.copyOf(m.values());
   }
 
   private static Map<String, ParameterSpec> index() {
@@ -136,8 +152,8 @@ public final class Parameters {
 
   private static List<ParameterSpec> addressing() {
     return List.of(
-        l("alias_maps", "lmdb:/etc/aliases"),
-        l("alias_database", "lmdb:/etc/aliases"),
+        l("alias_maps", "$default_database_type:/etc/aliases"),
+        l("alias_database", "$default_database_type:/etc/aliases"),
         s("home_mailbox", ""),
         s("mail_spool_directory", "/var/mail"),
         r("mailbox_command", ""),
@@ -160,7 +176,7 @@ public final class Parameters {
         r("forward_expansion_filter", "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"),
         r("command_execution_directory", ""),
         l("export_environment", "TZ MAIL_CONFIG LANG"),
-        l("import_environment", "MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ XAUTHORITY DISPLAY LANG=C POSTLOG_SERVICE POSTLOG_HOSTNAME"),
+        l("import_environment", "MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ XAUTHORITY DISPLAY LANG=C POSTLOG_SERVICE POSTLOG_HOSTNAME XDG_RUNTIME_DIR"),
         b("biff", "yes"),
         i("deliver_lock_attempts", "20"),
         t("deliver_lock_delay", "1s", 's'),
@@ -322,7 +338,7 @@ public final class Parameters {
         i("smtpd_forbid_bare_newline_reject_code", "550"),
         l("smtpd_milters", ""),
         l("non_smtpd_milters", ""),
-        s("milter_default_action", "tempfail"),
+        s("milter_default_action", "shutdown"),
         s("smtpd_tls_security_level", ""),
         s("smtpd_tls_cert_file", ""),
         s("smtpd_tls_key_file", "$smtpd_tls_cert_file"),
@@ -379,7 +395,7 @@ public final class Parameters {
         b("smtp_tls_wrappermode", "no"),
         b("smtp_tls_connection_reuse", "no"),
         s("smtp_tls_servername", ""),
-        s("smtp_tls_dane_insecure_mx_policy", "${{$smtp_tls_security_level} == {dane} ? {dane} : {may}}"),
+        s("smtp_tls_dane_insecure_mx_policy", "dane"),
         l("smtp_tls_trust_anchor_file", ""),
         i("smtp_tls_scert_verifydepth", "9"),
         s("smtp_tls_session_cache_database", ""),
@@ -476,7 +492,8 @@ public final class Parameters {
 
   private static List<ParameterSpec> tls() {
     return List.of(
-        s("tls_high_cipherlist", "aNULL:-aNULL:HIGH:@STRENGTH"),
+        s("tls_high_cipherlist",
+            "aNULL:-aNULL:HIGH:!SEED:!IDEA:!3DES:!RC2:!RC4:!RC5:!kDH:!kECDH:!aDSS:!MD5:@STRENGTH"),
         b("tls_preempt_cipherlist", "no"),
         s("tls_random_source", "dev:/dev/urandom"));
   }

@@ -36,7 +36,8 @@ public final class LocalDelivery implements DeliveryAgent, AutoCloseable {
   public LocalDelivery(LocalSettings settings, TableOpener tables, MailSubmitter submitter,
       Clock clock, Privileges privileges, LocalUsers users) throws TableException {
     this.ctx = new LocalContext(settings, AliasMaps.open(settings.aliasMaps(), tables), users,
-        privileges, clock, submitter, new Mbox(settings.mailboxDeliveryLock(), clock),
+        privileges, clock, submitter, new Mbox(settings.mailboxDeliveryLock(), clock,
+            settings.mailboxSizeLimit()),
         new CommandRunner(privileges, settings.localCommandShell(), settings.commandTimeLimit()),
         new UserFiles(privileges), new ReentrantLock());
   }

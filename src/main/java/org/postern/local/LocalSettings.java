@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.postern.config.MainConfig;
+import org.postern.deliver.FileSizeLimit;
 
 /**
  * The main.cf parameters local(8) reads, frozen at start-up. {@code forward_path} and {@code
@@ -15,6 +16,8 @@ import org.postern.config.MainConfig;
  * @param expansionTypes for {@code allow_mail_to_commands} and {@code allow_mail_to_files}:
  *     where a command or file target may come from ({@code alias}, {@code forward}, {@code
  *     include})
+ * @param mailboxSizeLimit mailbox_size_limit: the size an mbox file or a Maildir message file
+ *     that local(8) writes may reach
  */
 public record LocalSettings(
     String myhostname,
@@ -35,7 +38,8 @@ public record LocalSettings(
     List<String> exportEnvironment,
     String commandExpansionFilter,
     String forwardExpansionFilter,
-    int duplicateFilterLimit) {
+    int duplicateFilterLimit,
+    FileSizeLimit mailboxSizeLimit) {
 
   public LocalSettings {
     aliasMaps = List.copyOf(aliasMaps);
@@ -67,7 +71,19 @@ public record LocalSettings(
         config.getList("export_environment"),
         config.get("command_expansion_filter"),
         config.get("forward_expansion_filter"),
-        config.getInt("duplicate_filter_limit"));
+        config.getInt("duplicate_filter_limit"),
+        mailboxSizeLimit(config));
+  }
+
+  /**
+   * mailbox_size_limit, when it is not below message_size_limit; otherwise Postfix local(8)'s
+   * start-up refusal as an IllegalArgumentException ("configuration error: mailbox_size_limit
+   * is smaller than message_size_limit", or "... is limited but message_size_limit is
+   * unlimited").
+   */
+  public static FileSizeLimit mailboxSizeLimit(MainConfig config) {
+    return FileSizeLimit.check("mailbox_size_limit", config.getSize("mailbox_size_limit"),
+        config.getSize("message_size_limit"));
   }
 
   private static Set<String> lowerSet(List<String> items) {

@@ -2,12 +2,14 @@ package org.postern.local;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.postern.deliver.FileSizeLimit;
 
 /**
  * Classifies what went wrong writing a mailbox or file as Postfix's {@code mbox_dsn()} does: a
- * busy lock is 4.2.0 and no space 4.3.0 (deferred), a full quota 5.2.2, anything else 5.2.0
- * (bounced). The texts start as Postfix's do ({@code cannot update mailbox FILE for user USER.},
- * {@code cannot append message to file FILE:}).
+ * busy lock is 4.2.0 and no space 4.3.0 (deferred), a full quota or a file past
+ * mailbox_size_limit ("File too large") 5.2.2, anything else 5.2.0 (bounced). The texts start as
+ * Postfix's do ({@code cannot update mailbox FILE for user USER.}, {@code cannot append message
+ * to file FILE:}, {@code maildir delivery failed:}).
  */
 final class MailboxErrors {
   private MailboxErrors() {}
@@ -29,7 +31,7 @@ final class MailboxErrors {
       if (m.contains("No space left")) {
         return Outcome.deferred("4.3.0", prefix + m);
       }
-      if (m.contains("Disk quota exceeded")) {
+      if (m.contains("Disk quota exceeded") || m.contains(FileSizeLimit.FILE_TOO_LARGE)) {
         return Outcome.bounced("5.2.2", prefix + m);
       }
       return Outcome.bounced("5.2.0", prefix + m);

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
+import org.postern.deliver.FileSizeLimit;
 import org.postern.queue.QueueId;
 
 /**
@@ -39,7 +40,12 @@ import org.postern.queue.QueueId;
  *
  * <p>A copy that the user has already deleted or moved out of the Maildir is delivered again.
  *
- * <p>Failure: IOExceptions naming the directory or file.
+ * <p>{@code mailbox_size_limit} bounds the one message file: a copy that would grow past it fails
+ * with "File too large".
+ *
+ * <p>Failure: IOExceptions worded as Postfix's maildir delivery words them: {@code create maildir
+ * file PATH: REASON} for a directory, the temporary file or the link into {@code new/}, {@code
+ * error writing message: REASON} for the copy itself.
  */
 final class Maildir {
   private Maildir() {}
@@ -60,14 +66,19 @@ final class Maildir {
   }
 
   /**
-   * Delivers what {@code writer} writes into {@code maildir} as {@code unique}; returns false when
-   * an earlier attempt already delivered it.
+   * Delivers what {@code writer} writes into {@code maildir} as {@code unique}, the file held to
+   * {@code limit} (mailbox_size_limit); returns false when an earlier attempt already delivered
+   * it.
    */
   static boolean deliver(Path maildir, String unique, Privileges privileges, LocalUser owner,
-      Lock creation, MessageWriter writer) throws IOException {
+      Lock creation, FileSizeLimit limit, MessageWriter writer) throws IOException {
     for (Path dir : List.of(maildir, maildir.resolve("tmp"), maildir.resolve("new"),
         maildir.resolve("cur"))) {
-      directory(dir, privileges, owner, creation);
+      try {
+        directory(dir, privileges, owner, creation);
+      } catch (IOException e) {
+        throw creating(dir, e);
+      }
     }
     Path fresh = maildir.resolve("new").resolve(unique);
     if (alreadyDelivered(maildir, unique)) {
@@ -75,11 +86,13 @@ final class Maildir {
     }
     Path tmp = maildir.resolve("tmp").resolve(unique);
     try {
-      write(tmp, privileges, owner, writer);
+      write(tmp, privileges, owner, limit, writer);
       try {
         Files.createLink(fresh, tmp);
       } catch (FileAlreadyExistsException e) {
         return false;
+      } catch (IOException e) {
+        throw creating(fresh, e);
       }
     } finally {
       Files.deleteIfExists(tmp);
@@ -88,6 +101,10 @@ final class Maildir {
       dir.force(true);
     }
     return true;
+  }
+
+  private static IOException creating(Path path, IOException e) {
+    return new IOException("create maildir file " + path + ": " + e.getMessage(), e);
   }
 
   private static boolean alreadyDelivered(Path maildir, String unique) throws IOException {
@@ -105,20 +122,32 @@ final class Maildir {
     return false;
   }
 
-  private static void write(Path tmp, Privileges privileges, LocalUser owner, MessageWriter writer)
-      throws IOException {
-    // A leftover of a crashed attempt goes first: never write through a name someone else made.
-    Files.deleteIfExists(tmp);
-    try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-      privileges.own(tmp, owner);
-      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch));
-      writer.writeTo(out);
-      out.flush();
-      ch.force(true);
+  private static void write(Path tmp, Privileges privileges, LocalUser owner, FileSizeLimit limit,
+      MessageWriter writer) throws IOException {
+    FileChannel ch;
+    try {
+      // A leftover of a crashed attempt goes first: never write through a name someone else made.
+      Files.deleteIfExists(tmp);
+      ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (IOException e) {
-      throw new IOException("cannot write maildir file " + tmp + ": " + e.getMessage(), e);
+      throw creating(tmp, e);
+    }
+    try (ch) {
+      try {
+        privileges.own(tmp, owner);
+      } catch (IOException e) {
+        throw creating(tmp, e);
+      }
+      OutputStream out = limit.limit(new BufferedOutputStream(Channels.newOutputStream(ch)), 0);
+      try {
+        writer.writeTo(out);
+        out.flush();
+        ch.force(true);
+      } catch (IOException e) {
+        throw new IOException("error writing message: " + e.getMessage(), e);
+      }
     }
   }
 

@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import org.postern.deliver.FileSizeLimit;
 
 /**
  * Appends a message to a UNIX mbox file under {@code mailbox_delivery_lock}: {@code dotlock}
@@ -25,12 +26,14 @@ import java.util.Set;
  * Postfix's flock_tries and flock_delay.
  *
  * <p>A failed write truncates the file back to its old size, so a reader never sees half a
- * message. A crash after the data reached the disk but before qmgr marked the recipient done
+ * message. {@code mailbox_size_limit} bounds the whole file: a message that would take it past
+ * the limit fails with "File too large". A crash after the data reached the disk but before qmgr marked the recipient done
  * delivers the message again on retry: mbox has no way to recognise the earlier copy, as in
  * Postfix.
  *
- * <p>Failure: an IOException naming the file; {@link LockBusyException} when a lock could not be
- * had (the caller defers).
+ * <p>Failure: an IOException; a failed write reads "error writing message: REASON", as Postfix's
+ * mail_copy() words it, and the caller names the file. {@link LockBusyException} when a lock
+ * could not be had (the caller defers).
  */
 final class Mbox {
   private static final int LOCK_TRIES = 5;
@@ -48,10 +51,13 @@ final class Mbox {
 
   private final Set<String> locks;
   private final Clock clock;
+  private final FileSizeLimit limit;
 
-  Mbox(Set<String> locks, Clock clock) {
+  /** {@code limit}: mailbox_size_limit, on the whole file. */
+  Mbox(Set<String> locks, Clock clock, FileSizeLimit limit) {
     this.locks = Set.copyOf(locks);
     this.clock = clock;
+    this.limit = limit;
   }
 
   /**
@@ -66,7 +72,7 @@ final class Mbox {
     try (FileChannel channel = open(file, privileges, owner)) {
       FileLock lock = locks.contains("fcntl") || locks.contains("flock") ? lock(channel, file) : null;
       try {
-        write(channel, file, writer);
+        write(channel, writer);
       } finally {
         if (lock != null) {
           lock.release();
@@ -113,17 +119,17 @@ final class Mbox {
     }
   }
 
-  private static void write(FileChannel channel, Path file, MessageWriter writer)
-      throws IOException {
+  private void write(FileChannel channel, MessageWriter writer) throws IOException {
     long size = channel.size();
     try {
-      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel));
+      OutputStream out =
+          limit.limit(new BufferedOutputStream(Channels.newOutputStream(channel)), size);
       writer.writeTo(out);
       out.flush();
       channel.force(true);
     } catch (IOException e) {
       channel.truncate(size);
-      throw new IOException("cannot append message to file " + file + ": " + e.getMessage(), e);
+      throw new IOException("error writing message: " + e.getMessage(), e);
     }
   }
 

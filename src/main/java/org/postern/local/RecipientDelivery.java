@@ -288,9 +288,10 @@ final class RecipientDelivery {
     if (maildir.isPresent()) {
       String unique = Maildir.uniqueName(request.message().arrivalTime(), request.queueId(),
           recipient.address(), user.name(), s.myhostname());
-      outcomes.add(MailboxErrors.attempt("create maildir file " + maildir.get() + ": ",
+      outcomes.add(MailboxErrors.attempt("maildir delivery failed: ",
           () -> Maildir.deliver(maildir.get(), unique, ctx.privileges(), user,
-              ctx.maildirCreation(), out -> copy.write(out, MessageCopy.Format.maildir(delivered))),
+              ctx.maildirCreation(), s.mailboxSizeLimit(),
+              out -> copy.write(out, MessageCopy.Format.maildir(delivered))),
           "delivered to maildir"));
       return;
     }

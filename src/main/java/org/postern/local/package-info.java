@@ -48,9 +48,16 @@
  * belong to the user and not be symbolic links. Run as another user, everything runs with that
  * user's rights.
  *
+ * <p>mailbox_size_limit bounds every file the JVM writes: an mbox file as a whole (old mail
+ * included), one Maildir message file, a {@code /file} target appended to when not running as
+ * root. A message that would cross it bounces 5.2.2 ("... error writing message: File too
+ * large") and the mbox is cut back to its old size. It may not be below message_size_limit: the
+ * agent then refuses to start, as Postfix's does. Postfix sets it as the process's file size
+ * resource limit, which also binds commands and the root-mode {@code /file} appends; here those
+ * children run without it.
+ *
  * <p>Not done: owner- aliases (envelope sender replacement for lists), luser_relay, fallback and
- * mailbox transports, mailbox_command_maps, mailbox_size_limit, biff, and the "D.S.N text" form
- * of command output.
+ * mailbox transports, mailbox_command_maps, biff, and the "D.S.N text" form of command output.
  *
  * <p>Failure: a recipient's problem is its result (deferred or bounced, with Postfix's enhanced
  * status); an alias table that cannot answer defers with {@code 4.3.0 alias database

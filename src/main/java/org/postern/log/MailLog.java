@@ -14,7 +14,9 @@ import java.util.Optional;
  * The mail log of one Postern process: one sink chosen from configuration, shared by a {@link
  * ProgramLog} per program name ({@code smtpd}, {@code qmgr}, {@code postconf}, ...). Every line
  * names {@code syslog_name/program[pid]} exactly as Postfix's do, so log tooling written for
- * Postfix reads Postern's log.
+ * Postfix reads Postern's log. The number in brackets is this JVM's PID for {@link #program}, and
+ * one of {@link ProcessNumbers} for each {@link ProgramLog#process}, the log of one smtpd session
+ * or delivery run.
  *
  * <p>Sink choice, as Postfix makes it: the {@code stdout} flag ({@code postern start-fg}) or {@code
  * maillog_file = /dev/stdout} write to standard output; another non-empty {@code maillog_file} is
@@ -29,22 +31,28 @@ public final class MailLog {
   private final String host;
   private final String syslogName;
   private final long pid;
+  private final ProcessNumbers processNumbers;
 
-  private MailLog(LogSink sink, Clock clock, String host, String syslogName, long pid) {
+  private MailLog(LogSink sink, Clock clock, String host, String syslogName, long pid,
+      ProcessNumbers processNumbers) {
     this.sink = sink;
     this.clock = clock;
     this.host = host;
     this.syslogName = syslogName;
     this.pid = pid;
+    this.processNumbers = processNumbers;
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The log of a daemon or internal program, tagged {@code syslog_name/program}. */
+  /**
+   * The log of a daemon or internal program, tagged {@code syslog_name/program[pid]} with this
+   * JVM's PID; {@link ProgramLog#process} gives each of its processes a number of its own.
+   */
   public ProgramLog program(String program) {
-    return new ProgramLog(this, program, Optional.empty());
+    return new ProgramLog(this, program, pid, Optional.empty());
   }
 
   /**
@@ -52,13 +60,17 @@ public final class MailLog {
    * {@code stderr} as {@code program: warning: text}, the shape of Postfix's msg_vstream.
    */
   public ProgramLog command(String program, PrintStream stderr) {
-    return new ProgramLog(this, program, Optional.of(stderr));
+    return new ProgramLog(this, program, pid, Optional.of(stderr));
   }
 
-  void write(String program, Severity severity, String text) {
+  long nextProcessNumber() {
+    return processNumbers.next();
+  }
+
+  void write(String program, long processId, Severity severity, String text) {
     sink.write(
         new LogRecord(
-            ZonedDateTime.now(clock), host, syslogName + "/" + program, pid, severity, text));
+            ZonedDateTime.now(clock), host, syslogName + "/" + program, processId, severity, text));
   }
 
   /** Configuration values in, a MailLog out; the defaults are Postern's main.cf defaults. */
@@ -70,6 +82,7 @@ public final class MailLog {
     private String hostName;
     private Clock clock = Clock.systemDefaultZone();
     private long pid = ProcessHandle.current().pid();
+    private ProcessNumbers processNumbers = new ProcessNumbers();
     private Path syslogSocket = Path.of("/dev/log");
     private PrintStream stdout = System.out;
     private PrintStream stderr = System.err;
@@ -116,6 +129,16 @@ public final class MailLog {
       return this;
     }
 
+    /**
+     * Where {@link ProgramLog#process} takes its numbers: one source for every log of a master,
+     * so that two logs with the same tag (a reload that changed only the host name) never hand
+     * two live processes one number.
+     */
+    public Builder processNumbers(ProcessNumbers value) {
+      this.processNumbers = Objects.requireNonNull(value);
+      return this;
+    }
+
     // Visible for testing: the syslog socket and the standard streams.
     public Builder syslogSocket(Path value) {
       this.syslogSocket = value;
@@ -149,7 +172,7 @@ public final class MailLog {
                             "syslog_facility: unknown facility name: \"" + syslogFacility + "\""));
         sink = new SyslogSink(syslogSocket, facility, clock, fallback);
       }
-      return new MailLog(sink, clock, firstLabel(hostName()), syslogName, pid);
+      return new MailLog(sink, clock, firstLabel(hostName()), syslogName, pid, processNumbers);
     }
 
     private String hostName() {

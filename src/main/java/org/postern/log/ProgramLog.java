@@ -7,20 +7,39 @@ import java.util.Optional;
  * The logger of one program, Postfix's msg(3) in Java: {@code info} lines are plain, the others
  * carry {@code warning: }, {@code error: }, {@code fatal: } or {@code panic: }. Logging {@code
  * fatal} or {@code panic} does not stop anything; the caller decides how to exit.
+ *
+ * <p>One ProgramLog is one process in Postfix's sense: its lines carry one number in {@code
+ * program[N]}. A service asks {@link #process} for the log of each session or delivery run, so
+ * that the lines of two concurrent smtpd sessions can be told apart.
  */
 public final class ProgramLog {
   private final MailLog log;
   private final String program;
+  private final long processId;
   private final Optional<PrintStream> stderr;
 
-  ProgramLog(MailLog log, String program, Optional<PrintStream> stderr) {
+  ProgramLog(MailLog log, String program, long processId, Optional<PrintStream> stderr) {
     this.log = log;
     this.program = program;
+    this.processId = processId;
     this.stderr = stderr;
   }
 
   public String program() {
     return program;
+  }
+
+  /** The number in {@code program[N]}. */
+  public long processId() {
+    return processId;
+  }
+
+  /**
+   * The log of a new process of this program: the same tag and sink, the next number of {@link
+   * ProcessNumbers}.
+   */
+  public ProgramLog process() {
+    return new ProgramLog(log, program, log.nextProcessNumber(), stderr);
   }
 
   public void info(String text) {
@@ -44,7 +63,7 @@ public final class ProgramLog {
   }
 
   public void log(Severity severity, String text) {
-    log.write(program, severity, text);
+    log.write(program, processId, severity, text);
     stderr.ifPresent(
         err -> {
           err.println(stderrLine(program, severity, text));

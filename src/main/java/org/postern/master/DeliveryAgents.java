@@ -51,7 +51,7 @@ final class DeliveryAgents {
         case "discard" -> Optional.of(DiscardAgent.of(view));
         case "error" -> Optional.of(ErrorAgent.of(view));
         case "virtual" -> Optional.of(VirtualAgent.of(view));
-        case "pipe" -> Optional.of(PipeAgent.of(view, entry.arguments()));
+        case "pipe" -> Optional.of(PipeAgent.of(view, entry.arguments(), logs.apply(entry.service())));
         case "smtp" -> Optional.of(smtp(view, Protocol.SMTP, logs.apply(entry.service())));
         case "lmtp" -> Optional.of(smtp(view, Protocol.LMTP, logs.apply(entry.service())));
         case "local" ->

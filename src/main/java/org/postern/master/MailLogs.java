@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.postern.config.MainConfig;
 import org.postern.log.MailLog;
+import org.postern.log.ProcessNumbers;
 
 /**
  * The mail logs of one master: one per distinct set of log settings, so that a service with
@@ -20,6 +21,7 @@ final class MailLogs {
 
   private final boolean standardOutput;
   private final Map<Settings, MailLog> open = new HashMap<>();
+  private final ProcessNumbers processNumbers = new ProcessNumbers();
 
   /** With {@code standardOutput}, every log goes to standard output ({@code start-fg}). */
   MailLogs(boolean standardOutput) {
@@ -42,6 +44,7 @@ final class MailLogs {
               .syslogName(s.syslogName())
               .syslogFacility(s.facility())
               .hostName(s.host())
+              .processNumbers(processNumbers)
               .build();
       open.put(s, log);
     }

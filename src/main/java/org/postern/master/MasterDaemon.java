@@ -117,7 +117,8 @@ public final class MasterDaemon {
     try {
       table.start(check, log);
     } catch (ServiceTable.ServiceException e) {
-      return fatal(e.getMessage());
+      e.problems().forEach(this::fatal);
+      return 1;
     }
     // The control socket opens only now: "postern start" waits for its first answer, so it
     // reports success only once every service runs, and a start-up failure as a failure.

@@ -92,12 +92,18 @@ final class QmgrService implements Service {
     Map<String, DeliveryAgent> agents = new HashMap<>();
     Map<String, Integer> limits = new HashMap<>();
     int defaultLimit = config.getInt("default_process_limit");
+    List<String> problems = new ArrayList<>();
     for (MasterService entry : config.masterCf().services()) {
       if (entry.type() != ServiceType.UNIX || !DeliveryAgents.COMMANDS.contains(entry.command())) {
         continue;
       }
-      Optional<DeliveryAgent> agent =
-          DeliveryAgents.create(entry, config.withOverrides(entry), submitter, logs);
+      Optional<DeliveryAgent> agent;
+      try {
+        agent = DeliveryAgents.create(entry, config.withOverrides(entry), submitter, logs);
+      } catch (IOException e) {
+        problems.add(e.getMessage()); // every transport that cannot be made, not the first
+        continue;
+      }
       if (agent.isPresent()) {
         agents.put(entry.service(), agent.get());
         if (agent.get() instanceof AutoCloseable c) {
@@ -106,6 +112,17 @@ final class QmgrService implements Service {
         int maxproc = entry.maxproc(defaultLimit);
         limits.put(entry.service(), maxproc == 0 ? Integer.MAX_VALUE : maxproc);
       }
+    }
+    if (!problems.isEmpty()) {
+      IOException failure = new IOException(String.join("\n", problems));
+      for (AutoCloseable c : closeable) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          failure.addSuppressed(e); // the start fails anyway; the report is the problems above
+        }
+      }
+      throw failure;
     }
     return Transports.of(agents, limits, defaultLimit);
   }

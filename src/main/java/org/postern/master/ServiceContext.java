@@ -36,9 +36,12 @@ public record ServiceContext(MasterService entry, MainConfig config, Semaphore p
     return entry.name();
   }
 
-  /** The log of this service's program, tagged {@code syslog_name/command}. */
+  /**
+   * The log of a new process of this service's program, tagged {@code syslog_name/command[N]}
+   * with a number of its own (see ProcessNumbers).
+   */
   public ProgramLog log() {
-    return mailLog.program(entry.command());
+    return mailLog.program(entry.command()).process();
   }
 
   /** The log of the {@code $cleanup_service_name} entry's cleanup, as that entry's settings have it. */
@@ -46,9 +49,12 @@ public record ServiceContext(MasterService entry, MainConfig config, Semaphore p
     return unixLog(config.get("cleanup_service_name"));
   }
 
-  /** The log of the unix entry {@code service}'s program; this service's log for an unknown one. */
+  /**
+   * The log of a new process of the unix entry {@code service}'s program (qmgr asks for one per
+   * delivery run); of this service's log for an unknown one.
+   */
   public ProgramLog unixLog(String service) {
     ProgramLog known = unixLogs.get(service);
-    return known != null ? known : mailLog.program(service);
+    return (known != null ? known : mailLog.program(service)).process();
   }
 }

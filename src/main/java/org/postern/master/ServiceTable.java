@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import org.postern.config.MainConfig;
 import org.postern.config.MasterService;
 import org.postern.config.ServiceType;
@@ -40,30 +41,90 @@ final class ServiceTable {
     this.logs = logs;
   }
 
-  /** A service that could not be created or started. */
+  /** Services that could not be created or started: one line for each. */
   static final class ServiceException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    private final List<String> problems;
+
     ServiceException(String message, Throwable cause) {
       super(message, cause);
+      this.problems = List.of(message);
+    }
+
+    ServiceException(List<String> problems) {
+      super(problems.get(0));
+      this.problems = List.copyOf(problems);
+    }
+
+    List<String> problems() {
+      return problems;
     }
   }
 
-  /** Starts every available entry of {@code check}; returns the warnings it logged. */
+  private record Created(ServiceView view, ServiceContext context, Service service) {}
+
+  /**
+   * Starts every available entry of {@code check}; returns the warnings it logged. Every entry is
+   * created before any starts, so that a start-up fails with every entry that cannot be made,
+   * not one per attempt.
+   */
   List<String> start(ConfigCheck check, ProgramLog log)
       throws ServiceException, InterruptedException {
     List<String> warnings = new ArrayList<>();
     applying = check;
-    for (ServiceView v : check.services()) {
+    List<String> problems = new ArrayList<>();
+    List<Created> created = createAll(check, line -> {
+      log.warn(line);
+      warnings.add("warning: " + line);
+    }, problems);
+    if (!problems.isEmpty()) {
+      throw new ServiceException(problems);
+    }
+    for (Created c : created) {
       try {
-        launch(v, log, warnings);
-      } catch (ServiceException e) {
+        c.service().start();
+        running.put(c.view().service().name(), new Running(c.service(), c.context()));
+      } catch (IOException | RuntimeException e) {
         stopAll(Duration.ZERO, log);
-        throw e;
+        throw new ServiceException(where(c.view().service()) + "cannot start: " + e.getMessage(), e);
       }
     }
     views = check.services();
     return warnings;
+  }
+
+  /**
+   * What {@link #start} would meet while making the services of {@code check}, without starting
+   * any: the problems, one line each, for {@code postern check}; its warnings go to {@code warn}.
+   */
+  List<String> audit(ConfigCheck check, Consumer<String> warn) {
+    applying = check;
+    List<String> problems = new ArrayList<>();
+    createAll(check, warn, problems);
+    return problems;
+  }
+
+  private List<Created> createAll(ConfigCheck check, Consumer<String> warn, List<String> problems) {
+    List<Created> created = new ArrayList<>();
+    for (ServiceView v : check.services()) {
+      MasterService entry = v.service();
+      Optional<ServiceFactory> factory = registry.find(entry.command());
+      if (factory.isEmpty()) {
+        warn.accept(where(entry)
+            + "command \"" + entry.command() + "\" is not available in this build; skipped");
+        continue;
+      }
+      try {
+        ServiceContext context = context(v, Optional.empty());
+        created.add(new Created(v, context, factory.get().create(context)));
+      } catch (IOException | RuntimeException e) {
+        // A service may meet several problems (qmgr, one per transport): one line each.
+        String.valueOf(e.getMessage()).lines()
+            .forEach(line -> problems.add(where(entry) + "cannot start: " + line));
+      }
+    }
+    return created;
   }
 
   /**

@@ -57,8 +57,8 @@ final class SmtpdService implements Service {
       ProgramLog log = context.log();
       List<Smtpd> listeners = new ArrayList<>();
       for (InetSocketAddress address : ListenAddress.of(context.entry(), context.config())) {
-        listeners.add(
-            new Smtpd(settings, sink, address, Duration.ofSeconds(30), Clock.systemDefaultZone(), log::info));
+        listeners.add(new Smtpd(settings, sink, address, Duration.ofSeconds(30),
+            Clock.systemDefaultZone(), log::info, () -> log.process()::info));
       }
       return new SmtpdService(context, cleanup, resolver, listeners);
     } catch (ConfigException | TableException e) {

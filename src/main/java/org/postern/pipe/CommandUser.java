@@ -16,19 +16,19 @@ import java.util.concurrent.TimeUnit;
 record CommandUser(String name, long uid, long gid) {
 
   /**
-   * Resolves and checks {@code user} and {@code group}. Failure: an unknown name or a refused
-   * account is an IllegalArgumentException in Postfix's words; an IOException means getent could
-   * not run.
+   * Resolves and checks {@code user} and {@code group}. Failure: an unknown name is an
+   * UnknownAccountException and a refused account an IllegalArgumentException, both in Postfix's
+   * words; an IOException means getent could not run.
    */
   static CommandUser resolve(String user, Optional<String> group, String mailOwner)
-      throws IOException, InterruptedException {
+      throws IOException, InterruptedException, UnknownAccountException {
     String[] pw = getent("passwd", user)
-        .orElseThrow(() -> new IllegalArgumentException("unknown username: " + user));
+        .orElseThrow(() -> new UnknownAccountException("unknown username: " + user));
     long uid = Long.parseLong(pw[2]);
     long gid = Long.parseLong(pw[3]);
     if (group.isPresent()) {
       String[] gr = getent("group", group.get())
-          .orElseThrow(() -> new IllegalArgumentException("unknown group: " + group.get()));
+          .orElseThrow(() -> new UnknownAccountException("unknown group: " + group.get()));
       gid = Long.parseLong(gr[2]);
     }
     if (uid == 0) {

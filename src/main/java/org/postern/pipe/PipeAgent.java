@@ -14,11 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.postern.config.MainConfig;
+import org.postern.config.MasterService;
 import org.postern.deliver.DeliveredHeaders;
 import org.postern.deliver.DeliveryAgent;
 import org.postern.deliver.DeliveryRequest;
 import org.postern.deliver.MailCopy;
 import org.postern.deliver.RecipientResult;
+import org.postern.log.ProgramLog;
 import org.postern.queue.ClientFacts;
 import org.postern.queue.Recipient;
 
@@ -28,55 +30,76 @@ import org.postern.queue.Recipient;
  * How many recipients a request carries is the queue manager's business ({@code
  * transport_destination_recipient_limit}); set it to 1 for commands that take one recipient, and
  * it must be 1 for flags D and O.
+ *
+ * <p>Failure: an entry whose {@code user=} names no account (Debian's stock {@code maildrop}
+ * entry with {@code user=vmail} on a host without vmail) does not stop the mail system: as with
+ * Postfix, whose pipe dies with {@code get_service_attr: unknown username: vmail} on each
+ * delivery, the agent logs that fatal error and the mail to this transport is deferred ({@code
+ * status=deferred (delivery temporarily suspended: unknown mail transport error)}) until the
+ * account exists; it is looked up again for each delivery.
  */
 public final class PipeAgent implements DeliveryAgent {
   private static final String CONFIG_ERROR = "mail system configuration error";
+  /** What qmgr says of mail for a transport whose agent died: qmgr_deliver.c's wording. */
+  private static final String SUSPENDED =
+      "delivery temporarily suspended: unknown mail transport error";
   private static final List<String> DEFAULT_EXPORT = List.of("TZ", "MAIL_CONFIG", "LANG");
 
   private final String service;
   private final PipeAttributes attributes;
-  private final Optional<CommandUser> runAs;
+  private final Optional<CommandUser> account;
+  private final boolean root;
+  private final String mailOwner;
   private final ArgvExpander expander;
   private final Duration timeLimit;
   private final Path directory;
   private final Map<String, String> environment;
   private final Clock clock;
+  private final ProgramLog log;
 
-  private PipeAgent(MainConfig config, PipeAttributes attributes, Optional<CommandUser> runAs,
-      Clock clock) {
+  private PipeAgent(MainConfig config, PipeAttributes attributes, Optional<CommandUser> account,
+      Clock clock, ProgramLog log) {
     this.service = orDefault(config.get("service_name"), "pipe");
     this.attributes = attributes;
-    this.runAs = runAs;
+    this.account = account;
+    this.root = new UnixSystem().getUid() == 0;
+    this.mailOwner = config.get("mail_owner");
     this.expander = new ArgvExpander(attributes.flags(), config.get("recipient_delimiter"));
     this.timeLimit = timeLimit(config, service);
     this.directory = attributes.directory().map(Path::of).orElseGet(() -> queueDirectory(config));
     this.environment = environment(config);
     this.clock = clock;
+    this.log = log;
   }
 
   /**
    * The agent for the pipe service that {@code config} was made for, with the arguments of its
-   * master.cf entry ({@code flags=... user=... argv=...}). Failure: bad arguments or an account
-   * that may not run commands is an IllegalArgumentException naming the service; the service
-   * cannot start.
+   * master.cf entry ({@code flags=... user=... argv=...}), logging to {@code log}. Failure: bad
+   * arguments or an account that may not run commands is an IllegalArgumentException naming the
+   * service; the service cannot start. An account that does not exist is a warning (see the class
+   * comment).
    */
-  public static PipeAgent of(MainConfig config, List<String> arguments)
+  public static PipeAgent of(MainConfig config, List<String> arguments, ProgramLog log)
       throws IOException, InterruptedException {
-    return of(config, arguments, Clock.systemDefaultZone());
+    return of(config, arguments, Clock.systemDefaultZone(), log);
   }
 
-  /** As {@link #of(MainConfig, List)}, with {@code clock} for From_ lines. */
-  public static PipeAgent of(MainConfig config, List<String> arguments, Clock clock)
-      throws IOException, InterruptedException {
+  /** As {@link #of(MainConfig, List, ProgramLog)}, with {@code clock} for From_ lines. */
+  public static PipeAgent of(MainConfig config, List<String> arguments, Clock clock,
+      ProgramLog log) throws IOException, InterruptedException {
     String service = orDefault(config.get("service_name"), "pipe");
     try {
       PipeAttributes attributes = PipeAttributes.parse(arguments);
       ArgvExpander.check(attributes.argv());
-      CommandUser user = CommandUser.resolve(attributes.user(), attributes.group(),
-          config.get("mail_owner"));
-      Optional<CommandUser> runAs = new UnixSystem().getUid() == 0 ? Optional.of(user)
-          : Optional.empty();
-      return new PipeAgent(config, attributes, runAs, clock);
+      Optional<CommandUser> account;
+      try {
+        account = Optional.of(
+            CommandUser.resolve(attributes.user(), attributes.group(), config.get("mail_owner")));
+      } catch (UnknownAccountException e) {
+        log.warn("master.cf service " + service + ": " + deferredUntilItExists(e));
+        account = Optional.empty();
+      }
+      return new PipeAgent(config, attributes, account, clock, log);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "master.cf service " + service + ": " + e.getMessage(), e);
@@ -86,6 +109,14 @@ public final class PipeAgent implements DeliveryAgent {
   @Override
   public List<RecipientResult> deliver(DeliveryRequest request)
       throws IOException, InterruptedException {
+    Optional<CommandUser> runAs;
+    try {
+      runAs = runAs();
+    } catch (UnknownAccountException | IllegalArgumentException e) {
+      log.fatal("get_service_attr: " + e.getMessage());
+      return request.recipients().stream()
+          .map(r -> RecipientResult.deferred(r, "4.3.0", "none", SUSPENDED)).toList();
+    }
     List<Recipient> rcpts = request.recipients();
     if ((attributes.has(PipeFlag.DELIVERED_TO) || attributes.has(PipeFlag.ORIGINAL_TO))
         && rcpts.size() > 1) {
@@ -117,6 +148,41 @@ public final class PipeAgent implements DeliveryAgent {
       out.flush();
     });
     return all(request, CommandVerdict.of(outcome, argv.get(0)));
+  }
+
+  /**
+   * For {@code postern check}: a warning naming file, line and service when the pipe {@code
+   * entry}'s {@code user=} names no account (the agent starts, and defers that transport's mail).
+   * Arguments that do not parse are left to the start, which refuses them.
+   */
+  public static Optional<String> unknownAccount(MasterService entry, MainConfig view)
+      throws IOException, InterruptedException {
+    PipeAttributes attributes;
+    try {
+      attributes = PipeAttributes.parse(entry.arguments());
+      CommandUser.resolve(attributes.user(), attributes.group(), view.get("mail_owner"));
+      return Optional.empty();
+    } catch (UnknownAccountException e) {
+      return Optional.of(entry.file() + ", line " + entry.line() + ": service " + entry.name()
+          + ": " + deferredUntilItExists(e));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String deferredUntilItExists(UnknownAccountException e) {
+    return e.getMessage() + ": mail to this transport is deferred until it exists";
+  }
+
+  /**
+   * The account to switch to, when running as root. One that was unknown at start is looked up
+   * again, as Postfix's pipe looks it up for each delivery: mail flows once the account exists.
+   */
+  private Optional<CommandUser> runAs()
+      throws IOException, InterruptedException, UnknownAccountException {
+    CommandUser user = account.isPresent() ? account.get()
+        : CommandUser.resolve(attributes.user(), attributes.group(), mailOwner);
+    return root ? Optional.of(user) : Optional.empty();
   }
 
   private List<RecipientResult> all(DeliveryRequest request, CommandVerdict verdict) {

@@ -15,6 +15,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.postern.tls.PemKeyMaterial;
 import org.postern.tls.ServerTlsContexts;
@@ -36,8 +37,9 @@ import org.postern.tls.TlsConfigException;
  *
  * <p>Every log line of the server and its sessions, in Postfix's shape ({@code connect from},
  * {@code disconnect from} with command counters, {@code NOQUEUE: reject: ...}, {@code warning:
- * ...}), goes to the one log hook given to the constructor; the five-argument constructor sends
- * them to the JDK system logger.
+ * ...}), goes to a log hook given to the constructor: the server's own lines to one, each
+ * session's to one of its own when a session log supplier is given; the five-argument constructor
+ * sends them to the JDK system logger.
  *
  * <p>Failure: bad TLS key files fail {@link #start()} with {@link TlsConfigException}, a busy port
  * with {@link IOException}; errors in one session never affect another.
@@ -51,6 +53,7 @@ public final class Smtpd {
   private final Duration stopTimeout;
   private final Clock clock;
   private final Consumer<String> log;
+  private final Supplier<Consumer<String>> sessionLogs;
   private final Anvil anvil;
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final Set<SmtpdSession> sessions = ConcurrentHashMap.newKeySet();
@@ -81,12 +84,29 @@ public final class Smtpd {
       Duration stopTimeout,
       Clock clock,
       Consumer<String> log) {
+    this(settings, sink, bindAddress, stopTimeout, clock, log, () -> log);
+  }
+
+  /**
+   * As the six-argument constructor, with each session's lines going to a log hook of its own
+   * from {@code sessionLogs}: the log of one smtpd "process", so that concurrent sessions carry
+   * different numbers in {@code smtpd[N]}.
+   */
+  public Smtpd(
+      SmtpdSettings settings,
+      MessageSink sink,
+      InetSocketAddress bindAddress,
+      Duration stopTimeout,
+      Clock clock,
+      Consumer<String> log,
+      Supplier<Consumer<String>> sessionLogs) {
     this.settings = settings;
     this.sink = sink;
     this.bindAddress = bindAddress;
     this.stopTimeout = stopTimeout;
     this.clock = clock;
     this.log = log;
+    this.sessionLogs = sessionLogs;
     this.anvil = new Anvil(clock, settings.clientLimits().rateTimeUnit());
     this.maxproc = new Semaphore(settings.processLimit());
   }
@@ -181,7 +201,7 @@ public final class Smtpd {
               settings,
               tlsContext,
               sink,
-              new SmtpdSession.Services(clock, log, anvil),
+              new SmtpdSession.Services(clock, sessionLogs.get(), anvil),
               client,
               () -> stopping);
       sessions.add(session);

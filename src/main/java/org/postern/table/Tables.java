@@ -2,6 +2,8 @@ package org.postern.table;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +20,7 @@ public final class Tables {
       List.of(
           "cdb", "cidr", "inline", "lmdb", "pcre", "regexp", "socketmap", "static", "tcp",
           "texthash");
+  private static final Set<String> BERKELEY_DB_TYPES = Set.of("hash", "btree", "dbm", "sdbm");
 
   private Tables() {}
 
@@ -55,7 +58,40 @@ public final class Tables {
       case "tcp" -> new TcpTable(spec, name, TcpTable.DEFAULT_TIMEOUT);
       case "unix" -> UnixTable.open(spec, name);
       case "proxy" -> open(name, warnings);
-      default -> throw new TableException("unsupported dictionary type: " + type);
+      default -> throw new TableException(unsupportedTypeText(type, name));
     };
+  }
+
+  /**
+   * Why {@code type:name} cannot be opened, with the fix where there is one: Postfix's Berkeley
+   * DB types are rebuilt as lmdb ({@link #berkeleyDbFix}); the database clients are not in this
+   * build.
+   */
+  public static String unsupportedTypeText(String type, String name) {
+    String text = "unsupported dictionary type: " + type;
+    Optional<String> fix = berkeleyDbFix(type, name);
+    if (fix.isPresent()) {
+      return text + ": " + fix.get();
+    }
+    return switch (type) {
+      case "pgsql", "mysql", "ldap", "memcache", "sqlite", "mongodb" ->
+          text + ": no " + type + " client in this build; use lmdb:, cdb: or a socketmap: service";
+      default -> text;
+    };
+  }
+
+  /**
+   * What to do about a table of Postfix's Berkeley DB and dbm types ({@code hash:} and {@code
+   * btree:} are Debian's defaults, as in {@code alias_maps = hash:/etc/aliases}), which Postern
+   * does not read: rebuild the same source file as lmdb. Empty for any other type.
+   */
+  public static Optional<String> berkeleyDbFix(String type, String name) {
+    if (!BERKELEY_DB_TYPES.contains(type)) {
+      return Optional.empty();
+    }
+    return Optional.of("Postern does not read Berkeley DB files; rebuild with \"postmap lmdb:"
+        + name + "\" (\"postalias lmdb:" + name + "\" for an aliases file), use lmdb:" + name
+        + " in its place, and set default_database_type = lmdb so postmap and newaliases build"
+        + " lmdb");
   }
 }

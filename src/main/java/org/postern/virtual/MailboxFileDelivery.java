@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.postern.deliver.DeliveryRequest;
+import org.postern.deliver.FileSizeLimit;
 import org.postern.deliver.MailCopy;
 
 /**
@@ -23,10 +24,10 @@ final class MailboxFileDelivery {
   private static final String FILE_MODE = "rw-------";
 
   private final MailboxLock lock;
-  private final long mailboxLimit;
+  private final FileSizeLimit mailboxLimit;
   private final boolean strictOwnership;
 
-  MailboxFileDelivery(MailboxLock lock, long mailboxLimit, boolean strictOwnership) {
+  MailboxFileDelivery(MailboxLock lock, FileSizeLimit mailboxLimit, boolean strictOwnership) {
     this.lock = lock;
     this.mailboxLimit = mailboxLimit;
     this.strictOwnership = strictOwnership;
@@ -92,8 +93,8 @@ final class MailboxFileDelivery {
       throws MailboxException, MailCopy.ReadException, IOException {
     long length = ch.size();
     try {
-      OutputStream out = new LimitedOutput(
-          new BufferedOutputStream(Channels.newOutputStream(ch)), length, mailboxLimit);
+      OutputStream out = mailboxLimit.limit(
+          new BufferedOutputStream(Channels.newOutputStream(ch)), length);
       MailCopy.copy(request, envelope, MailCopy.MBOX, "\n", out);
       out.flush();
       ch.force(true);

@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.postern.deliver.DeliveryRequest;
+import org.postern.deliver.FileSizeLimit;
 import org.postern.deliver.MailCopy;
 
 /**
@@ -33,10 +34,10 @@ import org.postern.deliver.MailCopy;
 final class MaildirDelivery {
   private static final String FILE_MODE = "rw-------";
 
-  private final long mailboxLimit;
+  private final FileSizeLimit mailboxLimit;
   private final String hostname;
 
-  MaildirDelivery(long mailboxLimit, String hostname) {
+  MaildirDelivery(FileSizeLimit mailboxLimit, String hostname) {
     this.mailboxLimit = mailboxLimit;
     this.hostname = hostname.replace("/", "\\057").replace(":", "\\072");
   }
@@ -85,8 +86,8 @@ final class MaildirDelivery {
     }
     try (ch) {
       owner.takeOver(tmp);
-      OutputStream out = new LimitedOutput(
-          new BufferedOutputStream(Channels.newOutputStream(ch)), 0, mailboxLimit);
+      OutputStream out = mailboxLimit.limit(
+          new BufferedOutputStream(Channels.newOutputStream(ch)), 0);
       MailCopy.copy(request, envelope, MailCopy.MAILDIR, "\n", out);
       out.flush();
       ch.force(true);

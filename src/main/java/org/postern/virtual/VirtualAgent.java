@@ -45,6 +45,16 @@ public final class VirtualAgent implements DeliveryAgent, AutoCloseable {
         settings.mailboxLimit(), settings.strictOwnership());
   }
 
+  /**
+   * Postfix virtual(8)'s start-up test of {@code virtual_mailbox_limit} against {@code
+   * message_size_limit}: an IllegalArgumentException "configuration error: virtual_mailbox_limit
+   * is smaller than message_size_limit" (or "... is limited but message_size_limit is
+   * unlimited") when the limit would refuse mail that was accepted. {@link #of} applies it too.
+   */
+  public static void checkMailboxLimit(MainConfig config) {
+    VirtualSettings.mailboxLimit(config);
+  }
+
   /** The agent for the service {@code config} was made for; opens the three lookup tables. */
   public static VirtualAgent of(MainConfig config) throws TableException {
     return of(config, Clock.systemDefaultZone());

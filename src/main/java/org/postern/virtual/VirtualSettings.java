@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.postern.config.MainConfig;
+import org.postern.deliver.FileSizeLimit;
 import org.postern.util.Spellings;
 
 /**
@@ -12,7 +13,7 @@ import org.postern.util.Spellings;
  *
  * @param serviceName the master.cf service name, logged as the relay
  * @param mailboxBase virtual_mailbox_base, as written (checked at delivery, as Postfix does)
- * @param mailboxLimit virtual_mailbox_limit in bytes, 0 for none
+ * @param mailboxLimit virtual_mailbox_limit, checked against message_size_limit
  * @param minimumUid virtual_minimum_uid
  * @param recipientDelimiter recipient_delimiter characters, empty for none
  * @param lockStyles virtual_mailbox_lock
@@ -28,7 +29,7 @@ record VirtualSettings(
     List<String> mailboxMaps,
     List<String> uidMaps,
     List<String> gidMaps,
-    long mailboxLimit,
+    FileSizeLimit mailboxLimit,
     long minimumUid,
     String recipientDelimiter,
     Set<LockStyle> lockStyles,
@@ -73,7 +74,7 @@ record VirtualSettings(
         config.getList("virtual_mailbox_maps"),
         config.getList("virtual_uid_maps"),
         config.getList("virtual_gid_maps"),
-        config.getSize("virtual_mailbox_limit"),
+        mailboxLimit(config),
         config.getInt("virtual_minimum_uid"),
         config.get("recipient_delimiter"),
         locks,
@@ -82,6 +83,15 @@ record VirtualSettings(
         time(config, "stale_lock_time", Duration.ofSeconds(500)),
         !config.get("strict_mailbox_ownership").strip().equalsIgnoreCase("no"),
         orDefault(config.get("myhostname"), "localhost"));
+  }
+
+  /**
+   * virtual_mailbox_limit, when it is not below message_size_limit; an IllegalArgumentException
+   * with Postfix's "configuration error: ..." text otherwise (virtual(8) does not start).
+   */
+  static FileSizeLimit mailboxLimit(MainConfig config) {
+    return FileSizeLimit.check("virtual_mailbox_limit", config.getSize("virtual_mailbox_limit"),
+        config.getSize("message_size_limit"));
   }
 
   private static String orDefault(String value, String fallback) {

@@ -52,9 +52,9 @@ class LauncherIT {
     assertThat(r.status()).isZero();
     assertThat(r.out())
         .isEqualTo(
-            "smtp_requiretls_policy = inline:{ { ${domain_to_ascii{$mydomain}} = opportunistic }"
-                + " { .${domain_to_ascii{$mydomain}} = opportunistic } { localhost = opportunistic } }"
-                + " cidr:{ { 0.0.0.0/0 opportunistic } { ::/0 opportunistic } } enforce\n"
+            "smtp_requiretls_policy = inline:{{${domain_to_ascii{$mydomain}}=opportunistic},"
+                + " {.${domain_to_ascii{$mydomain}}=opportunistic}, {localhost=opportunistic}},"
+                + " cidr:{{0.0.0.0/0 opportunistic}, {::/0 opportunistic}}, enforce\n"
                 + "lmtp_requiretls_policy = opportunistic\n"
                 + "requiretls_enable = yes\n"
                 + "requiretls_esmtp_header = yes\n"

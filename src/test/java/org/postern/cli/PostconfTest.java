@@ -43,9 +43,9 @@ class PostconfTest {
     assertThat(postconf("-d", "smtp_requiretls_policy", "lmtp_requiretls_policy", "requiretls_enable",
         "requiretls_esmtp_header", "requiretls_redact_dsn")).isZero();
     assertThat(stdout()).isEqualTo("""
-        smtp_requiretls_policy = inline:{ { ${domain_to_ascii{$mydomain}} = opportunistic } \
-        { .${domain_to_ascii{$mydomain}} = opportunistic } { localhost = opportunistic } } \
-        cidr:{ { 0.0.0.0/0 opportunistic } { ::/0 opportunistic } } enforce
+        smtp_requiretls_policy = inline:{{${domain_to_ascii{$mydomain}}=opportunistic}, \
+        {.${domain_to_ascii{$mydomain}}=opportunistic}, {localhost=opportunistic}}, \
+        cidr:{{0.0.0.0/0 opportunistic}, {::/0 opportunistic}}, enforce
         lmtp_requiretls_policy = opportunistic
         requiretls_enable = yes
         requiretls_esmtp_header = yes
@@ -85,7 +85,7 @@ class PostconfTest {
   @Test
   void run_jsonDefaults_escapesQuotesAndBackslashes() {
     assertThat(postconf("-jd", "smtp_requiretls_policy")).isZero();
-    assertThat(stdout()).startsWith("{\n  \"smtp_requiretls_policy\": \"inline:{ { ${domain_to_ascii");
+    assertThat(stdout()).startsWith("{\n  \"smtp_requiretls_policy\": \"inline:{{${domain_to_ascii");
   }
 
   @Test

@@ -90,6 +90,16 @@ class PostmapTest {
   }
 
   @Test
+  void build_hashType_namesTheLmdbFix() throws Exception {
+    Path source = dir.resolve("virtual");
+    Files.writeString(source, "a@example.com b@example.com\n");
+    assertThat(Postmap.run(List.of("hash:" + source), "lmdb", io(""))).isEqualTo(1);
+    assertThat(err()).contains("unsupported map type for this operation: hash (postmap builds"
+        + " lmdb and cdb): Postern does not read Berkeley DB files; rebuild with \"postmap lmdb:"
+        + source + "\"");
+  }
+
+  @Test
   void usage_noOperandOrBadFlag_exit1() {
     assertThat(Postmap.run(List.of(), "lmdb", io(""))).isEqualTo(1);
     assertThat(Postmap.run(List.of("-Z", "x"), "lmdb", io(""))).isEqualTo(1);

@@ -54,6 +54,30 @@ class PostsuperTest {
   }
 
   @Test
+  void deleteHoldReleaseRequeue_logToTheMailLogAsPostfix() throws Exception {
+    QueueId gone = t.message(QueueName.DEFERRED);
+    QueueId held = t.message(QueueName.DEFERRED);
+    QueueId again = t.message(QueueName.DEFERRED);
+    long pid = ProcessHandle.current().pid();
+
+    postsuper("", "-d", gone.value());
+    postsuper("", "-h", held.value());
+    postsuper("", "-H", held.value());
+    postsuper("", "-r", again.value());
+
+    assertThat(Files.readString(t.maillog).lines().map(l -> l.replaceFirst("^.*? postern/", "")))
+        .containsExactly(
+            "postsuper[" + pid + "]: " + gone + ": removed",
+            "postsuper[" + pid + "]: Deleted: 1 message",
+            "postsuper[" + pid + "]: " + held + ": placed on hold",
+            "postsuper[" + pid + "]: Placed on hold: 1 message",
+            "postsuper[" + pid + "]: " + held + ": released from hold",
+            "postsuper[" + pid + "]: Released from hold: 1 message",
+            "postsuper[" + pid + "]: " + again + ": requeued",
+            "postsuper[" + pid + "]: Requeued: 1 message");
+  }
+
+  @Test
   void delete_all_countsMessagesPlural() throws Exception {
     t.message(QueueName.INCOMING);
     t.message(QueueName.DEFERRED);

@@ -17,10 +17,11 @@ import org.postern.queue.QueueName;
 import org.postern.queue.Queues;
 import org.postern.queue.Recipient;
 
-/** A configuration directory whose main.cf names a fresh queue directory. */
+/** A configuration directory whose main.cf names a fresh queue directory and mail log. */
 final class QueueCommandTestSupport {
   final Path config;
   final Path queueDirectory;
+  final Path maillog;
   final Queues queues;
   final ByteArrayOutputStream out = new ByteArrayOutputStream();
   final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -28,7 +29,9 @@ final class QueueCommandTestSupport {
   QueueCommandTestSupport(Path base) throws IOException {
     config = Files.createDirectories(base.resolve("etc"));
     queueDirectory = base.resolve("spool");
-    Files.writeString(config.resolve("main.cf"), "queue_directory = " + queueDirectory + "\n");
+    maillog = base.resolve("maillog");
+    Files.writeString(config.resolve("main.cf"),
+        "queue_directory = " + queueDirectory + "\nmaillog_file = " + maillog + "\n");
     queues = Queues.at(queueDirectory);
     queues.createDirectories();
   }

@@ -101,13 +101,13 @@ class MainConfigTest {
   void get_requireTlsPolicyWithNonAsciiDomain_usesALabel() throws Exception {
     MainConfig c = load("mydomain = bücher.example\n");
     assertThat(c.defaultText("smtp_requiretls_policy")).contains(
-        "inline:{ { ${domain_to_ascii{$mydomain}} = opportunistic } { .${domain_to_ascii{$mydomain}}"
-            + " = opportunistic } { localhost = opportunistic } } cidr:{ { 0.0.0.0/0 opportunistic }"
-            + " { ::/0 opportunistic } } enforce");
+        "inline:{{${domain_to_ascii{$mydomain}}=opportunistic}, {.${domain_to_ascii{$mydomain}}"
+            + "=opportunistic}, {localhost=opportunistic}}, cidr:{{0.0.0.0/0 opportunistic},"
+            + " {::/0 opportunistic}}, enforce");
     assertThat(c.getList("smtp_requiretls_policy")).containsExactly(
-        "inline:{ { xn--bcher-kva.example = opportunistic } { .xn--bcher-kva.example = opportunistic }"
-            + " { localhost = opportunistic } }",
-        "cidr:{ { 0.0.0.0/0 opportunistic } { ::/0 opportunistic } }", "enforce");
+        "inline:{{xn--bcher-kva.example=opportunistic}, {.xn--bcher-kva.example=opportunistic},"
+            + " {localhost=opportunistic}}",
+        "cidr:{{0.0.0.0/0 opportunistic}, {::/0 opportunistic}}", "enforce");
   }
 
   @Test

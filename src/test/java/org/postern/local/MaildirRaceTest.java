@@ -19,6 +19,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.postern.deliver.FileSizeLimit;
 import org.junit.jupiter.api.io.TempDir;
 
 class MaildirRaceTest {
@@ -39,7 +40,7 @@ class MaildirRaceTest {
       threads.add(Thread.ofVirtual().start(() -> {
         try {
           start.await();
-          Maildir.deliver(maildir, unique, privileges, user, creation,
+          Maildir.deliver(maildir, unique, privileges, user, creation, new FileSizeLimit(0),
               out -> out.write("Subject: x\n\nbody\n".getBytes(StandardCharsets.US_ASCII)));
         } catch (Throwable t) {
           failure.compareAndSet(null, t);
@@ -126,7 +127,7 @@ class MaildirRaceTest {
   private static void deliver(Path maildir, String unique, Privileges privileges, LocalUser user,
       Lock creation, List<Object> tmpSeen, AtomicReference<Throwable> failure) {
     try {
-      Maildir.deliver(maildir, unique, privileges, user, creation, out -> {
+      Maildir.deliver(maildir, unique, privileges, user, creation, new FileSizeLimit(0), out -> {
         tmpSeen.add(Files.readAttributes(maildir.resolve("tmp"), BasicFileAttributes.class)
             .fileKey());
         out.write("Subject: x\n\nbody\n".getBytes(StandardCharsets.US_ASCII));

@@ -14,8 +14,11 @@ import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postern.deliver.FileSizeLimit;
 
 class MboxTest {
+  private static final FileSizeLimit NO_LIMIT = new FileSizeLimit(0);
+
   @TempDir Path tmp;
   private final LocalUser user = new LocalUser("alice", 1001, 1001, Path.of("/"), "/bin/sh");
 
@@ -27,7 +30,7 @@ class MboxTest {
   void append_fcntlLockHeld_throwsLockBusy() throws Exception {
     Path file = tmp.resolve("alice");
     Files.writeString(file, "old\n");
-    Mbox mbox = new Mbox(Set.of("fcntl"), LocalFixture.CLOCK);
+    Mbox mbox = new Mbox(Set.of("fcntl"), LocalFixture.CLOCK, NO_LIMIT);
     try (FileChannel other = FileChannel.open(file, StandardOpenOption.WRITE);
         FileLock held = other.lock()) {
       assertThatThrownBy(() -> mbox.append(file, Privileges.unprivileged(), user, text("new\n")))
@@ -45,7 +48,7 @@ class MboxTest {
     Files.writeString(lock, "");
     Files.setLastModifiedTime(lock,
         FileTime.from(LocalFixture.CLOCK.instant().minus(Duration.ofSeconds(501))));
-    new Mbox(Set.of("fcntl", "dotlock"), LocalFixture.CLOCK)
+    new Mbox(Set.of("fcntl", "dotlock"), LocalFixture.CLOCK, NO_LIMIT)
         .append(file, Privileges.unprivileged(), user, text("msg\n"));
 
     assertThat(Files.readString(file)).isEqualTo("msg\n");
@@ -61,18 +64,41 @@ class MboxTest {
       out.flush();
       throw new java.io.IOException("queue file went away");
     };
-    assertThatThrownBy(() -> new Mbox(Set.of("fcntl", "dotlock"), LocalFixture.CLOCK)
+    assertThatThrownBy(() -> new Mbox(Set.of("fcntl", "dotlock"), LocalFixture.CLOCK, NO_LIMIT)
             .append(file, Privileges.unprivileged(), user, failing))
-        .hasMessageContaining("cannot append message to file " + file);
+        .hasMessage("error writing message: queue file went away");
 
     assertThat(Files.readString(file)).isEqualTo("old\n");
     assertThat(tmp.resolve("alice.lock")).doesNotExist();
   }
 
   @Test
+  void append_pastMailboxSizeLimit_fileTooLargeAndFileUnchanged() throws Exception {
+    Path file = tmp.resolve("alice");
+    Files.writeString(file, "x".repeat(90));
+
+    assertThatThrownBy(() -> new Mbox(Set.of("fcntl"), LocalFixture.CLOCK, new FileSizeLimit(100))
+            .append(file, Privileges.unprivileged(), user, text("eleven byte")))
+        .hasMessage("error writing message: File too large");
+
+    assertThat(Files.readString(file)).isEqualTo("x".repeat(90));
+  }
+
+  @Test
+  void append_upToMailboxSizeLimit_fits() throws Exception {
+    Path file = tmp.resolve("alice");
+    Files.writeString(file, "x".repeat(90));
+
+    new Mbox(Set.of("fcntl"), LocalFixture.CLOCK, new FileSizeLimit(100))
+        .append(file, Privileges.unprivileged(), user, text("ten bytes\n"));
+
+    assertThat(Files.size(file)).isEqualTo(100);
+  }
+
+  @Test
   void append_newFile_isPrivateToOwner() throws Exception {
     Path file = tmp.resolve("bob");
-    new Mbox(Set.of("fcntl"), LocalFixture.CLOCK)
+    new Mbox(Set.of("fcntl"), LocalFixture.CLOCK, NO_LIMIT)
         .append(file, Privileges.unprivileged(), user, text("x\n"));
 
     assertThat(Files.getPosixFilePermissions(file))

@@ -77,6 +77,30 @@ class MailLogTest {
   }
 
   @Test
+  void process_twoSessionsOfOneProgram_ownNumbersAbovePidMaxLimit() throws IOException {
+    ProcessNumbers numbers = new ProcessNumbers();
+    MailLog log = stdoutLog(MARCH_9).processNumbers(numbers).build();
+    MailLog other = stdoutLog(MARCH_9).syslogName("postern/submission").processNumbers(numbers)
+        .build();
+    ProgramLog smtpd = log.program("smtpd");
+
+    ProgramLog first = smtpd.process();
+    ProgramLog second = smtpd.process();
+    ProgramLog third = other.program("smtpd").process();
+    log.program("master").info("daemon started");
+    first.info("connect from a[192.0.2.1]");
+    second.info("connect from b[192.0.2.2]");
+    third.info("connect from c[192.0.2.3]");
+
+    assertThat(stdout().lines())
+        .containsExactly(
+            "Mar 09 14:05:07 mail postern/master[4242]: daemon started",
+            "Mar 09 14:05:07 mail postern/smtpd[4194305]: connect from a[192.0.2.1]",
+            "Mar 09 14:05:07 mail postern/smtpd[4194306]: connect from b[192.0.2.2]",
+            "Mar 09 14:05:07 mail postern/submission/smtpd[4194307]: connect from c[192.0.2.3]");
+  }
+
+  @Test
   void info_nonEnglishDefaultLocale_englishMonth() throws IOException {
     Locale saved = Locale.getDefault();
     Locale.setDefault(Locale.GERMANY);

@@ -65,7 +65,7 @@ class ServiceTableTest {
   }
 
   @Test
-  void start_serviceFails_stopsWhatStartedAndThrows() throws Exception {
+  void start_serviceCannotBeMade_startsNothingAndThrows() throws Exception {
     smtpd.failing("127.0.0.1:2525/inet");
     ConfigCheck check = config("", PICKUP + SMTPD);
 
@@ -73,7 +73,32 @@ class ServiceTableTest {
         .isInstanceOf(ServiceTable.ServiceException.class)
         .hasMessageContaining("master.cf, line 2: service 127.0.0.1:2525/inet: cannot start:")
         .hasMessageContaining("Address already in use");
-    assertThat(pickup.journal).containsExactly("start pickup/unix#1", "stop pickup/unix#1");
+    assertThat(pickup.journal).isEmpty();
+    assertThat(table.runningNames()).isEmpty();
+  }
+
+  @Test
+  void start_twoServicesCannotBeMade_reportsBoth() throws Exception {
+    smtpd.failing("127.0.0.1:2525/inet");
+    pickup.failing("pickup/unix");
+    ConfigCheck check = config("", PICKUP + SMTPD);
+
+    assertThatThrownBy(() -> table.start(check, log))
+        .isInstanceOfSatisfying(ServiceTable.ServiceException.class, e -> assertThat(e.problems())
+            .hasSize(2)
+            .anySatisfy(p -> assertThat(p).contains("service pickup/unix: cannot start:"))
+            .anySatisfy(p -> assertThat(p).contains("service 127.0.0.1:2525/inet: cannot start:")));
+    assertThat(table.runningNames()).isEmpty();
+  }
+
+  @Test
+  void audit_serviceCannotBeMade_listsItWithoutStartingAnything() throws Exception {
+    smtpd.failing("127.0.0.1:2525/inet");
+    ConfigCheck check = config("", PICKUP + SMTPD);
+
+    assertThat(table.audit(check, w -> { }))
+        .singleElement().asString().contains("service 127.0.0.1:2525/inet: cannot start:");
+    assertThat(pickup.journal).isEmpty();
     assertThat(table.runningNames()).isEmpty();
   }
 

@@ -3,6 +3,11 @@ package org.postern.pipe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,11 +19,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postern.config.MainConfig;
+import org.postern.config.MasterService;
+import org.postern.config.ServiceType;
 import org.postern.deliver.DeliveryRequest;
 import org.postern.deliver.RecipientResult;
+import org.postern.log.MailLog;
+import org.postern.log.ProgramLog;
 
 /** Runs real /bin/sh commands through the pipe agent (as nobody, when the test runs as root). */
 class PipeAgentIT {
+  private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+  private final ProgramLog log = stdoutLog(logged);
+
   private static final String SCRIPT = """
       #!/bin/sh
       out=$1; code=$2; say=$3; shift 3
@@ -50,7 +62,7 @@ class PipeAgentIT {
     List<String> args = new ArrayList<>(List.of("flags=" + flags, "user=nobody",
         "argv=" + script, dir.resolve("out").toString(), code, say));
     args.addAll(List.of(macros));
-    return PipeAgent.of(MainConfig.of(dir, params), args, TestRequests.CLOCK);
+    return PipeAgent.of(MainConfig.of(dir, params), args, TestRequests.CLOCK, log);
   }
 
   private DeliveryRequest request(String sender, String... recipients) throws Exception {
@@ -171,7 +183,7 @@ class PipeAgentIT {
   @Test
   void deliver_missingProgram_defersAsTemporaryFailure() throws Exception {
     PipeAgent agent = PipeAgent.of(MainConfig.of(dir, params),
-        List.of("user=nobody", "argv=" + dir.resolve("missing")), TestRequests.CLOCK);
+        List.of("user=nobody", "argv=" + dir.resolve("missing")), TestRequests.CLOCK, log);
 
     RecipientResult r = agent.deliver(request("s@x.example", "a@example.com")).get(0);
 
@@ -184,7 +196,7 @@ class PipeAgentIT {
   @Test
   void deliver_sizeOverLimit_bounces523() throws Exception {
     PipeAgent agent = PipeAgent.of(MainConfig.of(dir, params),
-        List.of("size=10", "user=nobody", "argv=" + script), TestRequests.CLOCK);
+        List.of("size=10", "user=nobody", "argv=" + script), TestRequests.CLOCK, log);
 
     RecipientResult r = agent.deliver(request("s@x.example", "a@example.com")).get(0);
 
@@ -197,9 +209,57 @@ class PipeAgentIT {
   void of_rootUserOrUnknownMacro_isRefused() {
     MainConfig config = MainConfig.of(dir, params);
 
-    assertThatThrownBy(() -> PipeAgent.of(config, List.of("user=root", "argv=/bin/true")))
+    assertThatThrownBy(() -> PipeAgent.of(config, List.of("user=root", "argv=/bin/true"), log))
         .hasMessage("master.cf service filter: user= command-line attribute specifies root privileges");
-    assertThatThrownBy(() -> PipeAgent.of(config, List.of("user=nobody", "argv=/bin/echo", "${bogus}")))
+    assertThatThrownBy(() -> PipeAgent.of(config, List.of("user=nobody", "argv=/bin/echo", "${bogus}"), log))
         .hasMessage("master.cf service filter: unknown macro name: \"bogus\"");
+  }
+
+  @Test
+  void deliver_userUnknown_agentStartsAndDefersAsPostfixQmgr() throws Exception {
+    PipeAgent agent = PipeAgent.of(MainConfig.of(dir, params),
+        List.of("flags=DRXhu", "user=postern-no-such-user", "argv=" + script), TestRequests.CLOCK,
+        log);
+
+    RecipientResult r = agent.deliver(request("s@x.example", "a@example.com")).get(0);
+
+    assertThat(r.status()).isEqualTo(RecipientResult.Status.DEFERRED);
+    assertThat(r.dsn()).isEqualTo("4.3.0");
+    assertThat(r.relay()).isEqualTo("none");
+    assertThat(r.text()).isEqualTo("delivery temporarily suspended: unknown mail transport error");
+    assertThat(logged.toString(StandardCharsets.UTF_8))
+        .contains("postern/pipe[4242]: warning: master.cf service filter: unknown username:"
+            + " postern-no-such-user: mail to this transport is deferred until it exists")
+        .contains("postern/pipe[4242]: fatal: get_service_attr: unknown username:"
+            + " postern-no-such-user");
+  }
+
+  @Test
+  void unknownAccount_checkWarnsWithFileLineAndServiceOnlyForUnknownNames() throws Exception {
+    Path masterCf = dir.resolve("master.cf");
+    MainConfig config = MainConfig.of(dir, params);
+
+    assertThat(PipeAgent.unknownAccount(pipeEntry(masterCf, "user=nobody:postern-no-group"), config))
+        .hasValue(masterCf + ", line 7: service maildrop/unix: unknown group: postern-no-group:"
+            + " mail to this transport is deferred until it exists");
+    assertThat(PipeAgent.unknownAccount(pipeEntry(masterCf, "user=postern-no-such-user"), config))
+        .hasValue(masterCf + ", line 7: service maildrop/unix: unknown username:"
+            + " postern-no-such-user: mail to this transport is deferred until it exists");
+    assertThat(PipeAgent.unknownAccount(pipeEntry(masterCf, "user=nobody"), config)).isEmpty();
+  }
+
+  private static MasterService pipeEntry(Path file, String user) {
+    return new MasterService(file, 7, "maildrop", ServiceType.UNIX, "-", "n", "n", "-", "-", "pipe",
+        List.of("flags=DRXhu", user, "argv=/usr/bin/maildrop", "-d", "${recipient}"), Map.of());
+  }
+
+  private static ProgramLog stdoutLog(ByteArrayOutputStream sink) {
+    PrintStream out = new PrintStream(sink, true, StandardCharsets.UTF_8);
+    try {
+      return MailLog.builder().standardOutput(true).hostName("mail").pid(4242)
+          .standardStreams(out, out).build().program("pipe");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

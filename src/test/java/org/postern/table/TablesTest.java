@@ -23,9 +23,22 @@ class TablesTest {
 
   @Test
   void open_unknownType_throwsNamingType() {
+    assertThatThrownBy(() -> Tables.open("ldap:/etc/postfix/ldap-aliases.cf"))
+        .isInstanceOf(TableException.class)
+        .hasMessageStartingWith("unsupported dictionary type: ldap: no ldap client in this build");
+  }
+
+  @Test
+  void open_postfixBerkeleyDbTypes_nameTheLmdbFix() {
     assertThatThrownBy(() -> Tables.open("hash:/etc/aliases"))
         .isInstanceOf(TableException.class)
-        .hasMessage("unsupported dictionary type: hash");
+        .hasMessage("unsupported dictionary type: hash: Postern does not read Berkeley DB files;"
+            + " rebuild with \"postmap lmdb:/etc/aliases\" (\"postalias lmdb:/etc/aliases\" for an"
+            + " aliases file), use lmdb:/etc/aliases in its place, and set default_database_type ="
+            + " lmdb so postmap and newaliases build lmdb");
+    assertThatThrownBy(() -> Tables.open("proxy:btree:/etc/postfix/virtual"))
+        .hasMessageStartingWith("unsupported dictionary type: btree: Postern does not read"
+            + " Berkeley DB files; rebuild with \"postmap lmdb:/etc/postfix/virtual\"");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.postern.virtual;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,6 +158,7 @@ class VirtualAgentTest {
   @Test
   void deliver_mailboxOverLimit_bouncesAndLeavesFileUnchanged() throws Exception {
     params.put("virtual_mailbox_limit", "100");
+    params.put("message_size_limit", "100");
     Path mbox = Files.createDirectories(base.resolve("example.com")).resolve("mb");
     Files.writeString(mbox, "x".repeat(60));
     MailboxOwner.of(5000, 5001).takeOver(mbox);
@@ -168,6 +170,39 @@ class VirtualAgentTest {
     assertThat(r.text()).isEqualTo("delivery failed to mailbox " + mbox
         + ": error writing message: File too large");
     assertThat(Files.size(mbox)).isEqualTo(60);
+  }
+
+  @Test
+  void deliver_maildirMessageOverLimit_bounces522AndLeavesNoFile() throws Exception {
+    params.put("virtual_mailbox_limit", "100");
+    params.put("message_size_limit", "100");
+
+    RecipientResult r = agent().deliver(request("md@example.com")).get(0);
+
+    assertThat(r.status()).isEqualTo(RecipientResult.Status.BOUNCED);
+    assertThat(r.dsn()).isEqualTo("5.2.2");
+    assertThat(r.text()).isEqualTo("maildir delivery failed: error writing message: File too large");
+    assertThat(files(base.resolve("example.com/md/new"))).isEmpty();
+    assertThat(files(base.resolve("example.com/md/tmp"))).isEmpty();
+  }
+
+  @Test
+  void of_limitBelowMessageSizeLimit_refusesToStart() {
+    params.put("virtual_mailbox_limit", "1000");
+    params.put("message_size_limit", "1001");
+
+    assertThatThrownBy(this::agent).isInstanceOf(IllegalArgumentException.class).hasMessage(
+        "configuration error: virtual_mailbox_limit is smaller than message_size_limit");
+  }
+
+  @Test
+  void checkMailboxLimit_limitWithUnlimitedMessages_refuses() {
+    params.put("virtual_mailbox_limit", "1000");
+    params.put("message_size_limit", "0");
+
+    assertThatThrownBy(() -> VirtualAgent.checkMailboxLimit(MainConfig.of(dir, params)))
+        .hasMessage("configuration error: virtual_mailbox_limit is limited but "
+            + "message_size_limit is unlimited");
   }
 
   @Test

@@ -1,0 +1,158 @@
+package org.postern.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Whether Postern does what a parameter asks: every parameter Postern or Postfix knows is
+ * {@link Level#SUPPORTED} (a daemon reads it; {@code ParameterCoverageTest} proves there is a
+ * reader), {@link Level#UNSUPPORTED} (set to anything but Postfix's default, it is ignored with a
+ * warning that names it) or {@link Level#REFUSED} (ignoring it would weaken security or lose
+ * mail, so a setting other than the default stops {@code postern check} and start, saying why).
+ *
+ * <p>This class is the one list of what Postern does not do. Parameters only Postfix knows
+ * ({@link PostfixParameters}) are unsupported unless listed here as refused; parameters of
+ * Postern's typed registry are supported unless listed here; the per-transport parameters that a
+ * master.cf entry adds say it themselves ({@link ServiceParameters}).
+ */
+public record ParameterSupport(Level level, String consequence) {
+
+  /** How Postern answers a main.cf or master.cf setting of a parameter. */
+  public enum Level { SUPPORTED, UNSUPPORTED, REFUSED }
+
+  private static final ParameterSupport SUPPORTED = new ParameterSupport(Level.SUPPORTED, "");
+  private static final ParameterSupport UNSUPPORTED =
+      new ParameterSupport(Level.UNSUPPORTED, "setting ignored");
+
+  private static final String MILTERS = "mail would pass without the milters' checks";
+  private static final String POLICY = "mail would pass without the policy service's verdict";
+  private static final String CLIENT_CERTS =
+      "TLS client certificates would not be asked for, checked or presented";
+  private static final String LIMITS = "the limit would not be enforced";
+  private static final String ROUTING = "mail would be delivered where this setting says it must not go";
+  private static final String REWRITING = "addresses would leave unrewritten";
+  private static final String SMTP_AUTH = "mail would go to the relay host without SMTP AUTH";
+  private static final String TLS_TRUST = "server certificates would be checked against other trust anchors";
+  private static final String WRAPPER = "the SMTP client would speak plaintext where TLS is required at once";
+  private static final String LOGIN_MAPS = "authenticated clients could send as any sender";
+
+  /** Parameters whose setting stops the start, with what ignoring them would do. */
+  private static final Map<String, String> REFUSED = refused();
+
+  /** Parameters of Postern's typed registry that no daemon reads yet. */
+  private static final Set<String> UNSUPPORTED_TYPED = Set.of(
+      "biff", "bounce_template_file", "command_directory", "command_execution_directory",
+      "daemon_directory", "daemon_timeout", "debug_peer_level", "debug_peer_list",
+      "default_destination_concurrency_negative_feedback",
+      "default_destination_concurrency_positive_feedback", "default_destination_rate_delay",
+      "default_extra_recipient_limit", "default_recipient_limit", "disable_dns_lookups",
+      "error_notice_recipient", "expand_owner_alias", "header_address_token_limit",
+      "import_environment", "in_flow_delay", "ipc_idle", "ipc_timeout", "lmtp_assume_final",
+      "lmtp_host_lookup", "lmtp_tls_loglevel", "local_header_rewrite_clients",
+      "mailq_path", "maps_rbl_reject_code", "masquerade_domains",
+      "masquerade_exceptions", "max_idle", "max_use", "meta_directory", "milter_default_action",
+      "newaliases_path", "permit_mx_backup_networks", "qmgr_fudge_factor", "sendmail_path",
+      "setgid_group", "shlib_directory", "smtp_always_send_ehlo", "smtp_dns_resolver_options",
+      "smtp_host_lookup", "smtp_never_send_ehlo", "smtp_pix_workarounds",
+      "smtp_sasl_password_maps", "smtp_sasl_security_options", "smtp_sasl_tls_security_options",
+      "smtp_skip_5xx_greeting", "smtp_tls_loglevel", "smtp_tls_note_starttls_offer",
+      "smtp_tls_scert_verifydepth", "smtp_tls_servername", "smtp_tls_session_cache_database",
+      "smtpd_authorized_xclient_hosts", "smtpd_client_port_logging",
+      "smtpd_discard_ehlo_keyword_address_maps", "smtpd_error_sleep_time",
+      "smtpd_etrn_restrictions", "smtpd_forbid_bare_newline_exclusions",
+      "smtpd_forbid_bare_newline_reject_code", "smtpd_forbid_unauth_pipelining",
+      "smtpd_junk_command_limit", "smtpd_peername_lookup", "smtpd_sasl_local_domain",
+      "smtpd_starttls_timeout", "smtpd_tls_CAfile", "smtpd_tls_CApath", "stress",
+      "strict_smtputf8", "tls_preempt_cipherlist", "tls_random_source", "transport_retry_time",
+      "unknown_address_reject_code", "unknown_client_reject_code",
+      "unknown_hostname_reject_code", "unverified_recipient_reject_code",
+      "smtp_log_tls_feature_status", "lmtp_log_tls_feature_status");
+
+  /**
+   * Values of unsupported or refused parameters that ask for exactly what Postern does without
+   * them (Debian's main.cf turns {@code biff} off): setting one is no warning.
+   */
+  private static final Map<String, String> INERT = Map.of("biff", "no");
+
+  /** True when {@code value} of {@code name} asks for what Postern does anyway. */
+  static boolean inert(String name, String value) {
+    return value.strip().equals(INERT.get(name));
+  }
+
+  /** How Postern treats {@code name}; SUPPORTED for a name neither Postern nor Postfix knows. */
+  public static ParameterSupport of(String name) {
+    String why = REFUSED.get(name);
+    if (why != null) {
+      return new ParameterSupport(Level.REFUSED, why);
+    }
+    if (UNSUPPORTED_TYPED.contains(name)) {
+      return UNSUPPORTED;
+    }
+    if (Parameters.typed(name)) {
+      return SUPPORTED;
+    }
+    return PostfixParameters.defaults().containsKey(name) ? UNSUPPORTED : SUPPORTED;
+  }
+
+  /** What a per-transport parameter that qmgr does not honour is ({@code ServiceParameters}). */
+  static ParameterSupport unsupported() {
+    return UNSUPPORTED;
+  }
+
+  /** Every parameter of the typed registry marked unsupported here, for the coverage test. */
+  static Set<String> unsupportedTyped() {
+    return UNSUPPORTED_TYPED;
+  }
+
+  private static Map<String, String> refused() {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String n : List.of("smtpd_milters", "non_smtpd_milters")) {
+      m.put(n, MILTERS);
+    }
+    m.put("smtpd_policy_service_default_action", POLICY);
+    for (String n : List.of("smtpd_tls_ask_ccert", "smtpd_tls_req_ccert", "relay_clientcerts",
+        "smtp_tls_cert_file", "smtp_tls_key_file", "smtp_tls_chain_files",
+        "smtp_tls_eccert_file", "smtp_tls_eckey_file", "lmtp_tls_cert_file", "lmtp_tls_key_file",
+        "lmtp_tls_chain_files")) {
+      m.put(n, CLIENT_CERTS);
+    }
+    for (String n : List.of("queue_minfree", "smtpd_client_message_rate_limit",
+        "smtpd_client_recipient_rate_limit", "smtpd_client_new_tls_session_rate_limit",
+        "smtpd_client_auth_rate_limit", "smtpd_recipient_overshoot_limit")) {
+      m.put(n, LIMITS);
+    }
+    for (String n : List.of("luser_relay", "mailbox_transport", "mailbox_transport_maps",
+        "fallback_transport", "fallback_transport_maps", "mailbox_command_maps",
+        "relocated_maps", "sender_dependent_relayhost_maps",
+        "sender_dependent_default_transport_maps")) {
+      m.put(n, ROUTING);
+    }
+    for (String n : List.of("smtp_generic_maps", "lmtp_generic_maps")) {
+      m.put(n, REWRITING);
+    }
+    for (String n : List.of("smtp_sasl_auth_enable", "lmtp_sasl_auth_enable")) {
+      m.put(n, SMTP_AUTH);
+    }
+    for (String n : List.of("smtp_tls_trust_anchor_file", "lmtp_tls_trust_anchor_file")) {
+      m.put(n, TLS_TRUST);
+    }
+    for (String n : List.of("smtp_tls_wrappermode", "lmtp_tls_wrappermode")) {
+      m.put(n, WRAPPER);
+    }
+    m.put("smtpd_sender_login_maps", LOGIN_MAPS);
+    for (String n : List.of("smtpd_tls_protocols", "smtpd_tls_mandatory_protocols",
+        "smtpd_tls_ciphers", "smtpd_tls_mandatory_ciphers", "smtpd_tls_exclude_ciphers",
+        "smtpd_tls_mandatory_exclude_ciphers", "smtp_tls_protocols",
+        "smtp_tls_mandatory_protocols", "smtp_tls_ciphers", "smtp_tls_mandatory_ciphers",
+        "smtp_tls_exclude_ciphers", "smtp_tls_mandatory_exclude_ciphers", "lmtp_tls_protocols",
+        "lmtp_tls_mandatory_protocols", "lmtp_tls_ciphers", "lmtp_tls_mandatory_ciphers",
+        "lmtp_tls_exclude_ciphers", "lmtp_tls_mandatory_exclude_ciphers",
+        "tls_high_cipherlist", "tls_medium_cipherlist", "tls_low_cipherlist",
+        "smtp_tls_fingerprint_cert_match", "lmtp_tls_fingerprint_cert_match")) {
+      m.put(n, "TLS would be negotiated without this restriction");
+    }
+    return Map.copyOf(m);
+  }
+}

@@ -1,0 +1,112 @@
+package org.postern.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ParameterSupportTest {
+  @TempDir Path dir;
+
+  private MainConfig load(String mainCf) throws IOException, ConfigException {
+    Files.writeString(dir.resolve("main.cf"), mainCf);
+    return MainConfig.load(dir);
+  }
+
+  @Test
+  void of_postfixOnlyName_isUnsupported() {
+    assertThat(ParameterSupport.of("postscreen_dnsbl_sites").level())
+        .isEqualTo(ParameterSupport.Level.UNSUPPORTED);
+  }
+
+  @Test
+  void of_readParameter_isSupported() {
+    assertThat(ParameterSupport.of("smtpd_banner").level())
+        .isEqualTo(ParameterSupport.Level.SUPPORTED);
+  }
+
+  @Test
+  void of_milters_areRefusedWithTheirConsequence() {
+    ParameterSupport s = ParameterSupport.of("smtpd_milters");
+    assertThat(s.level()).isEqualTo(ParameterSupport.Level.REFUSED);
+    assertThat(s.consequence()).contains("milters");
+  }
+
+  @Test
+  void load_unsupportedSetOffDefault_warnsByNameAndLine() throws Exception {
+    MainConfig c = load("myhostname = mx.example\nmax_use = 10\n");
+    assertThat(c.warnings()).containsExactly(dir.resolve("main.cf")
+        + ", line 2: parameter max_use: not supported by Postern; setting ignored");
+  }
+
+  @Test
+  void load_unsupportedSetToItsDefault_isSilent() throws Exception {
+    MainConfig c = load("max_use = 100\npostscreen_greet_wait = ${stress?{2}:{6}}s\n");
+    assertThat(c.warnings()).isEmpty();
+  }
+
+  @Test
+  void load_debiansBiffAndNoMailboxLimit_askForWhatPosternDoes_areSilent() throws Exception {
+    assertThat(load("biff = no\nmailbox_size_limit = 0\n").warnings()).isEmpty();
+  }
+
+  @Test
+  void load_postfixOnlyName_isNotCalledUnused() throws Exception {
+    MainConfig c = load("postscreen_greet_action = enforce\n");
+    assertThat(c.warnings()).singleElement().asString()
+        .contains("postscreen_greet_action: not supported by Postern")
+        .doesNotContain("unused");
+  }
+
+  @Test
+  void load_refusedSetOffDefault_failsSayingWhy() {
+    assertThatThrownBy(() -> load("smtpd_milters = inet:127.0.0.1:8891\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(dir.resolve("main.cf") + ", line 1: parameter smtpd_milters: not supported"
+            + " by Postern, and ignoring it would be unsafe: mail would pass without the milters'"
+            + " checks; remove the setting or set it to the default (\"\")");
+  }
+
+  @Test
+  void load_refusedSetToDefault_isAccepted() throws Exception {
+    assertThat(load("smtpd_milters =\nsmtpd_tls_req_ccert = no\n").warnings()).isEmpty();
+  }
+
+  @Test
+  void load_severalProblems_listsEveryOneInOneException() {
+    assertThatThrownBy(() -> load("smtpd_timeout = soon\nsmtpd_milters = unix:/m\n"
+        + "queue_minfree = 1000\nmessage_size_limit = big\n"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .hasSize(4)
+            .anySatisfy(p -> assertThat(p).contains("line 1: parameter smtpd_timeout: bad time value"))
+            .anySatisfy(p -> assertThat(p).contains("line 2: parameter smtpd_milters: not supported"))
+            .anySatisfy(p -> assertThat(p).contains("line 3: parameter queue_minfree: not supported"))
+            .anySatisfy(p -> assertThat(p).contains("line 4: parameter message_size_limit: bad size")));
+  }
+
+  @Test
+  void withOverrides_refusedInMasterCf_namesTheMasterCfLine() throws Exception {
+    Files.writeString(dir.resolve("master.cf"),
+        "smtp inet n - n - - smtpd\n  -o smtpd_milters=inet:127.0.0.1:1\n");
+    MainConfig c = load("");
+    MasterService smtp = c.masterCf().services().get(0);
+    List<ConfigException> errors = new ArrayList<>();
+    c.withOverrides(smtp, errors);
+    assertThat(errors).singleElement().extracting(Throwable::getMessage).asString()
+        .startsWith(dir.resolve("master.cf") + ", line 1: parameter smtpd_milters: not supported");
+  }
+
+  @Test
+  void withOverrides_unsupportedPerTransportParameter_warns() throws Exception {
+    Files.writeString(dir.resolve("master.cf"), "relay unix - - n - - smtp\n");
+    MainConfig c = load("relay_destination_rate_delay = 5s\nrelay_destination_concurrency_limit = 5\n");
+    assertThat(c.warnings()).singleElement().asString()
+        .contains("line 1: parameter relay_destination_rate_delay: not supported by Postern");
+  }
+}

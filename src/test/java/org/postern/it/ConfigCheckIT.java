@@ -1,0 +1,94 @@
+package org.postern.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code postern check} finds every problem that a start would meet, in one run, naming file,
+ * line and parameter; {@code postern start} runs the same check first and starts nothing; a
+ * clean configuration passes both.
+ */
+class ConfigCheckIT {
+  private static final int EX_CONFIG = 78;
+
+  @TempDir Path root;
+
+  @Test
+  void check_manyProblems_listsEveryOneInOneRunAndFails() throws Exception {
+    PosternInstance p = PosternInstance.create(root, """
+        smtpd_timeout = soon
+        smtpd_milters = inet:127.0.0.1:8891
+        max_use = 10
+        alias_maps = hash:/etc/aliases
+        virtual_alias_maps = pgsql:/etc/postern/virtual.cf
+        transport_maps = lmdb:/nonexistent/transport
+        smtpd_recipient_restrictions = check_policy_service inet:127.0.0.1:10023, reject_unauth_destination
+        """);
+    p.appendMasterCf("submission inet n - n - - smtpd\n  -o smtpd_tls_req_ccert=yes");
+    Path mainCf = p.config().resolve("main.cf");
+
+    PosternInstance.Result r = p.command("postern", "check");
+
+    assertThat(r.status()).isEqualTo(EX_CONFIG);
+    assertThat(r.err())
+        .contains(mainCf + ", line " + line(mainCf, "smtpd_timeout") + ": parameter smtpd_timeout: bad time value: \"soon\"")
+        .contains(mainCf + ", line " + line(mainCf, "smtpd_milters") + ": parameter smtpd_milters: not supported by Postern")
+        .contains("parameter max_use: not supported by Postern; setting ignored")
+        .contains("parameter alias_maps: table \"hash:/etc/aliases\": unsupported dictionary type: hash:"
+            + " Postern does not read Berkeley DB files; rebuild with \"postmap lmdb:/etc/aliases\"")
+        .contains("parameter virtual_alias_maps: table \"pgsql:/etc/postern/virtual.cf\": unsupported dictionary type: pgsql")
+        .contains("parameter transport_maps: table \"lmdb:/nonexistent/transport\": /nonexistent/transport.lmdb: no such file")
+        .contains("master.cf, line ")
+        .contains("parameter smtpd_tls_req_ccert: not supported by Postern");
+    assertThat(r.err().lines().filter(l -> l.contains("fatal:")).count()).isGreaterThanOrEqualTo(6);
+  }
+
+  @Test
+  void check_unknownRestriction_isNamedWithItsService() throws Exception {
+    PosternInstance p = PosternInstance.create(root,
+        "smtpd_recipient_restrictions = check_policy_service inet:127.0.0.1:10023, reject_unauth_destination\n");
+
+    PosternInstance.Result r = p.command("postern", "check");
+
+    assertThat(r.status()).isEqualTo(EX_CONFIG);
+    assertThat(r.err()).contains("cannot start:")
+        .contains("parameter smtpd_recipient_restrictions: unknown smtpd restriction: \"check_policy_service\"");
+  }
+
+  @Test
+  void start_sameProblems_printsThemAllAndStartsNothing() throws Exception {
+    PosternInstance p = PosternInstance.create(root,
+        "smtpd_timeout = soon\nalias_maps = hash:/etc/aliases\n");
+
+    PosternInstance.Result r = p.command("postern", "start");
+
+    assertThat(r.status()).isNotZero();
+    assertThat(r.err()).contains("parameter smtpd_timeout: bad time value")
+        .contains("unsupported dictionary type: hash");
+    assertThat(p.command("postern", "status").status()).isNotZero();
+  }
+
+  @Test
+  void check_cleanConfiguration_isValid() throws Exception {
+    PosternInstance p = PosternInstance.create(root, "");
+
+    PosternInstance.Result r = p.command("postern", "check");
+
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).contains("is valid");
+  }
+
+  private static int line(Path file, String name) throws Exception {
+    var lines = Files.readAllLines(file);
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (lines.get(i).startsWith(name + " ")) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError(name + " not in " + file);
+  }
+}
