@@ -67,10 +67,7 @@ public record ParameterSupport(Level level, String consequence) {
       "smtpd_starttls_timeout", "smtpd_tls_CAfile", "smtpd_tls_CApath", "stress",
       "strict_smtputf8", "tls_preempt_cipherlist", "tls_random_source", "transport_retry_time",
       "unknown_address_reject_code", "unknown_client_reject_code",
-      "unknown_hostname_reject_code", "unverified_recipient_reject_code",
-      "smtpd_reject_footer",
-      "unknown_relay_recipient_reject_code", "unknown_virtual_alias_reject_code",
-      "unknown_virtual_mailbox_reject_code");
+      "unknown_hostname_reject_code", "unverified_recipient_reject_code");
 
   /**
    * Values of unsupported or refused parameters that ask for exactly what Postern does without
@@ -144,7 +141,6 @@ public record ParameterSupport(Level level, String consequence) {
       m.put(n, WRAPPER);
     }
     m.put("smtpd_sender_login_maps", LOGIN_MAPS);
-    m.put("relay_recipient_maps", "unknown relay recipients would be accepted instead of refused");
     return Map.copyOf(m);
   }
 }

@@ -331,6 +331,8 @@ public final class Parameters {
         i("smtpd_sasl_response_limit", "12288"),
         l("smtpd_sender_login_maps", ""),
         r("smtpd_reject_footer", ""),
+        l("smtpd_reject_footer_maps", ""),
+        r("smtpd_expansion_filter", "\\t\\40!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"),
         s("smtpd_forbid_bare_newline", "normalize"),
         l("smtpd_forbid_bare_newline_exclusions", "$mynetworks"),
         i("smtpd_forbid_bare_newline_reject_code", "550"),

@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -91,7 +92,7 @@ final class SmtpdSession implements Runnable {
         new MessageReceiver(settings, sink, services.clock().getZone(), checkState);
     this.commands = new TransactionCommands(this, settings, receiver, check);
     socket.setSoTimeout((int) settings.timeout().toMillis());
-    this.writer = new ReplyWriter(socket.getOutputStream());
+    this.writer = new ReplyWriter(socket.getOutputStream(), settings.rejectFooter(), macro -> expand().lookup(macro));
     writer.enhancedStatusCodes(!settings.discardedKeywords().contains(EhloKeyword.ENHANCEDSTATUSCODES));
     this.input = new SmtpInput(socket.getInputStream(), writer::flush);
     this.sasl = settings.sasl().active()
@@ -271,6 +272,13 @@ final class SmtpdSession implements Runnable {
 
   private void log(String line) {
     services.log().accept(line);
+  }
+
+  /** What reply footers may name, as the session stands now. */
+  private SmtpdExpand expand() {
+    return new SmtpdExpand(settings.myhostname(), checkState.namaddr(), clientName, clientAddress,
+        clientPort, checkState.helo, checkState.sender, commands.firstRecipient().orElse(null),
+        ZonedDateTime.now(services.clock()));
   }
 
   // Session state the command handlers read and change.

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
-import org.postern.config.InterfaceAddresses;
+import org.postern.deliver.AddressResolver;
 import org.postern.sasl.AuthEndpoint;
 import org.postern.sasl.SecurityOptions;
 import org.postern.tls.CipherLists;
@@ -54,7 +54,8 @@ public record SmtpdSettings(
     int tlsLoglevel,
     boolean requiretlsEsmtpHeader,
     Optional<ProxyFilter> proxyFilter,
-    SaslSettings sasl) {
+    SaslSettings sasl,
+    ReplyFooter rejectFooter) {
 
   /** {@code smtpd_tls_security_level} values smtpd implements. */
   public enum TlsLevel {
@@ -106,18 +107,18 @@ public record SmtpdSettings(
     return !tlsChainFiles.isEmpty() || tlsCertFile != null;
   }
 
-  /** Reads the settings from {@code config}; every value is Postfix's parameter of that name. */
-  public static SmtpdSettings fromConfig(MainConfig config) throws ConfigException {
+  /**
+   * Reads the settings from {@code config}; every value is Postfix's parameter of that name.
+   * {@code resolver} is trivial-rewrite's resolve service, which decides the address class of
+   * every recipient the relay and recipient checks look at.
+   */
+  public static SmtpdSettings fromConfig(MainConfig config, AddressResolver resolver)
+      throws ConfigException {
     Reader r = new Reader(config);
     String certFile = config.get("smtpd_tls_cert_file").strip();
     String keyFile = config.get("smtpd_tls_key_file").strip();
     Mynetworks mynetworks = r.networks("mynetworks");
-    Destinations destinations =
-        new Destinations(
-            config.getList("mydestination"),
-            InterfaceAddresses.fromConfig(config),
-            config.getList("relay_domains"),
-            r.bool("allow_untrusted_routing"));
+    Destinations destinations = new Destinations(resolver, r.bool("allow_untrusted_routing"));
     return new SmtpdSettings(
         config.get("myhostname"),
         config.get("mail_name"),
@@ -152,7 +153,8 @@ public record SmtpdSettings(
         r.integer("smtpd_tls_loglevel"),
         r.bool("requiretls_esmtp_header"),
         r.proxyFilter(),
-        r.sasl());
+        r.sasl(),
+        ReplyFooter.fromConfig(config));
   }
 
   /** The protocols and ciphers of STARTTLS and wrapper mode. */

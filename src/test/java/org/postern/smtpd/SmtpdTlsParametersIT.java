@@ -53,7 +53,7 @@ class SmtpdTlsParametersIT {
     params.put("smtpd_tls_cert_file", certs.cert.toString());
     params.put("smtpd_tls_key_file", certs.key.toString());
     params.putAll(overrides);
-    Smtpd smtpd = new Smtpd(SmtpdSettings.fromConfig(MainConfig.of(Path.of("."), params)),
+    Smtpd smtpd = new Smtpd(TestSmtpdSettings.from(MainConfig.of(Path.of("."), params)),
         new RecordingMessageSink(), new InetSocketAddress(ADDRESS, 0), Duration.ofSeconds(5),
         SmtpdFixture.CLOCK, log::add);
     smtpd.start();
