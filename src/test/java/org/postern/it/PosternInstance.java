@@ -258,8 +258,15 @@ final class PosternInstance implements AutoCloseable {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).toList();
+    // The daemon moves and removes files while we walk: a vanished one means "walk again".
+    for (int attempt = 1; ; attempt++) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        return files.filter(Files::isRegularFile).toList();
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 20) {
+          throw e;
+        }
+      }
     }
   }
 
