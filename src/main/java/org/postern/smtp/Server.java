@@ -36,6 +36,16 @@ record Server(
         .orElseGet(() -> Relay.host(hostname, address.orElseThrow().getHostAddress(), port));
   }
 
+  /**
+   * {@code host[addr]} (or {@code host[/path]}): how Postfix names the server in reply texts
+   * ("host %s said", "TLS is required, but was not offered by host %s").
+   */
+  String namaddr() {
+    return socket
+        .map(p -> hostname + "[" + p + "]")
+        .orElseGet(() -> hostname + "[" + address.orElseThrow().getHostAddress() + "]");
+  }
+
   @Override
   public String toString() {
     return relay().text();

@@ -13,6 +13,8 @@ import org.postern.deliver.RecipientResult;
 import org.postern.dns.Resolver;
 import org.postern.log.ProgramLog;
 import org.postern.log.TlsFeatureStatus;
+import org.postern.log.TlsFeatureStatus.Level;
+import org.postern.log.TlsFeatureStatus.SecurityLevel;
 import org.postern.queue.Recipient;
 import org.postern.smtp.RequireTlsEnforcement.Skip;
 import org.postern.table.TableOpener;
@@ -213,7 +215,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             return local("4.7.0", "REQUIRETLS policy error: " + e.reason(),
                 TlsSecurityLevel.NONE, false);
           }
-          case Chosen c -> action = Optional.of(c.action());
+          // disable: delivered as a message that did not ask for REQUIRETLS (Postfix 3.12).
+          case Chosen c -> action = Optional.of(c.action()).filter(a -> a != RequireTlsAction.DISABLE);
         }
       }
       try {
@@ -223,20 +226,11 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                 Optional.empty())
             : tlsPolicies.policy(d);
       } catch (TlsConfigException e) {
-        return local("4.7.5", e.getMessage(), TlsSecurityLevel.NONE, false);
+        return local("4.7.5", e.getMessage(), SecurityLevel.undecided(Level.UNKNOWN), false);
       }
       policy = decision.policy();
       decision.mtaSts().ifPresent(p -> infos.accept(request.queueId() + ": MTA-STS policy "
           + p.describe() + ", mx: " + String.join(", ", p.policy().mx())));
-      if (action.isPresent()
-          && RequireTlsEnforcement.beforeConnect(action.get(), policy.level()) instanceof Skip s) {
-        failure = new SessionFailure(s.violation().enhancedStatus(),
-            s.violation().text() + " (next hop " + nexthop + ")", Optional.empty(),
-            org.postern.log.Relay.none(),
-            TlsStatus.of(TlsStatus.undecided(policy.level()),
-                Optional.of(s.violation().feature())), false);
-        return Optional.empty();
-      }
       return servers(d);
     }
 
@@ -276,6 +270,15 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             continue;
           }
           case DanePolicy.Resolved r -> tls = r.tls();
+        }
+        // After DANE: the level it settled on must be able to meet the action (Postfix 3.12
+        // decides this per server, before connecting, and tries the next one).
+        if (action.isPresent() && RequireTlsEnforcement.beforeConnect(
+            action.get(), tls.effective(), server.hostname()) instanceof Skip s) {
+          failure = new SessionFailure(s.violation().enhancedStatus(), s.violation().text(),
+              Optional.empty(), org.postern.log.Relay.none(),
+              TlsStatus.of(tls.undecided(), Optional.of(s.violation().feature())), true);
+          continue;
         }
         switch (opener.open(server, d, tls, action)) {
           case SessionOpener.Failed f -> {
@@ -329,7 +332,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       Optional<RequireTlsFeature> feature = Optional.empty();
       if (action.isPresent()) {
         var v = RequireTlsEnforcement.afterHandshake(action.get(), new RequireTlsEnforcement
-            .Session(s.connection().tlsActive(), s.certificateMatched(), s.requireTlsAnnounced()));
+            .Session(s.connection().tlsActive(), s.certificateMatched(), s.requireTlsAnnounced()),
+            s.server().namaddr());
         if (!(v instanceof RequireTlsEnforcement.Deliver ok)) {
           s.quit(settings.timeouts().quit());
           return Optional.empty();
@@ -367,9 +371,13 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     /** A failure found before any server was reached. */
     private Optional<List<RecipientResult>> local(
         String dsn, String text, TlsSecurityLevel level, boolean tryNext) {
+      return local(dsn, text, TlsStatus.undecided(level), tryNext);
+    }
+
+    private Optional<List<RecipientResult>> local(
+        String dsn, String text, SecurityLevel tls, boolean tryNext) {
       failure = new SessionFailure(dsn, text, Optional.empty(), org.postern.log.Relay.none(),
-          TlsStatus.of(TlsStatus.undecided(level),
-              action.map(a -> RequireTlsFeature.UNDECIDED)), tryNext);
+          TlsStatus.of(tls, action.map(a -> RequireTlsFeature.UNDECIDED)), tryNext);
       return Optional.empty();
     }
   }

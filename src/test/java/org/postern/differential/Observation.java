@@ -19,8 +19,9 @@ import org.postern.it.AiosmtpdPeer;
  * rcvd.arrived}, {@code rcvd.tls}, the ESMTP parameters on MAIL FROM {@code rcvd.mail.REQUIRETLS}
  * and {@code rcvd.mail.SMTPUTF8}, the headers {@code rcvd.header.require-tls-esmtp} and {@code
  * rcvd.header.tls-required}) and the bounce at the sender's address ({@code bounce.*}: arrived,
- * REQUIRETLS on its MAIL FROM, report type, MIME part types, the per-recipient DSN fields, whether
- * the original body was redacted, and its Require-TLS-ESMTP and TLS-Required headers).
+ * REQUIRETLS on its MAIL FROM, report type, MIME part types, the per-recipient DSN fields with
+ * Diagnostic-Code split into {@code .type} and {@code .text}, whether the original body came back
+ * (redaction), and its Require-TLS-ESMTP and TLS-Required headers).
  *
  * <p>Failure: a status line that does not have Postfix's shape is recorded as {@code log.line}
  * with the whole line, so the difference shows it.
@@ -89,6 +90,11 @@ record Observation(Map<String, String> fields) {
     for (String name : DSN_FIELDS) {
       f.put("bounce.dsn." + name, dsnField(text, name));
     }
+    // The diagnostic type is X-$mail_name: its own field, so the text compares on its own.
+    String diagnostic = f.remove("bounce.dsn.Diagnostic-Code");
+    int semicolon = diagnostic.indexOf(';');
+    f.put("bounce.dsn.Diagnostic-Code.type", semicolon < 0 ? ABSENT : diagnostic.substring(0, semicolon));
+    f.put("bounce.dsn.Diagnostic-Code.text", diagnostic.substring(semicolon + 1).strip());
     f.put("bounce.body-returned", Boolean.toString(text.contains(bodyMarker)));
     f.put("bounce.header.require-tls-esmtp", header(text, "Require-TLS-ESMTP"));
     f.put("bounce.header.tls-required", header(text, "TLS-Required"));
