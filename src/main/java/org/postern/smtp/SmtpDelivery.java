@@ -174,7 +174,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       RecipientResult base = f.dsn().startsWith("5")
           ? RecipientResult.bounced(r, f.dsn(), f.relay().text(), f.text())
           : RecipientResult.deferred(r, f.dsn(), f.relay().text(), f.text());
-      RecipientResult withTls = base.withTlsStatus(f.tls());
+      RecipientResult withTls = f.tls().map(base::withTlsStatus).orElse(base);
       out.add(f.diagnostic().map(withTls::withDiagnostic).orElse(withTls));
     }
     return out;
@@ -253,7 +253,10 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       try {
         servers = finder.find(d);
       } catch (DestinationException e) {
-        return local(e.dsn(), e.getMessage(), policy.level(), !e.permanent());
+        // Before any TLS policy was looked up for a server: no tls= field, as in Postfix.
+        failure = new SessionFailure(e.dsn(), e.getMessage(), Optional.empty(),
+            org.postern.log.Relay.none(), Optional.empty(), !e.permanent());
+        return Optional.empty();
       }
       int sessions = 0;
       for (Server server : servers) {

@@ -457,6 +457,16 @@ class SmtpDeliveryTest {
     assertThat(broken).singleElement().extracting(RecipientResult::dsn).isEqualTo("4.4.3");
   }
 
+  /** Postfix 3.12 logs no tls= field when the next hop's DNS lookup failed: no policy was looked up. */
+  @Test
+  void deliver_dnsLookupFailed_noTlsStatus() throws Exception {
+    dns.failing.add("broken.example");
+
+    var broken = deliver(TestRequests.simple(tmp.resolve("q"), "broken.example", "a@broken.example"));
+
+    assertThat(broken).singleElement().satisfies(r -> assertThat(r.tlsStatus()).isEmpty());
+  }
+
   @Test
   void deliver_secondMessage_reusesCachedSessionAfterRset() throws Exception {
     MainConfig config = MainConfig.of(tmp, params);
