@@ -39,20 +39,18 @@ final class MessageReceiver {
 
   /**
    * Opens where the content goes (cleanup, or DATA to the before-queue filter) and writes smtpd's
-   * headers: for the filter first {@code Require-TLS-ESMTP: yes} when the client asked for
-   * REQUIRETLS (the filter does not get the REQUIRETLS verb, and cleanup of the re-injecting smtpd
-   * turns the header back into the mark), then access-table PREPENDs and Received:. False after a
-   * failure reply.
+   * headers: access-table PREPENDs and Received:. For the filter, a message whose client asked for
+   * REQUIRETLS also gets {@code Require-TLS-ESMTP: yes} at the end of its header block ({@link
+   * ProxyOut}): the filter does not get the REQUIRETLS verb, and cleanup of the re-injecting smtpd
+   * turns the header back into the mark. False after a failure reply.
    */
   boolean open(Transaction tx, Envelope envelope) {
     try {
       MessageOut out;
       if (tx.proxy().isPresent()) {
-        out = ProxyOut.open(tx.proxy().get(), state);
+        out = ProxyOut.open(tx.proxy().get(), state,
+            envelope.requireTls() && settings.requiretlsEsmtpHeader());
         tx.out(out);
-        if (envelope.requireTls() && settings.requiretlsEsmtpHeader()) {
-          out.prependHeader("Require-TLS-ESMTP: yes\r\n");
-        }
       } else {
         out = new MessageOut.Cleanup(sink.open(envelope));
         tx.out(out);
