@@ -33,19 +33,24 @@ public record Scenario(
 
   /**
    * The REQUIRETLS cell: {@code policy} (an {@code smtp_requiretls_policy} action, or {@code -} for
-   * a message that does not ask for REQUIRETLS) at TLS {@code level} to {@code receiver}, with
-   * {@code headers}.
+   * a message that does not ask for REQUIRETLS) at TLS {@code level} to {@code receiver}.
    */
-  static Scenario requireTls(String policy, String level, Receiver receiver, String... headers) {
+  static Scenario requireTls(String policy, String level, Receiver receiver) {
     boolean asked = !policy.equals("-");
-    String name = (asked ? policy.replace("+starttls", "-starttls") : "plainmsg") + "-" + level + "-"
-        + receiver.label + (headers.length > 0 ? "-hdr" + headers.length : "");
+    String name = (asked ? policy.replace("+starttls", "-starttls") : "plainmsg") + "-" + level + "-" + receiver.label;
     List<String> overrides = new ArrayList<>(List.of("smtp_tls_security_level=" + level));
     if (asked) {
       overrides.add("smtp_requiretls_policy=" + policy);
     }
     return new Scenario(
-        name, overrides, receiver, asked ? Submission.SENDMAIL_REQUIRETLS : Submission.SENDMAIL, List.of(headers));
+        name, overrides, receiver, asked ? Submission.SENDMAIL_REQUIRETLS : Submission.SENDMAIL, List.of());
+  }
+
+  /** This scenario with {@code header} added to the message, named with {@code suffix}. */
+  Scenario withHeader(String suffix, String header) {
+    List<String> more = new ArrayList<>(headers);
+    more.add(header);
+    return new Scenario(name + "-" + suffix, overrides, receiver, submission, more);
   }
 
   String domain() {

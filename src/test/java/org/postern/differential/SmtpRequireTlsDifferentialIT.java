@@ -15,7 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The SMTP client's REQUIRETLS matrix run on Postfix 3.12 and on Postern side by side (issue 12):
  * every {@code smtp_requiretls_policy} action, and a message that does not ask for REQUIRETLS,
- * times every TLS security level, times every {@link Receiver} behaviour. Each cell is one
+ * times every TLS security level, times every {@link Receiver} behaviour; then messages with
+ * {@code TLS-Required: no}, without REQUIRETLS at every level and with it under {@code enforce}
+ * at {@code verify}, to every receiver. Each cell is one
  * {@link Scenario}; its two {@link Observation}s must agree field by field, except for what
  * {@link AllowList} accepts with a reason.
  */
@@ -37,6 +39,14 @@ class SmtpRequireTlsDifferentialIT {
           cells.add(Scenario.requireTls(policy, level, r));
         }
       }
+    }
+    // TLS-Required: no (RFC 8689 section 5): no TLS policy, the level capped at may; REQUIRETLS
+    // beats the header.
+    for (Receiver r : RECEIVERS) {
+      for (String level : LEVELS) {
+        cells.add(Scenario.requireTls("-", level, r).withHeader("tlsrequired-no", "TLS-Required: no"));
+      }
+      cells.add(Scenario.requireTls("enforce", "verify", r).withHeader("tlsrequired-no", "TLS-Required: no"));
     }
     return Scenarios.selected(cells);
   }
