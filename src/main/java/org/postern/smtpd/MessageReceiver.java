@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * content filter ({@link MessageOut}).
  *
  * <p>Line ends follow {@code smtpd_forbid_bare_newline}: {@code normalize} turns LF into CRLF
- * but ends DATA only at {@code <CR><LF>.<CR><LF>}; {@code no} also ends at {@code LF.LF};
+ * but ends DATA only at {@code <CR><LF>.<CR><LF>}, and drops a {@code .} line next to a bare LF
+ * (as Postfix 3.12); {@code no} also ends at {@code LF.LF};
  * {@code reject} throws {@link BareNewlineException}. A bare CR is content and passes through.
  * When the message grows past {@code message_size_limit} or cleanup fails, the rest of the data
  * is still read, so that the client's next command is not taken from the message, and only then
@@ -100,8 +101,17 @@ final class MessageReceiver {
         throw new BareNewlineException();
       }
       byte[] b = line.bytes();
-      if (lineStart && b.length == 1 && b[0] == '.' && endsData(line.ending(), previous, mode)) {
-        return;
+      if (lineStart && b.length == 1 && b[0] == '.') {
+        if (endsData(line.ending(), previous, mode)) {
+          return;
+        }
+        if (line.ending() == SmtpInput.Ending.BARE_LF || previous == SmtpInput.Ending.BARE_LF) {
+          // A "." line next to a bare LF is not the end, and not content either: Postfix 3.12
+          // neither stores it nor sends it to a proxy filter, which might read it as the end.
+          lineStart = line.ending() != SmtpInput.Ending.NONE;
+          previous = line.ending();
+          continue;
+        }
       }
       int skip = lineStart && b.length > 0 && b[0] == '.' ? 1 : 0;
       boolean ended = line.ending() != SmtpInput.Ending.NONE;
@@ -187,6 +197,7 @@ final class MessageReceiver {
   }
 
   private void content(Transaction tx, byte[] bytes) {
+    boolean first = tx.received() == 0;
     tx.received(bytes.length);
     if (tx.failure().isPresent() || tx.out().isEmpty()) {
       return;
@@ -196,6 +207,11 @@ final class MessageReceiver {
       return;
     }
     try {
+      if (first && bytes.length > 0 && (bytes[0] == ' ' || bytes[0] == '\t')) {
+        // Content that starts with whitespace would continue smtpd's own Received: header: an
+        // empty line first, as Postfix writes an empty record.
+        tx.out().get().write(CRLF, 0, CRLF.length);
+      }
       tx.out().get().write(bytes, 0, bytes.length);
     } catch (CleanupException e) {
       tx.fail(e.reply());

@@ -121,7 +121,8 @@ class SmtpdProxySmugglingIT {
         requireTls(data("RAW: Subject: lf\\r\\n\\r\\nline\\n.\\n" + EVIL + "\\nend\\r\\n\n")),
         Map.of("smtpd_forbid_bare_newline_exclusions", ""));
 
-    assertThat(data).endsWith("Subject: lf\r\nRequire-TLS-ESMTP: yes\r\n\r\nline\r\n\r\n" + EVIL + "\r\nend\r\n");
+    // The "." line next to a bare LF is dropped, as Postfix 3.12 drops it.
+    assertThat(data).endsWith("Subject: lf\r\nRequire-TLS-ESMTP: yes\r\n\r\nline\r\n" + EVIL + "\r\nend\r\n");
   }
 
   @Test
@@ -149,6 +150,14 @@ class SmtpdProxySmugglingIT {
     String data = throughProxy(requireTls(data("C: Require-TLS-ESMTP: no\nC: Subject: says no\nC:\nC: body\n")));
 
     assertThat(data).endsWith("\r\nRequire-TLS-ESMTP: no\r\nSubject: says no\r\nRequire-TLS-ESMTP: yes\r\n\r\nbody\r\n");
+  }
+
+  /** Whitespace first would fold the content into smtpd's Received: header: an empty line ends it. */
+  @Test
+  void contentStartingWithWhitespace_cannotContinueTheReceivedHeader() throws Exception {
+    String data = throughProxy(requireTls(data("C:  X-Injected: yes\nC: Subject: ws\nC:\nC: body\n")));
+
+    assertThat(data).containsOnlyOnce("\r\nRequire-TLS-ESMTP: yes\r\n\r\n X-Injected: yes\r\nSubject: ws\r\n\r\nbody\r\n");
   }
 
   @Test
