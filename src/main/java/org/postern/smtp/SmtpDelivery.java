@@ -76,6 +76,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
   private final DanePolicy dane;
   private final ConnectionCache cache;
   private final Consumer<String> infos;
+  private final Consumer<String> warnings;
 
   /**
    * The agent for {@code protocol} as {@code config} describes it; warnings (a local address that
@@ -116,6 +117,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       throws TlsConfigException, TableException {
     this.settings = s;
     this.infos = infos;
+    this.warnings = warnings;
     String policyParameter = s.protocol().parameter("requiretls_policy");
     this.requireTlsPolicy = RequireTlsPolicy.parse(policyParameter, s.requireTlsPolicy(), tables);
     List<LookupTable> maps = new ArrayList<>();
@@ -187,6 +189,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private final String nexthop;
     private SessionFailure failure;
     private Optional<RequireTlsAction> action = Optional.empty();
+    /** The REQUIRETLS policy could not be evaluated: every server is refused, 4.7.10. */
+    private boolean policyError;
     private ClientTlsPolicy policy;
     private TlsPolicyLookup.Decision decision;
     /** Whether sessions to this next hop are cached: on demand, or a listed destination. */
@@ -212,8 +216,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             : nexthop;
         switch (requireTlsPolicy.evaluate(name)) {
           case PolicyError e -> {
-            return local("4.7.0", "REQUIRETLS policy error: " + e.reason(),
-                TlsSecurityLevel.NONE, false);
+            warnings.accept(e.reason() + " -- ignoring the remainder of this policy");
+            policyError = true;
           }
           // disable: delivered as a message that did not ask for REQUIRETLS (Postfix 3.12).
           case Chosen c -> action = Optional.of(c.action()).filter(a -> a != RequireTlsAction.DISABLE);
@@ -273,6 +277,12 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             continue;
           }
           case DanePolicy.Resolved r -> tls = r.tls();
+        }
+        if (policyError) {
+          failure = new SessionFailure("4.7.10", "REQUIRETLS policy configuration error. The last"
+              + " attempted server was " + server.hostname(), Optional.empty(),
+              org.postern.log.Relay.none(), TlsStatus.of(tls.undecided(), Optional.empty()), true);
+          continue;
         }
         // After DANE: the level it settled on must be able to meet the action (Postfix 3.12
         // decides this per server, before connecting, and tries the next one).

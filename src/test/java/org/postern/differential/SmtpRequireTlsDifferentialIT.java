@@ -48,6 +48,8 @@ class SmtpRequireTlsDifferentialIT {
       }
       cells.add(Scenario.requireTls("enforce", "verify", r).withHeader("tlsrequired-no", "TLS-Required: no"));
     }
+    // A policy that names no action: a deferral, never "no enforcement".
+    cells.add(Scenario.requireTls("bogus", "may", Receiver.STARTTLS));
     return Scenarios.selected(cells);
   }
 

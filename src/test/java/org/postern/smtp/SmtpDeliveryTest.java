@@ -363,13 +363,22 @@ class SmtpDeliveryTest {
     var env = TestRequests.envelope(List.of(Recipient.of("a@example.com")), true, false,
         Optional.empty(), Optional.empty(), Optional.empty());
 
-    var results = deliver(TestRequests.request(tmp.resolve("q"), literal(), env,
-        TestRequests.SIMPLE));
+    List<String> warnings = new java.util.ArrayList<>();
+    List<RecipientResult> results;
+    try (SmtpDelivery agent = new SmtpDelivery(SmtpSettings.of(MainConfig.of(tmp, params), Protocol.SMTP),
+        Tables::open, dns, Clock.systemUTC(), new Random(1), warnings::add)) {
+      results = agent.deliver(TestRequests.request(tmp.resolve("q"), literal(), env, TestRequests.SIMPLE));
+    }
 
+    // Postfix 3.12: per server, after the TLS policy; the level undecided, no requiretls feature.
     assertThat(results).singleElement().satisfies(r -> {
       assertThat(r.status()).isEqualTo(Status.DEFERRED);
-      assertThat(r.text()).contains("unknown policy action");
+      assertThat(r.dsn()).isEqualTo("4.7.10");
+      assertThat(r.text()).isEqualTo(
+          "REQUIRETLS policy configuration error. The last attempted server was 127.0.0.1");
+      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("may?");
     });
+    assertThat(warnings).singleElement().asString().contains("unknown policy action");
     assertThat(server.sessions).isZero();
   }
 
