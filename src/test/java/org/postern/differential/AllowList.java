@@ -1,6 +1,7 @@
 package org.postern.differential;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -40,7 +41,7 @@ final class AllowList {
   private AllowList() {}
 
   /** The entry that accepts {@code d} in {@code s}, if any. */
-  static java.util.Optional<Entry> find(Scenario s, Observation.Difference d) {
+  static Optional<Entry> find(Scenario s, Observation.Difference d) {
     return ENTRIES.stream().filter(e -> e.covers(s, d)).findFirst();
   }
 }

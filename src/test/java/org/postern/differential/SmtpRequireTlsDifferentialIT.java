@@ -32,6 +32,10 @@ class SmtpRequireTlsDifferentialIT {
   private static DifferentialWorld world;
 
   private static List<Scenario> matrix() {
+    return Scenarios.selected(allCells());
+  }
+
+  private static List<Scenario> allCells() {
     List<Scenario> cells = new ArrayList<>();
     for (String policy : POLICIES) {
       for (String level : LEVELS) {
@@ -50,7 +54,7 @@ class SmtpRequireTlsDifferentialIT {
     }
     // A policy that names no action: a deferral, never "no enforcement".
     cells.add(Scenario.requireTls("bogus", "may", Receiver.STARTTLS));
-    return Scenarios.selected(cells);
+    return cells;
   }
 
   static Stream<Scenario> scenarios() {
@@ -66,6 +70,14 @@ class SmtpRequireTlsDifferentialIT {
   static void stop() throws Exception {
     if (world != null) {
       world.close();
+    }
+  }
+
+  /** After the whole matrix (no {@code differential.scenarios} selection): no stale allow-list entry. */
+  @AfterAll
+  static void allowListStillNeeded() {
+    if (MATRIX.size() == allCells().size()) {
+      Differences.assertAllowListUsed();
     }
   }
 

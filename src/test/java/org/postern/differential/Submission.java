@@ -1,5 +1,6 @@
 package org.postern.differential;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,7 +23,7 @@ public enum Submission {
 
   /** The sendmail arguments: {@code -f sender}, the options, the recipient. */
   List<String> arguments(String sender, String recipient) {
-    List<String> args = new java.util.ArrayList<>(List.of("-f", sender));
+    List<String> args = new ArrayList<>(List.of("-f", sender));
     args.addAll(options);
     args.add(recipient);
     return args;

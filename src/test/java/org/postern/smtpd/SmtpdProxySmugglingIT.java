@@ -3,6 +3,7 @@ package org.postern.smtpd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +56,7 @@ class SmtpdProxySmugglingIT {
 
   private static String throughProxy(String script, Map<String, String> more) throws Exception {
     try (RawProxyFilter proxy = new RawProxyFilter()) {
-      Map<String, String> params = new java.util.HashMap<>(more);
+      Map<String, String> params = new HashMap<>(more);
       params.put("smtpd_proxy_filter", "127.0.0.1:" + proxy.port());
       return throughProxy(script, proxy, params);
     }
