@@ -38,7 +38,7 @@ record Server(
 
   /**
    * {@code host[addr]} (or {@code host[/path]}): how Postfix names the server in reply texts
-   * ("host %s said", "TLS is required, but was not offered by host %s").
+   * ("host %s said", "lost connection with %s"); only "connect to" names the port too.
    */
   String namaddr() {
     return socket

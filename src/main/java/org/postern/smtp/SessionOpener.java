@@ -104,7 +104,7 @@ final class SessionOpener {
       try {
         return session(tryTls);
       } catch (SocketTimeoutException e) {
-        return fail("4.4.2", "conversation with " + server + " timed out" + stage, true);
+        return fail("4.4.2", "conversation with " + server.namaddr() + " timed out" + stage, true);
       } catch (SmtpConnection.BindFailure e) {
         return failNoRelay("4.4.0", "server configuration error: cannot bind to "
             + settings.bindAddresses().parameterFor(server.address().orElseThrow()) + " = "
@@ -114,7 +114,7 @@ final class SessionOpener {
           return failNoRelay(
               "4.4.1", "connect to " + server + ": " + message(e), true);
         }
-        return fail("4.4.2", "lost connection with " + server + stage + ": " + message(e), true);
+        return fail("4.4.2", "lost connection with " + server.namaddr() + stage + ": " + message(e), true);
       } finally {
         if (Thread.interrupted()) {
           closeQuietly();
@@ -131,7 +131,7 @@ final class SessionOpener {
       stage = " while receiving the initial server greeting";
       ServerReply greeting = conn.read(settings.timeouts().helo());
       if (!greeting.positive()) {
-        return reject("host " + server + " refused to talk to me: ", greeting, true);
+        return reject("host " + server.namaddr() + " refused to talk to me: ", greeting, true);
       }
       stage = " while performing the " + settings.protocol().greetingCommand() + " handshake";
       Map<String, String> esmtp = hello();
@@ -253,7 +253,7 @@ final class SessionOpener {
         }
         r = helo;
       }
-      lastFailure = reject("host " + server + " refused to talk to me: ", r, true);
+      lastFailure = reject("host " + server.namaddr() + " refused to talk to me: ", r, true);
       return null;
     }
 

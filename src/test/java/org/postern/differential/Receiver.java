@@ -18,6 +18,8 @@ public enum Receiver {
   REQUIRETLS("requiretls", "127.0.84.13"),
   /** STARTTLS and REQUIRETLS, with a certificate for another name. */
   WRONG_CERT("wrongcert", "127.0.84.14"),
+  /** No STARTTLS; answers 550 to both MTAs' recipients. */
+  REJECTS("rejects", "127.0.84.15"),
   /** Where bounces for the scenarios' senders go: no STARTTLS. */
   BOUNCES("bounces", "127.0.84.2");
 
@@ -40,12 +42,16 @@ public enum Receiver {
   }
 
   boolean offersStartTls() {
-    return this != PLAIN && this != BOUNCES;
+    return this != PLAIN && this != BOUNCES && this != REJECTS;
   }
 
   /** peer_smtpd.py options other than {@code --tls CERT KEY}. */
   List<String> options() {
-    return this == REQUIRETLS || this == WRONG_CERT ? List.of("--requiretls") : List.of();
+    return switch (this) {
+      case REQUIRETLS, WRONG_CERT -> List.of("--requiretls");
+      case REJECTS -> List.of("--reject-rcpt", Mta.POSTFIX.label(), "--reject-rcpt", Mta.POSTERN.label());
+      default -> List.of();
+    };
   }
 
   /** The next hop of a transport to this receiver: {@code [address]:25}, no MX lookup. */

@@ -52,6 +52,9 @@ class SmtpRequireTlsDifferentialIT {
       }
       cells.add(Scenario.requireTls("enforce", "verify", r).withHeader("tlsrequired-no", "TLS-Required: no"));
     }
+    // A server that refuses the recipient: the reply text and the bounce.
+    cells.add(Scenario.requireTls("-", "may", Receiver.REJECTS));
+    cells.add(Scenario.requireTls("opportunistic", "may", Receiver.REJECTS));
     // A policy that names no action: a deferral, never "no enforcement".
     cells.add(Scenario.requireTls("bogus", "may", Receiver.STARTTLS));
     return cells;
