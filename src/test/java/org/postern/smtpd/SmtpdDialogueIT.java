@@ -519,7 +519,8 @@ class SmtpdDialogueIT {
                 S: 250 2.0.0 Ok: queued as 4A1B2C3
                 """);
       }
-      assertThat(only(s).content()).isEqualTo("a\r\n\r\nMAIL FROM:<x@evil.test>\r\n");
+      // The "." line next to bare LFs is neither the end nor content (Postfix 3.12 drops it).
+      assertThat(only(s).content()).isEqualTo("a\r\nMAIL FROM:<x@evil.test>\r\n");
     }
   }
 
