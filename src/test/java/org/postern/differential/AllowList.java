@@ -33,10 +33,7 @@ final class AllowList {
               "Postern's cleanup records no DSN original recipient when none was given, where"
                   + " Postfix's cleanup makes one (rfc822;ADDR, cleanup_addr.c), so the bounce falls"
                   + " back to the original address (rfc822; ADDR, or none): a cleanup change, left"
-                  + " for its owner"),
-          entry("[a-z-]+-fingerprint-[a-z]+", ".*",
-              "pending wt-tlsparams: smtp_tls_fingerprint_cert_match is not yet read, so the"
-                  + " fingerprint level matches nothing"));
+                  + " for its owner"));
 
   private AllowList() {}
 

@@ -1,5 +1,6 @@
 package org.postern.differential;
 
+import org.postern.it.PidFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -141,13 +142,10 @@ public final class Postfix312 implements AutoCloseable {
   public void close() throws IOException, InterruptedException {
     Path pid = work.resolve("spool/pid/master.pid");
     List<ProcessHandle> processes = new ArrayList<>();
-    if (Files.isRegularFile(pid)) {
-      ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))
-          .ifPresent(m -> {
-            processes.add(m);
-            m.descendants().forEach(processes::add);
-          });
-    }
+    PidFiles.owner(pid).ifPresent(m -> {
+      processes.add(m);
+      m.descendants().forEach(processes::add);
+    });
     List<String> argv = List.of(root.resolve("usr/sbin/postfix").toString(), "-c", config.toString(), "stop");
     Commands.run(argv, null, LIMIT);
     Commands.await(Duration.ofSeconds(10), () -> processes.stream().noneMatch(ProcessHandle::isAlive));
