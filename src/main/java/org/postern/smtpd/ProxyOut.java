@@ -3,6 +3,7 @@ package org.postern.smtpd;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.postern.queue.CleanupStatus;
 
 /**
  * Message content on its way to the before-queue content filter: smtpd's own headers first, then
@@ -93,7 +94,7 @@ final class ProxyOut implements MessageOut {
       return call.run();
     } catch (ProxySession.ProxyException e) {
       state.warning(e.getMessage());
-      throw new CleanupException(CleanupException.Status.WRITE, e.getMessage());
+      throw new CleanupException(CleanupStatus.PROXY, e.getMessage());
     }
   }
 }
