@@ -3,203 +3,318 @@ package org.postern.config;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.postern.util.Idna;
 
 /**
- * Postfix's {@code $name} expansion of parameter values: {@code $name}, {@code ${name}},
- * {@code $(name)}, {@code ${name?value}}, {@code ${name:value}} (each also with {@code {value}}),
- * {@code ${name?{value1}:{value2}}}, the relational form
- * {@code ${{text} op {text} ? {value1} : {value2}}} that Postfix's compatibility-level defaults use,
- * and the function {@code ${domain_to_ascii{text}}}. {@code $$} is a literal dollar sign.
+ * Postfix's {@code $name} expansion (util/mac_parse.c and util/mac_expand.c), one engine for
+ * main.cf values and for the delivery agents' attribute expansion, each with its own {@link
+ * Lookup}: {@code $name}, {@code ${name}}, {@code $(name)}, {@code ${name?value}}, {@code
+ * ${name:value}} (each also with {@code {value}}), {@code ${name?{value1}:{value2}}}, the
+ * relational form {@code ${{text} op {text} ? {value1} : {value2}}} ({@link Relation}, with the
+ * {@code level} operators that compatibility-level defaults use), and the function {@code
+ * ${domain_to_ascii{text}}}. {@code $$} is a literal dollar sign.
  *
- * <p>Values of referenced parameters are expanded in turn; an undefined name expands to nothing
- * and is remembered so the caller can warn.
+ * <p>{@link Flags} choose what Postfix's {@code MAC_EXP_FLAG_*} do: main.cf values expand the
+ * values they refer to in turn ({@link Flags#RECURSE}); local(8) and pipe(8) never do (an
+ * address may contain a {@code $}), and local(8) replaces each character of a substituted value
+ * that is not in its filter with an underscore ({@link Flags#filter}). An undefined name expands
+ * to nothing and is remembered, so that the caller can warn or skip.
  *
- * <p>Failure: nesting deeper than {@value #MAX_DEPTH} (a parameter that refers to itself),
- * unbalanced brackets, or a malformed expression throw {@link ExpansionException}.
+ * <p>Failure: nesting deeper than {@value #MAX_DEPTH} (a parameter that refers to itself), an
+ * unbalanced bracket, a {@code $} without a name, and any malformed expression throw {@link
+ * ExpansionException} with Postfix's description.
  */
-final class Expander {
+public final class Expander {
   /** Postfix gives up at this nesting depth. */
   static final int MAX_DEPTH = 100;
 
-  /** The raw (unexpanded) value of a parameter, or null when it is not defined. */
+  private static final String SPACE = " \t\r\n";
+  private static final String OPERATOR_CHARS = "<>!=?+-*/~&|%";
+
+  /** The value of a name, or null when it is not defined. */
   @FunctionalInterface
-  interface Lookup {
+  public interface Lookup {
     String raw(String name);
   }
 
+  /**
+   * How looked-up values enter the result: expanded in turn ({@code recurse}), or as they are
+   * with each character outside {@code filter} (when not empty) replaced by an underscore.
+   */
+  public record Flags(boolean recurse, String filter) {
+    /** main.cf: values refer to other parameters. */
+    public static final Flags RECURSE = new Flags(true, "");
+    /** Values are data: substituted once, unchanged. */
+    public static final Flags NONE = new Flags(false, "");
+
+    public Flags {
+      Objects.requireNonNull(filter, "filter");
+    }
+
+    /** Values are data, censored to the characters in {@code allowed} (all when empty). */
+    public static Flags filter(String allowed) {
+      return new Flags(false, allowed);
+    }
+  }
+
   /** The expanded text, with the undefined names it met and any other warnings. */
-  record Result(String value, List<String> undefined, List<String> warnings) {}
+  public record Result(String value, List<String> undefined, List<String> warnings) {}
+
+  /** Where a {@code $} reference ends and what it says. */
+  private record Reference(String expression, int end) {}
+
+  /** A {@code {...}} operand: its text and where the input continues after it. */
+  private record Operand(String text, int next) {}
 
   private final Lookup lookup;
+  private final Flags flags;
   private final Set<String> undefined = new LinkedHashSet<>();
   private final List<String> warnings = new ArrayList<>();
 
-  private Expander(Lookup lookup) {
+  private Expander(Lookup lookup, Flags flags) {
     this.lookup = lookup;
+    this.flags = flags;
   }
 
+  /** Expands a main.cf value: referenced parameters are expanded in turn. */
   static Result expand(String text, Lookup lookup) throws ExpansionException {
-    Expander e = new Expander(lookup);
-    String value = e.expand(text, 0);
+    return expand(text, lookup, Flags.RECURSE);
+  }
+
+  public static Result expand(String text, Lookup lookup, Flags flags) throws ExpansionException {
+    Expander e = new Expander(lookup, flags);
+    String value = e.parse(text, 0);
     return new Result(value, List.copyOf(e.undefined), List.copyOf(e.warnings));
   }
 
-  private String expand(String text, int depth) throws ExpansionException {
-    if (depth > MAX_DEPTH) {
-      throw new ExpansionException("recursion: unreasonable macro call nesting (limit "
-          + MAX_DEPTH + "): \"" + abbreviate(text) + "\"");
+  /**
+   * The references in {@code text} as written, without expanding them (Postfix's mac_parse): the
+   * inside of each {@code ${...}} or {@code $(...)} and each bare {@code $name}.
+   */
+  public static List<String> references(String text) throws ExpansionException {
+    List<String> found = new ArrayList<>();
+    int i = 0;
+    while (i < text.length()) {
+      if (text.charAt(i) != '$') {
+        i++;
+      } else if (i + 1 < text.length() && text.charAt(i + 1) == '$') {
+        i += 2;
+      } else {
+        Reference r = reference(text, i);
+        found.add(r.expression());
+        i = r.end();
+      }
     }
+    return found;
+  }
+
+  private String parse(String text, int depth) throws ExpansionException {
     StringBuilder out = new StringBuilder();
     int i = 0;
     while (i < text.length()) {
       char c = text.charAt(i);
-      if (c != '$' || i + 1 == text.length()) {
+      if (c != '$') {
         out.append(c);
         i++;
-        continue;
-      }
-      char next = text.charAt(i + 1);
-      if (next == '$') {
+      } else if (i + 1 < text.length() && text.charAt(i + 1) == '$') {
         out.append('$');
         i += 2;
-      } else if (next == '{' || next == '(') {
-        int end = matching(text, i + 1);
-        out.append(bracket(text.substring(i + 2, end), depth));
-        i = end + 1;
-      } else if (MainCf.isNameChar(next)) {
-        int end = nameEnd(text, i + 1);
-        out.append(reference(text.substring(i + 1, end), depth));
-        i = end;
       } else {
-        out.append(c);
-        i++;
+        Reference r = reference(text, i);
+        out.append(expression(r.expression(), depth + 1));
+        i = r.end();
       }
     }
     return out.toString();
   }
 
-  private String reference(String name, int depth) throws ExpansionException {
-    String raw = lookup.raw(name);
-    if (raw == null) {
+  /** The reference whose {@code $} is at {@code dollar}. */
+  private static Reference reference(String text, int dollar) throws ExpansionException {
+    int start = dollar + 1;
+    if (start < text.length() && (text.charAt(start) == '{' || text.charAt(start) == '(')) {
+      int close = matching(text, start);
+      String inner = text.substring(start + 1, close);
+      if (inner.isEmpty()) {
+        throw new ExpansionException("empty macro name: \"" + abbreviate(text) + "\"");
+      }
+      return new Reference(inner, close + 1);
+    }
+    int end = nameEnd(text, start);
+    if (end == start) {
+      throw new ExpansionException("empty macro name: \"" + abbreviate(text) + "\"");
+    }
+    return new Reference(text.substring(start, end), end);
+  }
+
+  /** The inside of one reference: a name, a conditional, a function call or a relation. */
+  private String expression(String expr, int depth) throws ExpansionException {
+    if (depth > MAX_DEPTH) {
+      throw new ExpansionException("recursion: unreasonable macro call nesting (limit "
+          + MAX_DEPTH + "): \"" + abbreviate(expr) + "\"");
+    }
+    int p = skipSpace(expr, 0);
+    if (p < expr.length() && expr.charAt(p) == '{') {
+      return relational(expr, p, depth);
+    }
+    int start = p;
+    while (true) {
+      int q = skipSpace(expr, p);
+      if (q == expr.length()) {
+        String name = expr.substring(start, p);
+        return use(name, lookup.raw(name), depth);
+      }
+      char ch = expr.charAt(q);
+      if (ch == '?' || ch == ':') {
+        return conditional(expr, q, lookup.raw(expr.substring(start, p)), depth);
+      }
+      if (ch == '{') {
+        return function(expr.substring(start, p), expr, q, depth);
+      }
+      if (!isNameChar(expr.charAt(p))) {
+        throw new ExpansionException("attribute name syntax error at: \"..."
+            + expr.substring(0, p) + ">>>" + abbreviate(expr.substring(p)) + "\"");
+      }
+      p++;
+    }
+  }
+
+  /**
+   * {@code {lhs} op {rhs}} at {@code p}, alone (its value is {@code true} or empty) or followed by
+   * {@code ?} or {@code :} as a name is.
+   */
+  private String relational(String expr, int p, int depth) throws ExpansionException {
+    Operand lhs = operand(expr, p, false);
+    int opEnd = lhs.next();
+    while (opEnd < expr.length() && OPERATOR_CHARS.indexOf(expr.charAt(opEnd)) >= 0) {
+      opEnd++;
+    }
+    while (opEnd < expr.length() && isNameChar(expr.charAt(opEnd)) && expr.charAt(opEnd) != '_') {
+      opEnd++;
+    }
+    String op = expr.substring(lhs.next(), opEnd);
+    Relation relation = Relation.of(op);
+    int q = skipSpace(expr, opEnd);
+    if (q == expr.length() || expr.charAt(q) != '{') {
+      throw new ExpansionException("\"{expression}\" expected at: \"...{" + lhs.text() + "} "
+          + op + ">>>" + abbreviate(expr.substring(q)) + "\"");
+    }
+    Operand rhs = operand(expr, q, false);
+    String value = relation.test(parse(lhs.text(), depth), parse(rhs.text(), depth)) ? "true" : "";
+    int next = rhs.next();
+    if (next == expr.length()) {
+      return use(op, value, depth);
+    }
+    if (expr.charAt(next) != '?' && expr.charAt(next) != ':') {
+      throw new ExpansionException("\"?\" or \":\" expected at: \"..." + rhs.text() + "}>>>"
+          + abbreviate(expr.substring(next)) + "\"");
+    }
+    return conditional(expr, next, value, depth);
+  }
+
+  /** The value of a name used without condition. */
+  private String use(String name, String value, int depth) throws ExpansionException {
+    if (value == null) {
       undefined.add(name);
       return "";
     }
-    return expand(raw, depth + 1);
+    if (flags.recurse()) {
+      return parse(value, depth);
+    }
+    return censored(value);
   }
 
-  /** The inside of {@code ${...}} or {@code $(...)}. */
-  private String bracket(String inner, int depth) throws ExpansionException {
-    if (inner.startsWith("{")) {
-      return relational(inner, depth);
-    }
-    int end = nameEnd(inner, 0);
-    if (end == 0) {
-      throw new ExpansionException("bad parameter name syntax: \"${" + abbreviate(inner) + "}\"");
-    }
-    String name = inner.substring(0, end);
-    String rest = inner.substring(end);
-    if (rest.isEmpty()) {
-      return reference(name, depth);
-    }
-    return switch (rest.charAt(0)) {
-      case '?' -> conditional(name, rest.substring(1), true, depth);
-      case ':' -> conditional(name, rest.substring(1), false, depth);
-      case '{' -> function(name, rest, depth);
-      default -> throw new ExpansionException(
-          "unexpected '" + rest.charAt(0) + "' after parameter name in \"${" + abbreviate(inner) + "}\"");
-    };
-  }
-
-  /** {@code ?value}, {@code ?{value}}, {@code ?{v1}:{v2}}, {@code :value}, {@code :{value}}. */
-  private String conditional(String name, String body, boolean ifNonEmpty, int depth)
+  /**
+   * {@code ?text}, {@code ?{text}}, {@code ?{text1}:{text2}}, {@code :text}, {@code :{text}} at
+   * {@code p}: the text for a non-empty value after {@code ?}, for an empty or undefined one after
+   * {@code :}. Text without braces runs to the end, as in Postfix 2.x.
+   */
+  private String conditional(String expr, int p, String value, int depth)
       throws ExpansionException {
-    String raw = lookup.raw(name);
-    boolean nonEmpty = raw != null && !raw.isEmpty();
-    String value = body;
-    String otherwise = "";
-    String t = body.strip();
-    if (t.startsWith("{")) {
-      int close = matchingBrace(t, 0);
-      value = t.substring(1, close);
-      String after = t.substring(close + 1).strip();
-      if (!after.isEmpty()) {
-        if (!ifNonEmpty || after.charAt(0) != ':') {
-          throw new ExpansionException("unexpected text after '{...}': \"" + abbreviate(after) + "\"");
-        }
-        otherwise = unbrace(after.substring(1));
+    boolean nonEmpty = value != null && !value.isEmpty();
+    String result = "";
+    if (expr.charAt(p) == '?') {
+      Operand ifTrue = branch(expr, p + 1);
+      if (nonEmpty) {
+        result = parse(ifTrue.text(), depth);
+      }
+      p = ifTrue.next();
+      if (p == expr.length()) {
+        return result;
+      }
+      if (expr.charAt(p) != ':') {
+        throw new ExpansionException("\":\" expected at: \"..." + ifTrue.text() + "}>>>"
+            + abbreviate(expr.substring(p)) + "\"");
       }
     }
-    if (ifNonEmpty) {
-      return expand(nonEmpty ? value : otherwise, depth + 1);
+    Operand ifFalse = branch(expr, p + 1);
+    if (!nonEmpty) {
+      result = parse(ifFalse.text(), depth);
     }
-    return nonEmpty ? "" : expand(value, depth + 1);
+    if (ifFalse.next() != expr.length()) {
+      throw new ExpansionException("unexpected input at: \"..." + ifFalse.text() + "}>>>"
+          + abbreviate(expr.substring(ifFalse.next())) + "\"");
+    }
+    return result;
   }
 
-  private String function(String name, String rest, int depth) throws ExpansionException {
-    int close = matchingBrace(rest, 0);
-    if (close != rest.length() - 1) {
-      throw new ExpansionException("unexpected text after " + name + "{...}");
+  private static Operand branch(String expr, int p) throws ExpansionException {
+    int q = skipSpace(expr, p);
+    if (q < expr.length() && expr.charAt(q) == '{') {
+      return operand(expr, q, false);
+    }
+    return new Operand(expr.substring(p), expr.length());
+  }
+
+  /** {@code name{text}} with the {@code {} at {@code brace}. */
+  private String function(String name, String expr, int brace, int depth)
+      throws ExpansionException {
+    Operand arg = operand(expr, brace, true);
+    if (arg.next() != expr.length()) {
+      throw new ExpansionException("unexpected input at: \"..." + arg.text() + "}>>>"
+          + abbreviate(expr.substring(arg.next())) + "\"");
     }
     if (!name.equals("domain_to_ascii")) {
-      throw new ExpansionException("unknown function: " + name);
+      throw new ExpansionException("unknown function \"" + name + "\" at \"...>>>" + name + "{"
+          + arg.text() + "}\"");
     }
-    String text = expand(rest.substring(1, close), depth + 1);
+    String text = parse(arg.text(), depth);
     return Idna.toAscii(text).orElseGet(() -> {
       warnings.add("domain_to_ascii: malformed domain name: \"" + text + "\"");
       return text;
     });
   }
 
-  /** {@code {lhs} op {rhs} ? {value1} [: {value2}]}. */
-  private String relational(String inner, int depth) throws ExpansionException {
-    int lhsEnd = matchingBrace(inner, 0);
-    String lhs = expand(inner.substring(1, lhsEnd), depth + 1);
-    String rest = inner.substring(lhsEnd + 1).strip();
-    int opEnd = 0;
-    while (opEnd < rest.length() && !Character.isWhitespace(rest.charAt(opEnd))
-        && rest.charAt(opEnd) != '{') {
-      opEnd++;
-    }
-    String op = rest.substring(0, opEnd);
-    rest = rest.substring(opEnd).strip();
-    if (!rest.startsWith("{")) {
-      throw new ExpansionException("missing '{' after operator in \"${" + abbreviate(inner) + "}\"");
-    }
-    int rhsEnd = matchingBrace(rest, 0);
-    String rhs = expand(rest.substring(1, rhsEnd), depth + 1);
-    rest = rest.substring(rhsEnd + 1).strip();
-    if (!rest.startsWith("?")) {
-      throw new ExpansionException("missing '?' in \"${" + abbreviate(inner) + "}\"");
-    }
-    rest = rest.substring(1).strip();
-    if (!rest.startsWith("{")) {
-      throw new ExpansionException("missing '{' after '?' in \"${" + abbreviate(inner) + "}\"");
-    }
-    int thenEnd = matchingBrace(rest, 0);
-    String then = rest.substring(1, thenEnd);
-    String after = rest.substring(thenEnd + 1).strip();
-    String otherwise = "";
-    if (!after.isEmpty()) {
-      if (after.charAt(0) != ':') {
-        throw new ExpansionException("unexpected text in \"${" + abbreviate(inner) + "}\"");
+  /**
+   * The {@code {...}} whose opening brace is at {@code open}, balanced, optionally without the
+   * whitespace inside; the input continues after the whitespace that follows it.
+   */
+  private static Operand operand(String expr, int open, boolean strip) throws ExpansionException {
+    int level = 0;
+    for (int i = open; i < expr.length(); i++) {
+      char ch = expr.charAt(i);
+      if (ch == '{') {
+        level++;
+      } else if (ch == '}' && --level == 0) {
+        String text = expr.substring(open + 1, i);
+        return new Operand(strip ? text.strip() : text, skipSpace(expr, i + 1));
       }
-      otherwise = unbrace(after.substring(1));
     }
-    return expand(Relation.of(op).test(lhs, rhs) ? then : otherwise, depth + 1);
+    throw new ExpansionException("unbalanced {} in attribute expression: \""
+        + abbreviate(expr.substring(open)) + "\"");
   }
 
-  private static String unbrace(String text) throws ExpansionException {
-    String t = text.strip();
-    if (!t.startsWith("{")) {
-      return t;
+  private String censored(String value) {
+    String allowed = flags.filter();
+    if (allowed.isEmpty()) {
+      return value;
     }
-    int close = matchingBrace(t, 0);
-    if (close != t.length() - 1) {
-      throw new ExpansionException("unexpected text after '{...}': \"" + abbreviate(t) + "\"");
+    StringBuilder out = new StringBuilder(value.length());
+    for (char c : value.toCharArray()) {
+      out.append(allowed.indexOf(c) >= 0 ? c : '_');
     }
-    return t.substring(1, close);
+    return out.toString();
   }
 
   /** Index of the bracket closing the one at {@code open} ({@code {} or {@code (}). */
@@ -218,16 +333,25 @@ final class Expander {
     throw new ExpansionException("missing '" + c + "' in \"" + abbreviate(text) + "\"");
   }
 
-  private static int matchingBrace(String text, int open) throws ExpansionException {
-    return matching(text, open);
+  private static int skipSpace(String text, int from) {
+    int i = from;
+    while (i < text.length() && SPACE.indexOf(text.charAt(i)) >= 0) {
+      i++;
+    }
+    return i;
   }
 
   private static int nameEnd(String text, int start) {
     int end = start;
-    while (end < text.length() && MainCf.isNameChar(text.charAt(end))) {
+    while (end < text.length() && isNameChar(text.charAt(end))) {
       end++;
     }
     return end;
+  }
+
+  /** Postfix's {@code [a-zA-Z0-9_]}. */
+  private static boolean isNameChar(char c) {
+    return MainCf.isNameChar(c);
   }
 
   private static String abbreviate(String s) {

@@ -4,13 +4,14 @@ import java.util.Arrays;
 import org.postern.util.Spellings;
 
 /**
- * The operators of Postfix's relational expansion {@code ${{a} op {b} ? {x} : {y}}}:
- * {@code ==} and {@code !=} compare text, {@code <} {@code <=} {@code >} {@code >=} compare
- * numbers, and the {@code level} forms ({@code <level} ...) compare compatibility levels such as
- * {@code 3.11} by major, minor and patch number.
+ * The operators of Postfix's relational expansion {@code ${{a} op {b} ? {x} : {y}}}: {@code ==}
+ * {@code !=} {@code <} {@code <=} {@code >} {@code >=} compare numerically when both operands
+ * are all digits and as text otherwise (mac_expand's mac_exp_eval), and the {@code level} forms
+ * ({@code <level} ...) compare compatibility levels such as {@code 3.11} by major, minor and
+ * patch number.
  *
- * <p>Failure: an unknown operator, or an operand that is not a number or level where one is
- * needed, throws {@link ExpansionException}.
+ * <p>Failure: an unknown operator, a number too large to compare, or an operand that is not a
+ * level where one is needed, throws {@link ExpansionException}.
  */
 enum Relation {
   EQ("=="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">="),
@@ -30,9 +31,7 @@ enum Relation {
 
   boolean test(String lhs, String rhs) throws ExpansionException {
     return switch (this) {
-      case EQ -> lhs.equals(rhs);
-      case NE -> !lhs.equals(rhs);
-      case LT, LE, GT, GE -> holds(Long.compare(number(lhs), number(rhs)));
+      case EQ, NE, LT, LE, GT, GE -> holds(compare(lhs, rhs));
       case EQ_LEVEL, NE_LEVEL, LT_LEVEL, LE_LEVEL, GT_LEVEL, GE_LEVEL ->
           holds(Arrays.compare(level(lhs), level(rhs)));
     };
@@ -40,21 +39,32 @@ enum Relation {
 
   private boolean holds(int cmp) {
     return switch (this) {
+      case EQ, EQ_LEVEL -> cmp == 0;
+      case NE, NE_LEVEL -> cmp != 0;
       case LT, LT_LEVEL -> cmp < 0;
       case LE, LE_LEVEL -> cmp <= 0;
       case GT, GT_LEVEL -> cmp > 0;
       case GE, GE_LEVEL -> cmp >= 0;
-      case EQ_LEVEL -> cmp == 0;
-      case NE_LEVEL -> cmp != 0;
-      case EQ, NE -> throw new IllegalStateException(spelling);
     };
+  }
+
+  /** Numbers when both are all digits ({@code 010 == 10}), else text, as Postfix compares. */
+  private static int compare(String lhs, String rhs) throws ExpansionException {
+    if (allDigits(lhs) && allDigits(rhs)) {
+      return Long.compare(number(lhs), number(rhs));
+    }
+    return lhs.compareTo(rhs);
+  }
+
+  private static boolean allDigits(String text) {
+    return !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   private static long number(String text) throws ExpansionException {
     try {
-      return Long.parseLong(text.strip());
+      return Long.parseLong(text);
     } catch (NumberFormatException e) {
-      throw new ExpansionException("numerical operand expected, found \"" + text + "\"");
+      throw new ExpansionException("bad conversion: " + text);
     }
   }
 
