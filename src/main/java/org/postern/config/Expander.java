@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.postern.util.Idna;
 
 /**
@@ -95,39 +96,45 @@ public final class Expander {
    */
   public static List<String> references(String text) throws ExpansionException {
     List<String> found = new ArrayList<>();
-    int i = 0;
-    while (i < text.length()) {
-      if (text.charAt(i) != '$') {
-        i++;
-      } else if (i + 1 < text.length() && text.charAt(i + 1) == '$') {
-        i += 2;
-      } else {
-        Reference r = reference(text, i);
-        found.add(r.expression());
-        i = r.end();
-      }
-    }
+    split(text, literal -> { }, found::add);
     return found;
   }
 
   private String parse(String text, int depth) throws ExpansionException {
     StringBuilder out = new StringBuilder();
+    split(text, out::append, expr -> out.append(expression(expr, depth + 1)));
+    return out.toString();
+  }
+
+  /** What {@link #split} found: the inside of one reference. */
+  @FunctionalInterface
+  private interface ReferenceAction {
+    void found(String expression) throws ExpansionException;
+  }
+
+  /**
+   * Postfix's mac_parse: {@code text} as literal pieces ({@code $$} already a dollar sign) and
+   * references, in order.
+   */
+  private static void split(String text, Consumer<String> literal, ReferenceAction reference)
+      throws ExpansionException {
     int i = 0;
     while (i < text.length()) {
-      char c = text.charAt(i);
-      if (c != '$') {
-        out.append(c);
-        i++;
-      } else if (i + 1 < text.length() && text.charAt(i + 1) == '$') {
-        out.append('$');
-        i += 2;
+      int dollar = text.indexOf('$', i);
+      if (dollar < 0) {
+        literal.accept(text.substring(i));
+        return;
+      }
+      literal.accept(text.substring(i, dollar));
+      if (dollar + 1 < text.length() && text.charAt(dollar + 1) == '$') {
+        literal.accept("$");
+        i = dollar + 2;
       } else {
-        Reference r = reference(text, i);
-        out.append(expression(r.expression(), depth + 1));
+        Reference r = reference(text, dollar);
+        reference.found(r.expression());
         i = r.end();
       }
     }
-    return out.toString();
   }
 
   /** The reference whose {@code $} is at {@code dollar}. */
