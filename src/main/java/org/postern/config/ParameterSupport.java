@@ -67,10 +67,7 @@ public record ParameterSupport(Level level, String consequence) {
       "smtpd_starttls_timeout", "smtpd_tls_CAfile", "smtpd_tls_CApath", "stress",
       "strict_smtputf8", "tls_preempt_cipherlist", "tls_random_source", "transport_retry_time",
       "unknown_address_reject_code", "unknown_client_reject_code",
-      "unknown_hostname_reject_code", "unverified_recipient_reject_code",
-      "smtp_log_tls_feature_status", "lmtp_log_tls_feature_status", "smtpd_reject_footer",
-      "unknown_relay_recipient_reject_code", "unknown_virtual_alias_reject_code",
-      "unknown_virtual_mailbox_reject_code");
+      "unknown_hostname_reject_code", "unverified_recipient_reject_code");
 
   /**
    * Values of unsupported or refused parameters that ask for exactly what Postern does without
@@ -144,18 +141,6 @@ public record ParameterSupport(Level level, String consequence) {
       m.put(n, WRAPPER);
     }
     m.put("smtpd_sender_login_maps", LOGIN_MAPS);
-    m.put("relay_recipient_maps", "unknown relay recipients would be accepted instead of refused");
-    for (String n : List.of("smtpd_tls_protocols", "smtpd_tls_mandatory_protocols",
-        "smtpd_tls_ciphers", "smtpd_tls_mandatory_ciphers", "smtpd_tls_exclude_ciphers",
-        "smtpd_tls_mandatory_exclude_ciphers", "smtp_tls_protocols",
-        "smtp_tls_mandatory_protocols", "smtp_tls_ciphers", "smtp_tls_mandatory_ciphers",
-        "smtp_tls_exclude_ciphers", "smtp_tls_mandatory_exclude_ciphers", "lmtp_tls_protocols",
-        "lmtp_tls_mandatory_protocols", "lmtp_tls_ciphers", "lmtp_tls_mandatory_ciphers",
-        "lmtp_tls_exclude_ciphers", "lmtp_tls_mandatory_exclude_ciphers",
-        "tls_high_cipherlist", "tls_medium_cipherlist", "tls_low_cipherlist",
-        "smtp_tls_fingerprint_cert_match", "lmtp_tls_fingerprint_cert_match")) {
-      m.put(n, "TLS would be negotiated without this restriction");
-    }
     return Map.copyOf(m);
   }
 }

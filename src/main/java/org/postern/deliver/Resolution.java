@@ -20,6 +20,28 @@ public record Resolution(AddressClass addressClass, String transport, String nex
     Objects.requireNonNull(recipient, "recipient");
   }
 
+  /**
+   * Postfix's {@code RESOLVE_FLAG_ROUTED}: the resolved recipient still carries a routing operator
+   * ({@code @}, {@code !} or {@code %}) in its local part, so the host named by its domain is not
+   * where the mail ends. smtpd never counts such an address as an authorized destination.
+   */
+  public boolean routed() {
+    int at = recipient.lastIndexOf('@');
+    int first = at;
+    for (char operator : new char[] {'@', '!', '%'}) {
+      int i = recipient.indexOf(operator);
+      if (i >= 0 && i < first) {
+        first = i;
+      }
+    }
+    return first != at;
+  }
+
+  /** The domain of the resolved recipient: what follows its last {@code @}. */
+  public String domain() {
+    return recipient.substring(recipient.lastIndexOf('@') + 1);
+  }
+
   /** Postfix's address classes (ADDRESS_CLASS_README), with the class names postconf uses. */
   public enum AddressClass {
     /** mydestination, inet_interfaces, proxy_interfaces: local_transport. */

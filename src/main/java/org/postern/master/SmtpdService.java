@@ -11,9 +11,11 @@ import org.postern.cleanup.Cleanup;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 import org.postern.log.ProgramLog;
+import org.postern.rewrite.TrivialRewrite;
 import org.postern.smtpd.Smtpd;
 import org.postern.smtpd.SmtpdSettings;
 import org.postern.table.TableException;
+import org.postern.table.Tables;
 import org.postern.tls.TlsConfigException;
 
 /**
@@ -22,6 +24,8 @@ import org.postern.tls.TlsConfigException;
  *
  * <p>cleanup runs inside the session's thread (Postfix talks to a cleanup process over a
  * socket); it is built from the configuration as the {@code $cleanup_service_name} entry sees it.
+ * So is trivial-rewrite's resolver, which the relay and recipient checks ask for address
+ * classes, built from this entry's configuration as Postfix's smtpd asks its own resolver.
  *
  * <p>Failure: a port in use, a missing key file or a table that cannot be opened fail {@link
  * #start} (or the factory) with a message naming the entry.
@@ -29,17 +33,22 @@ import org.postern.tls.TlsConfigException;
 final class SmtpdService implements Service {
   private final ServiceContext context;
   private final Cleanup cleanup;
+  private final TrivialRewrite resolver;
   private final List<Smtpd> listeners = new ArrayList<>();
 
-  private SmtpdService(ServiceContext context, Cleanup cleanup, List<Smtpd> listeners) {
+  private SmtpdService(ServiceContext context, Cleanup cleanup, TrivialRewrite resolver,
+      List<Smtpd> listeners) {
     this.context = context;
     this.cleanup = cleanup;
+    this.resolver = resolver;
     this.listeners.addAll(listeners);
   }
 
   static Service create(ServiceContext context, Wiring wiring) throws IOException {
+    TrivialRewrite resolver = null;
     try {
-      SmtpdSettings settings = SmtpdSettings.fromConfig(withMaxproc(context));
+      resolver = TrivialRewrite.create(context.config(), Tables::open);
+      SmtpdSettings settings = SmtpdSettings.fromConfig(withMaxproc(context), resolver);
       Cleanup cleanup = CleanupService.open(context);
       SmtpdCleanupSink sink =
           new SmtpdCleanupSink(
@@ -51,8 +60,11 @@ final class SmtpdService implements Service {
         listeners.add(new Smtpd(settings, sink, address, Duration.ofSeconds(30),
             Clock.systemDefaultZone(), log::info, () -> log.process()::info));
       }
-      return new SmtpdService(context, cleanup, listeners);
+      return new SmtpdService(context, cleanup, resolver, listeners);
     } catch (ConfigException | TableException e) {
+      if (resolver != null) {
+        resolver.close();
+      }
       throw new IOException(context.name() + ": " + e.getMessage(), e);
     }
   }
@@ -92,6 +104,7 @@ final class SmtpdService implements Service {
       }
     } finally {
       cleanup.close();
+      resolver.close();
     }
   }
 }

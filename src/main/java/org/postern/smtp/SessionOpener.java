@@ -21,6 +21,8 @@ import org.postern.smtp.RequireTlsEnforcement.Refuse;
 import org.postern.smtp.RequireTlsEnforcement.Violation;
 import org.postern.tls.ClientTlsPolicy;
 import org.postern.tls.ServerCertificateCheck;
+import org.postern.tls.TlsConfigException;
+import org.postern.tls.TlsParameters;
 import org.postern.tls.TlsSecurityLevel;
 import org.postern.tls.TlsaMatcher;
 
@@ -33,6 +35,12 @@ import org.postern.tls.TlsaMatcher;
  * <p>A TCP connection leaves from {@code smtp_bind_address} or {@code smtp_bind_address6} when set.
  * A bind that fails is logged as a warning; with {@code smtp_bind_address_enforce} the server is
  * skipped ({@code 4.4.0}), else the connection leaves from the kernel's choice, as in Postfix.
+ *
+ * <p>The handshake offers the protocols and cipher suites of the level ({@code
+ * smtp_tls_protocols} and {@code smtp_tls_ciphers} at {@code may}, their mandatory forms above,
+ * a policy table's {@code protocols=}, {@code ciphers=} and {@code exclude=}; see
+ * org.postern.tls.TlsHandshakeSettings); a policy table value that Java's TLS cannot use is
+ * logged as a warning and defers the delivery ({@code 4.7.5 client TLS configuration problem}).
  *
  * <p>At level {@code may} a failed handshake is retried once on a new plaintext connection, as
  * Postfix does. A server that sent data ahead of the STARTTLS reply (an injection attempt) is
@@ -67,10 +75,21 @@ final class SessionOpener {
   Outcome open(
       Server server, Destination d, ServerTls tls, Optional<RequireTlsAction> action)
       throws InterruptedException {
-    Attempt a = new Attempt(server, d, tls, action);
+    TlsParameters parameters = null;
+    if (tls.usesTls()) {
+      try {
+        parameters = settings.tlsHandshake().forClient(tls.effective(), tls.policy());
+      } catch (TlsConfigException e) {
+        warnings.accept("TLS policy for " + server + ": " + e.getMessage());
+        return new Failed(new SessionFailure("4.7.5", "client TLS configuration problem",
+            Optional.empty(), Relay.none(), TlsStatus.of(tls.undecided(),
+                action.map(a -> RequireTlsFeature.UNDECIDED)), false));
+      }
+    }
+    Attempt a = new Attempt(server, d, tls, parameters, action);
     Outcome first = a.run(tls.usesTls());
     if (first instanceof Failed && a.handshakeFailed && tls.effective() == TlsSecurityLevel.MAY) {
-      return new Attempt(server, d, tls, action).run(false);
+      return new Attempt(server, d, tls, parameters, action).run(false);
     }
     return first;
   }
@@ -81,6 +100,8 @@ final class SessionOpener {
     private final Destination d;
     private final ClientTlsPolicy policy;
     private final ServerTls tlsPolicy;
+    /** The protocols and cipher suites of the level; null when the level is {@code none}. */
+    private final TlsParameters tlsParameters;
     private final Optional<RequireTlsAction> action;
     private final TlsSecurityLevel level;
     private boolean handshakeFailed;
@@ -91,10 +112,12 @@ final class SessionOpener {
     /** Why {@link #hello} returned null. */
     private Outcome lastFailure;
 
-    Attempt(Server server, Destination d, ServerTls tls, Optional<RequireTlsAction> action) {
+    Attempt(Server server, Destination d, ServerTls tls, TlsParameters tlsParameters,
+        Optional<RequireTlsAction> action) {
       this.server = server;
       this.d = d;
       this.tlsPolicy = tls;
+      this.tlsParameters = tlsParameters;
       this.policy = tls.policy();
       this.action = action;
       this.level = tls.effective();
@@ -150,7 +173,8 @@ final class SessionOpener {
             return fail("4.7.0", "host " + server + " sent data ahead of the TLS handshake", true);
           }
           try {
-            conn.startTls(tlsContext, server.hostname(), settings.timeouts().starttls());
+            conn.startTls(tlsContext, tlsParameters, server.hostname(),
+                settings.timeouts().starttls());
           } catch (IOException e) {
             handshakeFailed = true;
             return fail("4.7.5", "Cannot start TLS: handshake failure with " + server

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import org.postern.tls.TlsParameters;
 import org.postern.esmtp.ReplyReader;
 
 /**
@@ -192,8 +193,12 @@ final class SmtpConnection implements AutoCloseable {
     return in.available() > 0;
   }
 
-  /** Upgrades the TCP connection to TLS and completes the handshake within {@code timeout}. */
-  void startTls(SSLContext context, String peerName, Duration timeout) throws IOException {
+  /**
+   * Upgrades the TCP connection to TLS with the protocols and cipher suites of {@code
+   * parameters} and completes the handshake within {@code timeout}.
+   */
+  void startTls(SSLContext context, TlsParameters parameters, String peerName, Duration timeout)
+      throws IOException {
     if (socket == null) {
       throw new IOException("STARTTLS over a UNIX-domain socket is not supported");
     }
@@ -202,7 +207,7 @@ final class SmtpConnection implements AutoCloseable {
             context.getSocketFactory()
                 .createSocket(socket, peerName, socket.getPort(), true);
     ssl.setUseClientMode(true);
-    ssl.setEnabledProtocols(org.postern.tls.ClientTlsContexts.PROTOCOLS);
+    parameters.applyTo(ssl);
     ssl.setSoTimeout(timeout.isZero() ? 0 : (int) timeout.toMillis());
     ssl.startHandshake();
     this.tls = ssl.getSession();

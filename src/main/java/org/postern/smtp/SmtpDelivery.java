@@ -120,6 +120,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     for (String spec : org.postern.util.ParameterList.split(s.tlsPolicyMaps())) {
       maps.add(tables.open(spec));
     }
+    s.tlsHandshake().validate();
     ServerCertificateCheck certificates =
         ServerCertificateCheck.create(s.caFile(), s.caPath(), s.fingerprintDigest());
     this.tlsPolicies =
@@ -156,14 +157,24 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       Attempt attempt = new Attempt(request, content, nexthop);
       Optional<List<RecipientResult>> done = attempt.run();
       if (done.isPresent()) {
-        return done.get();
+        return logged(done.get());
       }
       last = attempt.failure;
       if (!last.tryNext()) {
         break;
       }
     }
-    return failAll(request.recipients(), last);
+    return logged(failAll(request.recipients(), last));
+  }
+
+  /** Without {@code smtp_log_tls_feature_status}, the status lines carry no {@code tls=}. */
+  private List<RecipientResult> logged(List<RecipientResult> results) {
+    if (settings.logTlsFeatureStatus()) {
+      return results;
+    }
+    return results.stream().map(r -> new RecipientResult(r.recipient(), r.status(), r.dsn(),
+        r.relay(), r.text(), r.diagnostic(), Optional.empty(), r.action(),
+        r.connectionReuses())).toList();
   }
 
   private static List<RecipientResult> failAll(List<Recipient> recipients, SessionFailure f) {

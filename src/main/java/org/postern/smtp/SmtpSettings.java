@@ -6,6 +6,9 @@ import java.util.Optional;
 import java.util.Random;
 import org.postern.config.MainConfig;
 import org.postern.dns.InetProtocols;
+import org.postern.tls.CipherLists;
+import org.postern.tls.TlsHandshakeSettings;
+import org.postern.tls.TlsParameters.Setting;
 
 /**
  * The parameters the SMTP or LMTP client reads, taken from main.cf (with master.cf {@code -o}
@@ -26,6 +29,9 @@ record SmtpSettings(
     String caFile,
     String caPath,
     String fingerprintDigest,
+    List<String> fingerprintCertMatch,
+    TlsHandshakeSettings tlsHandshake,
+    boolean logTlsFeatureStatus,
     List<String> verifyCertMatch,
     List<String> secureCertMatch,
     String requireTlsPolicy,
@@ -85,6 +91,9 @@ record SmtpSettings(
         c.get(p.parameter("tls_CAfile")),
         c.get(p.parameter("tls_CApath")),
         c.get(p.parameter("tls_fingerprint_digest")),
+        c.getList(p.parameter("tls_fingerprint_cert_match")),
+        tlsHandshake(c, p),
+        c.getBoolean(p.parameter("log_tls_feature_status")),
         c.getList(p.parameter("tls_verify_cert_match")),
         c.getList(p.parameter("tls_secure_cert_match")),
         c.get(p.parameter("requiretls_policy")),
@@ -106,6 +115,22 @@ record SmtpSettings(
         new MtaSts(p == Protocol.SMTP && c.getBoolean("postern_mta_sts_enable"),
             c.get("postern_mta_sts_cache_directory"),
             c.getTime("postern_mta_sts_fetch_timeout")));
+  }
+
+  /** The protocols and ciphers of STARTTLS per security level; checked at start-up. */
+  private static TlsHandshakeSettings tlsHandshake(MainConfig c, Protocol p) {
+    return new TlsHandshakeSettings(
+        setting(c, p.parameter("tls_protocols")),
+        setting(c, p.parameter("tls_mandatory_protocols")),
+        setting(c, p.parameter("tls_ciphers")),
+        setting(c, p.parameter("tls_mandatory_ciphers")),
+        setting(c, p.parameter("tls_exclude_ciphers")),
+        setting(c, p.parameter("tls_mandatory_exclude_ciphers")),
+        CipherLists.of(c));
+  }
+
+  private static Setting setting(MainConfig c, String name) {
+    return new Setting(name, c.get(name));
   }
 
   /** The address order of {@code smtp_address_preference} and its companions. */

@@ -5,6 +5,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,8 +45,13 @@ import org.postern.tlsrpt.SessionRecorder;
  * {@link #refused}). Failures that are not about TLS (no connection, a refused greeting) are not
  * counted.
  *
+ * <p>The {@code fingerprint} level takes its fingerprints from {@code match=}, else from {@code
+ * smtp_tls_fingerprint_cert_match} (split on whitespace and commas), as Postfix does.
+ *
  * <p>Failure: a table that cannot answer, or an answer that is not a valid policy, throws {@link
- * TlsConfigException} naming the table; the delivery defers. MTA-STS failures never throw (see
+ * TlsConfigException} naming the table; a {@code fingerprint} level without any valid
+ * fingerprint is logged as Postfix logs it and throws ({@code client TLS configuration
+ * problem}); the delivery defers. MTA-STS failures never throw (see
  * org.postern.mtasts).
  */
 final class TlsPolicyLookup implements AutoCloseable {
@@ -65,26 +71,40 @@ final class TlsPolicyLookup implements AutoCloseable {
   private final String parameter;
   private final Optional<MtaStsLookup> mtaSts;
   private final ServerCertificateCheck certificates;
+  private final Fingerprints fingerprints;
   private final SessionRecorder recorder;
   private final Clock clock;
 
   /** Why MTA-STS {@code enforce} would refuse a session, as logged and as reported. */
   record Refusal(ResultType type, String text) {}
 
+  /**
+   * The main.cf fingerprints of the {@code fingerprint} level ({@code
+   * smtp_tls_fingerprint_cert_match}), used when a policy has no {@code match=}; malformed values
+   * are reported to {@code warnings} and skipped, as Postfix does.
+   */
+  record Fingerprints(String parameter, List<String> values, Consumer<String> warnings) {
+    Fingerprints {
+      values = List.copyOf(values);
+    }
+  }
+
   TlsPolicyLookup(String defaultLevel, List<LookupTable> maps, String parameter,
-      Optional<MtaStsLookup> mtaSts, ServerCertificateCheck certificates) {
-    this(defaultLevel, maps, parameter, mtaSts, certificates, SessionRecorder.NONE,
+      Optional<MtaStsLookup> mtaSts, ServerCertificateCheck certificates,
+      Fingerprints fingerprints) {
+    this(defaultLevel, maps, parameter, mtaSts, certificates, fingerprints, SessionRecorder.NONE,
         Clock.systemUTC());
   }
 
   TlsPolicyLookup(String defaultLevel, List<LookupTable> maps, String parameter,
       Optional<MtaStsLookup> mtaSts, ServerCertificateCheck certificates,
-      SessionRecorder recorder, Clock clock) {
+      Fingerprints fingerprints, SessionRecorder recorder, Clock clock) {
     this.defaultLevel = defaultLevel;
     this.maps = maps;
     this.parameter = parameter;
     this.mtaSts = mtaSts;
     this.certificates = certificates;
+    this.fingerprints = fingerprints;
     this.recorder = recorder;
     this.clock = clock;
   }
@@ -100,7 +120,13 @@ final class TlsPolicyLookup implements AutoCloseable {
           s.inetProtocols()), resolver, clock, warnings));
     }
     return new TlsPolicyLookup(s.tlsSecurityLevel(), maps,
-        s.protocol().parameter("tls_security_level"), mtaSts, certificates, recorder, clock);
+        s.protocol().parameter("tls_security_level"), mtaSts, certificates,
+        fingerprints(s, warnings), recorder, clock);
+  }
+
+  static Fingerprints fingerprints(SmtpSettings s, Consumer<String> warnings) {
+    return new Fingerprints(s.protocol().parameter("tls_fingerprint_cert_match"),
+        s.fingerprintCertMatch(), warnings);
   }
 
   Decision policy(Destination d) throws TlsConfigException {
@@ -115,13 +141,13 @@ final class TlsPolicyLookup implements AutoCloseable {
         }
       }
       if (found.isPresent()) {
-        return new Decision(ClientTlsPolicy.parse(found.get(), t.spec() + ": " + key),
-            Optional.empty());
+        return new Decision(withFingerprints(
+            ClientTlsPolicy.parse(found.get(), t.spec() + ": " + key), d), Optional.empty());
       }
     }
     ClientTlsPolicy level = defaultLevel.isBlank()
         ? ClientTlsPolicy.of(TlsSecurityLevel.NONE)
-        : ClientTlsPolicy.parse(defaultLevel, parameter);
+        : withFingerprints(ClientTlsPolicy.parse(defaultLevel, parameter), d);
     Optional<ActivePolicy> sts = d.mxLookup()
         ? mtaSts.flatMap(m -> m.policy(d.host())).filter(p -> p.policy().mode() != Mode.NONE)
         : Optional.empty();
@@ -130,6 +156,32 @@ final class TlsPolicyLookup implements AutoCloseable {
       return new Decision(MTA_STS_SECURE, sts);
     }
     return decision;
+  }
+
+  /**
+   * A {@code fingerprint} policy's fingerprints: its {@code match=} values, else {@code
+   * smtp_tls_fingerprint_cert_match}; values that are not hexadecimal (colons between pairs
+   * optional) are skipped with a warning.
+   */
+  private ClientTlsPolicy withFingerprints(ClientTlsPolicy p, Destination d)
+      throws TlsConfigException {
+    if (p.level() != TlsSecurityLevel.FINGERPRINT) {
+      return p;
+    }
+    List<String> usable = new ArrayList<>();
+    for (String f : p.match().isEmpty() ? fingerprints.values() : p.match()) {
+      if (f.replace(":", "").matches("(?:[0-9A-Fa-f]{2})+") && !f.contains("::")) {
+        usable.add(f);
+      } else {
+        fingerprints.warnings().accept("malformed fingerprint value: " + f);
+      }
+    }
+    if (usable.isEmpty()) {
+      fingerprints.warnings().accept("nexthop domain " + d.nexthop()
+          + ": configured at fingerprint security level, but with no fingerprints to match.");
+      throw new TlsConfigException("client TLS configuration problem");
+    }
+    return new ClientTlsPolicy(p.level(), usable, p.attributes());
   }
 
   private static boolean dane(ClientTlsPolicy p) {

@@ -52,7 +52,8 @@ public final class TlsProbe {
         level.isBlank() ? settings.tlsSecurityLevel() : level,
         level.isBlank() ? maps : List.of(), "smtp_tls_security_level", Optional.empty(),
         ServerCertificateCheck.create(settings.caFile(), settings.caPath(),
-            settings.fingerprintDigest()))) {
+            settings.fingerprintDigest()),
+        TlsPolicyLookup.fingerprints(settings, w -> out.println("warning: " + w)))) {
       policy = lookup.policy(d).policy();
     }
     out.println("policy: " + policy.level()
@@ -95,7 +96,8 @@ public final class TlsProbe {
     if (!r.positive()) {
       return false;
     }
-    c.startTls(ClientTlsContexts.create(), s.hostname(), t.starttls());
+    c.startTls(ClientTlsContexts.create(),
+        settings.tlsHandshake().forClient(policy.level(), policy), s.hostname(), t.starttls());
     out.println("  TLS: " + c.tlsDescription());
     List<X509Certificate> chain = c.peerChain();
     for (int i = 0; i < chain.size(); i++) {

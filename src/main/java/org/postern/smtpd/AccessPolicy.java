@@ -1,7 +1,6 @@
 package org.postern.smtpd;
 
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +14,8 @@ import org.postern.table.Tables;
 
 /**
  * The SMTP access policy of one configuration, read once: the seven restriction lists of
- * smtpd_access(5), the tables they name (each opened once, through {@link Tables#open}), {@code
- * local_recipient_maps}, and the reply codes. Immutable and shared by all sessions; {@link
+ * smtpd_access(5), the tables they name (each opened once, through {@link Tables#open}), the
+ * recipient tables of the address classes ({@link UnlistedAddresses}), and the reply codes. Immutable and shared by all sessions; {@link
  * SmtpdCheck} evaluates it for one session.
  *
  * <p>Failure: an unknown restriction, a {@code check_*_access} without a table, or restriction
@@ -54,16 +53,14 @@ public final class AccessPolicy {
       int accessMapReject,
       int accessMapDefer,
       int relayDomainsReject,
-      int unknownLocalRecipient,
       int nonFqdn,
       int invalidHostname,
-      boolean softBounce,
-      boolean showUnknownTable) {}
+      boolean softBounce) {}
 
   private final Map<Stage, List<Restriction>> lists;
   private final Map<String, LookupTable> tables = new HashMap<>();
   final Destinations destinations;
-  final List<LookupTable> localRecipientMaps;
+  final UnlistedAddresses unlisted;
   private final Codes codes;
   final boolean delayReject;
   final boolean relayBeforeRecipient;
@@ -81,11 +78,7 @@ public final class AccessPolicy {
       m.put(s, parse(c, s));
     }
     this.lists = Map.copyOf(m);
-    List<LookupTable> local = new ArrayList<>();
-    for (String spec : c.getList("local_recipient_maps")) {
-      local.add(table(spec));
-    }
-    this.localRecipientMaps = List.copyOf(local);
+    this.unlisted = UnlistedAddresses.fromConfig(c, this::table);
     this.codes =
         new Codes(
             c.getInt("reject_code"),
@@ -93,11 +86,9 @@ public final class AccessPolicy {
             c.getInt("access_map_reject_code"),
             c.getInt("access_map_defer_code"),
             c.getInt("relay_domains_reject_code"),
-            c.getInt("unknown_local_recipient_reject_code"),
             c.getInt("non_fqdn_reject_code"),
             c.getInt("invalid_hostname_reject_code"),
-            c.getBoolean("soft_bounce"),
-            c.getBoolean("show_user_unknown_table_name"));
+            c.getBoolean("soft_bounce"));
     this.delayReject = c.getBoolean("smtpd_delay_reject");
     this.relayBeforeRecipient = c.getBoolean("smtpd_relay_before_recipient_restrictions");
     this.rejectUnlistedRecipient = c.getBoolean("smtpd_reject_unlisted_recipient");

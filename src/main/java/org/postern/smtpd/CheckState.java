@@ -53,8 +53,10 @@ final class CheckState {
   String helo;
   String sender;
   String recipient;
-  /** The parsed recipient, so routing in a quoted local part survives for the relay checks. */
-  MailAddress recipientAddress;
+  /** reject_unlisted_recipient ran for this RCPT (Postfix's recipient_rcptmap_checked). */
+  boolean recipientListChecked;
+  /** reject_unlisted_sender ran for this sender (Postfix's sender_rcptmap_checked). */
+  boolean senderListChecked;
   String protocol = "SMTP";
   String where = "CONNECT";
   String queueId;

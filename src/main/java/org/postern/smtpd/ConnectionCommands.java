@@ -216,6 +216,6 @@ final class ConnectionCommands {
   }
 
   private boolean tlsRequired() {
-    return settings.tlsLevel() == SmtpdSettings.TlsLevel.ENCRYPT || settings.tlsWrappermode();
+    return settings.tlsEnforced();
   }
 }

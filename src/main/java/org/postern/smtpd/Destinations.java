@@ -1,103 +1,57 @@
 package org.postern.smtpd;
 
-import java.util.List;
 import java.util.Locale;
-import org.postern.config.InterfaceAddresses;
+import org.postern.deliver.AddressResolver;
+import org.postern.deliver.Resolution;
+import org.postern.deliver.Resolution.AddressClass;
+import org.postern.deliver.ResolveException;
 
 /**
- * Where a recipient really goes, as Postfix's trivial-rewrite resolves it for the relay checks
- * ({@code permit_auth_destination}, {@code reject_unauth_destination}) and for {@code
- * reject_unlisted_recipient}.
+ * Where an address really goes, as smtpd asks trivial-rewrite ({@code smtpd_resolve_addr()}):
+ * the address class of ADDRESS_CLASS_README, the resolved recipient (case-folded) and whether it
+ * is still routed. The relay checks ({@code permit_auth_destination}, {@code
+ * reject_unauth_destination}) and the recipient table checks ({@code reject_unlisted_recipient},
+ * {@code reject_unlisted_sender}) all start here; the class decision itself has one home, the
+ * resolver, shared with the queue manager.
  *
- * <p>The source route is already gone (see {@link MailAddress}); when the domain is local ({@code
- * mydestination}, or no domain at all), routing operators left in the local part ({@code
- * "u@evil"@local}, {@code u%evil@local}, {@code evil!u@local}) are resolved again towards the
- * domain they name, and the address counts as routed. A routed address is never authorized unless
- * {@code allow_untrusted_routing = yes}; otherwise a local destination, or one matching {@code
- * relay_domains} (or a subdomain), is. An address literal is local when it names one of this
- * host's {@code inet_interfaces} or {@code proxy_interfaces} addresses ({@code u@[127.0.0.1]} with
- * {@code inet_interfaces = all}), as trivial-rewrite's {@code resolve_local()} has it.
+ * <p>An address is an authorized destination when it resolves to a local, virtual alias or
+ * virtual mailbox domain (Postfix's {@code RESOLVE_CLASS_FINAL}) or to a relay domain, unless the
+ * resolved recipient still carries a routing operator in its local part and {@code
+ * allow_untrusted_routing = no} ({@code u%elsewhere@relay.example} is not relayed).
  *
- * <p>Failure: none; every address gets a verdict.
+ * <p>Failure: a resolver whose tables cannot answer throws {@link ResolveException}; the
+ * restrictions turn it into {@code 451 4.3.0 <address>: Temporary lookup failure}.
  */
 final class Destinations {
-  /** Where a recipient goes: its final local part and domain, and how it got there. */
-  record Destination(String localPart, String domain, boolean local, boolean relay, boolean routed) {}
-
-  private static final int MAX_ROUTING_STEPS = 10;
-
-  private final List<String> mydestination;
-  private final List<String> relayDomains;
-  private final InterfaceAddresses interfaces;
+  private final AddressResolver resolver;
   private final boolean allowUntrustedRouting;
 
-  Destinations(List<String> mydestination, InterfaceAddresses interfaces, List<String> relayDomains,
-      boolean allowUntrustedRouting) {
-    this.mydestination = lower(mydestination);
-    this.interfaces = interfaces;
-    this.relayDomains = lower(relayDomains);
+  Destinations(AddressResolver resolver, boolean allowUntrustedRouting) {
+    this.resolver = resolver;
     this.allowUntrustedRouting = allowUntrustedRouting;
   }
 
-  private static List<String> lower(List<String> domains) {
-    return domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
+  /** The resolver's answer for {@code address} (internal form), its recipient case-folded. */
+  Resolution resolve(String address) throws ResolveException {
+    Resolution r = resolver.resolve(address);
+    return new Resolution(r.addressClass(), r.transport(), r.nexthop(),
+        r.recipient().toLowerCase(Locale.ROOT));
   }
 
-  /** {@code permit_auth_destination}: a local or relay destination, not reached by routing. */
-  boolean authorized(MailAddress recipient) {
-    Destination d = resolve(recipient);
-    if (d.routed() && !allowUntrustedRouting) {
+  /** {@code permit_auth_destination}: a final or relay destination, not reached by routing. */
+  boolean authorized(Resolution r) {
+    if (r.recipient().indexOf('@') < 0) {
+      // Postfix: a resolved recipient without a domain "is not supposed to happen"; it is let be.
+      return true;
+    }
+    if (routedUntrusted(r)) {
       return false;
     }
-    return d.local() || d.relay();
+    return r.addressClass() != AddressClass.DEFAULT;
   }
 
-  boolean allowUntrustedRouting() {
-    return allowUntrustedRouting;
-  }
-
-  /** Resolves routing operators in local parts of local destinations, as trivial-rewrite does. */
-  Destination resolve(MailAddress recipient) {
-    String local = recipient.localPart();
-    String domain = recipient.domain().toLowerCase(Locale.ROOT);
-    boolean routed = false;
-    for (int step = 0; step < MAX_ROUTING_STEPS && isLocal(domain); step++) {
-      int at = local.lastIndexOf('@');
-      int percent = local.lastIndexOf('%');
-      int bang = local.indexOf('!');
-      if (at >= 0) {
-        domain = local.substring(at + 1).toLowerCase(Locale.ROOT);
-        local = local.substring(0, at);
-      } else if (percent >= 0) {
-        domain = local.substring(percent + 1).toLowerCase(Locale.ROOT);
-        local = local.substring(0, percent);
-      } else if (bang >= 0) {
-        domain = local.substring(0, bang).toLowerCase(Locale.ROOT);
-        local = local.substring(bang + 1);
-      } else {
-        break;
-      }
-      routed = true;
-    }
-    return new Destination(local, domain, isLocal(domain), isRelay(domain), routed);
-  }
-
-  boolean isLocal(String domain) {
-    String d = trimDot(domain.toLowerCase(Locale.ROOT));
-    return domain.isEmpty() || mydestination.contains(d) || interfaces.ownsLiteral(d);
-  }
-
-  private boolean isRelay(String domain) {
-    String d = trimDot(domain);
-    for (String r : relayDomains) {
-      if (d.equals(r) || d.endsWith("." + r) || (r.startsWith(".") && d.endsWith(r))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String trimDot(String domain) {
-    return domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+  /** A routed recipient that {@code allow_untrusted_routing = no} keeps from counting as local. */
+  boolean routedUntrusted(Resolution r) {
+    return !allowUntrustedRouting && r.routed();
   }
 }

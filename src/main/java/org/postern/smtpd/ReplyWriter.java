@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * The one path every SMTP reply takes to the client (Postfix's {@code smtpd_chat_reply}).
@@ -11,7 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Replies are buffered and go out on {@link #flush()}, which the session calls when the
  * client's input is drained: pipelined replies leave in order and in as few packets as possible
  * (RFC 2920). The writer counts error replies for {@code smtpd_soft_error_limit} and {@code
- * smtpd_hard_error_limit}; Postern never sleeps between replies (Postfix's {@code
+ * smtpd_hard_error_limit} and appends {@code smtpd_reject_footer} ({@link ReplyFooter}) to
+ * them; Postern never sleeps between replies (Postfix's {@code
  * smtpd_error_sleep_time} tarpit is left out), it only hangs up at the hard limit. A 421 or 521 reply
  * marks the session for hang-up, as in Postfix. When ENHANCEDSTATUSCODES is discarded with
  * {@code smtpd_discard_ehlo_keywords}, the x.y.z codes are stripped here.
@@ -21,14 +23,22 @@ import java.util.concurrent.locks.ReentrantLock;
 final class ReplyWriter {
   private final ReentrantLock lock = new ReentrantLock();
   private final StringBuilder pending = new StringBuilder();
+  private final ReplyFooter footer;
+  private final Function<String, String> macros;
   private OutputStream out;
   private boolean enhancedCodes = true;
   private int errorCount;
   private boolean hangup;
   private int lastCode;
 
-  ReplyWriter(OutputStream out) {
+  /**
+   * A writer to {@code out} that appends {@code footer} to error replies, its macros answered by
+   * {@code macros} (a name's value, or null when unknown).
+   */
+  ReplyWriter(OutputStream out, ReplyFooter footer, Function<String, String> macros) {
     this.out = out;
+    this.footer = footer;
+    this.macros = macros;
   }
 
   /** Buffers {@code reply}; a 4xx/5xx counts towards the error limits. */
@@ -41,7 +51,8 @@ final class ReplyWriter {
     send(reply, false);
   }
 
-  private void send(Reply reply, boolean counted) {
+  private void send(Reply plain, boolean counted) {
+    Reply reply = footer.apply(plain, macros);
     lock.lock();
     try {
       pending.append(reply.render(enhancedCodes));

@@ -1,9 +1,10 @@
 package org.postern.smtpd;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.postern.deliver.Resolution;
+import org.postern.deliver.ResolveException;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
 
@@ -20,6 +21,10 @@ final class Restrictions {
   private final AccessPolicy policy;
   private final CheckState state;
   private final AccessResult results;
+  private Resolved lastResolved;
+
+  /** An address and what the resolver said about it. */
+  private record Resolved(String recipient, Resolution resolution) {}
 
   Restrictions(SmtpdCheck check) {
     this.check = check;
@@ -142,65 +147,57 @@ final class Restrictions {
         "<" + address + ">: " + replyClass + " rejected: need fully-qualified address");
   }
 
-  private SmtpdCheck.Status permitAuthDestination() {
+  private SmtpdCheck.Status permitAuthDestination() throws SmtpdCheck.Abort {
     if (state.recipient == null) {
       return SmtpdCheck.Status.DUNNO;
     }
-    return policy.destinations.authorized(parse(state.recipient))
+    return policy.destinations.authorized(resolve(state.recipient))
         ? SmtpdCheck.Status.OK
         : SmtpdCheck.Status.DUNNO;
   }
 
-  private SmtpdCheck.Status unauthDestination(int code, String dsn) {
-    if (state.recipient == null || policy.destinations.authorized(parse(state.recipient))) {
+  private SmtpdCheck.Status unauthDestination(int code, String dsn) throws SmtpdCheck.Abort {
+    if (state.recipient == null || policy.destinations.authorized(resolve(state.recipient))) {
       return SmtpdCheck.Status.DUNNO;
     }
     return check.reject(code, dsn, "<" + state.recipient + ">: Relay access denied");
   }
 
-  /** {@code reject_unlisted_recipient}: a local recipient must be in {@code local_recipient_maps}. */
+  /**
+   * {@code reject_unlisted_recipient}: the recipient must be a known user of its address class.
+   * Runs once per RCPT unless {@code warn_if_reject} softened the first run, as in Postfix.
+   */
   SmtpdCheck.Status unlistedRecipient(String recipient) throws SmtpdCheck.Abort {
-    return unlisted(recipient, SmtpdCheck.RECIPIENT, "5.1.1");
+    if (state.recipientListChecked) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    state.recipientListChecked = state.warnIfReject == 0;
+    return unlisted(recipient, SmtpdCheck.RECIPIENT);
   }
 
-  /** {@code reject_unlisted_sender}: a local sender must be in {@code local_recipient_maps}. */
+  /** {@code reject_unlisted_sender}: the sender must be a known user of its address class. */
   SmtpdCheck.Status unlistedSender(String sender) throws SmtpdCheck.Abort {
-    return unlisted(sender, SmtpdCheck.SENDER, "5.1.0");
-  }
-
-  private SmtpdCheck.Status unlisted(String address, String replyClass, String dsn)
-      throws SmtpdCheck.Abort {
-    Destinations.Destination d = policy.destinations.resolve(parse(address));
-    if (!d.local() || policy.localRecipientMaps.isEmpty()) {
+    if (state.senderListChecked) {
       return SmtpdCheck.Status.DUNNO;
     }
-    if (isListed(d, address)) {
-      return SmtpdCheck.Status.DUNNO;
-    }
-    String table = policy.codes().showUnknownTable() ? " in local recipient table" : "";
-    return check.reject(policy.codes().unknownLocalRecipient(), dsn,
-        "<" + address + ">: " + replyClass + " rejected: User unknown" + table);
+    state.senderListChecked = state.warnIfReject == 0;
+    return unlisted(sender, SmtpdCheck.SENDER);
   }
 
-  /** Looks up {@code user+ext@domain}, {@code user@domain}, {@code user+ext}, {@code user}. */
-  private boolean isListed(Destinations.Destination d, String address) throws SmtpdCheck.Abort {
-    String local = d.localPart();
-    String bare = AccessKeys.stripExtension(local, policy.recipientDelimiter);
-    List<String> keys = new ArrayList<>();
-    if (!d.domain().isEmpty()) {
-      keys.add(local + "@" + d.domain());
-      keys.add(bare + "@" + d.domain());
+  private SmtpdCheck.Status unlisted(String address, String replyClass) throws SmtpdCheck.Abort {
+    Resolution r = resolve(address);
+    Optional<UnlistedAddresses.Refusal> refusal;
+    try {
+      refusal = policy.unlisted.check(r, address, replyClass);
+    } catch (TableException e) {
+      state.warning(e.getMessage());
+      throw check.abort(451, "4.3.0", "<" + address + ">: Temporary lookup failure");
     }
-    keys.add(local);
-    keys.add(bare);
-    for (LookupTable t : policy.localRecipientMaps) {
-      for (String key : keys.stream().distinct().toList()) {
-        if (find(t, key, address).isPresent()) {
-          return true;
-        }
-      }
+    if (refusal.isEmpty()) {
+      return SmtpdCheck.Status.DUNNO;
     }
-    return false;
+    UnlistedAddresses.Refusal f = refusal.get();
+    return check.reject(f.code(), f.dsn(), f.text());
   }
 
   private SmtpdCheck.Status clientAccess(LookupTable table, String defaultAcl) throws SmtpdCheck.Abort {
@@ -222,13 +219,14 @@ final class Restrictions {
 
   private SmtpdCheck.Status mailAccess(LookupTable table, String address, String replyClass, String defaultAcl)
       throws SmtpdCheck.Abort {
-    List<AccessKeys.Key> keys =
-        AccessKeys.mail(address, policy.myorigin, policy.recipientDelimiter, policy.parentMatchesSubdomains);
+    // Postfix looks up the address as the resolver leaves it: canonical, routing resolved.
+    Resolution r = resolve(address);
+    List<AccessKeys.Key> keys = AccessKeys.mail(
+        r.recipient(), policy.myorigin, policy.recipientDelimiter, policy.parentMatchesSubdomains);
     // Postfix: an OK for a source-routed recipient is too suspicious to honour.
-    boolean suspicious = replyClass.equals(SmtpdCheck.RECIPIENT)
-        && !policy.destinations.allowUntrustedRouting()
-        && policy.destinations.resolve(parse(address)).routed();
-    return lookup(table, keys, address, address, replyClass, defaultAcl, suspicious);
+    boolean suspicious =
+        replyClass.equals(SmtpdCheck.RECIPIENT) && policy.destinations.routedUntrusted(r);
+    return lookup(table, keys, r.recipient(), address, replyClass, defaultAcl, suspicious);
   }
 
   private SmtpdCheck.Status lookup(LookupTable table, List<AccessKeys.Key> keys, String datum,
@@ -257,14 +255,21 @@ final class Restrictions {
     }
   }
 
-  private MailAddress parse(String address) {
-    if (state.recipientAddress != null && state.recipientAddress.internal().equals(address)) {
-      return state.recipientAddress;
+  /**
+   * Postfix's {@code smtpd_resolve_addr()}; a resolver that cannot answer ends the check. The last
+   * answer is kept, as one RCPT asks about the same address in several restrictions.
+   */
+  private Resolution resolve(String address) throws SmtpdCheck.Abort {
+    if (lastResolved != null && lastResolved.recipient().equals(address)) {
+      return lastResolved.resolution();
     }
     try {
-      return MailAddress.parse("<" + address + ">");
-    } catch (IllegalArgumentException e) {
-      return new MailAddress(address, "");
+      Resolution r = policy.destinations.resolve(address);
+      lastResolved = new Resolved(address, r);
+      return r;
+    } catch (ResolveException e) {
+      state.warning(e.getMessage());
+      throw check.abort(451, "4.3.0", "<" + address + ">: Temporary lookup failure");
     }
   }
 

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
 import org.postern.tls.PemKeyMaterial;
+import org.postern.tls.ServerTlsContext;
 import org.postern.tls.ServerTlsContexts;
 import org.postern.tls.TlsConfigException;
 
@@ -61,7 +61,7 @@ public final class Smtpd {
   private volatile boolean stopping;
   private ServerSocket listener;
   private Thread acceptor;
-  private Optional<SSLContext> tlsContext = Optional.empty();
+  private Optional<ServerTlsContext> tlsContext = Optional.empty();
 
   public Smtpd(
       SmtpdSettings settings,
@@ -142,7 +142,7 @@ public final class Smtpd {
     acceptor = Thread.ofVirtual().name("smtpd-accept").start(this::acceptLoop);
   }
 
-  private Optional<SSLContext> loadTls() throws TlsConfigException {
+  private Optional<ServerTlsContext> loadTls() throws TlsConfigException {
     boolean wanted = settings.tlsLevel().offered() || settings.tlsWrappermode();
     if (!wanted) {
       return Optional.empty();
@@ -156,7 +156,8 @@ public final class Smtpd {
         settings.tlsChainFiles().isEmpty()
             ? PemKeyMaterial.load(settings.tlsCertFile(), settings.tlsKeyFile())
             : PemKeyMaterial.loadChainFiles(settings.tlsChainFiles());
-    return Optional.of(ServerTlsContexts.create(keys));
+    return Optional.of(new ServerTlsContext(ServerTlsContexts.create(keys),
+        settings.tlsParameters().orElseThrow()));
   }
 
   /** The bound address; useful when started on port 0. */

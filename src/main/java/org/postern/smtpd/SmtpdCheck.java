@@ -84,12 +84,11 @@ final class SmtpdCheck {
       return Optional.empty();
     }
     state.recipient = recipient.internal();
-    state.recipientAddress = recipient;
+    state.recipientListChecked = false;
     try {
       return reply(recipient());
     } finally {
       state.recipient = null;
-      state.recipientAddress = null;
     }
   }
 
@@ -165,6 +164,7 @@ final class SmtpdCheck {
       return Status.DUNNO;
     }
     restoreDeferIfPermit(state.deferIfPermitClient || state.deferIfPermitHelo);
+    state.senderListChecked = false;
     state.resetEvaluation();
     Status s = run(policy.list(AccessPolicy.Stage.SENDER), sender, SENDER, AccessPolicy.Stage.SENDER.defaultAcl);
     state.deferIfPermitSender = state.deferIfPermit.active();

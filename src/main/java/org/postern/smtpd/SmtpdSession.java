@@ -9,12 +9,13 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import org.postern.tls.ServerTlsContext;
 
 /**
  * One SMTP conversation with one client, from the 220 greeting to QUIT or hang-up: the session
@@ -45,7 +46,7 @@ final class SmtpdSession implements Runnable {
   record Services(Clock clock, Consumer<String> log, Anvil anvil) {}
 
   private final SmtpdSettings settings;
-  private final Optional<SSLContext> tlsContext;
+  private final Optional<ServerTlsContext> tlsContext;
   private final BooleanSupplier stopping;
   private final Services services;
   private final CheckState checkState;
@@ -67,7 +68,7 @@ final class SmtpdSession implements Runnable {
 
   SmtpdSession(
       SmtpdSettings settings,
-      Optional<SSLContext> tlsContext,
+      Optional<ServerTlsContext> tlsContext,
       MessageSink sink,
       Services services,
       Socket socket,
@@ -91,7 +92,7 @@ final class SmtpdSession implements Runnable {
         new MessageReceiver(settings, sink, services.clock().getZone(), checkState);
     this.commands = new TransactionCommands(this, settings, receiver, check);
     socket.setSoTimeout((int) settings.timeout().toMillis());
-    this.writer = new ReplyWriter(socket.getOutputStream());
+    this.writer = new ReplyWriter(socket.getOutputStream(), settings.rejectFooter(), macro -> expand().lookup(macro));
     writer.enhancedStatusCodes(!settings.discardedKeywords().contains(EhloKeyword.ENHANCEDSTATUSCODES));
     this.input = new SmtpInput(socket.getInputStream(), writer::flush);
     this.sasl = settings.sasl().active()
@@ -273,6 +274,13 @@ final class SmtpdSession implements Runnable {
     services.log().accept(line);
   }
 
+  /** What reply footers may name, as the session stands now. */
+  private SmtpdExpand expand() {
+    return new SmtpdExpand(settings.myhostname(), checkState.namaddr(), clientName, clientAddress,
+        clientPort, checkState.helo, checkState.sender, commands.firstRecipient().orElse(null),
+        ZonedDateTime.now(services.clock()));
+  }
+
   // Session state the command handlers read and change.
 
   ReplyWriter writer() {
@@ -287,7 +295,7 @@ final class SmtpdSession implements Runnable {
     return checkState;
   }
 
-  Optional<SSLContext> tlsContext() {
+  Optional<ServerTlsContext> tlsContext() {
     return tlsContext;
   }
 

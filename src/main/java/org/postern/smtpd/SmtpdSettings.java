@@ -8,9 +8,14 @@ import java.util.Optional;
 import java.util.Set;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
-import org.postern.config.InterfaceAddresses;
+import org.postern.deliver.AddressResolver;
 import org.postern.sasl.AuthEndpoint;
 import org.postern.sasl.SecurityOptions;
+import org.postern.tls.CipherLists;
+import org.postern.tls.TlsConfigException;
+import org.postern.tls.TlsHandshakeSettings;
+import org.postern.tls.TlsParameters;
+import org.postern.tls.TlsParameters.Setting;
 
 /**
  * The smtpd(8) parameters, read once at start and frozen. Names and defaults are Postfix's, as
@@ -40,6 +45,7 @@ public record SmtpdSettings(
     Path tlsCertFile,
     Path tlsKeyFile,
     List<Path> tlsChainFiles,
+    Optional<TlsParameters> tlsParameters,
     BareNewline forbidBareNewline,
     Mynetworks mynetworks,
     AccessPolicy access,
@@ -48,7 +54,8 @@ public record SmtpdSettings(
     int tlsLoglevel,
     boolean requiretlsEsmtpHeader,
     Optional<ProxyFilter> proxyFilter,
-    SaslSettings sasl) {
+    SaslSettings sasl,
+    ReplyFooter rejectFooter) {
 
   /** {@code smtpd_tls_security_level} values smtpd implements. */
   public enum TlsLevel {
@@ -100,18 +107,18 @@ public record SmtpdSettings(
     return !tlsChainFiles.isEmpty() || tlsCertFile != null;
   }
 
-  /** Reads the settings from {@code config}; every value is Postfix's parameter of that name. */
-  public static SmtpdSettings fromConfig(MainConfig config) throws ConfigException {
+  /**
+   * Reads the settings from {@code config}; every value is Postfix's parameter of that name.
+   * {@code resolver} is trivial-rewrite's resolve service, which decides the address class of
+   * every recipient the relay and recipient checks look at.
+   */
+  public static SmtpdSettings fromConfig(MainConfig config, AddressResolver resolver)
+      throws ConfigException {
     Reader r = new Reader(config);
     String certFile = config.get("smtpd_tls_cert_file").strip();
     String keyFile = config.get("smtpd_tls_key_file").strip();
     Mynetworks mynetworks = r.networks("mynetworks");
-    Destinations destinations =
-        new Destinations(
-            config.getList("mydestination"),
-            InterfaceAddresses.fromConfig(config),
-            config.getList("relay_domains"),
-            r.bool("allow_untrusted_routing"));
+    Destinations destinations = new Destinations(resolver, r.bool("allow_untrusted_routing"));
     return new SmtpdSettings(
         config.get("myhostname"),
         config.get("mail_name"),
@@ -133,6 +140,7 @@ public record SmtpdSettings(
         certFile.isEmpty() ? null : Path.of(certFile),
         keyFile.isEmpty() ? null : Path.of(keyFile),
         config.getList("smtpd_tls_chain_files").stream().map(Path::of).toList(),
+        r.tlsParameters(),
         r.bareNewline(),
         mynetworks,
         AccessPolicy.fromConfig(config, destinations),
@@ -145,7 +153,26 @@ public record SmtpdSettings(
         r.integer("smtpd_tls_loglevel"),
         r.bool("requiretls_esmtp_header"),
         r.proxyFilter(),
-        r.sasl());
+        r.sasl(),
+        ReplyFooter.fromConfig(config));
+  }
+
+  /** The protocols and ciphers of STARTTLS and wrapper mode. */
+  private static TlsHandshakeSettings tlsHandshake(MainConfig config) {
+    return new TlsHandshakeSettings(
+        new Setting("smtpd_tls_protocols", config.get("smtpd_tls_protocols")),
+        new Setting("smtpd_tls_mandatory_protocols", config.get("smtpd_tls_mandatory_protocols")),
+        new Setting("smtpd_tls_ciphers", config.get("smtpd_tls_ciphers")),
+        new Setting("smtpd_tls_mandatory_ciphers", config.get("smtpd_tls_mandatory_ciphers")),
+        new Setting("smtpd_tls_exclude_ciphers", config.get("smtpd_tls_exclude_ciphers")),
+        new Setting("smtpd_tls_mandatory_exclude_ciphers",
+            config.get("smtpd_tls_mandatory_exclude_ciphers")),
+        CipherLists.of(config));
+  }
+
+  /** Mandatory TLS, whose protocols and ciphers apply: {@code encrypt} or wrapper mode. */
+  boolean tlsEnforced() {
+    return tlsLevel == TlsLevel.ENCRYPT || tlsWrappermode;
   }
 
   /** Reads one parameter at a time, turning bad values into ConfigExceptions naming it. */
@@ -187,6 +214,24 @@ public record SmtpdSettings(
         return d;
       } catch (IllegalArgumentException e) {
         throw bad(name, "bad time value: \"" + config.get(name) + "\"");
+      }
+    }
+
+    /**
+     * The protocols and cipher suites of STARTTLS and wrapper mode (their mandatory forms at
+     * {@code encrypt} and in wrapper mode); empty when TLS is off.
+     */
+    private Optional<TlsParameters> tlsParameters() throws ConfigException {
+      boolean wrapper = bool("smtpd_tls_wrappermode");
+      TlsLevel level = tlsLevel();
+      if (!level.offered() && !wrapper) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(tlsHandshake(config).forServer(level == TlsLevel.ENCRYPT || wrapper));
+      } catch (TlsConfigException e) {
+        throw new ConfigException(config.configDirectory().resolve("main.cf"), 0, null,
+            e.getMessage());
       }
     }
 

@@ -2,35 +2,33 @@ package org.postern.smtpd;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.util.Arrays;
-import java.util.List;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
-import org.postern.tls.ServerTlsContexts;
+import org.postern.tls.ServerTlsContext;
 
 /**
  * Turns a plaintext client connection into a TLS server connection (STARTTLS, RFC 3207, or
- * wrapper mode on port 465), TLSv1.2 or TLSv1.3 only.
+ * wrapper mode on port 465) with the protocols and cipher suites that {@code smtpd_tls_protocols}
+ * and {@code smtpd_tls_ciphers} allow (their {@code mandatory} forms at {@code
+ * smtpd_tls_security_level = encrypt} and in wrapper mode; see org.postern.tls.TlsHandshakeSettings).
  *
- * <p>Failure: a failed handshake throws {@link IOException}; the conversation is then in an
- * unknown state and the session hangs up without a reply, as Postfix does.
+ * <p>Failure: a failed handshake (a client that offers no allowed protocol or cipher suite
+ * among them) throws {@link IOException}; the conversation is then in an unknown state and the
+ * session hangs up without a reply, as Postfix does.
  */
 final class TlsUpgrade {
   private TlsUpgrade() {}
 
-  static SSLSocket handshake(SSLContext context, Socket plain) throws IOException {
-    SSLSocket tls =
+  static SSLSocket handshake(ServerTlsContext tls, Socket plain) throws IOException {
+    SSLSocket socket =
         (SSLSocket)
-            context
+            tls.context()
                 .getSocketFactory()
                 .createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
-    tls.setUseClientMode(false);
-    List<String> supported = Arrays.asList(tls.getSupportedProtocols());
-    tls.setEnabledProtocols(
-        Arrays.stream(ServerTlsContexts.PROTOCOLS).filter(supported::contains).toArray(String[]::new));
-    tls.startHandshake();
-    return tls;
+    socket.setUseClientMode(false);
+    tls.parameters().applyTo(socket);
+    socket.startHandshake();
+    return socket;
   }
 
   static Envelope.Tls describe(SSLSession session) {

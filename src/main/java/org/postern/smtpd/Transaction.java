@@ -72,6 +72,11 @@ final class Transaction {
     return arrival;
   }
 
+  /** The first accepted recipient, for reply footers' {@code $recipient}. */
+  Optional<String> firstRecipient() {
+    return recipients.isEmpty() ? Optional.empty() : Optional.of(recipients.get(0).address());
+  }
+
   /** The only recipient, for the Received: header's "for" clause. */
   Optional<String> soleRecipient() {
     return recipients.size() == 1 ? Optional.of(recipients.get(0).address()) : Optional.empty();

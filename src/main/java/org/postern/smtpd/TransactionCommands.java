@@ -54,6 +54,11 @@ final class TransactionCommands {
     content = null;
   }
 
+  /** The first accepted recipient of the current transaction. */
+  Optional<String> firstRecipient() {
+    return transaction == null ? Optional.empty() : transaction.firstRecipient();
+  }
+
   boolean inTransaction() {
     return transaction != null;
   }

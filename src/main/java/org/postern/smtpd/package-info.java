@@ -25,7 +25,12 @@
  * smtpd_data_restrictions} and {@code smtpd_end_of_data_restrictions} lists ({@link
  * org.postern.smtpd.AccessPolicy}), evaluated at Postfix's stages and logged in Postfix's words
  * ({@code NOQUEUE: reject: RCPT from ...}); a configuration whose lists can never refuse relaying
- * does not start. Per-client connection count and rate limits are anvil(8)'s, kept in-process.
+ * does not start. Destinations are judged by Postfix's address classes (ADDRESS_CLASS_README),
+ * which trivial-rewrite's resolver decides ({@link org.postern.smtpd.Destinations}): local, virtual
+ * alias, virtual mailbox and relay domains are authorized, and their unknown users are refused at
+ * RCPT ({@link org.postern.smtpd.UnlistedAddresses}). Error replies carry {@code
+ * smtpd_reject_footer} ({@link org.postern.smtpd.ReplyFooter}). Per-client connection count and
+ * rate limits are anvil(8)'s, kept in-process.
  *
  * <p>Before-queue content filtering is SMTPD_PROXY_README's {@code smtpd_proxy_filter}: the
  * transaction is relayed to the filter (the REQUIRETLS verb becomes a {@code Require-TLS-ESMTP:

@@ -17,7 +17,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * <p>Failure: a JDK without TLS throws {@link TlsConfigException}.
  */
 public final class ClientTlsContexts {
-  /** The protocol versions a client socket enables. */
+  /**
+   * The protocol versions of HTTPS clients (MTA-STS policy fetches); SMTP and LMTP sessions take
+   * theirs from {@link TlsHandshakeSettings}.
+   */
   public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
   private ClientTlsContexts() {}

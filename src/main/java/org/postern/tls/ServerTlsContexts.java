@@ -8,17 +8,14 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Builds the JSSE {@link SSLContext} a TLS server (smtpd's STARTTLS and wrapper mode) uses from
- * PEM key material. Protocols are limited to TLSv1.2 and TLSv1.3 when sockets are created from it
- * (see {@link #PROTOCOLS}); client certificates are not requested, as with Postfix's default
- * {@code smtpd_tls_ask_ccert = no}.
+ * PEM key material. The protocols and cipher suites come from {@link TlsHandshakeSettings} and are
+ * set on each socket; client certificates are not requested, as with Postfix's default {@code
+ * smtpd_tls_ask_ccert = no}.
  *
  * <p>Failure: a key that does not match its certificate or a JDK without TLS throws {@link
  * TlsConfigException}.
  */
 public final class ServerTlsContexts {
-  /** The protocol versions a server socket enables. */
-  public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-
   private static final char[] NO_PASSWORD = new char[0];
 
   private ServerTlsContexts() {}

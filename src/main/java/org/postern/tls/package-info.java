@@ -16,6 +16,13 @@
  * the handshake per level; {@link org.postern.tls.TlsaMatcher} matches a chain against
  * DNSSEC-validated TLSA records (RFC 6698, RFC 7671, RFC 7672 section 3).
  *
+ * <p>Protocols and ciphers: {@link org.postern.tls.TlsHandshakeSettings} picks, per role and
+ * level, the Postfix protocol list ({@link org.postern.tls.TlsProtocols}), cipher grade ({@link
+ * org.postern.tls.CipherGrade}, {@link org.postern.tls.CipherLists}) and exclusions that apply;
+ * {@link org.postern.tls.TlsParameters} evaluates the OpenSSL cipher strings over the suites JSSE
+ * supports ({@code CipherString}, {@link org.postern.tls.CipherSuite}) and sets the result on
+ * each socket (docs/tls.md has the mapping).
+ *
  * <p>Failure: an unknown level name is reported by {@code parse} as an empty result; the caller
  * names the parameter or table it came from.
  */

@@ -137,6 +137,9 @@ class AutomaticBccIT {
 
     postern.awaitLog(Pattern.compile(
         id + ": to=<far-watch@remote\\.example>, .*status=deferred"), LIMIT);
+    // The local copies are delivered independently of the deferred remote one: wait for both.
+    postern.awaitLog(Pattern.compile(id + ": to=<secret@virt\\.test>, .*status=sent"), LIMIT);
+    postern.awaitLog(Pattern.compile(id + ": to=<archive@virt\\.test>, .*status=sent"), LIMIT);
     assertThat(withSubject("secret", subject)).hasSize(1);
     assertThat(withSubject("archive", subject)).hasSize(1);
     assertThat(postern.postcat(id))

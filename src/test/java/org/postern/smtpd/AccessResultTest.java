@@ -33,7 +33,7 @@ class AccessResultTest {
     all.put("mynetworks", "127.0.0.1/32");
     all.put("local_recipient_maps", "");
     all.put("smtpd_recipient_restrictions", restrictions + " inline:{" + table + "} " + after);
-    SmtpdSettings settings = SmtpdSettings.fromConfig(MainConfig.of(Path.of("/etc/postern"), all));
+    SmtpdSettings settings = TestSmtpdSettings.from(MainConfig.of(Path.of("/etc/postern"), all));
     CheckState state = new CheckState("c.example", "192.0.2.1", false, log::add);
     state.helo = "h.example";
     state.protocol = "ESMTP";
@@ -94,11 +94,21 @@ class AccessResultTest {
 
   @Test
   void ok_forRoutedRecipient_isTooSuspicious() throws Exception {
-    SmtpdCheck c = check("check_recipient_access", "{ example.com = OK }", "reject",
-        Map.of("smtpd_relay_restrictions", "permit", "mydestination", "example.com, localhost"));
+    SmtpdCheck c = check("check_recipient_access", "{ relay.example = OK }", "reject",
+        Map.of("smtpd_relay_restrictions", "permit", "relay_domains", "relay.example"));
+    assertThat(rcpt(c, "u@relay.example")).isEmpty();
+    assertThat(rcpt(c, "u%other.example@relay.example"))
+        .hasValue("554 5.7.1 <u%other.example@relay.example>: Recipient address rejected: Access denied");
+  }
+
+  @Test
+  void recipientAccess_looksUpTheResolvedAddress() throws Exception {
+    // u%localhost@example.com resolves to u@localhost: the example.com entry does not apply.
+    SmtpdCheck c = check("check_recipient_access", "{ example.com = OK }, { localhost = 550 local }",
+        "reject", Map.of("smtpd_relay_restrictions", "permit", "mydestination", "example.com, localhost"));
     assertThat(rcpt(c, "u@example.com")).isEmpty();
     assertThat(rcpt(c, "u%localhost@example.com"))
-        .hasValue("554 5.7.1 <u%localhost@example.com>: Recipient address rejected: Access denied");
+        .hasValue("550 5.7.1 <u%localhost@example.com>: Recipient address rejected: local");
   }
 
   @Test

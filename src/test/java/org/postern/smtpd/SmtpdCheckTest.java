@@ -27,7 +27,7 @@ class SmtpdCheckTest {
     all.put("mynetworks", "127.0.0.1/32");
     all.put("local_recipient_maps", "");
     all.putAll(params);
-    SmtpdSettings settings = SmtpdSettings.fromConfig(MainConfig.of(Path.of("/etc/postern"), all));
+    SmtpdSettings settings = TestSmtpdSettings.from(MainConfig.of(Path.of("/etc/postern"), all));
     CheckState state = new CheckState("c.example", "192.0.2.1", inMynetworks, log::add);
     state.helo = "h.example";
     state.protocol = "ESMTP";
@@ -109,8 +109,10 @@ class SmtpdCheckTest {
 
   @Test
   void rcpt_nonFqdnSenderAndRecipient_504() throws Exception {
+    // A bare "x" is x@$myorigin to the relay check: that domain must be local to get this far.
     SmtpdCheck c = check(Map.of("smtpd_sender_restrictions", "reject_non_fqdn_sender",
-        "smtpd_recipient_restrictions", "reject_non_fqdn_recipient"));
+        "smtpd_recipient_restrictions", "reject_non_fqdn_recipient",
+        "mydestination", "example.com, $myhostname"));
     c.state.sender = "user@localhost";
     assertThat(rcpt(c, "x@example.com"))
         .hasValue("504 5.5.2 <user@localhost>: Sender address rejected: need fully-qualified address");

@@ -422,6 +422,8 @@ class SmtpdDialogueIT {
 
   @Test
   void rcpt_fromOutsideMynetworks_relaysNothingWhateverTheLocalPartSays() throws Exception {
+    // u%mx.test@mx.test resolves to u@mx.test, a local address: Postfix accepts it too
+    // (AddressClassIT compares such dialogues with Debian's Postfix).
     try (SmtpdFixture s = server(Map.of());
         ScriptedSmtpClient c = s.clientFrom("127.0.0.2")) {
       c.run(
@@ -442,7 +444,7 @@ class SmtpdDialogueIT {
               C: RCPT TO:<@mx.test,@relay.test:u@remote.example>
               S: 454 4.7.1 <u@remote.example>: Relay access denied
               C: RCPT TO:<u%mx.test@mx.test>
-              S: 454 4.7.1 <u%mx.test@mx.test>: Relay access denied
+              S: 250 2.1.5 Ok
               C: RCPT TO:<u@mx.test>
               S: 250 2.1.5 Ok
               """);

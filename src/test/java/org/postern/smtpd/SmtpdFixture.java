@@ -33,7 +33,7 @@ final class SmtpdFixture implements AutoCloseable {
     params.put("smtpd_tls_key_file", certs.key.toString());
     params.put("smtpd_tls_received_header", "yes");
     params.putAll(overrides);
-    SmtpdSettings settings = SmtpdSettings.fromConfig(MainConfig.of(Path.of("."), params));
+    SmtpdSettings settings = TestSmtpdSettings.from(MainConfig.of(Path.of("."), params));
     smtpd =
         new Smtpd(
             settings, sink, new InetSocketAddress("127.0.0.1", 0), Duration.ofSeconds(5), CLOCK, log::add);

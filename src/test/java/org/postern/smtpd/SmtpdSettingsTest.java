@@ -16,7 +16,7 @@ class SmtpdSettingsTest {
   private static SmtpdSettings settings(Map<String, String> values) throws ConfigException {
     Map<String, String> all = new HashMap<>(values);
     all.putIfAbsent("compatibility_level", "3.11");
-    return SmtpdSettings.fromConfig(MainConfig.of(Path.of("/etc/postern"), all));
+    return TestSmtpdSettings.from(MainConfig.of(Path.of("/etc/postern"), all));
   }
 
   @Test
@@ -33,8 +33,9 @@ class SmtpdSettingsTest {
     assertThat(s.requiretlsEnable()).isTrue();
     assertThat(s.tlsLevel()).isEqualTo(SmtpdSettings.TlsLevel.NONE);
     assertThat(s.forbidBareNewline()).isEqualTo(SmtpdSettings.BareNewline.NORMALIZE);
-    assertThat(s.access().destinations.authorized(MailAddress.parse("<u@localhost.example.com>"))).isTrue();
-    assertThat(s.access().destinations.authorized(MailAddress.parse("<u@example.com>"))).isFalse();
+    Destinations d = s.access().destinations;
+    assertThat(d.authorized(d.resolve("u@localhost.example.com"))).isTrue();
+    assertThat(d.authorized(d.resolve("u@example.com"))).isFalse();
     assertThat(s.access().delayReject).isTrue();
     assertThat(s.access().codes().accessMapReject()).isEqualTo(554);
     assertThat(s.clientLimits().connectionCountLimit()).isEqualTo(50);
@@ -80,5 +81,35 @@ class SmtpdSettingsTest {
         .hasMessage("/etc/postern/main.cf: parameter smtpd_tls_security_level: Invalid TLS level \"dane\"");
     assertThatThrownBy(() -> settings(Map.of("smtpd_timeout", "soon")))
         .hasMessageContaining("parameter smtpd_timeout: bad time value");
+  }
+
+  @Test
+  void fromConfig_tlsProtocolsAndCiphers_byLevel() throws Exception {
+    Map<String, String> tls = Map.of("smtpd_tls_protocols", ">=TLSv1.2",
+        "smtpd_tls_mandatory_protocols", ">=TLSv1.3");
+
+    assertThat(settings(Map.of()).tlsParameters()).isEmpty();
+    assertThat(settings(with(tls, "smtpd_tls_security_level", "may")).tlsParameters()
+        .orElseThrow().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+    assertThat(settings(with(tls, "smtpd_tls_security_level", "encrypt")).tlsParameters()
+        .orElseThrow().protocols()).containsExactly("TLSv1.3");
+    assertThat(settings(with(tls, "smtpd_tls_wrappermode", "yes")).tlsParameters()
+        .orElseThrow().protocols()).containsExactly("TLSv1.3");
+  }
+
+  @Test
+  void fromConfig_badTlsCiphers_namesParameterWhenTlsIsOn() throws Exception {
+    Map<String, String> bad = Map.of("smtpd_tls_ciphers", "strong");
+
+    assertThat(settings(bad).tlsParameters()).isEmpty();
+    assertThatThrownBy(() -> settings(with(bad, "smtpd_tls_security_level", "may")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("/etc/postern/main.cf: smtpd_tls_ciphers: invalid cipher grade: \"strong\"");
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String name, String value) {
+    Map<String, String> all = new HashMap<>(base);
+    all.put(name, value);
+    return all;
   }
 }
