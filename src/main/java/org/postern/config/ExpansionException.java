@@ -1,7 +1,7 @@
 package org.postern.config;
 
 /** A value whose {@code $name} expansion cannot complete; the caller adds file, line and parameter. */
-public final class ExpansionException extends Exception {
+final class ExpansionException extends Exception {
   private static final long serialVersionUID = 1L;
 
   ExpansionException(String reason) {

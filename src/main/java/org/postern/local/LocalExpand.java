@@ -3,18 +3,17 @@ package org.postern.local;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.postern.config.Expander;
-import org.postern.config.ExpansionException;
+import org.postern.util.MacroExpansion;
 
 /**
  * Postfix's {@code local_expand(3)}: the {@code $name} expansion of forward_path and
- * mailbox_command ({@link Expander}, with all its forms) over the recipient's attributes from
+ * mailbox_command ({@link MacroExpansion}, with all its forms) over the recipient's attributes from
  * {@link RecipientAttributes}. Values are substituted once, never expanded in turn (an address
  * may contain a {@code $}), and their characters outside the filter become underscores, so that a
  * recipient cannot smuggle shell syntax into a command or a path (command_expansion_filter,
  * forward_expansion_filter).
  *
- * <p>Failure: a malformed value throws {@link ExpansionException}; in forward_path only that
+ * <p>Failure: a malformed value is an IllegalArgumentException; in forward_path only that
  * entry is skipped, with a warning, as is an entry that names an attribute local does not have.
  */
 final class LocalExpand {
@@ -25,9 +24,8 @@ final class LocalExpand {
   private LocalExpand() {}
 
   /** {@code text} expanded with {@code attributes}; unknown names expand to nothing. */
-  static String expand(String text, Map<String, String> attributes, String filter)
-      throws ExpansionException {
-    return Expander.expand(text, attributes::get, Expander.Flags.filter(filter)).value();
+  static String expand(String text, Map<String, String> attributes, String filter) {
+    return MacroExpansion.expand(text, attributes::get, filter);
   }
 
   /** The files forward_path names for this recipient, in order, as Postfix's dotforward(). */
@@ -39,11 +37,12 @@ final class LocalExpand {
         continue;
       }
       try {
-        Expander.Result r = Expander.expand(item, attributes::get, Expander.Flags.filter(filter));
+        MacroExpansion.Result r =
+            MacroExpansion.expand(item, attributes::get, MacroExpansion.Flags.filter(filter));
         if (r.undefined().isEmpty()) {
           files.add(r.value());
         }
-      } catch (ExpansionException e) {
+      } catch (IllegalArgumentException e) {
         LOG.log(System.Logger.Level.WARNING, "forward_path: " + e.getMessage());
       }
     }

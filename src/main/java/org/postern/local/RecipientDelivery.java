@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.postern.config.ExpansionException;
 import org.postern.deliver.DeliveryRequest;
 import org.postern.deliver.RecipientResult;
 import org.postern.queue.Recipient;
@@ -138,8 +137,9 @@ final class RecipientDelivery {
   }
 
   private boolean dotForward(LocalUser user) throws IOException, InterruptedException {
-    for (String item : LocalExpand.forwardFiles(ctx.settings().forwardPath(),
-        RecipientAttributes.expansion(user, recipient, rcpt), ctx.settings().forwardExpansionFilter())) {
+    LocalSettings s = ctx.settings();
+    for (String item : LocalExpand.forwardFiles(s.forwardPath(),
+        RecipientAttributes.expansion(user, recipient, rcpt), s.forwardExpansionFilter())) {
       Path path = Path.of(item);
       if (!path.isAbsolute() || !Files.exists(path)) {
         continue;
@@ -239,7 +239,7 @@ final class RecipientDelivery {
     try {
       command = LocalExpand.expand(s.mailboxCommand(),
           RecipientAttributes.expansion(user, recipient, rcpt), s.commandExpansionFilter());
-    } catch (ExpansionException e) {
+    } catch (IllegalArgumentException e) {
       LOG.log(System.Logger.Level.WARNING, "bad parameter value syntax for mailbox_command: "
           + s.mailboxCommand() + ": " + e.getMessage());
       outcomes.add(Outcome.deferred("4.3.5", "mail system configuration error"));

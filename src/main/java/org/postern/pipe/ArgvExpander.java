@@ -6,13 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.postern.config.Expander;
-import org.postern.config.ExpansionException;
 import org.postern.deliver.MailCopy;
 import org.postern.queue.Recipient;
+import org.postern.util.MacroExpansion;
 
 /**
- * Expands the macros of a pipe command line with the shared {@link Expander}: {@code $name},
+ * Expands the macros of a pipe command line with the shared {@link MacroExpansion}: {@code $name},
  * {@code ${name}}, {@code $(name)}, and {@code $$} for a dollar sign. As in Postfix's pipe(8),
  * every reference must be one of pipe's names exactly (no conditionals). An argument that names a
  * recipient macro ({@code recipient}, {@code original_recipient}, {@code user}, {@code
@@ -128,18 +127,10 @@ final class ArgvExpander {
 
   /** The macro names used in {@code arg}, as written. */
   static List<String> names(String arg) {
-    try {
-      return Expander.references(arg);
-    } catch (ExpansionException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
+    return MacroExpansion.references(arg);
   }
 
-  private static String substitute(String arg, Expander.Lookup value) {
-    try {
-      return Expander.expand(arg, value, Expander.Flags.NONE).value();
-    } catch (ExpansionException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
+  private static String substitute(String arg, MacroExpansion.Lookup value) {
+    return MacroExpansion.expand(arg, value, MacroExpansion.Flags.NONE).value();
   }
 }

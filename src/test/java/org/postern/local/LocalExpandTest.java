@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.postern.config.ExpansionException;
 
 class LocalExpandTest {
   private static final String FILTER = "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyz";
@@ -41,7 +40,7 @@ class LocalExpandTest {
   @Test
   void expand_unbalancedBrace_isAnError() {
     assertThatThrownBy(() -> LocalExpand.expand("$home/${user", values, FILTER))
-        .isInstanceOf(ExpansionException.class).hasMessageContaining("missing '}'");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing '}'");
   }
 
   @Test
