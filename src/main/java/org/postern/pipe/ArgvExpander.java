@@ -42,7 +42,7 @@ final class ArgvExpander {
   /** Checks every macro name in {@code argv}, so a typo stops the service at start-up. */
   static void check(List<String> argv) {
     for (String arg : argv) {
-      for (String name : names(arg)) {
+      for (String name : MacroExpansion.references(arg)) {
         if (!PER_MESSAGE.contains(name) && !PER_RECIPIENT.contains(name)) {
           throw new IllegalArgumentException("unknown macro name: \"" + name + "\"");
         }
@@ -54,7 +54,7 @@ final class ArgvExpander {
   List<String> expand(List<String> argv, Map<String, String> message, List<Recipient> recipients) {
     List<String> out = new ArrayList<>();
     for (String arg : argv) {
-      List<String> names = names(arg);
+      List<String> names = MacroExpansion.references(arg);
       if (names.stream().noneMatch(PER_RECIPIENT::contains)) {
         out.add(substitute(arg, name -> message.getOrDefault(name, "")));
         continue;
@@ -123,11 +123,6 @@ final class ArgvExpander {
       }
     }
     return -1;
-  }
-
-  /** The macro names used in {@code arg}, as written. */
-  static List<String> names(String arg) {
-    return MacroExpansion.references(arg);
   }
 
   private static String substitute(String arg, MacroExpansion.Lookup value) {
