@@ -13,8 +13,9 @@ import org.postern.util.MacroExpansion;
  * recipient cannot smuggle shell syntax into a command or a path (command_expansion_filter,
  * forward_expansion_filter).
  *
- * <p>Failure: a malformed value is an IllegalArgumentException; in forward_path only that
- * entry is skipped, with a warning, as is an entry that names an attribute local does not have.
+ * <p>Failure: a malformed value is an IllegalArgumentException, for which a mailbox_command
+ * delivery defers (4.3.5); in forward_path only that entry is skipped, with a warning, as is an
+ * entry that names an attribute local does not have.
  */
 final class LocalExpand {
   private static final System.Logger LOG = System.getLogger("org.postern.local");
