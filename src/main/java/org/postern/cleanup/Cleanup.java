@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.postern.config.MainConfig;
+import org.postern.queue.CleanupReply;
+import org.postern.queue.CleanupStatus;
 import org.postern.queue.QueueFileWriter;
 import org.postern.queue.Queues;
 import org.postern.table.LookupTable;

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.postern.queue.BodyType;
+import org.postern.queue.CleanupStatus;
 import org.postern.queue.ClientFacts;
 import org.postern.queue.DsnRet;
 import org.postern.queue.Envelope;

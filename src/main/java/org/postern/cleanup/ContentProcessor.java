@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.Set;
+import org.postern.queue.CleanupStatus;
 
 /**
  * Cleanup's work on the message content, header by header and line by line: header_checks and

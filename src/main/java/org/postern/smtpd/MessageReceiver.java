@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.postern.queue.CleanupStatus;
 
 /**
  * Receives message content for a transaction: DATA (dot-unstuffing, end at {@code CRLF.CRLF})
@@ -203,7 +204,7 @@ final class MessageReceiver {
       return;
     }
     if (!tx.addSize(bytes.length, settings.messageSizeLimit())) {
-      tx.fail(CleanupException.Status.SIZE.reply());
+      tx.fail(CleanupException.replyFor(CleanupStatus.SIZE));
       return;
     }
     try {

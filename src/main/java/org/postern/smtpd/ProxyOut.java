@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.postern.queue.CleanupStatus;
 
 /**
  * Message content on its way to the before-queue content filter: smtpd's own headers first, then
@@ -228,7 +229,7 @@ final class ProxyOut implements MessageOut {
       return call.run();
     } catch (ProxySession.ProxyException e) {
       state.warning(e.getMessage());
-      throw new CleanupException(CleanupException.Status.WRITE, e.getMessage());
+      throw new CleanupException(CleanupStatus.PROXY, e.getMessage());
     }
   }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postern.queue.CleanupStatus;
 
 /** Golden SMTP dialogues against a real smtpd over loopback. */
 class SmtpdDialogueIT {
@@ -541,7 +542,7 @@ class SmtpdDialogueIT {
   @Test
   void commit_failing_repliesQueueFileWriteError() throws Exception {
     try (SmtpdFixture s = server(Map.of())) {
-      s.sink.failCommitWith(CleanupException.Status.WRITE);
+      s.sink.failCommitWith(CleanupStatus.WRITE);
       try (ScriptedSmtpClient c = s.client()) {
         c.run(
             BANNER
