@@ -141,6 +141,7 @@ public final class Parameters {
         i("line_length_limit", "2048"),
         i("hopcount_limit", "50"),
         i("header_size_limit", "102400"),
+        s("non_empty_end_of_header_action", "fix_quietly"),
         z("message_size_limit", "10240000"),
         i("header_address_token_limit", "10240"),
         i("duplicate_filter_limit", "1000"),
