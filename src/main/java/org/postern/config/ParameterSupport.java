@@ -27,7 +27,6 @@ public record ParameterSupport(Level level, String consequence) {
       new ParameterSupport(Level.UNSUPPORTED, "setting ignored");
 
   private static final String MILTERS = "mail would pass without the milters' checks";
-  private static final String POLICY = "mail would pass without the policy service's verdict";
   private static final String CLIENT_CERTS =
       "TLS client certificates would not be asked for, checked or presented";
   private static final String LIMITS = "the limit would not be enforced";
@@ -110,7 +109,6 @@ public record ParameterSupport(Level level, String consequence) {
     for (String n : List.of("smtpd_milters", "non_smtpd_milters")) {
       m.put(n, MILTERS);
     }
-    m.put("smtpd_policy_service_default_action", POLICY);
     for (String n : List.of("smtpd_tls_ask_ccert", "smtpd_tls_req_ccert", "relay_clientcerts",
         "smtp_tls_cert_file", "smtp_tls_key_file", "smtp_tls_chain_files",
         "smtp_tls_eccert_file", "smtp_tls_eckey_file", "lmtp_tls_cert_file", "lmtp_tls_key_file",

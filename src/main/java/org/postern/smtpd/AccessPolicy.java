@@ -1,6 +1,7 @@
 package org.postern.smtpd;
 
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -8,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
+import org.postern.policy.PolicyClient;
+import org.postern.policy.PolicyService;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
 import org.postern.table.Tables;
@@ -15,12 +18,14 @@ import org.postern.table.Tables;
 /**
  * The SMTP access policy of one configuration, read once: the seven restriction lists of
  * smtpd_access(5), the tables they name (each opened once, through {@link Tables#open}), the
- * recipient tables of the address classes ({@link UnlistedAddresses}), and the reply codes. Immutable and shared by all sessions; {@link
- * SmtpdCheck} evaluates it for one session.
+ * policy services they ask (one {@link PolicyClient} per distinct {@code check_policy_service}
+ * argument, with the {@code smtpd_policy_service_*} settings), the recipient tables of the address
+ * classes ({@link UnlistedAddresses}), and the reply codes. Immutable and shared by all sessions;
+ * {@link SmtpdCheck} evaluates it for one session.
  *
  * <p>Failure: an unknown restriction, a {@code check_*_access} without a table, or restriction
  * lists that can never refuse a relay attempt are {@link ConfigException}s naming the parameter
- * (the last is Postfix's fail-safe against an open relay). A table that cannot be opened is logged
+ * (the last is Postfix's fail-safe against an open relay), as is a malformed policy service. A table that cannot be opened is logged
  * and answers every lookup with an error, which becomes a {@code 451 4.3.0} temporary failure:
  * mail is deferred, never accepted unchecked.
  */
@@ -59,6 +64,11 @@ public final class AccessPolicy {
 
   private final Map<Stage, List<Restriction>> lists;
   private final Map<String, LookupTable> tables = new HashMap<>();
+  private final Map<String, PolicyClient> policies = new HashMap<>();
+  private final PolicyService.Defaults policyDefaults;
+  private final Path queueDirectory;
+  final String compatibilityLevel;
+  final String mailVersion;
   final Destinations destinations;
   final UnlistedAddresses unlisted;
   private final Codes codes;
@@ -73,6 +83,10 @@ public final class AccessPolicy {
 
   private AccessPolicy(MainConfig c, Destinations destinations) throws ConfigException {
     this.destinations = destinations;
+    this.policyDefaults = policyDefaults(c);
+    this.queueDirectory = Path.of(c.get("queue_directory").strip());
+    this.compatibilityLevel = c.get("compatibility_level");
+    this.mailVersion = c.get("mail_version");
     Map<Stage, List<Restriction>> m = new HashMap<>();
     for (Stage s : Stage.values()) {
       m.put(s, parse(c, s));
@@ -111,13 +125,29 @@ public final class AccessPolicy {
     }
   }
 
+  private static PolicyService.Defaults policyDefaults(MainConfig c) throws ConfigException {
+    try {
+      return new PolicyService.Defaults(
+          c.getTime("smtpd_policy_service_timeout"),
+          c.getTime("smtpd_policy_service_max_idle"),
+          c.getTime("smtpd_policy_service_max_ttl"),
+          c.getInt("smtpd_policy_service_request_limit"),
+          c.getInt("smtpd_policy_service_try_limit"),
+          c.getTime("smtpd_policy_service_retry_delay"),
+          c.get("smtpd_policy_service_default_action"),
+          c.get("smtpd_policy_service_policy_context"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(c.configDirectory().resolve("main.cf"), 0, null, e.getMessage());
+    }
+  }
+
   static AccessPolicy fromConfig(MainConfig c, Destinations destinations) throws ConfigException {
     return new AccessPolicy(c, destinations);
   }
 
   private List<Restriction> parse(MainConfig c, Stage stage) throws ConfigException {
     try {
-      return Restriction.parse(c.getList(stage.parameter), stage.defaultAcl, this::table);
+      return Restriction.parse(c.getList(stage.parameter), stage.defaultAcl, this::table, this::policy);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(c.configDirectory().resolve("main.cf"), 0, stage.parameter, e.getMessage());
     }
@@ -131,7 +161,7 @@ public final class AccessPolicy {
     return lists.get(stage);
   }
 
-  /** A restriction list found as an access table result; it may not name tables. */
+  /** A restriction list found as an access table result; it may not name tables or services. */
   List<Restriction> parseResult(List<String> words) {
     return Restriction.parse(
         words,
@@ -139,7 +169,17 @@ public final class AccessPolicy {
         spec -> {
           throw new IllegalArgumentException(
               "do not specify lookup tables inside SMTPD access maps: " + spec);
+        },
+        spec -> {
+          throw new IllegalArgumentException(
+              "do not specify policy services inside SMTPD access maps: " + spec);
         });
+  }
+
+  /** One client per distinct service argument, as Postfix registers them. */
+  private PolicyClient policy(String spec) {
+    return policies.computeIfAbsent(
+        spec, s -> PolicyClient.of(PolicyService.parse(s, policyDefaults, queueDirectory)));
   }
 
   /** Opens {@code spec} once per configuration; a table that fails to open fails its lookups. */

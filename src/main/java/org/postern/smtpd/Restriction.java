@@ -6,21 +6,25 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.postern.policy.PolicyClient;
 import org.postern.table.LookupTable;
 
 /**
  * One step of an {@code smtpd_*_restrictions} list, as smtpd_access(5) names it: a restriction
- * name, and for {@code check_*_access} the table it consults.
+ * name, for {@code check_*_access} the table it consults, for {@code check_policy_service} the
+ * policy service it asks.
  *
  * <p>Failure: {@link #parse} throws {@link IllegalArgumentException} with Postfix's wording for an
- * unknown restriction or a {@code check_*_access} without {@code type:table}; at startup that is a
- * configuration error, inside an access table result it is a {@code 451 4.3.5} at run time.
+ * unknown restriction, a {@code check_*_access} without {@code type:table} or a {@code
+ * check_policy_service} without {@code transport:server}; at startup that is a configuration
+ * error, inside an access table result it is a {@code 451 4.3.5} at run time.
  */
-record Restriction(String name, Optional<LookupTable> table) {
+record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClient> policy) {
   static final String CHECK_CLIENT_ACCESS = "check_client_access";
   static final String CHECK_HELO_ACCESS = "check_helo_access";
   static final String CHECK_SENDER_ACCESS = "check_sender_access";
   static final String CHECK_RECIPIENT_ACCESS = "check_recipient_access";
+  static final String CHECK_POLICY_SERVICE = "check_policy_service";
 
   private static final Set<String> MAP_COMMANDS =
       Set.of(CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS);
@@ -45,11 +49,25 @@ record Restriction(String name, Optional<LookupTable> table) {
     LookupTable open(String spec);
   }
 
+  /** The client of a {@code check_policy_service} argument; refuses when not allowed. */
+  interface PolicySource {
+    PolicyClient open(String spec);
+  }
+
+  Restriction(String name) {
+    this(name, Optional.empty(), Optional.empty());
+  }
+
+  Restriction(String name, LookupTable table) {
+    this(name, Optional.of(table), Optional.empty());
+  }
+
   /**
    * Parses a restriction list. A bare {@code type:table} means {@code defaultAcl type:table}
    * (Postfix's short-hand); {@code defaultAcl} null means the short-hand is not allowed here.
    */
-  static List<Restriction> parse(List<String> words, String defaultAcl, TableSource tables) {
+  static List<Restriction> parse(
+      List<String> words, String defaultAcl, TableSource tables, PolicySource policies) {
     List<Restriction> out = new ArrayList<>();
     for (int i = 0; i < words.size(); i++) {
       String word = words.get(i);
@@ -59,7 +77,7 @@ record Restriction(String name, Optional<LookupTable> table) {
               "specify one of (check_client_access, check_helo_access, check_sender_access,"
                   + " check_recipient_access) before restriction \"" + word + "\"");
         }
-        out.add(new Restriction(defaultAcl, Optional.of(tables.open(word))));
+        out.add(new Restriction(defaultAcl, tables.open(word)));
         continue;
       }
       String name = word.toLowerCase(Locale.ROOT);
@@ -70,9 +88,15 @@ record Restriction(String name, Optional<LookupTable> table) {
           throw new IllegalArgumentException(
               "restriction " + name + ": bad argument \"" + arg + "\": need maptype:mapname");
         }
-        out.add(new Restriction(name, Optional.of(tables.open(words.get(++i)))));
+        out.add(new Restriction(name, tables.open(words.get(++i))));
+      } else if (name.equals(CHECK_POLICY_SERVICE)) {
+        if (i + 1 == words.size() || words.get(i + 1).indexOf(':') <= 0 && !words.get(i + 1).startsWith("{")) {
+          throw new IllegalArgumentException(
+              "restriction " + CHECK_POLICY_SERVICE + " must be followed by transport:server");
+        }
+        out.add(new Restriction(name, Optional.empty(), Optional.of(policies.open(words.get(++i)))));
       } else if (NAMES.contains(name)) {
-        out.add(new Restriction(name, Optional.empty()));
+        out.add(new Restriction(name));
       } else {
         throw new IllegalArgumentException("unknown smtpd restriction: \"" + word + "\"");
       }

@@ -86,6 +86,7 @@ final class SmtpdSession implements Runnable {
     this.clientName = name.equals(clientAddress) ? "unknown" : name;
     this.checkState =
         new CheckState(clientName, clientAddress, settings.mynetworks().contains(peer.getAddress()), services.log());
+    checkState.connection(clientPort, socket.getLocalAddress().getHostAddress(), socket.getLocalPort());
     SmtpdCheck check = new SmtpdCheck(settings.access(), checkState);
     this.exempt = settings.clientLimits().exceptions().contains(peer.getAddress());
     MessageReceiver receiver =
@@ -126,6 +127,7 @@ final class SmtpdSession implements Runnable {
       counted.ifPresent(c -> services.anvil().disconnect(clientAddress));
       commands.dropTransaction();
       sasl.ifPresent(SmtpdSasl::close);
+      checkState.releasePolicyLeases();
       closeQuietly();
       log("disconnect from " + checkState.namaddr() + counts.format());
     }
@@ -260,6 +262,7 @@ final class SmtpdSession implements Runnable {
     }
     socket = upgraded;
     tls = Optional.of(TlsUpgrade.describe(upgraded.getSession()));
+    checkState.tls = tls;
     sasl.ifPresent(SmtpdSasl::logout);
     input.rebind(upgraded.getInputStream());
     writer.rebind(upgraded.getOutputStream());
