@@ -63,7 +63,7 @@ public record ParameterSupport(Level level, String consequence) {
       "smtpd_etrn_restrictions", "smtpd_forbid_bare_newline_exclusions",
       "smtpd_forbid_bare_newline_reject_code", "smtpd_forbid_unauth_pipelining",
       "smtpd_junk_command_limit", "smtpd_peername_lookup", "smtpd_sasl_local_domain",
-      "smtpd_starttls_timeout", "smtpd_tls_CAfile", "smtpd_tls_CApath", "stress",
+      "smtpd_starttls_timeout", "smtpd_tls_CAfile", "smtpd_tls_CApath",
       "strict_smtputf8", "tls_preempt_cipherlist", "tls_random_source", "transport_retry_time",
       "unknown_address_reject_code", "unknown_client_reject_code",
       "unknown_hostname_reject_code", "unverified_recipient_reject_code");

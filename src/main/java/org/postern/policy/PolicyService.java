@@ -53,12 +53,14 @@ public record PolicyService(
     /** Postfix's limits on the main.cf values; a violation is fatal at start. */
     public Defaults {
       for (var t : List.of(
-          Map.entry("timeout", timeout), Map.entry("max_idle", maxIdle), Map.entry("max_ttl", maxTtl),
-          Map.entry("retry_delay", retryDelay))) {
-        Settings.atLeastOneSecond(PREFIX + t.getKey(), t.getValue());
+          Map.entry("smtpd_policy_service_timeout", timeout),
+          Map.entry("smtpd_policy_service_max_idle", maxIdle),
+          Map.entry("smtpd_policy_service_max_ttl", maxTtl),
+          Map.entry("smtpd_policy_service_retry_delay", retryDelay))) {
+        Settings.atLeastOneSecond(t.getKey(), t.getValue());
       }
-      Settings.atLeast(PREFIX + "request_limit", requestLimit, 0);
-      Settings.atLeast(PREFIX + "try_limit", tryLimit, 1);
+      Settings.atLeast("smtpd_policy_service_request_limit", requestLimit, 0);
+      Settings.atLeast("smtpd_policy_service_try_limit", tryLimit, 1);
     }
   }
 
@@ -147,15 +149,16 @@ public record PolicyService(
         throw new IllegalArgumentException("malformed option: missing attribute name: \"..."
             + nameValue + "...\"");
       }
-      switch (key) {
-        case "timeout" -> timeout = time(key, value);
-        case "max_idle" -> maxIdle = time(key, value);
-        case "max_ttl" -> maxTtl = time(key, value);
-        case "retry_delay" -> retryDelay = time(key, value);
-        case "request_limit" -> requestLimit = integer(key, value, 0);
-        case "try_limit" -> tryLimit = integer(key, value, 1);
-        case "default_action" -> defaultAction = nonEmpty(key, value);
-        case "policy_context" -> policyContext = nonEmpty(key, value);
+      // The override names are the main.cf names without their prefix.
+      switch (PREFIX + key) {
+        case "smtpd_policy_service_timeout" -> timeout = time(key, value);
+        case "smtpd_policy_service_max_idle" -> maxIdle = time(key, value);
+        case "smtpd_policy_service_max_ttl" -> maxTtl = time(key, value);
+        case "smtpd_policy_service_retry_delay" -> retryDelay = time(key, value);
+        case "smtpd_policy_service_request_limit" -> requestLimit = integer(key, value, 0);
+        case "smtpd_policy_service_try_limit" -> tryLimit = integer(key, value, 1);
+        case "smtpd_policy_service_default_action" -> defaultAction = nonEmpty(key, value);
+        case "smtpd_policy_service_policy_context" -> policyContext = nonEmpty(key, value);
         default -> throw new IllegalArgumentException(
             "unknown option: \"" + key + " = " + value + "\"");
       }

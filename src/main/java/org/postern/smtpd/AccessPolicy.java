@@ -69,6 +69,7 @@ public final class AccessPolicy {
   private final Path queueDirectory;
   final String compatibilityLevel;
   final String mailVersion;
+  final String stress;
   final Destinations destinations;
   final UnlistedAddresses unlisted;
   private final Codes codes;
@@ -87,6 +88,7 @@ public final class AccessPolicy {
     this.queueDirectory = Path.of(c.get("queue_directory").strip());
     this.compatibilityLevel = c.get("compatibility_level");
     this.mailVersion = c.get("mail_version");
+    this.stress = c.get("stress");
     Map<Stage, List<Restriction>> m = new HashMap<>();
     for (Stage s : Stage.values()) {
       m.put(s, parse(c, s));

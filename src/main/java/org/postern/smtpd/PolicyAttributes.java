@@ -18,9 +18,10 @@ import org.postern.policy.PolicyService;
  *
  * <p>Postern's differences: {@code queue_id} is known only at END-OF-MESSAGE (cleanup is opened
  * at DATA, not at MAIL FROM); {@code reverse_client_name} is the verified {@code client_name};
- * {@code sasl_sender}, the {@code ccert_*} attributes, {@code tls_sni}, {@code etrn_domain} and
- * {@code stress} are always empty, as nothing in Postern sets them yet (no AUTH= sender kept, no
- * client certificates, no SNI, no ETRN restrictions, no stress mode).
+ * {@code sasl_sender}, the {@code ccert_*} attributes, {@code tls_sni} and {@code etrn_domain}
+ * are always empty, as nothing in Postern sets them yet (no AUTH= sender kept, no client
+ * certificates, no SNI, no ETRN restrictions); {@code stress} is main.cf's {@code stress}, which
+ * no Postern daemon sets by itself.
  */
 final class PolicyAttributes {
   private PolicyAttributes() {}
@@ -48,7 +49,7 @@ final class PolicyAttributes {
     a.put("instance", state.instance);
     a.put("size", Long.toString(size(t)));
     a.put("etrn_domain", "");
-    a.put("stress", "");
+    a.put("stress", policy.stress);
     a.put("sasl_method", orEmpty(state.saslMethod));
     a.put("sasl_username", orEmpty(state.saslUsername));
     a.put("sasl_sender", "");

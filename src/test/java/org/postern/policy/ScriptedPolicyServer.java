@@ -39,7 +39,7 @@ public final class ScriptedPolicyServer implements PolicyClient.Connector, AutoC
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger hungUp = new AtomicInteger();
-  private final List<AutoCloseable> open = Collections.synchronizedList(new ArrayList<>());
+  private final List<java.io.Closeable> open = Collections.synchronizedList(new ArrayList<>());
   private volatile boolean refusing;
 
   public ScriptedPolicyServer(Function<Map<String, String>, String> responder) {
@@ -154,9 +154,9 @@ public final class ScriptedPolicyServer implements PolicyClient.Connector, AutoC
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     synchronized (open) {
-      for (AutoCloseable c : open) {
+      for (java.io.Closeable c : open) {
         c.close();
       }
     }
