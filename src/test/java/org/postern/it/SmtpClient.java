@@ -47,12 +47,17 @@ final class SmtpClient implements AutoCloseable {
 
   /** Connects from {@code source} (null for any) to 127.0.0.1:{@code port}, reads the greeting. */
   static SmtpClient connectFrom(String source, int port) throws IOException {
+    return connectFrom(source, InetAddress.getLoopbackAddress(), port);
+  }
+
+  /** Connects from {@code source} (null for any) to {@code server}:{@code port}. */
+  static SmtpClient connectFrom(String source, InetAddress server, int port) throws IOException {
     Socket s = new Socket();
     try {
       if (source != null) {
         s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
       }
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+      s.connect(new InetSocketAddress(server, port), 5_000);
       SmtpClient c = new SmtpClient(s);
       c.greeting = c.reply().text();
       return c;
