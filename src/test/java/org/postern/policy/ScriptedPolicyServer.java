@@ -2,6 +2,7 @@ package org.postern.policy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -69,11 +70,22 @@ public final class ScriptedPolicyServer implements PolicyClient.Connector, AutoC
     return new LineChannel("policy server " + service.endpoint(), toClient.source(), fromClient.sink());
   }
 
-  /** Listens on {@code socket} until closed. */
+  /** Listens on the UNIX-domain {@code socket} until closed. */
   public ScriptedPolicyServer listen(Path socket) throws IOException {
     Files.deleteIfExists(socket);
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));
+    return serve(server);
+  }
+
+  /** Listens on TCP {@code address} until closed. */
+  public ScriptedPolicyServer listen(InetSocketAddress address) throws IOException {
+    ServerSocketChannel server = ServerSocketChannel.open();
+    server.bind(address);
+    return serve(server);
+  }
+
+  private ScriptedPolicyServer serve(ServerSocketChannel server) {
     open.add(server);
     Thread.ofVirtual().start(() -> {
       try {
