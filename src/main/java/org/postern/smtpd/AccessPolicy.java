@@ -178,6 +178,11 @@ public final class AccessPolicy {
         });
   }
 
+  /** The server stops: the policy services' kept connections are closed. */
+  void closePolicyConnections() {
+    policies.values().forEach(PolicyClient::close);
+  }
+
   /** One client per distinct service argument, as Postfix registers them. */
   private PolicyClient policy(String spec) {
     return policies.computeIfAbsent(
