@@ -480,6 +480,11 @@ public final class MainConfig {
       used.addAll(s.overrides().keySet());
       s.overrides().values().forEach(v -> used.addAll(MainCf.references(v)));
     }
+    // As postconf: a restriction class is a parameter smtpd reads by the name the list gives.
+    String classes = raw("smtpd_restriction_classes");
+    if (classes != null) {
+      used.addAll(ParameterList.split(classes));
+    }
     explicit.values().stream()
         .filter(e -> spec(e.name()).isEmpty() && !used.contains(e.name()))
         .sorted((a, b) -> Integer.compare(a.line(), b.line()))

@@ -307,6 +307,7 @@ public final class Parameters {
         t("smtpd_policy_service_retry_delay", "1s", 's'),
         s("smtpd_policy_service_default_action", "451 4.3.5 Server configuration problem"),
         s("smtpd_policy_service_policy_context", ""),
+        l("smtpd_restriction_classes", ""),
         b("smtpd_helo_required", "no"),
         b("smtpd_delay_reject", "yes"),
         b("smtpd_reject_unlisted_recipient", "yes"),

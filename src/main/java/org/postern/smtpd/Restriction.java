@@ -1,6 +1,7 @@
 package org.postern.smtpd;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,6 +38,12 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
           "reject_non_fqdn_helo_hostname", "reject_invalid_helo_hostname", "reject_non_fqdn_sender",
           "reject_non_fqdn_recipient", "reject_unlisted_recipient", "reject_unlisted_sender");
 
+  private static final Set<String> RELAY_BLOCKERS = Set.of(
+      "reject_unauth_destination", "defer_unauth_destination", "reject", "defer", "defer_if_permit");
+
+  /** How deep restriction classes may nest at run time (Postfix's access table recursion limit). */
+  static final int MAX_CLASS_DEPTH = 100;
+
   /** Older names Postfix still accepts. */
   private static final Map<String, String> ALIASES =
       Map.of(
@@ -54,6 +61,9 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
     PolicyClient open(String spec);
   }
 
+  /** What a list may name besides built-in restrictions: tables, services, restriction classes. */
+  record Sources(TableSource tables, PolicySource policies, Set<String> classes) {}
+
   Restriction(String name) {
     this(name, Optional.empty(), Optional.empty());
   }
@@ -64,10 +74,12 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
 
   /**
    * Parses a restriction list. A bare {@code type:table} means {@code defaultAcl type:table}
-   * (Postfix's short-hand); {@code defaultAcl} null means the short-hand is not allowed here.
+   * (Postfix's short-hand); {@code defaultAcl} null means the short-hand is not allowed here. A
+   * name of {@code smtpd_restriction_classes} is a restriction of that name; built-in names come
+   * first, as in Postfix.
    */
-  static List<Restriction> parse(
-      List<String> words, String defaultAcl, TableSource tables, PolicySource policies) {
+  static List<Restriction> parse(List<String> words, String defaultAcl, Sources sources) {
+    TableSource tables = sources.tables();
     List<Restriction> out = new ArrayList<>();
     for (int i = 0; i < words.size(); i++) {
       String word = words.get(i);
@@ -94,9 +106,12 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
           throw new IllegalArgumentException(
               "restriction " + CHECK_POLICY_SERVICE + " must be followed by transport:server");
         }
-        out.add(new Restriction(name, Optional.empty(), Optional.of(policies.open(words.get(++i)))));
+        out.add(new Restriction(
+            name, Optional.empty(), Optional.of(sources.policies().open(words.get(++i)))));
       } else if (NAMES.contains(name)) {
         out.add(new Restriction(name));
+      } else if (sources.classes().contains(word)) {
+        out.add(new Restriction(word));
       } else {
         throw new IllegalArgumentException("unknown smtpd restriction: \"" + word + "\"");
       }
@@ -104,13 +119,25 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
     return List.copyOf(out);
   }
 
-  /** True when the list can ever refuse a relay attempt (Postfix's startup safety check). */
-  static boolean blocksRelay(List<Restriction> list) {
-    return list.stream()
-        .map(Restriction::name)
-        .anyMatch(
-            n -> Set.of("reject_unauth_destination", "defer_unauth_destination", "reject", "defer",
-                    "defer_if_permit")
-                .contains(n));
+  /**
+   * True when the list can ever refuse a relay attempt (Postfix's startup safety check), looking
+   * into the restriction classes it names.
+   */
+  static boolean blocksRelay(List<Restriction> list, Map<String, List<Restriction>> classes) {
+    return blocksRelay(list, classes, new HashSet<>());
+  }
+
+  private static boolean blocksRelay(
+      List<Restriction> list, Map<String, List<Restriction>> classes, Set<String> seen) {
+    for (Restriction r : list) {
+      if (RELAY_BLOCKERS.contains(r.name())) {
+        return true;
+      }
+      List<Restriction> expansion = classes.get(r.name());
+      if (expansion != null && seen.add(r.name()) && blocksRelay(expansion, classes, seen)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -83,8 +83,25 @@ final class Restrictions {
               : mailAccess(r.table().orElseThrow(), state.recipient, SmtpdCheck.RECIPIENT, defaultAcl);
       case Restriction.CHECK_POLICY_SERVICE ->
           policyService(r.policy().orElseThrow(), replyName, replyClass, defaultAcl);
-      default -> throw check.abort(451, "4.3.5", "Server configuration error");
+      default -> restrictionClass(r.name(), replyName, replyClass, defaultAcl);
     };
+  }
+
+  /**
+   * A name of {@code smtpd_restriction_classes}: its list, evaluated in place. A class that names
+   * itself, directly or not, ends in a server configuration error instead of endless recursion.
+   */
+  private SmtpdCheck.Status restrictionClass(String name, String replyName, String replyClass,
+      String defaultAcl) throws SmtpdCheck.Abort {
+    Optional<List<Restriction>> list = policy.restrictionClass(name);
+    if (list.isEmpty()) {
+      throw check.abort(451, "4.3.5", "Server configuration error");
+    }
+    if (state.recursion > Restriction.MAX_CLASS_DEPTH) {
+      state.warning("restriction class " + name + " causes unreasonable recursion");
+      throw check.abort(451, "4.3.5", "Server configuration error");
+    }
+    return check.generic(list.get(), replyName, replyClass, defaultAcl);
   }
 
   /**

@@ -21,7 +21,7 @@ import org.postern.policy.ScriptedPolicyServer;
  * dialogue (RCPT, DATA and END-OF-MESSAGE restrictions): the requests carry the same attributes in
  * the same order with the same values, but for what differs by nature (ports, server address,
  * {@code instance}, {@code mail_version}, queue ids). Then both answer the same actions from the
- * server with the same replies.
+ * server with the same replies, a restriction class among them.
  */
 class PolicyDifferentialIT {
   private static final String CLIENT = "127.0.88.30";
@@ -67,13 +67,15 @@ class PolicyDifferentialIT {
     int policyPort = PosternInstance.freePort();
     List<String> actions = List.of("DEFER_IF_PERMIT Service temporarily unavailable",
         "REJECT", "550 5.7.23 SPF says no", "defer_if_reject 4.2.0 later", "DUNNO", "OK", "DEFER",
-        "reject_unauth_destination", "no_such_restriction");
+        "reject_unauth_destination", "no_such_restriction", "strict", "PREPEND X-Policy: seen",
+        "hold", "WARN look here");
     int[] next = {0};
     try (ScriptedPolicyServer server = new ScriptedPolicyServer(
             a -> "action=" + actions.get(next[0]++ % actions.size()) + "\n\n")
             .listen(new InetSocketAddress(POLICY, policyPort))) {
       String restrictions = "smtpd_recipient_restrictions = check_policy_service inet:" + POLICY + ":"
-          + policyPort + "\nmydestination = example.com\nlocal_recipient_maps =\nmynetworks = 127.0.0.1/32\n";
+          + policyPort + "\nmydestination = example.com\nlocal_recipient_maps =\nmynetworks = 127.0.0.1/32\n"
+          + "smtpd_restriction_classes = strict\nstrict = reject_non_fqdn_sender, reject\n";
       List<String> postfix;
       try (Postfix312Instance p = postfix312(restrictions)) {
         postfix = rcpts(POSTFIX, 2525, actions.size());
@@ -83,6 +85,11 @@ class PolicyDifferentialIT {
       try (PosternInstance p = postern(restrictions)) {
         postern = rcpts(POSTERN, p.smtpPort(), actions.size());
       }
+      assertThat(postfix).contains(
+          "450 4.7.1 <u0@example.com>: Recipient address rejected: Service temporarily unavailable",
+          "550 5.7.23 <u2@example.com>: Recipient address rejected: SPF says no",
+          "451 4.3.5 Server configuration error",
+          "554 5.7.1 <u9@example.com>: Recipient address rejected: Access denied");
       assertThat(postern).isEqualTo(postfix);
     }
   }

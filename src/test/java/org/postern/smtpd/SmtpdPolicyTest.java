@@ -232,6 +232,65 @@ class SmtpdPolicyTest {
   }
 
   @Test
+  void restrictionClass_greylistOnlyFrequentlyForgedDomains_asTheReadme() throws Exception {
+    ScriptedPolicyServer s = server("DEFER_IF_PERMIT Service temporarily unavailable");
+    SmtpdCheck c = check(Map.of(
+        "smtpd_restriction_classes", "greylist",
+        "greylist", "check_policy_service " + socket(),
+        "smtpd_recipient_restrictions",
+        "reject_unauth_destination, check_sender_access inline:{ aol.example=greylist }"));
+    assertThat(rcpt(c, "x@example.com")).isEmpty();
+    c.state.sender = "someone@aol.example";
+    // The class runs for the sender table's entry, so the reply names the sender, as in Postfix.
+    assertThat(rcpt(c, "x@example.com")).hasValue(
+        "450 4.7.1 <someone@aol.example>: Sender address rejected: Service temporarily unavailable");
+    assertThat(s.requests()).singleElement()
+        .satisfies(r -> assertThat(r.attributes()).containsEntry("sender", "someone@aol.example"));
+  }
+
+  @Test
+  void restrictionClass_namedByThePolicyServer_runsInPlace() throws Exception {
+    server("strict");
+    SmtpdCheck c = check(Map.of(
+        "smtpd_restriction_classes", "strict",
+        "strict", "reject_non_fqdn_sender, reject",
+        "smtpd_recipient_restrictions", "check_policy_service " + socket()));
+    assertThat(rcpt(c, "x@example.com"))
+        .hasValue("554 5.7.1 <x@example.com>: Recipient address rejected: Access denied");
+  }
+
+  @Test
+  void restrictionClass_thatNamesItself_isAServerConfigurationError() throws Exception {
+    SmtpdCheck c = check(Map.of(
+        "smtpd_restriction_classes", "loop",
+        "loop", "loop loop",
+        "smtpd_recipient_restrictions", "loop"));
+    assertThat(rcpt(c, "x@example.com")).hasValue("451 4.3.5 Server configuration error");
+    assertThat(log).contains("warning: restriction class loop causes unreasonable recursion");
+  }
+
+  @Test
+  void restrictionClass_relaySafetyCheckLooksInside() throws Exception {
+    assertThatThrownBy(() -> check(Map.of(
+        "smtpd_restriction_classes", "mine",
+        "mine", "permit_mynetworks",
+        "smtpd_relay_restrictions", "mine")))
+        .hasMessageContaining("specify at least one working instance of");
+    SmtpdCheck c = check(Map.of(
+        "smtpd_restriction_classes", "mine",
+        "mine", "permit_mynetworks, reject_unauth_destination",
+        "smtpd_relay_restrictions", "mine"));
+    assertThat(rcpt(c, "x@elsewhere.example")).hasValue("554 5.7.1 <x@elsewhere.example>: Relay access denied");
+  }
+
+  @Test
+  void restrictionClass_withoutDefinition_refusedAtStart() {
+    assertThatThrownBy(() -> check(Map.of("smtpd_restriction_classes", "nothing")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("restriction class `nothing' needs a definition");
+  }
+
+  @Test
   void startup_badService_isAConfigurationError() {
     assertThatThrownBy(() -> check(Map.of("smtpd_recipient_restrictions", "check_policy_service")))
         .isInstanceOf(ConfigException.class)
