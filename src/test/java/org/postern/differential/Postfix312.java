@@ -55,7 +55,7 @@ public final class Postfix312 implements AutoCloseable {
    * traversable by the {@code postfix} user) with {@code mainCf} lines and {@code
    * masterCf} entries added.
    */
-  static Postfix312 start(Path work, List<String> mainCf, List<String> masterCf)
+  public static Postfix312 start(Path work, List<String> mainCf, List<String> masterCf)
       throws IOException, InterruptedException {
     Postfix312 p = new Postfix312(installRoot(), work);
     Files.createDirectories(p.config);

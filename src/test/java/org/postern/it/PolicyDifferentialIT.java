@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postern.differential.Postfix312;
 import org.postern.policy.ScriptedPolicyServer;
 
 /**
@@ -40,7 +41,7 @@ class PolicyDifferentialIT {
     try (ScriptedPolicyServer server = ScriptedPolicyServer.answering("DUNNO")
             .listen(new InetSocketAddress(POLICY, policyPort))) {
       List<Map<String, String>> postfix;
-      try (Postfix312Instance p = postfix312(restrictions)) {
+      try (Postfix312 p = postfix312(restrictions)) {
         dialogue(POSTFIX, 2525);
         postfix = attributes(server);
       }
@@ -77,7 +78,7 @@ class PolicyDifferentialIT {
           + policyPort + "\nmydestination = example.com\nlocal_recipient_maps =\nmynetworks = 127.0.0.1/32\n"
           + "smtpd_restriction_classes = strict\nstrict = reject_non_fqdn_sender, reject\n";
       List<String> postfix;
-      try (Postfix312Instance p = postfix312(restrictions)) {
+      try (Postfix312 p = postfix312(restrictions)) {
         postfix = rcpts(POSTFIX, 2525, actions.size());
       }
       next[0] = 0;
@@ -106,8 +107,12 @@ class PolicyDifferentialIT {
         "");
   }
 
-  private Postfix312Instance postfix312(String mainCf) throws Exception {
-    return Postfix312Instance.start(tmp, tmp.resolve("postfix"), POSTFIX, 2525, mainCf);
+  /** The reference peer; the temporary directory must let Postfix's daemons through. */
+  private Postfix312 postfix312(String mainCf) throws Exception {
+    java.nio.file.Files.setPosixFilePermissions(
+        tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+    return Postfix312.start(tmp.resolve("postfix"), mainCf.lines().toList(),
+        List.of(POSTFIX + ":2525 inet n - n - - smtpd"));
   }
 
   private PosternInstance postern(String mainCf) throws Exception {
