@@ -25,19 +25,23 @@ import org.postern.it.PosternInstance;
 import org.postern.it.TestPki;
 
 /**
- * The world a differential suite runs in, once per test class: a test CA, the {@link Receiver}s
- * its scenarios use (and the bounce receiver), and the two sender MTAs, Postfix 3.12 and Postern,
- * with the same main.cf lines and the same master.cf transports (one per distinct list of
- * scenario overrides, {@code dN unix - - n - - smtp -o ...}). Every scenario is submitted to
+ * The world a differential suite runs in, once per test class, on the test's own {@code 127.0.x}
+ * network: a test CA, the {@link Receiver}s its scenarios use (and the bounce receiver), and the
+ * two sender MTAs, Postfix 3.12 and Postern, with the same main.cf lines and the same master.cf
+ * transports (one per distinct list of scenario overrides, {@code dN unix - - n - - smtp -o ...}).
+ * When a scenario is a chain cell ({@link RelayHop}), each MTA also has the {@link
+ * RelayListener}s as smtpd listeners, and relays for the other. Every scenario is submitted to
  * both at start, with each MTA's own sendmail; {@link #observe} then waits for each MTA's delivery
- * status line and what reached the receivers, and returns both {@link Observation}s.
+ * status line (and the relay's) and what reached the receivers, and returns both {@link
+ * Observation}s.
  *
  * <p>Common main.cf: {@code myhostname = sender.diff.test}, IPv4, {@code transport_maps} (a
- * texthash file routing each scenario domain to its transport and receiver, and {@code
- * bounces.diff.test} to the bounce receiver), {@code smtp_tls_CAfile}, and as the certificate
+ * texthash file per MTA routing each scenario domain, or a chain cell's recipients, to its
+ * transport and next hop, and {@code bounces.diff.test} to the bounce receiver), {@code
+ * smtp_tls_CAfile}, and as the certificate
  * identities the names ({@code smtp_tls_verify_cert_match}, {@code smtp_tls_secure_cert_match})
- * and SHA-256 fingerprints ({@code smtp_tls_fingerprint_cert_match}) of the correct receivers, so
- * that {@link Receiver#WRONG_CERT} matches none.
+ * and SHA-256 fingerprints ({@code smtp_tls_fingerprint_cert_match}) of the correct receivers and
+ * of the relay listeners, so that {@link Receiver#WRONG_CERT} matches none.
  *
  * <p>Failure: a peer that does not start, or a status line, message or bounce that does not
  * appear within the limit, fails the test with the MTA's maillog.
@@ -48,17 +52,23 @@ final class DifferentialWorld implements AutoCloseable {
   private static final Duration ARRIVAL = Duration.ofSeconds(60);
 
   private final Path dir;
+  private final String net;
   private final Map<Receiver, AiosmtpdPeer> receivers = new EnumMap<>(Receiver.class);
   private Postfix312 postfix;
   private PosternInstance postern;
 
-  private DifferentialWorld(Path dir) {
+  private DifferentialWorld(Path dir, String net) {
     this.dir = dir;
+    this.net = net;
   }
 
-  /** Starts everything for {@code scenarios} with the suite's {@code mainCf} lines, and submits them. */
-  static DifferentialWorld start(Path dir, List<String> mainCf, List<Scenario> scenarios) throws Exception {
-    DifferentialWorld w = new DifferentialWorld(dir);
+  /**
+   * Starts everything for {@code scenarios} with the suite's {@code mainCf} lines, the receivers
+   * and relay listeners on {@code net} (a test's own {@code 127.0.x}), and submits them.
+   */
+  static DifferentialWorld start(Path dir, String net, List<String> mainCf, List<Scenario> scenarios)
+      throws Exception {
+    DifferentialWorld w = new DifferentialWorld(dir, net);
     try {
       w.startAll(mainCf, scenarios);
     } catch (Exception | AssertionError e) {
@@ -72,8 +82,9 @@ final class DifferentialWorld implements AutoCloseable {
     traversable(dir);
     TestPki pki = TestPki.create(dir.resolve("pki"));
     traversable(dir.resolve("pki"));
-    List<String> fingerprints = new ArrayList<>();
-    List<String> names = new ArrayList<>();
+    List<Path> relayCert = pki.server(RelayListener.certName());
+    List<String> fingerprints = new ArrayList<>(List.of(fingerprint(relayCert.get(0))));
+    List<String> names = new ArrayList<>(List.of(RelayListener.certName()));
     for (Receiver r : Receiver.values()) {
       List<Path> cert = pki.server(r.presentedCertName());
       if (r != Receiver.WRONG_CERT) {
@@ -86,17 +97,14 @@ final class DifferentialWorld implements AutoCloseable {
           options.addAll(List.of("--tls", cert.get(0).toString(), cert.get(1).toString()));
         }
         options.addAll(r.options());
-        receivers.put(r, AiosmtpdPeer.start(dir, r.address, 25, options.toArray(String[]::new)));
+        receivers.put(r, AiosmtpdPeer.start(dir, r.address(net), 25, options.toArray(String[]::new)));
       }
     }
     Map<List<String>, String> transports = new LinkedHashMap<>();
-    StringBuilder table = new StringBuilder("bounces.diff.test smtp:" + Receiver.BOUNCES.nextHop() + "\n");
     for (Scenario s : scenarios) {
-      String t = transports.computeIfAbsent(s.overrides(), o -> "d" + transports.size());
-      table.append(s.domain()).append(' ').append(t).append(':').append(s.receiver().nextHop()).append('\n');
+      transports.computeIfAbsent(s.overrides(), o -> "d" + transports.size());
+      s.relay().ifPresent(r -> transports.computeIfAbsent(r.overrides(), o -> "d" + transports.size()));
     }
-    Path transportFile = dir.resolve("transport");
-    Files.writeString(transportFile, table, StandardCharsets.US_ASCII);
     List<String> mainCf =
         new ArrayList<>(
             List.of(
@@ -105,7 +113,6 @@ final class DifferentialWorld implements AutoCloseable {
                 "mydestination =",
                 "mynetworks = 127.0.0.0/8",
                 "inet_protocols = ipv4",
-                "transport_maps = texthash:" + transportFile,
                 "smtp_tls_CAfile = " + pki.caCert(),
                 "smtp_tls_security_level = may",
                 "smtp_tls_verify_cert_match = " + String.join(", ", names),
@@ -113,19 +120,57 @@ final class DifferentialWorld implements AutoCloseable {
                 "smtp_tls_fingerprint_digest = sha256",
                 "smtp_tls_fingerprint_cert_match = " + String.join(", ", fingerprints)));
     mainCf.addAll(suiteMainCf);
+    List<String> postfixMainCf = new ArrayList<>(mainCf);
+    postfixMainCf.add("transport_maps = texthash:" + transportTable(Mta.POSTFIX, scenarios, transports));
+    postfix = Postfix312.start(dir.resolve("postfix"), postfixMainCf, masterCf(Mta.POSTFIX, scenarios, transports, relayCert));
+    List<String> posternMainCf = new ArrayList<>(mainCf);
+    posternMainCf.add("transport_maps = texthash:" + transportTable(Mta.POSTERN, scenarios, transports));
+    posternMainCf.add("defer_transports =");
+    postern = PosternInstance.create(dir.resolve("postern"), String.join("\n", posternMainCf) + "\n");
+    postern.appendMasterCf(String.join("\n", masterCf(Mta.POSTERN, scenarios, transports, relayCert)));
+    postern.startAndAwaitSmtp();
+    submitAll(scenarios);
+  }
+
+  /**
+   * {@code mta}'s transport table: each one-hop scenario's domain to its transport and receiver;
+   * for a chain cell, the recipient {@code mta} sends to its transport and the other MTA's relay
+   * listener, and the recipient the other MTA sends to the relay hop's transport and the receiver.
+   */
+  private Path transportTable(Mta mta, List<Scenario> scenarios, Map<List<String>, String> transports)
+      throws IOException {
+    StringBuilder table = new StringBuilder("bounces.diff.test smtp:" + Receiver.BOUNCES.nextHop(net) + "\n");
+    for (Scenario s : scenarios) {
+      String transport = transports.get(s.overrides());
+      if (s.relay().isEmpty()) {
+        table.append(s.domain()).append(' ').append(transport).append(':').append(s.receiver().nextHop(net)).append('\n');
+        continue;
+      }
+      RelayHop hop = s.relay().get();
+      table.append(s.recipient(mta)).append(' ').append(transport)
+          .append(":[").append(hop.listener().address(net, mta.other())).append("]:25\n");
+      table.append(s.recipient(mta.other())).append(' ').append(transports.get(hop.overrides()))
+          .append(':').append(s.receiver().nextHop(net)).append('\n');
+    }
+    Path file = dir.resolve("transport-" + mta.label());
+    Files.writeString(file, table, StandardCharsets.US_ASCII);
+    return file;
+  }
+
+  /** The transports ({@code dN unix - - n - - smtp -o ...}) and {@code mta}'s relay listeners. */
+  private List<String> masterCf(
+      Mta mta, List<Scenario> scenarios, Map<List<String>, String> transports, List<Path> relayCert) {
     List<String> masterCf = new ArrayList<>();
     transports.forEach(
         (overrides, name) -> {
           masterCf.add(name + " unix - - n - - smtp");
           overrides.forEach(o -> masterCf.add("  -o " + o));
         });
-    postfix = Postfix312.start(dir.resolve("postfix"), mainCf, masterCf);
-    List<String> posternMainCf = new ArrayList<>(mainCf);
-    posternMainCf.add("defer_transports =");
-    postern = PosternInstance.create(dir.resolve("postern"), String.join("\n", posternMainCf) + "\n");
-    postern.appendMasterCf(String.join("\n", masterCf));
-    postern.startAndAwaitSmtp();
-    submitAll(scenarios);
+    scenarios.stream().flatMap(s -> s.relay().stream()).map(RelayHop::listener).distinct().forEach(l -> {
+      masterCf.add(l.address(net, mta) + ":25 inet n - n - - smtpd");
+      l.overrides(relayCert.get(0), relayCert.get(1)).forEach(o -> masterCf.add("  -o " + o));
+    });
+    return masterCf;
   }
 
   /** Postfix's sendmail is quick: one after another; Postern's start a JVM each: two at a time. */
@@ -156,24 +201,25 @@ final class DifferentialWorld implements AutoCloseable {
     return out;
   }
 
+  /**
+   * What happened to the message {@code mta} sent for {@code s}: one-hop, its status line; a
+   * chain, its status line as {@code client.*} and the relaying MTA's as the main one. Then what
+   * reached the receiver and the bounce.
+   */
   private Observation observe(Scenario s, Mta mta) throws InterruptedException {
-    Pattern line = Pattern.compile(": to=<" + Pattern.quote(s.recipient(mta)) + ">, (.*status=(?:sent|deferred|bounced) .*)");
-    String[] found = new String[1];
-    boolean logged = Commands.await(LIMIT, () -> {
-      Matcher m = line.matcher(maillog(mta));
-      if (m.find()) {
-        found[0] = m.group(1);
-      }
-      return found[0] != null;
-    });
-    assertThat(logged).as(mta + " status line for " + s.recipient(mta) + " within " + LIMIT + ":\n" + maillog(mta)).isTrue();
-    String status = found[0];
+    String recipient = s.recipient(mta);
+    String status = statusLine(mta, recipient);
+    Optional<String> client = Optional.empty();
+    if (s.relay().isPresent()) {
+      client = Optional.of(status);
+      status = status.contains("status=sent ") ? statusLine(mta.other(), recipient) : "(not relayed)";
+    }
     Optional<AiosmtpdPeer.Message> message = Optional.empty();
     if (status.contains("status=sent ")) {
-      message = await(receivers.get(s.receiver()), s.recipient(mta));
+      message = await(receivers.get(s.receiver()), recipient);
     }
     Optional<AiosmtpdPeer.Message> bounce = Optional.empty();
-    if (status.contains("status=bounced ")) {
+    if (status.contains("status=bounced ") || client.filter(c -> c.contains("status=bounced ")).isPresent()) {
       bounce = await(receivers.get(Receiver.BOUNCES), s.sender(mta));
     }
     Optional<AiosmtpdPeer.Mail> mail = Optional.empty();
@@ -184,9 +230,27 @@ final class DifferentialWorld implements AutoCloseable {
           .filter(m -> m.connection() == got.connection() && m.words().getFirst().equalsIgnoreCase(from))
           .findFirst();
     }
-    return Observation.of(status, message, mail, bounce, s.bodyMarker())
-        .replacing(s.recipient(mta), "RCPT@" + s.domain())
-        .replacing(s.sender(mta), "SENDER@bounces.diff.test");
+    Observation seen = Observation.of(status, message, mail, bounce, s.bodyMarker());
+    if (client.isPresent()) {
+      seen = seen.withStatus("client.", client.get()).withReceivedShape(message);
+    }
+    Observation named = seen.replacing(recipient, "RCPT@" + s.domain()).replacing(s.sender(mta), "SENDER@bounces.diff.test");
+    return s.relay().map(h -> named.replacing(h.listener().address(net, mta.other()), "RELAY")).orElse(named);
+  }
+
+  /** {@code mta}'s delivery status line for {@code recipient}, the text after {@code to=<...>, }. */
+  private String statusLine(Mta mta, String recipient) throws InterruptedException {
+    Pattern line = Pattern.compile(": to=<" + Pattern.quote(recipient) + ">, (.*status=(?:sent|deferred|bounced) .*)");
+    String[] found = new String[1];
+    boolean logged = Commands.await(LIMIT, () -> {
+      Matcher m = line.matcher(maillog(mta));
+      if (m.find()) {
+        found[0] = m.group(1);
+      }
+      return found[0] != null;
+    });
+    assertThat(logged).as(mta + " status line for " + recipient + " within " + LIMIT + ":\n" + maillog(mta)).isTrue();
+    return found[0];
   }
 
   private static Optional<AiosmtpdPeer.Message> await(AiosmtpdPeer peer, String recipient) throws InterruptedException {

@@ -4,31 +4,38 @@ import java.util.List;
 
 /**
  * The receiving MTAs of the differential world: scripted aiosmtpd servers (peer_smtpd.py) on
- * port 25 of their own loopback address in 127.0.84.0/24, each with one behaviour. A receiver that
+ * port 25 of their own loopback address ({@link #host} in the world's {@code 127.0.x} network),
+ * each with one behaviour. A receiver that
  * offers STARTTLS presents a certificate from the world's test CA for {@link #certName}, except
  * {@link #WRONG_CERT}, whose certificate is for {@code elsewhere.example}: verification against
  * the configured names ({@code *_cert_match}) or fingerprints then fails while encryption works.
  */
 public enum Receiver {
   /** No STARTTLS. */
-  PLAIN("plain", "127.0.84.11"),
+  PLAIN("plain", 11),
   /** STARTTLS, no REQUIRETLS. */
-  STARTTLS("starttls", "127.0.84.12"),
+  STARTTLS("starttls", 12),
   /** STARTTLS, and REQUIRETLS announced after it. */
-  REQUIRETLS("requiretls", "127.0.84.13"),
+  REQUIRETLS("requiretls", 13),
   /** STARTTLS and REQUIRETLS, with a certificate for another name. */
-  WRONG_CERT("wrongcert", "127.0.84.14"),
+  WRONG_CERT("wrongcert", 14),
   /** No STARTTLS; answers 550 to both MTAs' recipients. */
-  REJECTS("rejects", "127.0.84.15"),
+  REJECTS("rejects", 15),
   /** Where bounces for the scenarios' senders go: no STARTTLS. */
-  BOUNCES("bounces", "127.0.84.2");
+  BOUNCES("bounces", 2);
 
   final String label;
-  final String address;
+  /** The last octet of its address. */
+  final int host;
 
-  Receiver(String label, String address) {
+  Receiver(String label, int host) {
     this.label = label;
-    this.address = address;
+    this.host = host;
+  }
+
+  /** Its address in {@code net} ({@code 127.0.84}). */
+  String address(String net) {
+    return net + "." + host;
   }
 
   /** The name configured as this receiver's identity: what verify, secure and fingerprint expect. */
@@ -54,8 +61,8 @@ public enum Receiver {
     };
   }
 
-  /** The next hop of a transport to this receiver: {@code [address]:25}, no MX lookup. */
-  String nextHop() {
-    return "[" + address + "]:25";
+  /** The next hop of a transport to this receiver in {@code net}: {@code [address]:25}, no MX lookup. */
+  String nextHop(String net) {
+    return "[" + address(net) + "]:25";
   }
 }

@@ -3,6 +3,7 @@ package org.postern.differential;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One cell of the differential suite: a message ({@code headers} added to a fixed one) submitted
@@ -10,20 +11,32 @@ import java.util.Objects;
  * service with {@code overrides} ({@code -o name=value}, for example {@code
  * smtp_requiretls_policy=enforce}) to the {@code receiver}. The suite's main.cf lines are common to
  * all its scenarios; each scenario has its own destination domain, routed by {@code
- * transport_maps} to its transport and the receiver's {@code [address]:25}.
+ * transport_maps} to its transport and the receiver's {@code [address]:25}. A chain cell has a
+ * {@code relay}: the message goes to the other MTA first, which relays it on ({@link RelayHop}).
  *
  * <p>Failure: a name that is not a lower-case DNS label (it becomes the domain) is refused.
  */
 public record Scenario(
-    String name, List<String> overrides, Receiver receiver, Submission submission, List<String> headers) {
+    String name, List<String> overrides, Receiver receiver, Submission submission, List<String> headers,
+    Optional<RelayHop> relay) {
   public Scenario {
     Objects.requireNonNull(receiver);
     Objects.requireNonNull(submission);
+    Objects.requireNonNull(relay);
     if (!name.matches("[a-z0-9][a-z0-9-]{0,62}")) {
       throw new IllegalArgumentException("scenario name is not a DNS label: " + name);
     }
     overrides = List.copyOf(overrides);
     headers = List.copyOf(headers);
+    checkOverrides(overrides);
+  }
+
+  /** A one-hop cell: the sender MTA delivers straight to the receiver. */
+  Scenario(String name, List<String> overrides, Receiver receiver, Submission submission, List<String> headers) {
+    this(name, overrides, receiver, submission, headers, Optional.empty());
+  }
+
+  static void checkOverrides(List<String> overrides) {
     for (String o : overrides) {
       if (!o.matches("[a-z0-9_]+=\\S*")) {
         throw new IllegalArgumentException("override is not name=value without spaces: " + o);
@@ -50,7 +63,7 @@ public record Scenario(
   Scenario withHeader(String suffix, String header) {
     List<String> more = new ArrayList<>(headers);
     more.add(header);
-    return new Scenario(name + "-" + suffix, overrides, receiver, submission, more);
+    return new Scenario(name + "-" + suffix, overrides, receiver, submission, more, relay);
   }
 
   String domain() {
@@ -84,6 +97,7 @@ public record Scenario(
 
   @Override
   public String toString() {
-    return name + " " + overrides + " -> " + receiver.label + (headers.isEmpty() ? "" : " " + headers);
+    String via = relay.map(r -> " -> relay " + r.listener().label + " " + r.overrides()).orElse("");
+    return name + " " + overrides + via + " -> " + receiver.label + (headers.isEmpty() ? "" : " " + headers);
   }
 }
