@@ -35,18 +35,10 @@ final class AllowList {
           entry(".*", "bounce\\.dsn\\.Diagnostic-Code\\.type",
               "Postern's own diagnostics are typed X-$mail_name as Postfix's; mail_name defaults to"
                   + " Postern (X-Postern) where Postfix's is Postfix"),
-          entry(".*", "bounce\\.dsn\\.Original-Recipient",
-              "Postern's cleanup records no DSN original recipient when none was given, where"
-                  + " Postfix's cleanup makes one (rfc822;ADDR, cleanup_addr.c), so the bounce falls"
-                  + " back to the original address (rfc822; ADDR, or none): a cleanup change, left"
-                  + " for its owner"),
           entry(".*-via-.*", "client\\.log\\.text",
               "250 2\\.0\\.0 Ok: queued as QUEUEID \\| 250 2\\.0\\.0 Ok: \\d+ bytes queued as QUEUEID",
               "Postern's smtp client sends BDAT (CHUNKING) where Postfix's sends DATA, and Postfix's smtpd"
-                  + " answers the last BDAT chunk with 'Ok: N bytes queued as ID' (Postern's smtpd too)"),
-          entry("[a-z-]+-fingerprint-[a-z]+", ".*",
-              "pending wt-tlsparams: smtp_tls_fingerprint_cert_match is not yet read, so the"
-                  + " fingerprint level matches nothing"));
+                  + " answers the last BDAT chunk with 'Ok: N bytes queued as ID' (Postern's smtpd too)"));
 
   private AllowList() {}
 
