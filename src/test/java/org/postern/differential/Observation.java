@@ -170,6 +170,11 @@ record Observation(Map<String, String> fields) {
     return new Observation(out);
   }
 
+  /** This observation with only the field {@code name}. */
+  Observation only(String name) {
+    return new Observation(Map.of(name, fields.getOrDefault(name, ABSENT)));
+  }
+
   /** The fields where {@code other} differs, each as {@code field: this | other}. */
   List<Difference> differences(Observation other) {
     Set<String> names = new LinkedHashSet<>(fields.keySet());

@@ -127,6 +127,13 @@ public final class Postfix312 implements AutoCloseable {
     assertThat(r.status()).as("Postfix 3.12 sendmail " + args + ": " + r.err()).isZero();
   }
 
+  /** Another Postfix program ({@code postqueue}, {@code postcat}, ...) of this instance, as is. */
+  PosternInstance.Result command(String program, String... args) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of(root.resolve("usr/sbin").resolve(program).toString()));
+    argv.addAll(List.of(args));
+    return Commands.run(argv, null, Map.of("MAIL_CONFIG", config.toString()), LIMIT);
+  }
+
   private void postfix(String... args) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of(root.resolve("usr/sbin/postfix").toString(), "-c", config.toString()));
     argv.addAll(List.of(args));
