@@ -97,13 +97,13 @@ final class DifferentialWorld implements AutoCloseable {
           options.addAll(List.of("--tls", cert.get(0).toString(), cert.get(1).toString()));
         }
         options.addAll(r.options());
-        receivers.put(r, AiosmtpdPeer.start(dir, r.address(net), 25, options.toArray(String[]::new)));
+        receivers.put(r, AiosmtpdPeer.start(dir, r.address(net), r.port(), options.toArray(String[]::new)));
       }
     }
     Map<List<String>, String> transports = new LinkedHashMap<>();
     for (Scenario s : scenarios) {
-      transports.computeIfAbsent(s.overrides(), o -> "d" + transports.size());
-      s.relay().ifPresent(r -> transports.computeIfAbsent(r.overrides(), o -> "d" + transports.size()));
+      transports.computeIfAbsent(transportKey(s.service(), s.overrides()), o -> "d" + transports.size());
+      s.relay().ifPresent(r -> transports.computeIfAbsent(transportKey("smtp", r.overrides()), o -> "d" + transports.size()));
     }
     List<String> mainCf =
         new ArrayList<>(
@@ -113,12 +113,16 @@ final class DifferentialWorld implements AutoCloseable {
                 "mydestination =",
                 "mynetworks = 127.0.0.0/8",
                 "inet_protocols = ipv4",
-                "smtp_tls_CAfile = " + pki.caCert(),
-                "smtp_tls_security_level = may",
-                "smtp_tls_verify_cert_match = " + String.join(", ", names),
-                "smtp_tls_secure_cert_match = " + String.join(", ", names),
-                "smtp_tls_fingerprint_digest = sha256",
-                "smtp_tls_fingerprint_cert_match = " + String.join(", ", fingerprints)));
+                "smtp_tls_security_level = may"));
+    // The same trust and identities for the smtp and the lmtp client.
+    for (String client : List.of("smtp", "lmtp")) {
+      mainCf.addAll(List.of(
+          client + "_tls_CAfile = " + pki.caCert(),
+          client + "_tls_verify_cert_match = " + String.join(", ", names),
+          client + "_tls_secure_cert_match = " + String.join(", ", names),
+          client + "_tls_fingerprint_digest = sha256",
+          client + "_tls_fingerprint_cert_match = " + String.join(", ", fingerprints)));
+    }
     mainCf.addAll(suiteMainCf);
     List<String> postfixMainCf = new ArrayList<>(mainCf);
     postfixMainCf.add("transport_maps = texthash:" + transportTable(Mta.POSTFIX, scenarios, transports));
@@ -141,7 +145,7 @@ final class DifferentialWorld implements AutoCloseable {
       throws IOException {
     StringBuilder table = new StringBuilder("bounces.diff.test smtp:" + Receiver.BOUNCES.nextHop(net) + "\n");
     for (Scenario s : scenarios) {
-      String transport = transports.get(s.overrides());
+      String transport = transports.get(transportKey(s.service(), s.overrides()));
       if (s.relay().isEmpty()) {
         table.append(s.domain()).append(' ').append(transport).append(':').append(s.receiver().nextHop(net)).append('\n');
         continue;
@@ -149,7 +153,7 @@ final class DifferentialWorld implements AutoCloseable {
       RelayHop hop = s.relay().get();
       table.append(s.recipient(mta)).append(' ').append(transport)
           .append(":[").append(hop.listener().address(net, mta.other())).append("]:25\n");
-      table.append(s.recipient(mta.other())).append(' ').append(transports.get(hop.overrides()))
+      table.append(s.recipient(mta.other())).append(' ').append(transports.get(transportKey("smtp", hop.overrides())))
           .append(':').append(s.receiver().nextHop(net)).append('\n');
     }
     Path file = dir.resolve("transport-" + mta.label());
@@ -157,14 +161,21 @@ final class DifferentialWorld implements AutoCloseable {
     return file;
   }
 
+  /** A transport: its service ({@code smtp} or {@code lmtp}), then its overrides. */
+  private static List<String> transportKey(String service, List<String> overrides) {
+    List<String> key = new ArrayList<>(List.of(service));
+    key.addAll(overrides);
+    return key;
+  }
+
   /** The transports ({@code dN unix - - n - - smtp -o ...}) and {@code mta}'s relay listeners. */
   private List<String> masterCf(
       Mta mta, List<Scenario> scenarios, Map<List<String>, String> transports, List<Path> relayCert) {
     List<String> masterCf = new ArrayList<>();
     transports.forEach(
-        (overrides, name) -> {
-          masterCf.add(name + " unix - - n - - smtp");
-          overrides.forEach(o -> masterCf.add("  -o " + o));
+        (key, name) -> {
+          masterCf.add(name + " unix - - n - - " + key.getFirst());
+          key.subList(1, key.size()).forEach(o -> masterCf.add("  -o " + o));
         });
     scenarios.stream().flatMap(s -> s.relay().stream()).map(RelayHop::listener).distinct().forEach(l -> {
       masterCf.add(l.address(net, mta) + ":25 inet n - n - - smtpd");

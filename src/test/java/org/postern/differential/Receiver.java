@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The receiving MTAs of the differential world: scripted aiosmtpd servers (peer_smtpd.py) on
- * port 25 of their own loopback address ({@link #host} in the world's {@code 127.0.x} network),
+ * port 25 (LMTP: 24) of their own loopback address ({@link #host} in the world's {@code 127.0.x} network),
  * each with one behaviour. A receiver that
  * offers STARTTLS presents a certificate from the world's test CA for {@link #certName}, except
  * {@link #WRONG_CERT}, whose certificate is for {@code elsewhere.example}: verification against
@@ -22,7 +22,13 @@ public enum Receiver {
   /** No STARTTLS; answers 550 to both MTAs' recipients. */
   REJECTS("rejects", 15),
   /** Where bounces for the scenarios' senders go: no STARTTLS. */
-  BOUNCES("bounces", 2);
+  BOUNCES("bounces", 2),
+  /** LMTP on port 24, no STARTTLS. */
+  LMTP_PLAIN("lmtpplain", 31),
+  /** LMTP on port 24, STARTTLS, no REQUIRETLS. */
+  LMTP_STARTTLS("lmtpstarttls", 32),
+  /** LMTP on port 24, STARTTLS, and REQUIRETLS announced after it. */
+  LMTP_REQUIRETLS("lmtprequiretls", 33);
 
   final String label;
   /** The last octet of its address. */
@@ -49,7 +55,16 @@ public enum Receiver {
   }
 
   boolean offersStartTls() {
-    return this != PLAIN && this != BOUNCES && this != REJECTS;
+    return this != PLAIN && this != BOUNCES && this != REJECTS && this != LMTP_PLAIN;
+  }
+
+  /** Whether it speaks LMTP (on port 24): the scenario's transport is then the {@code lmtp} service. */
+  boolean lmtp() {
+    return this == LMTP_PLAIN || this == LMTP_STARTTLS || this == LMTP_REQUIRETLS;
+  }
+
+  int port() {
+    return lmtp() ? 24 : 25;
   }
 
   /** peer_smtpd.py options other than {@code --tls CERT KEY}. */
@@ -57,12 +72,17 @@ public enum Receiver {
     return switch (this) {
       case REQUIRETLS, WRONG_CERT -> List.of("--requiretls");
       case REJECTS -> List.of("--reject-rcpt", Mta.POSTFIX.label(), "--reject-rcpt", Mta.POSTERN.label());
+      case LMTP_PLAIN, LMTP_STARTTLS -> List.of("--lmtp");
+      case LMTP_REQUIRETLS -> List.of("--lmtp", "--requiretls");
       default -> List.of();
     };
   }
 
-  /** The next hop of a transport to this receiver in {@code net}: {@code [address]:25}, no MX lookup. */
+  /**
+   * The next hop of a transport to this receiver in {@code net}, no MX lookup: {@code
+   * [address]:25}, or {@code inet:[address]:24} for LMTP.
+   */
   String nextHop(String net) {
-    return "[" + address(net) + "]:25";
+    return (lmtp() ? "inet:" : "") + "[" + address(net) + "]:" + port();
   }
 }

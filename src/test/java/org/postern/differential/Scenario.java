@@ -46,14 +46,16 @@ public record Scenario(
 
   /**
    * The REQUIRETLS cell: {@code policy} (an {@code smtp_requiretls_policy} action, or {@code -} for
-   * a message that does not ask for REQUIRETLS) at TLS {@code level} to {@code receiver}.
+   * a message that does not ask for REQUIRETLS) at TLS {@code level} to {@code receiver}; for an
+   * LMTP receiver, {@code lmtp_requiretls_policy} and {@code lmtp_tls_security_level}.
    */
   static Scenario requireTls(String policy, String level, Receiver receiver) {
     boolean asked = !policy.equals("-");
     String name = (asked ? policy.replace("+starttls", "-starttls") : "plainmsg") + "-" + level + "-" + receiver.label;
-    List<String> overrides = new ArrayList<>(List.of("smtp_tls_security_level=" + level));
+    String prefix = receiver.lmtp() ? "lmtp_" : "smtp_";
+    List<String> overrides = new ArrayList<>(List.of(prefix + "tls_security_level=" + level));
     if (asked) {
-      overrides.add("smtp_requiretls_policy=" + policy);
+      overrides.add(prefix + "requiretls_policy=" + policy);
     }
     return new Scenario(
         name, overrides, receiver, asked ? Submission.SENDMAIL_REQUIRETLS : Submission.SENDMAIL, List.of());
@@ -64,6 +66,11 @@ public record Scenario(
     List<String> more = new ArrayList<>(headers);
     more.add(header);
     return new Scenario(name + "-" + suffix, overrides, receiver, submission, more, relay);
+  }
+
+  /** The master.cf service its transport runs: {@code smtp}, or {@code lmtp} for an LMTP receiver. */
+  String service() {
+    return receiver.lmtp() ? "lmtp" : "smtp";
   }
 
   String domain() {
