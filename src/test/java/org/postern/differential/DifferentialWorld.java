@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.postern.it.AiosmtpdPeer;
 import org.postern.it.Commands;
+import org.postern.it.DnssecWorld;
 import org.postern.it.PosternInstance;
 import org.postern.it.TestPki;
 
@@ -56,6 +57,7 @@ final class DifferentialWorld implements AutoCloseable {
   private final Map<Receiver, AiosmtpdPeer> receivers = new EnumMap<>(Receiver.class);
   private Postfix312 postfix;
   private PosternInstance postern;
+  private DnssecWorld dns;
 
   private DifferentialWorld(Path dir, String net) {
     this.dir = dir;
@@ -68,9 +70,21 @@ final class DifferentialWorld implements AutoCloseable {
    */
   static DifferentialWorld start(Path dir, String net, List<String> mainCf, List<Scenario> scenarios)
       throws Exception {
+    return start(dir, net, mainCf, scenarios, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(Path, String, List, List)}, with {@code dns} served by a DNSSEC test world
+   * (unbound on {@code NET.53:53}): Postfix 3.12 sees it as /etc/resolv.conf ({@link
+   * Postfix312#start(Path, List, List, Optional)}), Postern through {@code
+   * postern_dns_resolver_address}; both with {@code smtp_dns_support_level = dnssec}.
+   */
+  static DifferentialWorld start(
+      Path dir, String net, List<String> mainCf, List<Scenario> scenarios, Optional<DnsRecords> dns)
+      throws Exception {
     DifferentialWorld w = new DifferentialWorld(dir, net);
     try {
-      w.startAll(mainCf, scenarios);
+      w.startAll(mainCf, scenarios, dns);
     } catch (Exception | AssertionError e) {
       w.close();
       throw e;
@@ -78,20 +92,24 @@ final class DifferentialWorld implements AutoCloseable {
     return w;
   }
 
-  private void startAll(List<String> suiteMainCf, List<Scenario> scenarios) throws Exception {
+  private void startAll(List<String> suiteMainCf, List<Scenario> scenarios, Optional<DnsRecords> dnsRecords)
+      throws Exception {
     traversable(dir);
     TestPki pki = TestPki.create(dir.resolve("pki"));
     traversable(dir.resolve("pki"));
     List<Path> relayCert = pki.server(RelayListener.certName());
     List<String> fingerprints = new ArrayList<>(List.of(fingerprint(relayCert.get(0))));
     List<String> names = new ArrayList<>(List.of(RelayListener.certName()));
+    Map<Receiver, Path> certs = new EnumMap<>(Receiver.class);
     for (Receiver r : Receiver.values()) {
       List<Path> cert = pki.server(r.presentedCertName());
+      certs.put(r, cert.get(0));
       if (r != Receiver.WRONG_CERT) {
         fingerprints.add(fingerprint(cert.get(0)));
         names.add(r.certName());
       }
-      if (r == Receiver.BOUNCES || scenarios.stream().anyMatch(s -> s.receiver() == r)) {
+      if (r == Receiver.BOUNCES || scenarios.stream().anyMatch(s -> s.receiver() == r)
+          || dnsRecords.map(d -> d.hosts().contains(r)).orElse(false)) {
         List<String> options = new ArrayList<>();
         if (r.offersStartTls()) {
           options.addAll(List.of("--tls", cert.get(0).toString(), cert.get(1).toString()));
@@ -124,16 +142,48 @@ final class DifferentialWorld implements AutoCloseable {
           client + "_tls_fingerprint_cert_match = " + String.join(", ", fingerprints)));
     }
     mainCf.addAll(suiteMainCf);
+    Optional<Path> resolvConf = Optional.empty();
+    if (dnsRecords.isPresent()) {
+      resolvConf = Optional.of(startDns(dnsRecords.get(), certs));
+      mainCf.add("smtp_dns_support_level = dnssec");
+    }
     List<String> postfixMainCf = new ArrayList<>(mainCf);
     postfixMainCf.add("transport_maps = texthash:" + transportTable(Mta.POSTFIX, scenarios, transports));
-    postfix = Postfix312.start(dir.resolve("postfix"), postfixMainCf, masterCf(Mta.POSTFIX, scenarios, transports, relayCert));
+    postfix = Postfix312.start(
+        dir.resolve("postfix"), postfixMainCf, masterCf(Mta.POSTFIX, scenarios, transports, relayCert), resolvConf);
     List<String> posternMainCf = new ArrayList<>(mainCf);
+    if (dnsRecords.isPresent()) {
+      posternMainCf.add("postern_dns_resolver_address = " + net + ".53:53");
+    }
     posternMainCf.add("transport_maps = texthash:" + transportTable(Mta.POSTERN, scenarios, transports));
     posternMainCf.add("defer_transports =");
     postern = PosternInstance.create(dir.resolve("postern"), String.join("\n", posternMainCf) + "\n");
     postern.appendMasterCf(String.join("\n", masterCf(Mta.POSTERN, scenarios, transports, relayCert)));
     postern.startAndAwaitSmtp();
     submitAll(scenarios);
+  }
+
+  /**
+   * Starts the DNSSEC world with {@code d}'s records (placeholders filled in) and unbound also on
+   * {@code NET.53:53}; returns the resolv.conf that names it ({@code options trust-ad}: glibc
+   * passes the AD bit on only then).
+   */
+  private Path startDns(DnsRecords d, Map<Receiver, Path> certs) throws IOException, InterruptedException {
+    List<String> records = new ArrayList<>();
+    for (String line : d.records()) {
+      String filled = line;
+      for (Receiver r : Receiver.values()) {
+        filled = filled.replace("{addr:" + r.label + "}", r.address(net));
+        if (filled.contains("{tlsa:" + r.label + "}")) {
+          filled = filled.replace("{tlsa:" + r.label + "}", DnssecWorld.daneEe(certs.get(r)));
+        }
+      }
+      records.add(filled);
+    }
+    dns = DnssecWorld.start(dir.resolve("dns"), records, d.expired(), List.of(net + ".53@53"));
+    Path resolvConf = dir.resolve("resolv.conf");
+    Files.writeString(resolvConf, "nameserver " + net + ".53\noptions trust-ad\n", StandardCharsets.US_ASCII);
+    return resolvConf;
   }
 
   /**
@@ -147,7 +197,8 @@ final class DifferentialWorld implements AutoCloseable {
     for (Scenario s : scenarios) {
       String transport = transports.get(transportKey(s.service(), s.overrides()));
       if (s.relay().isEmpty()) {
-        table.append(s.domain()).append(' ').append(transport).append(':').append(s.receiver().nextHop(net)).append('\n');
+        table.append(s.domain()).append(' ').append(transport).append(':')
+            .append(s.mxDomain().orElse(s.receiver().nextHop(net))).append('\n');
         continue;
       }
       RelayHop hop = s.relay().get();
@@ -226,8 +277,11 @@ final class DifferentialWorld implements AutoCloseable {
       status = status.contains("status=sent ") ? statusLine(mta.other(), recipient) : "(not relayed)";
     }
     Optional<AiosmtpdPeer.Message> message = Optional.empty();
+    Receiver at = s.receiver();
     if (status.contains("status=sent ")) {
-      message = await(receivers.get(s.receiver()), recipient);
+      Commands.await(ARRIVAL, () -> receivedBy(recipient).isPresent());
+      at = receivedBy(recipient).orElse(at);
+      message = find(receivers.get(at), recipient);
     }
     Optional<AiosmtpdPeer.Message> bounce = Optional.empty();
     if (status.contains("status=bounced ") || client.filter(c -> c.contains("status=bounced ")).isPresent()) {
@@ -237,7 +291,7 @@ final class DifferentialWorld implements AutoCloseable {
     if (message.isPresent()) {
       AiosmtpdPeer.Message got = message.get();
       String from = "FROM:<" + s.sender(mta) + ">";
-      mail = receivers.get(s.receiver()).mails().stream()
+      mail = receivers.get(at).mails().stream()
           .filter(m -> m.connection() == got.connection() && m.words().getFirst().equalsIgnoreCase(from))
           .findFirst();
     }
@@ -247,6 +301,13 @@ final class DifferentialWorld implements AutoCloseable {
     }
     Observation named = seen.replacing(recipient, "RCPT@" + s.domain()).replacing(s.sender(mta), "SENDER@bounces.diff.test");
     return s.relay().map(h -> named.replacing(h.listener().address(net, mta.other()), "RELAY")).orElse(named);
+  }
+
+  /** The receiver (not the bounce receiver) that got a message for {@code recipient}, if any. */
+  private Optional<Receiver> receivedBy(String recipient) {
+    return receivers.keySet().stream()
+        .filter(r -> r != Receiver.BOUNCES && find(receivers.get(r), recipient).isPresent())
+        .findFirst();
   }
 
   /** {@code mta}'s delivery status line for {@code recipient}, the text after {@code to=<...>, }. */
@@ -296,6 +357,7 @@ final class DifferentialWorld implements AutoCloseable {
     all.add(postern);
     all.add(postfix);
     all.addAll(receivers.values());
+    all.add(dns);
     Exception first = null;
     for (AutoCloseable c : all) {
       try {

@@ -45,7 +45,7 @@ enum HeldMessage {
 
   /** The smtpd listener of {@code mta} for the DSN message. */
   static String smtpd(Mta mta) {
-    return mta == Mta.POSTFIX ? "127.0.90.11" : "127.0.90.12";
+    return mta == Mta.POSTFIX ? "127.0.90.41" : "127.0.90.42";
   }
 
   /** The message a {@code postqueue -j} entry is about, by its first recipient. */

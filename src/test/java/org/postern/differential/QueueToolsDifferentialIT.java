@@ -25,7 +25,7 @@ import org.postern.it.PosternInstance;
  * postqueue(1) {@code -j} and postcat(1) of Postfix 3.12 and Postern on the same messages
  * (issue 12): each MTA gets a REQUIRETLS message, an SMTPUTF8 message and one with three
  * recipients through its own sendmail, and one with DSN RET/ENVID/NOTIFY/ORCPT through its own
- * smtpd (127.0.90.11 and .12), all put on hold by a {@code header_checks} HOLD action. Then
+ * smtpd (127.0.90.41 and .42), all put on hold by a {@code header_checks} HOLD action. Then
  * {@link QueueView} compares the listing and the queue files as each tool prints them.
  */
 class QueueToolsDifferentialIT {

@@ -18,8 +18,9 @@ import java.util.Optional;
  */
 public record Scenario(
     String name, List<String> overrides, Receiver receiver, Submission submission, List<String> headers,
-    Optional<RelayHop> relay) {
+    Optional<RelayHop> relay, Optional<String> mxDomain) {
   public Scenario {
+    Objects.requireNonNull(mxDomain);
     Objects.requireNonNull(receiver);
     Objects.requireNonNull(submission);
     Objects.requireNonNull(relay);
@@ -33,7 +34,21 @@ public record Scenario(
 
   /** A one-hop cell: the sender MTA delivers straight to the receiver. */
   Scenario(String name, List<String> overrides, Receiver receiver, Submission submission, List<String> headers) {
-    this(name, overrides, receiver, submission, headers, Optional.empty());
+    this(name, overrides, receiver, submission, headers, Optional.empty(), Optional.empty());
+  }
+
+  /** A chain cell ({@link RelayHop}). */
+  Scenario(String name, List<String> overrides, Receiver receiver, Submission submission, List<String> headers,
+      Optional<RelayHop> relay) {
+    this(name, overrides, receiver, submission, headers, relay, Optional.empty());
+  }
+
+  /**
+   * This scenario routed by DNS: its transport's next hop is {@code domain} (MX lookup, DNSSEC),
+   * whose MX hosts are receivers of the world's DNS; {@link #receiver} is then only the first MX.
+   */
+  Scenario viaMx(String domain) {
+    return new Scenario(name, overrides, receiver, submission, headers, relay, Optional.of(domain));
   }
 
   static void checkOverrides(List<String> overrides) {
@@ -65,7 +80,7 @@ public record Scenario(
   Scenario withHeader(String suffix, String header) {
     List<String> more = new ArrayList<>(headers);
     more.add(header);
-    return new Scenario(name + "-" + suffix, overrides, receiver, submission, more, relay);
+    return new Scenario(name + "-" + suffix, overrides, receiver, submission, more, relay, mxDomain);
   }
 
   /** The master.cf service its transport runs: {@code smtp}, or {@code lmtp} for an LMTP receiver. */
@@ -105,6 +120,7 @@ public record Scenario(
   @Override
   public String toString() {
     String via = relay.map(r -> " -> relay " + r.listener().label + " " + r.overrides()).orElse("");
-    return name + " " + overrides + via + " -> " + receiver.label + (headers.isEmpty() ? "" : " " + headers);
+    String to = mxDomain.map(d -> "MX of " + d).orElse(receiver.label);
+    return name + " " + overrides + via + " -> " + to + (headers.isEmpty() ? "" : " " + headers);
   }
 }
