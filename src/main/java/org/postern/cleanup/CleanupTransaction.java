@@ -204,7 +204,7 @@ public final class CleanupTransaction implements AutoCloseable {
     state = State.CONTENT;
     String id = queueId().value();
     Envelopes env = new Envelopes(settings, origin, id, cleanup.log(), errors);
-    env.rewrite(sender, received, cleanup.maps());
+    env.rewrite(sender, received, cleanup.maps(), smtputf8 || settings.autodetectSmtputf8(origin.source()));
     sender = env.sender();
     recipients = env.recipients();
     ActionLogger logger = new ActionLogger(cleanup.log(), id, origin.logOrigin(), sender,

@@ -11,7 +11,10 @@ import org.postern.queue.Recipient;
  * The envelope half of cleanup for one message: rewrites the sender, rewrites and expands each
  * recipient, keeps each result's original recipient (the address as the client gave it, or the
  * one a requeued file already carried) with the DSN ORCPT and NOTIFY parameters, and drops
- * duplicates. Recipients already marked done (a requeued, partly delivered message) are kept
+ * duplicates. A recipient without ORCPT gets one as Postfix's cleanup makes it (cleanup_addr.c):
+ * {@code rfc822;ADDR} of the address after canonical mapping and before virtual expansion, or
+ * {@code utf-8;ADDR} for a non-ASCII address in SMTPUTF8 mail; the smtp client then relays it
+ * as ORCPT and a bounce reports it as Original-Recipient. Recipients already marked done (a requeued, partly delivered message) are kept
  * as they are. With address mappings off (postsuper -r of internal mail aside, receive_override_
  * options = no_address_mappings) only the domain-less qualification applies. The automatic BCC
  * recipients ({@link AutomaticBcc}) are added where Postfix adds them: the sender's first, each
@@ -37,7 +40,12 @@ final class Envelopes {
     this.errors = errors;
   }
 
-  void rewrite(String rawSender, List<Recipient> received, Cleanup.Maps maps) {
+  /**
+   * Rewrites {@code rawSender} and the {@code received} recipients; {@code smtputf8} says whether
+   * the message is SMTPUTF8 mail (asked for, or auto-detected for its origin), for the type of a
+   * made-up ORCPT.
+   */
+  void rewrite(String rawSender, List<Recipient> received, Cleanup.Maps maps, boolean smtputf8) {
     ActionLogger warnings = new ActionLogger(log, queueId, "", "", null, "", "");
     AddressRewriter rewriter = new AddressRewriter(maps, settings, queueId, warnings, errors);
     AutomaticBcc bcc = new AutomaticBcc(origin.automaticBcc(), maps, settings.alwaysBcc(),
@@ -59,9 +67,9 @@ final class Envelopes {
       String canonical = map ? rewriter.recipientCanonical(r.address()) : rewriter.qualify(r.address());
       lastRecipient = canonical;
       List<String> expanded = map ? rewriter.virtualExpansion(canonical) : List.of(canonical);
+      Optional<String> orcpt = r.dsnOrcpt().or(() -> madeUpOrcpt(canonical, smtputf8));
       for (String address : expanded) {
-        add(new Recipient(address, Optional.of(original), r.dsnOrcpt(), r.notifyFlags(), false,
-            -1), dups);
+        add(new Recipient(address, Optional.of(original), orcpt, r.notifyFlags(), false, -1), dups);
       }
       bcc.forRecipient(canonical).ifPresent(b -> addBcc(b, rewriter, dups));
     }
@@ -81,6 +89,14 @@ final class Envelopes {
       add(new Recipient(expanded, Optional.of(canonical), Optional.empty(),
           Set.of(DsnNotify.NEVER), false, -1), dups);
     }
+  }
+
+  /** Postfix's ORCPT for a recipient that came without one: {@code TYPE;ADDRESS}, no space. */
+  private static Optional<String> madeUpOrcpt(String address, boolean smtputf8) {
+    if (address.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of((smtputf8 && !isAscii(address) ? "utf-8;" : "rfc822;") + address);
   }
 
   private void add(Recipient r, DuplicateFilter dups) {

@@ -39,8 +39,11 @@ final class QueueListing {
   static final List<QueueName> QUEUES = List.of(QueueName.MAILDROP, QueueName.ACTIVE,
       QueueName.INCOMING, QueueName.DEFERRED, QueueName.HOLD);
 
-  /** One pending recipient; {@code reason} is empty when no deferral was logged. */
-  record Rcpt(String address, String reason) {}
+  /**
+   * One pending recipient: its original address (the queue file's, else the address, as Postfix
+   * 3.11's showq), its address, and {@code reason}, empty when no deferral was logged.
+   */
+  record Rcpt(String origAddress, String address, String reason) {}
 
   /** One message as listed. */
   record Message(QueueName queue, QueueId id, Instant arrival, long size, String sender,
@@ -98,7 +101,8 @@ final class QueueListing {
     List<Rcpt> without = new ArrayList<>();
     for (Recipient r : pending) {
       String reason = reasons.getOrDefault(r.offset(), "");
-      Rcpt shown = new Rcpt(display(r.address()), printable(reason));
+      Rcpt shown = new Rcpt(display(r.originalRecipient().orElse(r.address())), display(r.address()),
+          printable(reason));
       (reason.isEmpty() ? without : withReason).add(shown);
     }
     withReason.addAll(without);

@@ -11,7 +11,8 @@ import org.postern.queue.QueueName;
 /**
  * The two shapes of a queue listing, as postqueue(1) prints them: {@code -p} (and mailq), the
  * Sendmail-compatible table of Postfix's showq_compat for short queue ids; {@code -j}, one JSON
- * object per message and line, with the member names Postfix documents.
+ * object per message and line, with the member names and order of Postfix 3.12 (each recipient
+ * {@code orig_address}, {@code address}, then {@code delay_reason} if any).
  *
  * <p>Table: a heading, then per message the queue id with {@code *} (active) or {@code !} (hold),
  * the message size, the first 20 characters of the asctime(3) arrival time and the sender; a
@@ -79,7 +80,8 @@ final class ShowqOutput {
       b.append("\"recipients\": [");
       for (int i = 0; i < m.recipients().size(); i++) {
         QueueListing.Rcpt r = m.recipients().get(i);
-        b.append(i > 0 ? ", " : "").append("{\"address\": ").append(quote(r.address()));
+        b.append(i > 0 ? ", " : "").append("{\"orig_address\": ").append(quote(r.origAddress()));
+        b.append(", \"address\": ").append(quote(r.address()));
         if (!r.reason().isEmpty()) {
           b.append(", \"delay_reason\": ").append(quote(r.reason()));
         }

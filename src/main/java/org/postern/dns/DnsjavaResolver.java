@@ -186,12 +186,13 @@ public final class DnsjavaResolver implements Resolver {
 
   private Message query(String name, int type) throws DnsLookupException {
     Message reply = send(name, type);
-    check(reply, name + " (" + Type.string(type) + ")");
+    check(reply, name + " type=" + Type.string(type));
     return reply;
   }
 
   private Message send(String name, int type) throws DnsLookupException {
-    String what = name + " (" + Type.string(type) + ")";
+    // Postfix's dns_lookup() wording: "name=NAME type=TYPE: TEXT".
+    String what = name + " type=" + Type.string(type);
     Name qname;
     try {
       qname = Name.fromString(name, Name.root);
@@ -204,8 +205,9 @@ public final class DnsjavaResolver implements Resolver {
     try {
       reply = resolver.send(query);
     } catch (IOException e) {
-      throw new DnsLookupException(
-          "Name service error for name=" + what + ": " + e.getMessage(), false);
+      // A timeout or a lost server is TRY_AGAIN to Postfix's resolver too.
+      throw new DnsLookupException("Host or domain name not found. Name service error for name="
+          + what + ": Host not found, try again", false);
     }
     return reply;
   }
@@ -218,7 +220,7 @@ public final class DnsjavaResolver implements Resolver {
     }
     if (rcode != Rcode.NOERROR) {
       throw new DnsLookupException("Host or domain name not found. Name service error for name="
-          + what + ": Host not found, try again (" + Rcode.string(rcode) + ")", false);
+          + what + ": Host not found, try again", false);
     }
   }
 

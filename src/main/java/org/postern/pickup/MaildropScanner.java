@@ -51,8 +51,9 @@ final class MaildropScanner {
   private static final String OWNERSHIP =
       "unix:uid,owner,lastModifiedTime,ino,nlink,isRegularFile";
   private static final String STALENESS = "unix:uid,lastModifiedTime,isDirectory";
+  /** Postfix 3.12's mail_date(): a two-digit day (TWO_DIGIT_DAY_IN_DATE_TIME), as its Date: header. */
   private static final DateTimeFormatter MAIL_DATE =
-      DateTimeFormatter.ofPattern("EEE, ppd MMM yyyy HH:mm:ss xx (zzz)", Locale.ENGLISH);
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss xx (zzz)", Locale.ENGLISH);
 
   /** What happened to one maildrop file. */
   private enum Disposition {

@@ -1,6 +1,7 @@
 package org.postern.smtpd;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Where the content of one message goes (Postfix's {@code out_stream}): into the queue through
@@ -19,13 +20,19 @@ interface MessageOut {
   /** Message content bytes, dot-unstuffed, lines ending in CRLF. */
   void write(byte[] bytes, int offset, int length) throws CleanupException;
 
-  /** Ends the message and returns the reply the client gets for it. */
-  Reply finish() throws CleanupException;
+  /**
+   * Ends the message and returns the reply the client gets for it; {@code bdatBytes} is the
+   * content size when the message came in BDAT chunks.
+   */
+  Reply finish(OptionalLong bdatBytes) throws CleanupException;
 
   /** Discards the message; safe to call after a failure and more than once. */
   void abort();
 
-  /** Into the queue: the client hears {@code 250 2.0.0 Ok: queued as ID} after the commit. */
+  /**
+   * Into the queue: the client hears {@code 250 2.0.0 Ok: queued as ID} after the commit, or after
+   * BDAT, as Postfix's smtpd, {@code 250 2.0.0 Ok: N bytes queued as ID}.
+   */
   record Cleanup(CleanupStream stream) implements MessageOut {
     @Override
     public Optional<String> queueId() {
@@ -43,8 +50,10 @@ interface MessageOut {
     }
 
     @Override
-    public Reply finish() throws CleanupException {
-      return Reply.of(250, "2.0.0", "Ok: queued as " + stream.commit());
+    public Reply finish(OptionalLong bdatBytes) throws CleanupException {
+      String id = stream.commit();
+      return Reply.of(250, "2.0.0",
+          bdatBytes.isPresent() ? "Ok: " + bdatBytes.getAsLong() + " bytes queued as " + id : "Ok: queued as " + id);
     }
 
     @Override

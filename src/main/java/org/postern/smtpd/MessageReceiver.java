@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.postern.queue.CleanupStatus;
 
@@ -89,7 +90,7 @@ final class MessageReceiver {
       tx.abort();
       throw e;
     }
-    finish(tx, writer);
+    finish(tx, writer, OptionalLong.empty());
   }
 
   private void readDotTerminated(Transaction tx, SmtpInput input) throws IOException {
@@ -152,7 +153,7 @@ final class MessageReceiver {
       throw e;
     }
     if (last) {
-      finish(tx, writer);
+      finish(tx, writer, OptionalLong.of(tx.actualSize()));
     } else if (tx.failure().isPresent()) {
       writer.reply(tx.failure().get());
     } else {
@@ -200,6 +201,9 @@ final class MessageReceiver {
   private void content(Transaction tx, byte[] bytes) {
     boolean first = tx.received() == 0;
     tx.received(bytes.length);
+    if (bytes.length > 0) {
+      tx.lineOpen(bytes[bytes.length - 1] != '\n');
+    }
     if (tx.failure().isPresent() || tx.out().isEmpty()) {
       return;
     }
@@ -219,7 +223,7 @@ final class MessageReceiver {
     }
   }
 
-  private void finish(Transaction tx, ReplyWriter writer) {
+  private void finish(Transaction tx, ReplyWriter writer, OptionalLong bdatBytes) {
     if (tx.failure().isPresent()) {
       tx.abort();
       writer.reply(tx.failure().get());
@@ -232,7 +236,7 @@ final class MessageReceiver {
       return;
     }
     try {
-      Reply reply = tx.out().orElseThrow().finish();
+      Reply reply = tx.out().orElseThrow().finish(bdatBytes);
       if (reply.code() < 400) {
         writer.resetErrors();
       }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import org.postern.queue.CleanupStatus;
 
@@ -178,7 +179,7 @@ final class ProxyOut implements MessageOut {
   }
 
   @Override
-  public Reply finish() throws CleanupException {
+  public Reply finish(OptionalLong bdatBytes) throws CleanupException {
     ByteArrayOutputStream tail = new ByteArrayOutputStream();
     if (inHeaders) {
       // Headers only: what is held is the last line; the REQUIRETLS header still goes in.

@@ -20,6 +20,7 @@ final class Transaction {
   private MessageOut out;
   private Optional<ProxySession> proxy = Optional.empty();
   private long received;
+  private boolean lineOpen;
   private Optional<Reply> failure = Optional.empty();
   private boolean chunking;
   private long size;
@@ -115,6 +116,19 @@ final class Transaction {
 
   void received(long bytes) {
     received += bytes;
+  }
+
+  /** Whether the content so far ends inside a line (no LF yet). */
+  void lineOpen(boolean open) {
+    lineOpen = open;
+  }
+
+  /**
+   * The message size as Postfix's smtpd counts it ({@code act_size}) for its BDAT reply: the
+   * content with CRLF line ends, a last line without one counted as if it had it.
+   */
+  long actualSize() {
+    return received + (lineOpen ? 2 : 0);
   }
 
   Optional<Reply> failure() {

@@ -53,6 +53,11 @@ class AutomaticBccTest {
         r.originalRecipient(), r.dsnOrcpt(), r.notifyFlags(), r.done(), -1)).toList();
   }
 
+  /** A recipient as cleanup queues it: with the DSN ORCPT Postfix's cleanup makes up. */
+  private static Recipient queued(String address) {
+    return new Recipient(address, Optional.of(address), Optional.of("rfc822;" + address), Set.of(), false, -1);
+  }
+
   private static Recipient bcc(String address) {
     return new Recipient(address, Optional.of(address), Optional.empty(), NEVER, false, -1);
   }
@@ -65,7 +70,7 @@ class AutomaticBccTest {
     QueueFile f = h.read(smtpd(h, "a@example.net", Recipient.of("b@example.org")));
 
     assertThat(recipients(f)).containsExactly(
-        bcc("copies@example.org"), Recipient.of("b@example.org"));
+        bcc("copies@example.org"), queued("b@example.org"));
   }
 
   @Test
@@ -104,8 +109,8 @@ class AutomaticBccTest {
     QueueFile f = h.read(smtpd(h, "s@example.net", Recipient.of("a@example.org"),
         Recipient.of("b@example.org")));
 
-    assertThat(recipients(f)).containsExactly(Recipient.of("a@example.org"),
-        Recipient.of("b@example.org"),
+    assertThat(recipients(f)).containsExactly(queued("a@example.org"),
+        queued("b@example.org"),
         new Recipient("archive@store.example", Optional.of("archive@mail.example.com"),
             Optional.empty(), NEVER, false, -1));
   }
@@ -144,7 +149,7 @@ class AutomaticBccTest {
         .table("sender_bcc_maps", FakeTable.failing("tcp:s:1"));
     CleanupResult r = smtpd(h, "", Recipient.of("a@example.org"));
 
-    assertThat(recipients(h.read(r))).containsExactly(Recipient.of("a@example.org"));
+    assertThat(recipients(h.read(r))).containsExactly(queued("a@example.org"));
   }
 
   @Test
@@ -167,7 +172,7 @@ class AutomaticBccTest {
         .table("sender_bcc_maps", fixed("hash:/s", "s@example.net", "copies@example.org"));
     QueueFile f = h.read(smtpd(h, "s@example.net", Recipient.of("a@example.org")));
 
-    assertThat(recipients(f)).containsExactly(Recipient.of("a@example.org"));
+    assertThat(recipients(f)).containsExactly(queued("a@example.org"));
   }
 
   @Test
@@ -178,13 +183,18 @@ class AutomaticBccTest {
     QueueFile requeued = h.read(run(h, CleanupOrigin.requeue(), "s@example.net",
         Recipient.of("a@example.org")));
 
-    assertThat(recipients(notice)).containsExactly(Recipient.of("s@example.net"));
+    assertThat(recipients(notice)).containsExactly(queued("s@example.net"));
     assertThat(recipients(requeued))
-        .containsExactly(Recipient.of("a@example.org"), bcc("archive@example.org"));
+        .containsExactly(queued("a@example.org"), bcc("archive@example.org"));
   }
 
+  /**
+   * As Postfix 3.12 (seen with postsuper -r and postqueue -j: nrcpt=3): on requeue the first
+   * pass's copy gets a made-up ORCPT like any recipient without one, so the duplicate filter does
+   * not take it for the always_bcc copy added again.
+   */
   @Test
-  void requeue_bccFromTheFirstPass_isNotAddedTwice() throws Exception {
+  void requeue_bccFromTheFirstPass_addedAgainAsPostfix() throws Exception {
     CleanupHarness h = new CleanupHarness(dir).set("always_bcc", "archive@example.org");
     QueueFile first = h.read(smtpd(h, "s@example.net", Recipient.of("a@example.org")));
     QueueFile again;
@@ -196,6 +206,7 @@ class AutomaticBccTest {
     }
 
     assertThat(again.envelope().recipients()).extracting(Recipient::address, Recipient::notifyFlags)
-        .containsExactly(tuple("a@example.org", Set.of()), tuple("archive@example.org", NEVER));
+        .containsExactly(tuple("a@example.org", Set.of()), tuple("archive@example.org", NEVER),
+            tuple("archive@example.org", NEVER));
   }
 }

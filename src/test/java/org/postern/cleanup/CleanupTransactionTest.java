@@ -1,6 +1,7 @@
 package org.postern.cleanup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -66,6 +67,28 @@ class CleanupTransactionTest {
       assertThat(h.content(r)).isEqualTo(
           "Subject: hi\nTLS-Required: No\nMessage-ID: <m1@x>\nRequire-TLS-ESMTP: yes\n\nbody\n");
       assertThat(h.log).containsExactly(r.queueId() + ": message-id=<m1@x>");
+    }
+  }
+
+  @Test
+  void commit_recipientWithoutOrcpt_getsPostfixsMadeUpOrcptOfTheCanonicalAddress() throws Exception {
+    CleanupHarness h = new CleanupHarness(dir)
+        .table("recipient_canonical_maps", FakeTable.fixed("hash:/r", Map.of("b@example.org", "bob@example.org")))
+        .table("virtual_alias_maps", FakeTable.fixed("hash:/v", Map.of("bob@example.org", "robert@example.org")));
+    try (Cleanup c = h.cleanup(); CleanupTransaction t = smtpd(c)) {
+      t.recipient(Recipient.of("b@example.org"));
+      t.recipient(Recipient.of("carol@example.org").withDsn("rfc822;c@example.com", Set.of()));
+      t.recipient(Recipient.of("jörg@example.org"));
+      t.requestSmtputf8();
+      CleanupHarness.write(t, "Subject: hi\r\n\r\nbody\r\n");
+      QueueFile f = h.read(t.commit());
+
+      assertThat(f.envelope().recipients())
+          .extracting(Recipient::address, r -> r.dsnOrcpt().orElseThrow())
+          .containsExactly(
+              tuple("robert@example.org", "rfc822;bob@example.org"),
+              tuple("carol@example.org", "rfc822;c@example.com"),
+              tuple("jörg@example.org", "utf-8;jörg@example.org"));
     }
   }
 
@@ -369,8 +392,8 @@ class CleanupTransactionTest {
 
       assertThat(f.envelope().recipients()).extracting(Recipient::address, Recipient::done)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple("old@example.org", true),
-              org.assertj.core.groups.Tuple.tuple("new@example.org", false));
+              tuple("old@example.org", true),
+              tuple("new@example.org", false));
       assertThat(f.envelope().recipients().get(1).originalRecipient()).contains("orig@x");
       assertThat(f.envelope().requireTls()).isTrue();
       assertThat(f.envelope().smtputf8()).isTrue();

@@ -9,7 +9,7 @@ import java.util.Map;
  * A strict RFC 8259 reader for tests: objects become maps, arrays lists, numbers Long (or
  * Double), so that a test can check that output is valid JSON and read it back.
  */
-final class JsonParser {
+public final class JsonParser {
   private final String text;
   private int pos;
 
@@ -18,7 +18,7 @@ final class JsonParser {
   }
 
   /** The value of {@code text}, which must hold exactly one JSON value. */
-  static Object parse(String text) {
+  public static Object parse(String text) {
     JsonParser p = new JsonParser(text);
     Object v = p.value();
     p.space();

@@ -134,14 +134,16 @@ class PostqueueTest {
         .containsEntry("message_size", 21L)
         .containsEntry("forced_expire", false)
         .containsEntry("sender", "s@example.org")
-        .containsEntry("recipients", List.of(Map.of("address", "r@example.com")));
+        .containsEntry("recipients", List.of(Map.of("orig_address", "r@example.com", "address", "r@example.com")));
     Map<String, Object> second = (Map<String, Object>) JsonParser.parse(lines[1]);
     assertThat(second).containsEntry("queue_name", "deferred")
         .containsEntry("sender", "MAILER-DAEMON")
         .containsEntry("recipients", List.of(
-            Map.of("address", "a@example.net", "delay_reason", "say \"no\"\\ here"),
-            Map.of("address", "c@example.com")));
+            Map.of("orig_address", "a@example.net", "address", "a@example.net", "delay_reason", "say \"no\"\\ here"),
+            Map.of("orig_address", "c@example.com", "address", "c@example.com")));
     assertThat(lines[0]).startsWith("{\"queue_name\": \"active\", \"queue_id\": \"");
+    // Postfix 3.11's member order: orig_address before address.
+    assertThat(lines[0]).contains("\"recipients\": [{\"orig_address\": \"r@example.com\", \"address\": ");
   }
 
   @Test

@@ -14,4 +14,9 @@ public enum Mta {
   String label() {
     return label;
   }
+
+  /** The other one: in a chain cell, the MTA that relays what this one sent. */
+  Mta other() {
+    return this == POSTFIX ? POSTERN : POSTFIX;
+  }
 }

@@ -48,16 +48,7 @@ record Observation(Map<String, String> fields) {
       String statusLine, Optional<AiosmtpdPeer.Message> message, Optional<AiosmtpdPeer.Mail> mail,
       Optional<AiosmtpdPeer.Message> bounce, String bodyMarker) {
     Map<String, String> f = new TreeMap<>();
-    Matcher m = STATUS.matcher(statusLine);
-    if (m.find()) {
-      f.put("log.relay", m.group(1));
-      f.put("log.tls", m.group(2) == null ? ABSENT : m.group(2));
-      f.put("log.dsn", m.group(3));
-      f.put("log.status", m.group(4));
-      f.put("log.text", m.group(5));
-    } else {
-      f.put("log.line", statusLine);
-    }
+    statusFields("", statusLine, f);
     f.put("rcvd.arrived", Boolean.toString(message.isPresent()));
     message.ifPresent(
         msg -> {
@@ -72,6 +63,53 @@ record Observation(Map<String, String> fields) {
         });
     f.put("bounce.arrived", Boolean.toString(bounce.isPresent()));
     bounce.ifPresent(b -> bounceFields(b, bodyMarker, f));
+    return new Observation(f);
+  }
+
+  private static void statusFields(String prefix, String statusLine, Map<String, String> f) {
+    Matcher m = STATUS.matcher(statusLine);
+    if (m.find()) {
+      f.put(prefix + "log.relay", m.group(1));
+      f.put(prefix + "log.tls", m.group(2) == null ? ABSENT : m.group(2));
+      f.put(prefix + "log.dsn", m.group(3));
+      f.put(prefix + "log.status", m.group(4));
+      // A relay's queue id differs between any two runs.
+      f.put(prefix + "log.text", m.group(5).replaceAll("queued as [0-9A-Za-z]+", "queued as QUEUEID"));
+    } else {
+      f.put(prefix + "log.line", statusLine);
+    }
+  }
+
+  /** This observation with another status line's fields, named {@code prefix + "log.*"}. */
+  Observation withStatus(String prefix, String statusLine) {
+    Map<String, String> f = new TreeMap<>(fields);
+    statusFields(prefix, statusLine, f);
+    return new Observation(f);
+  }
+
+  /**
+   * This observation with the shape of the message's {@code Received:} headers, top down, as
+   * {@code rcvd.received}: each one's {@code with} protocol ({@code -} for none, as pickup's), and
+   * {@code rcvd.received.tls-comment} whether any carries smtpd's TLS comment ({@code (using ...)}).
+   * Names, addresses, queue ids and dates differ between any two MTAs and are not compared.
+   */
+  Observation withReceivedShape(Optional<AiosmtpdPeer.Message> message) {
+    if (message.isEmpty()) {
+      return this;
+    }
+    Map<String, String> f = new TreeMap<>(fields);
+    String head = message.get().text().split("\r?\n\r?\n", 2)[0];
+    Matcher received = Pattern.compile("(?im)^Received:(.*(?:\r?\n[ \t].*)*)").matcher(head);
+    List<String> with = new ArrayList<>();
+    boolean tlsComment = false;
+    while (received.find()) {
+      String value = received.group(1).replaceAll("\\s+", " ");
+      Matcher w = Pattern.compile("\\bwith (\\S+)").matcher(value);
+      with.add(w.find() ? w.group(1) : "-");
+      tlsComment |= value.contains("(using TLS");
+    }
+    f.put("rcvd.received", String.join(",", with));
+    f.put("rcvd.received.tls-comment", Boolean.toString(tlsComment));
     return new Observation(f);
   }
 
@@ -130,6 +168,11 @@ record Observation(Map<String, String> fields) {
     Map<String, String> out = new TreeMap<>();
     fields.forEach((k, v) -> out.put(k, v.replace(text, replacement)));
     return new Observation(out);
+  }
+
+  /** This observation with only the field {@code name}. */
+  Observation only(String name) {
+    return new Observation(Map.of(name, fields.getOrDefault(name, ABSENT)));
   }
 
   /** The fields where {@code other} differs, each as {@code field: this | other}. */

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.postern.it.Commands;
 import org.postern.it.PosternInstance;
 
@@ -57,6 +58,16 @@ public final class Postfix312 implements AutoCloseable {
    */
   public static Postfix312 start(Path work, List<String> mainCf, List<String> masterCf)
       throws IOException, InterruptedException {
+    return start(work, mainCf, masterCf, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(Path, List, List)}; with {@code resolvConf}, the master and every daemon it
+   * starts see that file as /etc/resolv.conf (a private mount namespace, as {@code ip netns exec}
+   * makes one, with the network shared), because Postfix's resolver reads nothing else.
+   */
+  static Postfix312 start(Path work, List<String> mainCf, List<String> masterCf, Optional<Path> resolvConf)
+      throws IOException, InterruptedException {
     Postfix312 p = new Postfix312(installRoot(), work);
     Files.createDirectories(p.config);
     Files.createDirectories(work.resolve("spool"));
@@ -65,8 +76,8 @@ public final class Postfix312 implements AutoCloseable {
     Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.writeString(p.config.resolve("main.cf"), String.join("\n", p.baseMainCf(mainCf)) + "\n");
     Files.writeString(p.config.resolve("master.cf"), p.masterCf(masterCf));
-    p.postfix("post-install", "create-missing");
-    p.postfix("start");
+    p.postfix(Optional.empty(), "post-install", "create-missing");
+    p.postfix(resolvConf, "start");
     return p;
   }
 
@@ -128,8 +139,18 @@ public final class Postfix312 implements AutoCloseable {
     assertThat(r.status()).as("Postfix 3.12 sendmail " + args + ": " + r.err()).isZero();
   }
 
-  private void postfix(String... args) throws IOException, InterruptedException {
-    List<String> argv = new ArrayList<>(List.of(root.resolve("usr/sbin/postfix").toString(), "-c", config.toString()));
+  /** Another Postfix program ({@code postqueue}, {@code postcat}, ...) of this instance, as is. */
+  PosternInstance.Result command(String program, String... args) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of(root.resolve("usr/sbin").resolve(program).toString()));
+    argv.addAll(List.of(args));
+    return Commands.run(argv, null, Map.of("MAIL_CONFIG", config.toString()), LIMIT);
+  }
+
+  private void postfix(Optional<Path> resolvConf, String... args) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>();
+    resolvConf.ifPresent(r -> argv.addAll(List.of("unshare", "--mount", "--propagation", "private",
+        "sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", r.toString())));
+    argv.addAll(List.of(root.resolve("usr/sbin/postfix").toString(), "-c", config.toString()));
     argv.addAll(List.of(args));
     PosternInstance.Result r = Commands.run(argv, null, LIMIT);
     assertThat(r.status())

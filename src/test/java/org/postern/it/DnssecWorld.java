@@ -50,9 +50,9 @@ import org.xbill.DNS.Type;
  * <p>Start-up waits until nsd answers authoritatively and unbound answers for the signed zone with
  * the AD bit (and for the unsigned one without); otherwise the test fails with both logs.
  */
-final class DnssecWorld implements AutoCloseable {
-  static final String SIGNED = "dane.test.";
-  static final String INSECURE = "insecure.dane.test.";
+public final class DnssecWorld implements AutoCloseable {
+  public static final String SIGNED = "dane.test.";
+  public static final String INSECURE = "insecure.dane.test.";
   private static final Duration LIMIT = Duration.ofSeconds(30);
 
   private final Path dir;
@@ -66,6 +66,15 @@ final class DnssecWorld implements AutoCloseable {
 
   /** Signs and serves {@code records}; the RRSIGs of the names in {@code expired} have expired. */
   static DnssecWorld start(Path dir, List<String> records, Set<String> expired)
+      throws IOException, InterruptedException {
+    return start(dir, records, expired, List.of());
+  }
+
+  /**
+   * As {@link #start(Path, List, Set)}, with unbound also listening on each of {@code interfaces}
+   * ({@code 127.0.90.53@53}): a program that reads only /etc/resolv.conf needs port 53.
+   */
+  public static DnssecWorld start(Path dir, List<String> records, Set<String> expired, List<String> interfaces)
       throws IOException, InterruptedException {
     Files.createDirectories(dir);
     List<String> signed = new ArrayList<>(apex(SIGNED));
@@ -91,7 +100,7 @@ final class DnssecWorld implements AutoCloseable {
     DnssecWorld world = new DnssecWorld(dir, nsd);
     try {
       world.awaitAnswer(nsdPort, SIGNED, "nsd authoritative for " + SIGNED, false, true);
-      world.unbound = startUnbound(dir.resolve("unbound"), nsdPort, trustAnchor(dir, ksk));
+      world.unbound = startUnbound(dir.resolve("unbound"), nsdPort, trustAnchor(dir, ksk), interfaces);
       int port = world.unboundPort();
       world.awaitAnswer(port, SIGNED, "unbound validating " + SIGNED + " (AD bit)", true, true);
       world.awaitAnswer(
@@ -109,7 +118,7 @@ final class DnssecWorld implements AutoCloseable {
   }
 
   /** nsd's and unbound's logs, for failure messages. */
-  String logs() {
+  public String logs() {
     String nsdLog;
     try {
       Path log = dir.resolve("nsd.log");
@@ -121,7 +130,7 @@ final class DnssecWorld implements AutoCloseable {
   }
 
   /** DANE-EE(3) SPKI(1) SHA2-256(1) for the certificate in {@code certPem}. */
-  static String daneEe(Path certPem) throws IOException {
+  public static String daneEe(Path certPem) throws IOException {
     return "3 1 1 " + sha256(certificate(certPem).getPublicKey().getEncoded());
   }
 
@@ -135,7 +144,7 @@ final class DnssecWorld implements AutoCloseable {
   }
 
   /** A well-formed DANE-EE(3) record that matches no key of any test certificate. */
-  static String wrongTlsa() {
+  public static String wrongTlsa() {
     return "3 1 1 " + sha256("no server has this key".getBytes(StandardCharsets.US_ASCII));
   }
 
@@ -275,11 +284,12 @@ final class DnssecWorld implements AutoCloseable {
         .start();
   }
 
-  private static Unbound startUnbound(Path dir, int nsdPort, String trustAnchor)
+  private static Unbound startUnbound(Path dir, int nsdPort, String trustAnchor, List<String> interfaces)
       throws IOException, InterruptedException {
     Files.createDirectories(dir);
     int port = PosternInstance.freePort();
     List<String> conf = new ArrayList<>(Unbound.server(dir, port, "validator iterator"));
+    interfaces.forEach(i -> conf.add("  interface: " + i));
     conf.addAll(
         List.of(
             "  do-not-query-localhost: no",

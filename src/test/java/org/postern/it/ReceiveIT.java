@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * incoming/ as {@code bin/postcat} shows them.
  */
 class ReceiveIT {
-  private static final Pattern QUEUED = Pattern.compile("250 2\\.0\\.0 Ok: queued as ([0-9A-Za-z]+)");
+  private static final Pattern QUEUED = Pattern.compile("250 2\\.0\\.0 Ok: (?:\\d+ bytes )?queued as ([0-9A-Za-z]+)");
   private static final Duration CLIENT_LIMIT = Duration.ofSeconds(60);
 
   @TempDir static Path dir;

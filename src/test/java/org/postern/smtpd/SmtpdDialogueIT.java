@@ -259,7 +259,7 @@ class SmtpdDialogueIT {
                 S: 250 2.0.0 Ok: 12 bytes
                 C: BDAT 8 LAST
                 RAW: \\r\\n.body\\n
-                S: 250 2.0.0 Ok: queued as 4A1B2C3
+                S: 250 2.0.0 Ok: 21 bytes queued as 4A1B2C3
                 """);
       }
       assertThat(only(s).content()).isEqualTo("Subject: x\r\n\r\n.body\r\n");
@@ -286,7 +286,7 @@ class SmtpdDialogueIT {
                 C: DATA
                 S: 503 5.5.1 Error: DATA after BDAT
                 C: BDAT 0 LAST
-                S: 250 2.0.0 Ok: queued as 4A1B2C3
+                S: 250 2.0.0 Ok: 5 bytes queued as 4A1B2C3
                 C: BDAT 1x
                 S: 521 5.5.4 Syntax: BDAT count [LAST]
                 CLOSED

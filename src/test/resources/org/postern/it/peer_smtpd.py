@@ -1,7 +1,7 @@
 """A recording SMTP server on Debian's python3-aiosmtpd for Postern's end-to-end tests.
 
 usage: peer_smtpd.py HOST PORT [--tls CERT KEY] [--requiretls] [--no-8bitmime] [--no-smtputf8]
-                     [--reject-rcpt LOCALPART] [--close-at-ehlo]
+                     [--reject-rcpt LOCALPART] [--close-at-ehlo] [--lmtp]
 
 Prints READY once listening, then one line per event, fields separated by one space:
   CONNECT <conn>
@@ -10,7 +10,8 @@ Prints READY once listening, then one line per event, fields separated by one sp
 where <conn> numbers the connections from 1 and <tls> is True or False. --requiretls announces
 REQUIRETLS after STARTTLS; --no-8bitmime and --no-smtputf8 withhold those EHLO keywords;
 --reject-rcpt (repeatable) answers 550 to that local part; --close-at-ehlo drops the connection when the
-client sends EHLO (a lost connection). Stops when stdin closes.
+client sends EHLO (a lost connection); --lmtp speaks LMTP (LHLO; one reply after DATA, so one
+recipient per transaction). Stops when stdin closes.
 """
 import argparse
 import base64
@@ -18,6 +19,7 @@ import ssl
 import sys
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP
 
 
@@ -25,7 +27,7 @@ def emit(*fields):
     print(" ".join(str(f) for f in fields), flush=True)
 
 
-class CountingSmtp(SMTP):
+class Counting:
     """aiosmtpd numbering its connections and keeping MAIL FROM's parameters as sent."""
 
     connections = 0
@@ -33,17 +35,10 @@ class CountingSmtp(SMTP):
     def connection_made(self, transport):
         # aiosmtpd calls this again when STARTTLS completes: the same connection, not a new one.
         if getattr(self, "_original_transport", None) is None:
-            CountingSmtp.connections += 1
-            self.conn = CountingSmtp.connections
+            Counting.connections += 1
+            self.conn = Counting.connections
             emit("CONNECT", self.conn)
         super().connection_made(transport)
-
-    async def smtp_EHLO(self, hostname):
-        # Handlers of other scripts (reinject_filter.py) have no such option.
-        if getattr(self.event_handler.args, "close_at_ehlo", False):
-            self.transport.close()
-            return
-        await super().smtp_EHLO(hostname)
 
     async def smtp_MAIL(self, arg):
         words = (arg or "").split()
@@ -53,6 +48,19 @@ class CountingSmtp(SMTP):
         self.session.conn = self.conn
         kept = [w for w in words if w.upper() not in ("REQUIRETLS",)]
         await super().smtp_MAIL(" ".join(kept))
+
+
+class CountingSmtp(Counting, SMTP):
+    async def smtp_EHLO(self, hostname):
+        # Handlers of other scripts (reinject_filter.py) have no such option.
+        if getattr(self.event_handler.args, "close_at_ehlo", False):
+            self.transport.close()
+            return
+        await super().smtp_EHLO(hostname)
+
+
+class CountingLmtp(Counting, LMTP):
+    pass
 
 
 class Handler:
@@ -88,7 +96,8 @@ class Handler:
 
 class CountingController(Controller):
     def factory(self):
-        return CountingSmtp(self.handler, **self.SMTP_kwargs)
+        lmtp = getattr(self.handler.args, "lmtp", False)
+        return (CountingLmtp if lmtp else CountingSmtp)(self.handler, **self.SMTP_kwargs)
 
 
 def main():
@@ -101,6 +110,7 @@ def main():
     p.add_argument("--no-smtputf8", action="store_true")
     p.add_argument("--reject-rcpt", action="append")
     p.add_argument("--close-at-ehlo", action="store_true")
+    p.add_argument("--lmtp", action="store_true")
     args = p.parse_args()
     kwargs = {}
     if args.tls:
