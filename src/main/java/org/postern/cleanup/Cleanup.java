@@ -5,6 +5,9 @@ import java.nio.file.FileSystemException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.postern.milter.MilterSettings;
+import org.postern.milter.Milters;
 import org.postern.config.MainConfig;
 import org.postern.queue.QueueFileWriter;
 import org.postern.queue.Queues;
@@ -34,6 +37,9 @@ import org.postern.table.TableOpener;
  * receive_override_options} ({@code no_address_mappings}, {@code no_header_body_checks}) applies
  * to sendmail, smtpd and qmqpd mail.
  *
+ * <p>{@code non_smtpd_milters} inspect local submissions here (see {@link MilterInspection});
+ * smtpd hands its session's {@code smtpd_milters} to each transaction for the content stages.
+ *
  * <p>Failure: a table that cannot be opened fails {@link #create} with TableException naming it;
  * a queue file that cannot be created fails {@link #open} with IOException ({@link #replyFor}
  * gives the reply for it).
@@ -56,9 +62,11 @@ public final class Cleanup implements AutoCloseable {
   private final List<LookupTable> headerChecks;
   private final List<LookupTable> bodyChecks;
   private final List<LookupTable> opened;
+  private final MilterSettings nonSmtpdMilters;
 
   private Cleanup(CleanupSettings settings, Queues queues, Clock clock, CleanupLog log, Maps maps,
-      List<LookupTable> headerChecks, List<LookupTable> bodyChecks, List<LookupTable> opened) {
+      List<LookupTable> headerChecks, List<LookupTable> bodyChecks, List<LookupTable> opened,
+      MilterSettings nonSmtpdMilters) {
     this.settings = settings;
     this.queues = queues;
     this.clock = clock;
@@ -67,6 +75,7 @@ public final class Cleanup implements AutoCloseable {
     this.headerChecks = headerChecks;
     this.bodyChecks = bodyChecks;
     this.opened = opened;
+    this.nonSmtpdMilters = nonSmtpdMilters;
   }
 
   /** Reads the configuration and opens every table cleanup uses. */
@@ -89,7 +98,8 @@ public final class Cleanup implements AutoCloseable {
               open(config, "recipient_bcc_maps", opener, opened), s));
       List<LookupTable> header = open(config, "header_checks", opener, opened);
       List<LookupTable> body = open(config, "body_checks", opener, opened);
-      return new Cleanup(s, queues, clock, log, maps, header, body, List.copyOf(opened));
+      MilterSettings milters = MilterSettings.from(config, config.get("non_smtpd_milters"));
+      return new Cleanup(s, queues, clock, log, maps, header, body, List.copyOf(opened), milters);
     } catch (TableException | RuntimeException e) {
       opened.forEach(LookupTable::close);
       throw e;
@@ -124,6 +134,17 @@ public final class Cleanup implements AutoCloseable {
     }
     QueueFileWriter writer = QueueFileWriter.create(queues, clock);
     return new CleanupTransaction(this, effective, writer);
+  }
+
+  /**
+   * Connects to the non_smtpd_milters for one local submission (sendmail, postsuper -r); empty
+   * when there are none.
+   */
+  Optional<Milters> openNonSmtpdMilters() {
+    if (nonSmtpdMilters.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(Milters.open(nonSmtpdMilters, text -> log.line("warning: " + text)));
   }
 
   CleanupSettings settings() {

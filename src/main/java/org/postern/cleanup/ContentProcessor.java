@@ -22,7 +22,7 @@ import java.util.Set;
  * caller can read the client's data to its end.
  */
 final class ContentProcessor implements HeaderParser.Handler {
-  private static final String REQUIRE_TLS_ESMTP = "require-tls-esmtp";
+  static final String REQUIRE_TLS_ESMTP = "require-tls-esmtp";
   private static final byte[] LF = {'\n'};
 
   /** The facts about the message the processor needs from the transaction. */

@@ -2,6 +2,7 @@ package org.postern.milter;
 
 import java.time.Duration;
 import java.util.List;
+import org.postern.config.MainConfig;
 
 /**
  * One milter list with everything it needs: the milters ({@code smtpd_milters} or {@code
@@ -32,6 +33,31 @@ public record MilterSettings(List<MilterSpec> milters, MacroLists macros, String
     MilterSpec defaults = new MilterSpec("inet:defaults:1", connectTimeout, commandTimeout,
         contentTimeout, DefaultAction.parse(defaultAction), protocol);
     return new MilterSettings(MilterSpec.parseList(list, defaults), macros, daemonName, macroV);
+  }
+
+  /**
+   * The settings for one list ({@code config.get("smtpd_milters")} or {@code
+   * config.get("non_smtpd_milters")}) with the global milter_* parameters of {@code config}.
+   */
+  public static MilterSettings from(MainConfig config, String list) {
+    MacroLists macros = MacroLists.of(
+        config.get("milter_connect_macros"),
+        config.get("milter_helo_macros"),
+        config.get("milter_mail_macros"),
+        config.get("milter_rcpt_macros"),
+        config.get("milter_data_macros"),
+        config.get("milter_end_of_data_macros"),
+        config.get("milter_end_of_header_macros"),
+        config.get("milter_unknown_command_macros"));
+    return of(list,
+        config.getTime("milter_connect_timeout"),
+        config.getTime("milter_command_timeout"),
+        config.getTime("milter_content_timeout"),
+        config.get("milter_default_action"),
+        config.get("milter_protocol"),
+        macros,
+        config.get("milter_macro_daemon_name"),
+        config.get("milter_macro_v"));
   }
 
   public boolean isEmpty() {

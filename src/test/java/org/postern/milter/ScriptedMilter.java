@@ -24,7 +24,7 @@ import java.util.function.Function;
  * OPTNEG gets the configured negotiation reply, macros and abort get nothing, quit ends the
  * connection; every other event goes to the script.
  */
-final class ScriptedMilter implements AutoCloseable {
+public final class ScriptedMilter implements AutoCloseable {
   private final Path socket;
   private final ServerSocketChannel server;
   private final Thread thread;
@@ -41,8 +41,19 @@ final class ScriptedMilter implements AutoCloseable {
     this.thread = Thread.ofVirtual().start(this::serve);
   }
 
+  /** A milter scripted by the command letter only, for tests outside this package. */
+  public static ScriptedMilter byCommand(Path dir, byte[] negotiation,
+      Function<Character, byte[]> script) throws IOException {
+    return new ScriptedMilter(dir, negotiation, p -> script.apply(p.command()));
+  }
+
+  /** An SMFIR_INSHEADER or SMFIR_CHGHEADER frame. */
+  public static byte[] indexed(char command, int index, String name, String value) {
+    return frame(command, new Packet.Builder().int32(index).string(name).string(value).build());
+  }
+
   /** Version 6, all actions, the given protocol flags, optional SETSYMLIST entries. */
-  static byte[] optneg(int version, int events, Object... symlists) {
+  public static byte[] optneg(int version, int events, Object... symlists) {
     Packet.Builder b = new Packet.Builder().int32(version).int32(0x1ff).int32(events);
     for (int i = 0; i < symlists.length; i += 2) {
       b.int32((Integer) symlists[i]).string((String) symlists[i + 1]);
@@ -50,7 +61,7 @@ final class ScriptedMilter implements AutoCloseable {
     return frame('O', b.build());
   }
 
-  static byte[] frame(char command, byte[] data) {
+  public static byte[] frame(char command, byte[] data) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int length = data.length + 1;
     out.write(length >>> 24);
@@ -67,16 +78,16 @@ final class ScriptedMilter implements AutoCloseable {
           java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
 
   /** An answer after which the milter hangs up (a truncated packet, a lost connection). */
-  static byte[] thenHangUp(byte[] bytes) {
+  public static byte[] thenHangUp(byte[] bytes) {
     HANGUPS.add(bytes);
     return bytes;
   }
 
-  static byte[] reply(char command) {
+  public static byte[] reply(char command) {
     return frame(command, new byte[0]);
   }
 
-  static byte[] strings(char command, String... values) {
+  public static byte[] strings(char command, String... values) {
     Packet.Builder b = new Packet.Builder();
     for (String v : values) {
       b.string(v);
@@ -84,7 +95,7 @@ final class ScriptedMilter implements AutoCloseable {
     return frame(command, b.build());
   }
 
-  static byte[] concat(byte[]... parts) {
+  public static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] p : parts) {
       out.writeBytes(p);
@@ -92,7 +103,7 @@ final class ScriptedMilter implements AutoCloseable {
     return out.toByteArray();
   }
 
-  String name() {
+  public String name() {
     return "unix:" + socket;
   }
 
@@ -101,7 +112,7 @@ final class ScriptedMilter implements AutoCloseable {
   }
 
   /** The commands received, as a string of letters. */
-  String commands() {
+  public String commands() {
     StringBuilder b = new StringBuilder();
     received.forEach(p -> b.append(p.command()));
     return b.toString();
@@ -141,7 +152,7 @@ final class ScriptedMilter implements AutoCloseable {
   }
 
   /** Waits until the milter's connection ended (after QUIT or a hang-up). */
-  void awaitHangup() {
+  public void awaitHangup() {
     try {
       thread.join(Duration.ofSeconds(10));
     } catch (InterruptedException e) {
