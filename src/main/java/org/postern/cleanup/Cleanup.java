@@ -30,7 +30,8 @@ import org.postern.table.TableOpener;
  * </pre>
  *
  * <p>The tables of canonical_maps, sender_canonical_maps, recipient_canonical_maps,
- * virtual_alias_maps, sender_bcc_maps, recipient_bcc_maps, header_checks and body_checks are
+ * virtual_alias_maps, sender_bcc_maps, recipient_bcc_maps, header_checks, body_checks and
+ * milter_header_checks are
  * opened once, here, through the opener;
  * the service is then safe for concurrent use when the tables are (each transaction keeps its
  * own state). {@code
@@ -61,11 +62,13 @@ public final class Cleanup implements AutoCloseable {
   private final Maps maps;
   private final List<LookupTable> headerChecks;
   private final List<LookupTable> bodyChecks;
+  private final List<LookupTable> milterHeaderChecks;
   private final List<LookupTable> opened;
   private final MilterSettings nonSmtpdMilters;
 
   private Cleanup(CleanupSettings settings, Queues queues, Clock clock, CleanupLog log, Maps maps,
-      List<LookupTable> headerChecks, List<LookupTable> bodyChecks, List<LookupTable> opened,
+      List<LookupTable> headerChecks, List<LookupTable> bodyChecks,
+      List<LookupTable> milterHeaderChecks, List<LookupTable> opened,
       MilterSettings nonSmtpdMilters) {
     this.settings = settings;
     this.queues = queues;
@@ -74,6 +77,7 @@ public final class Cleanup implements AutoCloseable {
     this.maps = maps;
     this.headerChecks = headerChecks;
     this.bodyChecks = bodyChecks;
+    this.milterHeaderChecks = milterHeaderChecks;
     this.opened = opened;
     this.nonSmtpdMilters = nonSmtpdMilters;
   }
@@ -98,8 +102,10 @@ public final class Cleanup implements AutoCloseable {
               open(config, "recipient_bcc_maps", opener, opened), s));
       List<LookupTable> header = open(config, "header_checks", opener, opened);
       List<LookupTable> body = open(config, "body_checks", opener, opened);
+      List<LookupTable> milterHeader = open(config, "milter_header_checks", opener, opened);
       MilterSettings milters = MilterSettings.from(config, config.get("non_smtpd_milters"));
-      return new Cleanup(s, queues, clock, log, maps, header, body, List.copyOf(opened), milters);
+      return new Cleanup(s, queues, clock, log, maps, header, body, milterHeader,
+          List.copyOf(opened), milters);
     } catch (TableException | RuntimeException e) {
       opened.forEach(LookupTable::close);
       throw e;
@@ -173,6 +179,10 @@ public final class Cleanup implements AutoCloseable {
 
   List<LookupTable> bodyChecks() {
     return bodyChecks;
+  }
+
+  List<LookupTable> milterHeaderChecks() {
+    return milterHeaderChecks;
   }
 
   /** The reply for a failed queue write: 452 4.3.1 when the disk is full, else 451 4.3.0. */

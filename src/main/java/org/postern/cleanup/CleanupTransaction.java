@@ -286,8 +286,22 @@ public final class CleanupTransaction implements AutoCloseable {
       }
       MilterEditor editor = MilterEditor.read(spool, origin.source() == CleanupOrigin.SourceClass.SMTPD,
           sender, recipients, rewriting(), logger);
-      return apply(inspection.inspect(chain.get(), editor, settings.messageSizeLimit(), sender,
+      ContentChecks milterChecks = new ContentChecks(cleanup.milterHeaderChecks(), List.of(), true,
+          logger, errors);
+      editor.filter(header -> switch (milterChecks.header(header)) {
+        case ContentChecks.Drop d -> Optional.empty();
+        case ContentChecks.Replace r -> Optional.of(r.text());
+        case ContentChecks.Prepend p -> Optional.of(header);
+        case ContentChecks.Keep k -> Optional.of(header);
+      });
+      Optional<CleanupResult> decided = apply(inspection.inspect(chain.get(), editor,
+          settings.messageSizeLimit(), sender,
           recipients.isEmpty() ? null : recipients.getLast().address()), editor);
+      hold |= milterChecks.hold();
+      discard |= milterChecks.discard();
+      milterChecks.filter().ifPresent(f -> contentFilter = f);
+      milterChecks.redirect().ifPresent(r -> redirect = Optional.of(r));
+      return decided;
     } finally {
       local.ifPresent(Milters::close);
     }

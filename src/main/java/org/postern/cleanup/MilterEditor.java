@@ -38,12 +38,21 @@ final class MilterEditor implements Milters.Editor {
     List<String> recipient(String address);
   }
 
+  /**
+   * milter_header_checks on a header a milter adds or changes: the text to store, or empty to
+   * drop it.
+   */
+  interface HeaderFilter {
+    Optional<String> check(String header);
+  }
+
   private final List<byte[]> headers = new ArrayList<>();
   private final int hidden;
   private final ContentSpool spool;
   private final long bodyOffset;
   private final Rewriting rewriting;
   private final ActionLogger log;
+  private HeaderFilter filter = Optional::of;
   private byte[] replacedBody;
   private boolean contentChanged;
   private String sender;
@@ -122,6 +131,11 @@ final class MilterEditor implements Milters.Editor {
     return b.size() == 0 ? null : b.toByteArray();
   }
 
+  /** Sets milter_header_checks for the headers milters add or change. */
+  void filter(HeaderFilter headerFilter) {
+    filter = headerFilter;
+  }
+
   @Override
   public MilterMessage message() {
     List<MilterMessage.Header> visible = new ArrayList<>();
@@ -162,18 +176,25 @@ final class MilterEditor implements Milters.Editor {
   }
 
   private void addHeader(int position, String name, String value, boolean leadingSpace) {
-    headers.add(position, format(name, value, leadingSpace));
+    filtered(name, value, leadingSpace).ifPresent(h -> headers.add(position, h));
     contentChanged = true;
+  }
+
+  private Optional<byte[]> filtered(String name, String value, boolean leadingSpace) {
+    String text = new String(format(name, value, leadingSpace), StandardCharsets.UTF_8);
+    return filter.check(text).map(t -> t.getBytes(StandardCharsets.UTF_8));
   }
 
   private void changeHeader(Edit.ChangeHeader c) {
     int seen = 0;
     for (int i = hidden; i < headers.size(); i++) {
       if (nameOf(headers.get(i)).equalsIgnoreCase(c.name()) && ++seen == c.index()) {
-        if (c.deletes()) {
-          headers.remove(i);
+        Optional<byte[]> replacement = c.deletes()
+            ? Optional.empty() : filtered(c.name(), c.value(), c.leadingSpace());
+        if (replacement.isPresent()) {
+          headers.set(i, replacement.get());
         } else {
-          headers.set(i, format(c.name(), c.value(), c.leadingSpace()));
+          headers.remove(i);
         }
         contentChanged = true;
         return;

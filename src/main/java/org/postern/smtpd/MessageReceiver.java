@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.postern.milter.Milters;
 
 /**
  * Receives message content for a transaction: DATA (dot-unstuffing, end at {@code CRLF.CRLF})
@@ -44,7 +45,7 @@ final class MessageReceiver {
    * turns the header back into the mark), then access-table PREPENDs and Received:. False after a
    * failure reply.
    */
-  boolean open(Transaction tx, Envelope envelope) {
+  boolean open(Transaction tx, Envelope envelope, Milters milters) {
     try {
       MessageOut out;
       if (tx.proxy().isPresent()) {
@@ -54,7 +55,7 @@ final class MessageReceiver {
           out.prependHeader("Require-TLS-ESMTP: yes\r\n");
         }
       } else {
-        out = new MessageOut.Cleanup(sink.open(envelope));
+        out = new MessageOut.Cleanup(sink.open(envelope, milters));
         tx.out(out);
         state.log(out.queueId().orElseThrow() + ": client=" + state.namaddr()
             + (state.saslMethod == null
@@ -131,10 +132,10 @@ final class MessageReceiver {
   }
 
   /** Reads one BDAT chunk of {@code size} bytes and answers for it. */
-  void chunk(Transaction tx, Supplier<Envelope> envelope, long size, boolean last, SmtpInput input, ReplyWriter writer)
-      throws IOException {
+  void chunk(Transaction tx, Supplier<Envelope> envelope, Milters milters, long size, boolean last,
+      SmtpInput input, ReplyWriter writer) throws IOException {
     if (tx.out().isEmpty() && tx.failure().isEmpty()) {
-      open(tx, envelope.get());
+      open(tx, envelope.get(), milters);
     }
     try {
       readChunk(tx, size, input);

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSocket;
+import org.postern.milter.Milters;
 import org.postern.tls.ServerTlsContext;
 
 /**
@@ -64,6 +65,7 @@ final class SmtpdSession implements Runnable {
   private String helo = "";
   private String protocol = "SMTP";
   private Optional<Envelope.Tls> tls = Optional.empty();
+  private Optional<SmtpdMilters> milters = Optional.empty();
   private volatile boolean idle;
 
   SmtpdSession(
@@ -125,6 +127,7 @@ final class SmtpdSession implements Runnable {
     } finally {
       counted.ifPresent(c -> services.anvil().disconnect(clientAddress));
       commands.dropTransaction();
+      milters.ifPresent(SmtpdMilters::close);
       sasl.ifPresent(SmtpdSasl::close);
       closeQuietly();
       log("disconnect from " + checkState.namaddr() + counts.format());
@@ -152,7 +155,10 @@ final class SmtpdSession implements Runnable {
       }
       startTls();
     }
-    writer.reply(Reply.plain(220, settings.banner()));
+    if (!greet()) {
+      writer.flush();
+      return;
+    }
     commands.connect();
     while (!writer.hangup()) {
       if (writer.errorCount() >= settings.hardErrorLimit()) {
@@ -170,6 +176,26 @@ final class SmtpdSession implements Runnable {
       }
     }
     writer.flush();
+  }
+
+  /**
+   * The greeting, after the milters' connect event (smtpd_milters): 220 with the banner, or the
+   * milters' refusal, 554 (the session goes on, every command refused) or 421 (it ends). False
+   * when the session ends.
+   */
+  private boolean greet() {
+    if (!settings.milters().isEmpty()) {
+      SmtpdMilters m = new SmtpdMilters(
+          Milters.open(settings.milters(), text -> checkState.warning(text)), this, clientPort);
+      milters = Optional.of(m);
+      Optional<Reply> refused = m.connect(settings.myhostname());
+      if (refused.isPresent()) {
+        writer.reply(refused.get());
+        return refused.get().code() != 421;
+      }
+    }
+    writer.reply(Reply.plain(220, settings.banner()));
+    return true;
   }
 
   /**
@@ -322,6 +348,19 @@ final class SmtpdSession implements Runnable {
 
   Optional<SmtpdSasl> sasl() {
     return sasl;
+  }
+
+  /** The session's smtpd_milters; empty when there are none. */
+  Optional<SmtpdMilters> milters() {
+    return milters;
+  }
+
+  String myhostname() {
+    return settings.myhostname();
+  }
+
+  int serverPort() {
+    return socket.getLocalPort();
   }
 
   /** The address the client connected to, for the auth server's {@code lip=}. */

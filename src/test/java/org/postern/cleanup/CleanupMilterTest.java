@@ -155,6 +155,23 @@ class CleanupMilterTest {
   }
 
   @Test
+  void milterHeaderChecks_applyToMilterHeadersOnly() throws Exception {
+    byte[] edits = concat(strings('h', "X-Spam-Flag", "YES"), strings('h', "X-Drop", "me"),
+        reply('c'));
+    java.util.Map<String, String> checks = new java.util.LinkedHashMap<>();
+    checks.put("^X-Spam-Flag: YES", "HOLD spam flagged");
+    checks.put("^X-Drop:", "IGNORE");
+    checks.put("^Subject:", "REJECT not for original headers");
+    CleanupHarness h = new CleanupHarness(dir)
+        .table("milter_header_checks", FakeTable.regexp("regexp:/m", checks));
+    try (ScriptedMilter sm = eom(edits); Milters m = session(sm, "tempfail")) {
+      CleanupResult r = smtpdMessage(h, m, false);
+      assertThat(((CleanupResult.Queued) r).queue()).isEqualTo(QueueName.HOLD);
+      assertThat(h.content(r)).contains("X-Spam-Flag: YES\n").doesNotContain("X-Drop");
+    }
+  }
+
+  @Test
   void discard_isDiscarded() throws Exception {
     CleanupHarness h = new CleanupHarness(dir);
     try (ScriptedMilter sm = eom(reply('d')); Milters m = session(sm, "tempfail")) {
