@@ -77,8 +77,18 @@ final class SmtpdMilters implements AutoCloseable {
     return state.discard() ? Optional.empty() : check(milters.mail(args, macros()), "MAIL");
   }
 
-  Optional<Reply> rcpt(List<String> args) {
-    return state.discard() ? Optional.empty() : check(milters.rcpt(args, macros()), "RCPT");
+  /** RCPT of {@code address}, which the log line and {@code {rcpt_addr}} name. */
+  Optional<Reply> rcpt(String address, List<String> args) {
+    if (state.discard()) {
+      return Optional.empty();
+    }
+    String saved = state.recipient;
+    state.recipient = address;
+    try {
+      return check(milters.rcpt(args, macros()), "RCPT");
+    } finally {
+      state.recipient = saved;
+    }
   }
 
   Optional<Reply> data() {

@@ -146,7 +146,8 @@ final class TransactionCommands {
     if (refused.isPresent()) {
       throw new ReplyException(refused.get());
     }
-    Optional<Reply> milterRefused = session.milters().flatMap(m -> m.rcpt(milterArgs(arg)));
+    Optional<Reply> milterRefused = session.milters()
+        .flatMap(m -> m.rcpt(rcpt.internal(), milterArgs(arg)));
     if (milterRefused.isPresent()) {
       throw new ReplyException(milterRefused.get());
     }
