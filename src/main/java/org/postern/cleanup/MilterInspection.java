@@ -101,8 +101,7 @@ final class MilterInspection {
       }
       case Verdict.Refuse r -> {
         MilterReply reply = r.reply();
-        String first = reply.firstLine();
-        log("milter-reject", event, first.substring(4));
+        log("milter-reject", event, reply.logText().substring(4));
         CleanupReply answer = new CleanupReply(reply.code(), reply.enhanced(), reply.text());
         yield Optional.of(new Outcome.Refused(reply.temporary()
             ? new CleanupResult.Failed(id, answer) : new CleanupResult.Rejected(id, answer)));

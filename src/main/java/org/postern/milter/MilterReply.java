@@ -97,6 +97,19 @@ public record MilterReply(int code, String enhanced, List<String> lines) {
     return code + " " + (enhanced.isEmpty() ? "" : enhanced + " ") + lines.get(0);
   }
 
+  /**
+   * The reply as Postfix logs it: every line with its code, the line breaks shown as {@code ??}
+   * ({@code 550-5.7.1 one??550 5.7.1 two}).
+   */
+  public String logText() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < lines.size(); i++) {
+      b.append(i == 0 ? "" : "??").append(code).append(i == lines.size() - 1 ? ' ' : '-')
+          .append(enhanced.isEmpty() ? "" : enhanced + " ").append(lines.get(i));
+    }
+    return b.toString();
+  }
+
   /** All lines joined with a space, for a one-line answer (cleanup's reason). */
   public String text() {
     return String.join(" ", lines);

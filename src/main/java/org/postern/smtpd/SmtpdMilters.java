@@ -134,7 +134,7 @@ final class SmtpdMilters implements AutoCloseable {
           yield Optional.empty();
         }
         case Verdict.Refuse r -> {
-          state.whatsup("milter-reject", r.reply().firstLine());
+          state.whatsup("milter-reject", r.reply().logText());
           yield Optional.of(reply(r.reply()));
         }
       };

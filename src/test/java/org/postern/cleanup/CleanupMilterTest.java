@@ -115,6 +115,19 @@ class CleanupMilterTest {
   }
 
   @Test
+  void addedTlsRequiredNo_doesNotWeakenRequireTls() throws Exception {
+    byte[] edits = concat(strings('h', "TLS-Required", "No"), reply('c'));
+    CleanupHarness h = new CleanupHarness(dir);
+    try (ScriptedMilter sm = eom(edits); Milters m = session(sm, "tempfail")) {
+      CleanupResult r = smtpdMessage(h, m, true);
+      QueueFile f = h.read(r);
+      assertThat(h.content(r)).contains("TLS-Required: No\n");
+      assertThat(f.envelope().requireTls()).isTrue();
+      assertThat(f.tlsRequiredNo()).isFalse();
+    }
+  }
+
+  @Test
   void lostConnectionDuringBodyReplacement_accept_queuesNothing() throws Exception {
     byte[] partial = thenHangUp(frame('b', "new body part\r\n".getBytes(StandardCharsets.US_ASCII)));
     CleanupHarness h = new CleanupHarness(dir);

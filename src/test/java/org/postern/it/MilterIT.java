@@ -144,8 +144,9 @@ class MilterIT {
     }
     postern.awaitLog(Pattern.compile("milter-reject: MAIL"), LIMIT);
     assertThat(postern.maillogText())
-        .contains("NOQUEUE: milter-reject: RCPT from localhost[127.0.0.1]: 550 5.7.1 blocked by"
-            + " pymilter; from=<a@example.com> to=<blocked@mx.test> proto=ESMTP helo=<client.test>")
+        .contains("NOQUEUE: milter-reject: RCPT from localhost[127.0.0.1]: 550-5.7.1 blocked by"
+            + " pymilter??550 5.7.1 second line; from=<a@example.com> to=<blocked@mx.test>"
+            + " proto=ESMTP helo=<client.test>")
         .contains("NOQUEUE: milter-reject: MAIL from localhost[127.0.0.1]: 451 4.7.1 Service"
             + " unavailable - try again later; from=<tempfail@example.com> proto=ESMTP"
             + " helo=<client.test>");

@@ -119,6 +119,7 @@ class MilterTest {
       assertEquals(550, r.code());
       assertEquals("5.7.1", r.enhanced());
       assertEquals(List.of("first line", "second 100% sure"), r.lines());
+      assertEquals("550-5.7.1 first line??550 5.7.1 second 100% sure", r.logText());
     }
   }
 
