@@ -63,7 +63,8 @@ public final class Milter {
     try {
       channel = new PacketChannel(Transport.open(Endpoint.parse(name()), spec.connectTimeout()));
     } catch (IOException | RuntimeException e) {
-      warn("connect to Milter service " + name() + ": " + reason(e));
+      warn("connect to Milter service " + name() + ": "
+          + (e.getMessage() == null ? reason(e) : e.getMessage()));
       communicationError();
       return;
     }

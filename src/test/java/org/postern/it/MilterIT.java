@@ -197,6 +197,34 @@ class MilterIT {
   }
 
   @Test
+  void milterDown_defaultShutdown_greets421AndLogsAsPostfix() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(MILTER_ADDRESS))) {
+      closed = s.getLocalPort();
+    }
+    postern = PosternInstance.createReceiveOnly(dir, "myhostname = mx.test\n"
+        + "smtpd_milters = inet:" + MILTER_ADDRESS + ":" + closed + "\n");
+    postern.start();
+    assertThat(Commands.await(LIMIT, () -> greeting().startsWith("421 "))).isTrue();
+    assertThat(greeting()).isEqualTo("421 mx.test Service unavailable - try again later");
+    postern.awaitLog(Pattern.compile("milter-reject: CONNECT"), LIMIT);
+    assertThat(postern.maillogText())
+        .contains("warning: connect to Milter service inet:" + MILTER_ADDRESS + ":" + closed
+            + ": Connection refused")
+        .contains("NOQUEUE: milter-reject: CONNECT from localhost[127.0.0.1]: 421 4.7.1 Service"
+            + " unavailable - try again later; proto=SMTP");
+  }
+
+  /** The greeting line, or "" while smtpd does not answer yet. */
+  private String greeting() {
+    try (SmtpClient c = SmtpClient.connect(postern.smtpPort())) {
+      return c.greeting();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  @Test
   void lostConnectionDuringBodyReplacement_defaultAccept_replies421AndQueuesNothing()
       throws Exception {
     start("smtpd_milters = MILTER\nmilter_default_action = accept\n");
