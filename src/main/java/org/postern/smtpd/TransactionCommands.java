@@ -211,6 +211,8 @@ final class TransactionCommands {
       receiver.data(tx, input, session.writer());
     } finally {
       transaction = null;
+      // As Postfix's mail_reset(): the milters hear ABORT after every message, sent or not.
+      session.milters().ifPresent(SmtpdMilters::abort);
     }
     where("END-OF-MESSAGE");
   }
@@ -240,6 +242,7 @@ final class TransactionCommands {
     content = null;
     if (last) {
       transaction = null;
+      session.milters().ifPresent(SmtpdMilters::abort);
     }
   }
 
