@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,9 +25,8 @@ class MilterIT {
   private static final Duration LIMIT = Duration.ofSeconds(20);
 
   @TempDir Path dir;
-  private Process milter;
+  private PyMilter milter;
   private PosternInstance postern;
-  private Path events;
 
   @AfterEach
   void stop() throws Exception {
@@ -38,34 +34,16 @@ class MilterIT {
       postern.close();
     }
     if (milter != null) {
-      milter.destroyForcibly().waitFor();
+      milter.close();
     }
   }
 
   /** The milter on a free port of 127.0.87.1, and a receive-only Postern that uses it. */
   private void start(String mainCf) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(MILTER_ADDRESS))) {
-      port = s.getLocalPort();
-    }
-    events = dir.resolve("milter-events.log");
-    Path script = Path.of(getClass().getResource("pymilter_actions.py").toURI());
-    milter = new ProcessBuilder("/usr/bin/python3", script.toString(),
-        "inet:" + port + "@" + MILTER_ADDRESS, events.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("milter.out").toFile()).start();
-    assertThat(Commands.await(LIMIT, () -> listening(port))).as("milter listening").isTrue();
+    milter = PyMilter.start(dir, MILTER_ADDRESS);
     postern = PosternInstance.createReceiveOnly(dir, "myhostname = mx.test\nmydestination = mx.test\n"
-        + "local_recipient_maps =\n" + mainCf.replace("MILTER", "inet:" + MILTER_ADDRESS + ":" + port));
+        + "local_recipient_maps =\n" + mainCf.replace("MILTER", milter.spec()));
     postern.startAndAwaitSmtp();
-  }
-
-  private static boolean listening(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(MILTER_ADDRESS, port), 1000);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /** One message; the reply to its end of data, or the first refusal before it. */
@@ -100,7 +78,7 @@ class MilterIT {
   }
 
   private String events() throws IOException {
-    return Files.readString(events, StandardCharsets.UTF_8);
+    return milter.events();
   }
 
   @Test
