@@ -30,7 +30,7 @@ public record MilterSettings(List<MilterSpec> milters, MacroLists macros, String
   public static MilterSettings of(String list, Duration connectTimeout, Duration commandTimeout,
       Duration contentTimeout, String defaultAction, String protocol, MacroLists macros,
       String daemonName, String macroV) {
-    MilterSpec defaults = new MilterSpec("inet:defaults:1", connectTimeout, commandTimeout,
+    MilterSpec.Defaults defaults = new MilterSpec.Defaults(connectTimeout, commandTimeout,
         contentTimeout, DefaultAction.parse(defaultAction), protocol);
     return new MilterSettings(MilterSpec.parseList(list, defaults), macros, daemonName, macroV);
   }

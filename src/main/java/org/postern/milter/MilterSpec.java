@@ -31,21 +31,31 @@ public record MilterSpec(
     Endpoint.parse(name);
   }
 
-  /** Splits a milter list; {@code defaults} holds the global settings (its name is unused). */
-  public static List<MilterSpec> parseList(String value, MilterSpec defaults) {
+  /** The global milter_* settings that each milter of a list starts from. */
+  public record Defaults(Duration connectTimeout, Duration commandTimeout,
+      Duration contentTimeout, DefaultAction defaultAction, String protocol) {
+
+    MilterSpec named(String endpoint) {
+      return new MilterSpec(endpoint, connectTimeout, commandTimeout, contentTimeout,
+          defaultAction, protocol);
+    }
+  }
+
+  /** Splits a milter list; each item starts from {@code defaults}. */
+  public static List<MilterSpec> parseList(String value, Defaults defaults) {
     List<MilterSpec> out = new ArrayList<>();
     for (String item : ParameterList.split(value)) {
-      out.add(item.startsWith("{") ? parseGroup(item, defaults) : defaults.withName(item));
+      out.add(item.startsWith("{") ? parseGroup(item, defaults) : defaults.named(item));
     }
     return List.copyOf(out);
   }
 
-  private static MilterSpec parseGroup(String item, MilterSpec defaults) {
+  private static MilterSpec parseGroup(String item, Defaults defaults) {
     List<String> words = ParameterList.split(ParameterList.stripBraces(item));
     if (words.isEmpty()) {
       throw new IllegalArgumentException("empty milter setting: " + item);
     }
-    MilterSpec spec = defaults.withName(words.get(0));
+    MilterSpec spec = defaults.named(words.get(0));
     for (String word : words.subList(1, words.size())) {
       int eq = word.indexOf('=');
       if (eq < 0) {
@@ -55,11 +65,6 @@ public record MilterSpec(
       spec = spec.with(word.substring(0, eq).strip(), word.substring(eq + 1).strip());
     }
     return spec;
-  }
-
-  private MilterSpec withName(String endpoint) {
-    return new MilterSpec(endpoint, connectTimeout, commandTimeout, contentTimeout, defaultAction,
-        protocol);
   }
 
   private MilterSpec with(String setting, String value) {
