@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.postern.milter.MilterSettings;
 import org.postern.milter.Milters;
+import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 import org.postern.queue.QueueFileWriter;
 import org.postern.queue.Queues;
@@ -41,7 +42,8 @@ import org.postern.table.TableOpener;
  * <p>{@code non_smtpd_milters} inspect local submissions here (see {@link MilterInspection});
  * smtpd hands its session's {@code smtpd_milters} to each transaction for the content stages.
  *
- * <p>Failure: a table that cannot be opened fails {@link #create} with TableException naming it;
+ * <p>Failure: a table that cannot be opened fails {@link #create} with TableException naming it,
+ * a malformed non_smtpd_milters with ConfigException;
  * a queue file that cannot be created fails {@link #open} with IOException ({@link #replyFor}
  * gives the reply for it).
  */
@@ -84,7 +86,7 @@ public final class Cleanup implements AutoCloseable {
 
   /** Reads the configuration and opens every table cleanup uses. */
   public static Cleanup create(MainConfig config, Queues queues, Clock clock, TableOpener opener,
-      CleanupLog log) throws TableException {
+      CleanupLog log) throws TableException, ConfigException {
     CleanupSettings s = CleanupSettings.from(config);
     List<LookupTable> opened = new ArrayList<>();
     try {
@@ -103,12 +105,21 @@ public final class Cleanup implements AutoCloseable {
       List<LookupTable> header = open(config, "header_checks", opener, opened);
       List<LookupTable> body = open(config, "body_checks", opener, opened);
       List<LookupTable> milterHeader = open(config, "milter_header_checks", opener, opened);
-      MilterSettings milters = MilterSettings.from(config, config.get("non_smtpd_milters"));
+      MilterSettings milters = nonSmtpdMilters(config);
       return new Cleanup(s, queues, clock, log, maps, header, body, milterHeader,
           List.copyOf(opened), milters);
-    } catch (TableException | RuntimeException e) {
+    } catch (TableException | ConfigException | RuntimeException e) {
       opened.forEach(LookupTable::close);
       throw e;
+    }
+  }
+
+  private static MilterSettings nonSmtpdMilters(MainConfig config) throws ConfigException {
+    try {
+      return MilterSettings.from(config, config.get("non_smtpd_milters"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(config.configDirectory().resolve("main.cf"), 0,
+          "non_smtpd_milters", e.getMessage());
     }
   }
 

@@ -229,6 +229,15 @@ class CleanupMilterTest {
   }
 
   @Test
+  void badNonSmtpdMilters_isConfigExceptionNamingIt() {
+    CleanupHarness h = new CleanupHarness(dir).set("non_smtpd_milters", "localhost:8891");
+    org.assertj.core.api.Assertions.assertThatThrownBy(h::cleanup)
+        .isInstanceOf(org.postern.config.ConfigException.class)
+        .hasMessageContaining("non_smtpd_milters")
+        .hasMessageContaining("invalid transport name: localhost");
+  }
+
+  @Test
   void noMilters_contentUnchanged() throws Exception {
     CleanupHarness h = new CleanupHarness(dir);
     CleanupResult r = smtpdMessage(h, Milters.none(), false);
