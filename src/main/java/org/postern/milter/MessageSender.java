@@ -14,12 +14,16 @@ import java.util.Optional;
  *
  * <p>Failure: a modification request with bad data (a header index below 1, an empty header
  * name, an unfolded header value), a body replacement interleaved with other requests or larger
- * than the body limit, is a configuration error. When the connection is lost, or the milter
+ * than the body limit, more than 64 MiB of other edits, is a configuration error; more than
+ * {@link Milter#MAX_PACKETS_PER_EVENT} replies without a decision a communication error. When the connection is lost, or the milter
  * misbehaves, while a body replacement is in progress, the verdict is at least {@code 421 4.7.0}:
  * the unreplaced body is never accepted (Postfix 3.12, HISTORY 20260821), whatever {@code
  * default_action} says.
  */
 final class MessageSender {
+  /** The most bytes of edit requests (a body replacement aside) one message may bring. */
+  static final long MAX_EDIT_BYTES = 64L * 1024 * 1024;
+
   private final Milter milter;
   private final MilterMessage message;
   private final Macros values;
@@ -108,8 +112,12 @@ final class MessageSender {
   /** Reads edits until the final decision. */
   private Milter.Eom endOfMessage() {
     try {
-      while (true) {
-        Packet p = milter.channel().read();
+      long editBytes = 0;
+      for (int n = 0; ; n++) {
+        Packet p = milter.readWithin(n);
+        if (p.command() != Protocol.REPLBODY && (editBytes += p.data().length) > MAX_EDIT_BYTES) {
+          throw new IllegalArgumentException("more than " + MAX_EDIT_BYTES + " bytes of edits");
+        }
         if (replacement != null && p.command() != Protocol.REPLBODY) {
           edits.add(new Edit.ReplaceBody(replacement.toByteArray()));
           replacement = null;

@@ -23,6 +23,12 @@ import java.util.function.Consumer;
 public final class Milter {
   private enum State { READY, ENVELOPE, MESSAGE, ACCEPT_CON, ACCEPT_MSG, REJECT_CON, ERROR }
 
+  /**
+   * The most packets one event may bring before its decision (progress, quarantine, edits):
+   * each packet restarts the timeout, so without a bound a milter could hold a session forever.
+   */
+  static final int MAX_PACKETS_PER_EVENT = 100_000;
+
   private final MilterSpec spec;
   private final Consumer<String> warn;
   private PacketChannel channel;
@@ -328,8 +334,8 @@ public final class Milter {
   /** Reads replies to an envelope event until a decision. */
   private Verdict readReply(char event) {
     try {
-      while (true) {
-        Packet p = channel.read();
+      for (int n = 0; ; n++) {
+        Packet p = readWithin(n);
         Optional<Verdict> v = decision(event, p);
         if (v.isPresent()) {
           return v.get();
@@ -342,6 +348,15 @@ public final class Milter {
       warn("milter " + name() + ": " + reason(e) + " reading reply to '" + event + "'");
       return communicationError();
     }
+  }
+
+  /** The next reply packet of an event, the {@code n}th so far. */
+  Packet readWithin(int n) throws IOException {
+    if (n >= MAX_PACKETS_PER_EVENT) {
+      throw new MilterProtocolException("more than " + MAX_PACKETS_PER_EVENT
+          + " replies without a decision");
+    }
+    return channel.read();
   }
 
   /**

@@ -230,6 +230,15 @@ final class TransactionCommands {
       requireRecipients();
     }
     Transaction tx = transaction;
+    if (!tx.chunking()) {
+      // The first chunk is the DATA event for the milters, as in Postfix's bdat_cmd().
+      Optional<Reply> milterRefused = session.milters().flatMap(SmtpdMilters::data);
+      if (milterRefused.isPresent()) {
+        MessageReceiver.skip(input, size);
+        dropTransaction();
+        throw new ReplyException(milterRefused.get());
+      }
+    }
     tx.endOfData(this::endOfData);
     tx.startChunking();
     content = tx;

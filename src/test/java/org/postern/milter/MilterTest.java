@@ -362,6 +362,17 @@ class MilterTest {
   }
 
   @Test
+  void endlessProgress_isCommunicationError() throws IOException {
+    byte[] flood = new byte[5 * (Milter.MAX_PACKETS_PER_EVENT + 1)];
+    for (int i = 0; i < flood.length; i += 5) {
+      System.arraycopy(reply('p'), 0, flood, i, 5);
+    }
+    assertEquals("451 4.7.1 Service unavailable - try again later",
+        text(mailReply(thenHangUp(flood), DefaultAction.TEMPFAIL)));
+    assertTrue(warnings.stream().anyMatch(w -> w.contains("replies without a decision")));
+  }
+
+  @Test
   void badChangeHeaderIndex_isConfigurationError() throws IOException {
     byte[] bad = frame('m', new Packet.Builder().int32(-5).string("Subject").string("x").build());
     try (ScriptedMilter sm = new ScriptedMilter(dir, optneg(6, 0),
