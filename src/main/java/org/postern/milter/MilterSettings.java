@@ -1,7 +1,10 @@
 package org.postern.milter;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.postern.util.ParameterList;
 import org.postern.config.MainConfig;
 
 /**
@@ -13,15 +16,16 @@ import org.postern.config.MainConfig;
  * <p>Failure: a malformed list or setting is IllegalArgumentException, at start-up.
  */
 public record MilterSettings(List<MilterSpec> milters, MacroLists macros, String daemonName,
-    String macroV) {
+    String macroV, Map<String, String> macroDefaults) {
 
   public MilterSettings {
     milters = List.copyOf(milters);
+    macroDefaults = Map.copyOf(macroDefaults);
   }
 
   /** No milters: every stage continues. */
-  public static final MilterSettings NONE =
-      new MilterSettings(List.of(), MacroLists.of("", "", "", "", "", "", "", ""), "", "");
+  public static final MilterSettings NONE = new MilterSettings(List.of(),
+      MacroLists.of("", "", "", "", "", "", "", ""), "", "", Map.of());
 
   /**
    * Builds the settings from the list text and the global defaults (main.cf values as read by
@@ -29,10 +33,11 @@ public record MilterSettings(List<MilterSpec> milters, MacroLists macros, String
    */
   public static MilterSettings of(String list, Duration connectTimeout, Duration commandTimeout,
       Duration contentTimeout, String defaultAction, String protocol, MacroLists macros,
-      String daemonName, String macroV) {
+      String daemonName, String macroV, Map<String, String> macroDefaults) {
     MilterSpec.Defaults defaults = new MilterSpec.Defaults(connectTimeout, commandTimeout,
         contentTimeout, DefaultAction.parse(defaultAction), protocol);
-    return new MilterSettings(MilterSpec.parseList(list, defaults), macros, daemonName, macroV);
+    return new MilterSettings(MilterSpec.parseList(list, defaults), macros, daemonName, macroV,
+        macroDefaults);
   }
 
   /**
@@ -57,7 +62,26 @@ public record MilterSettings(List<MilterSpec> milters, MacroLists macros, String
         config.get("milter_protocol"),
         macros,
         config.get("milter_macro_daemon_name"),
-        config.get("milter_macro_v"));
+        config.get("milter_macro_v"),
+        macroDefaults(config.get("milter_macro_defaults")));
+  }
+
+  /**
+   * {@code milter_macro_defaults}: {@code name=value} pairs ({@code { name = value with spaces }}
+   * too) for macros the MTA has no value for; keys in the braced form.
+   */
+  static Map<String, String> macroDefaults(String text) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String item : ParameterList.split(text)) {
+      String pair = ParameterList.stripBraces(item);
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("milter_macro_defaults: \"" + item
+            + "\" is not a name=value pair");
+      }
+      out.put(Macros.braced(pair.substring(0, eq).strip()), pair.substring(eq + 1).strip());
+    }
+    return out;
   }
 
   public boolean isEmpty() {

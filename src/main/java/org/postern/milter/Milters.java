@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * milter's edits before the next one reads), and again the first that does not continue decides.
  *
  * <p>The macros {@code {daemon_name}} and {@code {v}} come from the settings; everything else
- * from the caller's {@link Macros}.
+ * from the caller's {@link Macros}, or else from {@code milter_macro_defaults}.
  *
  * <p>Failure: see {@link Milter}; a milter that failed answers with its default action from then
  * on. Not thread-safe.
@@ -123,7 +123,7 @@ public final class Milters implements AutoCloseable {
     return name -> switch (name) {
       case "{daemon_name}" -> Optional.of(settings.daemonName());
       case "{v}" -> Optional.of(settings.macroV());
-      default -> values.value(name);
+      default -> values.value(name).or(() -> Optional.ofNullable(settings.macroDefaults().get(name)));
     };
   }
 }

@@ -265,6 +265,24 @@ class MilterTest {
   }
 
   @Test
+  void macroDefaults_fillMacrosTheMtaDoesNotKnow() throws IOException {
+    try (ScriptedMilter sm = new ScriptedMilter(dir, optneg(6, 0), continueAll())) {
+      MilterSettings settings = new MilterSettings(List.of(new MilterSpec(sm.name(),
+          Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5),
+          DefaultAction.TEMPFAIL, "6")), MacroLists.of("", "", "{auth_type} {mail_addr}", "", "",
+          "", "", ""), "mx", "Postern 1",
+          MilterSettings.macroDefaults("auth_type=none, { mail_addr = never used }"));
+      try (Milters m = Milters.open(settings, warnings::add)) {
+        m.connect("client.example", "192.0.2.1", 1, VALUES);
+        m.mail(List.of("<a@example.com>"), VALUES);
+      }
+      sm.awaitHangup();
+      assertEquals("M{auth_type}\0none\0{mail_addr}\0a@example.com\0",
+          ScriptedMilter.text(sm.received().get(3)));
+    }
+  }
+
+  @Test
   void connectionRefused_shutdown_replies421() {
     Milter m = Milter.open(new MilterSpec("unix:" + dir.resolve("none.sock"), Duration.ofSeconds(1),
         Duration.ofSeconds(1), Duration.ofSeconds(1), DefaultAction.SHUTDOWN, "6"), MACROS,
