@@ -47,7 +47,8 @@ final class MilterEditor implements Milters.Editor {
   }
 
   private final List<byte[]> headers = new ArrayList<>();
-  private final int hidden;
+  /** smtpd's own Received: header, which milters never see; null when there is none. */
+  private final byte[] hidden;
   private final ContentSpool spool;
   private final long bodyOffset;
   private final Rewriting rewriting;
@@ -58,7 +59,7 @@ final class MilterEditor implements Milters.Editor {
   private String sender;
   private final List<Recipient> recipients;
 
-  private MilterEditor(ContentSpool spool, List<byte[]> headers, int hidden, long bodyOffset,
+  private MilterEditor(ContentSpool spool, List<byte[]> headers, byte[] hidden, long bodyOffset,
       String sender, List<Recipient> recipients, Rewriting rewriting, ActionLogger log) {
     this.spool = spool;
     this.headers.addAll(headers);
@@ -112,9 +113,10 @@ final class MilterEditor implements Milters.Editor {
         headers.add(current.toByteArray());
       }
     }
-    int hidden = hideReceived && !headers.isEmpty()
-        && new String(headers.get(0), StandardCharsets.US_ASCII).regionMatches(true, 0, "Received:", 0, 9)
-        ? 1 : 0;
+    // smtpd writes its Received: header above the client's content (access-table PREPENDs may
+    // come before it), so the first Received: header is smtpd's own.
+    byte[] hidden = !hideReceived ? null : headers.stream()
+        .filter(h -> nameOf(h).equalsIgnoreCase("Received")).findFirst().orElse(null);
     return new MilterEditor(spool, headers, hidden, offset, sender, recipients, rewriting, log);
   }
 
@@ -139,7 +141,10 @@ final class MilterEditor implements Milters.Editor {
   @Override
   public MilterMessage message() {
     List<MilterMessage.Header> visible = new ArrayList<>();
-    for (byte[] raw : headers.subList(hidden, headers.size())) {
+    for (byte[] raw : headers) {
+      if (raw == hidden) {
+        continue;
+      }
       String text = new String(raw, StandardCharsets.UTF_8);
       int colon = text.indexOf(':');
       visible.add(new MilterMessage.Header(text.substring(0, colon).strip(), text.substring(colon + 1)));
@@ -187,8 +192,9 @@ final class MilterEditor implements Milters.Editor {
 
   private void changeHeader(Edit.ChangeHeader c) {
     int seen = 0;
-    for (int i = hidden; i < headers.size(); i++) {
-      if (nameOf(headers.get(i)).equalsIgnoreCase(c.name()) && ++seen == c.index()) {
+    for (int i = 0; i < headers.size(); i++) {
+      if (headers.get(i) != hidden && nameOf(headers.get(i)).equalsIgnoreCase(c.name())
+          && ++seen == c.index()) {
         Optional<byte[]> replacement = c.deletes()
             ? Optional.empty() : filtered(c.name(), c.value(), c.leadingSpace());
         if (replacement.isPresent()) {

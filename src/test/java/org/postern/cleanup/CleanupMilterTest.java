@@ -91,6 +91,29 @@ class CleanupMilterTest {
   }
 
   @Test
+  void smtpdReceivedHeader_isHiddenAlsoBelowPrependedHeaders() throws Exception {
+    CleanupHarness h = new CleanupHarness(dir);
+    try (ScriptedMilter sm = eom(concat(indexed('m', 1, "Received", "changed"), reply('c')));
+        Milters m = session(sm, "tempfail")) {
+      CleanupResult r;
+      try (Cleanup c = h.cleanup();
+          CleanupTransaction t = c.open(CleanupOrigin.smtpd("client.example.net", "192.0.2.1", false))) {
+        t.client(CLIENT);
+        t.sender("alice@example.net");
+        t.recipient(Recipient.of("bob@example.org"));
+        t.milters(m);
+        CleanupHarness.write(t, "X-Prepended: by access table\r\nReceived: by smtpd\r\n"
+            + "Received: by the client's relay\r\nSubject: hi\r\nMessage-ID: <m2@x>\r\n\r\nbody\r\n");
+        r = t.commit();
+      }
+      assertThat(sm.headers()).containsExactly("X-Prepended: by access table",
+          "Received: by the client's relay", "Subject: hi", "Message-ID: <m2@x>");
+      assertThat(h.content(r)).startsWith("X-Prepended: by access table\nReceived: by smtpd\n"
+          + "Received: changed\nSubject: hi\n");
+    }
+  }
+
+  @Test
   void replaceBody_keepsRequireTlsMark() throws Exception {
     byte[] edits = concat(frame('b', "new body\r\nline 2\r\n".getBytes(StandardCharsets.US_ASCII)),
         reply('c'));

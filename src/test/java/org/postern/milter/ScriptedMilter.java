@@ -151,6 +151,12 @@ public final class ScriptedMilter implements AutoCloseable {
     }
   }
 
+  /** The headers received (SMFIC_HEADER), as {@code Name: value}. */
+  public List<String> headers() {
+    return received.stream().filter(p -> p.command() == 'L')
+        .map(p -> text(p).replaceFirst("\0", ": ").replace("\0", "")).toList();
+  }
+
   /** Waits until the milter's connection ended (after QUIT or a hang-up). */
   public void awaitHangup() {
     try {
