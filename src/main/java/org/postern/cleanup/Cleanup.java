@@ -114,7 +114,12 @@ public final class Cleanup implements AutoCloseable {
     }
   }
 
+  /** non_smtpd_milters, none under receive_override_options = no_milters. */
   private static MilterSettings nonSmtpdMilters(MainConfig config) throws ConfigException {
+    if (config.getList("receive_override_options").stream()
+        .anyMatch(o -> o.equalsIgnoreCase("no_milters"))) {
+      return MilterSettings.NONE;
+    }
     try {
       return MilterSettings.from(config, config.get("non_smtpd_milters"));
     } catch (IllegalArgumentException e) {

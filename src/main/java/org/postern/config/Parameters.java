@@ -356,6 +356,7 @@ public final class Parameters {
         s("milter_macro_v", "$mail_name $mail_version"),
         l("milter_header_checks", ""),
         r("milter_macro_defaults", ""),
+        l("smtpd_milter_maps", ""),
         s("smtpd_tls_security_level", ""),
         s("smtpd_tls_cert_file", ""),
         s("smtpd_tls_key_file", "$smtpd_tls_cert_file"),

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSocket;
+import org.postern.milter.MilterSettings;
 import org.postern.milter.Milters;
 import org.postern.tls.ServerTlsContext;
 
@@ -179,14 +180,15 @@ final class SmtpdSession implements Runnable {
   }
 
   /**
-   * The greeting, after the milters' connect event (smtpd_milters): 220 with the banner, or the
+   * The greeting, after the milters' connect event (smtpd_milters, or smtpd_milter_maps): 220 with the banner, or the
    * milters' refusal, 554 (the session goes on, every command refused) or 421 (it ends). False
    * when the session ends.
    */
   private boolean greet() {
-    if (!settings.milters().isEmpty()) {
+    MilterSettings chosen = settings.milters().forClient(clientAddress, checkState::warning);
+    if (!chosen.isEmpty()) {
       SmtpdMilters m = new SmtpdMilters(
-          Milters.open(settings.milters(), text -> checkState.warning(text)), this, clientPort);
+          Milters.open(chosen, text -> checkState.warning(text)), this, clientPort);
       milters = Optional.of(m);
       Optional<Reply> refused = m.connect(settings.myhostname());
       if (refused.isPresent()) {

@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
-import org.postern.milter.MilterSettings;
 import org.postern.deliver.AddressResolver;
 import org.postern.sasl.AuthEndpoint;
 import org.postern.sasl.SecurityOptions;
@@ -57,7 +56,7 @@ public record SmtpdSettings(
     Optional<ProxyFilter> proxyFilter,
     SaslSettings sasl,
     ReplyFooter rejectFooter,
-    MilterSettings milters) {
+    ClientMilters milters) {
 
   /** {@code smtpd_tls_security_level} values smtpd implements. */
   public enum TlsLevel {
@@ -157,7 +156,7 @@ public record SmtpdSettings(
         r.proxyFilter(),
         r.sasl(),
         ReplyFooter.fromConfig(config),
-        r.milters());
+        ClientMilters.fromConfig(config));
   }
 
   /** The protocols and ciphers of STARTTLS and wrapper mode. */
@@ -182,15 +181,6 @@ public record SmtpdSettings(
   private record Reader(MainConfig config) {
     private ConfigException bad(String name, String reason) {
       return new ConfigException(config.configDirectory().resolve("main.cf"), 0, name, reason);
-    }
-
-    /** smtpd_milters with the global milter_* settings. */
-    private MilterSettings milters() throws ConfigException {
-      try {
-        return MilterSettings.from(config, config.get("smtpd_milters"));
-      } catch (IllegalArgumentException e) {
-        throw bad("smtpd_milters", e.getMessage());
-      }
     }
 
     private int integer(String name) throws ConfigException {

@@ -235,6 +235,21 @@ class CleanupMilterTest {
   }
 
   @Test
+  void nonSmtpdMilters_noMilters_areNotAsked() throws Exception {
+    try (ScriptedMilter sm = eom(reply('r'))) {
+      CleanupHarness h = new CleanupHarness(dir).set("non_smtpd_milters", sm.name())
+          .set("receive_override_options", "no_milters");
+      try (Cleanup c = h.cleanup(); CleanupTransaction t = c.open(CleanupOrigin.sendmail())) {
+        t.sender("root@example.com");
+        t.recipient(Recipient.of("bob@example.org"));
+        CleanupHarness.write(t, "Subject: local\n\nbody\n");
+        assertThat(t.commit()).isInstanceOf(CleanupResult.Queued.class);
+      }
+      assertThat(sm.commands()).isEmpty();
+    }
+  }
+
+  @Test
   void nonSmtpdMilters_rcptReject_isConfigurationErrorDefer() throws Exception {
     try (ScriptedMilter sm = ScriptedMilter.byCommand(dir, optneg(6, 0),
         c -> c == 'R' ? reply('r') : reply('c'))) {

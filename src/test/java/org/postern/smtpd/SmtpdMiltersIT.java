@@ -70,6 +70,29 @@ class SmtpdMiltersIT {
   }
 
   @Test
+  void milterMapsAndNoMilters_chooseTheClientsMilters() throws Exception {
+    try (ScriptedMilter m = milter(c -> c == 'C' ? reply('r') : reply('c'))) {
+      String refused = "S: 554 mx.test ESMTP not accepting connections\nC: QUIT\nS: 221 2.0.0 Bye\n";
+      String greeted = "S: 220 mx.test ESMTP Postern\nC: QUIT\nS: 221 2.0.0 Bye\n";
+      try (SmtpdFixture s = new SmtpdFixture(certs, Map.of("smtpd_milter_maps",
+              "inline:{127.0.0.1=" + m.name() + "}"));
+          ScriptedSmtpClient c = s.client()) {
+        c.run(refused);
+      }
+      try (SmtpdFixture s = new SmtpdFixture(certs, Map.of("smtpd_milters", m.name(),
+              "smtpd_milter_maps", "inline:{127.0.0.1=DISABLE}"));
+          ScriptedSmtpClient c = s.client()) {
+        c.run(greeted);
+      }
+      try (SmtpdFixture s = new SmtpdFixture(certs, Map.of("smtpd_milters", m.name(),
+              "receive_override_options", "no_milters"));
+          ScriptedSmtpClient c = s.client()) {
+        c.run(greeted);
+      }
+    }
+  }
+
+  @Test
   void helo_shutdown_replies421AndHangsUp() throws Exception {
     try (ScriptedMilter m = milter(c -> c == 'H' ? reply('4') : reply('c'));
         SmtpdFixture s = server(m);
