@@ -51,6 +51,15 @@ record ActionLogger(
     log.line(b.toString());
   }
 
+  /**
+   * A MIME error that rejects the message, in Postfix's shape: {@code ID: reject: mime-error
+   * ERROR: TEXT from ORIGIN; from=<s> to=<r>}.
+   */
+  void mimeError(String error, String text) {
+    log.line(queueId + ": reject: mime-error " + error + ": " + text + " from " + origin
+        + "; from=<" + sender + "> to=<" + (recipient != null ? recipient : "unknown") + ">");
+  }
+
   void warning(String text) {
     log.line("warning: " + text);
   }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.postern.queue.CleanupStatus;
 import org.postern.table.TableException;
 
 /**

@@ -1,6 +1,7 @@
 package org.postern.cleanup;
 
 import java.util.Optional;
+import org.postern.queue.CleanupStatus;
 import org.postern.table.TableException;
 
 /**

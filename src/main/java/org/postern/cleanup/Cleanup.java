@@ -10,6 +10,8 @@ import org.postern.milter.MilterSettings;
 import org.postern.milter.Milters;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
+import org.postern.queue.CleanupReply;
+import org.postern.queue.CleanupStatus;
 import org.postern.queue.QueueFileWriter;
 import org.postern.queue.Queues;
 import org.postern.table.LookupTable;

@@ -2,6 +2,8 @@ package org.postern.cleanup;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.postern.queue.CleanupReply;
+import org.postern.queue.CleanupStatus;
 import org.postern.queue.QueueId;
 
 /**
@@ -19,7 +21,11 @@ final class CleanupErrors {
   /** A REJECT action: {@code reason} starts with its 4.x.x or 5.x.x status. */
   void reject(String reason) {
     this.reason = reason;
-    add(reason.startsWith("4") ? CleanupStatus.DEFER : CleanupStatus.CONT);
+    add(rejectStatus(reason));
+  }
+
+  private static CleanupStatus rejectStatus(String reason) {
+    return reason.startsWith("4") ? CleanupStatus.DEFER : CleanupStatus.CONT;
   }
 
   boolean any() {
@@ -39,7 +45,7 @@ final class CleanupErrors {
       int space = reason.indexOf(' ');
       String dsn = space < 0 ? reason : reason.substring(0, space);
       String text = space < 0 ? "" : reason.substring(space + 1);
-      reply = new CleanupReply(reason.startsWith("4") ? 451 : 550, dsn, text);
+      reply = new CleanupReply(rejectStatus(reason).smtp(), dsn, text);
     }
     return reply.temporary()
         ? new CleanupResult.Failed(id, reply)

@@ -1,6 +1,7 @@
 package org.postern.cleanup;
 
 import java.util.Objects;
+import org.postern.queue.CleanupReply;
 import org.postern.queue.QueueId;
 import org.postern.queue.QueueName;
 

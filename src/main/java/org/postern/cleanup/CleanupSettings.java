@@ -38,7 +38,8 @@ record CleanupSettings(
     Set<String> smtputf8AutodetectClasses,
     String alwaysBcc,
     boolean noAddressMappings,
-    boolean noHeaderBodyChecks) {
+    boolean noHeaderBodyChecks,
+    NonEmptyEndOfHeaderAction nonEmptyEndOfHeaderAction) {
 
   static CleanupSettings from(MainConfig c) {
     Set<String> propagate = lowerSet(c.getList("propagate_unmatched_extensions"));
@@ -69,7 +70,8 @@ record CleanupSettings(
         lowerSet(c.getList("smtputf8_autodetect_classes")),
         c.get("always_bcc").strip(),
         overrides.contains("no_address_mappings"),
-        overrides.contains("no_header_body_checks"));
+        overrides.contains("no_header_body_checks"),
+        NonEmptyEndOfHeaderAction.parse(c.get("non_empty_end_of_header_action")));
   }
 
   /** Whether SMTPUTF8 is detected automatically for mail of this origin class. */

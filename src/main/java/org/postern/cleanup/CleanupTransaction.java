@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.postern.milter.Milters;
 import org.postern.queue.BodyType;
+import org.postern.queue.CleanupStatus;
 import org.postern.queue.ClientFacts;
 import org.postern.queue.DsnRet;
 import org.postern.queue.Envelope;

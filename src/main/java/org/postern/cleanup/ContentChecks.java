@@ -3,6 +3,7 @@ package org.postern.cleanup;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.postern.queue.CleanupStatus;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
 

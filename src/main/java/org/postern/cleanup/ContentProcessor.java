@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.Set;
+import org.postern.queue.CleanupStatus;
 
 /**
  * Cleanup's work on the message content, header by header and line by line: header_checks and
@@ -24,6 +25,7 @@ import java.util.Set;
 final class ContentProcessor implements HeaderParser.Handler {
   static final String REQUIRE_TLS_ESMTP = "require-tls-esmtp";
   private static final byte[] LF = {'\n'};
+  private static final String NON_EMPTY_EOH = "primary header was terminated with non-empty line";
 
   /** The facts about the message the processor needs from the transaction. */
   record Facts(
@@ -153,6 +155,27 @@ final class ContentProcessor implements HeaderParser.Handler {
     }
     if (requireTls && settings.requireTlsEsmtpHeader() && !seen.contains(REQUIRE_TLS_ESMTP)) {
       add("Require-TLS-ESMTP: yes");
+    }
+  }
+
+  /**
+   * {@code non_empty_end_of_header_action}: the empty line the sender left out is inserted (with
+   * a MIME-Error header first, for add_header), or the message is rejected with 5.6.0, as
+   * Postfix 3.11's cleanup does.
+   */
+  @Override
+  public void nonEmptyEndOfHeader(byte[] line, int length) {
+    switch (settings.nonEmptyEndOfHeaderAction()) {
+      case FIX_QUIETLY -> write(new byte[0], true);
+      case ADD_HEADER -> {
+        add("MIME-Error: message header was not terminated by empty line");
+        write(new byte[0], true);
+      }
+      case REJECT -> {
+        String text = new String(line, 0, Math.min(length, 100), StandardCharsets.UTF_8);
+        log.mimeError(NON_EMPTY_EOH, ActionLogger.printable(text, 100));
+        errors.reject("5.6.0 " + NON_EMPTY_EOH);
+      }
     }
   }
 

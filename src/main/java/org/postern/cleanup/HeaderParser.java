@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Turns content lines into logical headers and body lines, as a stream. The primary header ends
  * at the first line that is neither a header ({@code name:}) nor a continuation (leading white
- * space after a header); that line and everything after it is body. A logical header longer than
+ * space after a header); that line and everything after it is body, and when it is not the
+ * empty line that should end a header, the handler hears of it first. A logical header longer than
  * {@code header_size_limit} is cut there and the excess dropped, as Postfix does; body lines pass
  * through piece by piece. MIME parts are not parsed: nested headers are body to this parser.
  *
@@ -20,6 +21,12 @@ final class HeaderParser implements ContentLines.Sink {
 
     /** The primary header is complete (called once, also for a message without body). */
     void headerEnd() throws IOException;
+
+    /**
+     * The primary header ended at {@code line}, which is neither empty nor a header: called
+     * after {@link #headerEnd}, before that line goes to {@link #body}.
+     */
+    void nonEmptyEndOfHeader(byte[] line, int length) throws IOException;
 
     void body(byte[] data, int length, boolean complete) throws IOException;
   }
@@ -73,6 +80,9 @@ final class HeaderParser implements ContentLines.Sink {
     }
     endHeader();
     continuingHeader = false;
+    if (length > 0) {
+      handler.nonEmptyEndOfHeader(data, length);
+    }
     handler.body(data, length, complete);
   }
 

@@ -7,6 +7,7 @@ import org.postern.milter.Macros;
 import org.postern.milter.MilterReply;
 import org.postern.milter.Milters;
 import org.postern.milter.Verdict;
+import org.postern.queue.CleanupReply;
 import org.postern.queue.ClientFacts;
 import org.postern.queue.QueueId;
 import org.postern.queue.Recipient;

@@ -13,6 +13,8 @@ import org.postern.config.ConfigException;
 import org.postern.config.MainCfEditor;
 import org.postern.config.MainConfig;
 import org.postern.config.MasterService;
+import org.postern.config.ParameterType;
+import org.postern.config.Parameters;
 import org.postern.table.Tables;
 import org.postern.util.Getopt;
 
@@ -123,7 +125,7 @@ public final class Postconf {
         }
         continue;
       }
-      values.put(name, normalize(g.has('x') ? config.expand(value) : value));
+      values.put(name, normalize(g.has('x') ? expanded(config, name, value) : value));
     }
     if (g.has('j')) {
       out.println(json(values));
@@ -134,6 +136,24 @@ public final class Postconf {
       });
     }
     return Sysexits.EX_OK;
+  }
+
+  /**
+   * The value {@code -x} prints: expanded, except, as in Postfix, a parameter its reader expands
+   * itself ({@code forward_path}); a parameter Postern knows only from Postfix's list is shown as
+   * written when it does not expand ({@code smtpd_expansion_filter}, raw in Postfix).
+   */
+  private static String expanded(MainConfig config, String name, String value)
+      throws ConfigException {
+    if (!Parameters.typed(name)) {
+      try {
+        return config.expand(value);
+      } catch (ConfigException e) {
+        return value;
+      }
+    }
+    boolean raw = config.spec(name).map(spec -> spec.type() == ParameterType.RAW).orElse(false);
+    return raw ? value : config.expand(value);
   }
 
   /** Collapses whitespace runs to one space, as postconf prints values. */

@@ -103,8 +103,7 @@ final class PostfixScript {
     List<String> problems = new ArrayList<>();
     StartPreparation.postfixQueue(c.config()).ifPresent(problems::add);
     s.get().unknownPipeUsers();
-    c.tableProblems().forEach(e -> problems.addAll(e.problems()));
-    problems.addAll(c.serviceProblems(ServiceRegistry.standard(), s.get()::warn));
+    problems.addAll(c.startProblems(ServiceRegistry.standard(), s.get()::warn));
     if (!problems.isEmpty()) {
       problems.forEach(line -> System.err.println("postern: fatal: " + line));
       return Sysexits.EX_CONFIG;

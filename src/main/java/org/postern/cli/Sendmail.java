@@ -18,6 +18,7 @@ import org.postern.config.ConfigDirectory;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 import org.postern.pickup.PickupTrigger;
+import org.postern.queue.CleanupStatus;
 import org.postern.queue.ClientFacts;
 import org.postern.queue.DsnNotify;
 import org.postern.queue.Envelope;
@@ -225,7 +226,7 @@ final class Sendmail {
       writer.commit(QueueName.MAILDROP, new ExtractedEnvelope(extracted, false));
       id = writer.id();
     } catch (SendmailInput.TooBig e) {
-      throw new SendmailFatal(Sysexits.EX_DATAERR, who + ": message file too big");
+      throw new SendmailFatal(Sysexits.EX_DATAERR, who + ": " + CleanupStatus.SIZE.text());
     } catch (LineInput.InputError e) {
       throw new SendmailFatal(Sysexits.EX_DATAERR, who + ": error reading input: "
           + e.getMessage());

@@ -15,6 +15,7 @@ import org.postern.config.MainConfig;
 import org.postern.esmtp.Xtext;
 import org.postern.pickup.PickupTrigger;
 import org.postern.queue.BodyType;
+import org.postern.queue.CleanupStatus;
 import org.postern.queue.ClientFacts;
 import org.postern.queue.DsnNotify;
 import org.postern.queue.DsnRet;
@@ -287,7 +288,7 @@ final class SendmailSmtp {
     try (QueueFileWriter writer = QueueFileWriter.createInMaildrop(queues, clock)) {
       writer.writeEnvelope(envelope);
       if (!copyData(writer)) {
-        return "552 5.3.4 Error: message file too big";
+        return CleanupStatus.SIZE.reply().toString();
       }
       writer.commit(QueueName.MAILDROP, ExtractedEnvelope.NONE);
       result = "250 2.0.0 Ok: queued as " + writer.id();
@@ -295,7 +296,7 @@ final class SendmailSmtp {
       throw e;
     } catch (IOException | IllegalArgumentException e) {
       skipData();
-      return "451 4.3.0 Error: queue file write error";
+      return CleanupStatus.WRITE.reply().toString();
     }
     PickupTrigger.wake(queues);
     return result;

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.postern.util.MacroExpansion;
 import org.postern.util.ParameterList;
 
 /**
@@ -307,7 +308,7 @@ public final class MainConfig {
    * and every other value, while the computed defaults not yet ready stand for their (empty)
    * registry text, so that a default defined through another ends, as Postfix's does.
    */
-  private Expander.Lookup early(Set<String> ready) {
+  private MacroExpansion.Lookup early(Set<String> ready) {
     return name -> {
       if (overrides.containsKey(name)) {
         return overrides.get(name);
@@ -346,7 +347,7 @@ public final class MainConfig {
   }
 
   /** Expansion for computing a default; errors surface later, in {@link #validate}. */
-  private static String quietly(String text, Expander.Lookup lookup) {
+  private static String quietly(String text, MacroExpansion.Lookup lookup) {
     try {
       return Expander.expand(text, lookup).value();
     } catch (ExpansionException e) {
@@ -407,7 +408,7 @@ public final class MainConfig {
     if (raw == null || spec != null && spec.type() == ParameterType.RAW) {
       return;
     }
-    Expander.Result r;
+    MacroExpansion.Result r;
     try {
       r = Expander.expand(raw, this::raw);
     } catch (ExpansionException e) {
@@ -478,6 +479,11 @@ public final class MainConfig {
     for (MasterService s : master.services()) {
       used.addAll(s.overrides().keySet());
       s.overrides().values().forEach(v -> used.addAll(MainCf.references(v)));
+    }
+    // As postconf: a restriction class is a parameter smtpd reads by the name the list gives.
+    String classes = raw("smtpd_restriction_classes");
+    if (classes != null) {
+      used.addAll(ParameterList.split(classes));
     }
     explicit.values().stream()
         .filter(e -> spec(e.name()).isEmpty() && !used.contains(e.name()))

@@ -26,7 +26,6 @@ public record ParameterSupport(Level level, String consequence) {
   private static final ParameterSupport UNSUPPORTED =
       new ParameterSupport(Level.UNSUPPORTED, "setting ignored");
 
-  private static final String POLICY = "mail would pass without the policy service's verdict";
   private static final String CLIENT_CERTS =
       "TLS client certificates would not be asked for, checked or presented";
   private static final String LIMITS = "the limit would not be enforced";
@@ -63,7 +62,7 @@ public record ParameterSupport(Level level, String consequence) {
       "smtpd_etrn_restrictions", "smtpd_forbid_bare_newline_exclusions",
       "smtpd_forbid_bare_newline_reject_code", "smtpd_forbid_unauth_pipelining",
       "smtpd_junk_command_limit", "smtpd_peername_lookup", "smtpd_sasl_local_domain",
-      "smtpd_starttls_timeout", "smtpd_tls_CAfile", "smtpd_tls_CApath", "stress",
+      "smtpd_starttls_timeout", "smtpd_tls_CAfile", "smtpd_tls_CApath",
       "strict_smtputf8", "tls_preempt_cipherlist", "tls_random_source", "transport_retry_time",
       "unknown_address_reject_code", "unknown_client_reject_code",
       "unknown_hostname_reject_code", "unverified_recipient_reject_code");
@@ -106,7 +105,6 @@ public record ParameterSupport(Level level, String consequence) {
 
   private static Map<String, String> refused() {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("smtpd_policy_service_default_action", POLICY);
     for (String n : List.of("smtpd_tls_ask_ccert", "smtpd_tls_req_ccert", "relay_clientcerts",
         "smtp_tls_cert_file", "smtp_tls_key_file", "smtp_tls_chain_files",
         "smtp_tls_eccert_file", "smtp_tls_eckey_file", "lmtp_tls_cert_file", "lmtp_tls_key_file",

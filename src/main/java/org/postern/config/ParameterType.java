@@ -47,7 +47,7 @@ public enum ParameterType {
   }
 
   /** {@code 300s}, {@code 5d}, or a bare number in {@code defaultUnit}; null when malformed. */
-  static Duration parseTime(String value, char defaultUnit) {
+  public static Duration parseTime(String value, char defaultUnit) {
     String v = value.strip();
     if (v.isEmpty()) {
       return null;

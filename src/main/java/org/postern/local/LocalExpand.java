@@ -1,74 +1,52 @@
 package org.postern.local;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.postern.util.MacroExpansion;
 
 /**
- * Postfix's {@code local_expand(3)}: {@code $name}, {@code ${name}}, {@code $(name)}, {@code
- * ${name?value}} and {@code ${name:value}} in forward_path and mailbox_command, with the
- * recipient's attributes ({@code user}, {@code home}, {@code shell}, {@code recipient}, {@code
- * extension}, {@code domain}, {@code local}, {@code recipient_delimiter}). Characters of a
- * substituted value outside {@code filter} become underscores, so that a recipient cannot smuggle
- * shell syntax into a command (command_expansion_filter, forward_expansion_filter).
+ * Postfix's {@code local_expand(3)}: the {@code $name} expansion of forward_path and
+ * mailbox_command ({@link MacroExpansion}, with all its forms) over the recipient's attributes from
+ * {@link RecipientAttributes}. Values are substituted once, never expanded in turn (an address
+ * may contain a {@code $}), and their characters outside the filter become underscores, so that a
+ * recipient cannot smuggle shell syntax into a command or a path (command_expansion_filter,
+ * forward_expansion_filter).
  *
- * <p>Failure: an unknown name expands to nothing; a missing closing brace is kept literally.
+ * <p>Failure: a malformed value is an IllegalArgumentException, for which a mailbox_command
+ * delivery defers (4.3.5); in forward_path only that entry is skipped, with a warning, as is an
+ * entry that names an attribute local does not have.
  */
 final class LocalExpand {
+  private static final System.Logger LOG = System.getLogger("org.postern.local");
+  /** Postfix splits forward_path on commas and whitespace, before expansion. */
+  private static final String SEPARATORS = "[, \t\r\n]+";
+
   private LocalExpand() {}
 
-  static String expand(String text, Map<String, String> values, String filter) {
-    StringBuilder out = new StringBuilder();
-    int i = 0;
-    while (i < text.length()) {
-      char c = text.charAt(i);
-      if (c != '$' || i + 1 == text.length()) {
-        out.append(c);
-        i++;
+  /** {@code text} expanded with {@code attributes}; unknown names expand to nothing. */
+  static String expand(String text, Map<String, String> attributes, String filter) {
+    return MacroExpansion.expand(text, attributes::get, filter);
+  }
+
+  /** The files forward_path names for this recipient, in order, as Postfix's dotforward(). */
+  static List<String> forwardFiles(String forwardPath, Map<String, String> attributes,
+      String filter) {
+    List<String> files = new ArrayList<>();
+    for (String item : forwardPath.strip().split(SEPARATORS)) {
+      if (item.isEmpty()) {
         continue;
       }
-      char open = text.charAt(i + 1);
-      if (open == '{' || open == '(') {
-        int close = text.indexOf(open == '{' ? '}' : ')', i + 2);
-        if (close < 0) {
-          out.append(text, i, text.length());
-          break;
+      try {
+        MacroExpansion.Result r =
+            MacroExpansion.expand(item, attributes::get, MacroExpansion.Flags.filter(filter));
+        if (r.undefined().isEmpty()) {
+          files.add(r.value());
         }
-        out.append(conditional(text.substring(i + 2, close), values, filter));
-        i = close + 1;
-      } else {
-        int end = i + 1;
-        while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
-          end++;
-        }
-        out.append(filter(values.getOrDefault(text.substring(i + 1, end), ""), filter));
-        i = end;
+      } catch (IllegalArgumentException e) {
+        LOG.log(System.Logger.Level.WARNING, "forward_path: " + e.getMessage());
       }
     }
-    return out.toString();
-  }
-
-  private static String conditional(String body, Map<String, String> values, String filter) {
-    int op = 0;
-    while (op < body.length() && body.charAt(op) != '?' && body.charAt(op) != ':') {
-      op++;
-    }
-    String value = values.getOrDefault(body.substring(0, op), "");
-    if (op == body.length()) {
-      return filter(value, filter);
-    }
-    String alternative = expand(body.substring(op + 1), values, filter);
-    return body.charAt(op) == '?'
-        ? (value.isEmpty() ? "" : alternative)
-        : (value.isEmpty() ? alternative : "");
-  }
-
-  private static String filter(String value, String allowed) {
-    if (allowed.isEmpty()) {
-      return value;
-    }
-    StringBuilder out = new StringBuilder(value.length());
-    for (char c : value.toCharArray()) {
-      out.append(allowed.indexOf(c) >= 0 ? c : '_');
-    }
-    return out.toString();
+    return files;
   }
 }

@@ -15,7 +15,6 @@ import org.postern.deliver.DeliveryRequest;
 import org.postern.deliver.RecipientResult;
 import org.postern.queue.Recipient;
 import org.postern.table.TableException;
-import org.postern.util.ParameterList;
 
 /**
  * Delivery to one recipient of a request, Postfix's {@code deliver_recipient()}: loop check on
@@ -138,9 +137,9 @@ final class RecipientDelivery {
   }
 
   private boolean dotForward(LocalUser user) throws IOException, InterruptedException {
-    String paths = LocalExpand.expand(ctx.settings().forwardPath(), RecipientAttributes.expansion(user, recipient, rcpt),
-        ctx.settings().forwardExpansionFilter());
-    for (String item : ParameterList.split(paths)) {
+    LocalSettings s = ctx.settings();
+    for (String item : LocalExpand.forwardFiles(s.forwardPath(),
+        RecipientAttributes.expansion(user, recipient, rcpt), s.forwardExpansionFilter())) {
       Path path = Path.of(item);
       if (!path.isAbsolute() || !Files.exists(path)) {
         continue;
@@ -234,6 +233,21 @@ final class RecipientDelivery {
     }
   }
 
+  /** mailbox_command, expanded; a malformed one defers, as Postfix defers a bad exec_directory. */
+  private void mailboxCommand(LocalSettings s, LocalUser user) throws InterruptedException {
+    String command;
+    try {
+      command = LocalExpand.expand(s.mailboxCommand(),
+          RecipientAttributes.expansion(user, recipient, rcpt), s.commandExpansionFilter());
+    } catch (IllegalArgumentException e) {
+      LOG.log(System.Logger.Level.WARNING, "bad parameter value syntax for mailbox_command: "
+          + s.mailboxCommand() + ": " + e.getMessage());
+      outcomes.add(Outcome.deferred("4.3.5", "mail system configuration error"));
+      return;
+    }
+    runCommand(command, user);
+  }
+
   private void runCommand(String command, LocalUser rights) throws InterruptedException {
     Optional<String> delivered = deliveredHeader("command");
     outcomes.add(ctx.commands().run(command, rights, RecipientAttributes.environment(ctx.settings(), request, recipient, rcpt, rights), rights.home(),
@@ -279,8 +293,7 @@ final class RecipientDelivery {
     }
     LocalSettings s = ctx.settings();
     if (!s.mailboxCommand().isEmpty()) {
-      runCommand(LocalExpand.expand(s.mailboxCommand(), RecipientAttributes.expansion(user, recipient, rcpt), s.commandExpansionFilter()),
-          user);
+      mailboxCommand(s, user);
       return;
     }
     Optional<String> delivered = deliveredHeader("file");

@@ -14,8 +14,7 @@ import org.postern.util.Spellings;
  * requiretls}.
  *
  * <p>Each feature is written as Postfix's pol_stats writes it: the requested name; {@code :final}
- * when the achieved state differs ({@code may:none}, {@code dane:halfdane}, {@code
- * requiretls:nocertmatch}); a leading {@code !} when the policy was violated and the connection not
+ * when the achieved state differs ({@code may:none}, {@code requiretls:nocertmatch}); a leading {@code !} when the policy was violated and the connection not
  * used; a trailing {@code ?} when nothing was decided (no connection, lost connection,
  * configuration error). Features are joined with {@code /}: {@code dane/requiretls}.
  */
@@ -72,10 +71,12 @@ public record TlsFeatureStatus(SecurityLevel securityLevel, Optional<RequireTls>
   }
 
   /**
-   * TLS security levels as logged: the configurable levels plus {@code halfdane}, which only
-   * appears as the outcome of {@code dane} with an MX host found without DNSSEC.
+   * TLS security levels as logged: the configurable levels plus {@code halfdane} ({@code dane}
+   * for an MX host found without DNSSEC) and {@code unknown} (no level could be determined: a TLS
+   * policy lookup error, or {@code dane-only} without usable TLSA records).
    */
   public enum Level {
+    UNKNOWN("unknown"),
     NONE("none"),
     MAY("may"),
     ENCRYPT("encrypt"),
@@ -163,7 +164,7 @@ public record TlsFeatureStatus(SecurityLevel securityLevel, Optional<RequireTls>
       return new SecurityLevel(level, Optional.empty(), Status.COMPLIANT);
     }
 
-    /** {@code may:none}, {@code dane:halfdane}: a permitted downgrade. */
+    /** {@code may:none}: a permitted downgrade. */
     public static SecurityLevel downgraded(Level requested, Level reached) {
       return new SecurityLevel(requested, Optional.of(reached), Status.COMPLIANT);
     }

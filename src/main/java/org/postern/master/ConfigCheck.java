@@ -57,15 +57,34 @@ public record ConfigCheck(MainConfig config, List<ServiceView> services, List<St
     List<ConfigException> errors = new ArrayList<>();
     ConfigCheck check = collect(configDirectory, errors);
     check.warnings().forEach(warn);
-    errors.addAll(check.tableProblems());
+    return check.problemsBeyond(errors, registry, warn);
+  }
+
+  /**
+   * What {@code postern check} finds in a configuration whose values passed: the tables its
+   * settings name, then what making each service would meet, one line each.
+   */
+  public List<String> startProblems(ServiceRegistry registry, Consumer<String> warn) {
+    return problemsBeyond(new ArrayList<>(), registry, warn);
+  }
+
+  /**
+   * {@code errors} with the table problems added, then the service problems that neither
+   * explains: "parameter smtpd_timeout:" (a bad value read), "virtual_alias_maps:" (a table
+   * opened) or the table's own reason (an agent opening the same table).
+   */
+  private List<String> problemsBeyond(List<ConfigException> errors, ServiceRegistry registry,
+      Consumer<String> warn) {
+    List<ConfigException> tables = tableProblems();
+    errors.addAll(tables);
     errors.sort(BY_PLACE);
     List<String> lines = new ArrayList<>();
     errors.forEach(e -> lines.addAll(e.problems()));
     Set<String> explained = new HashSet<>();
-    // "parameter smtpd_timeout:" (a bad value read) or "virtual_alias_maps:" (a table opened).
     errors.stream().map(ConfigException::parameter).filter(Objects::nonNull)
         .forEach(p -> explained.add(p + ":"));
-    for (String p : check.serviceProblems(registry, warn)) {
+    tables.forEach(t -> explained.add(TableAudit.reason(t)));
+    for (String p : serviceProblems(registry, warn)) {
       if (explained.stream().noneMatch(p::contains)) {
         lines.add(p);
       }

@@ -7,7 +7,7 @@ import org.postern.cleanup.CleanupOrigin;
 import org.postern.cleanup.CleanupResult;
 import org.postern.cleanup.CleanupTransaction;
 import org.postern.pickup.CleanupSink;
-import org.postern.pickup.CleanupStatus;
+import org.postern.pickup.CleanupVerdict;
 import org.postern.pickup.PickupOrigin;
 import org.postern.queue.Envelope;
 import org.postern.queue.ExtractedEnvelope;
@@ -85,15 +85,15 @@ final class PickupCleanupSink implements CleanupSink {
     }
 
     @Override
-    public CleanupStatus commit() throws IOException {
+    public CleanupVerdict commit() throws IOException {
       return switch (tx.commit()) {
         case CleanupResult.Queued q -> {
           queued.run();
-          yield new CleanupStatus.Queued();
+          yield new CleanupVerdict.Queued();
         }
-        case CleanupResult.Discarded d -> new CleanupStatus.Queued();
-        case CleanupResult.Rejected r -> new CleanupStatus.Reject(r.reply().toString());
-        case CleanupResult.Failed f -> new CleanupStatus.Defer(f.reply().toString());
+        case CleanupResult.Discarded d -> new CleanupVerdict.Queued();
+        case CleanupResult.Rejected r -> new CleanupVerdict.Reject(r.reply());
+        case CleanupResult.Failed f -> new CleanupVerdict.Defer(f.reply());
       };
     }
 

@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.postern.cleanup.Cleanup;
 import org.postern.cleanup.CleanupOrigin;
-import org.postern.cleanup.CleanupReply;
 import org.postern.cleanup.CleanupResult;
 import org.postern.cleanup.CleanupTransaction;
 import org.postern.log.ProgramLog;
@@ -54,7 +53,7 @@ final class SmtpdCleanupSink implements MessageSink {
       Envelope.Client c = envelope.client();
       tx = cleanup.open(CleanupOrigin.smtpd(c.name(), c.address(), false));
     } catch (IOException e) {
-      throw refusal(Cleanup.replyFor(e));
+      throw new CleanupException(Cleanup.replyFor(e));
     }
     if (!contentFilter.isEmpty()) {
       tx.contentFilter(contentFilter);
@@ -108,10 +107,6 @@ final class SmtpdCleanupSink implements MessageSink {
     return out;
   }
 
-  private static CleanupException refusal(CleanupReply reply) {
-    return new CleanupException(reply.code(), reply.enhancedStatus(), reply.text());
-  }
-
   /** One message: smtpd's stream calls onto a cleanup transaction. */
   private static final class Stream implements CleanupStream {
     private final CleanupTransaction tx;
@@ -142,7 +137,7 @@ final class SmtpdCleanupSink implements MessageSink {
       try {
         content.write(bytes, offset, length);
       } catch (IOException e) {
-        throw refusal(Cleanup.replyFor(e));
+        throw new CleanupException(Cleanup.replyFor(e));
       }
     }
 
@@ -152,7 +147,7 @@ final class SmtpdCleanupSink implements MessageSink {
       try {
         result = tx.commit();
       } catch (IOException e) {
-        throw refusal(Cleanup.replyFor(e));
+        throw new CleanupException(Cleanup.replyFor(e));
       }
       return switch (result) {
         case CleanupResult.Queued q -> {
@@ -160,8 +155,8 @@ final class SmtpdCleanupSink implements MessageSink {
           yield q.queueId().toString();
         }
         case CleanupResult.Discarded d -> d.queueId().toString();
-        case CleanupResult.Rejected r -> throw refusal(r.reply());
-        case CleanupResult.Failed f -> throw refusal(f.reply());
+        case CleanupResult.Rejected r -> throw new CleanupException(r.reply());
+        case CleanupResult.Failed f -> throw new CleanupException(f.reply());
       };
     }
 

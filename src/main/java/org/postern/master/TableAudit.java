@@ -37,6 +37,8 @@ final class TableAudit {
   private static final Map<String, String> FILE_SUFFIX = Map.of(
       "lmdb", ".lmdb", "cdb", ".cdb", "cidr", "", "pcre", "", "regexp", "", "texthash", "");
 
+  private static final String TABLE = "table \"";
+
   private TableAudit() {}
 
   /** Audits the main.cf settings of {@code config}; problems go to {@code problems}. */
@@ -51,6 +53,14 @@ final class TableAudit {
     for (String name : service.overrides().keySet()) {
       audit(view, name, service, problems);
     }
+  }
+
+  /** The reason part of a problem this audit reported: what opening the table would say. */
+  static String reason(ConfigException problem) {
+    String m = problem.getMessage();
+    int table = m.indexOf(TABLE);
+    int end = table < 0 ? -1 : m.indexOf("\": ", table + TABLE.length());
+    return end < 0 ? m : m.substring(end + 3);
   }
 
   private static void audit(MainConfig config, String name, MasterService source,
@@ -70,7 +80,7 @@ final class TableAudit {
     for (String item : items) {
       String why = rebuilt.contains(item) ? sourceProblem(item) : tableProblem(item);
       if (why != null) {
-        problems.accept(config.problem(name, source, "table \"" + item + "\": " + why));
+        problems.accept(config.problem(name, source, TABLE + item + "\": " + why));
       }
     }
   }

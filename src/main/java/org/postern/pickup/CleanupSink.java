@@ -11,7 +11,7 @@ import org.postern.queue.QueueId;
  * (sender, recipients with their DSN parameters, REQUIRETLS and SMTPUTF8 marks, DSN RET and
  * ENVID, body type, named attributes), the content as a byte stream, and the extracted envelope
  * (recipients taken from headers by {@code sendmail -t}, the {@code TLS-Required: no} mark) with a
- * commit that returns a {@link CleanupStatus}. The master wires cleanup's implementation in.
+ * commit that returns a {@link CleanupVerdict}. The master wires cleanup's implementation in.
  *
  * <p>Failure: an IOException from any method is a temporary failure: pickup abandons the
  * submission (close without commit) and keeps the maildrop file for a later scan.
@@ -40,7 +40,7 @@ public interface CleanupSink {
     OutputStream content() throws IOException;
 
     /** Ends the content and asks cleanup to queue the message. */
-    CleanupStatus commit() throws IOException;
+    CleanupVerdict commit() throws IOException;
 
     /** Abandons the submission unless it was committed. */
     @Override

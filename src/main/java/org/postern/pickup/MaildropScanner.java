@@ -154,7 +154,7 @@ final class MaildropScanner {
     QueueFile queueFile = reader.queueFile();
     Envelope envelope = SubmissionFilter.filter(queueFile.envelope(), origin.uid(),
         privileged(origin), log::warning);
-    CleanupStatus status;
+    CleanupVerdict verdict;
     try (CleanupSink.Submission submission = cleanup.open()) {
       QueueId id = submission.queueId();
       log.info(id + ": uid=" + origin.uid() + " from=<" + envelope.sender() + ">"
@@ -163,7 +163,7 @@ final class MaildropScanner {
       OutputStream content = submission.content();
       received(content, id, origin);
       copyContent(reader, content);
-      status = submission.commit();
+      verdict = submission.commit();
     } catch (NoSuchFileException e) {
       return Disposition.KEPT;
     } catch (CorruptQueueFileException e) {
@@ -172,14 +172,14 @@ final class MaildropScanner {
       log.warning(relative(file) + ": cannot hand over to cleanup: " + e.getMessage());
       return Disposition.KEPT;
     }
-    return switch (status) {
-      case CleanupStatus.Queued q -> remove(file);
-      case CleanupStatus.Defer d -> {
-        log.warning(relative(file) + ": " + d.reason());
+    return switch (verdict) {
+      case CleanupVerdict.Queued q -> remove(file);
+      case CleanupVerdict.Defer d -> {
+        log.warning(relative(file) + ": " + d.reply());
         yield Disposition.KEPT;
       }
-      case CleanupStatus.Reject r -> {
-        log.warning(relative(file) + ": " + r.reason());
+      case CleanupVerdict.Reject r -> {
+        log.warning(relative(file) + ": " + r.reply());
         yield remove(file);
       }
     };

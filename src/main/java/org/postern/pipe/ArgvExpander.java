@@ -6,19 +6,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.postern.deliver.MailCopy;
 import org.postern.queue.Recipient;
+import org.postern.util.MacroExpansion;
 
 /**
- * Expands the macros of a pipe command line: {@code $name}, {@code ${name}}, {@code $(name)},
- * and {@code $$} for a dollar sign. An argument that names a recipient macro ({@code recipient},
- * {@code original_recipient}, {@code user}, {@code extension}, {@code mailbox}, {@code domain})
- * becomes one argument per recipient, as sendmail-style programs expect; one whose {@code
- * ${user}} is empty ({@code +list@domain}) is left out for that recipient. Other arguments are
- * expanded once. Expansion is not recursive: an address with a {@code $} in it stays as it is.
+ * Expands the macros of a pipe command line with the shared {@link MacroExpansion}: {@code $name},
+ * {@code ${name}}, {@code $(name)}, and {@code $$} for a dollar sign. As in Postfix's pipe(8),
+ * every reference must be one of pipe's names exactly (no conditionals). An argument that names a
+ * recipient macro ({@code recipient}, {@code original_recipient}, {@code user}, {@code
+ * extension}, {@code mailbox}, {@code domain}) becomes one argument per recipient, as
+ * sendmail-style programs expect; one whose {@code ${user}} is empty ({@code +list@domain}) is
+ * left out for that recipient. Other arguments are expanded once. Expansion is not recursive: an
+ * address with a {@code $} in it stays as it is.
  *
- * <p>Failure: an unknown macro name is an IllegalArgumentException naming it.
+ * <p>Failure: an unknown macro name, or a malformed reference (no closing bracket, a {@code $}
+ * without a name), is an IllegalArgumentException naming it; {@link #check} finds them all at
+ * start-up.
  */
 final class ArgvExpander {
   private static final Set<String> PER_MESSAGE = Set.of("nexthop", "sender", "size", "queue_id",
@@ -38,7 +42,7 @@ final class ArgvExpander {
   /** Checks every macro name in {@code argv}, so a typo stops the service at start-up. */
   static void check(List<String> argv) {
     for (String arg : argv) {
-      for (String name : names(arg)) {
+      for (String name : MacroExpansion.references(arg)) {
         if (!PER_MESSAGE.contains(name) && !PER_RECIPIENT.contains(name)) {
           throw new IllegalArgumentException("unknown macro name: \"" + name + "\"");
         }
@@ -50,7 +54,7 @@ final class ArgvExpander {
   List<String> expand(List<String> argv, Map<String, String> message, List<Recipient> recipients) {
     List<String> out = new ArrayList<>();
     for (String arg : argv) {
-      List<String> names = names(arg);
+      List<String> names = MacroExpansion.references(arg);
       if (names.stream().noneMatch(PER_RECIPIENT::contains)) {
         out.add(substitute(arg, name -> message.getOrDefault(name, "")));
         continue;
@@ -121,51 +125,7 @@ final class ArgvExpander {
     return -1;
   }
 
-  /** The macro names used in {@code arg}. */
-  static List<String> names(String arg) {
-    List<String> names = new ArrayList<>();
-    substitute(arg, name -> {
-      names.add(name);
-      return "";
-    });
-    return names;
-  }
-
-  private static String substitute(String arg, Function<String, String> value) {
-    StringBuilder out = new StringBuilder();
-    int i = 0;
-    while (i < arg.length()) {
-      char c = arg.charAt(i);
-      if (c != '$' || i + 1 == arg.length()) {
-        out.append(c);
-        i++;
-        continue;
-      }
-      char n = arg.charAt(i + 1);
-      if (n == '$') {
-        out.append('$');
-        i += 2;
-      } else if (n == '{' || n == '(') {
-        int close = arg.indexOf(n == '{' ? '}' : ')', i + 2);
-        if (close < 0) {
-          throw new IllegalArgumentException("missing '" + (n == '{' ? '}' : ')') + "' in \"" + arg + "\"");
-        }
-        out.append(value.apply(arg.substring(i + 2, close)));
-        i = close + 1;
-      } else {
-        int end = i + 1;
-        while (end < arg.length() && (Character.isLetterOrDigit(arg.charAt(end)) || arg.charAt(end) == '_')) {
-          end++;
-        }
-        if (end == i + 1) {
-          out.append(c);
-          i++;
-        } else {
-          out.append(value.apply(arg.substring(i + 1, end)));
-          i = end;
-        }
-      }
-    }
-    return out.toString();
+  private static String substitute(String arg, MacroExpansion.Lookup value) {
+    return MacroExpansion.expand(arg, value, MacroExpansion.Flags.NONE).value();
   }
 }

@@ -1,5 +1,7 @@
 /**
- * queue - Postern's mail queue: queue ids, queue directories, queue files.
+ * queue - Postern's mail queue: queue ids, queue directories, queue files, and what cleanup
+ * answers when it does not queue a message ({@link org.postern.queue.CleanupStatus}, Postfix's
+ * cleanup_stat_map).
  *
  * <p>The queue is the truth of the whole system. A message exists once its queue file is
  * committed ({@link org.postern.queue.QueueFileWriter#commit}: fsync the file, rename it from

@@ -1,14 +1,6 @@
 package org.postern.sasl;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.postern.util.LineChannel;
 
 /**
  * One connection to Dovecot's auth service, as Postfix's dovecot plug-in uses it: the handshake
@@ -35,9 +28,11 @@ import java.util.Set;
  */
 public final class DovecotAuthClient implements SaslServer {
   static final int MAX_SKIPPED = 100;
+  /** The other end, as I/O errors name it. */
+  static final String AUTH_SERVER = "auth server";
   private static final int MAX_MECHANISMS = 64;
 
-  private final AuthLineReader io;
+  private final LineChannel io;
   private final Duration timeout;
   private final List<Mechanism> mechanisms;
   private int lastId;
@@ -52,7 +47,7 @@ public final class DovecotAuthClient implements SaslServer {
       boolean secured,
       Optional<String> initialResponse) {}
 
-  DovecotAuthClient(AuthLineReader io, Duration timeout, long cpid) throws IOException {
+  DovecotAuthClient(LineChannel io, Duration timeout, long cpid) throws IOException {
     this.io = io;
     this.timeout = timeout;
     try {
@@ -65,31 +60,8 @@ public final class DovecotAuthClient implements SaslServer {
 
   /** Connects and completes the handshake within {@code timeout}. */
   public static DovecotAuthClient connect(AuthEndpoint endpoint, Duration timeout) throws IOException {
-    SocketChannel channel = open(endpoint, timeout);
-    return new DovecotAuthClient(new AuthLineReader(channel, channel), timeout, ProcessHandle.current().pid());
-  }
-
-  private static SocketChannel open(AuthEndpoint endpoint, Duration timeout) throws IOException {
-    boolean unix = endpoint.address() instanceof UnixDomainSocketAddress;
-    SocketChannel channel = unix ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
-    try (Selector selector = Selector.open()) {
-      channel.configureBlocking(false);
-      SocketAddress target = endpoint.address();
-      if (target instanceof InetSocketAddress a && a.isUnresolved()) {
-        target = new InetSocketAddress(a.getHostString(), a.getPort());
-      }
-      if (!channel.connect(target)) {
-        channel.register(selector, SelectionKey.OP_CONNECT);
-        if (selector.select(Math.max(1, timeout.toMillis())) == 0) {
-          throw new SocketTimeoutException("connect timeout");
-        }
-        channel.finishConnect();
-      }
-      return channel;
-    } catch (IOException e) {
-      channel.close();
-      throw e;
-    }
+    return new DovecotAuthClient(
+        LineChannel.connect(AUTH_SERVER, endpoint.address(), timeout), timeout, ProcessHandle.current().pid());
   }
 
   /** The mechanisms the server announced, in its order, without {@code private} ones. */

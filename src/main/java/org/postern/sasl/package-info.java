@@ -16,7 +16,7 @@
  * mechanism names), RFC 4648 (base64 payloads, passed through undecoded).
  *
  * <p>Security: every byte from the auth server is hostile. Lines are bounded ({@value
- * org.postern.sasl.AuthLineReader#MAX_LINE} bytes), each exchange has one deadline ({@code 10s} as
+ * org.postern.util.LineChannel#MAX_LINE} bytes), each exchange has one deadline ({@code 10s} as
  * in Postfix) however slowly the server drips bytes, unknown lines are skipped but counted, control
  * characters in user names and reasons become {@code ?}, and a challenge that is not base64 ends
  * the exchange. A dead auth server costs an SMTP session at most the deadline.

@@ -29,9 +29,11 @@ import org.postern.tls.TlsaMatcher;
  * CNAME chains of the host name (RFC 7672 section 2.2.2) are not followed to a second base domain.
  *
  * <p>Failure: {@code dane-only} never downgrades: each case above that would downgrade is a
- * {@code 4.7.5} deferral for this server. A TLSA lookup that fails (SERVFAIL, as a validating
- * resolver answers a bogus RRset, or a timeout) is a {@code 4.7.5} deferral at both levels, never
- * a downgrade.
+ * {@code 4.7.5} deferral for this server, with Postfix's text ({@code client TLS configuration
+ * problem}, {@code non DNSSEC destination}, {@code no TLSA records found}, {@code TLSA records
+ * unusable}). A TLSA lookup that fails (SERVFAIL, as a validating resolver answers a bogus RRset,
+ * or a timeout) is a {@code 4.7.5} deferral at both levels, never a downgrade. Both log the level
+ * as {@code unknown?}.
  */
 final class DanePolicy {
   /** The policy for a server, or why there is none. */
@@ -80,7 +82,7 @@ final class DanePolicy {
       answer = resolver.tlsa("_" + server.port() + "._tcp." + host);
     } catch (DnsLookupException e) {
       return new Unavailable("4.7.5", "TLSA lookup error for " + host + ":" + server.port(),
-          SecurityLevel.undecided(Level.of(level)));
+          SecurityLevel.undecided(Level.UNKNOWN));
     }
     if (!answer.authentic() || answer.isEmpty()) {
       return incompatible(policy, TlsSecurityLevel.MAY, "no TLSA records found");
@@ -89,8 +91,8 @@ final class DanePolicy {
     if (usable.isEmpty() || insecureMxPolicy == TlsSecurityLevel.ENCRYPT && !server.mxSecure()) {
       return incompatible(policy, TlsSecurityLevel.ENCRYPT, "TLSA records unusable");
     }
-    Level reached = server.mxSecure() ? Level.of(level) : Level.HALFDANE;
-    return new Resolved(new ServerTls(policy, level, reached, usable, referenceNames(host, d)));
+    Level logged = server.mxSecure() ? Level.of(level) : Level.HALFDANE;
+    return new Resolved(new ServerTls(policy, level, logged, usable, referenceNames(host, d)));
   }
 
   /** RFC 7672 section 3.2.3: the TLSA base domain, and for MX the next-hop domain. */
@@ -103,12 +105,14 @@ final class DanePolicy {
     return names;
   }
 
-  /** {@code dane} downgrades to {@code to}; {@code dane-only} defers with {@code why}. */
+  /**
+   * {@code dane} downgrades to {@code to}; {@code dane-only} defers with {@code why}, its level
+   * logged {@code unknown?} as Postfix logs a policy it could not settle.
+   */
   private static Outcome incompatible(ClientTlsPolicy policy, TlsSecurityLevel to, String why) {
     if (policy.level() == TlsSecurityLevel.DANE) {
       return new Resolved(ServerTls.downgraded(policy, to));
     }
-    return new Unavailable("4.7.5", "TLS policy dane-only: " + why,
-        SecurityLevel.undecided(Level.DANE_ONLY));
+    return new Unavailable("4.7.5", why, SecurityLevel.undecided(Level.UNKNOWN));
   }
 }

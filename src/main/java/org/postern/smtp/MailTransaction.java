@@ -66,16 +66,16 @@ final class MailTransaction {
     Optional<Long> limit = session.sizeLimit();
     if (limit.isPresent() && limit.get() < size) {
       return skip("5.3.4", "message size " + size + " exceeds size limit " + limit.get()
-          + " of server " + server);
+          + " of server " + server.namaddr());
     }
     if (request.message().envelope().smtputf8() && !session.offers("SMTPUTF8")) {
-      return skip("5.6.7", "SMTPUTF8 is required, but was not offered by host " + server);
+      return skip("5.6.7", "SMTPUTF8 is required, but was not offered by host " + server.namaddr());
     }
     MessageContent body = content;
     if (content.eightBit() && !session.offers("8BITMIME")) {
       Optional<MessageContent> converted = content.downgraded();
       if (converted.isEmpty()) {
-        return skip("4.6.3", "host " + server + " does not announce 8BITMIME and the"
+        return skip("4.6.3", "host " + server.namaddr() + " does not announce 8BITMIME and the"
             + " message's MIME structure cannot be converted to 7bit");
       }
       body = converted.get();
@@ -84,10 +84,10 @@ final class MailTransaction {
       return transact(body, body != content);
     } catch (SocketTimeoutException e) {
       session.connection().close();
-      return lost("conversation with " + server + " timed out" + stage);
+      return lost("conversation with " + server.namaddr() + " timed out" + stage);
     } catch (IOException e) {
       session.connection().close();
-      return lost("lost connection with " + server + stage + ": " + e.getMessage());
+      return lost("lost connection with " + server.namaddr() + stage + ": " + e.getMessage());
     } finally {
       if (Thread.interrupted()) {
         session.connection().close();
@@ -235,7 +235,7 @@ final class MailTransaction {
 
   private RecipientResult remote(Recipient r, ServerReply reply, String command) {
     String relay = session.server().relay().text();
-    String text = "host " + session.server() + " said: " + reply.text()
+    String text = "host " + session.server().namaddr() + " said: " + reply.text()
         + " (in reply to " + command + " command)";
     RecipientResult base = reply.permanentFailure()
         ? RecipientResult.bounced(r, reply.dsn(), relay, text)
@@ -248,7 +248,7 @@ final class MailTransaction {
   /** The session is not reused after a refused MAIL FROM: QUIT, then the failure for all. */
   private Outcome mailRejected(ServerReply mail) {
     session.quit(settings.timeouts().quit());
-    String text = "host " + session.server() + " said: " + mail.text()
+    String text = "host " + session.server().namaddr() + " said: " + mail.text()
         + " (in reply to MAIL FROM command)";
     return new Failed(new SessionFailure(mail.dsn(), text, Optional.of("smtp; " + mail.text()),
         session.server().relay(), tls, !mail.permanentFailure()));

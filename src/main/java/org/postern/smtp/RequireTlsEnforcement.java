@@ -15,15 +15,22 @@ import org.postern.tls.TlsSecurityLevel;
  * {@code opportunistic+starttls} never without TLS. A server stripped of STARTTLS or of the
  * REQUIRETLS keyword by a man in the middle is refused here, before MAIL FROM.
  *
+ * <p>{@code disable} is not an action here: the client delivers such a message as one that did
+ * not ask for REQUIRETLS (no {@code requiretls} feature in {@code tls=}, as Postfix 3.12).
+ *
  * <p>Failure: a refusal carries the enhanced status RFC 8689 gives ({@code 5.7.30} when STARTTLS
  * or the REQUIRETLS keyword is missing, {@code 5.7.10} when encryption or the certificate match
- * is missing or the server refused STARTTLS), ahead of the TLS level's own deferral. The client treats it as a soft error while other MX hosts remain.
+ * is missing or the server refused STARTTLS), ahead of the TLS level's own deferral, and Postfix
+ * 3.12's text ("Sender requested REQUIRETLS, but ..."). The client treats it as a soft error while
+ * other MX hosts remain. Asking about {@code disable} is a programming error.
  */
 public final class RequireTlsEnforcement {
   /** RFC 8689 section 5: the server does not support REQUIRETLS. */
   public static final String REQUIRETLS_NEEDED = "5.7.30";
   /** RFC 3463/8689: the configured level or the session gives no (verified) encryption. */
   public static final String ENCRYPTION_NEEDED = "5.7.10";
+
+  private static final String SENDER_REQUESTED = "Sender requested REQUIRETLS, but ";
 
   private RequireTlsEnforcement() {}
 
@@ -46,7 +53,7 @@ public final class RequireTlsEnforcement {
   /** The session must not carry the message; try the next MX host, and never cache it. */
   public record Refuse(Violation violation) implements AfterHandshake {}
 
-  /** What was missing, for the {@code tls=} field and the delivery status. */
+  /** What was missing, for the {@code tls=} field and the delivery status (text as logged). */
   public record Violation(RequireTlsFeature feature, String enhancedStatus, String text) {}
 
   /**
@@ -62,22 +69,30 @@ public final class RequireTlsEnforcement {
     }
   }
 
-  /** Whether a destination at {@code level} can be tried under {@code action}. */
-  public static BeforeConnect beforeConnect(RequireTlsAction action, TlsSecurityLevel level) {
-    if (requiresTls(action) && !level.usesTls()) {
-      return new Skip(
-          new Violation(
-              RequireTlsFeature.NOENCRYPTION_VIOLATED,
-              ENCRYPTION_NEEDED,
-              "REQUIRETLS: TLS security level \"" + level + "\" disables encryption"));
-    }
+  /**
+   * Whether a destination at {@code level} (after DANE had its say) can be tried under {@code
+   * action}; {@code host} names the server for the text. {@code enforce} needs a level that
+   * matches certificates (so {@code none} is a missing match too, as in Postfix);
+   * {@code opportunistic+starttls} needs one that encrypts.
+   */
+  public static BeforeConnect beforeConnect(RequireTlsAction action, TlsSecurityLevel level, String host) {
     if (action == RequireTlsAction.ENFORCE && !level.matchesCertificate()) {
       return new Skip(
           new Violation(
               RequireTlsFeature.NOCERTMATCH_VIOLATED,
               ENCRYPTION_NEEDED,
-              "REQUIRETLS: TLS security level \"" + level + "\" does not match certificates"));
+              SENDER_REQUESTED + "my configured TLS security level '" + level.postfixName()
+                  + "' disables certificate matching. The last attempted server was " + host));
     }
+    if (action == RequireTlsAction.OPPORTUNISTIC_STARTTLS && !level.usesTls()) {
+      return new Skip(
+          new Violation(
+              RequireTlsFeature.NOENCRYPTION_VIOLATED,
+              ENCRYPTION_NEEDED,
+              SENDER_REQUESTED + "my configured TLS security level '" + level.postfixName()
+                  + "' disables encryption. The last attempted server was " + host));
+    }
+    notDisable(action);
     return new Connect();
   }
 
@@ -87,10 +102,12 @@ public final class RequireTlsEnforcement {
   }
 
   /**
-   * The server answered STARTTLS with an error: an action that requires TLS refuses the server
-   * with {@code 5.7.10} (that refusal takes precedence over the TLS level's own deferral).
+   * Server {@code namaddr} ({@code host[addr]}) answered STARTTLS with {@code reply}: an action
+   * that requires TLS refuses the server with {@code 5.7.10} (that refusal takes precedence over
+   * the TLS level's own deferral).
    */
-  public static Optional<Violation> starttlsRefused(RequireTlsAction action) {
+  public static Optional<Violation> starttlsRefused(RequireTlsAction action, String namaddr, String reply) {
+    notDisable(action);
     if (!requiresTls(action)) {
       return Optional.empty();
     }
@@ -98,16 +115,17 @@ public final class RequireTlsEnforcement {
         new Violation(
             RequireTlsFeature.NOSTARTTLS_VIOLATED,
             ENCRYPTION_NEEDED,
-            "REQUIRETLS: server refused to start TLS"));
+            SENDER_REQUESTED + "host " + namaddr + " refused to start TLS: " + reply));
   }
 
   /**
-   * The certificate failed the check of the TLS level itself ({@code verify}, {@code secure},
-   * {@code fingerprint}, {@code dane}): {@code enforce} refuses the server with {@code 5.7.10}
-   * instead of the level's deferral; a relaxed action logs the mismatch as permitted and leaves
-   * the deferral to the level.
+   * The certificate of server {@code namaddr} failed the check of the TLS level itself ({@code
+   * verify}, {@code secure}, {@code fingerprint}, {@code dane}); {@code trusted} when its chain was
+   * trusted (only the name or fingerprint did not match). {@code enforce} refuses the server with
+   * {@code 5.7.10} instead of the level's deferral; a relaxed action logs the mismatch as permitted
+   * and leaves the deferral to the level.
    */
-  public static CertificateFailure certificateFailed(RequireTlsAction action) {
+  public static CertificateFailure certificateFailed(RequireTlsAction action, String namaddr, boolean trusted) {
     return switch (action) {
       case ENFORCE ->
           new CertificateFailure(
@@ -115,48 +133,51 @@ public final class RequireTlsEnforcement {
                   new Violation(
                       RequireTlsFeature.NOCERTMATCH_VIOLATED,
                       ENCRYPTION_NEEDED,
-                      "REQUIRETLS: server certificate not verified")),
+                      SENDER_REQUESTED + "no " + (trusted ? "matching" : "trusted")
+                          + " server certificate was found. The last attempted server was " + namaddr)),
               RequireTlsFeature.NOCERTMATCH_VIOLATED);
       case OPPORTUNISTIC_STARTTLS, OPPORTUNISTIC ->
           new CertificateFailure(Optional.empty(), RequireTlsFeature.NOCERTMATCH_PERMITTED);
-      case DISABLE -> new CertificateFailure(Optional.empty(), RequireTlsFeature.UNDECIDED);
+      case DISABLE -> throw disable();
     };
   }
 
   /** What a failed certificate check means for REQUIRETLS: a refusal, or only the logged feature. */
   public record CertificateFailure(Optional<Violation> refusal, RequireTlsFeature feature) {}
 
-  /** Whether {@code session} may carry the message under {@code action}. */
-  public static AfterHandshake afterHandshake(RequireTlsAction action, Session session) {
+  /** Whether {@code session} with server {@code namaddr} may carry the message under {@code action}. */
+  public static AfterHandshake afterHandshake(RequireTlsAction action, Session session, String namaddr) {
     return switch (action) {
-      case ENFORCE -> enforce(session);
+      case ENFORCE -> enforce(session, namaddr);
       case OPPORTUNISTIC_STARTTLS ->
-          session.tls() ? relaxed(session) : refuseNoStarttls();
+          session.tls() ? relaxed(session) : refuseNoStarttls(namaddr);
       case OPPORTUNISTIC ->
           session.tls()
               ? relaxed(session)
-              : new Deliver(false, RequireTlsFeature.NOSTARTTLS_PERMITTED);
-      case DISABLE -> new Deliver(false, RequireTlsFeature.NONE_PERMITTED);
+              : new Deliver(false, RequireTlsFeature.NONE_PERMITTED);
+      case DISABLE -> throw disable();
     };
   }
 
-  private static AfterHandshake enforce(Session session) {
+  private static AfterHandshake enforce(Session session, String namaddr) {
     if (!session.tls()) {
-      return refuseNoStarttls();
+      return refuseNoStarttls(namaddr);
     }
     if (!session.certificateMatched()) {
       return new Refuse(
           new Violation(
               RequireTlsFeature.NOCERTMATCH_VIOLATED,
               ENCRYPTION_NEEDED,
-              "REQUIRETLS: server certificate not verified"));
+              SENDER_REQUESTED + "no matching server certificate was found. The last attempted server was "
+                  + namaddr));
     }
     if (!session.requireTlsAnnounced()) {
       return new Refuse(
           new Violation(
               RequireTlsFeature.NONE_VIOLATED,
               REQUIRETLS_NEEDED,
-              "REQUIRETLS: server does not announce REQUIRETLS"));
+              SENDER_REQUESTED + "no server was found that supports REQUIRETLS. The last attempted server was "
+                  + namaddr));
     }
     return new Deliver(true, RequireTlsFeature.REQUIRETLS);
   }
@@ -173,11 +194,22 @@ public final class RequireTlsEnforcement {
             : RequireTlsFeature.NOCERTMATCH_PERMITTED);
   }
 
-  private static Refuse refuseNoStarttls() {
+  private static Refuse refuseNoStarttls(String namaddr) {
     return new Refuse(
         new Violation(
             RequireTlsFeature.NOSTARTTLS_VIOLATED,
             REQUIRETLS_NEEDED,
-            "REQUIRETLS: server does not offer STARTTLS"));
+            SENDER_REQUESTED + "TLS service was not offered by host " + namaddr));
+  }
+
+  private static void notDisable(RequireTlsAction action) {
+    if (action == RequireTlsAction.DISABLE) {
+      throw disable();
+    }
+  }
+
+  private static IllegalArgumentException disable() {
+    return new IllegalArgumentException(
+        "smtp_requiretls_policy action disable: deliver as a message without REQUIRETLS");
   }
 }

@@ -15,13 +15,14 @@ public enum RequireTlsFeature {
   NOCERTMATCH_PERMITTED("requiretls:nocertmatch"),
   /** No STARTTLS where the action required it. */
   NOSTARTTLS_VIOLATED("!requiretls:nostarttls"),
-  /** No STARTTLS, permitted by {@code opportunistic} (the README's discovery experiment). */
-  NOSTARTTLS_PERMITTED("requiretls:nostarttls"),
   /** The configured TLS level turns encryption off; no connection was made. */
   NOENCRYPTION_VIOLATED("!requiretls:noencryption"),
   /** The server did not announce REQUIRETLS where the action required it. */
   NONE_VIOLATED("!requiretls:none"),
-  /** Delivered without REQUIRETLS, permitted by a relaxed action. */
+  /**
+   * Delivered without REQUIRETLS, permitted by a relaxed action: the server did not announce it,
+   * or ({@code opportunistic}) offered no STARTTLS.
+   */
   NONE_PERMITTED("requiretls:none"),
   /** Not decided: no connection, lost connection, or a configuration error. */
   UNDECIDED("requiretls?");

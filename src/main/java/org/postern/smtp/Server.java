@@ -36,6 +36,16 @@ record Server(
         .orElseGet(() -> Relay.host(hostname, address.orElseThrow().getHostAddress(), port));
   }
 
+  /**
+   * {@code host[addr]} (or {@code host[/path]}): how Postfix names the server in reply texts
+   * ("host %s said", "lost connection with %s"); only "connect to" names the port too.
+   */
+  String namaddr() {
+    return socket
+        .map(p -> hostname + "[" + p + "]")
+        .orElseGet(() -> hostname + "[" + address.orElseThrow().getHostAddress() + "]");
+  }
+
   @Override
   public String toString() {
     return relay().text();

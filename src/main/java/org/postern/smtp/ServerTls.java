@@ -8,17 +8,20 @@ import org.postern.tls.ClientTlsPolicy;
 import org.postern.tls.TlsSecurityLevel;
 
 /**
- * The TLS policy for one server, after DANE had its say: the configured policy (what the {@code
- * tls=} field names first), the level the session is held to, the level it is logged as having
- * reached ({@code dane:encrypt}, {@code dane:halfdane}), and for a DANE session the usable TLSA
- * records and the reference identifiers for DANE-TA(2) name checks.
+ * The TLS policy for one server, after DANE had its say: the configured policy, the level the
+ * session is held to, the level the {@code tls=} field names first ({@code logged}), and for a DANE
+ * session the usable TLSA records and the reference identifiers for DANE-TA(2) name checks.
+ *
+ * <p>As in Postfix 3.12, the logged level is the one DANE settled on before connecting, not the
+ * configured one: {@code dane} without TLSA records (or without DNSSEC) is logged {@code may}, with
+ * unusable records {@code encrypt}, for an MX host found without DNSSEC {@code halfdane}.
  *
  * <p>A session with TLSA records never falls back to plaintext and is matched against the
  * records alone. It counts as a certificate match for REQUIRETLS only when it stayed {@code dane}
  * (or {@code dane-only}): {@code halfdane} found its MX host without DNSSEC.
  */
 record ServerTls(
-    ClientTlsPolicy policy, TlsSecurityLevel effective, Level reached, List<TlsaRecord> tlsa,
+    ClientTlsPolicy policy, TlsSecurityLevel effective, Level logged, List<TlsaRecord> tlsa,
     List<String> referenceNames) {
 
   ServerTls {
@@ -31,7 +34,7 @@ record ServerTls(
     return new ServerTls(policy, policy.level(), Level.of(policy.level()), List.of(), List.of());
   }
 
-  /** {@code dane} downgraded to {@code may} or {@code encrypt}, logged {@code dane:may}. */
+  /** {@code dane} downgraded to {@code may} or {@code encrypt}, and logged as that level. */
   static ServerTls downgraded(ClientTlsPolicy policy, TlsSecurityLevel to) {
     return new ServerTls(policy, to, Level.of(to), List.of(), List.of());
   }
@@ -50,27 +53,23 @@ record ServerTls(
 
   /** Whether a session that passed the certificate check matched the certificate, for REQUIRETLS. */
   boolean certificateMatched() {
-    return dane() ? reached != Level.HALFDANE : effective.matchesCertificate();
-  }
-
-  private Level requested() {
-    return Level.of(policy.level());
+    return dane() ? logged != Level.HALFDANE : effective.matchesCertificate();
   }
 
   SecurityLevel compliant() {
-    return SecurityLevel.downgraded(requested(), reached);
+    return SecurityLevel.compliant(logged);
   }
 
-  /** STARTTLS was not offered or failed, and plaintext is allowed. */
+  /** STARTTLS was not offered or failed, and plaintext is allowed: {@code may:none}. */
   SecurityLevel plaintext() {
-    return SecurityLevel.downgraded(requested(), Level.NONE);
+    return logged == Level.NONE ? compliant() : SecurityLevel.downgraded(logged, Level.NONE);
   }
 
   SecurityLevel violated() {
-    return SecurityLevel.violated(requested(), reached);
+    return SecurityLevel.violated(logged);
   }
 
   SecurityLevel undecided() {
-    return SecurityLevel.undecided(requested());
+    return SecurityLevel.undecided(logged);
   }
 }

@@ -127,7 +127,7 @@ final class SessionOpener {
       try {
         return session(tryTls);
       } catch (SocketTimeoutException e) {
-        return fail("4.4.2", "conversation with " + server + " timed out" + stage, true);
+        return fail("4.4.2", "conversation with " + server.namaddr() + " timed out" + stage, true);
       } catch (SmtpConnection.BindFailure e) {
         return failNoRelay("4.4.0", "server configuration error: cannot bind to "
             + settings.bindAddresses().parameterFor(server.address().orElseThrow()) + " = "
@@ -137,7 +137,7 @@ final class SessionOpener {
           return failNoRelay(
               "4.4.1", "connect to " + server + ": " + message(e), true);
         }
-        return fail("4.4.2", "lost connection with " + server + stage + ": " + message(e), true);
+        return fail("4.4.2", "lost connection with " + server.namaddr() + stage + ": " + message(e), true);
       } finally {
         if (Thread.interrupted()) {
           closeQuietly();
@@ -154,7 +154,7 @@ final class SessionOpener {
       stage = " while receiving the initial server greeting";
       ServerReply greeting = conn.read(settings.timeouts().helo());
       if (!greeting.positive()) {
-        return reject("host " + server + " refused to talk to me: ", greeting, true);
+        return reject("host " + server.namaddr() + " refused to talk to me: ", greeting, true);
       }
       stage = " while performing the " + settings.protocol().greetingCommand() + " handshake";
       Map<String, String> esmtp = hello();
@@ -193,12 +193,13 @@ final class SessionOpener {
             return lastFailure;
           }
         } else {
-          Optional<Violation> refused = action.flatMap(RequireTlsEnforcement::starttlsRefused);
+          Optional<Violation> refused = action.flatMap(
+              a -> RequireTlsEnforcement.starttlsRefused(a, server.namaddr(), r.text()));
           if (refused.isPresent()) {
-            return refuse(refused.get(), plaintextOrViolated(), ": " + r.text());
+            return refuse(refused.get(), withoutTlsRefused());
           }
           if (!tlsPolicy.allowsPlaintext()) {
-            return reject("TLS is required, but host " + server + " refused to start TLS: ", r,
+            return reject("TLS is required, but host " + server.namaddr() + " refused to start TLS: ", r,
                 true, tlsPolicy.violated());
           }
         }
@@ -208,7 +209,7 @@ final class SessionOpener {
       boolean actionRequiresTls = action.filter(RequireTlsEnforcement::requiresTls).isPresent();
       if (!tls && !tlsPolicy.allowsPlaintext() && !actionRequiresTls) {
         return failLevel("4.7.4",
-            "TLS is required, but was not offered by host " + server, tlsPolicy.violated());
+            "TLS is required, but was not offered by host " + server.namaddr(), tlsPolicy.violated());
       }
       SecurityLevel reached = tls ? tlsPolicy.compliant() : plaintextOrViolated();
       boolean announced = tls && esmtp.containsKey("REQUIRETLS");
@@ -222,10 +223,10 @@ final class SessionOpener {
       Optional<RequireTlsFeature> feature = Optional.empty();
       if (action.isPresent()) {
         var verdict = RequireTlsEnforcement.afterHandshake(
-            action.get(), new RequireTlsEnforcement.Session(tls, matched, announced));
+            action.get(), new RequireTlsEnforcement.Session(tls, matched, announced), server.namaddr());
         switch (verdict) {
           case Refuse r -> {
-            return refuse(r.violation(), reached, "");
+            return refuse(r.violation(), tls ? reached : withoutTlsRefused());
           }
           case Deliver ok -> {
             send = ok.sendRequireTls();
@@ -276,7 +277,7 @@ final class SessionOpener {
         }
         r = helo;
       }
-      lastFailure = reject("host " + server + " refused to talk to me: ", r, true);
+      lastFailure = reject("host " + server.namaddr() + " refused to talk to me: ", r, true);
       return null;
     }
 
@@ -289,16 +290,15 @@ final class SessionOpener {
       if (ok) {
         return Optional.empty();
       }
-      String subject = chain.isEmpty() ? "none"
-          : ServerCertificateCheck.commonName(chain.getFirst()).orElse("none");
+      // Only the PKIX levels trust a chain on its own; fingerprint and DANE trust what matched.
+      boolean trusted = (level == TlsSecurityLevel.VERIFY || level == TlsSecurityLevel.SECURE)
+          && !tlsPolicy.dane() && !chain.isEmpty() && certificates.trusted(chain);
       Optional<CertificateFailure> forRequireTls =
-          action.map(RequireTlsEnforcement::certificateFailed);
+          action.map(a -> RequireTlsEnforcement.certificateFailed(a, server.namaddr(), trusted));
       if (forRequireTls.flatMap(CertificateFailure::refusal).isPresent()) {
-        return Optional.of(refuse(forRequireTls.get().refusal().get(), tlsPolicy.violated(),
-            ", subject_CN=" + subject));
+        return Optional.of(refuse(forRequireTls.get().refusal().get(), tlsPolicy.violated()));
       }
-      return Optional.of(failLevel("4.7.5", "Server certificate not verified (host " + server
-          + ", subject_CN=" + subject + ")", tlsPolicy.violated(),
+      return Optional.of(failLevel("4.7.5", "Server certificate not verified", tlsPolicy.violated(),
           forRequireTls.map(CertificateFailure::feature)));
     }
 
@@ -307,12 +307,19 @@ final class SessionOpener {
       return tlsPolicy.allowsPlaintext() ? tlsPolicy.plaintext() : tlsPolicy.violated();
     }
 
-    /** A REQUIRETLS refusal: QUIT, and a soft error naming the server ({@code detail} after it). */
-    private Outcome refuse(Violation v, SecurityLevel reached, String detail) {
+    /**
+     * No TLS and the REQUIRETLS action refused the server for it: the level is violated only
+     * where the level itself required TLS, else left undecided ({@code may?}), as Postfix 3.12.
+     */
+    private SecurityLevel withoutTlsRefused() {
+      return tlsPolicy.allowsPlaintext() ? tlsPolicy.undecided() : tlsPolicy.violated();
+    }
+
+    /** A REQUIRETLS refusal: QUIT, and a soft error with the violation's text. */
+    private Outcome refuse(Violation v, SecurityLevel reached) {
       quitQuietly();
-      return new Failed(new SessionFailure(v.enhancedStatus(),
-          v.text() + " (host " + server + detail + ")", Optional.empty(), server.relay(),
-          TlsStatus.of(reached, Optional.of(v.feature())), true));
+      return new Failed(new SessionFailure(v.enhancedStatus(), v.text(), Optional.empty(),
+          server.relay(), TlsStatus.of(reached, Optional.of(v.feature())), true));
     }
 
     private boolean meetsLevel(List<X509Certificate> chain) {

@@ -13,6 +13,8 @@ import org.postern.deliver.RecipientResult;
 import org.postern.dns.Resolver;
 import org.postern.log.ProgramLog;
 import org.postern.log.TlsFeatureStatus;
+import org.postern.log.TlsFeatureStatus.Level;
+import org.postern.log.TlsFeatureStatus.SecurityLevel;
 import org.postern.queue.Recipient;
 import org.postern.smtp.RequireTlsEnforcement.Skip;
 import org.postern.table.TableOpener;
@@ -74,6 +76,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
   private final DanePolicy dane;
   private final ConnectionCache cache;
   private final Consumer<String> infos;
+  private final Consumer<String> warnings;
 
   /**
    * The agent for {@code protocol} as {@code config} describes it; warnings (a local address that
@@ -114,6 +117,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       throws TlsConfigException, TableException {
     this.settings = s;
     this.infos = infos;
+    this.warnings = warnings;
     String policyParameter = s.protocol().parameter("requiretls_policy");
     this.requireTlsPolicy = RequireTlsPolicy.parse(policyParameter, s.requireTlsPolicy(), tables);
     List<LookupTable> maps = new ArrayList<>();
@@ -183,7 +187,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       RecipientResult base = f.dsn().startsWith("5")
           ? RecipientResult.bounced(r, f.dsn(), f.relay().text(), f.text())
           : RecipientResult.deferred(r, f.dsn(), f.relay().text(), f.text());
-      RecipientResult withTls = base.withTlsStatus(f.tls());
+      RecipientResult withTls = f.tls().map(base::withTlsStatus).orElse(base);
       out.add(f.diagnostic().map(withTls::withDiagnostic).orElse(withTls));
     }
     return out;
@@ -196,6 +200,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private final String nexthop;
     private SessionFailure failure;
     private Optional<RequireTlsAction> action = Optional.empty();
+    /** The REQUIRETLS policy could not be evaluated: every server is refused, 4.7.10. */
+    private boolean policyError;
     private ClientTlsPolicy policy;
     private TlsPolicyLookup.Decision decision;
     /** Whether sessions to this next hop are cached: on demand, or a listed destination. */
@@ -221,10 +227,11 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             : nexthop;
         switch (requireTlsPolicy.evaluate(name)) {
           case PolicyError e -> {
-            return local("4.7.0", "REQUIRETLS policy error: " + e.reason(),
-                TlsSecurityLevel.NONE, false);
+            warnings.accept(e.reason() + " -- ignoring the remainder of this policy");
+            policyError = true;
           }
-          case Chosen c -> action = Optional.of(c.action());
+          // disable: delivered as a message that did not ask for REQUIRETLS (Postfix 3.12).
+          case Chosen c -> action = Optional.of(c.action()).filter(a -> a != RequireTlsAction.DISABLE);
         }
       }
       try {
@@ -234,20 +241,11 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                 Optional.empty())
             : tlsPolicies.policy(d);
       } catch (TlsConfigException e) {
-        return local("4.7.5", e.getMessage(), TlsSecurityLevel.NONE, false);
+        return local("4.7.5", e.getMessage(), SecurityLevel.undecided(Level.UNKNOWN), false);
       }
       policy = decision.policy();
       decision.mtaSts().ifPresent(p -> infos.accept(request.queueId() + ": MTA-STS policy "
           + p.describe() + ", mx: " + String.join(", ", p.policy().mx())));
-      if (action.isPresent()
-          && RequireTlsEnforcement.beforeConnect(action.get(), policy.level()) instanceof Skip s) {
-        failure = new SessionFailure(s.violation().enhancedStatus(),
-            s.violation().text() + " (next hop " + nexthop + ")", Optional.empty(),
-            org.postern.log.Relay.none(),
-            TlsStatus.of(TlsStatus.undecided(policy.level()),
-                Optional.of(s.violation().feature())), false);
-        return Optional.empty();
-      }
       return servers(d);
     }
 
@@ -270,7 +268,10 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       try {
         servers = finder.find(d);
       } catch (DestinationException e) {
-        return local(e.dsn(), e.getMessage(), policy.level(), !e.permanent());
+        // Before any TLS policy was looked up for a server: no tls= field, as in Postfix.
+        failure = new SessionFailure(e.dsn(), e.getMessage(), Optional.empty(),
+            org.postern.log.Relay.none(), Optional.empty(), !e.permanent());
+        return Optional.empty();
       }
       int sessions = 0;
       for (Server server : servers) {
@@ -287,6 +288,21 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             continue;
           }
           case DanePolicy.Resolved r -> tls = r.tls();
+        }
+        if (policyError) {
+          failure = new SessionFailure("4.7.10", "REQUIRETLS policy configuration error. The last"
+              + " attempted server was " + server.hostname(), Optional.empty(),
+              org.postern.log.Relay.none(), TlsStatus.of(tls.undecided(), Optional.empty()), true);
+          continue;
+        }
+        // After DANE: the level it settled on must be able to meet the action (Postfix 3.12
+        // decides this per server, before connecting, and tries the next one).
+        if (action.isPresent() && RequireTlsEnforcement.beforeConnect(
+            action.get(), tls.effective(), server.hostname()) instanceof Skip s) {
+          failure = new SessionFailure(s.violation().enhancedStatus(), s.violation().text(),
+              Optional.empty(), org.postern.log.Relay.none(),
+              TlsStatus.of(tls.undecided(), Optional.of(s.violation().feature())), true);
+          continue;
         }
         switch (opener.open(server, d, tls, action)) {
           case SessionOpener.Failed f -> {
@@ -340,7 +356,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       Optional<RequireTlsFeature> feature = Optional.empty();
       if (action.isPresent()) {
         var v = RequireTlsEnforcement.afterHandshake(action.get(), new RequireTlsEnforcement
-            .Session(s.connection().tlsActive(), s.certificateMatched(), s.requireTlsAnnounced()));
+            .Session(s.connection().tlsActive(), s.certificateMatched(), s.requireTlsAnnounced()),
+            s.server().namaddr());
         if (!(v instanceof RequireTlsEnforcement.Deliver ok)) {
           s.quit(settings.timeouts().quit());
           return Optional.empty();
@@ -378,9 +395,13 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     /** A failure found before any server was reached. */
     private Optional<List<RecipientResult>> local(
         String dsn, String text, TlsSecurityLevel level, boolean tryNext) {
+      return local(dsn, text, TlsStatus.undecided(level), tryNext);
+    }
+
+    private Optional<List<RecipientResult>> local(
+        String dsn, String text, SecurityLevel tls, boolean tryNext) {
       failure = new SessionFailure(dsn, text, Optional.empty(), org.postern.log.Relay.none(),
-          TlsStatus.of(TlsStatus.undecided(level),
-              action.map(a -> RequireTlsFeature.UNDECIDED)), tryNext);
+          TlsStatus.of(tls, action.map(a -> RequireTlsFeature.UNDECIDED)), tryNext);
       return Optional.empty();
     }
   }

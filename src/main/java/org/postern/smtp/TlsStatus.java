@@ -43,7 +43,6 @@ final class TlsStatus {
       case NOCERTMATCH_VIOLATED -> RequireTls.violated(RequireTlsDetail.NOCERTMATCH);
       case NOCERTMATCH_PERMITTED -> RequireTls.permitted(RequireTlsDetail.NOCERTMATCH);
       case NOSTARTTLS_VIOLATED -> RequireTls.violated(RequireTlsDetail.NOSTARTTLS);
-      case NOSTARTTLS_PERMITTED -> RequireTls.permitted(RequireTlsDetail.NOSTARTTLS);
       case NOENCRYPTION_VIOLATED -> RequireTls.violated(RequireTlsDetail.NOENCRYPTION);
       case NONE_VIOLATED -> RequireTls.violated(RequireTlsDetail.NONE);
       case NONE_PERMITTED -> RequireTls.permitted(RequireTlsDetail.NONE);

@@ -1,16 +1,21 @@
 package org.postern.smtpd;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.postern.policy.PolicyClient;
 
 /**
  * What the access restrictions know about one session while they run (Postfix's {@code
  * SMTPD_STATE} as {@code smtpd_check.c} sees it): the client, HELO name, sender and recipient of
  * the request being judged, the {@code warn_if_reject}, {@code defer_if_permit} and {@code
  * defer_if_reject} bookkeeping, and the actions that access tables delegate to cleanup (HOLD,
- * DISCARD, FILTER, REDIRECT, PREPEND) for the current mail transaction.
+ * DISCARD, FILTER, REDIRECT, PREPEND) for the current mail transaction. It also holds what a policy
+ * service is told about the session (ports, TLS, the transaction and its {@code instance}) and the
+ * session's policy service connections.
  *
  * <p>Not thread-safe: one session owns it.
  */
@@ -50,6 +55,16 @@ final class CheckState {
   final String clientAddress;
   final boolean inMynetworks;
   private final Consumer<String> log;
+  int clientPort;
+  String serverAddress = "";
+  int serverPort;
+  Optional<Envelope.Tls> tls = Optional.empty();
+  /** The open mail transaction, from MAIL FROM on; null outside one. */
+  Transaction transaction;
+  /** Postfix's per-transaction {@code instance}, empty outside a transaction. */
+  String instance = "";
+  private int instances;
+  private final Map<PolicyClient, PolicyClient.Lease> policyLeases = new HashMap<>();
   String helo;
   String sender;
   String recipient;
@@ -86,6 +101,35 @@ final class CheckState {
     this.clientAddress = clientAddress;
     this.inMynetworks = inMynetworks;
     this.log = log;
+  }
+
+  /** The endpoints of the connection, for policy services. */
+  void connection(int clientPort, String serverAddress, int serverPort) {
+    this.clientPort = clientPort;
+    this.serverAddress = serverAddress;
+    this.serverPort = serverPort;
+  }
+
+  /**
+   * A mail transaction began (MAIL FROM accepted). The instance names it as Postfix does: process
+   * id, arrival seconds and microseconds, and a per-session counter, in hex.
+   */
+  void begin(Transaction t) {
+    transaction = t;
+    long micros = t.arrival().getNano() / 1000;
+    instance = Long.toHexString(ProcessHandle.current().pid()) + "." + Long.toHexString(t.arrival().getEpochSecond())
+        + "." + Long.toHexString(micros) + "." + Integer.toHexString(instances++);
+  }
+
+  /** This session's connection to {@code client}'s service, kept until the session ends. */
+  PolicyClient.Lease policyLease(PolicyClient client) {
+    return policyLeases.computeIfAbsent(client, PolicyClient::lease);
+  }
+
+  /** The session ends: its policy connections go back to their pools. */
+  void releasePolicyLeases() {
+    policyLeases.values().forEach(PolicyClient.Lease::close);
+    policyLeases.clear();
   }
 
   String namaddr() {
@@ -138,6 +182,8 @@ final class CheckState {
     recipient = null;
     queueId = null;
     deferIfPermitSender = false;
+    transaction = null;
+    instance = "";
   }
 
   boolean discard() {

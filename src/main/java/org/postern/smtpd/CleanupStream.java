@@ -4,7 +4,7 @@ package org.postern.smtpd;
  * One message on its way into the queue. Not thread-safe: one session writes it.
  *
  * <p>Failure: any method may throw {@link CleanupException}; smtpd then reads the rest of the
- * client's data, answers with {@link CleanupException#status()}'s reply, and calls {@link
+ * client's data, answers with the exception's reply, and calls {@link
  * #abort()}.
  */
 public interface CleanupStream {

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.postern.milter.Milters;
+import org.postern.queue.CleanupStatus;
 
 /**
  * Receives message content for a transaction: DATA (dot-unstuffing, end at {@code CRLF.CRLF})
@@ -14,7 +15,8 @@ import org.postern.milter.Milters;
  * content filter ({@link MessageOut}).
  *
  * <p>Line ends follow {@code smtpd_forbid_bare_newline}: {@code normalize} turns LF into CRLF
- * but ends DATA only at {@code <CR><LF>.<CR><LF>}; {@code no} also ends at {@code LF.LF};
+ * but ends DATA only at {@code <CR><LF>.<CR><LF>}, and drops a {@code .} line next to a bare LF
+ * (as Postfix 3.12); {@code no} also ends at {@code LF.LF};
  * {@code reject} throws {@link BareNewlineException}. A bare CR is content and passes through.
  * When the message grows past {@code message_size_limit} or cleanup fails, the rest of the data
  * is still read, so that the client's next command is not taken from the message, and only then
@@ -40,20 +42,18 @@ final class MessageReceiver {
 
   /**
    * Opens where the content goes (cleanup, or DATA to the before-queue filter) and writes smtpd's
-   * headers: for the filter first {@code Require-TLS-ESMTP: yes} when the client asked for
-   * REQUIRETLS (the filter does not get the REQUIRETLS verb, and cleanup of the re-injecting smtpd
-   * turns the header back into the mark), then access-table PREPENDs and Received:. False after a
-   * failure reply.
+   * headers: access-table PREPENDs and Received:. For the filter, a message whose client asked for
+   * REQUIRETLS also gets {@code Require-TLS-ESMTP: yes} at the end of its header block ({@link
+   * ProxyOut}): the filter does not get the REQUIRETLS verb, and cleanup of the re-injecting smtpd
+   * turns the header back into the mark. False after a failure reply.
    */
   boolean open(Transaction tx, Envelope envelope, Milters milters) {
     try {
       MessageOut out;
       if (tx.proxy().isPresent()) {
-        out = ProxyOut.open(tx.proxy().get(), state);
+        out = ProxyOut.open(tx.proxy().get(), state,
+            envelope.requireTls() && settings.requiretlsEsmtpHeader());
         tx.out(out);
-        if (envelope.requireTls() && settings.requiretlsEsmtpHeader()) {
-          out.prependHeader("Require-TLS-ESMTP: yes\r\n");
-        }
       } else {
         out = new MessageOut.Cleanup(sink.open(envelope, milters));
         tx.out(out);
@@ -103,8 +103,17 @@ final class MessageReceiver {
         throw new BareNewlineException();
       }
       byte[] b = line.bytes();
-      if (lineStart && b.length == 1 && b[0] == '.' && endsData(line.ending(), previous, mode)) {
-        return;
+      if (lineStart && b.length == 1 && b[0] == '.') {
+        if (endsData(line.ending(), previous, mode)) {
+          return;
+        }
+        if (line.ending() == SmtpInput.Ending.BARE_LF || previous == SmtpInput.Ending.BARE_LF) {
+          // A "." line next to a bare LF is not the end, and not content either: Postfix 3.12
+          // neither stores it nor sends it to a proxy filter, which might read it as the end.
+          lineStart = line.ending() != SmtpInput.Ending.NONE;
+          previous = line.ending();
+          continue;
+        }
       }
       int skip = lineStart && b.length > 0 && b[0] == '.' ? 1 : 0;
       boolean ended = line.ending() != SmtpInput.Ending.NONE;
@@ -190,15 +199,21 @@ final class MessageReceiver {
   }
 
   private void content(Transaction tx, byte[] bytes) {
+    boolean first = tx.received() == 0;
     tx.received(bytes.length);
     if (tx.failure().isPresent() || tx.out().isEmpty()) {
       return;
     }
     if (!tx.addSize(bytes.length, settings.messageSizeLimit())) {
-      tx.fail(CleanupException.Status.SIZE.reply());
+      tx.fail(CleanupException.replyFor(CleanupStatus.SIZE));
       return;
     }
     try {
+      if (first && bytes.length > 0 && (bytes[0] == ' ' || bytes[0] == '\t')) {
+        // Content that starts with whitespace would continue smtpd's own Received: header: an
+        // empty line first, as Postfix writes an empty record.
+        tx.out().get().write(CRLF, 0, CRLF.length);
+      }
       tx.out().get().write(bytes, 0, bytes.length);
     } catch (CleanupException e) {
       tx.fail(e.reply());

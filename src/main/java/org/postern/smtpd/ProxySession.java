@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.postern.esmtp.ReplyReader;
+import org.postern.queue.CleanupStatus;
 
 /**
  * An SMTP client session to the before-queue content filter ({@code smtpd_proxy_filter},
@@ -33,7 +34,7 @@ import org.postern.esmtp.ReplyReader;
  */
 final class ProxySession implements AutoCloseable {
   /** What the client hears when the filter fails, as Postfix says it. */
-  static final Reply UNAVAILABLE = CleanupException.Status.WRITE.reply();
+  static final Reply UNAVAILABLE = CleanupException.replyFor(CleanupStatus.PROXY);
 
   /**
    * Strict about the separator, and bounded as the SMTP client's replies are (100 lines, 1 MiB

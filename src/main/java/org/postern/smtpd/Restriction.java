@@ -1,26 +1,31 @@
 package org.postern.smtpd;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.postern.policy.PolicyClient;
 import org.postern.table.LookupTable;
 
 /**
  * One step of an {@code smtpd_*_restrictions} list, as smtpd_access(5) names it: a restriction
- * name, and for {@code check_*_access} the table it consults.
+ * name, for {@code check_*_access} the table it consults, for {@code check_policy_service} the
+ * policy service it asks.
  *
  * <p>Failure: {@link #parse} throws {@link IllegalArgumentException} with Postfix's wording for an
- * unknown restriction or a {@code check_*_access} without {@code type:table}; at startup that is a
- * configuration error, inside an access table result it is a {@code 451 4.3.5} at run time.
+ * unknown restriction, a {@code check_*_access} without {@code type:table} or a {@code
+ * check_policy_service} without {@code transport:server}; at startup that is a configuration
+ * error, inside an access table result it is a {@code 451 4.3.5} at run time.
  */
-record Restriction(String name, Optional<LookupTable> table) {
+record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClient> policy) {
   static final String CHECK_CLIENT_ACCESS = "check_client_access";
   static final String CHECK_HELO_ACCESS = "check_helo_access";
   static final String CHECK_SENDER_ACCESS = "check_sender_access";
   static final String CHECK_RECIPIENT_ACCESS = "check_recipient_access";
+  static final String CHECK_POLICY_SERVICE = "check_policy_service";
 
   private static final Set<String> MAP_COMMANDS =
       Set.of(CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS);
@@ -32,6 +37,12 @@ record Restriction(String name, Optional<LookupTable> table) {
           "defer_unauth_destination", "permit_auth_destination", "reject_unauth_pipelining",
           "reject_non_fqdn_helo_hostname", "reject_invalid_helo_hostname", "reject_non_fqdn_sender",
           "reject_non_fqdn_recipient", "reject_unlisted_recipient", "reject_unlisted_sender");
+
+  private static final Set<String> RELAY_BLOCKERS = Set.of(
+      "reject_unauth_destination", "defer_unauth_destination", "reject", "defer", "defer_if_permit");
+
+  /** How deep restriction classes may nest at run time (Postfix's access table recursion limit). */
+  static final int MAX_CLASS_DEPTH = 100;
 
   /** Older names Postfix still accepts. */
   private static final Map<String, String> ALIASES =
@@ -45,11 +56,30 @@ record Restriction(String name, Optional<LookupTable> table) {
     LookupTable open(String spec);
   }
 
+  /** The client of a {@code check_policy_service} argument; refuses when not allowed. */
+  interface PolicySource {
+    PolicyClient open(String spec);
+  }
+
+  /** What a list may name besides built-in restrictions: tables, services, restriction classes. */
+  record Sources(TableSource tables, PolicySource policies, Set<String> classes) {}
+
+  Restriction(String name) {
+    this(name, Optional.empty(), Optional.empty());
+  }
+
+  Restriction(String name, LookupTable table) {
+    this(name, Optional.of(table), Optional.empty());
+  }
+
   /**
    * Parses a restriction list. A bare {@code type:table} means {@code defaultAcl type:table}
-   * (Postfix's short-hand); {@code defaultAcl} null means the short-hand is not allowed here.
+   * (Postfix's short-hand); {@code defaultAcl} null means the short-hand is not allowed here. A
+   * name of {@code smtpd_restriction_classes} is a restriction of that name; built-in names come
+   * first, as in Postfix.
    */
-  static List<Restriction> parse(List<String> words, String defaultAcl, TableSource tables) {
+  static List<Restriction> parse(List<String> words, String defaultAcl, Sources sources) {
+    TableSource tables = sources.tables();
     List<Restriction> out = new ArrayList<>();
     for (int i = 0; i < words.size(); i++) {
       String word = words.get(i);
@@ -59,7 +89,7 @@ record Restriction(String name, Optional<LookupTable> table) {
               "specify one of (check_client_access, check_helo_access, check_sender_access,"
                   + " check_recipient_access) before restriction \"" + word + "\"");
         }
-        out.add(new Restriction(defaultAcl, Optional.of(tables.open(word))));
+        out.add(new Restriction(defaultAcl, tables.open(word)));
         continue;
       }
       String name = word.toLowerCase(Locale.ROOT);
@@ -70,9 +100,18 @@ record Restriction(String name, Optional<LookupTable> table) {
           throw new IllegalArgumentException(
               "restriction " + name + ": bad argument \"" + arg + "\": need maptype:mapname");
         }
-        out.add(new Restriction(name, Optional.of(tables.open(words.get(++i)))));
+        out.add(new Restriction(name, tables.open(words.get(++i))));
+      } else if (name.equals(CHECK_POLICY_SERVICE)) {
+        if (i + 1 == words.size() || words.get(i + 1).indexOf(':') <= 0 && !words.get(i + 1).startsWith("{")) {
+          throw new IllegalArgumentException(
+              "restriction " + CHECK_POLICY_SERVICE + " must be followed by transport:server");
+        }
+        out.add(new Restriction(
+            name, Optional.empty(), Optional.of(sources.policies().open(words.get(++i)))));
       } else if (NAMES.contains(name)) {
-        out.add(new Restriction(name, Optional.empty()));
+        out.add(new Restriction(name));
+      } else if (sources.classes().contains(word)) {
+        out.add(new Restriction(word));
       } else {
         throw new IllegalArgumentException("unknown smtpd restriction: \"" + word + "\"");
       }
@@ -80,13 +119,25 @@ record Restriction(String name, Optional<LookupTable> table) {
     return List.copyOf(out);
   }
 
-  /** True when the list can ever refuse a relay attempt (Postfix's startup safety check). */
-  static boolean blocksRelay(List<Restriction> list) {
-    return list.stream()
-        .map(Restriction::name)
-        .anyMatch(
-            n -> Set.of("reject_unauth_destination", "defer_unauth_destination", "reject", "defer",
-                    "defer_if_permit")
-                .contains(n));
+  /**
+   * True when the list can ever refuse a relay attempt (Postfix's startup safety check), looking
+   * into the restriction classes it names.
+   */
+  static boolean blocksRelay(List<Restriction> list, Map<String, List<Restriction>> classes) {
+    return blocksRelay(list, classes, new HashSet<>());
+  }
+
+  private static boolean blocksRelay(
+      List<Restriction> list, Map<String, List<Restriction>> classes, Set<String> seen) {
+    for (Restriction r : list) {
+      if (RELAY_BLOCKERS.contains(r.name())) {
+        return true;
+      }
+      List<Restriction> expansion = classes.get(r.name());
+      if (expansion != null && seen.add(r.name()) && blocksRelay(expansion, classes, seen)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

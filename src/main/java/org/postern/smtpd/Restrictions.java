@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.Optional;
 import org.postern.deliver.Resolution;
 import org.postern.deliver.ResolveException;
+import org.postern.policy.PolicyClient;
+import org.postern.policy.PolicyService;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
 
@@ -14,7 +16,8 @@ import org.postern.table.TableException;
  * Recipient address rejected: User unknown in local recipient table}, ...).
  *
  * <p>{@code permit_sasl_authenticated} matches after a successful AUTH with any mechanism but
- * ANONYMOUS, as in Postfix.
+ * ANONYMOUS, as in Postfix. {@code check_policy_service} asks a policy service over the session's
+ * connection to it ({@link PolicyClient}) and treats its action as an access table result.
  */
 final class Restrictions {
   private final SmtpdCheck check;
@@ -78,8 +81,47 @@ final class Restrictions {
           state.recipient == null
               ? SmtpdCheck.Status.DUNNO
               : mailAccess(r.table().orElseThrow(), state.recipient, SmtpdCheck.RECIPIENT, defaultAcl);
-      default -> throw check.abort(451, "4.3.5", "Server configuration error");
+      case Restriction.CHECK_POLICY_SERVICE ->
+          policyService(r.policy().orElseThrow(), replyName, replyClass, defaultAcl);
+      default -> restrictionClass(r.name(), replyName, replyClass, defaultAcl);
     };
+  }
+
+  /**
+   * A name of {@code smtpd_restriction_classes}: its list, evaluated in place. A class that names
+   * itself, directly or not, ends in a server configuration error instead of endless recursion.
+   */
+  private SmtpdCheck.Status restrictionClass(String name, String replyName, String replyClass,
+      String defaultAcl) throws SmtpdCheck.Abort {
+    Optional<List<Restriction>> list = policy.restrictionClass(name);
+    if (list.isEmpty()) {
+      throw check.abort(451, "4.3.5", "Server configuration error");
+    }
+    if (state.recursion > Restriction.MAX_CLASS_DEPTH) {
+      state.warning("restriction class " + name + " causes unreasonable recursion");
+      throw check.abort(451, "4.3.5", "Server configuration error");
+    }
+    return check.generic(list.get(), replyName, replyClass, defaultAcl);
+  }
+
+  /**
+   * {@code check_policy_service}: the service's action is an access table result, named after the
+   * service, about the datum "policy query"; a failed service gives its default action.
+   */
+  private SmtpdCheck.Status policyService(PolicyClient client, String replyName, String replyClass,
+      String defaultAcl) throws SmtpdCheck.Abort {
+    PolicyService service = client.service();
+    Optional<String> action;
+    try {
+      action = state.policyLease(client)
+          .request(PolicyAttributes.of(state, service, policy), state::log);
+    } catch (InterruptedException e) {
+      // The server is stopping: no verdict, so the default action decides, as for a dead service.
+      Thread.currentThread().interrupt();
+      action = Optional.empty();
+    }
+    return results.apply(service.name(), action.orElse(service.defaultAction()), "policy query",
+        replyName, replyClass, defaultAcl);
   }
 
   private SmtpdCheck.Status unauthPipelining(String replyName, String replyClass) {

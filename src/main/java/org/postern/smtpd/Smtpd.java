@@ -247,6 +247,7 @@ public final class Smtpd {
           + stopTimeout.toSeconds() + "s; closing them");
       sessions.forEach(SmtpdSession::forceClose);
     }
+    settings.access().closePolicyConnections();
   }
 
   private static void closeQuietly(Socket socket) {

@@ -89,6 +89,7 @@ final class SmtpdSession implements Runnable {
     this.clientName = name.equals(clientAddress) ? "unknown" : name;
     this.checkState =
         new CheckState(clientName, clientAddress, settings.mynetworks().contains(peer.getAddress()), services.log());
+    checkState.connection(clientPort, socket.getLocalAddress().getHostAddress(), socket.getLocalPort());
     SmtpdCheck check = new SmtpdCheck(settings.access(), checkState);
     this.exempt = settings.clientLimits().exceptions().contains(peer.getAddress());
     MessageReceiver receiver =
@@ -130,6 +131,7 @@ final class SmtpdSession implements Runnable {
       commands.dropTransaction();
       milters.ifPresent(SmtpdMilters::close);
       sasl.ifPresent(SmtpdSasl::close);
+      checkState.releasePolicyLeases();
       closeQuietly();
       log("disconnect from " + checkState.namaddr() + counts.format());
     }
@@ -288,6 +290,7 @@ final class SmtpdSession implements Runnable {
     }
     socket = upgraded;
     tls = Optional.of(TlsUpgrade.describe(upgraded.getSession()));
+    checkState.tls = tls;
     sasl.ifPresent(SmtpdSasl::logout);
     input.rebind(upgraded.getInputStream());
     writer.rebind(upgraded.getOutputStream());

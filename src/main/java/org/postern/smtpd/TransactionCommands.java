@@ -111,6 +111,7 @@ final class TransactionCommands {
       throw new ReplyException(milterRefused.get());
     }
     transaction = new Transaction(sender, params, session.clock().instant());
+    check.state.begin(transaction);
     proxyMail = "MAIL FROM:" + arg.path() + arg.parameters().stream()
         .filter(p -> !p.equalsIgnoreCase("REQUIRETLS"))
         .map(p -> " " + p)

@@ -24,6 +24,11 @@ class HeaderParserTest {
       }
 
       @Override
+      public void nonEmptyEndOfHeader(byte[] line, int length) {
+        events.add("NONEMPTY[" + new String(line, 0, length, StandardCharsets.UTF_8) + "]");
+      }
+
+      @Override
       public void body(byte[] data, int length, boolean complete) {
         events.add("B" + (complete ? "" : "+") + new String(data, 0, length, StandardCharsets.UTF_8));
       }
@@ -43,13 +48,14 @@ class HeaderParserTest {
   @Test
   void parse_nonHeaderLine_endsHeaderWithoutEmptyLine() throws IOException {
     parse("Subject: a\nnot a header\nX: y\n", 1000, 2048);
-    assertThat(events).containsExactly("H[Subject]Subject: a", "END", "Bnot a header", "BX: y");
+    assertThat(events).containsExactly(
+        "H[Subject]Subject: a", "END", "NONEMPTY[not a header]", "Bnot a header", "BX: y");
   }
 
   @Test
   void parse_leadingWhiteSpaceFirstLine_isBody() throws IOException {
     parse(" indented: x\n", 1000, 2048);
-    assertThat(events).containsExactly("END", "B indented: x");
+    assertThat(events).containsExactly("END", "NONEMPTY[ indented: x]", "B indented: x");
   }
 
   @Test

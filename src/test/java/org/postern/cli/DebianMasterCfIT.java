@@ -1,5 +1,6 @@
 package org.postern.cli;
 
+import org.postern.it.PidFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -37,10 +38,7 @@ class DebianMasterCfIT {
   @AfterEach
   void killLeftOverMaster() throws Exception {
     Path pidFile = dir.resolve("spool/pid/master.pid");
-    if (Files.exists(pidFile)) {
-      long pid = Long.parseLong(Files.readString(pidFile).strip());
-      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-    }
+    PidFiles.killOwner(pidFile);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.postern.cli;
 
+import org.postern.it.PidFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.postern.cli.LauncherIT.run;
 
@@ -66,10 +67,7 @@ class MasterIT {
 
   @AfterEach
   void killLeftOverMaster() throws Exception {
-    if (Files.exists(pidFile)) {
-      long pid = Long.parseLong(Files.readString(pidFile).strip());
-      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-    }
+    PidFiles.killOwner(pidFile);
   }
 
   private LauncherIT.Result postern(String command) throws Exception {

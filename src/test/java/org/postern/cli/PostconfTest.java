@@ -67,6 +67,14 @@ class PostconfTest {
   }
 
   @Test
+  void run_expand_leavesRawParametersAsPostfix312Does() {
+    assertThat(postconf("-x", "forward_path", "smtpd_expansion_filter")).isZero();
+    assertThat(stdout()).startsWith(
+        "forward_path = $home/.forward${recipient_delimiter}${extension}, $home/.forward\n"
+        + "smtpd_expansion_filter = \\t\\40!\"#$%&'()*+,-./0123456789");
+  }
+
+  @Test
   void run_noFlags_printsEverySortedWithEffectiveRawValues() {
     assertThat(postconf()).isZero();
     List<String> lines = stdout().lines().toList();

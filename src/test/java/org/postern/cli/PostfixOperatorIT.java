@@ -1,5 +1,6 @@
 package org.postern.cli;
 
+import org.postern.it.PidFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -48,10 +49,7 @@ class PostfixOperatorIT {
     }
     for (Path pidFile : List.of(dir.resolve("spool/pid/master.pid"),
         dir.resolve("tree/var/spool/pid/master.pid"))) {
-      if (Files.exists(pidFile)) {
-        long pid = Long.parseLong(Files.readString(pidFile).strip());
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-      }
+      PidFiles.killOwner(pidFile);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.postern.util.MacroExpansion;
 
 class ExpanderTest {
   private static final Map<String, String> PARAMS = Map.of(
@@ -69,7 +70,7 @@ class ExpanderTest {
 
   @Test
   void expand_undefinedName_isEmptyAndReported() throws Exception {
-    Expander.Result r = Expander.expand("a${nope}b $gone", PARAMS::get);
+    MacroExpansion.Result r = Expander.expand("a${nope}b $gone", PARAMS::get);
     assertThat(r.value()).isEqualTo("ab ");
     assertThat(r.undefined()).containsExactly("nope", "gone");
   }
@@ -84,5 +85,49 @@ class ExpanderTest {
   void expand_unbalancedBrace_fails() {
     assertThatThrownBy(() -> expand("${full")).isInstanceOf(ExpansionException.class)
         .hasMessageContaining("missing '}'");
+  }
+
+  @Test
+  void expand_whitespaceAndBraces_asPostfix312() throws Exception {
+    assertThat(expand("[${ full }]")).isEqualTo("[value]");
+    assertThat(expand("[${full ? yes}]")).isEqualTo("[ yes]");
+    assertThat(expand("[${full? x }]")).isEqualTo("[ x ]");
+    assertThat(expand("[${empty:{ a b }}]")).isEqualTo("[ a b ]");
+    assertThat(expand("[${full?{x}: y }]")).isEqualTo("[x]");
+    assertThat(expand("[${empty?{x}: y }]")).isEqualTo("[ y ]");
+    assertThat(expand("[${full?x:y}]")).isEqualTo("[x:y]");
+  }
+
+  @Test
+  void expand_relations_compareNumbersWhenAllDigitsElseText() throws Exception {
+    assertThat(expand("${{010} == {10} ? {num} : {str}}")).isEqualTo("num");
+    assertThat(expand("${{abc} < {abd} ? {lt} : {ge}}")).isEqualTo("lt");
+    assertThat(expand("${{ 1} == {1} ? {y} : {n}}")).isEqualTo("n");
+    assertThat(expand("[${{a}=={a}?{t}}]")).isEqualTo("[t]");
+    assertThat(expand("${{a} == {a}}")).isEqualTo("true");
+    assertThat(expand("${{a} == {b} : {no}}")).isEqualTo("no");
+  }
+
+  @Test
+  void expand_functionArgument_isStripped() throws Exception {
+    assertThat(expand("${domain_to_ascii{ $mydomain }}")).isEqualTo("xn--bcher-kva.example");
+  }
+
+  @Test
+  void expand_malformed_failsWithPostfixWords() {
+    assertThatThrownBy(() -> expand("a $ b")).hasMessage("empty macro name: \"a $ b\"");
+    assertThatThrownBy(() -> expand("cost 5$")).hasMessage("empty macro name: \"cost 5$\"");
+    assertThatThrownBy(() -> expand("${}")).hasMessageContaining("empty macro name");
+    assertThatThrownBy(() -> expand("${full/x}"))
+        .hasMessage("attribute name syntax error at: \"...full>>>/x\"");
+    assertThatThrownBy(() -> expand("${full{x}}"))
+        .hasMessageContaining("unknown function \"full\"");
+    assertThatThrownBy(() -> expand("${full?{x} y}")).hasMessageContaining("\":\" expected at");
+    assertThatThrownBy(() -> expand("${{a} =~ {b} ? {x}}"))
+        .hasMessageContaining("unknown operator");
+    assertThatThrownBy(() -> expand("${{x} <level {3.11} ? {old}}"))
+        .hasMessageContaining("bad compatibility level");
+    assertThatThrownBy(() -> expand("${{99999999999999999999} > {1} ? {y}}"))
+        .hasMessage("bad conversion: 99999999999999999999");
   }
 }

@@ -125,6 +125,13 @@ class MainConfigTest {
   }
 
   @Test
+  void load_restrictionClass_isNotUnused() throws Exception {
+    MainConfig c = load("smtpd_restriction_classes = greylist\n"
+        + "greylist = check_policy_service inet:127.0.0.1:10023\nstray = 1\n");
+    assertThat(c.warnings()).containsExactly(dir.resolve("main.cf") + ", line 3: unused parameter: stray=1");
+  }
+
+  @Test
   void load_nameUsedByMasterCfOverride_isNotUnused() throws Exception {
     Files.writeString(dir.resolve("master.cf"),
         "submission inet n - n - - smtpd\n  -o smtpd_client_restrictions=$mua_client_restrictions\n");

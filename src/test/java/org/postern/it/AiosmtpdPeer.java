@@ -22,17 +22,17 @@ import java.util.concurrent.TimeUnit;
  * A recording SMTP server (peer_smtpd.py on Debian's python3-aiosmtpd) on a loopback address:
  * what it received comes back as events, one per connection, MAIL FROM and message.
  */
-final class AiosmtpdPeer implements AutoCloseable {
+public final class AiosmtpdPeer implements AutoCloseable {
   /** A MAIL FROM command: the connection number, whether TLS was on, its words. */
-  record Mail(int connection, boolean tls, List<String> words) {
+  public record Mail(int connection, boolean tls, List<String> words) {
     boolean has(String parameter) {
       return words.stream().anyMatch(w -> w.equalsIgnoreCase(parameter) || w.toUpperCase().startsWith(parameter.toUpperCase() + "="));
     }
   }
 
   /** A message as received: connection, TLS, REQUIRETLS on its MAIL FROM, recipients, bytes. */
-  record Message(int connection, boolean tls, boolean requireTls, List<String> recipients, byte[] content) {
-    String text() {
+  public record Message(int connection, boolean tls, boolean requireTls, List<String> recipients, byte[] content) {
+    public String text() {
       return new String(content, StandardCharsets.UTF_8);
     }
   }
@@ -48,7 +48,7 @@ final class AiosmtpdPeer implements AutoCloseable {
   }
 
   /** Starts the server on {@code host}:{@code port} with peer_smtpd.py's {@code options}. */
-  static AiosmtpdPeer start(Path workDir, String host, int port, String... options)
+  public static AiosmtpdPeer start(Path workDir, String host, int port, String... options)
       throws IOException, InterruptedException {
     return startScript(workDir, "peer_smtpd.py", host, port, options);
   }
@@ -111,15 +111,15 @@ final class AiosmtpdPeer implements AutoCloseable {
   }
 
   /** How many client connections the server accepted so far. */
-  int connectionCount() {
+  public int connectionCount() {
     return connections.size();
   }
 
-  List<Mail> mails() {
+  public List<Mail> mails() {
     return List.copyOf(mails);
   }
 
-  List<Message> messages() {
+  public List<Message> messages() {
     return List.copyOf(messages);
   }
 

@@ -15,16 +15,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /** Runs the real peers (swaks, python3, Postfix's commands) with a bounded wait. */
-final class Commands {
+public final class Commands {
   private Commands() {}
 
   /** Runs {@code argv} with {@code stdin} (may be null); fails the test if it outlives {@code limit}. */
-  static PosternInstance.Result run(List<String> argv, String stdin, Duration limit)
+  public static PosternInstance.Result run(List<String> argv, String stdin, Duration limit)
       throws IOException, InterruptedException {
     return run(argv, stdin, Map.of(), limit);
   }
 
-  static PosternInstance.Result run(
+  public static PosternInstance.Result run(
       List<String> argv, String stdin, Map<String, String> environment, Duration limit)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(argv);
@@ -44,7 +44,7 @@ final class Commands {
   }
 
   /** Like {@link #run} and asserts exit status 0. */
-  static PosternInstance.Result ok(List<String> argv, String stdin, Duration limit)
+  public static PosternInstance.Result ok(List<String> argv, String stdin, Duration limit)
       throws IOException, InterruptedException {
     PosternInstance.Result r = run(argv, stdin, limit);
     assertThat(r.status()).as(argv + " exit status; stdout:\n" + r.out() + "\nstderr:\n" + r.err()).isZero();
@@ -52,7 +52,7 @@ final class Commands {
   }
 
   /** Polls {@code condition} every 100 ms for at most {@code limit}; true once it held. */
-  static boolean await(Duration limit, BooleanSupplier condition) throws InterruptedException {
+  public static boolean await(Duration limit, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < deadline) {
       if (condition.getAsBoolean()) {

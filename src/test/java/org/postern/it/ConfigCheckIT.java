@@ -26,7 +26,6 @@ class ConfigCheckIT {
         alias_maps = hash:/etc/aliases
         virtual_alias_maps = pgsql:/etc/postern/virtual.cf
         transport_maps = lmdb:/nonexistent/transport
-        smtpd_recipient_restrictions = check_policy_service inet:127.0.0.1:10023, reject_unauth_destination
         """);
     p.appendMasterCf("submission inet n - n - - smtpd\n  -o smtpd_tls_req_ccert=yes");
     Path mainCf = p.config().resolve("main.cf");
@@ -50,13 +49,13 @@ class ConfigCheckIT {
   @Test
   void check_unknownRestriction_isNamedWithItsService() throws Exception {
     PosternInstance p = PosternInstance.create(root,
-        "smtpd_recipient_restrictions = check_policy_service inet:127.0.0.1:10023, reject_unauth_destination\n");
+        "smtpd_recipient_restrictions = reject_unverified_recipient, reject_unauth_destination\n");
 
     PosternInstance.Result r = p.command("postern", "check");
 
     assertThat(r.status()).isEqualTo(EX_CONFIG);
     assertThat(r.err()).contains("cannot start:")
-        .contains("parameter smtpd_recipient_restrictions: unknown smtpd restriction: \"check_policy_service\"");
+        .contains("parameter smtpd_recipient_restrictions: unknown smtpd restriction: \"reject_unverified_recipient\"");
   }
 
   @Test

@@ -104,7 +104,7 @@ class MilterPostfixDifferentialIT {
     postern.startAndAwaitSmtp();
 
     List<String> postfixReplies;
-    try (SmtpClient c = SmtpClient.connectTo(POSTFIX_ADDRESS, port)) {
+    try (SmtpClient c = SmtpClient.connectFrom(null, InetAddress.getByName(POSTFIX_ADDRESS), port)) {
       postfixReplies = dialogue(c);
     }
     List<String> posternReplies;

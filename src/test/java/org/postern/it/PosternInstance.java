@@ -25,11 +25,11 @@ import java.util.stream.Stream;
  * the queue, data and log under a temporary directory and SMTP on a free loopback port), run
  * through the bin/ launchers exactly as an operator would.
  */
-final class PosternInstance implements AutoCloseable {
+public final class PosternInstance implements AutoCloseable {
   static final Path HOME = Path.of(System.getProperty("postern.home", ".")).toAbsolutePath();
 
   /** What a command printed and how it exited. */
-  record Result(int status, String out, String err) {}
+  public record Result(int status, String out, String err) {}
 
   private final Path root;
   private final Path config;
@@ -53,7 +53,7 @@ final class PosternInstance implements AutoCloseable {
   }
 
   /** A configuration under {@code root}; {@code mainCf} lines are appended to conf/main.cf. */
-  static PosternInstance create(Path root, String mainCf) throws IOException {
+  public static PosternInstance create(Path root, String mainCf) throws IOException {
     PosternInstance p = new PosternInstance(root, freePort());
     Files.createDirectories(p.config);
     String main =
@@ -81,11 +81,11 @@ final class PosternInstance implements AutoCloseable {
     }
   }
 
-  int smtpPort() {
+  public int smtpPort() {
     return smtpPort;
   }
 
-  Path config() {
+  public Path config() {
     return config;
   }
 
@@ -120,7 +120,7 @@ final class PosternInstance implements AutoCloseable {
   }
 
   /** The maillog as written so far; empty before the first line. */
-  String maillogText() {
+  public String maillogText() {
     try {
       return Files.isRegularFile(maillog()) ? Files.readString(maillog(), StandardCharsets.UTF_8) : "";
     } catch (IOException e) {
@@ -155,7 +155,7 @@ final class PosternInstance implements AutoCloseable {
   }
 
   /** Appends {@code lines} to this instance's master.cf. */
-  void appendMasterCf(String lines) throws IOException {
+  public void appendMasterCf(String lines) throws IOException {
     Path master = config.resolve("master.cf");
     Files.writeString(master, Files.readString(master) + "\n" + lines + "\n");
   }
@@ -169,11 +169,11 @@ final class PosternInstance implements AutoCloseable {
   }
 
   /** Runs {@code bin/NAME args...} with {@code -c} pointing at this instance's configuration. */
-  Result command(String name, String... args) throws IOException, InterruptedException {
+  public Result command(String name, String... args) throws IOException, InterruptedException {
     return commandWithInput(null, name, args);
   }
 
-  Result commandWithInput(byte[] stdin, String name, String... args)
+  public Result commandWithInput(byte[] stdin, String name, String... args)
       throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>();
     argv.add(HOME.resolve("bin").resolve(name).toString());
@@ -198,7 +198,7 @@ final class PosternInstance implements AutoCloseable {
   }
 
   /** {@link #start} and then waits (at most 60 s) until smtpd answers with its 220 greeting. */
-  void startAndAwaitSmtp() throws IOException, InterruptedException {
+  public void startAndAwaitSmtp() throws IOException, InterruptedException {
     start();
     awaitSmtp(Duration.ofSeconds(60));
   }
@@ -233,7 +233,7 @@ final class PosternInstance implements AutoCloseable {
   }
 
   /** {@code bin/postcat -q ID}; asserts that it succeeds and returns what it printed. */
-  String postcat(String queueId) throws IOException, InterruptedException {
+  public String postcat(String queueId) throws IOException, InterruptedException {
     Result r = command("postcat", "-q", queueId);
     assertThat(r.status()).as("postcat -q " + queueId + ": " + r.err()).isZero();
     return r.out();
@@ -258,8 +258,15 @@ final class PosternInstance implements AutoCloseable {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).toList();
+    // The daemon moves and removes files while we walk: a vanished one means "walk again".
+    for (int attempt = 1; ; attempt++) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        return files.filter(Files::isRegularFile).toList();
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 20) {
+          throw e;
+        }
+      }
     }
   }
 

@@ -199,15 +199,12 @@ final class PostfixServer {
   /** {@code postfix stop}, then SIGKILL for whatever of this instance outlived it. */
   void stop() throws IOException, InterruptedException {
     List<ProcessHandle> processes = new ArrayList<>();
-    if (Files.isRegularFile(pidFile())) {
-      long pid = Long.parseLong(Files.readString(pidFile()).strip());
-      ProcessHandle.of(pid)
-          .ifPresent(
-              master -> {
-                processes.add(master);
-                master.descendants().forEach(processes::add);
-              });
-    }
+    PidFiles.owner(pidFile())
+        .ifPresent(
+            master -> {
+              processes.add(master);
+              master.descendants().forEach(processes::add);
+            });
     postfix("stop");
     Commands.await(Duration.ofSeconds(10), () -> processes.stream().noneMatch(ProcessHandle::isAlive));
     processes.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);

@@ -78,7 +78,7 @@ class RequireTlsPropagationIT {
     Matcher toFilter = filterHop(id, recipient);
     assertThat(toFilter.group("tls"))
         .as("the IP-literal hop to the filter is opportunistic: no STARTTLS there, delivered anyway")
-        .isEqualTo("may:none/requiretls:nostarttls");
+        .isEqualTo("may:none/requiretls:none");
     String reinjected = toFilter.group("queued");
     assertThat(filter.mails())
         .as("REQUIRETLS verb to a filter that does not announce it")

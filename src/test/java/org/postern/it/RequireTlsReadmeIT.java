@@ -310,9 +310,9 @@ class RequireTlsReadmeIT {
     assertThat(m.tls()).isTrue();
     assertThat(m.requireTls()).isFalse();
     assertThat(m.text()).doesNotContain("Require-TLS-ESMTP");
-    assertThat(toPlain).contains("tls=may:none/requiretls:nostarttls, dsn=2.0.0, status=sent");
+    assertThat(toPlain).contains("tls=may:none/requiretls:none, dsn=2.0.0, status=sent");
     assertThat(received(plain, "receive-only plain").tls()).isFalse();
-    assertThat(toStore).contains("/lmtp[").contains("tls=none/requiretls:nostarttls, dsn=2.0.0, status=sent");
+    assertThat(toStore).contains("/lmtp[").contains("tls=none/requiretls:none, dsn=2.0.0, status=sent");
     assertThat(store.stored("alice", "receive-only lmtp")).hasSize(1);
     // requiretls_esmtp_header = no: the header is not a request for REQUIRETLS.
     assertThat(headerOnly).contains("tls=may, dsn=2.0.0, status=sent");
@@ -322,9 +322,9 @@ class RequireTlsReadmeIT {
     assertReport(
         """
             old.test           fail  requiretls:none=1
-            plain.test         fail  requiretls:nostarttls=1
-            mailbox.corp.test  fail  requiretls:nostarttls=1
-            TOTAL              0/3  requiretls:none=1 requiretls:nostarttls=2
+            plain.test         fail  requiretls:none=1
+            mailbox.corp.test  fail  requiretls:none=1
+            TOTAL              0/3  requiretls:none=3
         """);
   }
 
@@ -338,13 +338,13 @@ class RequireTlsReadmeIT {
     int oldConnections = old.connectionCount();
     String toOld = deliver("i1@old.test", "internal external", true);
 
-    assertThat(toCorp).contains("tls=may:none/requiretls:nostarttls, dsn=2.0.0, status=sent");
+    assertThat(toCorp).contains("tls=may:none/requiretls:none, dsn=2.0.0, status=sent");
     AiosmtpdPeer.Message m = received(internal, "internal corp");
     assertThat(m.requireTls()).isFalse();
     assertThat(m.text()).contains("Require-TLS-ESMTP: yes");
-    assertThat(toLiteral).contains("tls=may:none/requiretls:nostarttls, dsn=2.0.0, status=sent");
+    assertThat(toLiteral).contains("tls=may:none/requiretls:none, dsn=2.0.0, status=sent");
     assertThat(received(literal, "internal literal").text()).contains("Require-TLS-ESMTP: yes");
-    assertThat(toStore).contains("/lmtp[").contains("tls=none/requiretls:nostarttls, dsn=2.0.0, status=sent");
+    assertThat(toStore).contains("/lmtp[").contains("tls=none/requiretls:none, dsn=2.0.0, status=sent");
     assertThat(store.stored("bob", "internal lmtp")).singleElement().asString().contains("Require-TLS-ESMTP: yes");
     // The list has no final action: a domain no item matches gets enforce, and "may" cannot meet it.
     assertThat(toOld).contains("tls=may?/!requiretls:nocertmatch, dsn=5.7.10, status=bounced");
@@ -356,9 +356,9 @@ class RequireTlsReadmeIT {
 
     assertReport(
         """
-            corp.test          fail  requiretls:nostarttls=1
-            [127.0.64.15]      fail  requiretls:nostarttls=1
-            mailbox.corp.test  fail  requiretls:nostarttls=1
+            corp.test          fail  requiretls:none=1
+            [127.0.64.15]      fail  requiretls:none=1
+            mailbox.corp.test  fail  requiretls:none=1
             old.test           fail  !requiretls:nocertmatch=1
         """);
   }
@@ -386,9 +386,9 @@ class RequireTlsReadmeIT {
     assertThat(oldMailsAfter).as("MAIL FROM to a server without REQUIRETLS under enforce").isEqualTo(oldMails);
     assertThat(toPlain).contains("tls=may?/!requiretls:nocertmatch, dsn=5.7.10, status=bounced");
     assertThat(plainConnectionsAfter).as("connections to the skipped MX").isEqualTo(plainConnections);
-    assertThat(toCorp).contains("tls=may:none/requiretls:nostarttls, dsn=2.0.0, status=sent");
+    assertThat(toCorp).contains("tls=may:none/requiretls:none, dsn=2.0.0, status=sent");
     assertThat(received(internal, "external corp").requireTls()).isFalse();
-    assertThat(toLiteral).contains("tls=may:none/requiretls:nostarttls, dsn=2.0.0, status=sent");
+    assertThat(toLiteral).contains("tls=may:none/requiretls:none, dsn=2.0.0, status=sent");
     // A message that did not ask for REQUIRETLS is not affected by the policy.
     assertThat(ordinary).contains("tls=may:none, dsn=2.0.0, status=sent");
     assertThat(policy("smtp", "good.test")).startsWith("good.test: enforce (policy item: enforce)");
@@ -398,9 +398,9 @@ class RequireTlsReadmeIT {
             good.test      pass  requiretls=1
             old.test       fail  !requiretls:none=1
             plain.test     fail  !requiretls:nocertmatch=1
-            corp.test      fail  requiretls:nostarttls=1
-            [127.0.64.15]  fail  requiretls:nostarttls=1
-            TOTAL          1/5   requiretls=1 !requiretls:none=1 !requiretls:nocertmatch=1 requiretls:nostarttls=2
+            corp.test      fail  requiretls:none=1
+            [127.0.64.15]  fail  requiretls:none=1
+            TOTAL          1/5   requiretls=1 !requiretls:none=1 !requiretls:nocertmatch=1 requiretls:none=2
         """);
   }
 
@@ -421,9 +421,9 @@ class RequireTlsReadmeIT {
     AiosmtpdPeer.Message m = received(old, "relaxed old");
     assertThat(m.tls()).isTrue();
     assertThat(m.requireTls()).isFalse();
-    assertThat(toPlain).contains("tls=may:none/!requiretls:nostarttls, dsn=5.7.30, status=bounced");
+    assertThat(toPlain).contains("tls=may?/!requiretls:nostarttls, dsn=5.7.30, status=bounced");
     assertThat(plainMailsAfter).as("MAIL FROM in plaintext under opportunistic+starttls").isEqualTo(plainMails);
-    assertThat(toLiteral).contains("tls=may:none/requiretls:nostarttls, dsn=2.0.0, status=sent");
+    assertThat(toLiteral).contains("tls=may:none/requiretls:none, dsn=2.0.0, status=sent");
     assertThat(policy("smtp", "plain.test")).startsWith("plain.test: opportunistic+starttls (policy item:");
 
     assertReport(
@@ -431,7 +431,7 @@ class RequireTlsReadmeIT {
             good.test      fail  requiretls:nocertmatch=1
             old.test       fail  requiretls:none=1
             plain.test     fail  !requiretls:nostarttls=1
-            [127.0.64.15]  fail  requiretls:nostarttls=1
+            [127.0.64.15]  fail  requiretls:none=1
         """);
   }
 
@@ -451,7 +451,7 @@ class RequireTlsReadmeIT {
     assertThat(received(good, "discovery sub").requireTls()).isTrue();
     assertThat(toOld).contains("tls=may/requiretls:none, dsn=2.0.0, status=sent");
     assertThat(toOld2).contains("tls=may/requiretls:none, dsn=2.0.0, status=sent");
-    assertThat(toPlain).contains("tls=may:none/requiretls:nostarttls, dsn=2.0.0, status=sent");
+    assertThat(toPlain).contains("tls=may:none/requiretls:none, dsn=2.0.0, status=sent");
     assertThat(received(plain, "discovery plain").tls()).isFalse();
 
     assertReport(
@@ -459,8 +459,8 @@ class RequireTlsReadmeIT {
             good.test      pass  requiretls=1
             sub.good.test  fail  requiretls:nocertmatch=1
             old.test       fail  requiretls:none=2
-            plain.test     fail  requiretls:nostarttls=1
-            TOTAL          1/4  requiretls=1 requiretls:nocertmatch=1 requiretls:none=2 requiretls:nostarttls=1
+            plain.test     fail  requiretls:none=1
+            TOTAL          1/4  requiretls=1 requiretls:nocertmatch=1 requiretls:none=3
         """);
   }
 

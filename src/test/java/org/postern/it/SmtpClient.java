@@ -47,21 +47,17 @@ final class SmtpClient implements AutoCloseable {
 
   /** Connects from {@code source} (null for any) to 127.0.0.1:{@code port}, reads the greeting. */
   static SmtpClient connectFrom(String source, int port) throws IOException {
-    return open(source, InetAddress.getLoopbackAddress(), port);
+    return connectFrom(source, InetAddress.getLoopbackAddress(), port);
   }
 
-  /** Connects to {@code address:port} (a loopback address of the test) and reads the greeting. */
-  static SmtpClient connectTo(String address, int port) throws IOException {
-    return open(null, InetAddress.getByName(address), port);
-  }
-
-  private static SmtpClient open(String source, InetAddress target, int port) throws IOException {
+  /** Connects from {@code source} (null for any) to {@code server}:{@code port}. */
+  static SmtpClient connectFrom(String source, InetAddress server, int port) throws IOException {
     Socket s = new Socket();
     try {
       if (source != null) {
         s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
       }
-      s.connect(new InetSocketAddress(target, port), 5_000);
+      s.connect(new InetSocketAddress(server, port), 5_000);
       SmtpClient c = new SmtpClient(s);
       c.greeting = c.reply().text();
       return c;

@@ -10,7 +10,7 @@ import java.util.List;
  * A throw-away certificate authority and server certificates made with Debian's openssl at test
  * time, so peers can verify Postern (and Postern its peers) as they would in production.
  */
-final class TestPki {
+public final class TestPki {
   private final Path dir;
   private final Path caCert;
   private final Path caKey;
@@ -21,7 +21,7 @@ final class TestPki {
     this.caKey = dir.resolve("ca.key");
   }
 
-  static TestPki create(Path dir) throws IOException, InterruptedException {
+  public static TestPki create(Path dir) throws IOException, InterruptedException {
     TestPki pki = new TestPki(Files.createDirectories(dir));
     openssl(
         "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
@@ -30,12 +30,12 @@ final class TestPki {
     return pki;
   }
 
-  Path caCert() {
+  public Path caCert() {
     return caCert;
   }
 
   /** A server certificate for {@code name} signed by this CA: {cert, key} PEM files. */
-  List<Path> server(String name) throws IOException, InterruptedException {
+  public List<Path> server(String name) throws IOException, InterruptedException {
     Path key = dir.resolve(name + ".key");
     Path csr = dir.resolve(name + ".csr");
     Path cert = dir.resolve(name + ".pem");

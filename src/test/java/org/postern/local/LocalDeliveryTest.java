@@ -362,6 +362,17 @@ class LocalDeliveryTest {
   }
 
   @Test
+  void deliver_malformedMailboxCommand_defersAsConfigurationError() throws Exception {
+    f.parameters.put("mailbox_command", "cat > " + tmp.resolve("mbcmd") + "-${user");
+    RecipientResult r = f.deliverOne(f.request(MESSAGE, "bob@mx.example.org"));
+
+    assertThat(r.status()).isEqualTo(Status.DEFERRED);
+    assertThat(r.dsn()).isEqualTo("4.3.5");
+    assertThat(r.text()).isEqualTo("mail system configuration error");
+    assertThat(tmp.resolve("mbcmd-bob")).doesNotExist();
+  }
+
+  @Test
   void deliver_twoRecipients_oneResultEach() throws Exception {
     try (LocalDelivery agent = f.agent()) {
       List<RecipientResult> results =

@@ -18,6 +18,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postern.queue.CleanupStatus;
 import org.postern.queue.ClientFacts;
 import org.postern.queue.DsnNotify;
 import org.postern.queue.DsnRet;
@@ -113,25 +114,25 @@ class MaildropScannerTest {
   @Test
   void scan_temporaryFailure_keepsFile() throws Exception {
     QueueId id = drop();
-    sink.answer(new CleanupStatus.Defer("cleanup busy"));
+    sink.answer(new CleanupVerdict.Defer(CleanupStatus.WRITE.reply()));
 
     scanner.scan(() -> true);
 
     assertThat(sink.commits()).hasSize(1);
     assertThat(queues.path(QueueName.MAILDROP, id)).exists();
-    assertThat(log.lines).contains("warning: maildrop/" + id + ": cleanup busy");
+    assertThat(log.lines).contains("warning: maildrop/" + id + ": 451 4.3.0 Error: queue file write error");
   }
 
   @Test
   void scan_permanentFailure_removesFileAsPostfixDoes() throws Exception {
     QueueId id = drop();
-    sink.answer(new CleanupStatus.Reject("message file too big"));
+    sink.answer(new CleanupVerdict.Reject(CleanupStatus.SIZE.reply()));
 
     scanner.scan(() -> true);
 
     assertThat(queues.path(QueueName.MAILDROP, id)).doesNotExist();
     assertThat(queues.path(QueueName.CORRUPT, id)).doesNotExist();
-    assertThat(log.lines).contains("warning: maildrop/" + id + ": message file too big");
+    assertThat(log.lines).contains("warning: maildrop/" + id + ": 552 5.3.4 Error: message file too big");
   }
 
   @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postern.queue.CleanupStatus;
 import org.postern.queue.Envelope;
 import org.postern.queue.ExtractedEnvelope;
 import org.postern.queue.QueueFileWriter;
@@ -87,18 +88,18 @@ class PickupIT {
 
   @Test
   void temporaryFailure_keepsFileUntilNextWakeUp() throws Exception {
-    sink.answer(new CleanupStatus.Defer("try later"));
+    sink.answer(new CleanupVerdict.Defer(CleanupStatus.DEFER.reply()));
     start(Duration.ofHours(1));
     QueueId id = drop();
     PickupTrigger.wake(queues);
     assertThat(sink.commits().poll(5, TimeUnit.SECONDS)).isNotNull();
     assertThat(queues.path(QueueName.MAILDROP, id)).exists();
 
-    sink.answer(new CleanupStatus.Queued());
+    sink.answer(new CleanupVerdict.Queued());
     PickupTrigger.wake(queues);
 
     assertThat(sink.commits().poll(5, TimeUnit.SECONDS).answer())
-        .isEqualTo(new CleanupStatus.Queued());
+        .isEqualTo(new CleanupVerdict.Queued());
     waitUntilGone(queues.path(QueueName.MAILDROP, id));
   }
 

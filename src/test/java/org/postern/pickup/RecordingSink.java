@@ -21,16 +21,16 @@ import org.postern.queue.QueueId;
 public final class RecordingSink implements CleanupSink {
   /** What one commit received. */
   public record Received(QueueId id, PickupOrigin origin, Envelope envelope, String content,
-      ExtractedEnvelope extracted, CleanupStatus answer) {}
+      ExtractedEnvelope extracted, CleanupVerdict answer) {}
 
-  private final AtomicReference<CleanupStatus> answer =
-      new AtomicReference<>(new CleanupStatus.Queued());
+  private final AtomicReference<CleanupVerdict> answer =
+      new AtomicReference<>(new CleanupVerdict.Queued());
   private final BlockingQueue<Received> commits = new LinkedBlockingQueue<>();
   private final List<QueueId> abandoned = new CopyOnWriteArrayList<>();
   private final AtomicInteger next = new AtomicInteger(0xA0000);
 
   /** The status the next commits answer. */
-  public void answer(CleanupStatus status) {
+  public void answer(CleanupVerdict status) {
     answer.set(status);
   }
 
@@ -70,9 +70,9 @@ public final class RecordingSink implements CleanupSink {
       }
 
       @Override
-      public CleanupStatus commit() {
+      public CleanupVerdict commit() {
         committed = true;
-        CleanupStatus status = answer.get();
+        CleanupVerdict status = answer.get();
         commits.add(new Received(id, origin, envelope,
             content.toString(StandardCharsets.UTF_8), extracted, status));
         return status;

@@ -73,6 +73,25 @@ class PipeAttributesTest {
   }
 
   @Test
+  void check_conditionalOrMalformedReference_isRefusedAsPostfixPipe() {
+    assertThatThrownBy(() -> ArgvExpander.check(List.of("/bin/x", "${user?-u}")))
+        .hasMessage("unknown macro name: \"user?-u\"");
+    assertThatThrownBy(() -> ArgvExpander.check(List.of("/bin/x", "-f$(sender")))
+        .hasMessageContaining("missing ')'");
+    assertThatThrownBy(() -> ArgvExpander.check(List.of("/bin/x", "cost $")))
+        .hasMessageContaining("empty macro name");
+  }
+
+  @Test
+  void expand_messageMacros_onceAndLiteralDollars() {
+    ArgvExpander x = new ArgvExpander(Set.of(), "+");
+    List<String> argv = x.expand(List.of("-f", "${sender}", "$$HOME", "$nexthop:$size"),
+        java.util.Map.of("sender", "a$b@example.org", "nexthop", "relay", "size", "42"),
+        List.of(Recipient.of("b@example.org")));
+    assertThat(argv).containsExactly("-f", "a$b@example.org", "$HOME", "relay:42");
+  }
+
+  @Test
   void verdict_signalAndUnknownStatus_asPostfix() {
     CommandVerdict signal = CommandVerdict.of(new CommandRun.Signaled(9, ""), "/bin/x");
     CommandVerdict other = CommandVerdict.of(new CommandRun.Exited(3, "oops "), "/bin/x");

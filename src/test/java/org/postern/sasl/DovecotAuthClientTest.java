@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.postern.util.LineChannel;
 
 class DovecotAuthClientTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -77,7 +78,7 @@ class DovecotAuthClientTest {
   @Test
   void connect_overlongLine_throws() throws Exception {
     try (ScriptedAuthServer server = new ScriptedAuthServer()) {
-      server.say("VERSION\t1\t2\nMECH\t" + "A".repeat(AuthLineReader.MAX_LINE + 1) + "\nDONE\n");
+      server.say("VERSION\t1\t2\nMECH\t" + "A".repeat(LineChannel.MAX_LINE + 1) + "\nDONE\n");
       assertThatThrownBy(() -> server.client(TIMEOUT)).hasMessageContaining("longer than");
     }
   }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.postern.util.LineChannel;
 
 /**
  * An in-memory auth server: what it "says" is written into a pipe before or between the client's
@@ -37,7 +38,7 @@ final class ScriptedAuthServer implements AutoCloseable {
   }
 
   DovecotAuthClient client(Duration timeout) throws IOException {
-    return new DovecotAuthClient(new AuthLineReader(toClient.source(), fromClient.sink()), timeout, 99);
+    return new DovecotAuthClient(new LineChannel(DovecotAuthClient.AUTH_SERVER, toClient.source(), fromClient.sink()), timeout, 99);
   }
 
   /** Everything the client has written so far. */

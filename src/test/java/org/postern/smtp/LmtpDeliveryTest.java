@@ -72,7 +72,7 @@ class LmtpDeliveryTest {
         assertThat(r.status()).isEqualTo(Status.BOUNCED);
         assertThat(r.dsn()).isEqualTo("5.7.10");
         assertThat(r.tlsStatus().orElseThrow().format())
-            .isEqualTo("none?/!requiretls:noencryption");
+            .isEqualTo("none?/!requiretls:nocertmatch");
       });
       assertThat(server.sessions).isZero();
     }

@@ -21,7 +21,7 @@ class RequireTlsEnforcementTest {
   /** action, level, then "connect" or the tls= feature of the skip and its status. */
   @ParameterizedTest(name = "{0} at {1}: {2}")
   @CsvSource({
-    "enforce, none, !requiretls:noencryption, 5.7.10",
+    "enforce, none, !requiretls:nocertmatch, 5.7.10",
     "enforce, may, !requiretls:nocertmatch, 5.7.10",
     "enforce, encrypt, !requiretls:nocertmatch, 5.7.10",
     "enforce, dane, connect,",
@@ -37,15 +37,14 @@ class RequireTlsEnforcementTest {
     "opportunistic, none, connect,",
     "opportunistic, may, connect,",
     "opportunistic, encrypt, connect,",
-    "disable, none, connect,",
-    "disable, may, connect,",
   })
   void beforeConnect_actionAndLevel_decidesWhetherToTry(
       String action, String level, String outcome, String status) {
     BeforeConnect d =
         RequireTlsEnforcement.beforeConnect(
             RequireTlsAction.parse(action).orElseThrow(),
-            TlsSecurityLevel.parse(level).orElseThrow());
+            TlsSecurityLevel.parse(level).orElseThrow(),
+            "mx.example");
 
     if (outcome.equals("connect")) {
       assertThat(d).isEqualTo(new Connect());
@@ -54,7 +53,9 @@ class RequireTlsEnforcementTest {
       Skip skip = (Skip) d;
       assertThat(skip.violation().feature().postfixName()).isEqualTo(outcome);
       assertThat(skip.violation().enhancedStatus()).isEqualTo(status);
-      assertThat(skip.violation().text()).contains("\"" + level + "\"");
+      assertThat(skip.violation().text())
+          .startsWith("Sender requested REQUIRETLS, but my configured TLS security level '" + level + "' disables ")
+          .endsWith(". The last attempted server was mx.example");
     }
   }
 
@@ -76,14 +77,12 @@ class RequireTlsEnforcementTest {
     "opportunistic+starttls, true, false, true, deliver, true, requiretls:nocertmatch",
     "opportunistic+starttls, true, true, false, deliver, false, requiretls:none",
     "opportunistic+starttls, true, true, true, deliver, true, requiretls",
-    "opportunistic, false, false, false, deliver, false, requiretls:nostarttls",
-    "opportunistic, false, false, true, deliver, false, requiretls:nostarttls",
+    "opportunistic, false, false, false, deliver, false, requiretls:none",
+    "opportunistic, false, false, true, deliver, false, requiretls:none",
     "opportunistic, true, false, false, deliver, false, requiretls:none",
     "opportunistic, true, false, true, deliver, true, requiretls:nocertmatch",
     "opportunistic, true, true, false, deliver, false, requiretls:none",
     "opportunistic, true, true, true, deliver, true, requiretls",
-    "disable, false, false, false, deliver, false, requiretls:none",
-    "disable, true, true, true, deliver, false, requiretls:none",
   })
   void afterHandshake_session_decidesDelivery(
       String action,
@@ -95,7 +94,8 @@ class RequireTlsEnforcementTest {
       String feature) {
     AfterHandshake d =
         RequireTlsEnforcement.afterHandshake(
-            RequireTlsAction.parse(action).orElseThrow(), new Session(tls, cert, announced));
+            RequireTlsAction.parse(action).orElseThrow(), new Session(tls, cert, announced),
+            "mx.example[192.0.2.1]");
 
     if (outcome.equals("deliver")) {
       assertThat(d).isInstanceOf(Deliver.class);
@@ -109,7 +109,40 @@ class RequireTlsEnforcementTest {
       assertThat(refuse.violation().enhancedStatus()).isEqualTo(detail);
       assertThat(refuse.violation().feature().postfixName()).isEqualTo(feature);
       assertThat(refuse.violation().feature().violated()).isTrue();
+      assertThat(refuse.violation().text())
+          .startsWith("Sender requested REQUIRETLS, but ")
+          .contains("mx.example[192.0.2.1]");
     }
+  }
+
+  /** Postfix 3.12's texts, word for word, for each refusal after the handshake. */
+  @ParameterizedTest(name = "{0} tls={1} cert={2}: {3}")
+  @CsvSource(delimiter = '|', value = {
+    "enforce|false|false|Sender requested REQUIRETLS, but TLS service was not offered by host mx.example[192.0.2.1]",
+    "enforce|true|false|Sender requested REQUIRETLS, but no matching server certificate was found."
+        + " The last attempted server was mx.example[192.0.2.1]",
+    "enforce|true|true|Sender requested REQUIRETLS, but no server was found that supports REQUIRETLS."
+        + " The last attempted server was mx.example[192.0.2.1]",
+  })
+  void afterHandshake_refusal_postfixText(String action, boolean tls, boolean cert, String text) {
+    AfterHandshake d = RequireTlsEnforcement.afterHandshake(
+        RequireTlsAction.parse(action).orElseThrow(), new Session(tls, cert, false), "mx.example[192.0.2.1]");
+
+    assertThat(((Refuse) d).violation().text()).isEqualTo(text);
+  }
+
+  @Test
+  void disable_isNotAnAction_messageGoesAsWithoutRequireTls() {
+    RequireTlsAction disable = RequireTlsAction.DISABLE;
+
+    assertThatThrownBy(() -> RequireTlsEnforcement.afterHandshake(disable, new Session(true, true, true), "h[a]"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("disable");
+    assertThatThrownBy(() -> RequireTlsEnforcement.beforeConnect(disable, TlsSecurityLevel.MAY, "h"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RequireTlsEnforcement.starttlsRefused(disable, "h[a]", "454 no"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RequireTlsEnforcement.certificateFailed(disable, "h[a]", true))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -117,17 +150,18 @@ class RequireTlsEnforcementTest {
     // A man in the middle removed STARTTLS and REQUIRETLS from the EHLO reply.
     for (RequireTlsAction action :
         List.of(RequireTlsAction.ENFORCE, RequireTlsAction.OPPORTUNISTIC_STARTTLS)) {
-      assertThat(RequireTlsEnforcement.afterHandshake(action, new Session(false, false, false)))
+      assertThat(RequireTlsEnforcement.afterHandshake(action, new Session(false, false, false), "h[a]"))
           .isInstanceOf(Refuse.class);
     }
   }
 
   @Test
   void afterHandshake_deliverWithRequireTls_onlyOverTls() {
-    for (RequireTlsAction action : RequireTlsAction.values()) {
+    for (RequireTlsAction action : List.of(RequireTlsAction.ENFORCE,
+        RequireTlsAction.OPPORTUNISTIC_STARTTLS, RequireTlsAction.OPPORTUNISTIC)) {
       for (boolean announced : new boolean[] {false, true}) {
         AfterHandshake d =
-            RequireTlsEnforcement.afterHandshake(action, new Session(false, false, announced));
+            RequireTlsEnforcement.afterHandshake(action, new Session(false, false, announced), "h[a]");
         assertThat(d instanceof Deliver deliver && deliver.sendRequireTls()).isFalse();
       }
     }
@@ -144,13 +178,15 @@ class RequireTlsEnforcementTest {
     "enforce, 5.7.10",
     "opportunistic+starttls, 5.7.10",
     "opportunistic, none",
-    "disable, none",
   })
   void starttlsRefused_actionRequiringTls_refuses5710(String word, String status) {
-    var refused = RequireTlsEnforcement.starttlsRefused(RequireTlsAction.parse(word).orElseThrow());
+    var refused = RequireTlsEnforcement.starttlsRefused(
+        RequireTlsAction.parse(word).orElseThrow(), "mx.example[192.0.2.1]", "454 4.7.0 TLS not available");
 
     assertThat(refused.map(v -> v.enhancedStatus()).orElse("none")).isEqualTo(status);
     refused.ifPresent(v -> assertThat(v.feature().postfixName()).isEqualTo("!requiretls:nostarttls"));
+    refused.ifPresent(v -> assertThat(v.text()).isEqualTo("Sender requested REQUIRETLS, but host"
+        + " mx.example[192.0.2.1] refused to start TLS: 454 4.7.0 TLS not available"));
   }
 
   @ParameterizedTest(name = "{0}: {1}")
@@ -158,13 +194,22 @@ class RequireTlsEnforcementTest {
     "enforce, !requiretls:nocertmatch, 5.7.10",
     "opportunistic+starttls, requiretls:nocertmatch, none",
     "opportunistic, requiretls:nocertmatch, none",
-    "disable, requiretls?, none",
   })
   void certificateFailed_enforceRefuses5710_relaxedOnlyLogs(
       String word, String feature, String status) {
-    var failure = RequireTlsEnforcement.certificateFailed(RequireTlsAction.parse(word).orElseThrow());
+    var failure = RequireTlsEnforcement.certificateFailed(
+        RequireTlsAction.parse(word).orElseThrow(), "mx.example[192.0.2.1]", true);
 
     assertThat(failure.feature().postfixName()).isEqualTo(feature);
     assertThat(failure.refusal().map(v -> v.enhancedStatus()).orElse("none")).isEqualTo(status);
+  }
+
+  @ParameterizedTest(name = "trusted={0}: {1}")
+  @CsvSource({"true, matching", "false, trusted"})
+  void certificateFailed_enforce_namesWhatWasMissing(boolean trusted, String missing) {
+    var failure = RequireTlsEnforcement.certificateFailed(RequireTlsAction.ENFORCE, "mx.example[192.0.2.1]", trusted);
+
+    assertThat(failure.refusal().orElseThrow().text()).isEqualTo("Sender requested REQUIRETLS, but no "
+        + missing + " server certificate was found. The last attempted server was mx.example[192.0.2.1]");
   }
 }

@@ -15,7 +15,6 @@ class RequireTlsFeatureTest {
             "!requiretls:nocertmatch",
             "requiretls:nocertmatch",
             "!requiretls:nostarttls",
-            "requiretls:nostarttls",
             "!requiretls:noencryption",
             "!requiretls:none",
             "requiretls:none",

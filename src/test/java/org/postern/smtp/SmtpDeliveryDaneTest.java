@@ -125,7 +125,7 @@ class SmtpDeliveryDaneTest {
   void deliver_onlyUnusableTlsa_downgradesToEncrypt() throws Exception {
     dns.tlsa.put(tlsaName("mx1.example.com"), List.of(tlsa(1, 0, 1, mx1Cert.certificate())));
 
-    assertSent(deliver(false), "dane:encrypt");
+    assertSent(deliver(false), "encrypt");
   }
 
   @Test
@@ -137,13 +137,13 @@ class SmtpDeliveryDaneTest {
 
     assertThat(r.status()).isEqualTo(Status.DEFERRED);
     assertThat(r.dsn()).isEqualTo("4.7.4");
-    assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("!dane:encrypt");
+    assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("!encrypt");
     assertThat(mx1.commands()).noneMatch(c -> c.startsWith("MAIL"));
   }
 
   @Test
   void deliver_noTlsa_downgradesToMay() throws Exception {
-    assertSent(deliver(false), "dane:may");
+    assertSent(deliver(false), "may");
   }
 
   @Test
@@ -152,7 +152,7 @@ class SmtpDeliveryDaneTest {
     dns.tlsa.put(name, List.of(TlsaRecord.of(3, 1, 1, "00".repeat(32))));
     dns.insecure.add(name);
 
-    assertSent(deliver(false), "dane:may");
+    assertSent(deliver(false), "may");
   }
 
   @Test
@@ -160,7 +160,7 @@ class SmtpDeliveryDaneTest {
     dns.insecure.add("example.com");
     dns.tlsa.put(tlsaName("mx1.example.com"), List.of(tlsa(3, 1, 1, mx1Cert.certificate())));
 
-    assertSent(deliver(false), "dane:halfdane");
+    assertSent(deliver(false), "halfdane");
   }
 
   @Test
@@ -169,7 +169,7 @@ class SmtpDeliveryDaneTest {
     dns.insecure.add("example.com");
     dns.tlsa.put(tlsaName("mx1.example.com"), List.of(TlsaRecord.of(3, 1, 1, "00".repeat(32))));
 
-    assertSent(deliver(false), "dane:may");
+    assertSent(deliver(false), "may");
   }
 
   @Test
@@ -209,7 +209,7 @@ class SmtpDeliveryDaneTest {
     assertThat(r.status()).isEqualTo(Status.DEFERRED);
     assertThat(r.dsn()).isEqualTo("4.7.5");
     assertThat(r.text()).isEqualTo("TLSA lookup error for mx1.example.com:" + mx1.port());
-    assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("dane?");
+    assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("unknown?");
     assertThat(mx1.sessions).isZero();
   }
 
@@ -221,7 +221,8 @@ class SmtpDeliveryDaneTest {
 
     assertThat(r.status()).isEqualTo(Status.DEFERRED);
     assertThat(r.text()).contains("no TLSA records found");
-    assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("dane-only?");
+    assertThat(r.text()).isEqualTo("no TLSA records found");
+    assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("unknown?");
     assertThat(mx1.sessions).isZero();
   }
 
@@ -263,7 +264,7 @@ class SmtpDeliveryDaneTest {
     params.put("smtp_dns_support_level", "");
     dns.tlsa.put(tlsaName("mx1.example.com"), List.of(tlsa(3, 1, 1, mx2Cert.certificate())));
 
-    assertSent(deliver(false), "dane:may");
+    assertSent(deliver(false), "may");
   }
 
   @Test
@@ -286,7 +287,7 @@ class SmtpDeliveryDaneTest {
     assertThat(r.status()).isEqualTo(Status.BOUNCED);
     assertThat(r.dsn()).isEqualTo("5.7.10");
     assertThat(r.tlsStatus().orElseThrow().format())
-        .isEqualTo("dane:halfdane/!requiretls:nocertmatch");
+        .isEqualTo("halfdane/!requiretls:nocertmatch");
     assertThat(mx1.commands()).noneMatch(c -> c.startsWith("MAIL"));
   }
 
@@ -297,7 +298,10 @@ class SmtpDeliveryDaneTest {
     RecipientResult r = only(deliver(true));
 
     assertThat(r.status()).isEqualTo(Status.BOUNCED);
-    assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("dane:may/!requiretls:nocertmatch");
-    assertThat(mx1.commands()).noneMatch(c -> c.startsWith("MAIL"));
+    assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("may?/!requiretls:nocertmatch");
+    assertThat(r.text()).isEqualTo("Sender requested REQUIRETLS, but my configured TLS security level"
+        + " 'may' disables certificate matching. The last attempted server was mx1.example.com");
+    assertThat(r.relay()).isEqualTo("none");
+    assertThat(mx1.sessions).isZero();
   }
 }

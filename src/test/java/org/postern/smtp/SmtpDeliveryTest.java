@@ -127,7 +127,7 @@ class SmtpDeliveryTest {
     RecipientResult bounced = results.stream()
         .filter(r -> r.status() == Status.BOUNCED).findFirst().orElseThrow();
     assertThat(bounced.dsn()).isEqualTo("5.1.1");
-    assertThat(bounced.text()).isEqualTo("host 127.0.0.1[127.0.0.1]:" + server.port()
+    assertThat(bounced.text()).isEqualTo("host 127.0.0.1[127.0.0.1]"
         + " said: 550 5.1.1 <c@example.com>: Recipient address rejected"
         + " (in reply to RCPT TO command)");
     assertThat(bounced.diagnostic())
@@ -274,7 +274,10 @@ class SmtpDeliveryTest {
     assertThat(results).singleElement().satisfies(r -> {
       assertThat(r.status()).isEqualTo(Status.BOUNCED);
       assertThat(r.dsn()).isEqualTo("5.7.30");
-      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("may:none/!requiretls:nostarttls");
+      assertThat(r.text()).isEqualTo("Sender requested REQUIRETLS, but TLS service was not offered"
+          + " by host 127.0.0.1[127.0.0.1]");
+      // The level allowed plaintext: only REQUIRETLS refused, the level stays undecided.
+      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("may?/!requiretls:nostarttls");
     });
     assertThat(server.commands()).noneMatch(c -> c.startsWith("MAIL") || c.startsWith("RCPT"));
     assertThat(server.contents()).isEmpty();
@@ -312,8 +315,9 @@ class SmtpDeliveryTest {
     assertThat(results).singleElement().satisfies(r -> {
       assertThat(r.status()).isEqualTo(Status.BOUNCED);
       assertThat(r.dsn()).isEqualTo("5.7.10");
-      assertThat(r.text()).contains("refused to start TLS").contains("454 4.7.0");
-      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("may:none/!requiretls:nostarttls");
+      assertThat(r.text()).isEqualTo("Sender requested REQUIRETLS, but host 127.0.0.1[127.0.0.1]"
+          + " refused to start TLS: 454 4.7.0 TLS not available due to temporary reason");
+      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("may?/!requiretls:nostarttls");
     });
     assertThat(server.commands()).noneMatch(c -> c.startsWith("MAIL") || c.startsWith("RCPT"));
   }
@@ -348,7 +352,7 @@ class SmtpDeliveryTest {
 
     assertThat(results).singleElement().satisfies(r -> {
       assertThat(r.status()).isEqualTo(Status.SENT);
-      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("may:none/requiretls:nostarttls");
+      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("may:none/requiretls:none");
     });
     assertThat(server.commands()).contains("MAIL FROM:<sender@example.org>");
   }
@@ -359,13 +363,22 @@ class SmtpDeliveryTest {
     var env = TestRequests.envelope(List.of(Recipient.of("a@example.com")), true, false,
         Optional.empty(), Optional.empty(), Optional.empty());
 
-    var results = deliver(TestRequests.request(tmp.resolve("q"), literal(), env,
-        TestRequests.SIMPLE));
+    List<String> warnings = new java.util.ArrayList<>();
+    List<RecipientResult> results;
+    try (SmtpDelivery agent = new SmtpDelivery(SmtpSettings.of(MainConfig.of(tmp, params), Protocol.SMTP),
+        Tables::open, dns, Clock.systemUTC(), new Random(1), warnings::add)) {
+      results = agent.deliver(TestRequests.request(tmp.resolve("q"), literal(), env, TestRequests.SIMPLE));
+    }
 
+    // Postfix 3.12: per server, after the TLS policy; the level undecided, no requiretls feature.
     assertThat(results).singleElement().satisfies(r -> {
       assertThat(r.status()).isEqualTo(Status.DEFERRED);
-      assertThat(r.text()).contains("unknown policy action");
+      assertThat(r.dsn()).isEqualTo("4.7.10");
+      assertThat(r.text()).isEqualTo(
+          "REQUIRETLS policy configuration error. The last attempted server was 127.0.0.1");
+      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("may?");
     });
+    assertThat(warnings).singleElement().asString().contains("unknown policy action");
     assertThat(server.sessions).isZero();
   }
 
@@ -425,8 +438,8 @@ class SmtpDeliveryTest {
 
     assertThat(results).singleElement().satisfies(r -> {
       assertThat(r.status()).isEqualTo(Status.DEFERRED);
-      assertThat(r.text()).isEqualTo("TLS policy dane-only: client TLS configuration problem");
-      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("dane-only?");
+      assertThat(r.text()).isEqualTo("client TLS configuration problem");
+      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("unknown?");
     });
   }
 
@@ -451,6 +464,16 @@ class SmtpDeliveryTest {
 
     assertThat(gone).singleElement().extracting(RecipientResult::dsn).isEqualTo("5.1.2");
     assertThat(broken).singleElement().extracting(RecipientResult::dsn).isEqualTo("4.4.3");
+  }
+
+  /** Postfix 3.12 logs no tls= field when the next hop's DNS lookup failed: no policy was looked up. */
+  @Test
+  void deliver_dnsLookupFailed_noTlsStatus() throws Exception {
+    dns.failing.add("broken.example");
+
+    var broken = deliver(TestRequests.simple(tmp.resolve("q"), "broken.example", "a@broken.example"));
+
+    assertThat(broken).singleElement().satisfies(r -> assertThat(r.tlsStatus()).isEmpty());
   }
 
   @Test

@@ -238,7 +238,7 @@ class SmtpTlsLevelsIT {
   void deliver_verifyWrongName_defersWithoutMail(@TempDir Path q) throws Exception {
     RecipientResult r = deliver(wrongName, "verify", q);
     assertDeferredUnsent(r, wrongName, "!verify");
-    assertThat(r.text()).contains("Server certificate not verified").contains("other.example");
+    assertThat(r.text()).isEqualTo("Server certificate not verified"); // Postfix 3.12: no host or CN here
   }
 
   @Test

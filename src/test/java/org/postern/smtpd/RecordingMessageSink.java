@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.postern.queue.CleanupStatus;
 
 /** A MessageSink that keeps every message in memory and can be told to fail. */
 final class RecordingMessageSink implements MessageSink {
@@ -17,9 +18,9 @@ final class RecordingMessageSink implements MessageSink {
     final ByteArrayOutputStream content = new ByteArrayOutputStream();
     volatile boolean committed;
     volatile boolean aborted;
-    private final Optional<CleanupException.Status> failCommit;
+    private final Optional<CleanupStatus> failCommit;
 
-    Message(Envelope envelope, String queueId, Optional<CleanupException.Status> failCommit) {
+    Message(Envelope envelope, String queueId, Optional<CleanupStatus> failCommit) {
       this.envelope = envelope;
       this.queueId = queueId;
       this.failCommit = failCommit;
@@ -61,7 +62,7 @@ final class RecordingMessageSink implements MessageSink {
 
   private final List<Message> opened = new CopyOnWriteArrayList<>();
   private final AtomicInteger ids = new AtomicInteger(0x4A1);
-  private volatile Optional<CleanupException.Status> failCommit = Optional.empty();
+  private volatile Optional<CleanupStatus> failCommit = Optional.empty();
 
   @Override
   public CleanupStream open(Envelope envelope, org.postern.milter.Milters milters) {
@@ -71,7 +72,7 @@ final class RecordingMessageSink implements MessageSink {
     return m;
   }
 
-  void failCommitWith(CleanupException.Status status) {
+  void failCommitWith(CleanupStatus status) {
     failCommit = Optional.of(status);
   }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postern.queue.CleanupStatus;
 
 /** Golden SMTP dialogues against a real smtpd over loopback. */
 class SmtpdDialogueIT {
@@ -519,7 +520,8 @@ class SmtpdDialogueIT {
                 S: 250 2.0.0 Ok: queued as 4A1B2C3
                 """);
       }
-      assertThat(only(s).content()).isEqualTo("a\r\n\r\nMAIL FROM:<x@evil.test>\r\n");
+      // The "." line next to bare LFs is neither the end nor content (Postfix 3.12 drops it).
+      assertThat(only(s).content()).isEqualTo("a\r\nMAIL FROM:<x@evil.test>\r\n");
     }
   }
 
@@ -540,7 +542,7 @@ class SmtpdDialogueIT {
   @Test
   void commit_failing_repliesQueueFileWriteError() throws Exception {
     try (SmtpdFixture s = server(Map.of())) {
-      s.sink.failCommitWith(CleanupException.Status.WRITE);
+      s.sink.failCommitWith(CleanupStatus.WRITE);
       try (ScriptedSmtpClient c = s.client()) {
         c.run(
             BANNER

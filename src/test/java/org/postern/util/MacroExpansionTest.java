@@ -52,4 +52,38 @@ class MacroExpansionTest {
   void unescape_cEscapesAndOctal() {
     assertThat(MacroExpansion.unescape("\\t\\40!\\\\x\\n")).isEqualTo("\t !\\x\n");
   }
+
+  @Test
+  void expand_recurse_expandsValuesInTurnAndReportsUndefined() {
+    Map<String, String> params = Map.of("a", "<$b>", "b", "$$x");
+    MacroExpansion.Result r =
+        MacroExpansion.expand("$a ${gone}", params::get, MacroExpansion.Flags.RECURSE);
+    assertThat(r.value()).isEqualTo("<$x> ");
+    assertThat(r.undefined()).containsExactly("gone");
+  }
+
+  @Test
+  void expand_filter_censorsValuesNotLiteralText() {
+    Map<String, String> attrs = Map.of("user", "a;b c");
+    assertThat(MacroExpansion.expand("x;$user ${user?{ok;}}", attrs::get, "abc"))
+        .isEqualTo("x;a_b_c ok;");
+  }
+
+  @Test
+  void expand_fullMacExpandSyntax_inTemplates() {
+    assertThat(expand("${client_address?{[$client_address]}:{unknown}} ${empty?{x}:{y}}", ""))
+        .isEqualTo("[192.0.2.1] y");
+    assertThat(expand("${{$client_address} == {192.0.2.1} ? {local} : {remote}}", ""))
+        .isEqualTo("local");
+  }
+
+  @Test
+  void references_listWhatIsWritten_withoutExpanding() {
+    assertThat(MacroExpansion.references("a ${recipient} $(user?x) $$ $sender-${ nexthop }"))
+        .containsExactly("recipient", "user?x", "sender", " nexthop ");
+    assertThatThrownBy(() -> MacroExpansion.references("${user"))
+        .hasMessageContaining("missing '}'");
+    assertThatThrownBy(() -> MacroExpansion.references("a$"))
+        .hasMessageContaining("empty macro name");
+  }
 }

@@ -9,7 +9,7 @@ Prints READY once listening, then one line per event, fields separated by one sp
   DATA <conn> <tls> <requiretls> <rcpt,rcpt> <base64 of the content as received>
 where <conn> numbers the connections from 1 and <tls> is True or False. --requiretls announces
 REQUIRETLS after STARTTLS; --no-8bitmime and --no-smtputf8 withhold those EHLO keywords;
---reject-rcpt answers 550 to that local part; --close-at-ehlo drops the connection when the
+--reject-rcpt (repeatable) answers 550 to that local part; --close-at-ehlo drops the connection when the
 client sends EHLO (a lost connection). Stops when stdin closes.
 """
 import argparse
@@ -75,7 +75,7 @@ class Handler:
         return kept
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.args.reject_rcpt and address.split("@")[0] == self.args.reject_rcpt:
+        if address.split("@")[0] in (self.args.reject_rcpt or []):
             return "550 5.1.1 no such user here"
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 Ok"
@@ -99,7 +99,7 @@ def main():
     p.add_argument("--requiretls", action="store_true")
     p.add_argument("--no-8bitmime", action="store_true")
     p.add_argument("--no-smtputf8", action="store_true")
-    p.add_argument("--reject-rcpt")
+    p.add_argument("--reject-rcpt", action="append")
     p.add_argument("--close-at-ehlo", action="store_true")
     args = p.parse_args()
     kwargs = {}

@@ -1,10 +1,13 @@
-package org.postern.cleanup;
+package org.postern.queue;
 
 import java.util.Objects;
 
 /**
  * The answer cleanup gives for a message it did not queue: SMTP reply code, RFC 3463 enhanced
  * status and text, as smtpd sends them after DATA ({@code 550 5.7.1 message content rejected}).
+ * {@link CleanupStatus#reply()} gives the one for each status; a REJECT action brings its own.
+ *
+ * <p>Failure: a code outside 400-599 is an IllegalArgumentException.
  */
 public record CleanupReply(int code, String enhancedStatus, String text) {
   public CleanupReply {
