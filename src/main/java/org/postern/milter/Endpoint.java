@@ -2,9 +2,12 @@ package org.postern.milter;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
@@ -56,27 +59,34 @@ record Endpoint(String transport, String address) {
     return InetSocketAddress.createUnresolved(host, port);
   }
 
-  /** Connects within {@code timeout}; the caller closes the channel. */
-  java.net.Socket connectInet(Duration timeout) throws IOException {
-    InetSocketAddress unresolved = inet();
-    java.net.Socket socket = new java.net.Socket();
-    try {
-      socket.connect(new InetSocketAddress(unresolved.getHostString(), unresolved.getPort()),
-          (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
-      socket.setTcpNoDelay(true);
-      return socket;
-    } catch (IOException e) {
-      socket.close();
-      throw e;
+  /**
+   * Connects within {@code timeout} and leaves the channel in non-blocking mode, so that every
+   * later read and write can be bounded by a selector; the caller closes the channel.
+   */
+  SocketChannel connect(Duration timeout) throws IOException {
+    if (!inetTransport()) {
+      SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+      try {
+        channel.connect(UnixDomainSocketAddress.of(address));
+        channel.configureBlocking(false);
+        return channel;
+      } catch (IOException e) {
+        channel.close();
+        throw e;
+      }
     }
-  }
-
-  /** A unix-domain socket channel; its connect does not block for long on a local socket. */
-  SocketChannel connectUnix() throws IOException {
-    SocketAddress path = UnixDomainSocketAddress.of(address);
-    SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-    try {
-      channel.connect(path);
+    InetSocketAddress unresolved = inet();
+    SocketChannel channel = SocketChannel.open();
+    try (Selector selector = Selector.open()) {
+      channel.configureBlocking(false);
+      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      if (!channel.connect(new InetSocketAddress(unresolved.getHostString(), unresolved.getPort()))) {
+        channel.register(selector, SelectionKey.OP_CONNECT);
+        if (selector.select(Math.max(1, timeout.toMillis())) == 0) {
+          throw new SocketTimeoutException("connect timed out");
+        }
+        channel.finishConnect();
+      }
       return channel;
     } catch (IOException e) {
       channel.close();

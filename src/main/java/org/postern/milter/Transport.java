@@ -2,9 +2,6 @@ package org.postern.milter;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -13,144 +10,85 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
- * A byte stream to one milter with a timeout on every read and write: a TCP socket, or a
- * unix-domain channel driven through a selector (a blocking unix channel has no read timeout).
+ * A byte stream to one milter, TCP or unix-domain, with a timeout on every read and every write:
+ * the channel is non-blocking and each wait goes through a selector, so a milter that stops
+ * reading (its buffers full while a body is sent) times out just like one that stops answering.
  *
  * <p>Failure: a timeout is SocketTimeoutException, a closed peer EOFException, both IOException.
  */
-interface Transport extends AutoCloseable {
-  /** Reads exactly {@code length} bytes. */
-  void readFully(byte[] buffer, int offset, int length) throws IOException;
+final class Transport implements AutoCloseable {
+  private final SocketChannel channel;
+  private final Selector selector;
+  private long timeoutMillis = 30_000;
 
-  void write(byte[] data) throws IOException;
-
-  /** The limit for each following read and write. */
-  void timeout(Duration timeout) throws IOException;
-
-  @Override
-  void close();
+  private Transport(SocketChannel channel, Selector selector) {
+    this.channel = channel;
+    this.selector = selector;
+  }
 
   /** Opens the endpoint within {@code connectTimeout}. */
   static Transport open(Endpoint endpoint, Duration connectTimeout) throws IOException {
-    if (endpoint.inetTransport()) {
-      return new Tcp(endpoint.connectInet(connectTimeout));
-    }
-    SocketChannel channel = endpoint.connectUnix();
+    SocketChannel channel = endpoint.connect(connectTimeout);
     try {
-      return new Unix(channel);
+      return new Transport(channel, Selector.open());
     } catch (IOException e) {
       channel.close();
       throw e;
     }
   }
 
-  /** TCP, with the socket's own read timeout. */
-  final class Tcp implements Transport {
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+  /** The limit for each following read and write. */
+  void timeout(Duration timeout) {
+    timeoutMillis = Math.max(1, timeout.toMillis());
+  }
 
-    Tcp(Socket socket) throws IOException {
-      this.socket = socket;
-      this.in = socket.getInputStream();
-      this.out = socket.getOutputStream();
-    }
-
-    @Override
-    public void readFully(byte[] buffer, int offset, int length) throws IOException {
-      int done = 0;
-      while (done < length) {
-        int n = in.read(buffer, offset + done, length - done);
-        if (n < 0) {
-          throw new EOFException("milter closed the connection");
-        }
-        done += n;
+  /** Reads exactly {@code length} bytes. */
+  void readFully(byte[] buffer, int offset, int length) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(buffer, offset, length);
+    while (b.hasRemaining()) {
+      int n = channel.read(b);
+      if (n < 0) {
+        throw new EOFException("milter closed the connection");
       }
-    }
-
-    @Override
-    public void write(byte[] data) throws IOException {
-      out.write(data);
-      out.flush();
-    }
-
-    @Override
-    public void timeout(Duration timeout) throws IOException {
-      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
-    }
-
-    @Override
-    public void close() {
-      try {
-        socket.close();
-      } catch (IOException e) {
-        // Closing after an error; nothing more to report.
+      if (n == 0) {
+        await(SelectionKey.OP_READ);
       }
     }
   }
 
-  /** A unix-domain socket in non-blocking mode, each read and write bounded by select(). */
-  final class Unix implements Transport {
-    private final SocketChannel channel;
-    private final Selector selector;
-    private long timeoutMillis = 30_000;
-
-    Unix(SocketChannel channel) throws IOException {
-      this.channel = channel;
-      channel.configureBlocking(false);
-      this.selector = Selector.open();
-    }
-
-    @Override
-    public void readFully(byte[] buffer, int offset, int length) throws IOException {
-      ByteBuffer b = ByteBuffer.wrap(buffer, offset, length);
-      while (b.hasRemaining()) {
-        int n = channel.read(b);
-        if (n < 0) {
-          throw new EOFException("milter closed the connection");
-        }
-        if (n == 0) {
-          await(SelectionKey.OP_READ);
-        }
+  void write(byte[] data) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(data);
+    while (b.hasRemaining()) {
+      if (channel.write(b) == 0) {
+        await(SelectionKey.OP_WRITE);
       }
     }
+  }
 
-    @Override
-    public void write(byte[] data) throws IOException {
-      ByteBuffer b = ByteBuffer.wrap(data);
-      while (b.hasRemaining()) {
-        if (channel.write(b) == 0) {
-          await(SelectionKey.OP_WRITE);
-        }
+  private void await(int op) throws IOException {
+    SelectionKey key = channel.register(selector, op);
+    try {
+      if (selector.select(timeoutMillis) == 0) {
+        throw new SocketTimeoutException("milter timed out");
       }
+      selector.selectedKeys().clear();
+    } finally {
+      key.cancel();
+      selector.selectNow();
     }
+  }
 
-    private void await(int op) throws IOException {
-      SelectionKey key = channel.register(selector, op);
-      try {
-        if (selector.select(Math.max(1, timeoutMillis)) == 0) {
-          throw new SocketTimeoutException("milter timed out");
-        }
-        selector.selectedKeys().clear();
-      } finally {
-        key.cancel();
-        selector.selectNow();
-      }
+  @Override
+  public void close() {
+    try {
+      selector.close();
+    } catch (IOException e) {
+      // Closing after an error; nothing more to report.
     }
-
-    @Override
-    public void timeout(Duration timeout) {
-      timeoutMillis = timeout.toMillis();
-    }
-
-    @Override
-    public void close() {
-      try {
-        selector.close();
-        channel.close();
-      } catch (IOException e) {
-        // Closing after an error; nothing more to report.
-      }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // Likewise.
     }
   }
 }

@@ -391,6 +391,29 @@ class MilterTest {
   }
 
   @Test
+  void milterThatStopsReading_writeTimesOut() throws IOException {
+    String body = "x".repeat(8 * 1024 * 1024);
+    try (ScriptedMilter sm = new ScriptedMilter(dir, optneg(6, Protocol.NR_BODY), p -> {
+      if (p.command() == 'B') {
+        try {
+          Thread.sleep(60_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return reply('c');
+    })) {
+      Milter m = Milter.open(new MilterSpec(sm.name(), Duration.ofSeconds(5), Duration.ofSeconds(5),
+          Duration.ofSeconds(1), DefaultAction.TEMPFAIL, "6"), MACROS, warnings::add);
+      m.connect("client.example", "192.0.2.1", 1, VALUES);
+      m.mail(List.of("<a@example.com>"), VALUES);
+      assertEquals("451 4.7.1 Service unavailable - try again later",
+          text(m.message(message(body), VALUES, 0).verdict()));
+      assertTrue(warnings.stream().anyMatch(w -> w.contains("timed out")), warnings.toString());
+    }
+  }
+
+  @Test
   void badChangeHeaderIndex_isConfigurationError() throws IOException {
     byte[] bad = frame('m', new Packet.Builder().int32(-5).string("Subject").string("x").build());
     try (ScriptedMilter sm = new ScriptedMilter(dir, optneg(6, 0),
