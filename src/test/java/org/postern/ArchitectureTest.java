@@ -23,7 +23,7 @@ class ArchitectureTest {
           "discard", "error", "bounce", "anvil", "scache", "showq", "flush", "verify");
   private static final List<String> SHARED =
       List.of("config", "table", "queue", "log", "tls", "dns", "deliver", "esmtp", "mtasts", "sasl",
-          "tlsrpt", "policy");
+          "tlsrpt", "policy", "milter");
 
   private static final JavaClasses CLASSES =
       new ClassFileImporter()

@@ -31,6 +31,27 @@ record ActionLogger(
   }
 
   /**
+   * A milter decision: {@code ID: milter-reject: END-OF-MESSAGE from host[addr]: 5.7.1 text;
+   * from=<s> to=<r> proto=ESMTP helo=<h>}.
+   */
+  void milter(String action, String event, String client, String text) {
+    StringBuilder b = new StringBuilder();
+    b.append(queueId).append(": ").append(action).append(": ").append(event).append(" from ")
+        .append(client).append(": ").append(text).append(';');
+    b.append(" from=<").append(sender).append('>');
+    if (recipient != null) {
+      b.append(" to=<").append(recipient).append('>');
+    }
+    if (!protocol.isEmpty()) {
+      b.append(" proto=").append(protocol);
+    }
+    if (!helo.isEmpty()) {
+      b.append(" helo=<").append(helo).append('>');
+    }
+    log.line(b.toString());
+  }
+
+  /**
    * A MIME error that rejects the message, in Postfix's shape: {@code ID: reject: mime-error
    * ERROR: TEXT from ORIGIN; from=<s> to=<r>}.
    */

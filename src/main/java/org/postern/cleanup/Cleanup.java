@@ -5,6 +5,10 @@ import java.nio.file.FileSystemException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.postern.milter.MilterSettings;
+import org.postern.milter.Milters;
+import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 import org.postern.queue.CleanupReply;
 import org.postern.queue.CleanupStatus;
@@ -29,14 +33,19 @@ import org.postern.table.TableOpener;
  * </pre>
  *
  * <p>The tables of canonical_maps, sender_canonical_maps, recipient_canonical_maps,
- * virtual_alias_maps, sender_bcc_maps, recipient_bcc_maps, header_checks and body_checks are
+ * virtual_alias_maps, sender_bcc_maps, recipient_bcc_maps, header_checks, body_checks and
+ * milter_header_checks are
  * opened once, here, through the opener;
  * the service is then safe for concurrent use when the tables are (each transaction keeps its
  * own state). {@code
  * receive_override_options} ({@code no_address_mappings}, {@code no_header_body_checks}) applies
  * to sendmail, smtpd and qmqpd mail.
  *
- * <p>Failure: a table that cannot be opened fails {@link #create} with TableException naming it;
+ * <p>{@code non_smtpd_milters} inspect local submissions here (see {@link MilterInspection});
+ * smtpd hands its session's {@code smtpd_milters} to each transaction for the content stages.
+ *
+ * <p>Failure: a table that cannot be opened fails {@link #create} with TableException naming it,
+ * a malformed non_smtpd_milters with ConfigException;
  * a queue file that cannot be created fails {@link #open} with IOException ({@link #replyFor}
  * gives the reply for it).
  */
@@ -57,10 +66,14 @@ public final class Cleanup implements AutoCloseable {
   private final Maps maps;
   private final List<LookupTable> headerChecks;
   private final List<LookupTable> bodyChecks;
+  private final List<LookupTable> milterHeaderChecks;
   private final List<LookupTable> opened;
+  private final MilterSettings nonSmtpdMilters;
 
   private Cleanup(CleanupSettings settings, Queues queues, Clock clock, CleanupLog log, Maps maps,
-      List<LookupTable> headerChecks, List<LookupTable> bodyChecks, List<LookupTable> opened) {
+      List<LookupTable> headerChecks, List<LookupTable> bodyChecks,
+      List<LookupTable> milterHeaderChecks, List<LookupTable> opened,
+      MilterSettings nonSmtpdMilters) {
     this.settings = settings;
     this.queues = queues;
     this.clock = clock;
@@ -68,12 +81,14 @@ public final class Cleanup implements AutoCloseable {
     this.maps = maps;
     this.headerChecks = headerChecks;
     this.bodyChecks = bodyChecks;
+    this.milterHeaderChecks = milterHeaderChecks;
     this.opened = opened;
+    this.nonSmtpdMilters = nonSmtpdMilters;
   }
 
   /** Reads the configuration and opens every table cleanup uses. */
   public static Cleanup create(MainConfig config, Queues queues, Clock clock, TableOpener opener,
-      CleanupLog log) throws TableException {
+      CleanupLog log) throws TableException, ConfigException {
     CleanupSettings s = CleanupSettings.from(config);
     List<LookupTable> opened = new ArrayList<>();
     try {
@@ -91,10 +106,27 @@ public final class Cleanup implements AutoCloseable {
               open(config, "recipient_bcc_maps", opener, opened), s));
       List<LookupTable> header = open(config, "header_checks", opener, opened);
       List<LookupTable> body = open(config, "body_checks", opener, opened);
-      return new Cleanup(s, queues, clock, log, maps, header, body, List.copyOf(opened));
-    } catch (TableException | RuntimeException e) {
+      List<LookupTable> milterHeader = open(config, "milter_header_checks", opener, opened);
+      MilterSettings milters = nonSmtpdMilters(config);
+      return new Cleanup(s, queues, clock, log, maps, header, body, milterHeader,
+          List.copyOf(opened), milters);
+    } catch (TableException | ConfigException | RuntimeException e) {
       opened.forEach(LookupTable::close);
       throw e;
+    }
+  }
+
+  /** non_smtpd_milters, none under receive_override_options = no_milters. */
+  private static MilterSettings nonSmtpdMilters(MainConfig config) throws ConfigException {
+    if (config.getList("receive_override_options").stream()
+        .anyMatch(o -> o.equalsIgnoreCase("no_milters"))) {
+      return MilterSettings.NONE;
+    }
+    try {
+      return MilterSettings.from(config, config.get("non_smtpd_milters"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(config.configDirectory().resolve("main.cf"), 0,
+          "non_smtpd_milters", e.getMessage());
     }
   }
 
@@ -128,6 +160,17 @@ public final class Cleanup implements AutoCloseable {
     return new CleanupTransaction(this, effective, writer);
   }
 
+  /**
+   * Connects to the non_smtpd_milters for one local submission (sendmail, postsuper -r); empty
+   * when there are none.
+   */
+  Optional<Milters> openNonSmtpdMilters() {
+    if (nonSmtpdMilters.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(Milters.open(nonSmtpdMilters, text -> log.line("warning: " + text)));
+  }
+
   CleanupSettings settings() {
     return settings;
   }
@@ -154,6 +197,10 @@ public final class Cleanup implements AutoCloseable {
 
   List<LookupTable> bodyChecks() {
     return bodyChecks;
+  }
+
+  List<LookupTable> milterHeaderChecks() {
+    return milterHeaderChecks;
   }
 
   /** The reply for a failed queue write: 452 4.3.1 when the disk is full, else 451 4.3.0. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.postern.milter.Milters;
 import org.postern.queue.BodyType;
 import org.postern.queue.CleanupStatus;
 import org.postern.queue.ClientFacts;
@@ -52,7 +53,7 @@ public final class CleanupTransaction implements AutoCloseable {
   private final CleanupOrigin origin;
   private final QueueFileWriter writer;
   private final CleanupErrors errors = new CleanupErrors();
-  private final ContentSpool spool;
+  private ContentSpool spool;
   private final List<Recipient> received = new ArrayList<>();
   private final Map<String, String> attributes = new HashMap<>();
   private State state = State.ENVELOPE;
@@ -73,6 +74,8 @@ public final class CleanupTransaction implements AutoCloseable {
   private ContentProcessor processor;
   private HeaderParser parser;
   private ContentLines lines;
+  private ActionLogger logger;
+  private Optional<Milters> sessionMilters = Optional.empty();
 
   CleanupTransaction(Cleanup cleanup, CleanupOrigin origin, QueueFileWriter writer) {
     this.cleanup = cleanup;
@@ -165,6 +168,15 @@ public final class CleanupTransaction implements AutoCloseable {
     redirect = Optional.of(Objects.requireNonNull(address, "address"));
   }
 
+  /**
+   * smtpd's milters for this message's content stages (the session owns and closes them).
+   * Without them, a local submission goes to non_smtpd_milters.
+   */
+  public void milters(Milters milters) {
+    expectEnvelope();
+    sessionMilters = Optional.of(milters);
+  }
+
   /** A further named attribute for the queue file (for example {@code rewrite_context}). */
   public void attribute(String name, String value) {
     expectEnvelope();
@@ -207,7 +219,7 @@ public final class CleanupTransaction implements AutoCloseable {
     env.rewrite(sender, received, cleanup.maps(), smtputf8 || settings.autodetectSmtputf8(origin.source()));
     sender = env.sender();
     recipients = env.recipients();
-    ActionLogger logger = new ActionLogger(cleanup.log(), id, origin.logOrigin(), sender,
+    logger = new ActionLogger(cleanup.log(), id, origin.logOrigin(), sender,
         env.lastRecipient(), client.protocol(), client.helo());
     checks = new ContentChecks(cleanup.headerChecks(), cleanup.bodyChecks(),
         origin.contentChecks(), logger, errors);
@@ -229,6 +241,12 @@ public final class CleanupTransaction implements AutoCloseable {
     parser.finish();
     state = State.DONE;
     try {
+      if (!errors.any() && !discard && !checks.discard()) {
+        Optional<CleanupResult> decided = runMilters();
+        if (decided.isPresent()) {
+          return decided.get();
+        }
+      }
       if (!errors.any() && (discard || checks.discard())) {
         return new CleanupResult.Discarded(queueId());
       }
@@ -242,6 +260,112 @@ public final class CleanupTransaction implements AutoCloseable {
     } finally {
       abandon();
     }
+  }
+
+  /**
+   * The milters: smtpd's session milters, or non_smtpd_milters for local submissions. Edits are
+   * applied to the envelope and the spooled content; the REQUIRETLS mark is the envelope's and
+   * no edit removes it (a deleted Require-TLS-ESMTP header comes back). Empty when the message
+   * goes on.
+   */
+  private Optional<CleanupResult> runMilters() throws IOException {
+    Optional<Milters> local = sessionMilters.isEmpty() && localSubmission()
+        ? cleanup.openNonSmtpdMilters() : Optional.empty();
+    Optional<Milters> chain = sessionMilters.or(() -> local);
+    if (chain.isEmpty() || chain.get().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      MilterInspection inspection = new MilterInspection(queueId(), logger, client,
+          settings.myhostname());
+      if (local.isPresent()) {
+        Optional<MilterInspection.Outcome> early =
+            inspection.emulateEnvelope(local.get(), sender, recipients);
+        if (early.isPresent()) {
+          return apply(early.get(), null);
+        }
+      }
+      MilterEditor editor = MilterEditor.read(spool, origin.source() == CleanupOrigin.SourceClass.SMTPD,
+          sender, recipients, rewriting(), logger);
+      ContentChecks milterChecks = new ContentChecks(cleanup.milterHeaderChecks(), List.of(), true,
+          logger, errors);
+      editor.filter(header -> switch (milterChecks.header(header)) {
+        case ContentChecks.Drop d -> Optional.empty();
+        case ContentChecks.Replace r -> Optional.of(r.text());
+        case ContentChecks.Prepend p -> Optional.of(header);
+        case ContentChecks.Keep k -> Optional.of(header);
+      });
+      Optional<CleanupResult> decided = apply(inspection.inspect(chain.get(), editor,
+          settings.messageSizeLimit(), sender,
+          recipients.isEmpty() ? null : recipients.getLast().address()), editor);
+      hold |= milterChecks.hold();
+      discard |= milterChecks.discard();
+      milterChecks.filter().ifPresent(f -> contentFilter = f);
+      milterChecks.redirect().ifPresent(r -> redirect = Optional.of(r));
+      return decided;
+    } finally {
+      local.ifPresent(Milters::close);
+    }
+  }
+
+  private boolean localSubmission() {
+    return origin.source() == CleanupOrigin.SourceClass.SENDMAIL
+        || origin.source() == CleanupOrigin.SourceClass.QMQPD;
+  }
+
+  private Optional<CleanupResult> apply(MilterInspection.Outcome outcome, MilterEditor editor)
+      throws IOException {
+    return switch (outcome) {
+      case MilterInspection.Outcome.Refused r -> Optional.of(r.result());
+      case MilterInspection.Outcome.Discard d -> Optional.of(new CleanupResult.Discarded(queueId()));
+      case MilterInspection.Outcome.Pass p -> {
+        hold |= p.hold();
+        if (editor != null) {
+          commitEdits(editor);
+        }
+        yield Optional.empty();
+      }
+    };
+  }
+
+  private void commitEdits(MilterEditor editor) throws IOException {
+    sender = editor.sender();
+    recipients = editor.recipients();
+    boolean marked = requireTls || processor.requireTls();
+    if (marked && settings.requireTlsEsmtpHeader() && !editor.hasHeader(ContentProcessor.REQUIRE_TLS_ESMTP)) {
+      editor.restoreHeader("Require-TLS-ESMTP: yes");
+    }
+    if (!editor.contentChanged()) {
+      return;
+    }
+    ContentSpool edited = new ContentSpool(cleanup.queues().directory(QueueName.TMP), SPOOL_MEMORY_LIMIT);
+    try {
+      editor.writeTo(edited);
+    } catch (IOException e) {
+      edited.delete();
+      throw e;
+    }
+    ContentSpool old = spool;
+    spool = edited;
+    old.delete();
+  }
+
+  private MilterEditor.Rewriting rewriting() {
+    AddressRewriter rewriter = new AddressRewriter(cleanup.maps(), settings, queueId().value(),
+        logger, errors);
+    boolean map = origin.addressMappings();
+    return new MilterEditor.Rewriting() {
+      @Override
+      public String sender(String address) {
+        return map ? rewriter.sender(address) : rewriter.qualify(address);
+      }
+
+      @Override
+      public List<String> recipient(String address) {
+        String canonical = map ? rewriter.recipientCanonical(address) : rewriter.qualify(address);
+        return map ? rewriter.virtualExpansion(canonical) : List.of(canonical);
+      }
+    };
   }
 
   private CleanupResult write() {

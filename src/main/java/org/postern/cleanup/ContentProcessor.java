@@ -23,7 +23,7 @@ import org.postern.queue.CleanupStatus;
  * caller can read the client's data to its end.
  */
 final class ContentProcessor implements HeaderParser.Handler {
-  private static final String REQUIRE_TLS_ESMTP = "require-tls-esmtp";
+  static final String REQUIRE_TLS_ESMTP = "require-tls-esmtp";
   private static final byte[] LF = {'\n'};
   private static final String NON_EMPTY_EOH = "primary header was terminated with non-empty line";
 

@@ -72,6 +72,15 @@ final class ContentSpool extends OutputStream {
     }
   }
 
+  /** Reads everything written so far, from the start (milters read the content back). */
+  InputStream open() throws IOException {
+    if (fileOut == null) {
+      return new java.io.ByteArrayInputStream(memory.toByteArray());
+    }
+    fileOut.flush();
+    return new java.io.BufferedInputStream(Files.newInputStream(file), 65536);
+  }
+
   /** Forgets the content and removes the spill file, if any. */
   void delete() throws IOException {
     memory = null;

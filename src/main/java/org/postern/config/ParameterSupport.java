@@ -26,7 +26,6 @@ public record ParameterSupport(Level level, String consequence) {
   private static final ParameterSupport UNSUPPORTED =
       new ParameterSupport(Level.UNSUPPORTED, "setting ignored");
 
-  private static final String MILTERS = "mail would pass without the milters' checks";
   private static final String CLIENT_CERTS =
       "TLS client certificates would not be asked for, checked or presented";
   private static final String LIMITS = "the limit would not be enforced";
@@ -51,7 +50,7 @@ public record ParameterSupport(Level level, String consequence) {
       "import_environment", "in_flow_delay", "ipc_idle", "ipc_timeout", "lmtp_assume_final",
       "lmtp_host_lookup", "lmtp_tls_loglevel", "local_header_rewrite_clients",
       "mailq_path", "maps_rbl_reject_code", "masquerade_domains",
-      "masquerade_exceptions", "max_idle", "max_use", "meta_directory", "milter_default_action",
+      "masquerade_exceptions", "max_idle", "max_use", "meta_directory",
       "newaliases_path", "permit_mx_backup_networks", "qmgr_fudge_factor", "sendmail_path",
       "setgid_group", "shlib_directory", "smtp_always_send_ehlo", "smtp_dns_resolver_options",
       "smtp_host_lookup", "smtp_never_send_ehlo", "smtp_pix_workarounds",
@@ -106,9 +105,6 @@ public record ParameterSupport(Level level, String consequence) {
 
   private static Map<String, String> refused() {
     Map<String, String> m = new LinkedHashMap<>();
-    for (String n : List.of("smtpd_milters", "non_smtpd_milters")) {
-      m.put(n, MILTERS);
-    }
     for (String n : List.of("smtpd_tls_ask_ccert", "smtpd_tls_req_ccert", "relay_clientcerts",
         "smtp_tls_cert_file", "smtp_tls_key_file", "smtp_tls_chain_files",
         "smtp_tls_eccert_file", "smtp_tls_eckey_file", "lmtp_tls_cert_file", "lmtp_tls_key_file",

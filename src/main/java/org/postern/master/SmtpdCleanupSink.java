@@ -11,6 +11,7 @@ import org.postern.cleanup.CleanupOrigin;
 import org.postern.cleanup.CleanupResult;
 import org.postern.cleanup.CleanupTransaction;
 import org.postern.log.ProgramLog;
+import org.postern.milter.Milters;
 import org.postern.queue.BodyType;
 import org.postern.queue.ClientFacts;
 import org.postern.queue.DsnNotify;
@@ -46,7 +47,7 @@ final class SmtpdCleanupSink implements MessageSink {
   }
 
   @Override
-  public CleanupStream open(Envelope envelope) throws CleanupException {
+  public CleanupStream open(Envelope envelope, Milters milters) throws CleanupException {
     CleanupTransaction tx;
     try {
       Envelope.Client c = envelope.client();
@@ -58,6 +59,9 @@ final class SmtpdCleanupSink implements MessageSink {
       tx.contentFilter(contentFilter);
     }
     describe(tx, envelope);
+    if (!milters.isEmpty()) {
+      tx.milters(milters);
+    }
     return new Stream(tx, log, queued);
   }
 

@@ -93,7 +93,8 @@ final class ConnectionCommands {
       writer.reply(Reply.of(221, "2.7.0", "Error: I can break rules, too. Goodbye."));
       return false;
     }
-    writer.reply(Reply.of(500, "5.5.2", "Error: command not recognized"));
+    writer.reply(session.milters().flatMap(m -> m.unknown(text))
+        .orElse(Reply.of(500, "5.5.2", "Error: command not recognized")));
     return true;
   }
 
@@ -109,6 +110,9 @@ final class ConnectionCommands {
     CheckState state = session.checkState();
     state.helo = name;
     Optional<Reply> refused = check.helo();
+    if (refused.isEmpty()) {
+      refused = session.milters().flatMap(m -> m.helo(name));
+    }
     if (refused.isPresent()) {
       state.helo = session.heloSeen() ? session.helo() : null;
       throw new ReplyException(refused.get());

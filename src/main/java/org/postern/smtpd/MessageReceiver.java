@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
+import org.postern.milter.Milters;
 import org.postern.queue.CleanupStatus;
 
 /**
@@ -47,7 +48,7 @@ final class MessageReceiver {
    * ProxyOut}): the filter does not get the REQUIRETLS verb, and cleanup of the re-injecting smtpd
    * turns the header back into the mark. False after a failure reply.
    */
-  boolean open(Transaction tx, Envelope envelope) {
+  boolean open(Transaction tx, Envelope envelope, Milters milters) {
     try {
       MessageOut out;
       if (tx.proxy().isPresent()) {
@@ -55,7 +56,7 @@ final class MessageReceiver {
             envelope.requireTls() && settings.requiretlsEsmtpHeader());
         tx.out(out);
       } else {
-        out = new MessageOut.Cleanup(sink.open(envelope));
+        out = new MessageOut.Cleanup(sink.open(envelope, milters));
         tx.out(out);
         state.log(out.queueId().orElseThrow() + ": client=" + state.namaddr()
             + (state.saslMethod == null
@@ -141,10 +142,10 @@ final class MessageReceiver {
   }
 
   /** Reads one BDAT chunk of {@code size} bytes and answers for it. */
-  void chunk(Transaction tx, Supplier<Envelope> envelope, long size, boolean last, SmtpInput input, ReplyWriter writer)
-      throws IOException {
+  void chunk(Transaction tx, Supplier<Envelope> envelope, Milters milters, long size, boolean last,
+      SmtpInput input, ReplyWriter writer) throws IOException {
     if (tx.out().isEmpty() && tx.failure().isEmpty()) {
-      open(tx, envelope.get());
+      open(tx, envelope.get(), milters);
     }
     try {
       readChunk(tx, size, input);

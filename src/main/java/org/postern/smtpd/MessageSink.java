@@ -1,5 +1,7 @@
 package org.postern.smtpd;
 
+import org.postern.milter.Milters;
+
 /**
  * What smtpd needs from cleanup(8): somewhere to put one message at a time.
  *
@@ -10,5 +12,6 @@ package org.postern.smtpd;
  * which must leave nothing behind.
  */
 public interface MessageSink {
-  CleanupStream open(Envelope envelope) throws CleanupException;
+  /** {@code milters} are the session's smtpd_milters, for cleanup's content stages. */
+  CleanupStream open(Envelope envelope, Milters milters) throws CleanupException;
 }

@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSocket;
+import org.postern.milter.MilterSettings;
+import org.postern.milter.Milters;
 import org.postern.tls.ServerTlsContext;
 
 /**
@@ -64,6 +66,7 @@ final class SmtpdSession implements Runnable {
   private String helo = "";
   private String protocol = "SMTP";
   private Optional<Envelope.Tls> tls = Optional.empty();
+  private Optional<SmtpdMilters> milters = Optional.empty();
   private volatile boolean idle;
 
   SmtpdSession(
@@ -126,6 +129,7 @@ final class SmtpdSession implements Runnable {
     } finally {
       counted.ifPresent(c -> services.anvil().disconnect(clientAddress));
       commands.dropTransaction();
+      milters.ifPresent(SmtpdMilters::close);
       sasl.ifPresent(SmtpdSasl::close);
       checkState.releasePolicyLeases();
       closeQuietly();
@@ -154,7 +158,10 @@ final class SmtpdSession implements Runnable {
       }
       startTls();
     }
-    writer.reply(Reply.plain(220, settings.banner()));
+    if (!greet()) {
+      writer.flush();
+      return;
+    }
     commands.connect();
     while (!writer.hangup()) {
       if (writer.errorCount() >= settings.hardErrorLimit()) {
@@ -172,6 +179,27 @@ final class SmtpdSession implements Runnable {
       }
     }
     writer.flush();
+  }
+
+  /**
+   * The greeting, after the milters' connect event (smtpd_milters, or smtpd_milter_maps): 220 with the banner, or the
+   * milters' refusal, 554 (the session goes on, every command refused) or 421 (it ends). False
+   * when the session ends.
+   */
+  private boolean greet() {
+    MilterSettings chosen = settings.milters().forClient(clientAddress, checkState::warning);
+    if (!chosen.isEmpty()) {
+      SmtpdMilters m = new SmtpdMilters(
+          Milters.open(chosen, text -> checkState.warning(text)), this, clientPort);
+      milters = Optional.of(m);
+      Optional<Reply> refused = m.connect(settings.myhostname());
+      if (refused.isPresent()) {
+        writer.reply(refused.get());
+        return refused.get().code() != 421;
+      }
+    }
+    writer.reply(Reply.plain(220, settings.banner()));
+    return true;
   }
 
   /**
@@ -325,6 +353,19 @@ final class SmtpdSession implements Runnable {
 
   Optional<SmtpdSasl> sasl() {
     return sasl;
+  }
+
+  /** The session's smtpd_milters; empty when there are none. */
+  Optional<SmtpdMilters> milters() {
+    return milters;
+  }
+
+  String myhostname() {
+    return settings.myhostname();
+  }
+
+  int serverPort() {
+    return socket.getLocalPort();
   }
 
   /** The address the client connected to, for the auth server's {@code lip=}. */

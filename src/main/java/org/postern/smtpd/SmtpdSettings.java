@@ -55,7 +55,8 @@ public record SmtpdSettings(
     boolean requiretlsEsmtpHeader,
     Optional<ProxyFilter> proxyFilter,
     SaslSettings sasl,
-    ReplyFooter rejectFooter) {
+    ReplyFooter rejectFooter,
+    ClientMilters milters) {
 
   /** {@code smtpd_tls_security_level} values smtpd implements. */
   public enum TlsLevel {
@@ -154,7 +155,8 @@ public record SmtpdSettings(
         r.bool("requiretls_esmtp_header"),
         r.proxyFilter(),
         r.sasl(),
-        ReplyFooter.fromConfig(config));
+        ReplyFooter.fromConfig(config),
+        ClientMilters.fromConfig(config));
   }
 
   /** The protocols and ciphers of STARTTLS and wrapper mode. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.postern.milter.Milters;
 
 /**
  * The mail transaction commands of a session: MAIL, RCPT, DATA, BDAT (RFC 3030) and VRFY, with
@@ -68,6 +69,7 @@ final class TransactionCommands {
     if (transaction != null) {
       transaction.abort();
       transaction = null;
+      session.milters().ifPresent(SmtpdMilters::abort);
     }
     check.state.resetTransaction();
   }
@@ -101,6 +103,12 @@ final class TransactionCommands {
     if (refused.isPresent()) {
       check.state.sender = null;
       throw new ReplyException(refused.get());
+    }
+    Optional<Reply> milterRefused = session.milters()
+        .flatMap(m -> m.mail(milterArgs(arg)));
+    if (milterRefused.isPresent()) {
+      check.state.resetTransaction();
+      throw new ReplyException(milterRefused.get());
     }
     transaction = new Transaction(sender, params, session.clock().instant());
     check.state.begin(transaction);
@@ -138,6 +146,11 @@ final class TransactionCommands {
     Optional<Reply> refused = check.rcpt(rcpt);
     if (refused.isPresent()) {
       throw new ReplyException(refused.get());
+    }
+    Optional<Reply> milterRefused = session.milters()
+        .flatMap(m -> m.rcpt(rcpt.internal(), milterArgs(arg)));
+    if (milterRefused.isPresent()) {
+      throw new ReplyException(milterRefused.get());
     }
     String given = arg.path().startsWith("<") ? arg.path().substring(1, arg.path().length() - 1) : arg.path();
     Envelope.Orcpt orcpt = params.orcpt().orElse(new Envelope.Orcpt("rfc822", given));
@@ -183,9 +196,13 @@ final class TransactionCommands {
     if (refused.isPresent()) {
       throw new ReplyException(refused.get());
     }
+    Optional<Reply> milterRefused = session.milters().flatMap(SmtpdMilters::data);
+    if (milterRefused.isPresent()) {
+      throw new ReplyException(milterRefused.get());
+    }
     Transaction tx = transaction;
     tx.endOfData(this::endOfData);
-    if (!receiver.open(tx, envelope())) {
+    if (!receiver.open(tx, envelope(), milterChain())) {
       dropTransaction();
       throw new ReplyException(tx.failure().orElseThrow());
     }
@@ -195,6 +212,8 @@ final class TransactionCommands {
       receiver.data(tx, input, session.writer());
     } finally {
       transaction = null;
+      // As Postfix's mail_reset(): the milters hear ABORT after every message, sent or not.
+      session.milters().ifPresent(SmtpdMilters::abort);
     }
     where("END-OF-MESSAGE");
   }
@@ -212,11 +231,20 @@ final class TransactionCommands {
       requireRecipients();
     }
     Transaction tx = transaction;
+    if (!tx.chunking()) {
+      // The first chunk is the DATA event for the milters, as in Postfix's bdat_cmd().
+      Optional<Reply> milterRefused = session.milters().flatMap(SmtpdMilters::data);
+      if (milterRefused.isPresent()) {
+        MessageReceiver.skip(input, size);
+        dropTransaction();
+        throw new ReplyException(milterRefused.get());
+      }
+    }
     tx.endOfData(this::endOfData);
     tx.startChunking();
     content = tx;
     try {
-      receiver.chunk(tx, this::envelope, size, last, input, session.writer());
+      receiver.chunk(tx, this::envelope, milterChain(), size, last, input, session.writer());
     } catch (IOException e) {
       transaction = null;
       throw e;
@@ -224,6 +252,7 @@ final class TransactionCommands {
     content = null;
     if (last) {
       transaction = null;
+      session.milters().ifPresent(SmtpdMilters::abort);
     }
   }
 
@@ -287,6 +316,18 @@ final class TransactionCommands {
         settings.requiretlsEnable()
             && session.tlsActive()
             && !settings.discardedKeywords().contains(EhloKeyword.REQUIRETLS));
+  }
+
+  /** MAIL or RCPT as the milters get it: the address as given, then the ESMTP parameters. */
+  private static List<String> milterArgs(CommandLine.PathArgument arg) {
+    List<String> args = new java.util.ArrayList<>();
+    args.add(arg.path());
+    args.addAll(arg.parameters());
+    return args;
+  }
+
+  private Milters milterChain() {
+    return session.milters().map(SmtpdMilters::chain).orElseGet(Milters::none);
   }
 
   private Envelope envelope() {

@@ -52,7 +52,7 @@ final class CleanupHarness {
     return this;
   }
 
-  Cleanup cleanup() throws TableException {
+  Cleanup cleanup() throws TableException, org.postern.config.ConfigException {
     MainConfig config = MainConfig.of(root.resolve("etc"), main);
     Clock clock = Clock.fixed(ARRIVAL, ZoneId.of("Europe/Berlin"));
     TableOpener opener = spec -> {

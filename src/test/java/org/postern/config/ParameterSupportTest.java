@@ -32,10 +32,19 @@ class ParameterSupportTest {
   }
 
   @Test
-  void of_milters_areRefusedWithTheirConsequence() {
-    ParameterSupport s = ParameterSupport.of("smtpd_milters");
+  void of_milters_areSupported() {
+    for (String name : List.of("smtpd_milters", "non_smtpd_milters", "milter_default_action",
+        "milter_protocol", "milter_header_checks")) {
+      assertThat(ParameterSupport.of(name).level()).as(name)
+          .isEqualTo(ParameterSupport.Level.SUPPORTED);
+    }
+  }
+
+  @Test
+  void of_clientCertificates_areRefusedWithTheirConsequence() {
+    ParameterSupport s = ParameterSupport.of("smtpd_tls_ask_ccert");
     assertThat(s.level()).isEqualTo(ParameterSupport.Level.REFUSED);
-    assertThat(s.consequence()).contains("milters");
+    assertThat(s.consequence()).contains("certificates");
   }
 
   @Test
@@ -66,26 +75,26 @@ class ParameterSupportTest {
 
   @Test
   void load_refusedSetOffDefault_failsSayingWhy() {
-    assertThatThrownBy(() -> load("smtpd_milters = inet:127.0.0.1:8891\n"))
+    assertThatThrownBy(() -> load("smtpd_tls_ask_ccert = yes\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessage(dir.resolve("main.cf") + ", line 1: parameter smtpd_milters: not supported"
-            + " by Postern, and ignoring it would be unsafe: mail would pass without the milters'"
-            + " checks; remove the setting or set it to the default (\"\")");
+        .hasMessage(dir.resolve("main.cf") + ", line 1: parameter smtpd_tls_ask_ccert: not supported"
+            + " by Postern, and ignoring it would be unsafe: TLS client certificates would not be"
+            + " asked for, checked or presented; remove the setting or set it to the default (\"no\")");
   }
 
   @Test
   void load_refusedSetToDefault_isAccepted() throws Exception {
-    assertThat(load("smtpd_milters =\nsmtpd_tls_req_ccert = no\n").warnings()).isEmpty();
+    assertThat(load("smtpd_tls_ask_ccert = no\nsmtpd_tls_req_ccert = no\n").warnings()).isEmpty();
   }
 
   @Test
   void load_severalProblems_listsEveryOneInOneException() {
-    assertThatThrownBy(() -> load("smtpd_timeout = soon\nsmtpd_milters = unix:/m\n"
+    assertThatThrownBy(() -> load("smtpd_timeout = soon\nsmtpd_tls_ask_ccert = yes\n"
         + "queue_minfree = 1000\nmessage_size_limit = big\n"))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
             .hasSize(4)
             .anySatisfy(p -> assertThat(p).contains("line 1: parameter smtpd_timeout: bad time value"))
-            .anySatisfy(p -> assertThat(p).contains("line 2: parameter smtpd_milters: not supported"))
+            .anySatisfy(p -> assertThat(p).contains("line 2: parameter smtpd_tls_ask_ccert: not supported"))
             .anySatisfy(p -> assertThat(p).contains("line 3: parameter queue_minfree: not supported"))
             .anySatisfy(p -> assertThat(p).contains("line 4: parameter message_size_limit: bad size")));
   }
@@ -93,13 +102,13 @@ class ParameterSupportTest {
   @Test
   void withOverrides_refusedInMasterCf_namesTheMasterCfLine() throws Exception {
     Files.writeString(dir.resolve("master.cf"),
-        "smtp inet n - n - - smtpd\n  -o smtpd_milters=inet:127.0.0.1:1\n");
+        "smtp inet n - n - - smtpd\n  -o smtpd_tls_ask_ccert=yes\n");
     MainConfig c = load("");
     MasterService smtp = c.masterCf().services().get(0);
     List<ConfigException> errors = new ArrayList<>();
     c.withOverrides(smtp, errors);
     assertThat(errors).singleElement().extracting(Throwable::getMessage).asString()
-        .startsWith(dir.resolve("master.cf") + ", line 1: parameter smtpd_milters: not supported");
+        .startsWith(dir.resolve("master.cf") + ", line 1: parameter smtpd_tls_ask_ccert: not supported");
   }
 
   @Test

@@ -21,7 +21,7 @@ class ConfigCheckIT {
   void check_manyProblems_listsEveryOneInOneRunAndFails() throws Exception {
     PosternInstance p = PosternInstance.create(root, """
         smtpd_timeout = soon
-        smtpd_milters = inet:127.0.0.1:8891
+        smtpd_tls_ask_ccert = yes
         max_use = 10
         alias_maps = hash:/etc/aliases
         virtual_alias_maps = pgsql:/etc/postern/virtual.cf
@@ -35,7 +35,7 @@ class ConfigCheckIT {
     assertThat(r.status()).isEqualTo(EX_CONFIG);
     assertThat(r.err())
         .contains(mainCf + ", line " + line(mainCf, "smtpd_timeout") + ": parameter smtpd_timeout: bad time value: \"soon\"")
-        .contains(mainCf + ", line " + line(mainCf, "smtpd_milters") + ": parameter smtpd_milters: not supported by Postern")
+        .contains(mainCf + ", line " + line(mainCf, "smtpd_tls_ask_ccert") + ": parameter smtpd_tls_ask_ccert: not supported by Postern")
         .contains("parameter max_use: not supported by Postern; setting ignored")
         .contains("parameter alias_maps: table \"hash:/etc/aliases\": unsupported dictionary type: hash:"
             + " Postern does not read Berkeley DB files; rebuild with \"postmap lmdb:/etc/aliases\"")

@@ -65,7 +65,7 @@ final class RecordingMessageSink implements MessageSink {
   private volatile Optional<CleanupStatus> failCommit = Optional.empty();
 
   @Override
-  public CleanupStream open(Envelope envelope) {
+  public CleanupStream open(Envelope envelope, org.postern.milter.Milters milters) {
     Message m =
         new Message(envelope, String.format("%X", ids.getAndIncrement()) + "B2C3", failCommit);
     opened.add(m);
