@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * BDAT count, the error limit, a timeout) end the session, with Postfix's 521 or 421.
  */
 class HostileSmtpdIT {
-  private static final Pattern QUEUED = Pattern.compile("250 2\\.0\\.0 Ok: queued as ([0-9A-Za-z]+)");
+  private static final Pattern QUEUED =
+      Pattern.compile("250 2\\.0\\.0 Ok: (?:\\d+ bytes )?queued as ([0-9A-Za-z]+)");
 
   @TempDir static Path dir;
   private static PosternInstance postern;
