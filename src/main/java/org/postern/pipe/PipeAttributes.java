@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.postern.deliver.MailCopy;
+import org.postern.util.MacroExpansion;
 
 /**
  * The command attributes at the end of a master.cf pipe entry: {@code flags=}, {@code
@@ -56,7 +57,7 @@ record PipeAttributes(
           group = g.isEmpty() ? Optional.empty() : Optional.of(g);
         }
         case "directory" -> directory = Optional.of(value);
-        case "eol" -> eol = unescape(value);
+        case "eol" -> eol = MacroExpansion.unescape(value);
         case "null_sender" -> nullSender = value;
         case "size" -> size = sizeLimit(value);
         case "chroot" -> throw new IllegalArgumentException("chroot= command-line attribute is not supported");
@@ -93,41 +94,6 @@ record PipeAttributes(
       // reported below, as Postfix does
     }
     throw new IllegalArgumentException("bad size= value: " + value);
-  }
-
-  /** C-style escapes as Postfix's {@code unescape()}: \a \b \f \n \r \t \v \\ and \ddd octal. */
-  static String unescape(String s) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c != '\\' || i + 1 == s.length()) {
-        out.append(c);
-        continue;
-      }
-      char n = s.charAt(++i);
-      switch (n) {
-        case 'a' -> out.append('\u0007');
-        case 'b' -> out.append('\b');
-        case 'f' -> out.append('\f');
-        case 'n' -> out.append('\n');
-        case 'r' -> out.append('\r');
-        case 't' -> out.append('\t');
-        case 'v' -> out.append('\u000b');
-        default -> {
-          int end = i;
-          while (end < s.length() && end < i + 3 && s.charAt(end) >= '0' && s.charAt(end) <= '7') {
-            end++;
-          }
-          if (end > i) {
-            out.append((char) Integer.parseInt(s.substring(i, end), 8));
-            i = end - 1;
-          } else {
-            out.append(n);
-          }
-        }
-      }
-    }
-    return out.toString();
   }
 
   /** The MailCopy flags these attributes ask for. */

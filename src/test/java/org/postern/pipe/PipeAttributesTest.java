@@ -9,6 +9,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.postern.deliver.MailCopy;
 import org.postern.queue.Recipient;
+import org.postern.util.MacroExpansion;
 
 class PipeAttributesTest {
   @Test
@@ -37,7 +38,7 @@ class PipeAttributesTest {
     assertThat(a.nullSender()).isEqualTo("MAILER-DAEMON");
     assertThat(a.eol()).isEqualTo("\n");
     assertThat(a.group()).isEmpty();
-    assertThat(PipeAttributes.unescape("a\\101\\tb\\\\")).isEqualTo("aA\tb\\");
+    assertThat(MacroExpansion.unescape("a\\101\\tb\\\\")).isEqualTo("aA\tb\\");
   }
 
   @Test
