@@ -103,7 +103,9 @@ final class MilterInspection {
       case Verdict.Refuse r -> {
         MilterReply reply = r.reply();
         log("milter-reject", event, reply.logText().substring(4));
-        CleanupReply answer = new CleanupReply(reply.code(), reply.enhanced(), reply.text());
+        List<String> lines = reply.lines();
+        CleanupReply answer = new CleanupReply(reply.code(), reply.enhanced(), lines.get(0),
+            lines.subList(1, lines.size()));
         yield Optional.of(new Outcome.Refused(reply.temporary()
             ? new CleanupResult.Failed(id, answer) : new CleanupResult.Rejected(id, answer)));
       }

@@ -21,7 +21,8 @@ public final class CleanupException extends Exception {
 
   /** cleanup refused the message with its own reply (for example a header_checks REJECT). */
   public CleanupException(CleanupReply refusal) {
-    this(refusal.code(), refusal.enhancedStatus(), refusal.text());
+    super("refused: " + refusal);
+    this.reply = new Reply(refusal.code(), refusal.enhancedStatus(), refusal.lines());
   }
 
   /** A before-queue filter refused the message with this reply. */

@@ -18,6 +18,7 @@ import org.postern.milter.Macros;
 import org.postern.milter.MilterSettings;
 import org.postern.milter.Milters;
 import org.postern.milter.ScriptedMilter;
+import org.postern.queue.CleanupReply;
 import org.postern.queue.ClientFacts;
 import org.postern.queue.QueueFile;
 import org.postern.queue.QueueName;
@@ -172,6 +173,19 @@ class CleanupMilterTest {
       CleanupResult r = smtpdMessage(h, m, false);
       assertThat(r).isInstanceOf(CleanupResult.Rejected.class);
       assertThat(((CleanupResult.Rejected) r).reply().toString()).isEqualTo("554 5.7.1 spam");
+      assertThat(h.files(QueueName.INCOMING)).isEmpty();
+    }
+  }
+
+  @Test
+  void reject_multiLineAtEndOfMessage_keepsEveryLineForSmtpd() throws Exception {
+    CleanupHarness h = new CleanupHarness(dir);
+    try (ScriptedMilter sm = eom(strings('y', "550-5.7.1 first line\r\n550 5.7.1 second line"));
+        Milters m = session(sm, "tempfail")) {
+      CleanupResult r = smtpdMessage(h, m, false);
+      CleanupReply reply = ((CleanupResult.Rejected) r).reply();
+      assertThat(reply.lines()).containsExactly("first line", "second line");
+      assertThat(reply).hasToString("550 5.7.1 first line");
       assertThat(h.files(QueueName.INCOMING)).isEmpty();
     }
   }
