@@ -19,6 +19,7 @@ install_needs() {
   [ -x /usr/sbin/postfix ] && [ -x /usr/sbin/smtp-sink ] || missing+=(postfix)
   command -v openssl >/dev/null || missing+=(openssl)
   command -v python3 >/dev/null || missing+=(python3)
+  [ -x /usr/sbin/opendkim ] && [ -x /usr/sbin/opendkim-genkey ] || missing+=(opendkim opendkim-tools)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing Debian packages: ${missing[*]}"
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
@@ -173,14 +174,16 @@ wait_smtp() {
 
 # ---------------------------------------------------------------- sinks
 
-# sink_start KIND PORT COUNT: KIND smtp-sink (Postfix's, plain) or tls/requiretls
-# (bench/smtpbench.py sink). The sink exits after COUNT messages (0: never);
-# $WORK/sink.done then holds the time it exited.
+# sink_start KIND PORT COUNT [DUMPFILE]: KIND smtp-sink (Postfix's, plain) or
+# tls/requiretls (bench/smtpbench.py sink). The sink exits after COUNT messages
+# (0: never); $WORK/sink.done then holds the time it exited. smtp-sink appends
+# every message to DUMPFILE if one is given (-D).
 sink_start() {
-  local kind=$1 port=$2 count=$3
+  local kind=$1 port=$2 count=$3 dump=${4:-}
   rm -f "$WORK/sink.done" "$WORK/sink.pid"
   if [ "$kind" = smtp-sink ]; then
     local m=(); [ "$count" -gt 0 ] && m=(-M "$count")
+    [ -n "$dump" ] && m+=(-D "$dump")
     ( smtp-sink -u nobody "${m[@]}" "127.0.0.1:$port" 256 >"$WORK/sink.out" 2>&1 &
       echo $! >"$WORK/sink.pid"; wait $!; now >"$WORK/sink.done" ) &
   else

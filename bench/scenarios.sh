@@ -17,23 +17,34 @@ inject() {
 
 # Relays WARMUP messages (not timed) so that both MTAs are past start-up:
 # the JVM has compiled its hot paths, Postfix has its processes forked.
+# A DUMPFILE (smtp-sink only) keeps the warm-up messages for a check.
 warm_up() {
-  local mode=$1 port=$2 sink=$3 sinkkind=$4
+  local mode=$1 port=$2 sink=$3 sinkkind=$4 dump=${5:-}
   [ "$WARMUP" -gt 0 ] || return 0
-  sink_start "$sinkkind" "$sink" "$WARMUP"
+  sink_start "$sinkkind" "$sink" "$WARMUP" "$dump"
   inject "$mode" "$port" "$WARMUP" 300 || say "warning: warm-up load failed"
   sink_wait 300 >/dev/null || say "warning: warm-up sink did not get $WARMUP messages in 300 s"
   sink_stop
 }
 
-# scenario_relay plain|tls N
+# scenario_relay plain|tls|dkim N
 #   plain: smtp-source -> MTA -> smtp-sink. tls: STARTTLS on both hops:
 #   smtpbench.py load -> MTA (smtpd_tls_security_level = may, the bench
 #   certificate) -> smtpbench.py sink (smtp_tls_security_level = encrypt).
+#   dkim: plain, with one OpenDKIM (dkim_start) signing as both MTAs'
+#   smtpd milter; the warm-up messages must all arrive signed (dkim_check).
 scenario_relay() {
   local mode=$1 n=$2 r kind dir port sink t0 t1 t2 rate subm sent sinkinfo
   local -A rates=() subs=()
-  local sinkkind=smtp-sink extra=()
+  local sinkkind=smtp-sink extra=() load=$mode dump=
+  if [ "$mode" = dkim ]; then
+    [ "$WARMUP" -gt 0 ] || die "dkim: the signature check reads the warm-up messages; --warmup must be above 0"
+    load=plain dump=$WORK/dkim/dump/warm-up
+    dkim_start
+    # tempfail (Postfix's default, spelled out): a message the milter did not
+    # see is deferred, never relayed unsigned.
+    extra=("smtpd_milters = inet:127.0.0.1:$DKIM_PORT" "milter_default_action = tempfail")
+  fi
   if [ "$mode" = tls ]; then
     sinkkind=tls
     # Both MTAs reuse a TLS session for the next message only with
@@ -50,10 +61,12 @@ scenario_relay() {
       dir=$WORK/$kind port=$(free_port) sink=$(free_port)
       mta_setup "$kind" "$dir" "$port" "$sink" "${extra[@]}"
       mta_start "$kind" "$dir" "$port"
-      warm_up "$mode" "$port" "$sink" "$sinkkind"
+      [ -n "$dump" ] && rm -f "$dump"
+      warm_up "$load" "$port" "$sink" "$sinkkind" "$dump"
+      [ "$mode" = dkim ] && dkim_check "$kind" "$dump"
       sink_start "$sinkkind" "$sink" "$n"
       t0=$(now)
-      inject "$mode" "$port" "$n" 900 || say "warning: the load against $kind failed"
+      inject "$load" "$port" "$n" 900 || say "warning: the load against $kind failed"
       t1=$(now)
       if t2=$(sink_wait $((120 + n / 20))); then
         rate=$(calc "round($n / ($t2 - $t0))")
@@ -73,6 +86,37 @@ scenario_relay() {
   done
   record "relay $mode N=$n, end to end" msg/s high "${rates[postern]}" "${rates[postfix]}"
   record "relay $mode N=$n, accepted by smtpd" msg/s high "${subs[postern]}" "${subs[postfix]}"
+}
+
+# dkim_start: one OpenDKIM in the foreground (-f), a bench process, signing
+# mail from smtp-source's sender domain bench.test with a fresh 2048-bit key
+# (selector bench); sets DKIM_PORT. Started once per scenario, shared by both
+# MTAs, so both pay the same signer.
+dkim_start() {
+  local d=$WORK/dkim
+  mkdir -p "$d/dump"
+  chown nobody "$d/dump"   # smtp-sink -u nobody writes the dump
+  opendkim-genkey -b 2048 -D "$d" -d bench.test -s bench || die "opendkim-genkey failed"
+  DKIM_PORT=$(free_port)
+  printf '%s\n' "Domain bench.test" "KeyFile $d/bench.private" "Selector bench" \
+    "Mode s" "Canonicalization relaxed/simple" "Socket inet:$DKIM_PORT@127.0.0.1" \
+    "InternalHosts 127.0.0.1" "Syslog no" "RequireSafeKeys no" "UserID root" >"$d/opendkim.conf"
+  opendkim -f -x "$d/opendkim.conf" >"$d/opendkim.out" 2>&1 &
+  track $!
+  wait_listen "$DKIM_PORT" 10 || { cat "$d/opendkim.out" >&2; die "opendkim did not listen on $DKIM_PORT"; }
+  say "opendkim $(opendkim -V | sed -n '1s/.*v//p') signing bench.test on 127.0.0.1:$DKIM_PORT"
+}
+
+# dkim_check KIND DUMPFILE: every message smtp-sink kept carries a
+# DKIM-Signature by the bench key, or the scenario stops here.
+dkim_check() {
+  local kind=$1 dump=$2 msgs signed
+  msgs=$(grep -ci '^Message-Id:' "$dump" 2>/dev/null || true)
+  signed=$(grep -c '^DKIM-Signature:.*d=bench.test; *s=bench' "$dump" 2>/dev/null || true)
+  msgs=${msgs:-0} signed=${signed:-0}
+  say "  $kind: $signed of $msgs warm-up messages at the sink carry bench.test's DKIM-Signature"
+  [ "$msgs" -gt 0 ] && [ "$signed" = "$msgs" ] \
+    || die "dkim: $kind relayed $msgs warm-up messages, $signed signed by OpenDKIM (dump: $dump)"
 }
 
 # JFR: BENCH_JFR=1 starts Postern's JVM with a flight recording; the summary
