@@ -58,8 +58,20 @@ class ParameterDocTest {
         .append("| parameter | ignoring it would mean |\n|---|---|\n");
     refused.forEach((name, why) -> md.append("| `").append(name).append("` | ").append(why).append(" |\n"));
     names(md, "Unsupported", byLevel.getOrDefault(ParameterSupport.Level.UNSUPPORTED, List.of()));
-    names(md, "Supported", byLevel.getOrDefault(ParameterSupport.Level.SUPPORTED, List.of()));
+    supported(md, byLevel.getOrDefault(ParameterSupport.Level.SUPPORTED, List.of()));
     return md.toString();
+  }
+
+  /** The supported parameters with the packages that read them: who reads X has one answer. */
+  private static void supported(StringBuilder md, List<String> names) {
+    ParameterReaders readers = ParameterReaders.scan();
+    md.append("\n## Supported (").append(names.size()).append(")\n\n")
+        .append("Each with the packages that read it (found in the sources by `ParameterReaders`).\n\n")
+        .append("| parameter | read by |\n|---|---|\n");
+    for (String n : names) {
+      md.append("| `").append(n).append("` | ")
+          .append(String.join(", ", readers.readers(n))).append(" |\n");
+    }
   }
 
   private static void names(StringBuilder md, String title, List<String> names) {
