@@ -99,17 +99,7 @@ class DaneDifferentialIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (world != null) {
-      world.close();
-    }
-  }
-
-  /** After all the cells (no {@code differential.scenarios} selection): no stale allow-list entry. */
-  @AfterAll
-  static void allowListStillNeeded() {
-    if (CELLS.size() == allCells().size()) {
-      Differences.assertAllowListUsed(CELLS.stream().map(Scenario::name).toList());
-    }
+    Differences.finish(world, CELLS, allCells());
   }
 
   @ParameterizedTest(name = "{0}")

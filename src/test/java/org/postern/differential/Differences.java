@@ -15,6 +15,23 @@ final class Differences {
   private Differences() {}
 
   /**
+   * The end of a suite: closes its world, then, when every cell ran (no {@code
+   * differential.scenarios} selection), fails on a stale allow-list entry.
+   */
+  static void finish(DifferentialWorld world, List<Scenario> ran, List<Scenario> all)
+      throws Exception {
+    try {
+      if (world != null) {
+        world.close();
+      }
+    } finally {
+      if (ran.size() == all.size()) {
+        assertAllowListUsed(ran.stream().map(Scenario::name).toList());
+      }
+    }
+  }
+
+  /**
    * Fails naming every allow-list entry for {@code suite}'s scenarios that accepted nothing: it is
    * stale, remove it. Call it after a whole suite.
    */

@@ -71,17 +71,7 @@ class SmtpRequireTlsDifferentialIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (world != null) {
-      world.close();
-    }
-  }
-
-  /** After the whole matrix (no {@code differential.scenarios} selection): no stale allow-list entry. */
-  @AfterAll
-  static void allowListStillNeeded() {
-    if (MATRIX.size() == allCells().size()) {
-      Differences.assertAllowListUsed(MATRIX.stream().map(Scenario::name).toList());
-    }
+    Differences.finish(world, MATRIX, allCells());
   }
 
   @ParameterizedTest(name = "{0}")
