@@ -23,7 +23,10 @@ import org.postern.queue.Recipient;
  * <p>Before MAIL FROM a server is skipped (a soft error while others remain) when its SIZE limit
  * is below the message size ({@code 5.3.4}), when the message needs SMTPUTF8 and the server lacks
  * it ({@code 5.6.7}), or when the message is 8-bit, the server lacks 8BITMIME and the MIME
- * structure cannot be downgraded ({@code 4.6.3}).
+ * structure cannot be downgraded ({@code 4.6.3}). A message needs SMTPUTF8 as Postfix's {@code
+ * DELIVERY_REQUIRES_SMTPUTF8} says: the sender asked for it and the sender, a recipient of this
+ * delivery or the header is not ASCII; an all-ASCII message that asked for it goes to a server
+ * without SMTPUTF8 as it is, without the parameter.
  */
 final class MailTransaction {
   private static final byte[] EMPTY_MESSAGE = ".\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -68,8 +71,9 @@ final class MailTransaction {
       return skip("5.3.4", "message size " + size + " exceeds size limit " + limit.get()
           + " of server " + server.namaddr());
     }
-    if (request.message().envelope().smtputf8() && !session.offers("SMTPUTF8")) {
-      return skip("5.6.7", "SMTPUTF8 is required, but was not offered by host " + server.namaddr());
+    if (needsSmtputf8() && !session.offers("SMTPUTF8")) {
+      return skip("5.6.7", "message requires SMTPUTF8, but no server was found that supports"
+          + " SMTPUTF8. The last attempted server was " + server.namaddr());
     }
     MessageContent body = content;
     if (content.eightBit() && !session.offers("8BITMIME")) {
@@ -259,6 +263,16 @@ final class MailTransaction {
     session.connection().writeLine("RSET");
     session.connection().flush();
     return session.connection().read(settings.timeouts().mail()).positive();
+  }
+
+  private boolean needsSmtputf8() {
+    return request.message().envelope().smtputf8()
+        && (!ascii(request.sender()) || content.eightBitHeader()
+            || recipients.stream().anyMatch(r -> !ascii(r.address())));
+  }
+
+  private static boolean ascii(String s) {
+    return s.chars().allMatch(c -> c < 0x80);
   }
 
   private Outcome skip(String dsn, String text) {

@@ -41,12 +41,14 @@ final class MessageContent {
   private final Source source;
   private final long size;
   private final boolean eightBit;
+  private final boolean eightBitHeader;
   private final Optional<MessageContent> downgraded;
 
   private MessageContent(Source source, Scan scan) throws IOException {
     this.source = source;
     this.size = scan.size;
     this.eightBit = scan.eightBit;
+    this.eightBitHeader = scan.eightBitHeader();
     this.downgraded = eightBit ? convert(scan) : Optional.of(this);
   }
 
@@ -64,6 +66,14 @@ final class MessageContent {
 
   boolean eightBit() {
     return eightBit;
+  }
+
+  /**
+   * Whether the header holds a non-ASCII byte (Postfix's {@code SMTPUTF8_FLAG_HEADER}); a header
+   * longer than what was kept counts as non-ASCII when the message has any 8-bit byte.
+   */
+  boolean eightBitHeader() {
+    return eightBitHeader;
   }
 
   /** This message for a 7-bit server; empty when its MIME structure rules out conversion. */
@@ -212,6 +222,19 @@ final class MessageContent {
 
     String header(int end) {
       return new String(head, 0, end, StandardCharsets.ISO_8859_1);
+    }
+
+    boolean eightBitHeader() {
+      int end = headerEnd();
+      if (!eightBit || end < 0) {
+        return eightBit;
+      }
+      for (int i = 0; i < end; i++) {
+        if (head[i] < 0) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 

@@ -19,6 +19,8 @@ public enum Receiver {
   REQUIRETLS("requiretls", 13),
   /** STARTTLS and REQUIRETLS, with a certificate for another name. */
   WRONG_CERT("wrongcert", 14),
+  /** No STARTTLS, no SMTPUTF8. */
+  NO_SMTPUTF8("nosmtputf8", 16),
   /** No STARTTLS; answers 550 to both MTAs' recipients. */
   REJECTS("rejects", 15),
   /** Where bounces for the scenarios' senders go: no STARTTLS. */
@@ -55,7 +57,7 @@ public enum Receiver {
   }
 
   boolean offersStartTls() {
-    return this != PLAIN && this != BOUNCES && this != REJECTS && this != LMTP_PLAIN;
+    return this != PLAIN && this != NO_SMTPUTF8 && this != BOUNCES && this != REJECTS && this != LMTP_PLAIN;
   }
 
   /** Whether it speaks LMTP (on port 24): the scenario's transport is then the {@code lmtp} service. */
@@ -71,6 +73,7 @@ public enum Receiver {
   List<String> options() {
     return switch (this) {
       case REQUIRETLS, WRONG_CERT -> List.of("--requiretls");
+      case NO_SMTPUTF8 -> List.of("--no-smtputf8");
       case REJECTS -> List.of("--reject-rcpt", Mta.POSTFIX.label(), "--reject-rcpt", Mta.POSTERN.label());
       case LMTP_PLAIN, LMTP_STARTTLS -> List.of("--lmtp");
       case LMTP_REQUIRETLS -> List.of("--lmtp", "--requiretls");

@@ -5,11 +5,13 @@ import java.util.List;
 
 /**
  * How a scenario's message enters the sender MTA: each MTA's own sendmail(1), with or without
- * {@code -O requiretls=yes} (REQUIRETLS.md §7), so the same command line goes to both.
+ * {@code -O requiretls=yes} (REQUIRETLS.md §7) or {@code -O smtputf8=yes}, so the same command
+ * line goes to both.
  */
 public enum Submission {
   SENDMAIL(List.of()),
-  SENDMAIL_REQUIRETLS(List.of("-O", "requiretls=yes"));
+  SENDMAIL_REQUIRETLS(List.of("-O", "requiretls=yes")),
+  SENDMAIL_SMTPUTF8(List.of("-O", "smtputf8=yes"));
 
   private final List<String> options;
 

@@ -216,7 +216,7 @@ class SmtpDeliveryTest {
 
   @Test
   void deliver_smtputf8NeededButMissing_bounces567() throws Exception {
-    var env = TestRequests.envelope(List.of(Recipient.of("a@example.com")), false, true,
+    var env = TestRequests.envelope(List.of(Recipient.of("jos\u00e9@example.com")), false, true,
         Optional.empty(), Optional.empty(), Optional.empty());
 
     var results = deliver(TestRequests.request(tmp.resolve("q"), literal(), env,
@@ -225,8 +225,35 @@ class SmtpDeliveryTest {
     assertThat(results).singleElement().satisfies(r -> {
       assertThat(r.status()).isEqualTo(Status.BOUNCED);
       assertThat(r.dsn()).isEqualTo("5.6.7");
+      assertThat(r.text()).startsWith("message requires SMTPUTF8, but no server was found that"
+          + " supports SMTPUTF8. The last attempted server was ");
     });
     assertThat(server.commands()).noneMatch(c -> c.startsWith("MAIL"));
+  }
+
+  @Test
+  void deliver_smtputf8HeaderButMissing_bounces567() throws Exception {
+    var env = TestRequests.envelope(List.of(Recipient.of("a@example.com")), false, true,
+        Optional.empty(), Optional.empty(), Optional.empty());
+    String content = "Subject: caf\u00e9\r\n\r\nbody\r\n";
+
+    var results = deliver(TestRequests.request(tmp.resolve("q"), literal(), env, content));
+
+    assertThat(results).singleElement().extracting(RecipientResult::dsn).isEqualTo("5.6.7");
+    assertThat(server.commands()).noneMatch(c -> c.startsWith("MAIL"));
+  }
+
+  @Test
+  void deliver_smtputf8AskedButAllAscii_sentWithoutTheParameter() throws Exception {
+    var env = TestRequests.envelope(List.of(Recipient.of("a@example.com")), false, true,
+        Optional.empty(), Optional.empty(), Optional.empty());
+
+    var results = deliver(TestRequests.request(tmp.resolve("q"), literal(), env,
+        TestRequests.SIMPLE));
+
+    assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
+    assertThat(server.commands()).anyMatch(c -> c.startsWith("MAIL FROM:"))
+        .noneMatch(c -> c.contains("SMTPUTF8"));
   }
 
   @Test
