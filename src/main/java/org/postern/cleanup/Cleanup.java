@@ -33,13 +33,16 @@ import org.postern.table.TableOpener;
  * </pre>
  *
  * <p>The tables of canonical_maps, sender_canonical_maps, recipient_canonical_maps,
- * virtual_alias_maps, sender_bcc_maps, recipient_bcc_maps, header_checks, body_checks and
- * milter_header_checks are
+ * virtual_alias_maps, sender_bcc_maps, recipient_bcc_maps, header_checks, body_checks,
+ * milter_header_checks and requiretls_request_maps are
  * opened once, here, through the opener;
  * the service is then safe for concurrent use when the tables are (each transaction keeps its
  * own state). {@code
  * receive_override_options} ({@code no_address_mappings}, {@code no_header_body_checks}) applies
  * to sendmail, smtpd and qmqpd mail.
+ *
+ * <p>{@code requiretls_request_maps} marks mail for REQUIRETLS by policy ({@link
+ * RequireTlsRequest}).
  *
  * <p>{@code non_smtpd_milters} inspect local submissions here (see {@link MilterInspection});
  * smtpd hands its session's {@code smtpd_milters} to each transaction for the content stages.
@@ -69,11 +72,12 @@ public final class Cleanup implements AutoCloseable {
   private final List<LookupTable> milterHeaderChecks;
   private final List<LookupTable> opened;
   private final MilterSettings nonSmtpdMilters;
+  private final RequireTlsRequest requireTlsRequest;
 
   private Cleanup(CleanupSettings settings, Queues queues, Clock clock, CleanupLog log, Maps maps,
       List<LookupTable> headerChecks, List<LookupTable> bodyChecks,
       List<LookupTable> milterHeaderChecks, List<LookupTable> opened,
-      MilterSettings nonSmtpdMilters) {
+      MilterSettings nonSmtpdMilters, RequireTlsRequest requireTlsRequest) {
     this.settings = settings;
     this.queues = queues;
     this.clock = clock;
@@ -84,6 +88,7 @@ public final class Cleanup implements AutoCloseable {
     this.milterHeaderChecks = milterHeaderChecks;
     this.opened = opened;
     this.nonSmtpdMilters = nonSmtpdMilters;
+    this.requireTlsRequest = requireTlsRequest;
   }
 
   /** Reads the configuration and opens every table cleanup uses. */
@@ -108,8 +113,12 @@ public final class Cleanup implements AutoCloseable {
       List<LookupTable> body = open(config, "body_checks", opener, opened);
       List<LookupTable> milterHeader = open(config, "milter_header_checks", opener, opened);
       MilterSettings milters = nonSmtpdMilters(config);
+      RequireTlsRequest requireTls = new RequireTlsRequest(
+          open(config, "requiretls_request_maps", opener, opened), s.myorigin(),
+          s.recipientDelimiter(), config.getList("parent_domain_matches_subdomains").stream()
+              .anyMatch(n -> n.equalsIgnoreCase("smtpd_access_maps")));
       return new Cleanup(s, queues, clock, log, maps, header, body, milterHeader,
-          List.copyOf(opened), milters);
+          List.copyOf(opened), milters, requireTls);
     } catch (TableException | ConfigException | RuntimeException e) {
       opened.forEach(LookupTable::close);
       throw e;
@@ -201,6 +210,10 @@ public final class Cleanup implements AutoCloseable {
 
   List<LookupTable> milterHeaderChecks() {
     return milterHeaderChecks;
+  }
+
+  RequireTlsRequest requireTlsRequest() {
+    return requireTlsRequest;
   }
 
   /** The reply for a failed queue write: 452 4.3.1 when the disk is full, else 451 4.3.0. */

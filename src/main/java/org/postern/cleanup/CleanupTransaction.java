@@ -19,6 +19,7 @@ import org.postern.queue.QueueFileWriter;
 import org.postern.queue.QueueId;
 import org.postern.queue.QueueName;
 import org.postern.queue.Recipient;
+import org.postern.table.TableException;
 
 /**
  * One message on its way into the queue: the envelope first (sender, recipients with their DSN
@@ -40,6 +41,8 @@ import org.postern.queue.Recipient;
 public final class CleanupTransaction implements AutoCloseable {
   static final String CONTENT_FILTER = "content_filter";
   static final String REDIRECT_TO = "redirect_to";
+  /** Who the SMTP client authenticated as (smtpd's AUTH), as Postfix records it. */
+  public static final String SASL_USERNAME = "sasl_username";
   private static final int SPOOL_MEMORY_LIMIT = 256 * 1024;
 
   private enum State {
@@ -229,9 +232,41 @@ public final class CleanupTransaction implements AutoCloseable {
         cleanup.clock().getZone(), sender, fullName, addMissing,
         settings.autodetectSmtputf8(origin.source()));
     smtputf8 |= facts.autodetectSmtputf8() && env.nonAscii();
+    requireTls |= requestedByPolicy(id);
     processor = new ContentProcessor(settings, facts, requireTls, checks, errors, logger, spool);
     parser = new HeaderParser(settings.headerSizeLimit(), processor);
     lines = new ContentLines(settings.lineLengthLimit(), parser);
+  }
+
+  /**
+   * Whether {@code requiretls_request_maps} marks this message, logged with the table and key that
+   * decided. Never asked when the sender asked for REQUIRETLS, nor for notices that Postern
+   * generates (a bounce of a REQUIRETLS message goes out without it); a table that cannot answer
+   * makes the message fail with a temporary error.
+   */
+  private boolean requestedByPolicy(String id) {
+    RequireTlsRequest policy = cleanup.requireTlsRequest();
+    CleanupOrigin.SourceClass source = origin.source();
+    if (requireTls || policy.isEmpty() || source == CleanupOrigin.SourceClass.BOUNCE
+        || source == CleanupOrigin.SourceClass.NOTIFY || source == CleanupOrigin.SourceClass.VERIFY) {
+      return false;
+    }
+    try {
+      Optional<RequireTlsRequest.Decision> d = policy.decide(new RequireTlsRequest.Message(
+          attributes.getOrDefault(SASL_USERNAME, ""), sender,
+          recipients.stream().map(Recipient::address).toList(), client.address()));
+      if (d.isEmpty() || !d.get().request()) {
+        return false;
+      }
+      cleanup.log().line(id + ": requiretls requested by policy: table=" + d.get().table()
+          + " key=" + d.get().key());
+      return true;
+    } catch (TableException e) {
+      cleanup.log().line("warning: " + id + ": requiretls_request_maps lookup problem: "
+          + e.getMessage() + " -- message not accepted, try again later");
+      errors.add(CleanupStatus.WRITE);
+      return false;
+    }
   }
 
   /** Ends the content and queues the message, or says why not. */

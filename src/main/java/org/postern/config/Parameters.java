@@ -80,6 +80,8 @@ public final class Parameters {
         l("lmtp_requiretls_policy", "opportunistic"),
         b("requiretls_esmtp_header", "yes"),
         b("requiretls_redact_dsn", "yes"),
+        // Postern's own: REQUIRETLS requested by policy (docs/requiretls.md).
+        l("requiretls_request_maps", ""),
         b("tls_required_enable", "yes"),
         b("smtp_log_tls_feature_status", "yes"),
         b("lmtp_log_tls_feature_status", "yes"));

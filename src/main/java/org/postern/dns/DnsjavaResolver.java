@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -123,12 +124,14 @@ public final class DnsjavaResolver implements Resolver {
       throws DnsLookupException {
     List<InetAddress> found = new ArrayList<>();
     boolean authentic = true;
+    Optional<String> canonical = Optional.empty();
     if (protocols.ipv6()) {
       Message reply = query(host, Type.AAAA);
       authentic &= reply.getHeader().getFlag(Flags.AD);
       for (Record r : reply.getSection(Section.ANSWER)) {
         if (r instanceof AAAARecord a) {
           found.add(a.getAddress());
+          canonical = canonical.or(() -> alias(host, r));
         }
       }
     }
@@ -138,10 +141,22 @@ public final class DnsjavaResolver implements Resolver {
       for (Record r : reply.getSection(Section.ANSWER)) {
         if (r instanceof ARecord a) {
           found.add(a.getAddress());
+          canonical = canonical.or(() -> alias(host, r));
         }
       }
     }
-    return new DnsAnswer<>(found, authentic);
+    return new DnsAnswer<>(found, authentic, canonical);
+  }
+
+  /**
+   * The owner of address record {@code r} when it is not {@code host}: the recursive resolver
+   * followed a CNAME chain to it (the chain's CNAME records precede it in the answer).
+   */
+  private static Optional<String> alias(String host, Record r) {
+    String owner = hostName(r.getName());
+    return owner.equalsIgnoreCase(host.endsWith(".") ? host.substring(0, host.length() - 1) : host)
+        ? Optional.empty()
+        : Optional.of(owner);
   }
 
   /**

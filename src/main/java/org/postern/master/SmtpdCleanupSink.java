@@ -92,6 +92,9 @@ final class SmtpdCleanupSink implements MessageSink {
     actions.contentFilter().ifPresent(tx::contentFilter);
     actions.redirect().ifPresent(tx::redirect);
     Envelope.Client c = e.client();
+    if (!c.saslUsername().isEmpty()) {
+      tx.attribute(CleanupTransaction.SASL_USERNAME, c.saslUsername());
+    }
     Optional<Envelope.Tls> tls = e.tls();
     tx.client(
         new ClientFacts(

@@ -1,7 +1,11 @@
 package org.postern.smtp;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import org.postern.dns.DnsAnswer;
 import org.postern.dns.DnsLookupException;
 import org.postern.dns.Resolver;
@@ -25,8 +29,14 @@ import org.postern.tls.TlsaMatcher;
  * asks for TLS when TLSA records exist, {@code may} ignores them. DANE needs {@code
  * smtp_dns_support_level = dnssec}; without it {@code dane} is {@code may}.
  *
- * <p>Simplified: the TLSA base domain is the host name as the MX record (or next hop) gave it;
- * CNAME chains of the host name (RFC 7672 section 2.2.2) are not followed to a second base domain.
+ * <p>The TLSA base domain (RFC 7672 section 2.2.2): when the host name is an alias whose
+ * address answer, CNAME chain included, carried the AD bit, TLSA records are looked up at the
+ * fully expanded name first and, when none are found there, at the host name itself; as in
+ * Postfix, a lookup error at the expanded name defers without trying the other. The reference
+ * identifiers for a DANE-TA(2) name check are the base domain, both names and, for MX, the
+ * next-hop domain. A CNAME at the TLSA name itself is followed by the recursive resolver. Unlike
+ * Postfix, a host whose address answer was not validated gets no TLSA lookup even when its own
+ * CNAME record is signed.
  *
  * <p>Failure: {@code dane-only} never downgrades: each case above that would downgrade is a
  * {@code 4.7.5} deferral for this server, with Postfix's text ({@code client TLS configuration
@@ -77,32 +87,59 @@ final class DanePolicy {
       return incompatible(policy, TlsSecurityLevel.MAY, "no TLSA records found");
     }
     String host = server.hostname();
-    DnsAnswer<TlsaRecord> answer;
-    try {
-      answer = resolver.tlsa("_" + server.port() + "._tcp." + host);
-    } catch (DnsLookupException e) {
-      return new Unavailable("4.7.5", "TLSA lookup error for " + host + ":" + server.port(),
-          SecurityLevel.undecided(Level.UNKNOWN));
+    Optional<Tlsa> found = Optional.empty();
+    for (String base : baseDomains(server)) {
+      DnsAnswer<TlsaRecord> answer;
+      try {
+        answer = resolver.tlsa("_" + server.port() + "._tcp." + base);
+      } catch (DnsLookupException e) {
+        return new Unavailable("4.7.5", "TLSA lookup error for " + host + ":" + server.port(),
+            SecurityLevel.undecided(Level.UNKNOWN));
+      }
+      if (answer.authentic() && !answer.isEmpty()) {
+        found = Optional.of(new Tlsa(base, answer.records()));
+        break;
+      }
     }
-    if (!answer.authentic() || answer.isEmpty()) {
+    if (found.isEmpty()) {
       return incompatible(policy, TlsSecurityLevel.MAY, "no TLSA records found");
     }
-    List<TlsaRecord> usable = TlsaMatcher.usable(answer.records());
+    List<TlsaRecord> usable = TlsaMatcher.usable(found.get().records());
     if (usable.isEmpty() || insecureMxPolicy == TlsSecurityLevel.ENCRYPT && !server.mxSecure()) {
       return incompatible(policy, TlsSecurityLevel.ENCRYPT, "TLSA records unusable");
     }
     Level logged = server.mxSecure() ? Level.of(level) : Level.HALFDANE;
-    return new Resolved(new ServerTls(policy, level, logged, usable, referenceNames(host, d)));
+    return new Resolved(new ServerTls(policy, level, logged, usable,
+        referenceNames(found.get().base(), server, d)));
   }
 
-  /** RFC 7672 section 3.2.3: the TLSA base domain, and for MX the next-hop domain. */
-  private static List<String> referenceNames(String host, Destination d) {
-    List<String> names = new ArrayList<>();
-    names.add(host);
-    if (d.mxLookup() && !d.host().equalsIgnoreCase(host)) {
-      names.add(d.host());
+  /** TLSA records found at {@code _port._tcp.base}. */
+  private record Tlsa(String base, List<TlsaRecord> records) {}
+
+  /**
+   * RFC 7672 section 2.2.2: for a host name that is an alias (its address answer, CNAME chain
+   * included, validated with DNSSEC), the fully expanded name first, then the name itself.
+   */
+  private static List<String> baseDomains(Server server) {
+    List<String> bases = new ArrayList<>();
+    server.canonicalName().ifPresent(bases::add);
+    bases.add(server.hostname());
+    return bases;
+  }
+
+  /**
+   * RFC 7672 section 3.2.3: the TLSA base domain, the host name and its expansion, and for MX the
+   * next-hop domain; each once.
+   */
+  private static List<String> referenceNames(String base, Server server, Destination d) {
+    Set<String> names = new LinkedHashSet<>();
+    names.add(base.toLowerCase(Locale.ROOT));
+    names.add(server.hostname().toLowerCase(Locale.ROOT));
+    server.canonicalName().ifPresent(c -> names.add(c.toLowerCase(Locale.ROOT)));
+    if (d.mxLookup()) {
+      names.add(d.host().toLowerCase(Locale.ROOT));
     }
-    return names;
+    return List.copyOf(names);
   }
 
   /**

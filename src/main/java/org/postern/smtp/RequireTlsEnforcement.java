@@ -18,6 +18,10 @@ import org.postern.tls.TlsSecurityLevel;
  * <p>{@code disable} is not an action here: the client delivers such a message as one that did
  * not ask for REQUIRETLS (no {@code requiretls} feature in {@code tls=}, as Postfix 3.12).
  *
+ * <p>Under {@code enforce} the server must also have been found securely (RFC 8689 section
+ * 4.2.1): an MX host named by an MX answer without DNSSEC, and not listed by the domain's MTA-STS
+ * policy, is refused before connecting ({@link #insecureMx}).
+ *
  * <p>Failure: a refusal carries the enhanced status RFC 8689 gives ({@code 5.7.30} when STARTTLS
  * or the REQUIRETLS keyword is missing, {@code 5.7.10} when encryption or the certificate match
  * is missing or the server refused STARTTLS), ahead of the TLS level's own deferral, and Postfix
@@ -96,6 +100,23 @@ public final class RequireTlsEnforcement {
     return new Connect();
   }
 
+  /**
+   * RFC 8689 section 4.2.1: under {@code enforce}, server {@code namaddr} found through an MX
+   * lookup must have been found securely: the MX answer carried the AD bit ({@code mxSecure}, also
+   * true when no MX lookup named the server), or an MTA-STS policy of the domain lists the host
+   * ({@code mtaStsListed}). Otherwise its name, and any certificate match against it, rests on
+   * DNS an attacker could have forged: refused before connecting with the status and text of a
+   * certificate that did not match. Relaxed actions ask nothing of the MX lookup.
+   */
+  public static Optional<Violation> insecureMx(
+      RequireTlsAction action, boolean mxSecure, boolean mtaStsListed, String namaddr) {
+    notDisable(action);
+    if (action != RequireTlsAction.ENFORCE || mxSecure || mtaStsListed) {
+      return Optional.empty();
+    }
+    return Optional.of(noMatchingCertificate(namaddr));
+  }
+
   /** Whether {@code action} forbids plaintext: {@code enforce} and {@code opportunistic+starttls}. */
   public static boolean requiresTls(RequireTlsAction action) {
     return action == RequireTlsAction.ENFORCE || action == RequireTlsAction.OPPORTUNISTIC_STARTTLS;
@@ -164,12 +185,7 @@ public final class RequireTlsEnforcement {
       return refuseNoStarttls(namaddr);
     }
     if (!session.certificateMatched()) {
-      return new Refuse(
-          new Violation(
-              RequireTlsFeature.NOCERTMATCH_VIOLATED,
-              ENCRYPTION_NEEDED,
-              SENDER_REQUESTED + "no matching server certificate was found. The last attempted server was "
-                  + namaddr));
+      return new Refuse(noMatchingCertificate(namaddr));
     }
     if (!session.requireTlsAnnounced()) {
       return new Refuse(
@@ -180,6 +196,14 @@ public final class RequireTlsEnforcement {
                   + namaddr));
     }
     return new Deliver(true, RequireTlsFeature.REQUIRETLS);
+  }
+
+  private static Violation noMatchingCertificate(String namaddr) {
+    return new Violation(
+        RequireTlsFeature.NOCERTMATCH_VIOLATED,
+        ENCRYPTION_NEEDED,
+        SENDER_REQUESTED + "no matching server certificate was found. The last attempted server was "
+            + namaddr);
   }
 
   /** TLS is up and the action does not insist on more: use what the server offers. */

@@ -123,7 +123,8 @@ final class ServerFinder {
     List<AddressOrder.Candidate> out = new ArrayList<>();
     for (InetAddress addr : a.records()) {
       out.add(new AddressOrder.Candidate(preference,
-          Server.inet(name, addr, port, authentic && a.authentic(), mxSecure)));
+          Server.inet(name, addr, port, authentic && a.authentic(), mxSecure)
+              .withCanonicalName(a.canonicalName())));
     }
     return out;
   }

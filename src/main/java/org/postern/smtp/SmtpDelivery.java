@@ -45,6 +45,10 @@ import org.postern.tlsrpt.SessionRecorder;
  * connecting: a TLSA lookup failure or a {@code dane-only} server without usable records is a
  * soft error for that server, and the next one is tried.
  *
+ * <p>A REQUIRETLS message under {@code enforce} goes only to servers found securely (RFC 8689
+ * section 4.2.1): an MX host from an MX answer without the AD bit is refused before connecting
+ * unless the domain's MTA-STS policy lists it ({@link RequireTlsEnforcement#insecureMx}).
+ *
  * <p>MTA-STS ({@code postern_mta_sts_enable}) is part of the TLS policy ({@link TlsPolicyLookup}):
  * under {@code enforce} an MX host the policy does not list is a 4.7.5 soft error for that server,
  * before connecting; under {@code testing} what {@code enforce} would have refused is logged.
@@ -299,9 +303,16 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         // decides this per server, before connecting, and tries the next one).
         if (action.isPresent() && RequireTlsEnforcement.beforeConnect(
             action.get(), tls.effective(), server.hostname()) instanceof Skip s) {
-          failure = new SessionFailure(s.violation().enhancedStatus(), s.violation().text(),
-              Optional.empty(), org.postern.log.Relay.none(),
-              TlsStatus.of(tls.undecided(), Optional.of(s.violation().feature())), true);
+          failure = notConnected(s.violation(), tls);
+          continue;
+        }
+        // A DANE session with an insecure MX host is halfdane: refused after the handshake as
+        // a certificate that did not match, as Postfix 3.12 does.
+        Optional<RequireTlsEnforcement.Violation> insecureMx = action.flatMap(a ->
+            RequireTlsEnforcement.insecureMx(a, server.mxSecure() || tls.dane(),
+                mtaStsListed(server), server.namaddr()));
+        if (insecureMx.isPresent()) {
+          failure = notConnected(insecureMx.get(), tls);
           continue;
         }
         switch (opener.open(server, d, tls, action)) {
@@ -329,6 +340,18 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         }
       }
       return Optional.empty();
+    }
+
+    /** A REQUIRETLS refusal before connecting: no relay, the level undecided. */
+    private SessionFailure notConnected(RequireTlsEnforcement.Violation v, ServerTls tls) {
+      return new SessionFailure(v.enhancedStatus(), v.text(), Optional.empty(),
+          org.postern.log.Relay.none(), TlsStatus.of(tls.undecided(), Optional.of(v.feature())),
+          true);
+    }
+
+    /** The domain's MTA-STS policy ({@code enforce} or {@code testing}) lists {@code server}. */
+    private boolean mtaStsListed(Server server) {
+      return decision.mtaSts().filter(p -> p.policy().allowsMx(server.hostname())).isPresent();
     }
 
     /** {@code smtp_connection_cache_destinations} names the next hop or its host. */

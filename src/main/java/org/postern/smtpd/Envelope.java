@@ -129,9 +129,10 @@ public record Envelope(
   /**
    * The client as Postfix logs it: {@code name[address]:port}, the HELO name, and the protocol
    * word of the Received: header ({@code SMTP}, {@code ESMTP}, {@code UTF8SMTP}, with {@code S}
-   * and {@code A} suffixes per RFC 3848).
+   * and {@code A} suffixes per RFC 3848), and the SASL login name (empty without AUTH).
    */
-  public record Client(String name, String address, int port, String helo, String protocol) {}
+  public record Client(
+      String name, String address, int port, String helo, String protocol, String saslUsername) {}
 
   /** The TLS session the message arrived over. */
   public record Tls(String protocol, String cipher, int cipherBits) {}

@@ -7,6 +7,7 @@ import org.postern.deliver.Resolution;
 import org.postern.deliver.ResolveException;
 import org.postern.policy.PolicyClient;
 import org.postern.policy.PolicyService;
+import org.postern.table.AccessKeys;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
 

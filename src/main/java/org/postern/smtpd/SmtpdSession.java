@@ -395,7 +395,8 @@ final class SmtpdSession implements Runnable {
     if (checkState.saslUsername != null && !word.equals("SMTP")) {
       word += "A";
     }
-    return new Envelope.Client(clientName, clientAddress, clientPort, helo, word);
+    return new Envelope.Client(clientName, clientAddress, clientPort, helo, word,
+        checkState.saslUsername == null ? "" : checkState.saslUsername);
   }
 
   /**

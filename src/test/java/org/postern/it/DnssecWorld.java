@@ -76,35 +76,53 @@ public final class DnssecWorld implements AutoCloseable {
    */
   public static DnssecWorld start(Path dir, List<String> records, Set<String> expired, List<String> interfaces)
       throws IOException, InterruptedException {
+    return start(new Zones(SIGNED, INSECURE), dir, records, expired, interfaces);
+  }
+
+  /**
+   * A world whose signed zone is {@code test.} itself (and {@code insecure.test.} the unsigned
+   * delegation): for tests whose names are all under {@code .test} and that need their MX answers
+   * to carry the AD bit, as RFC 8689 asks of a REQUIRETLS delivery under {@code enforce}.
+   */
+  static DnssecWorld signedTest(Path dir, List<String> records)
+      throws IOException, InterruptedException {
+    return start(new Zones("test.", "insecure.test."), dir, records, Set.of(), List.of());
+  }
+
+  /** The signed zone and the unsigned zone delegated from it. */
+  private record Zones(String signed, String insecure) {}
+
+  private static DnssecWorld start(Zones z, Path dir, List<String> records, Set<String> expired,
+      List<String> interfaces) throws IOException, InterruptedException {
     Files.createDirectories(dir);
-    List<String> signed = new ArrayList<>(apex(SIGNED));
-    signed.add("ns." + SIGNED + " IN A 127.0.0.1");
-    signed.add(INSECURE + " IN NS ns." + SIGNED);
-    List<String> insecure = new ArrayList<>(apex(INSECURE));
+    List<String> signed = new ArrayList<>(apex(z, z.signed()));
+    signed.add("ns." + z.signed() + " IN A 127.0.0.1");
+    signed.add(z.insecure() + " IN NS ns." + z.signed());
+    List<String> insecure = new ArrayList<>(apex(z, z.insecure()));
     for (String r : records) {
       String owner = r.strip().split("\\s+")[0].toLowerCase(Locale.ROOT);
-      if (within(owner, INSECURE)) {
+      if (within(owner, z.insecure())) {
         insecure.add(r);
-      } else if (within(owner, SIGNED)) {
+      } else if (within(owner, z.signed())) {
         signed.add(r);
       } else {
-        throw new IllegalArgumentException("record outside " + SIGNED + ": " + r);
+        throw new IllegalArgumentException("record outside " + z.signed() + ": " + r);
       }
     }
-    String ksk = tool(dir, "ldns-keygen", "-a", "ECDSAP256SHA256", "-k", SIGNED).strip();
-    String zsk = tool(dir, "ldns-keygen", "-a", "ECDSAP256SHA256", SIGNED).strip();
-    Path signedZone = sign(dir, signed, expired, ksk, zsk);
-    Path insecureZone = write(dir.resolve(INSECURE + "zone"), INSECURE, insecure);
+    String ksk = tool(dir, "ldns-keygen", "-a", "ECDSAP256SHA256", "-k", z.signed()).strip();
+    String zsk = tool(dir, "ldns-keygen", "-a", "ECDSAP256SHA256", z.signed()).strip();
+    Path signedZone = sign(z, dir, signed, expired, ksk, zsk);
+    Path insecureZone = write(dir.resolve(z.insecure() + "zone"), z.insecure(), insecure);
     int nsdPort = PosternInstance.freePort();
-    Process nsd = startNsd(dir, nsdPort, signedZone, insecureZone);
+    Process nsd = startNsd(z, dir, nsdPort, signedZone, insecureZone);
     DnssecWorld world = new DnssecWorld(dir, nsd);
     try {
-      world.awaitAnswer(nsdPort, SIGNED, "nsd authoritative for " + SIGNED, false, true);
-      world.unbound = startUnbound(dir.resolve("unbound"), nsdPort, trustAnchor(dir, ksk), interfaces);
+      world.awaitAnswer(nsdPort, z.signed(), "nsd authoritative for " + z.signed(), false, true);
+      world.unbound = startUnbound(z, dir.resolve("unbound"), nsdPort, trustAnchor(dir, ksk), interfaces);
       int port = world.unboundPort();
-      world.awaitAnswer(port, SIGNED, "unbound validating " + SIGNED + " (AD bit)", true, true);
+      world.awaitAnswer(port, z.signed(), "unbound validating " + z.signed() + " (AD bit)", true, true);
       world.awaitAnswer(
-          port, INSECURE, "unbound answering " + INSECURE + " (no AD bit)", true, false);
+          port, z.insecure(), "unbound answering " + z.insecure() + " (no AD bit)", true, false);
     } catch (IOException | RuntimeException | AssertionError | InterruptedException e) {
       world.close();
       throw e;
@@ -168,10 +186,10 @@ public final class DnssecWorld implements AutoCloseable {
     return name.equals(zone) || name.endsWith("." + zone);
   }
 
-  private static List<String> apex(String zone) {
+  private static List<String> apex(Zones z, String zone) {
     return List.of(
-        zone + " IN SOA ns." + SIGNED + " hostmaster." + SIGNED + " 1 3600 600 86400 300",
-        zone + " IN NS ns." + SIGNED);
+        zone + " IN SOA ns." + z.signed() + " hostmaster." + z.signed() + " 1 3600 600 86400 300",
+        zone + " IN NS ns." + z.signed());
   }
 
   private static Path write(Path file, String origin, List<String> lines) throws IOException {
@@ -186,13 +204,13 @@ public final class DnssecWorld implements AutoCloseable {
    * keeps the expired RRSIGs (other than those over NSEC) for the {@code expired} owner names.
    */
   private static Path sign(
-      Path dir, List<String> records, Set<String> expired, String ksk, String zsk)
+      Zones z, Path dir, List<String> records, Set<String> expired, String ksk, String zsk)
       throws IOException, InterruptedException {
-    Path zone = write(dir.resolve(SIGNED + "zone"), SIGNED, records);
-    Path good = dir.resolve(SIGNED + "good");
-    Path old = dir.resolve(SIGNED + "expired");
-    tool(dir, "ldns-signzone", "-o", SIGNED, "-f", good.toString(), zone.toString(), zsk, ksk);
-    tool(dir, "ldns-signzone", "-o", SIGNED, "-i", "20200101", "-e", "20200201", "-f",
+    Path zone = write(dir.resolve(z.signed() + "zone"), z.signed(), records);
+    Path good = dir.resolve(z.signed() + "good");
+    Path old = dir.resolve(z.signed() + "expired");
+    tool(dir, "ldns-signzone", "-o", z.signed(), "-f", good.toString(), zone.toString(), zsk, ksk);
+    tool(dir, "ldns-signzone", "-o", z.signed(), "-i", "20200101", "-e", "20200201", "-f",
         old.toString(), zone.toString(), zsk, ksk);
     Set<String> bogus = new HashSet<>();
     expired.forEach(n -> bogus.add(n.toLowerCase(Locale.ROOT)));
@@ -213,10 +231,10 @@ public final class DnssecWorld implements AutoCloseable {
     }
     bogus.removeAll(replaced);
     if (!bogus.isEmpty()) {
-      throw new IllegalArgumentException("expired names without records in " + SIGNED + ": "
+      throw new IllegalArgumentException("expired names without records in " + z.signed() + ": "
           + bogus);
     }
-    Path signed = dir.resolve(SIGNED + "signed");
+    Path signed = dir.resolve(z.signed() + "signed");
     Files.writeString(signed, String.join("\n", out) + "\n", StandardCharsets.US_ASCII);
     return signed;
   }
@@ -248,7 +266,7 @@ public final class DnssecWorld implements AutoCloseable {
     return out;
   }
 
-  private static Process startNsd(Path dir, int port, Path signed, Path insecure)
+  private static Process startNsd(Zones z, Path dir, int port, Path signed, Path insecure)
       throws IOException, InterruptedException {
     List<String> conf =
         List.of(
@@ -270,10 +288,10 @@ public final class DnssecWorld implements AutoCloseable {
             "remote-control:",
             "  control-enable: no",
             "zone:",
-            "  name: \"" + SIGNED + "\"",
+            "  name: \"" + z.signed() + "\"",
             "  zonefile: \"" + signed + "\"",
             "zone:",
-            "  name: \"" + INSECURE + "\"",
+            "  name: \"" + z.insecure() + "\"",
             "  zonefile: \"" + insecure + "\"");
     Path file = dir.resolve("nsd.conf");
     Files.writeString(file, String.join("\n", conf) + "\n", StandardCharsets.US_ASCII);
@@ -284,7 +302,7 @@ public final class DnssecWorld implements AutoCloseable {
         .start();
   }
 
-  private static Unbound startUnbound(Path dir, int nsdPort, String trustAnchor, List<String> interfaces)
+  private static Unbound startUnbound(Zones z, Path dir, int nsdPort, String trustAnchor, List<String> interfaces)
       throws IOException, InterruptedException {
     Files.createDirectories(dir);
     int port = PosternInstance.freePort();
@@ -294,10 +312,12 @@ public final class DnssecWorld implements AutoCloseable {
         List.of(
             "  do-not-query-localhost: no",
             "  trust-anchor: \"" + trustAnchor + "\"",
-            "  val-log-level: 2",
-            "  local-zone: \"test.\" static",
-            "  local-zone: \"" + SIGNED + "\" transparent"));
-    for (String zone : List.of(SIGNED, INSECURE)) {
+            "  val-log-level: 2"));
+    if (!z.signed().equals("test.")) {
+      conf.add("  local-zone: \"test.\" static");
+    }
+    conf.add("  local-zone: \"" + z.signed() + "\" transparent");
+    for (String zone : List.of(z.signed(), z.insecure())) {
       conf.addAll(
           List.of("stub-zone:", "  name: \"" + zone + "\"", "  stub-addr: 127.0.0.1@" + nsdPort));
     }

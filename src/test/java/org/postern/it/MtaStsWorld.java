@@ -90,11 +90,17 @@ final class MtaStsWorld implements AutoCloseable {
     return Unbound.launch(dir, port, conf);
   }
 
-  /** Starts an MX host on {@code address}:25 with STARTTLS and a certificate for {@code name}. */
-  AiosmtpdPeer startTlsPeer(String address, String name) throws IOException, InterruptedException {
+  /**
+   * Starts an MX host on {@code address}:25 with STARTTLS and a certificate for {@code name};
+   * {@code more} are further aiosmtpd options ({@code --requiretls}).
+   */
+  AiosmtpdPeer startTlsPeer(String address, String name, String... more)
+      throws IOException, InterruptedException {
     List<Path> cert = pki.server(name);
-    return started(AiosmtpdPeer.start(dir, address, 25, "--tls", cert.get(0).toString(),
+    List<String> options = new ArrayList<>(List.of("--tls", cert.get(0).toString(),
         cert.get(1).toString()));
+    options.addAll(List.of(more));
+    return started(AiosmtpdPeer.start(dir, address, 25, options.toArray(String[]::new)));
   }
 
   /** Starts an MX host on {@code address}:25 without STARTTLS. */

@@ -25,7 +25,8 @@ class PostconfDefaultsIT {
   private static final Map<String, String> POSTERN_ONLY = Map.of(
       "fallback_relay", "legacy name that Postfix resolves in smtp_fallback_relay's default but does not list",
       "virtual_maps", "legacy name that Postfix resolves in virtual_alias_maps's default but does not list",
-      "postern_home", "Postern's installation directory (read-only)");
+      "postern_home", "Postern's installation directory (read-only)",
+      "requiretls_request_maps", "Postern's REQUIRETLS requested by policy (docs/requiretls.md)");
 
   /** Names only Postfix prints, and why. */
   private static final Map<String, String> POSTFIX_ONLY = Map.of(

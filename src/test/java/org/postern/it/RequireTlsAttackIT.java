@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * RFC 8689 against a man in the middle: Postern sends REQUIRETLS messages to destinations whose
  * first MX host is a {@link MitmProxy} in front of the genuine server (aiosmtpd with STARTTLS and
  * REQUIRETLS, certificate from the test CA in {@code smtp_tls_CAfile}), or whose only MX host is
- * the proxy. MX records come from Debian's unbound (unsigned zone), hosts listen on 127.0.63.x:25.
+ * the proxy. MX records come from a validating unbound (the signed {@code test.} zone of {@link
+ * DnssecWorld#signedTest}: RFC 8689 asks {@code enforce} for a secure MX lookup), hosts listen on 127.0.63.x:25.
  *
  * <p>The proxies: one removes STARTTLS from the EHLO reply; three answer STARTTLS themselves and
  * remove REQUIRETLS after TLS, holding a certificate for the right name from a CA the client does
@@ -41,7 +42,7 @@ class RequireTlsAttackIT {
   private static final String GENUINE = "127.0.63.20";
 
   @TempDir static Path dir;
-  private static Unbound unbound;
+  private static DnssecWorld unbound;
   private static AiosmtpdPeer genuine;
   private static MitmProxy strip;
   private static MitmProxy untrusted;
@@ -59,7 +60,7 @@ class RequireTlsAttackIT {
     List<Path> misissuedCert = pki.server("mx.misissued.test");
     List<Path> untrustedCert = TestPki.create(dir.resolve("evil-pki")).server("mx.untrusted.test");
     List<Path> selfSignedCert = selfSigned("mx.selfsigned.test");
-    unbound = Unbound.start(dir.resolve("unbound"), zone());
+    unbound = DnssecWorld.signedTest(dir.resolve("dns"), zone());
     genuine =
         AiosmtpdPeer.start(
             dir, GENUINE, 25, "--tls", genuineCert.get(0).toString(), genuineCert.get(1).toString(),

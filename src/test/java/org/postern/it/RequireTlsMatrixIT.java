@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The REQUIRETLS policy matrix of REQUIRETLS.md §3 and the {@code tls=} logging of §4, end to
- * end: one Postern sends to MX hosts on 127.0.62.x:25, found through unbound (unsigned zone), each
+ * end: one Postern sends to MX hosts on 127.0.62.x:25, found through a validating unbound (the signed {@code test.} zone of {@link
+ * DnssecWorld#signedTest}, since RFC 8689 asks {@code enforce} for a secure MX lookup), each
  * playing one server behaviour: aiosmtpd without STARTTLS, with STARTTLS only, with STARTTLS and
  * REQUIRETLS (matching certificate, or one for another name), one that drops the connection at
  * EHLO, Debian's Postfix 3.7 (STARTTLS, no REQUIRETLS) and a second Postern (REQUIRETLS).
@@ -203,7 +204,7 @@ class RequireTlsMatrixIT {
           row(NO_REQUIRETLS, "verify", Mx.REQUIRETLS, SENT, "2.0.0", NOT_SENT, "verify"));
 
   @TempDir static Path dir;
-  private static Unbound unbound;
+  private static DnssecWorld unbound;
   private static final Map<Mx, AiosmtpdPeer> peers = new EnumMap<>(Mx.class);
   private static PostfixServer postfix;
   private static PosternInstance receiver;
@@ -218,7 +219,7 @@ class RequireTlsMatrixIT {
   @BeforeAll
   static void start() throws Exception {
     TestPki pki = TestPki.create(dir.resolve("pki"));
-    unbound = Unbound.start(dir.resolve("unbound"), zone());
+    unbound = DnssecWorld.signedTest(dir.resolve("dns"), zone());
     for (Mx mx : List.of(Mx.PLAIN, Mx.CLOSES_AT_EHLO)) {
       peers.put(mx, AiosmtpdPeer.start(dir, mx.address, 25,
           mx == Mx.CLOSES_AT_EHLO ? new String[] {"--close-at-ehlo"} : new String[0]));

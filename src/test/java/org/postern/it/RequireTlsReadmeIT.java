@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Each test ends with {@code bin/postern requiretls-report} on that instance's maillog, whose
  * per-domain counts must match the deliveries made.
  *
- * <p>The world: Debian's unbound answers an unsigned {@code .test} zone; python3-aiosmtpd peers
+ * <p>The world: a validating unbound answers the DNSSEC-signed {@code .test} zone of {@link
+ * DnssecWorld#signedTest} (RFC 8689 asks {@code enforce} for a secure MX lookup); python3-aiosmtpd peers
  * on 127.0.64.x:25 play an internal relay for {@code $mydomain} without TLS (.11), an external
  * MX with a certificate from the test CA that announces REQUIRETLS (.12, {@code good.test} and
  * {@code sub.good.test}), one with STARTTLS but no REQUIRETLS (.13, {@code old.test}), one without
@@ -120,7 +121,7 @@ class RequireTlsReadmeIT {
 
   @TempDir static Path dir;
   private static TestPki pki;
-  private static Unbound unbound;
+  private static DnssecWorld unbound;
   private static AiosmtpdPeer internal;
   private static AiosmtpdPeer good;
   private static AiosmtpdPeer old;
@@ -135,8 +136,8 @@ class RequireTlsReadmeIT {
   static void startWorld() throws Exception {
     pki = TestPki.create(dir.resolve("pki"));
     unbound =
-        Unbound.start(
-            dir.resolve("unbound"),
+        DnssecWorld.signedTest(
+            dir.resolve("dns"),
             List.of(
                 "corp.test. 300 IN MX 10 mx.corp.test.",
                 "mx.corp.test. 300 IN A 127.0.64.11",

@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The world a REQUIRETLS message travels through on its way out: a test CA, unbound answering MX
- * records for the destination domains (each {@code DOMAIN MX 10 mx.DOMAIN}), and for each
+ * The world a REQUIRETLS message travels through on its way out: a test CA, a DNSSEC-signed
+ * {@code test.} zone ({@link DnssecWorld#signedTest}: RFC 8689 asks for a secure MX lookup under
+ * {@code enforce}) with MX records for the destination domains (each {@code DOMAIN MX 10 mx.DOMAIN}), and for each
  * domain an aiosmtpd server on port 25 that offers STARTTLS with a certificate for {@code
  * mx.DOMAIN} and announces REQUIRETLS. Postern runs as {@code mx.postern.test}, so with the
  * default {@code smtp_requiretls_policy} its own domain and IP-literal next hops (content
@@ -29,11 +30,11 @@ final class RequireTlsWorld implements AutoCloseable {
   private final Path dir;
   private final TestPki pki;
   private final Map<String, String> addresses;
-  private final Unbound unbound;
+  private final DnssecWorld unbound;
   private final List<AutoCloseable> owned = new ArrayList<>();
   private PosternInstance postern;
 
-  private RequireTlsWorld(Path dir, TestPki pki, Map<String, String> addresses, Unbound unbound) {
+  private RequireTlsWorld(Path dir, TestPki pki, Map<String, String> addresses, DnssecWorld unbound) {
     this.dir = dir;
     this.pki = pki;
     this.addresses = addresses;
@@ -49,7 +50,7 @@ final class RequireTlsWorld implements AutoCloseable {
           records.add(domain + ". 300 IN MX 10 mx." + domain + ".");
           records.add("mx." + domain + ". 300 IN A " + address);
         });
-    Unbound unbound = Unbound.start(dir.resolve("unbound"), records);
+    DnssecWorld unbound = DnssecWorld.signedTest(dir.resolve("dns"), records);
     return new RequireTlsWorld(dir, pki, new LinkedHashMap<>(addresses), unbound);
   }
 

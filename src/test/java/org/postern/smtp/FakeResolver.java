@@ -14,7 +14,7 @@ import org.postern.dns.TlsaRecord;
 /**
  * A resolver answering from maps; unknown names are NXDOMAIN (an empty answer for TLSA), names in
  * {@code failing} SERVFAIL. Answers carry the AD bit when {@code authentic}, except for names in
- * {@code insecure}.
+ * {@code insecure}. A host in {@code aliases} is a CNAME: its address answer names the target.
  */
 final class FakeResolver implements Resolver {
   final Map<String, List<MxRecord>> mx = new HashMap<>();
@@ -22,6 +22,7 @@ final class FakeResolver implements Resolver {
   final java.util.Set<String> failing = new java.util.HashSet<>();
   final Map<String, List<TlsaRecord>> tlsa = new HashMap<>();
   final java.util.Set<String> insecure = new java.util.HashSet<>();
+  final Map<String, String> aliases = new HashMap<>();
   boolean authentic;
 
   @Override
@@ -40,7 +41,8 @@ final class FakeResolver implements Resolver {
     if (!hosts.containsKey(host)) {
       throw new DnsLookupException("Host or domain name not found: " + host, true);
     }
-    return new DnsAnswer<>(hosts.get(host), authentic(host));
+    return new DnsAnswer<>(hosts.get(host), authentic(host),
+        java.util.Optional.ofNullable(aliases.get(host)));
   }
 
   @Override

@@ -212,4 +212,25 @@ class RequireTlsEnforcementTest {
     assertThat(failure.refusal().orElseThrow().text()).isEqualTo("Sender requested REQUIRETLS, but no "
         + missing + " server certificate was found. The last attempted server was mx.example[192.0.2.1]");
   }
+
+  @ParameterizedTest(name = "{0}, mx secure {1}, MTA-STS listed {2}: refused {3}")
+  @CsvSource({
+    "ENFORCE, false, false, true",
+    "ENFORCE, true, false, false",
+    "ENFORCE, false, true, false",
+    "OPPORTUNISTIC_STARTTLS, false, false, false",
+    "OPPORTUNISTIC, false, false, false",
+  })
+  void insecureMx_onlyEnforceRefuses_anMxFoundWithoutDnssecOrMtaSts(
+      RequireTlsAction action, boolean mxSecure, boolean listed, boolean refused) {
+    var v = RequireTlsEnforcement.insecureMx(action, mxSecure, listed, "mx.example[192.0.2.1]");
+
+    assertThat(v.isPresent()).isEqualTo(refused);
+    v.ifPresent(violation -> {
+      assertThat(violation.enhancedStatus()).isEqualTo("5.7.10");
+      assertThat(violation.feature()).isEqualTo(RequireTlsFeature.NOCERTMATCH_VIOLATED);
+      assertThat(violation.text()).isEqualTo("Sender requested REQUIRETLS, but no matching server"
+          + " certificate was found. The last attempted server was mx.example[192.0.2.1]");
+    });
+  }
 }

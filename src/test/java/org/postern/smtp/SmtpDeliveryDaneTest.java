@@ -102,6 +102,35 @@ class SmtpDeliveryDaneTest {
   }
 
   @Test
+  void deliver_mxHostIsAnAlias_tlsaAtTheExpandedNameFirst() throws Exception {
+    dns.aliases.put("mx1.example.com", "mx.hoster.example");
+    dns.tlsa.put(tlsaName("mx.hoster.example"), List.of(tlsa(3, 1, 1, mx1Cert.certificate())));
+    dns.tlsa.put(tlsaName("mx1.example.com"), List.of(tlsa(3, 1, 1, mx2Cert.certificate())));
+
+    assertSent(deliver(true), "dane/requiretls");
+  }
+
+  @Test
+  void deliver_mxHostIsAnAlias_noTlsaAtTheExpandedName_tlsaAtTheAlias() throws Exception {
+    dns.aliases.put("mx1.example.com", "mx.hoster.example");
+    dns.tlsa.put(tlsaName("mx1.example.com"), List.of(tlsa(3, 1, 1, mx1Cert.certificate())));
+
+    assertSent(deliver(false), "dane");
+  }
+
+  @Test
+  void deliver_mxHostIsAnAlias_tlsaLookupErrorAtTheExpandedName_defers() throws Exception {
+    dns.aliases.put("mx1.example.com", "mx.hoster.example");
+    dns.failing.add(tlsaName("mx.hoster.example"));
+    dns.tlsa.put(tlsaName("mx1.example.com"), List.of(tlsa(3, 1, 1, mx1Cert.certificate())));
+
+    RecipientResult r = only(deliver(false));
+    assertThat(r.status()).isEqualTo(Status.DEFERRED);
+    assertThat(r.text()).startsWith("TLSA lookup error for mx1.example.com:");
+    assertThat(mx1.commands()).isEmpty();
+  }
+
+  @Test
   void deliver_daneTaMatchesWithMxHostName_sentTlsDane() throws Exception {
     dns.tlsa.put(tlsaName("mx1.example.com"), List.of(tlsa(2, 0, 2, root.certificate())));
 

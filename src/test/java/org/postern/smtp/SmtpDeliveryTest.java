@@ -368,6 +368,66 @@ class SmtpDeliveryTest {
   }
 
   @Test
+  void deliver_requireTlsEnforce_mxWithoutDnssec_refusedAsNoCertificateMatch_neverConnects()
+      throws Exception {
+    params.put("smtp_tls_security_level", "secure");
+    params.put("smtp_requiretls_policy", "enforce");
+    dns.mx.put("example.com", List.of(new MxRecord(10, "mx1.example.com")));
+    dns.hosts.put("mx1.example.com", List.of(InetAddress.getByName("127.0.0.1")));
+    var env = TestRequests.envelope(List.of(Recipient.of("a@example.com")), true, false,
+        Optional.empty(), Optional.empty(), Optional.empty());
+
+    var results = deliver(TestRequests.request(tmp.resolve("q"), "example.com", env,
+        TestRequests.SIMPLE));
+
+    assertThat(results).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(Status.BOUNCED);
+      assertThat(r.dsn()).isEqualTo("5.7.10");
+      assertThat(r.relay()).isEqualTo("none");
+      assertThat(r.text()).isEqualTo("Sender requested REQUIRETLS, but no matching server"
+          + " certificate was found. The last attempted server was mx1.example.com[127.0.0.1]");
+      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("secure?/!requiretls:nocertmatch");
+    });
+    assertThat(server.sessions).isZero();
+  }
+
+  @Test
+  void deliver_requireTlsEnforce_mxWithDnssec_connects() throws Exception {
+    params.put("smtp_tls_security_level", "secure");
+    params.put("smtp_requiretls_policy", "enforce");
+    dns.authentic = true;
+    dns.mx.put("example.com", List.of(new MxRecord(10, "mx1.example.com")));
+    dns.hosts.put("mx1.example.com", List.of(InetAddress.getByName("127.0.0.1")));
+    var env = TestRequests.envelope(List.of(Recipient.of("a@example.com")), true, false,
+        Optional.empty(), Optional.empty(), Optional.empty());
+
+    var results = deliver(TestRequests.request(tmp.resolve("q"), "example.com", env,
+        TestRequests.SIMPLE));
+
+    // The scripted server offers no STARTTLS: refused after connecting, for that reason alone.
+    assertThat(results).singleElement().satisfies(r -> {
+      assertThat(r.dsn()).isEqualTo("5.7.30");
+      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("!secure/!requiretls:nostarttls");
+    });
+    assertThat(server.sessions).isEqualTo(1);
+  }
+
+  @Test
+  void deliver_requireTlsOpportunistic_mxWithoutDnssec_isNotAskedAbout() throws Exception {
+    params.put("smtp_requiretls_policy", "opportunistic");
+    dns.mx.put("example.com", List.of(new MxRecord(10, "mx1.example.com")));
+    dns.hosts.put("mx1.example.com", List.of(InetAddress.getByName("127.0.0.1")));
+    var env = TestRequests.envelope(List.of(Recipient.of("a@example.com")), true, false,
+        Optional.empty(), Optional.empty(), Optional.empty());
+
+    var results = deliver(TestRequests.request(tmp.resolve("q"), "example.com", env,
+        TestRequests.SIMPLE));
+
+    assertThat(results).singleElement()
+        .satisfies(r -> assertThat(r.status()).isEqualTo(Status.SENT));
+  }
+
+  @Test
   void deliver_requireTlsOpportunisticWithoutStarttls_sendsWithoutRequireTls() throws Exception {
     params.put("smtp_requiretls_policy", "opportunistic");
     server.keywords = List.of("PIPELINING", "REQUIRETLS");

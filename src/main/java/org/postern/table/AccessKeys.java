@@ -1,4 +1,4 @@
-package org.postern.smtpd;
+package org.postern.table;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,15 +11,18 @@ import java.util.Locale;
  *
  * <p>Parent domains are {@code example.com} when {@code parent_domain_matches_subdomains} lists
  * {@code smtpd_access_maps} (the default), {@code .example.com} otherwise.
+ *
+ * <p>Used by smtpd's {@code check_*_access} restrictions and by cleanup's {@code
+ * requiretls_request_maps}.
  */
-final class AccessKeys {
+public final class AccessKeys {
   /** One lookup key. */
-  record Key(String text, boolean partial) {}
+  public record Key(String text, boolean partial) {}
 
   private AccessKeys() {}
 
   /** A host name and its parent domains; a numerical address only as itself. */
-  static List<Key> domain(String name, boolean parentMatchesSubdomains) {
+  public static List<Key> domain(String name, boolean parentMatchesSubdomains) {
     List<Key> keys = new ArrayList<>();
     keys.add(new Key(name, false));
     if (isAddress(name)) {
@@ -35,7 +38,7 @@ final class AccessKeys {
   }
 
   /** A client address and its parent networks: {@code 1.2.3.4}, {@code 1.2.3}, {@code 1.2}, {@code 1}. */
-  static List<Key> address(String address) {
+  public static List<Key> address(String address) {
     char delimiter = address.indexOf(':') >= 0 ? ':' : '.';
     List<Key> keys = new ArrayList<>();
     String a = address;
@@ -53,7 +56,7 @@ final class AccessKeys {
   }
 
   /** check_client_access: the client name and its parents, then its address and its networks. */
-  static List<Key> client(String name, String address, boolean parentMatchesSubdomains) {
+  public static List<Key> client(String name, String address, boolean parentMatchesSubdomains) {
     List<Key> keys = new ArrayList<>(domain(name, parentMatchesSubdomains));
     keys.addAll(address(address));
     return keys;
@@ -64,7 +67,7 @@ final class AccessKeys {
    * {@code domain} and its parents, {@code user+ext@}, {@code user@}. An address without a domain
    * is first qualified with {@code myorigin}.
    */
-  static List<Key> mail(String address, String myorigin, String delimiter, boolean parentMatchesSubdomains) {
+  public static List<Key> mail(String address, String myorigin, String delimiter, boolean parentMatchesSubdomains) {
     String full = address.indexOf('@') < 0 ? address + "@" + myorigin : address;
     int at = full.lastIndexOf('@');
     String local = full.substring(0, at);
@@ -86,7 +89,7 @@ final class AccessKeys {
   }
 
   /** {@code user+ext} without its extension, for each delimiter character Postfix allows. */
-  static String stripExtension(String local, String delimiter) {
+  public static String stripExtension(String local, String delimiter) {
     if (delimiter.isEmpty() || local.isEmpty()) {
       return local;
     }
@@ -98,7 +101,7 @@ final class AccessKeys {
     return local;
   }
 
-  static boolean isAddress(String name) {
+  public static boolean isAddress(String name) {
     String n = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
     return n.matches("[0-9.]+") || n.indexOf(':') >= 0 && n.matches("[0-9A-Fa-f:.]+");
   }

@@ -1,4 +1,4 @@
-package org.postern.smtpd;
+package org.postern.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
