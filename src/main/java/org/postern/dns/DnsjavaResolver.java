@@ -17,6 +17,7 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -193,6 +194,18 @@ public final class DnsjavaResolver implements Resolver {
     for (Record r : reply.getSection(Section.ANSWER)) {
       if (r instanceof PTRRecord p) {
         names.add(hostName(p.getTarget()));
+      }
+    }
+    return new DnsAnswer<>(names, reply.getHeader().getFlag(Flags.AD));
+  }
+
+  @Override
+  public DnsAnswer<String> ns(String domain) throws DnsLookupException {
+    Message reply = query(domain, Type.NS);
+    List<String> names = new ArrayList<>();
+    for (Record r : reply.getSection(Section.ANSWER)) {
+      if (r instanceof NSRecord n) {
+        names.add(hostName(n.getTarget()));
       }
     }
     return new DnsAnswer<>(names, reply.getHeader().getFlag(Flags.AD));

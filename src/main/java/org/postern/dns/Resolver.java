@@ -43,4 +43,14 @@ public interface Resolver {
     throw new DnsLookupException("Name service error for address=" + address.getHostAddress()
         + " type=PTR: PTR lookups not supported", false);
   }
+
+  /**
+   * The name server host names of {@code domain}'s NS records, without the trailing dot; an
+   * empty answer when the domain exists without NS records. A domain that does not exist fails
+   * permanently. A resolver without NS support fails transiently.
+   */
+  default DnsAnswer<String> ns(String domain) throws DnsLookupException {
+    throw new DnsLookupException("Name service error for name=" + domain
+        + " type=NS: NS lookups not supported", false);
+  }
 }

@@ -51,10 +51,14 @@ final class DnsRestrictions {
     OK
   }
 
-  /** The configuration: resolver, client name lookup, reply codes and tempfail actions. */
+  /**
+   * The configuration: resolver, client name lookup, the address families of {@code
+   * inet_protocols}, reply codes and tempfail actions.
+   */
   record Settings(
       Resolver resolver,
       PeerNameLookup peerNames,
+      InetProtocols inetProtocols,
       int unknownClientCode,
       int unknownHostnameCode,
       int unknownAddressCode,
@@ -74,6 +78,7 @@ final class DnsRestrictions {
           resolver,
           new PeerNameLookup(c.getBoolean("smtpd_peername_lookup"), resolver,
               HostsFile.read(Path.of("/etc/hosts"))),
+          inetProtocols(c),
           c.getInt("unknown_client_reject_code"),
           c.getInt("unknown_hostname_reject_code"),
           c.getInt("unknown_address_reject_code"),
@@ -81,6 +86,15 @@ final class DnsRestrictions {
               c.get("unknown_helo_hostname_tempfail_action")),
           defersIfPermit(c, "unknown_address_tempfail_action",
               c.get("unknown_address_tempfail_action")));
+    }
+
+    private static InetProtocols inetProtocols(MainConfig c) throws ConfigException {
+      try {
+        return InetProtocols.parse(c.getList("inet_protocols"));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(c.configDirectory().resolve("main.cf"), 0, "inet_protocols",
+            e.getMessage());
+      }
     }
 
     private static boolean defersIfPermit(MainConfig c, String name, String value)

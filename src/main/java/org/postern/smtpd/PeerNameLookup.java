@@ -37,6 +37,32 @@ final class PeerNameLookup {
     this.hosts = hosts;
   }
 
+  /**
+   * Postfix's {@code getaddrinfo()}: the addresses hosts(5) lists for {@code name}, else its A or
+   * AAAA records, of the families {@code family} allows. The exception's message is the C
+   * library's text: {@code Name or service not known} (NXDOMAIN), {@code No address associated
+   * with hostname} (no records), {@code Temporary failure in name resolution}.
+   */
+  List<InetAddress> addresses(String name, InetProtocols family) throws DnsLookupException {
+    List<InetAddress> listed = hosts.addresses(name).stream()
+        .filter(a -> a instanceof Inet6Address ? family.ipv6() : family.ipv4())
+        .toList();
+    if (!listed.isEmpty()) {
+      return listed;
+    }
+    List<InetAddress> found;
+    try {
+      found = resolver.addresses(name, family).records();
+    } catch (DnsLookupException e) {
+      throw new DnsLookupException(e.permanent()
+          ? "Name or service not known" : "Temporary failure in name resolution", e.permanent());
+    }
+    if (found.isEmpty()) {
+      throw new DnsLookupException("No address associated with hostname", true);
+    }
+    return found;
+  }
+
   /** The names of {@code client} (printed as {@code address}); warnings go to {@code log}. */
   PeerName lookup(InetAddress client, String address, Consumer<String> log) {
     if (!enabled) {
@@ -70,23 +96,15 @@ final class PeerNameLookup {
   /** The name must resolve back to the client address, or it is not believed. */
   private PeerName confirm(PeerName peer, InetAddress client, String address, Consumer<String> log) {
     String name = peer.name();
-    List<InetAddress> forward = hosts.addresses(name);
-    if (forward.isEmpty()) {
-      InetProtocols family = client instanceof Inet6Address
-          ? new InetProtocols(false, true) : new InetProtocols(true, false);
-      try {
-        forward = resolver.addresses(name, family).records();
-      } catch (DnsLookupException e) {
-        // getaddrinfo()'s words: EAI_NONAME for NXDOMAIN, EAI_AGAIN for a server failure.
-        log.accept("warning: hostname " + name + " does not resolve to address " + address + ": "
-            + (e.permanent() ? "Name or service not known" : "Temporary failure in name resolution"));
-        return peer.unverified(e.permanent() ? Status.FORGED : Status.TEMP);
-      }
-      if (forward.isEmpty()) {
-        log.accept("warning: hostname " + name + " does not resolve to address " + address
-            + ": No address associated with hostname");
-        return peer.unverified(Status.FORGED);
-      }
+    InetProtocols family = client instanceof Inet6Address
+        ? new InetProtocols(false, true) : new InetProtocols(true, false);
+    List<InetAddress> forward;
+    try {
+      forward = addresses(name, family);
+    } catch (DnsLookupException e) {
+      log.accept("warning: hostname " + name + " does not resolve to address " + address + ": "
+          + e.getMessage());
+      return peer.unverified(e.permanent() ? Status.FORGED : Status.TEMP);
     }
     if (!forward.contains(client)) {
       log.accept("warning: hostname " + name + " does not resolve to address " + address);

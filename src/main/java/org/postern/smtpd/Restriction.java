@@ -27,8 +27,18 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
   static final String CHECK_RECIPIENT_ACCESS = "check_recipient_access";
   static final String CHECK_POLICY_SERVICE = "check_policy_service";
 
-  private static final Set<String> MAP_COMMANDS =
-      Set.of(CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS);
+  /** {@code check_*_mx_access}, {@code check_*_ns_access}, {@code check_*_a_access}: {@link ServerAccess}. */
+  private static final Set<String> SERVER_ACCESS =
+      Set.of(
+          "check_client_mx_access", "check_client_ns_access", "check_client_a_access",
+          "check_reverse_client_hostname_mx_access", "check_reverse_client_hostname_ns_access",
+          "check_reverse_client_hostname_a_access", "check_helo_mx_access", "check_helo_ns_access",
+          "check_helo_a_access", "check_sender_mx_access", "check_sender_ns_access",
+          "check_sender_a_access", "check_recipient_mx_access", "check_recipient_ns_access",
+          "check_recipient_a_access");
+
+  private static final Set<String> MAP_COMMANDS = union(SERVER_ACCESS,
+      Set.of(CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS));
 
   /** The restrictions that ask the DNS ({@link DnsRestrictions}). */
   private static final Set<String> DNS_NAMES =

@@ -26,6 +26,7 @@ final class Restrictions {
   private final CheckState state;
   private final AccessResult results;
   private final DnsRestrictions dns;
+  private final ServerAccess servers;
   private Resolved lastResolved;
 
   /** An address and what the resolver said about it. */
@@ -37,6 +38,7 @@ final class Restrictions {
     this.state = check.state;
     this.results = new AccessResult(check);
     this.dns = new DnsRestrictions(check, policy.dns);
+    this.servers = new ServerAccess(check, results, policy.dns, policy.parentMatchesSubdomains);
   }
 
   SmtpdCheck.Status apply(Restriction r, String replyName, String replyClass, String defaultAcl)
@@ -84,6 +86,12 @@ final class Restrictions {
       case "reject_unknown_recipient_domain" ->
           state.recipient == null ? SmtpdCheck.Status.DUNNO
               : dns.unknownAddress(resolve(state.recipient), state.recipient, SmtpdCheck.RECIPIENT);
+      case "check_client_mx_access", "check_client_ns_access", "check_client_a_access",
+          "check_reverse_client_hostname_mx_access", "check_reverse_client_hostname_ns_access",
+          "check_reverse_client_hostname_a_access", "check_helo_mx_access", "check_helo_ns_access",
+          "check_helo_a_access", "check_sender_mx_access", "check_sender_ns_access",
+          "check_sender_a_access", "check_recipient_mx_access", "check_recipient_ns_access",
+          "check_recipient_a_access" -> servers.apply(r.name(), r.table().orElseThrow(), defaultAcl);
       case Restriction.CHECK_CLIENT_ACCESS -> clientAccess(r.table().orElseThrow(), defaultAcl);
       case Restriction.CHECK_HELO_ACCESS ->
           state.helo == null

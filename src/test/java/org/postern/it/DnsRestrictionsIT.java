@@ -26,21 +26,22 @@ import org.postern.differential.Postfix312;
  * DNS test world: Debian's unbound on {@value #DNS} (port 53 for Postfix's resolv.conf, a free port
  * for Postern) answers reverse and forward records for clients on {@code 127.0.92.x}, and forwards
  * {@code broken.test} and one reverse name to a second unbound that refuses them, so that the
- * first answers SERVFAIL at once. The clients: forward-confirmed ({@code .10}), a PTR whose name
+ * first answers SERVFAIL at once ({@code refused.test} it refuses itself). The clients: forward-confirmed ({@code .10}), a PTR whose name
  * lists another address ({@code .11}), no PTR ({@code .12}), PTR SERVFAIL ({@code .13}), a PTR
  * whose name does not exist ({@code .14}) and one whose name lookup fails ({@code .15}).
  *
  * <p>Both MTAs run the same main.cf: the recipient's local part picks a restriction class ({@code
  * fcrdns@}, {@code reverse@}, {@code helo@}, {@code sender@}, {@code rcpt@}), each one of the
  * reject_unknown_* restrictions, with the reject codes at 550 so that permanent and temporary
- * failures differ. Each case is one connection from its client: EHLO, MAIL, RCPT. The RCPT replies
- * must be identical, and so must the client names of the {@code connect from} lines and the
- * forward confirmation warnings.
+ * failures differ; or ({@code helo_mx@}, {@code rcpt_ns@}, ...) one of the fifteen {@code
+ * check_*_{mx,ns,a}_access} restrictions with one table that refuses MX hosts and name servers by
+ * name and by address, and answers OK (not allowed there) for one. Each case is one connection
+ * from its client: EHLO, MAIL, RCPT. The RCPT replies must be identical, and so must the client
+ * names of the {@code connect from} lines and the warnings about names and lookups.
  */
 class DnsRestrictionsIT {
   private static final String NET = "127.0.92.";
   private static final String DNS = NET + "53";
-  private static final String REFUSER = NET + "54";
   private static final String POSTERN = NET + "1";
   private static final String POSTFIX = NET + "2";
   private static final int POSTFIX_PORT = 2525;
@@ -52,6 +53,11 @@ class DnsRestrictionsIT {
       return client + " HELO " + helo + " FROM <" + sender + "> TO <" + recipient + ">";
     }
   }
+
+  /** Restriction classes of check_SUBJECT_TYPE_access, named SUBJECT_TYPE ({@code rev_}, {@code rcpt_}). */
+  private static final List<String> SERVER_CLASSES = List.of(
+      "client_mx", "client_ns", "client_a", "rev_mx", "rev_ns", "rev_a", "helo_mx", "helo_ns",
+      "helo_a", "sender_mx", "sender_ns", "sender_a", "rcpt_mx", "rcpt_ns", "rcpt_a");
 
   private static final List<Case> CASES = cases();
 
@@ -70,9 +76,15 @@ class DnsRestrictionsIT {
     Path resolvConf = tmp.resolve("resolv.conf");
     Files.writeString(resolvConf, "nameserver " + DNS + "\n", StandardCharsets.US_ASCII);
     Path access = tmp.resolve("classes");
-    Files.writeString(access, String.join("\n", "fcrdns@ fcrdns", "reverse@ reverse", "helo@ helo",
-        "sender@ senderdom", "rcpt@ rcptdom") + "\n", StandardCharsets.US_ASCII);
-    List<String> mainCf = List.of(
+    List<String> classes = new ArrayList<>(List.of("fcrdns@ fcrdns", "reverse@ reverse", "helo@ helo",
+        "sender@ senderdom", "rcpt@ rcptdom"));
+    SERVER_CLASSES.forEach(c -> classes.add(c + "@ " + c));
+    Files.writeString(access, String.join("\n", classes) + "\n", StandardCharsets.US_ASCII);
+    Path servers = tmp.resolve("servers");
+    Files.writeString(servers, String.join("\n", "client.test REJECT client domain",
+        "bad-mx.test REJECT bad mx host", NET + "66 REJECT bad address", "ns.bad.test REJECT bad name server",
+        "okmx.test OK", "dunno.test DUNNO", NET + "67 DUNNO") + "\n", StandardCharsets.US_ASCII);
+    List<String> mainCf = new ArrayList<>(List.of(
         "myhostname = mx.example.com",
         "mydestination = example.com",
         "local_recipient_maps =",
@@ -80,14 +92,19 @@ class DnsRestrictionsIT {
         "unknown_client_reject_code = 550",
         "unknown_hostname_reject_code = 550",
         "unknown_address_reject_code = 550",
-        "smtpd_restriction_classes = fcrdns, reverse, helo, senderdom, rcptdom",
+        "smtpd_restriction_classes = fcrdns, reverse, helo, senderdom, rcptdom, "
+            + String.join(", ", SERVER_CLASSES),
         "fcrdns = reject_unknown_client_hostname",
         "reverse = reject_unknown_reverse_client_hostname",
         "helo = reject_unknown_helo_hostname",
         "senderdom = reject_unknown_sender_domain",
         "rcptdom = reject_unknown_recipient_domain",
         "smtpd_recipient_restrictions = check_recipient_access texthash:" + access
-            + ", permit_mynetworks, reject_unauth_destination");
+            + ", permit_mynetworks, reject_unauth_destination"));
+    for (String c : SERVER_CLASSES) {
+      mainCf.add(c + " = check_" + c.replace("rev_", "reverse_client_hostname_").replace("rcpt_", "recipient_")
+          + "_access texthash:" + servers);
+    }
     try (Postfix312 p = Postfix312.start(tmp.resolve("postfix"), mainCf,
         List.of(POSTFIX + ":" + POSTFIX_PORT + " inet n - n - - smtpd"), Optional.of(resolvConf))) {
       postfixReplies = runCases(POSTFIX, POSTFIX_PORT);
@@ -127,7 +144,12 @@ class DnsRestrictionsIT {
         "550 5.7.27 <s@nullmx.test>: Sender address rejected: Domain nullmx.test does not accept mail (nullMX)",
         "556 5.1.10 <rcpt@nullmx.test>: Recipient address rejected: Domain nullmx.test does not accept mail (nullMX)",
         "450 4.1.8 <s@x.broken.test>: Sender address rejected: Domain not found",
-        "550 5.7.1 <nothing.test>: Helo command rejected: Host not found");
+        "550 5.7.1 <nothing.test>: Helo command rejected: Host not found",
+        "554 5.7.1 <s@byname.test>: Sender address rejected: bad mx host",
+        "554 5.7.1 <rcpt_ns@sub.nsdom.test>: Recipient address rejected: bad name server",
+        "554 5.7.1 <s@selfmx.test>: Sender address rejected: bad address",
+        "554 5.7.1 <forged.client.test>: Unverified Client host rejected: client domain",
+        "451 4.3.5 Server configuration error");
   }
 
   @Test
@@ -142,7 +164,11 @@ class DnsRestrictionsIT {
   void clientNamesAndWarnings_sameAsPostfix() {
     assertThat(logged(posternLog)).isEqualTo(logged(postfixLog));
     assertThat(logged(postfixLog)).contains("connect from good.client.test[127.0.92.10]",
-        "connect from unknown[127.0.92.11]");
+        "connect from unknown[127.0.92.11]",
+        "warning: hostname forged.client.test does not resolve to address 127.0.92.11",
+        "warning: Unable to look up MX host missing.test for Sender address s@noaddr.test:"
+            + " Name or service not known",
+        "warning: restriction check_sender_mx_access returns OK for s@allowed.test");
   }
 
   private static List<Case> cases() {
@@ -164,6 +190,20 @@ class DnsRestrictionsIT {
       all.add(new Case(good, "good.client.test", "s@mx.test", "rcpt@" + domain));
     }
     all.add(new Case(good, "good.client.test", "", "sender@example.com"));
+    for (String c : SERVER_CLASSES.subList(0, 6)) {
+      all.add(new Case(good, "good.client.test", "s@mx.test", c + "@example.com"));
+      all.add(new Case(NET + "11", "good.client.test", "s@mx.test", c + "@example.com"));
+    }
+    List<String> domains = List.of("byname.test", "byaddr.test", "selfmx.test", "sub.nsdom.test",
+        "nothing.test", "noaddr.test", "allowed.test", "dunnomx.test", "x.broken.test", "nullmx.test",
+        "[127.0.92.66]");
+    for (String d : domains) {
+      for (String type : List.of("mx", "ns", "a")) {
+        all.add(new Case(good, d, "s@mx.test", "helo_" + type + "@example.com"));
+        all.add(new Case(good, "good.client.test", "s@" + d, "sender_" + type + "@example.com"));
+        all.add(new Case(good, "good.client.test", "s@mx.test", "rcpt_" + type + "@" + d));
+      }
+    }
     return List.copyOf(all);
   }
 
@@ -179,7 +219,20 @@ class DnsRestrictionsIT {
         "mxonly.test. MX 10 good.client.test.",
         "aonly.test. A " + NET + "20",
         "aaaaonly.test. AAAA 2001:db8::20",
-        "nullmx.test. MX 0 .");
+        "nullmx.test. MX 0 .",
+        "byname.test. MX 10 mx1.bad-mx.test.",
+        "mx1.bad-mx.test. A " + NET + "20",
+        "byaddr.test. MX 10 mx.byaddr.test.",
+        "byaddr.test. NS mx.byaddr.test.",
+        "mx.byaddr.test. A " + NET + "66",
+        "selfmx.test. A " + NET + "66",
+        "nsdom.test. NS ns.bad.test.",
+        "noaddr.test. MX 10 missing.test.",
+        "allowed.test. MX 10 mx.okmx.test.",
+        "allowed.test. A " + NET + "21",
+        "mx.okmx.test. A " + NET + "21",
+        "dunnomx.test. MX 10 mx.dunno.test.",
+        "dunnomx.test. A " + NET + "67");
   }
 
   /**
@@ -258,7 +311,8 @@ class DnsRestrictionsIT {
   }
 
   private static final Pattern NAMES = Pattern.compile(
-      "(?m)\\]: ((?:connect from |warning: hostname |warning: numeric hostname).*)$");
+      "(?m)\\]: ((?:connect from |warning: hostname |warning: numeric hostname"
+          + "|warning: Unable to look up |warning: restriction |warning: this is not|warning: use DUNNO).*)$");
 
   /** The distinct {@code connect from} lines and client name warnings of a maillog. */
   private static TreeSet<String> logged(String maillog) {

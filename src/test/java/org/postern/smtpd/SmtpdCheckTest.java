@@ -149,6 +149,21 @@ class SmtpdCheckTest {
   }
 
   @Test
+  void rcpt_serverAccessOnAddressLiteral_rejectsAndForbidsOk() throws Exception {
+    SmtpdCheck c = check(Map.of("smtpd_helo_restrictions",
+        "check_helo_a_access inline:{ { 192.0.2.66 = REJECT bad host }, 192.0.2.67=OK }"));
+    c.state.helo = "[192.0.2.66]";
+    assertThat(rcpt(c, "x@example.com"))
+        .hasValue("554 5.7.1 <[192.0.2.66]>: Helo command rejected: bad host");
+    c.state.helo = "[192.0.2.67]";
+    assertThat(rcpt(c, "x@example.com")).hasValue("451 4.3.5 Server configuration error");
+    assertThat(log).contains("warning: restriction check_helo_a_access returns OK for [192.0.2.67]",
+        "warning: this is not allowed for security reasons");
+    c.state.helo = "[192.0.2.1]";
+    assertThat(rcpt(c, "x@example.com")).isEmpty();
+  }
+
+  @Test
   void rcpt_nonFqdnSenderAndRecipient_504() throws Exception {
     // A bare "x" is x@$myorigin to the relay check: that domain must be local to get this far.
     SmtpdCheck c = check(Map.of("smtpd_sender_restrictions", "reject_non_fqdn_sender",
