@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -44,13 +46,36 @@ class DnsRestrictionsIT {
   private static final String DNS = NET + "53";
   private static final String POSTERN = NET + "1";
   private static final String POSTFIX = NET + "2";
-  private static final int POSTFIX_PORT = 2525;
 
   /** One connection: from a client, a HELO name, a sender and one recipient. */
-  private record Case(String client, String helo, String sender, String recipient) {
+  private record Case(String client, String helo, String sender, String recipient, Listener listener) {
+    Case(String client, String helo, String sender, String recipient) {
+      this(client, helo, sender, recipient, Listener.MAIN);
+    }
+
     @Override
     public String toString() {
-      return client + " HELO " + helo + " FROM <" + sender + "> TO <" + recipient + ">";
+      return client + " HELO " + helo + " FROM <" + sender + "> TO <" + recipient + "> at " + listener;
+    }
+  }
+
+  /** Each MTA's smtpd listeners: main.cf as is, and two with master.cf overrides. */
+  private enum Listener {
+    MAIN(List.of()),
+    DEFER(List.of("unknown_helo_hostname_tempfail_action=defer", "unknown_address_tempfail_action=defer")),
+    NO_PEERNAME(List.of("smtpd_peername_lookup=no"));
+
+    final List<String> overrides;
+
+    Listener(List<String> overrides) {
+      this.overrides = overrides;
+    }
+
+    /** The master.cf entry on {@code address}:{@code port}. */
+    String masterCf(String address, int port) {
+      StringBuilder entry = new StringBuilder(address + ":" + port + " inet n - n - - smtpd");
+      overrides.forEach(o -> entry.append("\n  -o ").append(o));
+      return entry.toString();
     }
   }
 
@@ -77,7 +102,7 @@ class DnsRestrictionsIT {
     Files.writeString(resolvConf, "nameserver " + DNS + "\n", StandardCharsets.US_ASCII);
     Path access = tmp.resolve("classes");
     List<String> classes = new ArrayList<>(List.of("fcrdns@ fcrdns", "reverse@ reverse", "helo@ helo",
-        "sender@ senderdom", "rcpt@ rcptdom"));
+        "sender@ senderdom", "rcpt@ rcptdom", "strict_helo@ strict_helo", "strict_sender@ strict_sender"));
     SERVER_CLASSES.forEach(c -> classes.add(c + "@ " + c));
     Files.writeString(access, String.join("\n", classes) + "\n", StandardCharsets.US_ASCII);
     Path servers = tmp.resolve("servers");
@@ -92,22 +117,30 @@ class DnsRestrictionsIT {
         "unknown_client_reject_code = 550",
         "unknown_hostname_reject_code = 550",
         "unknown_address_reject_code = 550",
-        "smtpd_restriction_classes = fcrdns, reverse, helo, senderdom, rcptdom, "
+        "smtpd_restriction_classes = fcrdns, reverse, helo, senderdom, rcptdom, strict_helo, strict_sender, "
             + String.join(", ", SERVER_CLASSES),
         "fcrdns = reject_unknown_client_hostname",
         "reverse = reject_unknown_reverse_client_hostname",
         "helo = reject_unknown_helo_hostname",
         "senderdom = reject_unknown_sender_domain",
         "rcptdom = reject_unknown_recipient_domain",
+        "strict_helo = reject_unknown_helo_hostname, reject",
+        "strict_sender = reject_unknown_sender_domain, reject",
         "smtpd_recipient_restrictions = check_recipient_access texthash:" + access
             + ", permit_mynetworks, reject_unauth_destination"));
     for (String c : SERVER_CLASSES) {
       mainCf.add(c + " = check_" + c.replace("rev_", "reverse_client_hostname_").replace("rcpt_", "recipient_")
           + "_access texthash:" + servers);
     }
-    try (Postfix312 p = Postfix312.start(tmp.resolve("postfix"), mainCf,
-        List.of(POSTFIX + ":" + POSTFIX_PORT + " inet n - n - - smtpd"), Optional.of(resolvConf))) {
-      postfixReplies = runCases(POSTFIX, POSTFIX_PORT);
+    Map<Listener, Integer> postfixPorts = new EnumMap<>(Listener.class);
+    for (Listener l : Listener.values()) {
+      postfixPorts.put(l, 2525 + l.ordinal());
+    }
+    List<String> postfixMasterCf = new ArrayList<>();
+    postfixPorts.forEach((l, port) -> postfixMasterCf.add(l.masterCf(POSTFIX, port)));
+    try (Postfix312 p = Postfix312.start(tmp.resolve("postfix"), mainCf, postfixMasterCf,
+        Optional.of(resolvConf))) {
+      postfixReplies = runCases(POSTFIX, postfixPorts);
       postfixLog = p.maillogText();
     }
     List<String> posternMainCf = new ArrayList<>(mainCf);
@@ -117,8 +150,14 @@ class DnsRestrictionsIT {
       Path master = p.config().resolve("master.cf");
       Files.writeString(master, Files.readString(master)
           .replace("127.0.0.1:" + p.smtpPort() + " ", POSTERN + ":" + p.smtpPort() + " "));
+      Map<Listener, Integer> posternPorts = new EnumMap<>(Listener.class);
+      posternPorts.put(Listener.MAIN, p.smtpPort());
+      for (Listener l : List.of(Listener.DEFER, Listener.NO_PEERNAME)) {
+        posternPorts.put(l, PosternInstance.freePort());
+        p.appendMasterCf(l.masterCf(POSTERN, posternPorts.get(l)));
+      }
       p.start();
-      posternReplies = runCases(POSTERN, p.smtpPort());
+      posternReplies = runCases(POSTERN, posternPorts);
       posternLog = p.maillogText();
     }
   }
@@ -150,6 +189,12 @@ class DnsRestrictionsIT {
         "554 5.7.1 <s@selfmx.test>: Sender address rejected: bad address",
         "554 5.7.1 <forged.client.test>: Unverified Client host rejected: client domain",
         "451 4.3.5 Server configuration error");
+    assertThat(reply(postfixReplies, NET + "10", "strict_helo@", Listener.MAIN))
+        .isEqualTo("554 5.7.1 <strict_helo@example.com>: Recipient address rejected: Access denied");
+    assertThat(reply(postfixReplies, NET + "10", "strict_helo@", Listener.DEFER))
+        .isEqualTo("450 4.7.1 <host.broken.test>: Helo command rejected: Host not found");
+    assertThat(reply(postfixReplies, NET + "10", "fcrdns@", Listener.NO_PEERNAME))
+        .isEqualTo("550 5.7.25 Client host rejected: cannot find your hostname, [127.0.92.10]");
   }
 
   @Test
@@ -190,6 +235,15 @@ class DnsRestrictionsIT {
       all.add(new Case(good, "good.client.test", "s@mx.test", "rcpt@" + domain));
     }
     all.add(new Case(good, "good.client.test", "", "sender@example.com"));
+    for (Listener l : List.of(Listener.MAIN, Listener.DEFER)) {
+      all.add(new Case(good, "host.broken.test", "s@mx.test", "strict_helo@example.com", l));
+      all.add(new Case(good, "host.broken.test", "s@mx.test", "helo@example.com", l));
+      all.add(new Case(good, "good.client.test", "s@x.broken.test", "strict_sender@example.com", l));
+      all.add(new Case(good, "good.client.test", "s@x.broken.test", "rcpt@x.broken.test", l));
+    }
+    for (String r : List.of("fcrdns@example.com", "reverse@example.com", "client_mx@example.com")) {
+      all.add(new Case(good, "good.client.test", "s@mx.test", r, Listener.NO_PEERNAME));
+    }
     for (String c : SERVER_CLASSES.subList(0, 6)) {
       all.add(new Case(good, "good.client.test", "s@mx.test", c + "@example.com"));
       all.add(new Case(NET + "11", "good.client.test", "s@mx.test", c + "@example.com"));
@@ -266,10 +320,10 @@ class DnsRestrictionsIT {
   }
 
   /** Every case against {@code server}: the RCPT reply, or what ended the dialogue before it. */
-  private static List<String> runCases(String server, int port) throws Exception {
+  private static List<String> runCases(String server, Map<Listener, Integer> ports) throws Exception {
     List<String> replies = new ArrayList<>();
     for (Case c : CASES) {
-      try (SmtpClient client = connect(c.client(), server, port)) {
+      try (SmtpClient client = connect(c.client(), server, ports.get(c.listener()))) {
         client.command("EHLO " + c.helo());
         SmtpClient.Reply mail = client.command("MAIL FROM:<" + c.sender() + ">");
         replies.add(mail.code() == 250
@@ -302,8 +356,13 @@ class DnsRestrictionsIT {
 
   /** The RCPT reply of the first case from {@code client} to a recipient starting {@code local}. */
   private static String reply(List<String> replies, String client, String local) {
+    return reply(replies, client, local, Listener.MAIN);
+  }
+
+  private static String reply(List<String> replies, String client, String local, Listener listener) {
     for (int i = 0; i < CASES.size(); i++) {
-      if (CASES.get(i).client().equals(client) && CASES.get(i).recipient().startsWith(local)) {
+      Case c = CASES.get(i);
+      if (c.client().equals(client) && c.recipient().startsWith(local) && c.listener() == listener) {
         return replies.get(i);
       }
     }
