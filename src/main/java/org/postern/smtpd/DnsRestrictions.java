@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 import org.postern.deliver.Resolution;
@@ -211,9 +212,9 @@ final class DnsRestrictions {
 
   /** Stops at the first lookup that finds records; otherwise the most telling failure. */
   @SafeVarargs
-  private static Lookup first(Lookup found, java.util.function.Supplier<Lookup>... more) {
+  private static Lookup first(Lookup found, Supplier<Lookup>... more) {
     Lookup result = found;
-    for (java.util.function.Supplier<Lookup> next : more) {
+    for (Supplier<Lookup> next : more) {
       if (result == Lookup.OK) {
         return result;
       }

@@ -2,7 +2,6 @@ package org.postern.smtpd;
 
 import java.net.IDN;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
