@@ -61,11 +61,10 @@ public record ParameterSupport(Level level, String consequence) {
       "smtpd_discard_ehlo_keyword_address_maps", "smtpd_error_sleep_time",
       "smtpd_etrn_restrictions", "smtpd_forbid_bare_newline_exclusions",
       "smtpd_forbid_bare_newline_reject_code", "smtpd_forbid_unauth_pipelining",
-      "smtpd_junk_command_limit", "smtpd_peername_lookup", "smtpd_sasl_local_domain",
+      "smtpd_junk_command_limit", "smtpd_sasl_local_domain",
       "smtpd_starttls_timeout", "smtpd_tls_CAfile", "smtpd_tls_CApath",
       "strict_smtputf8", "tls_preempt_cipherlist", "tls_random_source", "transport_retry_time",
-      "unknown_address_reject_code", "unknown_client_reject_code",
-      "unknown_hostname_reject_code", "unverified_recipient_reject_code");
+      "unverified_recipient_reject_code");
 
   /**
    * Values of unsupported or refused parameters that ask for exactly what Postern does without

@@ -399,6 +399,8 @@ public final class Parameters {
         i("defer_code", "450"),
         i("unknown_client_reject_code", "450"),
         i("unknown_hostname_reject_code", "450"),
+        s("unknown_helo_hostname_tempfail_action", "$reject_tempfail_action"),
+        s("unknown_address_tempfail_action", "$reject_tempfail_action"),
         i("invalid_hostname_reject_code", "501"),
         i("non_fqdn_reject_code", "504"),
         i("unknown_relay_recipient_reject_code", "550"),

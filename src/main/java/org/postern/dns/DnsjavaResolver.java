@@ -17,9 +17,12 @@ import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TLSARecord;
@@ -197,6 +200,30 @@ public final class DnsjavaResolver implements Resolver {
       }
     }
     return new DnsAnswer<>(records, authentic);
+  }
+
+  @Override
+  public DnsAnswer<String> ptr(InetAddress address) throws DnsLookupException {
+    Message reply = query(ReverseMap.fromAddress(address).toString(), Type.PTR);
+    List<String> names = new ArrayList<>();
+    for (Record r : reply.getSection(Section.ANSWER)) {
+      if (r instanceof PTRRecord p) {
+        names.add(hostName(p.getTarget()));
+      }
+    }
+    return new DnsAnswer<>(names, reply.getHeader().getFlag(Flags.AD));
+  }
+
+  @Override
+  public DnsAnswer<String> ns(String domain) throws DnsLookupException {
+    Message reply = query(domain, Type.NS);
+    List<String> names = new ArrayList<>();
+    for (Record r : reply.getSection(Section.ANSWER)) {
+      if (r instanceof NSRecord n) {
+        names.add(hostName(n.getTarget()));
+      }
+    }
+    return new DnsAnswer<>(names, reply.getHeader().getFlag(Flags.AD));
   }
 
   private Message query(String name, int type) throws DnsLookupException {

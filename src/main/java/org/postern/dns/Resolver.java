@@ -1,8 +1,9 @@
 package org.postern.dns;
 
 /**
- * The DNS questions the SMTP client asks. Implementations classify failures once: {@link
- * DnsLookupException#permanent()} for a name that does not exist, transient otherwise.
+ * The DNS questions the SMTP client and the SMTP server's access restrictions ask.
+ * Implementations classify failures once: {@link DnsLookupException#permanent()} for a name that
+ * does not exist, transient otherwise.
  */
 public interface Resolver {
 
@@ -31,5 +32,25 @@ public interface Resolver {
   default DnsAnswer<String> txt(String name) throws DnsLookupException {
     throw new DnsLookupException("Name service error for name=" + name
         + " type=TXT: TXT lookups not supported", false);
+  }
+
+  /**
+   * The host names the PTR records of {@code address} name ({@code 1.2.0.192.in-addr.arpa}),
+   * without the trailing dot; an empty answer when the name exists without PTR records. A name that
+   * does not exist fails permanently. A resolver without PTR support fails transiently.
+   */
+  default DnsAnswer<String> ptr(java.net.InetAddress address) throws DnsLookupException {
+    throw new DnsLookupException("Name service error for address=" + address.getHostAddress()
+        + " type=PTR: PTR lookups not supported", false);
+  }
+
+  /**
+   * The name server host names of {@code domain}'s NS records, without the trailing dot; an
+   * empty answer when the domain exists without NS records. A domain that does not exist fails
+   * permanently. A resolver without NS support fails transiently.
+   */
+  default DnsAnswer<String> ns(String domain) throws DnsLookupException {
+    throw new DnsLookupException("Name service error for name=" + domain
+        + " type=NS: NS lookups not supported", false);
   }
 }

@@ -86,6 +86,8 @@ public final class AccessPolicy {
   final String nullAccessKey;
   final String myorigin;
   final String recipientDelimiter;
+  /** The resolver, client name lookup and settings of the DNS-based restrictions. */
+  final DnsRestrictions.Settings dns;
 
   private AccessPolicy(MainConfig c, Destinations destinations) throws ConfigException {
     this.destinations = destinations;
@@ -122,6 +124,7 @@ public final class AccessPolicy {
     this.nullAccessKey = c.get("smtpd_null_access_lookup_key");
     this.myorigin = c.get("myorigin").toLowerCase(Locale.ROOT);
     this.recipientDelimiter = c.get("recipient_delimiter");
+    this.dns = DnsRestrictions.Settings.fromConfig(c);
     if (!Restriction.blocksRelay(lists.get(Stage.RELAY), classes)
         && !Restriction.blocksRelay(lists.get(Stage.RECIPIENT), classes)) {
       throw new ConfigException(

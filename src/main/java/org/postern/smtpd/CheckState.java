@@ -52,6 +52,8 @@ final class CheckState {
   }
 
   final String clientName;
+  /** The client's verified and reverse names and how their lookups ended. */
+  final PeerName peer;
   final String clientAddress;
   final boolean inMynetworks;
   private final Consumer<String> log;
@@ -97,7 +99,12 @@ final class CheckState {
   private final List<String> prepend = new ArrayList<>();
 
   CheckState(String clientName, String clientAddress, boolean inMynetworks, Consumer<String> log) {
-    this.clientName = clientName;
+    this(PeerName.verified(clientName), clientAddress, inMynetworks, log);
+  }
+
+  CheckState(PeerName peer, String clientAddress, boolean inMynetworks, Consumer<String> log) {
+    this.peer = peer;
+    this.clientName = peer.name();
     this.clientAddress = clientAddress;
     this.inMynetworks = inMynetworks;
     this.log = log;

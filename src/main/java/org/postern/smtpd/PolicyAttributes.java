@@ -17,8 +17,7 @@ import org.postern.policy.PolicyService;
  * What is unknown is sent empty, a number as 0.
  *
  * <p>Postern's differences: {@code queue_id} is known only at END-OF-MESSAGE (cleanup is opened
- * at DATA, not at MAIL FROM); {@code reverse_client_name} is the verified {@code client_name};
- * {@code sasl_sender}, the {@code ccert_*} attributes, {@code tls_sni} and {@code etrn_domain}
+ * at DATA, not at MAIL FROM); {@code sasl_sender}, the {@code ccert_*} attributes, {@code tls_sni} and {@code etrn_domain}
  * are always empty, as nothing in Postern sets them yet (no AUTH= sender kept, no client
  * certificates, no SNI, no ETRN restrictions); {@code stress} is main.cf's {@code stress}, which
  * no Postern daemon sets by itself.
@@ -38,7 +37,7 @@ final class PolicyAttributes {
     a.put("client_address", state.clientAddress);
     a.put("client_name", state.clientName);
     a.put("client_port", Integer.toString(state.clientPort));
-    a.put("reverse_client_name", state.clientName);
+    a.put("reverse_client_name", state.peer.reverseName());
     a.put("server_address", state.serverAddress);
     a.put("server_port", Integer.toString(state.serverPort));
     a.put("helo_name", orEmpty(state.helo));

@@ -27,16 +27,33 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
   static final String CHECK_RECIPIENT_ACCESS = "check_recipient_access";
   static final String CHECK_POLICY_SERVICE = "check_policy_service";
 
-  private static final Set<String> MAP_COMMANDS =
-      Set.of(CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS);
+  /** {@code check_*_mx_access}, {@code check_*_ns_access}, {@code check_*_a_access}: {@link ServerAccess}. */
+  private static final Set<String> SERVER_ACCESS =
+      Set.of(
+          "check_client_mx_access", "check_client_ns_access", "check_client_a_access",
+          "check_reverse_client_hostname_mx_access", "check_reverse_client_hostname_ns_access",
+          "check_reverse_client_hostname_a_access", "check_helo_mx_access", "check_helo_ns_access",
+          "check_helo_a_access", "check_sender_mx_access", "check_sender_ns_access",
+          "check_sender_a_access", "check_recipient_mx_access", "check_recipient_ns_access",
+          "check_recipient_a_access");
 
-  private static final Set<String> NAMES =
+  private static final Set<String> MAP_COMMANDS = union(SERVER_ACCESS,
+      Set.of(CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS));
+
+  /** The restrictions that ask the DNS ({@link DnsRestrictions}). */
+  private static final Set<String> DNS_NAMES =
+      Set.of(
+          "reject_unknown_client_hostname", "reject_unknown_reverse_client_hostname",
+          "reject_unknown_helo_hostname", "reject_unknown_sender_domain",
+          "reject_unknown_recipient_domain");
+
+  private static final Set<String> NAMES = union(DNS_NAMES,
       Set.of(
           "permit", "reject", "defer", "defer_if_permit", "defer_if_reject", "warn_if_reject",
           "permit_mynetworks", "permit_sasl_authenticated", "reject_unauth_destination",
           "defer_unauth_destination", "permit_auth_destination", "reject_unauth_pipelining",
           "reject_non_fqdn_helo_hostname", "reject_invalid_helo_hostname", "reject_non_fqdn_sender",
-          "reject_non_fqdn_recipient", "reject_unlisted_recipient", "reject_unlisted_sender");
+          "reject_non_fqdn_recipient", "reject_unlisted_recipient", "reject_unlisted_sender"));
 
   private static final Set<String> RELAY_BLOCKERS = Set.of(
       "reject_unauth_destination", "defer_unauth_destination", "reject", "defer", "defer_if_permit");
@@ -49,7 +66,10 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
       Map.of(
           "reject_non_fqdn_hostname", "reject_non_fqdn_helo_hostname",
           "reject_invalid_hostname", "reject_invalid_helo_hostname",
-          "check_recipient_maps", "reject_unlisted_recipient");
+          "check_recipient_maps", "reject_unlisted_recipient",
+          "reject_unknown_client", "reject_unknown_client_hostname",
+          "reject_unknown_hostname", "reject_unknown_helo_hostname",
+          "reject_unknown_address", "reject_unknown_sender_domain");
 
   /** Opens the table of a {@code check_*_access}; refuses when tables are not allowed. */
   interface TableSource {
@@ -117,6 +137,12 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
       }
     }
     return List.copyOf(out);
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
   }
 
   /**

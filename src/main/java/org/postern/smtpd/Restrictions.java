@@ -10,6 +10,7 @@ import org.postern.policy.PolicyService;
 import org.postern.table.AccessKeys;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
+import org.xbill.DNS.Address;
 
 /**
  * The individual restrictions of smtpd_access(5): what each one looks at, and the reply Postfix
@@ -25,6 +26,8 @@ final class Restrictions {
   private final AccessPolicy policy;
   private final CheckState state;
   private final AccessResult results;
+  private final DnsRestrictions dns;
+  private final ServerAccess servers;
   private Resolved lastResolved;
 
   /** An address and what the resolver said about it. */
@@ -35,6 +38,8 @@ final class Restrictions {
     this.policy = check.policy;
     this.state = check.state;
     this.results = new AccessResult(check);
+    this.dns = new DnsRestrictions(check, policy.dns);
+    this.servers = new ServerAccess(check, results, policy.dns, policy.parentMatchesSubdomains);
   }
 
   SmtpdCheck.Status apply(Restriction r, String replyName, String replyClass, String defaultAcl)
@@ -71,6 +76,23 @@ final class Restrictions {
           state.sender == null || state.sender.isEmpty()
               ? SmtpdCheck.Status.DUNNO
               : unlistedSender(state.sender);
+      case "reject_unknown_client_hostname" -> dns.unknownClient();
+      case "reject_unknown_reverse_client_hostname" -> dns.unknownReverseClient();
+      case "reject_unknown_helo_hostname" ->
+          state.helo == null ? SmtpdCheck.Status.DUNNO
+              : state.helo.startsWith("[") ? invalidAddressLiteral(state.helo) : dns.unknownHelo(state.helo);
+      case "reject_unknown_sender_domain" ->
+          state.sender == null || state.sender.isEmpty() ? SmtpdCheck.Status.DUNNO
+              : dns.unknownAddress(resolve(state.sender), state.sender, SmtpdCheck.SENDER);
+      case "reject_unknown_recipient_domain" ->
+          state.recipient == null ? SmtpdCheck.Status.DUNNO
+              : dns.unknownAddress(resolve(state.recipient), state.recipient, SmtpdCheck.RECIPIENT);
+      case "check_client_mx_access", "check_client_ns_access", "check_client_a_access",
+          "check_reverse_client_hostname_mx_access", "check_reverse_client_hostname_ns_access",
+          "check_reverse_client_hostname_a_access", "check_helo_mx_access", "check_helo_ns_access",
+          "check_helo_a_access", "check_sender_mx_access", "check_sender_ns_access",
+          "check_sender_a_access", "check_recipient_mx_access", "check_recipient_ns_access",
+          "check_recipient_a_access" -> servers.apply(r.name(), r.table().orElseThrow(), defaultAcl);
       case Restriction.CHECK_CLIENT_ACCESS -> clientAccess(r.table().orElseThrow(), defaultAcl);
       case Restriction.CHECK_HELO_ACCESS ->
           state.helo == null
@@ -166,7 +188,8 @@ final class Restrictions {
   }
 
   private SmtpdCheck.Status invalidAddressLiteral(String helo) {
-    if (helo.endsWith("]") && AccessKeys.isAddress(helo)) {
+    String address = helo.length() > 2 && helo.endsWith("]") ? helo.substring(1, helo.length() - 1) : helo;
+    if (validMailhostAddr(address)) {
       return SmtpdCheck.Status.DUNNO;
     }
     return check.reject(policy.codes().invalidHostname(), "5.5.2",
@@ -320,6 +343,28 @@ final class Restrictions {
     return name.length() > 1 && name.endsWith(".") && !name.endsWith("..")
         ? name.substring(0, name.length() - 1)
         : name;
+  }
+
+  /**
+   * An address literal's inside, as Postfix's {@code valid_mailhost_addr}: four decimal octets
+   * (no leading zero octet but in 0.0.0.0), or {@code IPv6:} and an IPv6 address.
+   */
+  static boolean validMailhostAddr(String address) {
+    if (address.regionMatches(true, 0, "IPv6:", 0, 5)) {
+      String v6 = address.substring(5);
+      return v6.indexOf(':') >= 0 && Address.toByteArray(v6, Address.IPv6) != null;
+    }
+    String[] octets = address.split("\\.", -1);
+    if (octets.length != 4 || !address.matches("[0-9.]+")) {
+      return false;
+    }
+    for (String octet : octets) {
+      String digits = octet.replaceFirst("^0+(?=.)", "");
+      if (octet.isEmpty() || digits.length() > 3 || Integer.parseInt(digits) > 255) {
+        return false;
+      }
+    }
+    return !(Integer.parseInt(octets[0].replaceFirst("^0+(?=.)", "")) == 0 && !address.matches("[0.]+"));
   }
 
   /** RFC 1035 host name, as Postfix's {@code valid_hostname}: letters, digits, hyphen, underscore. */

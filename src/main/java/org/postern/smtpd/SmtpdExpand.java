@@ -19,6 +19,7 @@ record SmtpdExpand(
     String serverName,
     String namaddr,
     String clientName,
+    String reverseClientName,
     String clientAddress,
     int clientPort,
     String helo,
@@ -33,7 +34,8 @@ record SmtpdExpand(
     return switch (name) {
       case "server_name" -> serverName;
       case "client" -> namaddr;
-      case "client_name", "reverse_client_name" -> clientName;
+      case "client_name" -> clientName;
+      case "reverse_client_name" -> reverseClientName;
       case "client_address" -> clientAddress;
       case "client_port" -> Integer.toString(clientPort);
       case "helo_name" -> helo == null ? "" : helo;

@@ -153,7 +153,7 @@ final class SmtpdMilters implements AutoCloseable {
     m.put("{_}", state.clientName + " [" + state.clientAddress + "]");
     m.put("{client_addr}", state.clientAddress);
     m.put("{client_name}", state.clientName);
-    m.put("{client_ptr}", state.clientName);
+    m.put("{client_ptr}", state.peer.reverseName());
     m.put("{client_port}", Integer.toString(clientPort));
     m.put("{daemon_addr}", session.serverAddress());
     m.put("{daemon_port}", Integer.toString(session.serverPort()));

@@ -85,10 +85,10 @@ final class SmtpdSession implements Runnable {
     InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
     this.clientAddress = peer.getAddress().getHostAddress();
     this.clientPort = peer.getPort();
-    String name = peer.getAddress().getCanonicalHostName();
-    this.clientName = name.equals(clientAddress) ? "unknown" : name;
+    PeerName names = settings.access().dns.peerNames().lookup(peer.getAddress(), clientAddress, services.log());
+    this.clientName = names.name();
     this.checkState =
-        new CheckState(clientName, clientAddress, settings.mynetworks().contains(peer.getAddress()), services.log());
+        new CheckState(names, clientAddress, settings.mynetworks().contains(peer.getAddress()), services.log());
     checkState.connection(clientPort, socket.getLocalAddress().getHostAddress(), socket.getLocalPort());
     SmtpdCheck check = new SmtpdCheck(settings.access(), checkState);
     this.exempt = settings.clientLimits().exceptions().contains(peer.getAddress());
@@ -307,7 +307,8 @@ final class SmtpdSession implements Runnable {
 
   /** What reply footers may name, as the session stands now. */
   private SmtpdExpand expand() {
-    return new SmtpdExpand(settings.myhostname(), checkState.namaddr(), clientName, clientAddress,
+    return new SmtpdExpand(settings.myhostname(), checkState.namaddr(), clientName,
+        checkState.peer.reverseName(), clientAddress,
         clientPort, checkState.helo, checkState.sender, commands.firstRecipient().orElse(null),
         ZonedDateTime.now(services.clock()));
   }

@@ -66,7 +66,7 @@ public final class Postfix312 implements AutoCloseable {
    * starts see that file as /etc/resolv.conf (a private mount namespace, as {@code ip netns exec}
    * makes one, with the network shared), because Postfix's resolver reads nothing else.
    */
-  static Postfix312 start(Path work, List<String> mainCf, List<String> masterCf, Optional<Path> resolvConf)
+  public static Postfix312 start(Path work, List<String> mainCf, List<String> masterCf, Optional<Path> resolvConf)
       throws IOException, InterruptedException {
     Postfix312 p = new Postfix312(installRoot(), work);
     Files.createDirectories(p.config);
@@ -122,7 +122,7 @@ public final class Postfix312 implements AutoCloseable {
     return work.resolve("maillog");
   }
 
-  String maillogText() {
+  public String maillogText() {
     try {
       return Files.isRegularFile(maillog()) ? Files.readString(maillog(), StandardCharsets.UTF_8) : "";
     } catch (IOException e) {

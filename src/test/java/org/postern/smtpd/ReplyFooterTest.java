@@ -14,7 +14,7 @@ import org.postern.config.MainConfig;
 
 class ReplyFooterTest {
   private static final SmtpdExpand SESSION = new SmtpdExpand("mx.example.com", "c.example[192.0.2.1]",
-      "c.example", "192.0.2.1", 40000, "h\u0001.example", "", "u@d.example",
+      "c.example", "c.example", "192.0.2.1", 40000, "h\u0001.example", "", "u@d.example",
       ZonedDateTime.of(2026, 12, 6, 13, 5, 9, 0, ZoneId.of("UTC")));
   private static final Reply REJECT =
       Reply.of(550, "5.1.1", "<x@d.example>: Recipient address rejected: User unknown");

@@ -108,6 +108,62 @@ class SmtpdCheckTest {
   }
 
   @Test
+  void rcpt_invalidHelo_addressLiteralsCheckedAsPostfix() throws Exception {
+    SmtpdCheck c = check(Map.of("smtpd_helo_restrictions", "reject_invalid_helo_hostname"));
+    for (String bad : List.of("[192.0.2]", "[::1]", "[0.1.2.3]", "[256.0.0.1]", "[1.2.3.4.]", "[IPv6:1.2.3.4]")) {
+      c.state.helo = bad;
+      assertThat(rcpt(c, "x@example.com")).as(bad)
+          .hasValue("501 5.5.2 <" + bad + ">: Helo command rejected: invalid ip address");
+    }
+    for (String good : List.of("[IPv6:::1]", "[ipv6:2001:db8::1]", "[0.0.0.0]", "[010.0.0.1]")) {
+      c.state.helo = good;
+      assertThat(rcpt(c, "x@example.com")).as(good).isEmpty();
+    }
+  }
+
+  @Test
+  void rcpt_unknownClientHostname_codeByLookupStatus() throws Exception {
+    SmtpdSettings settings = TestSmtpdSettings.from(MainConfig.of(Path.of("/etc/postern"), Map.of(
+        "compatibility_level", "3.11", "mydestination", "example.com", "local_recipient_maps", "",
+        "smtpd_client_restrictions",
+        "reject_unknown_reverse_client_hostname, reject_unknown_client_hostname",
+        "unknown_client_reject_code", "554")));
+    Map<PeerName, String> cases = new java.util.LinkedHashMap<>();
+    cases.put(PeerName.verified("c.example"), null);
+    cases.put(PeerName.verified("c.example").unverified(PeerName.Status.FORGED),
+        "554 5.7.25 Client host rejected: cannot find your hostname, [192.0.2.1]");
+    cases.put(PeerName.verified("c.example").unverified(PeerName.Status.TEMP),
+        "450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.1]");
+    cases.put(PeerName.unknown(PeerName.Status.PERM),
+        "554 5.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.1]");
+    cases.put(PeerName.unknown(PeerName.Status.TEMP),
+        "450 4.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.1]");
+    for (Map.Entry<PeerName, String> e : cases.entrySet()) {
+      CheckState state = new CheckState(e.getKey(), "192.0.2.1", false, log::add);
+      state.where = "RCPT";
+      SmtpdCheck c = new SmtpdCheck(settings.access(), state);
+      assertThat(rcpt(c, "x@example.com")).as(e.getKey().toString()).isEqualTo(Optional.ofNullable(e.getValue()));
+    }
+    assertThat(log).contains("NOQUEUE: reject: RCPT from unknown[192.0.2.1]: 554 5.7.25 Client host"
+        + " rejected: cannot find your hostname, [192.0.2.1]; to=<x@example.com> proto=SMTP");
+  }
+
+  @Test
+  void rcpt_serverAccessOnAddressLiteral_rejectsAndForbidsOk() throws Exception {
+    SmtpdCheck c = check(Map.of("smtpd_helo_restrictions",
+        "check_helo_a_access inline:{ { 192.0.2.66 = REJECT bad host }, 192.0.2.67=OK }"));
+    c.state.helo = "[192.0.2.66]";
+    assertThat(rcpt(c, "x@example.com"))
+        .hasValue("554 5.7.1 <[192.0.2.66]>: Helo command rejected: bad host");
+    c.state.helo = "[192.0.2.67]";
+    assertThat(rcpt(c, "x@example.com")).hasValue("451 4.3.5 Server configuration error");
+    assertThat(log).contains("warning: restriction check_helo_a_access returns OK for [192.0.2.67]",
+        "warning: this is not allowed for security reasons");
+    c.state.helo = "[192.0.2.1]";
+    assertThat(rcpt(c, "x@example.com")).isEmpty();
+  }
+
+  @Test
   void rcpt_nonFqdnSenderAndRecipient_504() throws Exception {
     // A bare "x" is x@$myorigin to the relay check: that domain must be local to get this far.
     SmtpdCheck c = check(Map.of("smtpd_sender_restrictions", "reject_non_fqdn_sender",
