@@ -11,6 +11,7 @@ import org.postern.dns.HostsFile;
 import org.postern.dns.InetProtocols;
 import org.postern.dns.Resolver;
 import org.postern.smtpd.PeerName.Status;
+import org.postern.table.AccessKeys;
 
 /**
  * smtpd's client name lookup, as Postfix's {@code smtpd_peer} makes it when {@code

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.postern.dns.DnsAnswer;
 import org.postern.dns.DnsLookupException;
 import org.postern.dns.MxRecord;
+import org.postern.table.AccessKeys;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
 
