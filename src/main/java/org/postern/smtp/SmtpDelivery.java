@@ -309,7 +309,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         // A DANE session with an insecure MX host is halfdane: refused after the handshake as
         // a certificate that did not match, as Postfix 3.12 does.
         Optional<RequireTlsEnforcement.Violation> insecureMx = action.flatMap(a ->
-            RequireTlsEnforcement.insecureMx(a, server.mxSecure() || tls.dane(),
+            RequireTlsEnforcement.insecureMx(a, server.mxSecure() || tls.dane() || identityBeyondMx(tls),
                 mtaStsListed(server), server.namaddr()));
         if (insecureMx.isPresent()) {
           failure = notConnected(insecureMx.get(), tls);
@@ -347,6 +347,27 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       return new SessionFailure(v.enhancedStatus(), v.text(), Optional.empty(),
           org.postern.log.Relay.none(), TlsStatus.of(tls.undecided(), Optional.of(v.feature())),
           true);
+    }
+
+    /**
+     * Whether the certificate check names no host from the MX answer: {@code fingerprint}, or
+     * {@code verify}/{@code secure} whose match list (the policy's {@code match=}, else {@code
+     * smtp_tls_verify_cert_match}/{@code smtp_tls_secure_cert_match}) lacks {@code hostname}. A
+     * forged MX answer then cannot lead to a server that passes, which is what RFC 8689 section
+     * 4.2.1 guards against; an MTA-STS plugin's {@code secure match=...} answer is such a check.
+     */
+    private boolean identityBeyondMx(ServerTls tls) {
+      List<String> match = tls.policy().match();
+      return switch (tls.effective()) {
+        case FINGERPRINT -> true;
+        case VERIFY -> withoutHostname(match.isEmpty() ? settings.verifyCertMatch() : match);
+        case SECURE -> withoutHostname(match.isEmpty() ? settings.secureCertMatch() : match);
+        default -> false;
+      };
+    }
+
+    private static boolean withoutHostname(List<String> match) {
+      return match.stream().noneMatch(m -> m.equalsIgnoreCase("hostname"));
     }
 
     /** The domain's MTA-STS policy ({@code enforce} or {@code testing}) lists {@code server}. */

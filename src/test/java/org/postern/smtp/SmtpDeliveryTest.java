@@ -370,7 +370,7 @@ class SmtpDeliveryTest {
   @Test
   void deliver_requireTlsEnforce_mxWithoutDnssec_refusedAsNoCertificateMatch_neverConnects()
       throws Exception {
-    params.put("smtp_tls_security_level", "secure");
+    params.put("smtp_tls_security_level", "verify");
     params.put("smtp_requiretls_policy", "enforce");
     dns.mx.put("example.com", List.of(new MxRecord(10, "mx1.example.com")));
     dns.hosts.put("mx1.example.com", List.of(InetAddress.getByName("127.0.0.1")));
@@ -386,9 +386,27 @@ class SmtpDeliveryTest {
       assertThat(r.relay()).isEqualTo("none");
       assertThat(r.text()).isEqualTo("Sender requested REQUIRETLS, but no matching server"
           + " certificate was found. The last attempted server was mx1.example.com[127.0.0.1]");
-      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("secure?/!requiretls:nocertmatch");
+      assertThat(r.tlsStatus().orElseThrow().format()).isEqualTo("verify?/!requiretls:nocertmatch");
     });
     assertThat(server.sessions).isZero();
+  }
+
+  @Test
+  void deliver_requireTlsEnforce_mxWithoutDnssec_secureMatchingTheNextHop_connects()
+      throws Exception {
+    // secure matches nexthop, dot-nexthop by default: no name from the MX answer is trusted.
+    params.put("smtp_tls_security_level", "secure");
+    params.put("smtp_requiretls_policy", "enforce");
+    dns.mx.put("example.com", List.of(new MxRecord(10, "mx1.example.com")));
+    dns.hosts.put("mx1.example.com", List.of(InetAddress.getByName("127.0.0.1")));
+    var env = TestRequests.envelope(List.of(Recipient.of("a@example.com")), true, false,
+        Optional.empty(), Optional.empty(), Optional.empty());
+
+    var results = deliver(TestRequests.request(tmp.resolve("q"), "example.com", env,
+        TestRequests.SIMPLE));
+
+    assertThat(results).singleElement().extracting(RecipientResult::dsn).isEqualTo("5.7.30");
+    assertThat(server.sessions).isEqualTo(1);
   }
 
   @Test
