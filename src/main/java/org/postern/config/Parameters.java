@@ -480,7 +480,13 @@ public final class Parameters {
         b("smtp_sasl_auth_enable", "no"),
         l("smtp_sasl_password_maps", ""),
         l("smtp_sasl_security_options", "noplaintext, noanonymous"),
-        l("smtp_sasl_tls_security_options", "$smtp_sasl_security_options"));
+        l("smtp_sasl_tls_security_options", "$smtp_sasl_security_options"),
+        l("smtp_sasl_tls_verified_security_options", "$smtp_sasl_tls_security_options"),
+        l("smtp_sasl_mechanism_filter", ""),
+        b("smtp_sasl_auth_soft_bounce", "yes"),
+        b("smtp_sender_dependent_authentication", "no"),
+        b("smtp_send_dummy_mail_auth", "no"),
+        s("smtp_sasl_password_result_delimiter", ":"));
   }
 
   private static List<ParameterSpec> lmtpClient() {
@@ -527,7 +533,17 @@ public final class Parameters {
         b("lmtp_connection_cache_on_demand", "yes"),
         l("lmtp_connection_cache_destinations", ""),
         t("lmtp_connection_reuse_time_limit", "300s", 's'),
-        i("lmtp_connection_reuse_count_limit", "0"));
+        i("lmtp_connection_reuse_count_limit", "0"),
+        b("lmtp_sasl_auth_enable", "no"),
+        l("lmtp_sasl_password_maps", ""),
+        l("lmtp_sasl_security_options", "noplaintext, noanonymous"),
+        l("lmtp_sasl_tls_security_options", "$lmtp_sasl_security_options"),
+        l("lmtp_sasl_tls_verified_security_options", "$lmtp_sasl_tls_security_options"),
+        l("lmtp_sasl_mechanism_filter", ""),
+        b("lmtp_sasl_auth_soft_bounce", "yes"),
+        b("lmtp_sender_dependent_authentication", "no"),
+        b("lmtp_send_dummy_mail_auth", "no"),
+        s("lmtp_sasl_password_result_delimiter", ":"));
   }
 
   private static List<ParameterSpec> tls() {
