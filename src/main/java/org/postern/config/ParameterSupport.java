@@ -116,8 +116,7 @@ public record ParameterSupport(Level level, String consequence) {
     }
     for (String n : List.of("luser_relay", "mailbox_transport", "mailbox_transport_maps",
         "fallback_transport", "fallback_transport_maps", "mailbox_command_maps",
-        "relocated_maps", "sender_dependent_relayhost_maps",
-        "sender_dependent_default_transport_maps")) {
+        "relocated_maps")) {
       m.put(n, ROUTING);
     }
     for (String n : List.of("smtp_generic_maps", "lmtp_generic_maps")) {
