@@ -13,7 +13,7 @@ import org.postern.sasl.SecurityOptions;
  * @param tlsVerified {@code smtp_sasl_tls_verified_security_options}: a TLS session whose
  *     certificate matched the level
  * @param mechanismFilter {@code smtp_sasl_mechanism_filter}; empty keeps every offered mechanism
- * @param senderDependent {@code smtp_sender_dependent_authentication}
+ * @param senderDependent {@code smtp_sender_dependent_authentication}; never for LMTP, as in Postfix
  * @param dummyMailAuth {@code smtp_send_dummy_mail_auth}: {@code AUTH=<>} on MAIL FROM
  *
  * <p>Failure: with SASL on and no password table, or with an unknown security option, start-up
@@ -48,7 +48,8 @@ record SaslSettings(
         options(c, p.parameter("sasl_tls_verified_security_options")),
         c.getList(p.parameter("sasl_mechanism_filter")),
         c.getBoolean(p.parameter("sasl_auth_soft_bounce")),
-        c.getBoolean(p.parameter("sender_dependent_authentication")),
+        // Postfix asks for the sender's credentials in SMTP mode only.
+        p == Protocol.SMTP && c.getBoolean(p.parameter("sender_dependent_authentication")),
         c.getBoolean(p.parameter("send_dummy_mail_auth")),
         c.get("recipient_delimiter"));
   }

@@ -31,7 +31,9 @@ import org.postern.it.TestPki;
  * logged about the session ({@code sasl_method}, {@code sasl_username}).
  *
  * <p>Relay host on 127.0.94.1: port 2525 plaintext, port 2526 with STARTTLS and {@code
- * smtpd_tls_auth_only = yes} (AUTH only after STARTTLS).
+ * smtpd_tls_auth_only = yes} (AUTH only after STARTTLS), port 2527 plaintext for the case whose
+ * default security options must keep the password home, port 2528 the relay host that {@code
+ * sender_dependent_relayhost_maps} gives one sender.
  */
 class SaslClientDifferentialIT {
   private static final Duration LIMIT = Duration.ofSeconds(120);
@@ -39,6 +41,7 @@ class SaslClientDifferentialIT {
   private static final String PLAIN_NEXTHOP = "[" + RELAY + "]:2525";
   private static final String TLS_NEXTHOP = "[" + RELAY + "]:2526";
   private static final String STRICT_NEXTHOP = "[" + RELAY + "]:2527";
+  private static final String DAVE_NEXTHOP = "[" + RELAY + "]:2528";
 
   @TempDir static Path dir;
   private static DovecotAuth dovecot;
@@ -94,18 +97,23 @@ class SaslClientDifferentialIT {
         "  -o smtpd_tls_auth_only=yes",
         "  -o smtpd_sasl_auth_enable=yes",
         "  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject",
+        RELAY + ":2528 inet n - n - - smtpd",
+        "  -o syslog_name=relay/dave",
+        "  -o smtpd_sasl_auth_enable=yes",
+        "  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject",
         RELAY + ":2527 inet n - n - - smtpd",
         "  -o syslog_name=relay/strict",
         "  -o smtpd_sasl_auth_enable=yes",
         "  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject"));
     relay.startAndAwaitSmtp();
-    for (int port : new int[] {2525, 2526, 2527}) {
+    for (int port : new int[] {2525, 2526, 2527, 2528}) {
       assertThat(Commands.await(LIMIT, () -> greets(port))).as("relay on " + port).isTrue();
     }
     Path tables = Files.createDirectories(dir.resolve("tables"));
     Files.setPosixFilePermissions(tables, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path passwords = table(tables, "passwords", PLAIN_NEXTHOP + " alice:secret",
         TLS_NEXTHOP + " alice:secret", STRICT_NEXTHOP + " alice:secret",
+        DAVE_NEXTHOP + " carol:carolpw",
         "carol@client.test carol:carolpw");
     Path wrong = table(tables, "wrong", PLAIN_NEXTHOP + " alice:not-the-password");
     List<String> transport = new ArrayList<>();
@@ -120,22 +128,38 @@ class SaslClientDifferentialIT {
       }
     }
     Path transports = table(tables, "transport", transport.toArray(String[]::new));
+    // Dave's mail for domains without a transport_maps entry: his relay host and transport.
+    master.addAll(List.of("dave unix - - n - - smtp", "  -o smtp_sasl_auth_enable=yes",
+        "  -o smtp_sasl_password_maps=texthash:" + passwords,
+        "  -o smtp_sasl_security_options=noanonymous"));
+    Path relayhosts = table(tables, "relayhosts", "dave@client.test " + DAVE_NEXTHOP,
+        "@client.test DUNNO");
+    Path senderTransports = table(tables, "sender_transport", "dave@client.test dave");
     List<String> mainCf = List.of(
         "myhostname = client.test",
         "mydestination =",
         "inet_protocols = ipv4",
         "smtp_tls_security_level = none",
-        "transport_maps = texthash:" + transports);
+        "transport_maps = texthash:" + transports,
+        "sender_dependent_relayhost_maps = texthash:" + relayhosts,
+        "sender_dependent_default_transport_maps = texthash:" + senderTransports);
     postfix = Postfix312.start(dir.resolve("postfix"), mainCf, master);
     postern = PosternInstance.create(dir.resolve("postern"),
         String.join("\n", mainCf) + "\ndefer_transports =\n");
     postern.appendMasterCf(String.join("\n", master));
     postern.startAndAwaitSmtp();
+    List<String[]> mails = new ArrayList<>();
     for (Case c : CASES) {
-      String sender = c.domain().equals("sender.test") ? "carol@client.test" : "someone@client.test";
+      mails.add(new String[] {
+          c.domain().equals("sender.test") ? "carol@client.test" : "someone@client.test",
+          c.domain()});
+    }
+    mails.add(new String[] {"dave@client.test", "route.test"});
+    for (String[] mail : mails) {
+      String sender = mail[0];
       for (String mta : List.of("postfix", "postern")) {
-        String message = "Subject: " + c.transport() + " by " + mta + "\n\nbody\n";
-        String rcpt = mta + "@" + c.domain();
+        String message = "Subject: " + mail[1] + " by " + mta + "\n\nbody\n";
+        String rcpt = mta + "@" + mail[1];
         if (mta.equals("postfix")) {
           postfix.sendmail(message, List.of("-f", sender, rcpt));
         } else {
@@ -254,6 +278,21 @@ class SaslClientDifferentialIT {
     assertThat(s.get("postern")).isEqualTo(s.get("postfix")).contains("status=sent ");
     assertThat(relayedWith(postern::maillogText, "postern@sender.test"))
         .isEqualTo(relayedWith(postfix::maillogText, "postfix@sender.test"))
+        .isEqualTo("sasl_method=PLAIN, sasl_username=carol");
+  }
+
+  /**
+   * Port 2528 comes only from Dave's sender_dependent_relayhost_maps entry; SASL only from the
+   * "dave" transport of his sender_dependent_default_transport_maps entry (main.cf leaves it off).
+   */
+  @Test
+  void senderDependentRelayhostAndTransport_relayedAsCarolThroughDavesRelay() throws Exception {
+    Map<String, String> s = statuses("route.test");
+    assertThat(s.get("postern")).isEqualTo(s.get("postfix"))
+        .isEqualTo("relay=" + RELAY + "[" + RELAY + "]:2528 status=sent (250 2.0.0 Ok: queued as"
+            + " QID)");
+    assertThat(relayedWith(postern::maillogText, "postern@route.test"))
+        .isEqualTo(relayedWith(postfix::maillogText, "postfix@route.test"))
         .isEqualTo("sasl_method=PLAIN, sasl_username=carol");
   }
 
