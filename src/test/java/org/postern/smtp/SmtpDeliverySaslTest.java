@@ -197,6 +197,31 @@ class SmtpDeliverySaslTest {
   }
 
   @Test
+  void mayLevel_handshakeFails_withCredentials_noPlaintextRetry() throws Exception {
+    server.keywords = List.of("STARTTLS", "AUTH PLAIN");
+    params.put("smtp_tls_security_level", "may");
+    params.put("smtp_sasl_security_options", "noanonymous");
+
+    assertThat(deliver("a@client.example")).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(Status.DEFERRED);
+      assertThat(r.text()).startsWith("Cannot start TLS: handshake failure");
+    });
+    assertThat(server.sessions).isEqualTo(1);
+    assertThat(server.commands()).noneMatch(c -> c.startsWith("AUTH"));
+  }
+
+  @Test
+  void mayLevel_handshakeFails_withoutCredentials_retriesInPlaintext() throws Exception {
+    passwords("[elsewhere.example] alice:secret");
+    server.keywords = List.of("STARTTLS", "AUTH PLAIN");
+    params.put("smtp_tls_security_level", "may");
+
+    assertThat(deliver("a@client.example")).singleElement()
+        .satisfies(r -> assertThat(r.status()).as(r.text()).isEqualTo(Status.SENT));
+    assertThat(server.sessions).isEqualTo(2);
+  }
+
+  @Test
   void enabledWithoutPasswordMaps_refusedAtStartUp() {
     params.put("smtp_sasl_password_maps", "");
 
