@@ -13,8 +13,9 @@ import org.postern.table.TableOpener;
  * {@code smtp_sasl_password_maps}: the credentials for one server, looked up as Postfix's smtp(8)
  * does. With {@code smtp_sender_dependent_authentication} the sender address is asked first (the
  * full address, then without its extension, then {@code @domain}); then the server's host name
- * (the MX host, or the host of a {@code [host]} next hop), then the next hop as written ({@code
- * [mail.isp.example]:587}, {@code example.com}). The null sender is never a key. No entry means
+ * (the MX host, or the host of a {@code [host]} next hop; {@code $myhostname} for an LMTP socket),
+ * then the next hop as written ({@code [mail.isp.example]:587}, {@code example.com}; for LMTP
+ * without its {@code unix:} or {@code inet:} prefix). The null sender is never a key. No entry means
  * the client does not authenticate.
  *
  * <p>Failure: a table that cannot answer is a {@link TableException}; the caller defers, never
@@ -23,12 +24,12 @@ import org.postern.table.TableOpener;
 final class SaslPasswords implements AutoCloseable {
   private final List<LookupTable> tables;
   private final SaslSettings settings;
-  private final String title;
+  private final Protocol protocol;
 
-  private SaslPasswords(List<LookupTable> tables, SaslSettings settings, String title) {
+  private SaslPasswords(List<LookupTable> tables, SaslSettings settings, Protocol protocol) {
     this.tables = List.copyOf(tables);
     this.settings = settings;
-    this.title = title;
+    this.protocol = protocol;
   }
 
   /** Opens the tables when SASL is on; without it there are none to ask. */
@@ -40,7 +41,7 @@ final class SaslPasswords implements AutoCloseable {
         tables.add(opener.open(spec));
       }
     }
-    return new SaslPasswords(tables, settings, protocol.parameter("sasl_password_maps"));
+    return new SaslPasswords(tables, settings, protocol);
   }
 
   /** The credentials for {@code host} of {@code nexthop}, for mail from {@code sender}. */
@@ -58,9 +59,17 @@ final class SaslPasswords implements AutoCloseable {
       value = first(host);
     }
     if (value.isEmpty()) {
-      value = first(nexthop);
+      value = first(nexthopKey(nexthop));
     }
     return value.map(v -> SaslCredentials.parse(v, settings.resultDelimiter()));
+  }
+
+  /** LMTP's {@code unix:/path} and {@code inet:host:port} are asked without the prefix. */
+  private String nexthopKey(String nexthop) {
+    if (protocol == Protocol.LMTP && (nexthop.startsWith("unix:") || nexthop.startsWith("inet:"))) {
+      return nexthop.substring(5);
+    }
+    return nexthop;
   }
 
   private Optional<String> first(String key) throws TableException {
@@ -75,7 +84,7 @@ final class SaslPasswords implements AutoCloseable {
 
   /** {@code smtp_sasl_password_maps}, as Postfix names the tables in its warnings. */
   String title() {
-    return title;
+    return protocol.parameter("sasl_password_maps");
   }
 
   @Override
