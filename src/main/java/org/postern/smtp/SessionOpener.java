@@ -257,7 +257,7 @@ final class SessionOpener {
         }
       }
       if (settings.sasl().enable() && esmtp.containsKey("AUTH")) {
-        Optional<Outcome> refused = login(esmtp.get("AUTH"), tls, matched);
+        Optional<Outcome> refused = login(esmtp.get("AUTH"), tls, matched, reached);
         if (refused.isPresent()) {
           return refused.get();
         }
@@ -272,7 +272,8 @@ final class SessionOpener {
      * {@link #authenticated} set when credentials were accepted (without any the client goes on
      * as a stranger).
      */
-    private Optional<Outcome> login(String offered, boolean tls, boolean matched) throws IOException {
+    private Optional<Outcome> login(String offered, boolean tls, boolean matched,
+        SecurityLevel reached) throws IOException {
       SaslSettings sasl = settings.sasl();
       List<String> mechanisms = SaslLogin.filtered(offered, sasl.mechanismFilter());
       if (mechanisms.isEmpty()) {
@@ -300,9 +301,9 @@ final class SessionOpener {
         }
         case SaslLogin.Refused r -> {
           quitQuietly();
+          // The TLS level was settled before AUTH: tls=none, not none?, as Postfix 3.12 logs.
           yield Optional.of(new Failed(new SessionFailure(r.dsn(), r.text(), r.diagnostic(),
-              server.relay(), TlsStatus.of(tlsPolicy.undecided(), undecided()),
-              r.dsn().startsWith("4"))));
+              server.relay(), TlsStatus.of(reached, undecided()), r.dsn().startsWith("4"))));
         }
       };
     }
