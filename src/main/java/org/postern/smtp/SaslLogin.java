@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.postern.sasl.SecurityOptions;
 
 /**
@@ -50,12 +51,15 @@ final class SaslLogin {
   private final SmtpConnection conn;
   private final Server server;
   private final Duration timeout;
+  private final Consumer<String> warnings;
 
-  SaslLogin(SaslSettings settings, SmtpConnection conn, Server server, Duration timeout) {
+  SaslLogin(SaslSettings settings, SmtpConnection conn, Server server, Duration timeout,
+      Consumer<String> warnings) {
     this.settings = settings;
     this.conn = conn;
     this.server = server;
     this.timeout = timeout;
+    this.warnings = warnings;
   }
 
   /**
@@ -101,6 +105,8 @@ final class SaslLogin {
     }
     Optional<SaslMechanism> chosen = choose(mechanisms, options);
     if (chosen.isEmpty()) {
+      // What Postfix logs from Cyrus SASL in this case, ahead of the status line.
+      warnings.accept("SASL authentication failure: No worthy mechs found");
       return cannot("no mechanism available");
     }
     SaslMechanism m = chosen.get();

@@ -292,7 +292,7 @@ final class SessionOpener {
       if (credentials.isEmpty()) {
         return Optional.empty();
       }
-      var result = new SaslLogin(sasl, conn, server, settings.timeouts().helo())
+      var result = new SaslLogin(sasl, conn, server, settings.timeouts().helo(), warnings)
           .authenticate(mechanisms, credentials.get(), sasl.optionsFor(tls, matched));
       return switch (result) {
         case SaslLogin.Authenticated a -> {

@@ -271,6 +271,10 @@ class SaslClientDifferentialIT {
             + " status=deferred (SASL authentication"
             + " failed; cannot authenticate to server " + RELAY + "[" + RELAY + "]: no mechanism"
             + " available)");
+    assertThat(postern.maillogText())
+        .contains("warning: SASL authentication failure: No worthy mechs found");
+    assertThat(postfix.maillogText())
+        .contains("warning: SASL authentication failure: No worthy mechs found");
     // Both clients' sessions (not the start-up probe's) said EHLO and QUIT, and no AUTH.
     java.util.function.Supplier<List<String>> ends = () -> relay.maillogText().lines()
         .filter(l -> l.contains("relay/strict/smtpd[") && l.contains(": disconnect from ")

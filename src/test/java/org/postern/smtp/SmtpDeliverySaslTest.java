@@ -94,6 +94,26 @@ class SmtpDeliverySaslTest {
           + "127.0.0.1[127.0.0.1]: no mechanism available");
     });
     assertThat(server.commands()).noneMatch(c -> c.startsWith("AUTH") || c.startsWith("MAIL"));
+    assertThat(warnings).containsExactly("SASL authentication failure: No worthy mechs found");
+  }
+
+  @Test
+  void noKnownMechanism_noMechanismAvailable() throws Exception {
+    server.keywords = List.of("AUTH XOAUTH2");
+    params.put("smtp_sasl_security_options", "");
+
+    assertThat(deliver("a@client.example")).singleElement().satisfies(r -> assertThat(r.text())
+        .endsWith("cannot authenticate to server 127.0.0.1[127.0.0.1]: no mechanism available"));
+  }
+
+  @Test
+  void nullAuthList_warnsAndDefers() throws Exception {
+    server.keywords = List.of("AUTH");
+
+    assertThat(deliver("a@client.example")).singleElement().satisfies(r -> assertThat(r.text())
+        .contains("offered no compatible authentication mechanisms"));
+    assertThat(warnings).containsExactly(
+        "127.0.0.1[127.0.0.1]:" + server.port() + " offered null AUTH mechanism list");
   }
 
   @Test
