@@ -241,6 +241,57 @@ class SmtpDeliverySaslTest {
     assertThat(server.sessions).isEqualTo(2);
   }
 
+  /** STARTTLS with a self-made certificate; returns its SHA-256 fingerprint. */
+  private String tlsServer() throws Exception {
+    org.postern.tls.TestPki pki =
+        new org.postern.tls.TestPki(Files.createDirectories(tmp.resolve("pki")));
+    var root = pki.rootCa("root");
+    var leaf = pki.leaf("mx", root, "mx.example.com");
+    server.tls = org.postern.tls.ServerTlsContexts.create(org.postern.tls.PemKeyMaterial.load(
+        pki.chainFile("mx", leaf, root), leaf.key()));
+    server.keywords = List.of("STARTTLS", "AUTH PLAIN LOGIN");
+    server.on("AUTH", "235 2.7.0 Ok");
+    return java.util.HexFormat.ofDelimiter(":").withUpperCase().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(leaf.certificate().getEncoded()));
+  }
+
+  @Test
+  void tlsSession_tlsSecurityOptionsApply_authOnlyAfterStarttls() throws Exception {
+    tlsServer();
+    params.put("smtp_tls_security_level", "encrypt");
+    params.put("smtp_sasl_tls_security_options", "noanonymous");
+
+    assertThat(deliver("a@client.example")).singleElement()
+        .satisfies(r -> assertThat(r.status()).as(r.text()).isEqualTo(Status.SENT));
+    assertThat(server.commands()).containsSubsequence("EHLO client.example", "STARTTLS",
+        "EHLO client.example", "AUTH PLAIN " + b64("\0alice\0s3cr:et"));
+    assertThat(server.commands().subList(0, server.commands().indexOf("STARTTLS")))
+        .noneMatch(c -> c.startsWith("AUTH"));
+  }
+
+  @Test
+  void tlsSessionWithoutCertificateMatch_verifiedOptionsDoNotApply() throws Exception {
+    tlsServer();
+    params.put("smtp_tls_security_level", "encrypt");
+    params.put("smtp_sasl_tls_verified_security_options", "noanonymous");
+
+    assertThat(deliver("a@client.example")).singleElement().satisfies(r -> assertThat(r.text())
+        .endsWith("no mechanism available"));
+  }
+
+  @Test
+  void matchedCertificate_verifiedOptionsApply() throws Exception {
+    String fingerprint = tlsServer();
+    params.put("smtp_tls_security_level", "fingerprint");
+    params.put("smtp_tls_fingerprint_digest", "sha256");
+    params.put("smtp_tls_fingerprint_cert_match", fingerprint);
+    params.put("smtp_sasl_tls_verified_security_options", "noanonymous");
+
+    assertThat(deliver("a@client.example")).singleElement()
+        .satisfies(r -> assertThat(r.status()).as(r.text()).isEqualTo(Status.SENT));
+    assertThat(server.commands()).contains("AUTH PLAIN " + b64("\0alice\0s3cr:et"));
+  }
+
   @Test
   void enabledWithoutPasswordMaps_refusedAtStartUp() {
     params.put("smtp_sasl_password_maps", "");
