@@ -135,6 +135,38 @@ class SmtpDeliverySaslTest {
   }
 
   @Test
+  void hostileChallenges_notBase64OrEndless_badProtocol() throws Exception {
+    server.keywords = List.of("AUTH LOGIN");
+    server.on("AUTH LOGIN", "334 not*base64", "334 VXNlcm5hbWU6");
+    server.on(b64("alice"), "334 UGFzc3dvcmQ6");
+    server.on(b64("s3cr:et"), "334 UGFzc3dvcmQ6");
+    params.put("smtp_sasl_security_options", "noanonymous");
+
+    for (int i = 0; i < 2; i++) {
+      assertThat(deliver("a@client.example")).singleElement().satisfies(r -> {
+        assertThat(r.status()).isEqualTo(Status.DEFERRED);
+        assertThat(r.dsn()).isEqualTo("4.7.0");
+        assertThat(r.text()).isEqualTo("SASL authentication failed; cannot authenticate to"
+            + " server 127.0.0.1[127.0.0.1]: bad protocol / cancel");
+      });
+    }
+  }
+
+  @Test
+  void longCredentials_initialResponseAfterEmptyChallenge() throws Exception {
+    String user = "u".repeat(400);
+    passwords(nexthop + " " + user + ":pw");
+    server.keywords = List.of("AUTH PLAIN");
+    server.on("AUTH PLAIN", "334 ");
+    server.on(b64("\0" + user + "\0pw"), "235 2.7.0 Ok");
+    params.put("smtp_sasl_security_options", "noanonymous");
+
+    assertThat(deliver("a@client.example")).singleElement()
+        .satisfies(r -> assertThat(r.status()).as(r.text()).isEqualTo(Status.SENT));
+    assertThat(server.commands()).containsSubsequence("AUTH PLAIN", b64("\0" + user + "\0pw"));
+  }
+
+  @Test
   void wrongPassword_noSoftBounce_bounced() throws Exception {
     server.keywords = List.of("AUTH PLAIN");
     server.on("AUTH", "535 5.7.8 Error: authentication failed");
