@@ -94,7 +94,8 @@ final class SaslLogin {
     return known.stream().min(Enum::compareTo);
   }
 
-  Result authenticate(List<String> mechanisms, SaslCredentials credentials, SecurityOptions options)
+  Result authenticate(
+      List<String> mechanisms, SaslCredentials credentials, SecurityOptions options)
       throws IOException {
     if (mechanisms.isEmpty()) {
       return new Refused("4.7.0", "SASL authentication failed: server " + server.namaddr()
@@ -127,9 +128,10 @@ final class SaslLogin {
       String answer;
       if (deferred.isPresent()) {
         if (!challenge.isEmpty()) {
+          // Postfix names the withheld response here; that is the password, so the challenge.
           return new Refused("4.7.0", "SASL authentication failed; non-empty initial "
               + m.mechanismName() + " challenge from server " + server.namaddr() + ": "
-              + deferred.get(), Optional.empty());
+              + challenge, Optional.empty());
         }
         answer = deferred.get();
         deferred = Optional.empty();
@@ -151,7 +153,9 @@ final class SaslLogin {
     if (r.positive()) {
       return new Authenticated(credentials.username(), m);
     }
-    String dsn = settings.softBounce() && r.permanentFailure() ? "4" + r.dsn().substring(1) : r.dsn();
+    String dsn = settings.softBounce() && r.permanentFailure()
+        ? "4" + r.dsn().substring(1)
+        : r.dsn();
     return new Refused(dsn, "SASL authentication failed; server " + server.namaddr() + " said: "
         + r.text(), Optional.of("smtp; " + r.text()));
   }

@@ -167,6 +167,22 @@ class SmtpDeliverySaslTest {
   }
 
   @Test
+  void longCredentials_nonEmptyFirstChallenge_neverLogsTheHeldBackPassword() throws Exception {
+    String user = "u".repeat(400);
+    passwords(nexthop + " " + user + ":pw");
+    server.keywords = List.of("AUTH PLAIN");
+    server.on("AUTH PLAIN", "334 Y2hhbGxlbmdl");
+    params.put("smtp_sasl_security_options", "noanonymous");
+
+    assertThat(deliver("a@client.example")).singleElement().satisfies(r -> {
+      assertThat(r.dsn()).isEqualTo("4.7.0");
+      assertThat(r.text()).isEqualTo("SASL authentication failed; non-empty initial PLAIN"
+          + " challenge from server 127.0.0.1[127.0.0.1]: Y2hhbGxlbmdl");
+    });
+    assertThat(server.commands()).noneMatch(c -> c.contains(b64("\0" + user + "\0pw")));
+  }
+
+  @Test
   void wrongPassword_noSoftBounce_bounced() throws Exception {
     server.keywords = List.of("AUTH PLAIN");
     server.on("AUTH", "535 5.7.8 Error: authentication failed");
