@@ -44,8 +44,13 @@ import org.postern.tls.TlsaMatcher;
  * logged as a warning and defers the delivery ({@code 4.7.5 client TLS configuration problem}).
  *
  * <p>At level {@code may} a failed handshake is retried once on a new plaintext connection, as
- * Postfix does. A server that sent data ahead of the STARTTLS reply (an injection attempt) is
- * dropped.
+ * Postfix does, unless {@code smtp_sasl_password_maps} has credentials for the server (or cannot
+ * say). A server that sent data ahead of the STARTTLS reply (an injection attempt) is dropped.
+ *
+ * <p>With {@code smtp_sasl_auth_enable}, a server that announces AUTH in the last EHLO and has
+ * credentials in the table is logged in to ({@link SaslLogin}) before the session is handed out;
+ * a refusal ends the session with QUIT and Postfix's text, a table that cannot answer is {@code
+ * 4.3.0 local data error}.
  */
 final class SessionOpener {
   /** The outcome: a usable session, or why not. */
