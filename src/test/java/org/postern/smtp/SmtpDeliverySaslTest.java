@@ -31,6 +31,7 @@ class SmtpDeliverySaslTest {
   private ScriptedSmtpServer server;
   private final Map<String, String> params = new HashMap<>();
   private final List<String> warnings = new ArrayList<>();
+  private final FakeResolver dns = new FakeResolver();
   private String nexthop;
 
   @BeforeEach
@@ -58,7 +59,7 @@ class SmtpDeliverySaslTest {
   private List<RecipientResult> deliver(String sender) throws Exception {
     MainConfig config = MainConfig.of(tmp, params);
     try (SmtpDelivery agent = new SmtpDelivery(SmtpSettings.of(config, Protocol.SMTP),
-        Tables::open, new FakeResolver(), Clock.systemUTC(), new Random(1), warnings::add)) {
+        Tables::open, dns, Clock.systemUTC(), new Random(1), warnings::add)) {
       return agent.deliver(TestRequests.request(tmp.resolve("q"), nexthop,
           org.postern.queue.Envelope.of(sender,
               List.of(org.postern.queue.Recipient.of("bob@remote.example"))),
@@ -81,6 +82,25 @@ class SmtpDeliverySaslTest {
     // The password keeps the delimiter after the first one.
     assertThat(server.commands()).containsSubsequence("EHLO client.example",
         "AUTH PLAIN " + b64("\0alice\0s3cr:et"), "MAIL FROM:<a@client.example>");
+  }
+
+  @Test
+  void mxDestination_hostEntryBeforeDomainEntry() throws Exception {
+    dns.mx.put("example.com", List.of(new org.postern.dns.MxRecord(10, "mx1.example.com")));
+    dns.hosts.put("mx1.example.com", List.of(java.net.InetAddress.getByName("127.0.0.1")));
+    params.put("smtp_tcp_port", String.valueOf(server.port()));
+    params.put("smtp_sasl_security_options", "noanonymous");
+    server.keywords = List.of("AUTH PLAIN");
+    server.on("AUTH", "235 2.7.0 Ok", "235 2.7.0 Ok");
+    nexthop = "example.com";
+
+    passwords("mx1.example.com host:pw", "example.com domain:pw");
+    deliver("a@client.example");
+    passwords("example.com domain:pw");
+    deliver("a@client.example");
+
+    assertThat(server.commands()).filteredOn(c -> c.startsWith("AUTH")).containsExactly(
+        "AUTH PLAIN " + b64("\0host\0pw"), "AUTH PLAIN " + b64("\0domain\0pw"));
   }
 
   @Test
