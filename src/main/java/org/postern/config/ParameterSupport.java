@@ -31,7 +31,6 @@ public record ParameterSupport(Level level, String consequence) {
   private static final String LIMITS = "the limit would not be enforced";
   private static final String ROUTING = "mail would be delivered where this setting says it must not go";
   private static final String REWRITING = "addresses would leave unrewritten";
-  private static final String SMTP_AUTH = "mail would go to the relay host without SMTP AUTH";
   private static final String TLS_TRUST = "server certificates would be checked against other trust anchors";
   private static final String WRAPPER = "the SMTP client would speak plaintext where TLS is required at once";
   private static final String LOGIN_MAPS = "authenticated clients could send as any sender";
@@ -54,7 +53,6 @@ public record ParameterSupport(Level level, String consequence) {
       "newaliases_path", "permit_mx_backup_networks", "qmgr_fudge_factor", "sendmail_path",
       "setgid_group", "shlib_directory", "smtp_always_send_ehlo", "smtp_dns_resolver_options",
       "smtp_host_lookup", "smtp_never_send_ehlo", "smtp_pix_workarounds",
-      "smtp_sasl_password_maps", "smtp_sasl_security_options", "smtp_sasl_tls_security_options",
       "smtp_skip_5xx_greeting", "smtp_tls_loglevel", "smtp_tls_note_starttls_offer",
       "smtp_tls_scert_verifydepth", "smtp_tls_servername", "smtp_tls_session_cache_database",
       "smtpd_authorized_xclient_hosts", "smtpd_client_port_logging",
@@ -117,15 +115,11 @@ public record ParameterSupport(Level level, String consequence) {
     }
     for (String n : List.of("luser_relay", "mailbox_transport", "mailbox_transport_maps",
         "fallback_transport", "fallback_transport_maps", "mailbox_command_maps",
-        "relocated_maps", "sender_dependent_relayhost_maps",
-        "sender_dependent_default_transport_maps")) {
+        "relocated_maps")) {
       m.put(n, ROUTING);
     }
     for (String n : List.of("smtp_generic_maps", "lmtp_generic_maps")) {
       m.put(n, REWRITING);
-    }
-    for (String n : List.of("smtp_sasl_auth_enable", "lmtp_sasl_auth_enable")) {
-      m.put(n, SMTP_AUTH);
     }
     for (String n : List.of("smtp_tls_trust_anchor_file", "lmtp_tls_trust_anchor_file")) {
       m.put(n, TLS_TRUST);

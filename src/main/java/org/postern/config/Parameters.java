@@ -109,6 +109,8 @@ public final class Parameters {
         l("proxy_interfaces", ""),
         l("relay_domains", "${{$compatibility_level} <level {2} ? {$mydestination} : {}}"),
         s("relayhost", ""),
+        l("sender_dependent_relayhost_maps", ""),
+        s("empty_address_relayhost_maps_lookup_key", "<>"),
         s("multi_instance_name", ""),
         s("stress", ""),
         s("queue_directory", "/var/spool/postfix"),
@@ -193,6 +195,8 @@ public final class Parameters {
         s("virtual_transport", "virtual"),
         s("relay_transport", "relay"),
         s("default_transport", "smtp"),
+        l("sender_dependent_default_transport_maps", ""),
+        s("empty_address_default_transport_maps_lookup_key", "<>"),
         l("transport_maps", ""),
         s("content_filter", ""),
         l("fallback_relay", ""),
@@ -484,7 +488,13 @@ public final class Parameters {
         b("smtp_sasl_auth_enable", "no"),
         l("smtp_sasl_password_maps", ""),
         l("smtp_sasl_security_options", "noplaintext, noanonymous"),
-        l("smtp_sasl_tls_security_options", "$smtp_sasl_security_options"));
+        l("smtp_sasl_tls_security_options", "$smtp_sasl_security_options"),
+        l("smtp_sasl_tls_verified_security_options", "$smtp_sasl_tls_security_options"),
+        l("smtp_sasl_mechanism_filter", ""),
+        b("smtp_sasl_auth_soft_bounce", "yes"),
+        b("smtp_sender_dependent_authentication", "no"),
+        b("smtp_send_dummy_mail_auth", "no"),
+        s("smtp_sasl_password_result_delimiter", ":"));
   }
 
   private static List<ParameterSpec> lmtpClient() {
@@ -531,7 +541,17 @@ public final class Parameters {
         b("lmtp_connection_cache_on_demand", "yes"),
         l("lmtp_connection_cache_destinations", ""),
         t("lmtp_connection_reuse_time_limit", "300s", 's'),
-        i("lmtp_connection_reuse_count_limit", "0"));
+        i("lmtp_connection_reuse_count_limit", "0"),
+        b("lmtp_sasl_auth_enable", "no"),
+        l("lmtp_sasl_password_maps", ""),
+        l("lmtp_sasl_security_options", "noplaintext, noanonymous"),
+        l("lmtp_sasl_tls_security_options", "$lmtp_sasl_security_options"),
+        l("lmtp_sasl_tls_verified_security_options", "$lmtp_sasl_tls_security_options"),
+        l("lmtp_sasl_mechanism_filter", ""),
+        b("lmtp_sasl_auth_soft_bounce", "yes"),
+        b("lmtp_sender_dependent_authentication", "no"),
+        b("lmtp_send_dummy_mail_auth", "no"),
+        s("lmtp_sasl_password_result_delimiter", ":"));
   }
 
   private static List<ParameterSpec> tls() {

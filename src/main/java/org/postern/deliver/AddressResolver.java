@@ -10,4 +10,13 @@ package org.postern.deliver;
 @FunctionalInterface
 public interface AddressResolver {
   Resolution resolve(String address) throws ResolveException;
+
+  /**
+   * Where {@code address} goes for mail from {@code sender} (empty for the null sender), as
+   * Postfix's {@code resolve_clnt_query_from()}: a resolver with sender-dependent routing
+   * overrides this; the others route without the sender.
+   */
+  default Resolution resolve(String sender, String address) throws ResolveException {
+    return resolve(address);
+  }
 }

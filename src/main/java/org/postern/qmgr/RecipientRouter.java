@@ -54,7 +54,8 @@ final class RecipientRouter {
       String address = redirect.orElse(r.address());
       Resolution res;
       try {
-        res = resolved.containsKey(address) ? resolved.get(address) : resolver.resolve(address);
+        res = resolved.containsKey(address) ? resolved.get(address)
+            : resolver.resolve(message.envelope().sender(), address);
         resolved.put(address, res);
       } catch (ResolveException e) {
         routes.add(new Routing.Settled(

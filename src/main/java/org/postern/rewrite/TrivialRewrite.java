@@ -17,6 +17,7 @@ import org.postern.deliver.ResolveException;
 import org.postern.rewrite.LocalRouting.Outcome;
 import org.postern.rewrite.LocalRouting.Stripped;
 import org.postern.rewrite.TransportMaps.Route;
+import org.postern.table.AddressLookup;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
 import org.postern.table.TableOpener;
@@ -25,6 +26,13 @@ import org.postern.table.TableOpener;
  * trivial-rewrite's resolve service: the address class, transport, next hop and canonical
  * recipient of an address. Parameters are read from main.cf once and every table is opened
  * once, at construction, then shared by all lookups.
+ *
+ * <p>Off-host mail (the relay and default classes) goes to the sender's relay host from {@code
+ * sender_dependent_relayhost_maps}, else {@code relayhost}, else the recipient domain; the
+ * default class's transport is the sender's from {@code sender_dependent_default_transport_maps},
+ * else {@code default_transport} ({@link SenderRouting}). A {@code transport:nexthop} value and
+ * then {@code transport_maps} override both, as in Postfix. Only {@link #resolve(String, String)}
+ * asks the sender tables; qmgr resolves with the sender.
  *
  * <p>The address is first put in canonical form, as cleanup has it rewritten before it is
  * queued, so {@code user} resolves as {@code user@$myorigin}.
@@ -47,7 +55,7 @@ public final class TrivialRewrite implements AddressResolver, AutoCloseable {
   private final List<LookupTable> tables;
 
   private record Lists(DomainList virtualAliasDomains, DomainList virtualMailboxDomains,
-      DomainList relayDomains, TransportMaps transportMaps) {}
+      DomainList relayDomains, TransportMaps transportMaps, SenderRouting senderRouting) {}
 
   private TrivialRewrite(RewriteSettings settings, LocalDestination localDestination,
       Lists lists, List<LookupTable> tables) {
@@ -105,11 +113,35 @@ public final class TrivialRewrite implements AddressResolver, AutoCloseable {
         DomainList.parse("virtual_mailbox_domains", c.get("virtual_mailbox_domains"),
             DomainList.Style.EXACT, once),
         DomainList.parse("relay_domains", c.get("relay_domains"), relayStyle, once),
-        new TransportMaps(transport, s));
+        new TransportMaps(transport, s),
+        new SenderRouting(addressMaps(c, "sender_dependent_relayhost_maps", once),
+            addressMaps(c, "sender_dependent_default_transport_maps", once),
+            c.get("empty_address_relayhost_maps_lookup_key").strip(),
+            c.get("empty_address_default_transport_maps_lookup_key").strip(),
+            s.recipientDelimiter()));
+  }
+
+  private static AddressLookup addressMaps(MainConfig c, String parameter, TableOpener once)
+      throws TableException {
+    List<LookupTable> maps = new ArrayList<>();
+    for (String spec : c.getList(parameter)) {
+      maps.add(once.open(spec));
+    }
+    return new AddressLookup(maps);
+  }
+
+  /** Routes without a sender: the sender-dependent tables are not asked. */
+  @Override
+  public Resolution resolve(String address) throws ResolveException {
+    return resolve(Optional.empty(), address);
   }
 
   @Override
-  public Resolution resolve(String address) throws ResolveException {
+  public Resolution resolve(String sender, String address) throws ResolveException {
+    return resolve(Optional.of(sender), address);
+  }
+
+  private Resolution resolve(Optional<String> sender, String address) throws ResolveException {
     Stripped stripped;
     try {
       stripped = routing.strip(rewrite.canonical(address));
@@ -133,15 +165,15 @@ public final class TrivialRewrite implements AddressResolver, AutoCloseable {
       recipient = recipient.substring(0, at + 1) + domain;
       local = isLocal(domain);
     }
-    Resolution r = classify(recipient, domain, local);
+    Resolution r = classify(sender, recipient, domain, local);
     if (!settings.allowMinUser() && recipient.startsWith("-")) {
       return badSyntax(recipient);
     }
     return r;
   }
 
-  private Resolution classify(String recipient, String domain, boolean local)
-      throws ResolveException {
+  private Resolution classify(Optional<String> sender, String recipient, String domain,
+      boolean local) throws ResolveException {
     if (!local && matches(lists.virtualAliasDomains(), domain)) {
       String text = settings.showUserUnknownTableName() ? " in virtual alias table" : "";
       return new Resolution(AddressClass.VIRTUAL_ALIAS, ERROR_TRANSPORT,
@@ -164,11 +196,22 @@ public final class TrivialRewrite implements AddressResolver, AutoCloseable {
       blame = "relay_transport";
     } else {
       addressClass = AddressClass.DEFAULT;
-      transport = settings.defaultTransport();
-      blame = "default_transport";
+      Optional<String> bySender = sender.isEmpty() ? Optional.empty()
+          : senderLookup("sender_dependent_default_transport_maps",
+              () -> lists.senderRouting().defaultTransport(sender.get(), this::isLocalDomain));
+      transport = bySender.orElse(settings.defaultTransport());
+      blame = bySender.isPresent() ? "sender_dependent_default_transport_maps"
+          : "default_transport";
     }
     boolean offHost = addressClass == AddressClass.RELAY || addressClass == AddressClass.DEFAULT;
-    String nexthop = offHost && !settings.relayhost().isEmpty() ? settings.relayhost() : domain;
+    String nexthop = domain;
+    if (offHost) {
+      // A sender's relay host, then relayhost, then the domain; a transport:nexthop wins over all.
+      Optional<String> relay = sender.isEmpty() ? Optional.empty()
+          : senderLookup("sender_dependent_relayhost_maps",
+              () -> lists.senderRouting().relayhost(sender.get(), this::isLocalDomain));
+      nexthop = relay.orElse(settings.relayhost().isEmpty() ? domain : settings.relayhost());
+    }
     Route route = configured(transport, nexthop, blame);
     if (!lists.transportMaps().isEmpty()) {
       try {
@@ -191,6 +234,25 @@ public final class TrivialRewrite implements AddressResolver, AutoCloseable {
           + ": null transport is not allowed");
     }
     return new Route(transport, destination.isEmpty() ? nexthop : destination);
+  }
+
+  /** A sender-dependent table lookup; a table that cannot answer defers the recipient. */
+  private static Optional<String> senderLookup(String parameter, SenderLookup lookup)
+      throws ResolveException {
+    try {
+      return lookup.find();
+    } catch (TableException e) {
+      throw lookupFailure(parameter, e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface SenderLookup {
+    Optional<String> find() throws TableException;
+  }
+
+  private boolean isLocalDomain(String domain) throws TableException {
+    return localDestination.isLocal(domain);
   }
 
   private boolean isLocal(String domain) throws ResolveException {

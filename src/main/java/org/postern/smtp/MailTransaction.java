@@ -305,6 +305,10 @@ final class MailTransaction {
     if (sendRequireTls) {
       b.append(" REQUIRETLS");
     }
+    // Postfix authenticates the MTA, not the sender: the dummy is the empty identity.
+    if (settings.sasl().dummyMailAuth() && session.authenticated()) {
+      b.append(" AUTH=<>");
+    }
     return b.toString();
   }
 

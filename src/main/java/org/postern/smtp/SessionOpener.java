@@ -20,6 +20,7 @@ import org.postern.smtp.RequireTlsEnforcement.Deliver;
 import org.postern.smtp.RequireTlsEnforcement.Refuse;
 import org.postern.smtp.RequireTlsEnforcement.Violation;
 import org.postern.tls.ClientTlsPolicy;
+import org.postern.table.TableException;
 import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsConfigException;
 import org.postern.tls.TlsParameters;
@@ -43,8 +44,13 @@ import org.postern.tls.TlsaMatcher;
  * logged as a warning and defers the delivery ({@code 4.7.5 client TLS configuration problem}).
  *
  * <p>At level {@code may} a failed handshake is retried once on a new plaintext connection, as
- * Postfix does. A server that sent data ahead of the STARTTLS reply (an injection attempt) is
- * dropped.
+ * Postfix does, unless {@code smtp_sasl_password_maps} has credentials for the server (or cannot
+ * say). A server that sent data ahead of the STARTTLS reply (an injection attempt) is dropped.
+ *
+ * <p>With {@code smtp_sasl_auth_enable}, a server that announces AUTH in the last EHLO and has
+ * credentials in the table is logged in to ({@link SaslLogin}) before the session is handed out;
+ * a refusal ends the session with QUIT and Postfix's text, a table that cannot answer is {@code
+ * 4.3.0 local data error}.
  */
 final class SessionOpener {
   /** The outcome: a usable session, or why not. */
@@ -55,16 +61,21 @@ final class SessionOpener {
 
   record Failed(SessionFailure failure) implements Outcome {}
 
+  /** The message a session is opened for: whose credentials, and whose warnings. */
+  record Mail(String sender, String queueId) {}
+
   private final SmtpSettings settings;
   private final SSLContext tlsContext;
   private final ServerCertificateCheck certificates;
   private final Clock clock;
   private final Consumer<String> warnings;
+  private final SaslPasswords passwords;
 
   SessionOpener(
       SmtpSettings settings, SSLContext tlsContext, ServerCertificateCheck certificates,
-      Clock clock, Consumer<String> warnings) {
+      Clock clock, Consumer<String> warnings, SaslPasswords passwords) {
     this.settings = settings;
+    this.passwords = passwords;
     this.tlsContext = tlsContext;
     this.certificates = certificates;
     this.clock = clock;
@@ -73,7 +84,7 @@ final class SessionOpener {
 
   /** {@code action} is present for a REQUIRETLS message. */
   Outcome open(
-      Server server, Destination d, ServerTls tls, Optional<RequireTlsAction> action)
+      Server server, Destination d, ServerTls tls, Optional<RequireTlsAction> action, Mail mail)
       throws InterruptedException {
     TlsParameters parameters = null;
     if (tls.usesTls()) {
@@ -86,12 +97,24 @@ final class SessionOpener {
                 action.map(a -> RequireTlsFeature.UNDECIDED)), false));
       }
     }
-    Attempt a = new Attempt(server, d, tls, parameters, action);
+    Attempt a = new Attempt(server, d, tls, parameters, action, mail);
     Outcome first = a.run(tls.usesTls());
-    if (first instanceof Failed && a.handshakeFailed && tls.effective() == TlsSecurityLevel.MAY) {
-      return new Attempt(server, d, tls, parameters, action).run(false);
+    // With credentials for the server, no plaintext retry: the password was meant for TLS, and
+    // without AUTH a relay host would only answer "relay access denied" (Postfix).
+    if (first instanceof Failed && a.handshakeFailed && tls.effective() == TlsSecurityLevel.MAY
+        && !hasCredentials(server, d, mail)) {
+      return new Attempt(server, d, tls, parameters, action, mail).run(false);
     }
     return first;
+  }
+
+  /** True when SASL is on and the table has an entry for the server (or cannot answer). */
+  private boolean hasCredentials(Server server, Destination d, Mail mail) {
+    try {
+      return passwords.find(mail.sender(), server.hostname(), d.nexthop()).isPresent();
+    } catch (TableException e) {
+      return true;
+    }
   }
 
   /** One connection's worth of state. */
@@ -103,8 +126,11 @@ final class SessionOpener {
     /** The protocols and cipher suites of the level; null when the level is {@code none}. */
     private final TlsParameters tlsParameters;
     private final Optional<RequireTlsAction> action;
+    private final Mail mail;
     private final TlsSecurityLevel level;
     private boolean handshakeFailed;
+    /** Whether the server accepted our SMTP AUTH credentials. */
+    private boolean authenticated;
     private SmtpConnection conn;
     private boolean connected;
     /** Where the dialogue is, for timeout and lost-connection texts. */
@@ -113,7 +139,8 @@ final class SessionOpener {
     private Outcome lastFailure;
 
     Attempt(Server server, Destination d, ServerTls tls, TlsParameters tlsParameters,
-        Optional<RequireTlsAction> action) {
+        Optional<RequireTlsAction> action, Mail mail) {
+      this.mail = mail;
       this.server = server;
       this.d = d;
       this.tlsPolicy = tls;
@@ -218,7 +245,7 @@ final class SessionOpener {
 
     private Outcome decide(
         Map<String, String> esmtp, SecurityLevel reached, boolean tls, boolean matched,
-        boolean announced) {
+        boolean announced) throws IOException {
       boolean send = false;
       Optional<RequireTlsFeature> feature = Optional.empty();
       if (action.isPresent()) {
@@ -234,9 +261,56 @@ final class SessionOpener {
           }
         }
       }
-      SmtpSession s = new SmtpSession(
-          conn, server, esmtp, reached, announced, matched, clock.instant(), 0);
+      if (settings.sasl().enable() && esmtp.containsKey("AUTH")) {
+        Optional<Outcome> refused = login(esmtp.get("AUTH"), tls, matched, reached);
+        if (refused.isPresent()) {
+          return refused.get();
+        }
+      }
+      SmtpSession s = new SmtpSession(conn, server, esmtp, reached, announced, matched,
+          authenticated, clock.instant(), 0);
       return new Opened(s, send, feature);
+    }
+
+    /**
+     * SMTP AUTH when the table has credentials for the server: the failure, else empty, with
+     * {@link #authenticated} set when credentials were accepted (without any the client goes on
+     * as a stranger).
+     */
+    private Optional<Outcome> login(String offered, boolean tls, boolean matched,
+        SecurityLevel reached) throws IOException {
+      SaslSettings sasl = settings.sasl();
+      List<String> mechanisms = SaslLogin.filtered(offered, sasl.mechanismFilter());
+      if (mechanisms.isEmpty()) {
+        warnings.accept(offered.isBlank()
+            ? server.relay().text() + " offered null AUTH mechanism list"
+            : server.relay().text() + " offered no supported AUTH mechanisms: '" + offered + "'");
+      }
+      Optional<SaslCredentials> credentials;
+      try {
+        credentials = passwords.find(mail.sender(), server.hostname(), d.nexthop());
+      } catch (TableException e) {
+        warnings.accept(mail.queueId() + ": " + passwords.title() + " lookup error");
+        return Optional.of(
+            fail("4.3.0", "local data error while talking to " + server.namaddr(), true));
+      }
+      if (credentials.isEmpty()) {
+        return Optional.empty();
+      }
+      var result = new SaslLogin(sasl, conn, server, settings.timeouts().helo(), warnings)
+          .authenticate(mechanisms, credentials.get(), sasl.optionsFor(tls, matched));
+      return switch (result) {
+        case SaslLogin.Authenticated a -> {
+          authenticated = true;
+          yield Optional.empty();
+        }
+        case SaslLogin.Refused r -> {
+          quitQuietly();
+          // The TLS level was settled before AUTH: tls=none, not none?, as Postfix 3.12 logs.
+          yield Optional.of(new Failed(new SessionFailure(r.dsn(), r.text(), r.diagnostic(),
+              server.relay(), TlsStatus.of(reached, undecided()), r.dsn().startsWith("4"))));
+        }
+      };
     }
 
     private SmtpConnection connectInet() throws IOException {
@@ -389,7 +463,7 @@ final class SessionOpener {
 
     private void quitQuietly() {
       if (conn != null) {
-        new SmtpSession(conn, server, Map.of(), tlsPolicy.undecided(), false, false,
+        new SmtpSession(conn, server, Map.of(), tlsPolicy.undecided(), false, false, false,
             clock.instant(), 0).quit(settings.timeouts().quit());
       }
     }

@@ -65,7 +65,12 @@ import org.postern.tlsrpt.SessionRecorder;
  * <p>The message is streamed from the queue file for each attempt, never held in memory whole
  * ({@link MessageContent}).
  *
- * <p>Not yet: SASL, client certificates, {@code smtp_generic_maps}, the implicit bind to a single
+ * <p>SMTP AUTH ({@code smtp_sasl_auth_enable}): {@link SessionOpener} authenticates with the
+ * credentials of {@link SaslPasswords} after the last EHLO ({@link SaslLogin}); a refusal is a
+ * soft error for that server unless {@code smtp_sasl_auth_soft_bounce = no} and the server said
+ * {@code 5xx}. With {@code smtp_sender_dependent_authentication} sessions are not cached.
+ *
+ * <p>Not yet: client certificates, {@code smtp_generic_maps}, the implicit bind to a single
  * {@code inet_interfaces} address.
  *
  * <p>Failure: problems with recipients, servers, DNS, TLS policy tables or the REQUIRETLS policy
@@ -79,6 +84,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
   private final SessionOpener opener;
   private final DanePolicy dane;
   private final ConnectionCache cache;
+  private final SaslPasswords passwords;
   private final Consumer<String> infos;
   private final Consumer<String> warnings;
 
@@ -120,6 +126,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       Consumer<String> warnings, Consumer<String> infos, SessionRecorder tlsrpt)
       throws TlsConfigException, TableException {
     this.settings = s;
+    this.passwords = SaslPasswords.open(s.sasl(), s.protocol(), tables);
     this.infos = infos;
     this.warnings = warnings;
     String policyParameter = s.protocol().parameter("requiretls_policy");
@@ -136,7 +143,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     this.finder =
         new ServerFinder(resolver, s.inetProtocols(), s.myhostname(), s.addressOrder(random));
     this.opener =
-        new SessionOpener(s, ClientTlsContexts.create(), certificates, clock, warnings);
+        new SessionOpener(s, ClientTlsContexts.create(), certificates, clock, warnings,
+            passwords);
     this.dane = new DanePolicy(resolver, s.dnsSupportLevel().strip().equals("dnssec"),
         insecureMxPolicy(s));
     this.cache = new ConnectionCache(clock, s.connectionCacheTimeLimit(), s.reuseTimeLimit(),
@@ -260,7 +268,9 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private Optional<List<RecipientResult>> servers(Destination d) throws InterruptedException {
       ConnectionCache.Key key = new ConnectionCache.Key(request.transport(), nexthop,
           policy.level(), action.map(RequireTlsAction::postfixName).orElse(""));
-      caching = settings.connectionCacheOnDemand() || listedForCaching(d);
+      // Sender-dependent credentials make a session one sender's: no caching, as in Postfix.
+      caching = (settings.connectionCacheOnDemand() || listedForCaching(d))
+          && !(settings.sasl().enable() && settings.sasl().senderDependent());
       Optional<SmtpSession> cached = caching ? cache.take(key) : Optional.empty();
       if (cached.isPresent()) {
         Optional<List<RecipientResult>> done = reuse(cached.get(), key);
@@ -315,7 +325,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
           failure = notConnected(insecureMx.get(), tls);
           continue;
         }
-        switch (opener.open(server, d, tls, action)) {
+        switch (opener.open(server, d, tls, action,
+            new SessionOpener.Mail(request.sender(), request.queueId().toString()))) {
           case SessionOpener.Failed f -> {
             tlsPolicies.failed(decision, d, tls, server, f.failure());
             failure = f.failure();
@@ -455,5 +466,6 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     cache.close();
     requireTlsPolicy.close();
     tlsPolicies.close();
+    passwords.close();
   }
 }

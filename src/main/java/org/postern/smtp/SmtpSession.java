@@ -13,6 +13,7 @@ import org.postern.log.TlsFeatureStatus.SecurityLevel;
  * connection cache.
  *
  * @param esmtp the EHLO/LHLO keywords, upper case, with their parameters; empty after HELO
+ * @param authenticated whether the client authenticated with SMTP AUTH on this session
  */
 record SmtpSession(
     SmtpConnection connection,
@@ -21,6 +22,7 @@ record SmtpSession(
     SecurityLevel tlsLevel,
     boolean requireTlsAnnounced,
     boolean certificateMatched,
+    boolean authenticated,
     Instant created,
     int uses) {
 
@@ -44,8 +46,8 @@ record SmtpSession(
 
   SmtpSession used() {
     return new SmtpSession(
-        connection, server, esmtp, tlsLevel, requireTlsAnnounced, certificateMatched, created,
-        uses + 1);
+        connection, server, esmtp, tlsLevel, requireTlsAnnounced, certificateMatched,
+        authenticated, created, uses + 1);
   }
 
   /** Sends QUIT and closes, ignoring what the server does: the mail is already decided. */

@@ -47,7 +47,8 @@ record SmtpSettings(
     boolean balanceInetProtocols,
     List<String> connectionCacheDestinations,
     boolean tlsConnectionReuse,
-    MtaSts mtaSts) {
+    MtaSts mtaSts,
+    SaslSettings sasl) {
 
   /** The Postern-only MTA-STS parameters ({@code postern_mta_sts_*}); never on for LMTP. */
   record MtaSts(boolean enable, String cacheDirectory, Duration fetchTimeout) {}
@@ -114,7 +115,8 @@ record SmtpSettings(
         c.getBoolean(p.parameter("tls_connection_reuse")),
         new MtaSts(p == Protocol.SMTP && c.getBoolean("postern_mta_sts_enable"),
             c.get("postern_mta_sts_cache_directory"),
-            c.getTime("postern_mta_sts_fetch_timeout")));
+            c.getTime("postern_mta_sts_fetch_timeout")),
+        SaslSettings.of(c, p));
   }
 
   /** The protocols and ciphers of STARTTLS per security level; checked at start-up. */

@@ -5,7 +5,8 @@
  * the configured security level, and deliver the message, answering for each recipient whether
  * it was sent, deferred or bounced (the queue manager marks the queue file).
  *
- * <p>Standards: RFC 5321 (SMTP), RFC 2033 (LMTP), RFC 3207 (STARTTLS), RFC 3461 (DSN),
+ * <p>Standards: RFC 5321 (SMTP), RFC 2033 (LMTP), RFC 3207 (STARTTLS), RFC 4954 (AUTH), RFC
+ * 4616 (PLAIN), RFC 2195 (CRAM-MD5), RFC 3461 (DSN),
  * RFC 6531 (SMTPUTF8), RFC 7672 (DANE), RFC 8461 (MTA-STS), RFC 8689 (REQUIRETLS).
  *
  * <p>{@link org.postern.smtp.SmtpDelivery} is the delivery agent (one class, {@link
@@ -28,9 +29,14 @@
  * and settles the level ({@code dane}, {@code dane:may}, {@code dane:encrypt}, {@code
  * dane:halfdane}, or a {@code dane-only} deferral) before connecting; the certificate is matched
  * after the handshake, and only a session that stayed {@code dane} counts as a certificate match
- * for REQUIRETLS. MTA-STS comes later.
+ * for REQUIRETLS. MTA-STS comes later. SMTP AUTH (RFC 4954): {@link
+ * org.postern.smtp.SaslPasswords} finds the credentials ({@code smtp_sasl_password_maps}),
+ * {@link org.postern.smtp.SaslLogin} runs the exchange after the last EHLO with a {@link
+ * org.postern.smtp.SaslMechanism} the session's security options allow.
  *
- * <p>Security: a message that asked for REQUIRETLS never leaves in plaintext, nor without a
+ * <p>Security: credentials go only to a server the table names, after STARTTLS when one is made,
+ * and never with a mechanism the session's security options forbid (by default no password on a
+ * plaintext connection). A message that asked for REQUIRETLS never leaves in plaintext, nor without a
  * certificate match, where its policy action forbids it; a server that lost STARTTLS or the
  * REQUIRETLS keyword to a man in the middle is refused before MAIL FROM.
  *

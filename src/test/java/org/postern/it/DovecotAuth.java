@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * and an auth client UNIX listener at {@link #socket()}. Foreground, with its own configuration
  * under a temporary directory; no IMAP, POP3 or LMTP.
  */
-final class DovecotAuth implements AutoCloseable {
+public final class DovecotAuth implements AutoCloseable {
   private final Process process;
   private final Path socket;
 
@@ -30,7 +30,7 @@ final class DovecotAuth implements AutoCloseable {
   }
 
   /** Starts Dovecot under {@code dir}; {@code users} are passwd-file lines. */
-  static DovecotAuth start(Path dir, List<String> users) throws IOException, InterruptedException {
+  public static DovecotAuth start(Path dir, List<String> users) throws IOException, InterruptedException {
     Path root = Files.createDirectories(dir.resolve("dovecot-auth"));
     // The auth process runs as the dovecot user: it must reach the passwd-file.
     for (Path d = root; d != null && d.startsWith(dir); d = d.getParent()) {
@@ -81,7 +81,7 @@ final class DovecotAuth implements AutoCloseable {
     }
   }
 
-  Path socket() {
+  public Path socket() {
     return socket;
   }
 

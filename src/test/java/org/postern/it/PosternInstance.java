@@ -45,7 +45,7 @@ public final class PosternInstance implements AutoCloseable {
    * A receive-only configuration: conf/master.cf without its qmgr entry, so that what smtpd and
    * pickup queued stays in incoming/ for the test to read (as an operator stops delivery).
    */
-  static PosternInstance createReceiveOnly(Path root, String mainCf) throws IOException {
+  public static PosternInstance createReceiveOnly(Path root, String mainCf) throws IOException {
     PosternInstance p = create(root, mainCf);
     Path master = p.config.resolve("master.cf");
     Files.writeString(master, Files.readString(master).replaceAll("(?m)^qmgr .*\\R", ""));

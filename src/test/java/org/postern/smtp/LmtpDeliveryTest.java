@@ -77,4 +77,28 @@ class LmtpDeliveryTest {
       assertThat(server.sessions).isZero();
     }
   }
+
+  @Test
+  void deliver_unixSocketWithSasl_lmtpParametersAndPathAsKey() throws Exception {
+    Path socket = tmp.resolve("lmtp.sock");
+    Path passwords = tmp.resolve("lmtp_passwd");
+    java.nio.file.Files.writeString(passwords, socket + " mda:pw\n");
+    try (ScriptedSmtpServer server = ScriptedSmtpServer.unix(socket)) {
+      server.lmtp = true;
+      server.keywords = List.of("AUTH PLAIN");
+      server.on("AUTH", "235 2.7.0 Ok");
+
+      var results = deliver(Map.of("myhostname", "client.example",
+          "lmtp_sasl_auth_enable", "yes", "lmtp_sasl_password_maps", "texthash:" + passwords,
+          "lmtp_sasl_security_options", "noanonymous"),
+          TestRequests.simple(tmp.resolve("q"), "unix:" + socket, "a@example.com"));
+
+      assertThat(results).singleElement()
+          .satisfies(r -> assertThat(r.status()).as(r.text()).isEqualTo(Status.SENT));
+      assertThat(server.commands()).containsSubsequence("LHLO client.example",
+          "AUTH PLAIN " + java.util.Base64.getEncoder().encodeToString(
+              "\0mda\0pw".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          "MAIL FROM:<sender@example.org>");
+    }
+  }
 }
