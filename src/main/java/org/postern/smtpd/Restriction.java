@@ -30,13 +30,19 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
   private static final Set<String> MAP_COMMANDS =
       Set.of(CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS);
 
-  private static final Set<String> NAMES =
+  private static final Set<String> BASIC_NAMES =
       Set.of(
           "permit", "reject", "defer", "defer_if_permit", "defer_if_reject", "warn_if_reject",
           "permit_mynetworks", "permit_sasl_authenticated", "reject_unauth_destination",
           "defer_unauth_destination", "permit_auth_destination", "reject_unauth_pipelining",
           "reject_non_fqdn_helo_hostname", "reject_invalid_helo_hostname", "reject_non_fqdn_sender",
           "reject_non_fqdn_recipient", "reject_unlisted_recipient", "reject_unlisted_sender");
+
+  /** Address verification (ADDRESS_VERIFICATION_README), served by {@link UnverifiedAddresses}. */
+  private static final Set<String> VERIFY_NAMES =
+      Set.of("reject_unverified_recipient", "reject_unverified_sender");
+
+  private static final Set<String> NAMES = joined(BASIC_NAMES, VERIFY_NAMES);
 
   private static final Set<String> RELAY_BLOCKERS = Set.of(
       "reject_unauth_destination", "defer_unauth_destination", "reject", "defer", "defer_if_permit");
@@ -139,5 +145,14 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
       }
     }
     return false;
+  }
+
+  @SafeVarargs
+  private static Set<String> joined(Set<String>... sets) {
+    Set<String> all = new HashSet<>();
+    for (Set<String> s : sets) {
+      all.addAll(s);
+    }
+    return Set.copyOf(all);
   }
 }

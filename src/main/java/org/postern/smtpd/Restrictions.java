@@ -70,6 +70,14 @@ final class Restrictions {
           state.sender == null || state.sender.isEmpty()
               ? SmtpdCheck.Status.DUNNO
               : unlistedSender(state.sender);
+      case "reject_unverified_recipient" ->
+          state.recipient == null || state.recipient.isEmpty()
+              ? SmtpdCheck.Status.DUNNO
+              : policy.unverified.check(check, state, state.recipient, SmtpdCheck.RECIPIENT);
+      case "reject_unverified_sender" ->
+          state.sender == null || state.sender.isEmpty()
+              ? SmtpdCheck.Status.DUNNO
+              : policy.unverified.check(check, state, state.sender, SmtpdCheck.SENDER);
       case Restriction.CHECK_CLIENT_ACCESS -> clientAccess(r.table().orElseThrow(), defaultAcl);
       case Restriction.CHECK_HELO_ACCESS ->
           state.helo == null
