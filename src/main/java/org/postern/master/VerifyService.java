@@ -81,7 +81,8 @@ final class VerifyService implements Service {
     if (!cleanupInterval.isZero()) {
       cleanups = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
       long seconds = Math.max(1, cleanupInterval.toSeconds());
-      cleanups.scheduleWithFixedDelay(verifier::cleanup, seconds, seconds, TimeUnit.SECONDS);
+      // A first run at start, as Postfix's verify does when no run completed within the interval.
+      cleanups.scheduleWithFixedDelay(verifier::cleanup, 0, seconds, TimeUnit.SECONDS);
     }
   }
 
