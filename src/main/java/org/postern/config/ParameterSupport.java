@@ -65,7 +65,7 @@ public record ParameterSupport(Level level, String consequence) {
       "smtpd_starttls_timeout", "smtpd_tls_CAfile", "smtpd_tls_CApath",
       "strict_smtputf8", "tls_preempt_cipherlist", "tls_random_source", "transport_retry_time",
       "unknown_address_reject_code", "unknown_client_reject_code",
-      "unknown_hostname_reject_code", "unverified_recipient_reject_code");
+      "unknown_hostname_reject_code");
 
   /**
    * Values of unsupported or refused parameters that ask for exactly what Postern does without

@@ -98,12 +98,13 @@ final class QmgrService implements Service {
    * by its {@code address_verify_} counterpart, as Postfix's resolve_clnt_verify.
    */
   private static MainConfig probeRouting(MainConfig config) throws ConfigException {
-    Map<String, String> overrides = new HashMap<>();
-    for (String name : List.of("transport_maps", "relayhost", "local_transport",
-        "virtual_transport", "relay_transport", "default_transport")) {
-      overrides.put(name, config.get("address_verify_" + name));
-    }
-    return config.withOverrides(overrides);
+    return config.withOverrides(Map.of(
+        "transport_maps", config.get("address_verify_transport_maps"),
+        "relayhost", config.get("address_verify_relayhost"),
+        "local_transport", config.get("address_verify_local_transport"),
+        "virtual_transport", config.get("address_verify_virtual_transport"),
+        "relay_transport", config.get("address_verify_relay_transport"),
+        "default_transport", config.get("address_verify_default_transport")));
   }
 
   /** Every master.cf unix entry whose command is a delivery agent of this build. */

@@ -54,18 +54,27 @@ final class UnverifiedAddresses {
   static UnverifiedAddresses fromConfig(MainConfig c, VerifyClient verify) throws ConfigException {
     return new UnverifiedAddresses(verify, c.get("address_verify_service_name"),
         c.getInt("address_verify_poll_count"), c.getTime("address_verify_poll_delay"),
-        codes(c, "unverified_recipient_"), codes(c, "unverified_sender_"));
+        new Codes(c.getInt("unverified_recipient_defer_code"),
+            c.getInt("unverified_recipient_reject_code"),
+            deferIfPermit(c, "unverified_recipient_tempfail_action",
+                c.get("unverified_recipient_tempfail_action")),
+            c.get("unverified_recipient_reject_reason").strip()),
+        new Codes(c.getInt("unverified_sender_defer_code"),
+            c.getInt("unverified_sender_reject_code"),
+            deferIfPermit(c, "unverified_sender_tempfail_action",
+                c.get("unverified_sender_tempfail_action")),
+            c.get("unverified_sender_reject_reason").strip()));
   }
 
-  private static Codes codes(MainConfig c, String prefix) throws ConfigException {
-    String name = prefix + "tempfail_action";
-    String action = c.get(name).strip();
-    if (!action.equals("defer") && !action.equals("defer_if_permit")) {
-      throw new ConfigException(c.configDirectory().resolve("main.cf"), 0, name,
-          "bad configuration: " + name + " = " + action);
-    }
-    return new Codes(c.getInt(prefix + "defer_code"), c.getInt(prefix + "reject_code"),
-        action.equals("defer_if_permit"), c.get(prefix + "reject_reason").strip());
+  /** Postfix's tempfail_actions: {@code defer_if_permit} (true) or {@code defer} (false). */
+  private static boolean deferIfPermit(MainConfig c, String name, String value)
+      throws ConfigException {
+    return switch (value.strip()) {
+      case "defer_if_permit" -> true;
+      case "defer" -> false;
+      default -> throw new ConfigException(c.configDirectory().resolve("main.cf"), 0, name,
+          "bad configuration: " + name + " = " + value.strip());
+    };
   }
 
   /** The verdict on {@code address}, a {@link SmtpdCheck#SENDER} or {@link SmtpdCheck#RECIPIENT}. */

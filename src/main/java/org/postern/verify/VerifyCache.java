@@ -1,5 +1,7 @@
 package org.postern.verify;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,14 @@ abstract sealed class VerifyCache implements AutoCloseable {
       default -> throw new TableException(
           "address_verify_map: unsupported dictionary type: " + type + ": use lmdb:" + name);
     }
-    return new Lmdb(LmdbCache.open(Path.of(name + ".lmdb")));
+    Path file = Path.of(name + ".lmdb");
+    try {
+      // $data_directory may not exist yet on a fresh installation.
+      Files.createDirectories(file.toAbsolutePath().getParent());
+    } catch (IOException e) {
+      throw new TableException("address_verify_map: create " + file.getParent() + ": " + e, e);
+    }
+    return new Lmdb(LmdbCache.open(file));
   }
 
   abstract Optional<String> get(String key) throws TableException;
