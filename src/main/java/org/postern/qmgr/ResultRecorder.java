@@ -32,6 +32,8 @@ import org.postern.queue.TraceFlags;
  * whatever became of the recipient goes to the verify service ({@code status=deliverable} or
  * {@code undeliverable} in the log; {@code undeliverable-but-not-cached} when {@code
  * address_verify_negative_cache = no}) and the recipient is done, as Postfix's verify_append.
+ * A probe of {@code sendmail -bv} ({@code trace_flags=512}) is logged the same way and recorded
+ * in the trace log, from which bounce mails the sender a delivery status report.
  *
  * <p>Failure: an IOException from a log or the mark propagates; the recipient then stays pending
  * and is tried again with the message. A verify service that cannot record a probe's result is a
@@ -67,8 +69,13 @@ final class ResultRecorder {
   RecipientResult record(QueueId id, QueueFile message, Recipient original,
       RecipientResult result, Timing timing, ProgramLog log) throws IOException {
     RecipientResult r = settings.softBounce() ? softBounce(result) : result;
-    if (TraceFlags.of(message.envelope()).mtaVerify()) {
+    TraceFlags trace = TraceFlags.of(message.envelope());
+    if (trace.mtaVerify()) {
       probe(id, message, original, r, timing, log);
+      return r;
+    }
+    if (trace.userVerify()) {
+      userProbe(id, message, original, r, timing, log);
       return r;
     }
     log.info(statusLine(id, message, r, timing));
@@ -123,6 +130,27 @@ final class ResultRecorder {
     log.info(statusLine(id, message, r, timing, word));
     lock.lock();
     try {
+      QueueFileMarker.markDone(message.path(), original);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * sendmail -bv: every result, whatever it was, goes to the trace log as {@code deliverable} or
+   * {@code undeliverable} for the report bounce mails to the sender, and the recipient is done.
+   */
+  private void userProbe(QueueId id, QueueFile message, Recipient original, RecipientResult r,
+      Timing timing, ProgramLog log) throws IOException {
+    boolean ok = r.status() == RecipientResult.Status.SENT;
+    log.info(statusLine(id, message, r, timing, ok
+        ? DeliveryStatusLine.Status.DELIVERABLE : DeliveryStatusLine.Status.UNDELIVERABLE));
+    RecipientResult reported = new RecipientResult(r.recipient(), r.status(), r.dsn(), r.relay(),
+        r.text(), r.diagnostic(), r.tlsStatus(), ok ? "deliverable" : "undeliverable",
+        r.connectionReuses());
+    lock.lock();
+    try {
+      traceLog.append(id, RecipientLog.Entry.of(reported));
       QueueFileMarker.markDone(message.path(), original);
     } finally {
       lock.unlock();

@@ -202,6 +202,7 @@ final class MailTransaction {
       ServerReply reply = rcptReplies.get(recipients.indexOf(r));
       results.add(RecipientResult.sent(r, reply.enhancedStatus().orElse("2.0.0"),
               session.server().relay().text(), reply.text())
+          .withDiagnostic("smtp; " + reply.text())
           .withTlsStatus(tls)
           .withConnectionReuses(session.uses() - 1));
     }

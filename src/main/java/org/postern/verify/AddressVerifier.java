@@ -3,6 +3,7 @@ package org.postern.verify;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.postern.deliver.VerifyClient;
 import org.postern.log.ProgramLog;
 import org.postern.table.TableEntry;
@@ -46,6 +47,7 @@ public final class AddressVerifier implements VerifyClient, AutoCloseable {
   private final ProbeSenderAddress probeSender;
   private final Clock clock;
   private final ProgramLog log;
+  private final ReentrantLock lock = new ReentrantLock();
 
   AddressVerifier(VerifySettings settings, VerifyCache cache, ProbeSender probes, Clock clock,
       ProgramLog log) {
@@ -67,27 +69,38 @@ public final class AddressVerifier implements VerifyClient, AutoCloseable {
   @Override
   public Answer query(String address) throws VerifyException {
     String key = key(address);
-    long now = clock.instant().getEpochSecond();
-    Optional<String> raw;
+    CacheEntry entry;
+    boolean probe;
+    // One read-modify-write at a time, as Postfix's single verify process serves one request
+    // after another: a probe's result must never be overwritten by the query that sent it.
+    lock.lock();
     try {
-      raw = cache.get(key);
-    } catch (TableException e) {
-      log.warn(e.getMessage());
-      return new Answer(AddressStatus.DEFER, "Address verification status unavailable");
-    }
-    CacheEntry entry = raw.flatMap(v -> parsed(v)).orElse(null);
-    if (entry == null || (now - entry.probed() > PROBE_TTL && expired(entry, now))) {
-      if (raw.isPresent() && !settings.negativeCache()) {
-        write(() -> cache.delete(key));
+      long now = clock.instant().getEpochSecond();
+      Optional<String> raw;
+      try {
+        raw = cache.get(key);
+      } catch (TableException e) {
+        log.warn(e.getMessage());
+        return new Answer(AddressStatus.DEFER, "Address verification status unavailable");
       }
-      entry = new CacheEntry(AddressStatus.TODO, 0, 0, IN_PROGRESS);
-    }
-    if (now - entry.probed() > PROBE_TTL && refreshNeeded(entry, now)) {
-      probe(address);
-      if (entry.updated() != 0 || settings.negativeCache()) {
+      entry = raw.flatMap(v -> parsed(v)).orElse(null);
+      if (entry == null || (now - entry.probed() > PROBE_TTL && expired(entry, now))) {
+        if (raw.isPresent() && !settings.negativeCache()) {
+          write(() -> cache.delete(key));
+        }
+        entry = new CacheEntry(AddressStatus.TODO, 0, 0, IN_PROGRESS);
+      }
+      probe = now - entry.probed() > PROBE_TTL && refreshNeeded(entry, now);
+      if (probe && (entry.updated() != 0 || settings.negativeCache())) {
         CacheEntry sent = new CacheEntry(entry.status(), now, entry.updated(), entry.text());
         write(() -> cache.put(key, sent.format()));
       }
+    } finally {
+      lock.unlock();
+    }
+    if (probe) {
+      // After the entry records the probe: its result may arrive before this method returns.
+      probe(address);
     }
     return new Answer(entry.status(), entry.text());
   }
@@ -98,17 +111,22 @@ public final class AddressVerifier implements VerifyClient, AutoCloseable {
       throw new VerifyException("bad recipient status " + status.code() + " for recipient " + address);
     }
     String key = key(address);
-    boolean keepOk;
+    lock.lock();
     try {
-      keepOk = status != AddressStatus.OK
-          && cache.get(key).flatMap(CacheEntry::parse)
-              .map(e -> e.status() == AddressStatus.OK).orElse(false);
-    } catch (TableException e) {
-      throw new VerifyException(e.getMessage(), e);
-    }
-    if (!keepOk) {
-      CacheEntry e = new CacheEntry(status, 0, clock.instant().getEpochSecond(), printable(text));
-      write(() -> cache.put(key, e.format()));
+      boolean keepOk;
+      try {
+        keepOk = status != AddressStatus.OK
+            && cache.get(key).flatMap(CacheEntry::parse)
+                .map(e -> e.status() == AddressStatus.OK).orElse(false);
+      } catch (TableException e) {
+        throw new VerifyException(e.getMessage(), e);
+      }
+      if (!keepOk) {
+        CacheEntry e = new CacheEntry(status, 0, clock.instant().getEpochSecond(), printable(text));
+        write(() -> cache.put(key, e.format()));
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -125,6 +143,7 @@ public final class AddressVerifier implements VerifyClient, AutoCloseable {
     long now = clock.instant().getEpochSecond();
     int retained = 0;
     int dropped = 0;
+    lock.lock(); // an entry updated during the run must not be judged by its old value
     try {
       for (TableEntry e : cache.entries()) {
         Optional<CacheEntry> entry = CacheEntry.parse(e.value());
@@ -138,6 +157,8 @@ public final class AddressVerifier implements VerifyClient, AutoCloseable {
     } catch (TableException e) {
       log.warn(e.getMessage());
       return;
+    } finally {
+      lock.unlock();
     }
     log.info("cache " + settings.map() + " full cleanup: retained=" + retained + " dropped="
         + dropped + " entries");

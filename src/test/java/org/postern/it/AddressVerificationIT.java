@@ -22,13 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
  * stop at RCPT TO (the downstream sees RSET or QUIT, never DATA, and no message); the cache, an
  * lmdb: file under {@code data_directory}, answers the same after a restart without new probes.
  * Reply texts and log lines are those the Postfix 3.12 peer gives in the same setup.
+ *
+ * <p>{@code sendmail -bv} sends a probe of its own through the same route (to a second
+ * downstream, for other.test) and mails the sender a delivery status report, as Postfix does.
  */
 class AddressVerificationIT {
   private static final Duration LIMIT = Duration.ofSeconds(60);
   private static final String DOWNSTREAM = "127.0.91.11";
+  private static final String OTHER = "127.0.91.12";
 
   @TempDir static Path dir;
   private static AiosmtpdPeer downstream;
+  private static AiosmtpdPeer other;
+  private static int otherPort;
   private static PosternInstance postern;
   private static String refusal;
 
@@ -36,14 +42,17 @@ class AddressVerificationIT {
   static void start() throws Exception {
     int port = PosternInstance.freePort();
     downstream = AiosmtpdPeer.start(dir, DOWNSTREAM, port, "--reject-rcpt", "bad", "--log-commands");
+    otherPort = PosternInstance.freePort();
+    other = AiosmtpdPeer.start(dir, OTHER, otherPort, "--reject-rcpt", "bad", "--log-commands");
     refusal = "host " + DOWNSTREAM + "[" + DOWNSTREAM + "] said: 550 5.1.1 no such user here"
         + " (in reply to RCPT TO command)";
     postern = PosternInstance.create(dir.resolve("postern"), String.join("\n",
         "myhostname = verify.test",
         "mydestination = localhost",
-        "relay_domains = remote.test",
+        "relay_domains = remote.test, other.test",
         "defer_transports =",
-        "transport_maps = inline:{remote.test=smtp:[" + DOWNSTREAM + "]:" + port + "}",
+        "transport_maps = inline:{remote.test=smtp:[" + DOWNSTREAM + "]:" + port + ", other.test=smtp:["
+            + OTHER + "]:" + otherPort + "}",
         "smtpd_recipient_restrictions = reject_unauth_destination, reject_unverified_recipient,"
             + " permit",
         "address_verify_poll_count = 1",
@@ -58,8 +67,10 @@ class AddressVerificationIT {
         postern.close();
       }
     } finally {
-      if (downstream != null) {
-        downstream.close();
+      for (AiosmtpdPeer p : new AiosmtpdPeer[] {downstream, other}) {
+        if (p != null) {
+          p.close();
+        }
       }
     }
   }
@@ -107,7 +118,8 @@ class AddressVerificationIT {
             "TO:<good@remote.test>", "TO:<bad@remote.test>");
     assertThat(Commands.await(LIMIT, () -> postern.queueFilesQuietly("active").isEmpty()
         && postern.queueFilesQuietly("deferred").isEmpty())).as("probes leave no queue file").isTrue();
-    assertThat(postern.logLines(Pattern.compile("notification"))).as("probes send no bounce").isEmpty();
+    assertThat(postern.logLines(Pattern.compile("(non-delivery|delay) notification")))
+        .as("probes send no bounce").isEmpty();
 
     postern.postconf("unverified_recipient_reject_code=550");
     postern.stop();
@@ -119,5 +131,29 @@ class AddressVerificationIT {
     assertThat(downstream.commands()).as("answered from the cache: no new probe")
         .filteredOn(c -> c.verb().equals("RCPT")).hasSize(2);
     assertThat(dir.resolve("postern/lib/verify_cache.lmdb")).isRegularFile();
+  }
+
+  @Test
+  void sendmailBv_mailsADeliveryStatusReportAndDeliversNothing() throws Exception {
+    PosternInstance.Result r = postern.command("sendmail", "-f", "report@other.test", "-bv",
+        "good@other.test", "bad@other.test");
+
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo(
+        "Mail Delivery Status Report will be mailed to <report@other.test>.\n");
+    String report = other.awaitMessages(1, LIMIT).get(0).text();
+    String via = OTHER + "[" + OTHER + "]:" + otherPort;
+    assertThat(report)
+        .contains("Subject: Mail Delivery Status Report")
+        .contains("<good@other.test>: delivery via " + via + ": 250 2.1.5 Ok")
+        .contains("Action: deliverable")
+        .contains("Action: undeliverable")
+        .contains("Diagnostic-Code: smtp; 550 5.1.1 no such user here")
+        .contains("Subject: probe");
+    assertThat(other.messages()).singleElement()
+        .satisfies(m -> assertThat(m.recipients()).containsExactly("report@other.test"));
+    postern.awaitLog(Pattern.compile("to=<bad@other.test>, relay=" + Pattern.quote(via)
+        + ".*status=undeliverable \\(host " + Pattern.quote(OTHER) + ".*550 5\\.1\\.1"), LIMIT);
+    postern.awaitLog(Pattern.compile(": sender delivery status notification: [0-9A-Z]+"), LIMIT);
   }
 }

@@ -77,6 +77,22 @@ class AddressVerifierTest {
   }
 
   @Test
+  void query_probeAnsweredBeforeTheQueryReturns_keepsTheAnswer() throws VerifyException {
+    AddressVerifier[] v = new AddressVerifier[1];
+    v[0] = new AddressVerifier(settings("", true), new VerifyCache.Memory(), (sender, rcpt) -> {
+      try {
+        v[0].update(rcpt, AddressStatus.BOUNCE, "host said: 550 5.1.1 no");
+      } catch (VerifyException e) {
+        throw new IOException(e);
+      }
+    }, clock, log);
+
+    assertThat(v[0].query("u@example.com").status()).isEqualTo(AddressStatus.TODO);
+    assertThat(v[0].query("u@example.com"))
+        .isEqualTo(new Answer(AddressStatus.BOUNCE, "host said: 550 5.1.1 no"));
+  }
+
+  @Test
   void query_probeLostAfterProbeTtl_sendsAnotherProbe() throws VerifyException {
     AddressVerifier v = verifier(new VerifyCache.Memory(), true);
     v.query("u@example.com");
