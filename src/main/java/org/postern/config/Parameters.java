@@ -406,7 +406,7 @@ public final class Parameters {
         b("address_verify_negative_cache", "yes"),
         t("address_verify_negative_expire_time", "3d", 'd'),
         t("address_verify_negative_refresh_time", "3h", 'h'),
-        t("address_verify_cache_cleanup_interval", "12h", 's'),
+        t("address_verify_cache_cleanup_interval", "12h", 'h'),
         l("address_verify_transport_maps", "$transport_maps"),
         s("address_verify_relayhost", "$relayhost"),
         s("address_verify_local_transport", "$local_transport"),

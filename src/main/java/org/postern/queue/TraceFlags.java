@@ -9,6 +9,8 @@ import java.util.Map;
  * of {@code sendmail -bv}. Either way nothing is delivered: the delivery agents stop where the
  * next hop says whether it would take the recipient.
  *
+ * <p>Failure: none; an attribute that is not a number means no flags, as Postfix's atoi does.
+ *
  * @param value the attribute's number, as Postfix writes it ({@code trace_flags=256})
  */
 public record TraceFlags(int value) {

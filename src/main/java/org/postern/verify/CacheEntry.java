@@ -6,8 +6,10 @@ import org.postern.deliver.VerifyClient.AddressStatus;
 /**
  * One {@code address_verify_map} value, in Postfix's format {@code status:probed:updated:text}:
  * the address status number, when the outstanding probe was sent (0: none), when a probe result
- * arrived (0: never), and the delivery agent's text. Times are seconds since the epoch, so a
- * cache file reads the same to Postfix.
+ * arrived (0: never), and the delivery agent's text. Times are seconds since the epoch, as
+ * Postfix writes them.
+ *
+ * <p>Failure: a malformed value parses to nothing; the caller treats the address as unknown.
  */
 record CacheEntry(AddressStatus status, long probed, long updated, String text) {
 

@@ -9,6 +9,8 @@ import java.time.Duration;
  * ({@code double-bounceD3H@example.com}), written in Postfix's base 31 alphabet of digits and
  * consonants, so probes cannot be abused as a fixed address; the null sender ({@code <>} or
  * empty) never changes. Cleanup then qualifies a bare local part with {@code $myorigin}.
+ *
+ * <p>Failure: none; {@link VerifySettings} refuses a sender that starts or ends with {@code @}.
  */
 final class ProbeSenderAddress {
   private static final String SAFE_CHARS = "0123456789BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz";

@@ -7,6 +7,9 @@ import org.postern.config.MainConfig;
 /**
  * The verify(8) parameters, read once when the service starts.
  *
+ * <p>Failure: a malformed {@code address_verify_sender} is a ConfigException with Postfix's
+ * text; a bad time value is an IllegalArgumentException naming the parameter.
+ *
  * @param map {@code address_verify_map}: where the cache lives, empty for memory only
  * @param sender {@code address_verify_sender}: the probe sender, empty or {@code <>} for the null
  *     sender
