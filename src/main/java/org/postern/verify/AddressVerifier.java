@@ -160,8 +160,10 @@ public final class AddressVerifier implements VerifyClient, AutoCloseable {
     } finally {
       lock.unlock();
     }
-    log.info("cache " + settings.map() + " full cleanup: retained=" + retained + " dropped="
-        + dropped + " entries");
+    // A memory-only cache is Postfix's internal:verify.
+    String name = settings.map().isEmpty() ? "internal:verify" : settings.map();
+    log.info("cache " + name + " full cleanup: retained=" + retained + " dropped=" + dropped
+        + " entries");
   }
 
   private Optional<CacheEntry> parsed(String value) {
