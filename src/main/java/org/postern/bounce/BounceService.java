@@ -19,6 +19,7 @@ import org.postern.queue.QueueFile;
 import org.postern.queue.QueueId;
 import org.postern.queue.Queues;
 import org.postern.queue.Recipient;
+import org.postern.queue.TraceFlags;
 
 /**
  * Postfix's bounce(8) notification side: turns a message's bounce, defer or trace log into an
@@ -85,7 +86,12 @@ public final class BounceService implements Notifier {
     QueueId id = queueId(message);
     List<RecipientLog.Entry> entries = trace.read(id);
     String sender = message.envelope().sender();
-    if (!sender.isEmpty() && !isDoubleBounceSender(sender)) {
+    if (TraceFlags.of(message.envelope()).userVerify()) {
+      if (!sender.isEmpty() && !entries.isEmpty()) {
+        send(new Notice(NoticeType.TRACE, id, message, sender, false, entries, true,
+            redacted(message)), "", "sender");
+      }
+    } else if (!sender.isEmpty() && !isDoubleBounceSender(sender)) {
       List<RecipientLog.Entry> wanted = selected(entries, DsnNotify.SUCCESS);
       if (!wanted.isEmpty()) {
         send(new Notice(NoticeType.SUCCESS, id, message, sender, false, wanted, true,
@@ -124,7 +130,7 @@ public final class BounceService implements Notifier {
           ? Optional.of(settings.twoBounceNoticeRecipient()) : Optional.empty();
       case DELAY -> settings.notifies("delay")
           ? Optional.of(settings.delayNoticeRecipient()) : Optional.empty();
-      case SUCCESS -> Optional.empty();
+      case SUCCESS, TRACE -> Optional.empty();
     };
     if (postmaster.isPresent()) {
       send(notice(type, id, message, postmaster.get(), true, entries, true),

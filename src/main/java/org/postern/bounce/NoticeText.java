@@ -35,6 +35,11 @@ final class NoticeText {
           "",
           "As you asked, this confirms that your message was delivered to, or",
           "handed on for, the recipients listed below.");
+      case TRACE -> List.of(
+          who,
+          "",
+          "As you asked (sendmail -bv), this reports what the next hop of each",
+          "recipient below said about it. Nothing was delivered to them.");
     };
   }
 

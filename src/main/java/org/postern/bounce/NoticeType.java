@@ -3,7 +3,8 @@ package org.postern.bounce;
 import org.postern.queue.DsnNotify;
 
 /**
- * The three notifications bounce(8) writes, one per per-message log, with Postfix's subjects and
+ * The notifications bounce(8) writes, one per per-message log (two from the trace log: success
+ * reports and the report of {@code sendmail -bv}), with Postfix's subjects and
  * log words and the NOTIFY value (RFC 3461) a recipient must have asked for to be reported.
  */
 enum NoticeType {
@@ -24,7 +25,14 @@ enum NoticeType {
       "Successful Mail Delivery Report",
       "Successful Mail Delivery Report",
       "delivery status",
-      "delivered");
+      "delivered"),
+  /** The report of sendmail -bv: every recipient, deliverable or not; nothing was delivered. */
+  TRACE(
+      DsnNotify.SUCCESS,
+      "Mail Delivery Status Report",
+      "Mail Delivery Status Report",
+      "delivery status",
+      "deliverable");
 
   private final DsnNotify notify;
   private final String subject;
@@ -60,11 +68,11 @@ enum NoticeType {
    * the delivery agent did ({@code delivered}, {@code relayed}, {@code expanded}).
    */
   String action(String logged) {
-    return this == SUCCESS && !logged.isEmpty() ? logged : action;
+    return (this == SUCCESS || this == TRACE) && !logged.isEmpty() ? logged : action;
   }
 
   /** The bounce/defer/trace log is the record of undelivered mail. */
   boolean undelivered() {
-    return this != SUCCESS;
+    return this != SUCCESS && this != TRACE;
   }
 }

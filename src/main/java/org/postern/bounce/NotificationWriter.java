@@ -88,17 +88,20 @@ final class NotificationWriter {
     }
     for (RecipientLog.Entry e : n.entries()) {
       p.add("");
-      p.addAll(TextWrap.wrap(recipientLine(e), WIDTH, INDENT));
+      p.addAll(TextWrap.wrap(recipientLine(n.type(), e), WIDTH, INDENT));
     }
     return p;
   }
 
-  private static String recipientLine(RecipientLog.Entry e) {
+  /** The recipient and what happened; a -bv report also names the next hop, as Postfix's does. */
+  private static String recipientLine(NoticeType type, RecipientLog.Entry e) {
+    String text = type == NoticeType.TRACE && !e.relay().isEmpty() && !e.relay().equals("none")
+        ? "delivery via " + e.relay() + ": " + e.text() : e.text();
     String orig = e.originalRecipient().orElse("");
     if (!orig.isEmpty() && !orig.equalsIgnoreCase(e.recipient())) {
-      return "<" + e.recipient() + "> (expanded from <" + orig + ">): " + e.text();
+      return "<" + e.recipient() + "> (expanded from <" + orig + ">): " + text;
     }
-    return "<" + e.recipient() + ">: " + e.text();
+    return "<" + e.recipient() + ">: " + text;
   }
 
   private static List<String> originalPartHeader(Notice n, String boundary) {

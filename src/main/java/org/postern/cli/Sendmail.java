@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,6 +29,7 @@ import org.postern.queue.QueueId;
 import org.postern.queue.QueueName;
 import org.postern.queue.Queues;
 import org.postern.queue.Recipient;
+import org.postern.queue.TraceFlags;
 
 /**
  * sendmail(1): the Sendmail-compatible way for local programs to submit mail. The message on
@@ -150,7 +152,7 @@ final class Sendmail {
       case NEWALIASES -> throw notHere("-bi", "bin/newaliases to rebuild the alias database");
       case FLUSH_QUEUE -> postqueue(o, "-f");
       case DAEMON -> throw notHere("-bd", "bin/postern start to start the mail system");
-      case VERIFY -> throw usage("-bv (address verification) is not supported");
+      case VERIFY -> verify(o, load(o, ENQUEUE_PARAMETERS));
       case IGNORE -> Sysexits.EX_OK;
     };
   }
@@ -241,6 +243,53 @@ final class Sendmail {
       err.println("sendmail: " + id + ": queued in " + QueueName.MAILDROP
           + (woken ? "" : "; pickup not running, the message waits there"));
     }
+    return Sysexits.EX_OK;
+  }
+
+  /**
+   * sendmail -bv: no message is read; a probe with Postfix's header (From, {@code Subject:
+   * probe}, To) and {@code trace_flags=512} goes to maildrop, and the mail system mails a delivery
+   * status report to the sender instead of delivering it.
+   */
+  private int verify(SendmailOptions o, MainConfig config) throws SendmailFatal {
+    String sender = sender(o);
+    List<Recipient> recipients = new ArrayList<>();
+    for (String operand : o.recipients) {
+      for (String address : Rfc822Addresses.parse(operand)) {
+        recipients.add(recipient(address, o.notify));
+      }
+    }
+    if (recipients.isEmpty()) {
+      throw usage(sender + "(" + invoker.uid() + "): Recipient addresses must be specified on"
+          + " the command line or via the -t option");
+    }
+    Envelope plain = envelope(o, sender, recipients, fullName(o));
+    Map<String, String> attributes = new HashMap<>(plain.attributes());
+    attributes.put(TraceFlags.ATTRIBUTE, Integer.toString(TraceFlags.USER_VERIFY));
+    Envelope envelope = new Envelope(plain.sender(), plain.recipients(), plain.dsnRet(),
+        plain.envid(), plain.requireTls(), plain.smtputf8(), plain.bodyType(), plain.client(),
+        attributes);
+    StringBuilder header = new StringBuilder();
+    if (!sender.isEmpty()) {
+      header.append("From: ").append(sender).append('\n');
+    }
+    header.append("Subject: probe\n").append("To:");
+    for (int i = 0; i < recipients.size(); i++) {
+      header.append(i == 0 ? "\t" : ",\n\t").append(recipients.get(i).address());
+    }
+    header.append('\n');
+    Queues queues = Queues.at(config.getPath("queue_directory"));
+    try (QueueFileWriter writer = QueueFileWriter.createInMaildrop(queues, clock)) {
+      writer.writeEnvelope(envelope);
+      writer.content().write(header.toString().getBytes(StandardCharsets.UTF_8));
+      writer.commit(QueueName.MAILDROP, ExtractedEnvelope.NONE);
+    } catch (IOException e) {
+      throw new SendmailFatal(Sysexits.EX_TEMPFAIL, sender + "(" + invoker.uid()
+          + "): error writing queue file: " + e.getMessage());
+    }
+    PickupTrigger.wake(queues);
+    PrintStream report = new PrintStream(out, true, StandardCharsets.UTF_8);
+    report.println("Mail Delivery Status Report will be mailed to <" + sender + ">.");
     return Sysexits.EX_OK;
   }
 

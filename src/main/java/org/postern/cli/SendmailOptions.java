@@ -243,6 +243,20 @@ final class SendmailOptions {
   }
 
   private void checkConflicts() throws SendmailFatal {
+    if (mode == Mode.VERIFY) {
+      if (extractRecipients) {
+        throw usage("-t option cannot be used with -bv");
+      }
+      if (!notify.isEmpty()) {
+        throw usage("-N option cannot be used with -bv");
+      }
+      if (ret.isPresent()) {
+        throw usage("-R option cannot be used with -bv");
+      }
+      if (verbose == 1) {
+        throw usage("-v option cannot be used with -bv");
+      }
+    }
     if (extractRecipients && mode != Mode.ENQUEUE) {
       throw usage("-t can be used only in delivery mode");
     }

@@ -61,8 +61,7 @@ public record ParameterSupport(Level level, String consequence) {
       "smtpd_forbid_bare_newline_reject_code", "smtpd_forbid_unauth_pipelining",
       "smtpd_junk_command_limit", "smtpd_sasl_local_domain",
       "smtpd_starttls_timeout", "smtpd_tls_CAfile", "smtpd_tls_CApath",
-      "strict_smtputf8", "tls_preempt_cipherlist", "tls_random_source", "transport_retry_time",
-      "unverified_recipient_reject_code");
+      "strict_smtputf8", "tls_preempt_cipherlist", "tls_random_source", "transport_retry_time");
 
   /**
    * Values of unsupported or refused parameters that ask for exactly what Postern does without

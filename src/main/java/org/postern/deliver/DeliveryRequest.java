@@ -8,6 +8,7 @@ import org.postern.queue.QueueFile;
 import org.postern.queue.QueueFileReader;
 import org.postern.queue.QueueId;
 import org.postern.queue.Recipient;
+import org.postern.queue.TraceFlags;
 
 /**
  * One delivery attempt, Postfix's {@code DELIVER_REQUEST}: a message in the active queue, the
@@ -50,6 +51,14 @@ public record DeliveryRequest(
   /** The message carries {@code TLS-Required: no} and did not ask for REQUIRETLS. */
   public boolean tlsRequiredNo() {
     return !requireTls() && message.tlsRequiredNo();
+  }
+
+  /**
+   * An address probe (verify(8) or {@code sendmail -bv}), Postfix's DEL_REQ_TRACE_ONLY: the agent
+   * finds out whether the recipient would be taken, and delivers nothing.
+   */
+  public boolean traceOnly() {
+    return TraceFlags.of(message.envelope()).traceOnly();
   }
 
   /** Streams the content (header, empty line, body), each line ending in {@code lineEnd}. */

@@ -21,7 +21,9 @@ public interface MailSubmitter {
     /** A copy of a message for a new recipient (alias, .forward): every mark is kept. */
     FORWARD,
     /** A notification: bounce, delay warning, success notice, postmaster copy. */
-    NOTICE
+    NOTICE,
+    /** An address verification probe of verify(8): never delivered, never bounced. */
+    PROBE
   }
 
   /** Writes the content (header, empty line, body, LF or CRLF line ends) of the new message. */

@@ -14,6 +14,7 @@ import java.util.Set;
 import org.postern.deliver.DeliveryRequest;
 import org.postern.deliver.RecipientResult;
 import org.postern.queue.Recipient;
+import org.postern.queue.TraceFlags;
 import org.postern.table.TableException;
 
 /**
@@ -22,6 +23,12 @@ import org.postern.table.TableException;
  * mailbox; commands, files and includes found on the way; every address found is forwarded in
  * one new message at the end. Each target's {@link Outcome} is kept; {@link #deliver} folds them
  * into the one result qmgr receives.
+ *
+ * <p>An address probe ({@link DeliveryRequest#traceOnly}) writes and runs nothing: each target
+ * says where it would deliver, in Postfix's words ({@code delivers to mailbox}, {@code delivers
+ * to maildir}, {@code delivers to file: PATH}, {@code delivers to command: CMD}, {@code forwards
+ * to ADDR}); a verify(8) probe stops at an alias ({@code aliased to VALUE}) or a .forward file
+ * ({@code forward via file: PATH}), as Postfix's local does. Unknown users bounce as for mail.
  */
 final class RecipientDelivery {
   private static final System.Logger LOG = System.getLogger("org.postern.local");
@@ -49,12 +56,14 @@ final class RecipientDelivery {
   private final List<String> forwards = new ArrayList<>();
   private final List<Outcome> outcomes = new ArrayList<>();
   private final Set<String> seen = new HashSet<>();
+  private final TraceFlags trace;
 
   RecipientDelivery(LocalContext ctx, DeliveryRequest request, Recipient recipient) {
     this.ctx = ctx;
     this.request = request;
     this.recipient = recipient;
     this.rcpt = RecipientAddress.of(recipient.address(), ctx.settings().recipientDelimiter());
+    this.trace = TraceFlags.of(request.message().envelope());
     this.copy = new MessageCopy(request.message().path(), request.sender(),
         recipient.originalRecipient(), ZonedDateTime.now(ctx.clock()));
   }
@@ -103,6 +112,10 @@ final class RecipientDelivery {
     if (targets.isEmpty()) {
       LOG.log(System.Logger.Level.WARNING, "no recipient in alias lookup result for " + alias.name());
       outcomes.add(Outcome.deferred("4.3.0", "alias database unavailable"));
+      return;
+    }
+    if (trace.mtaVerify()) {
+      outcomes.add(Outcome.delivered("aliased to " + alias.value()));
       return;
     }
     expand(targets, Source.ALIAS, rights.get(), alias.name(), 1);
@@ -158,6 +171,10 @@ final class RecipientDelivery {
         return true;
       }
       List<Target> targets = Target.parse(text.orElse(""));
+      if (!targets.isEmpty() && trace.mtaVerify()) {
+        outcomes.add(Outcome.delivered("forward via file: " + path));
+        return true;
+      }
       if (!targets.isEmpty()) {
         expand(targets, Source.FORWARD, user, user.name(), 1);
         return true;
@@ -197,6 +214,10 @@ final class RecipientDelivery {
       return;
     }
     if (firstTime("address " + address.toLowerCase(Locale.ROOT))) {
+      if (trace.traceOnly()) {
+        outcomes.add(Outcome.delivered("forwards to " + address));
+        return;
+      }
       forwards.add(address);
     }
   }
@@ -207,6 +228,10 @@ final class RecipientDelivery {
       return;
     }
     if (!firstTime("file " + path)) {
+      return;
+    }
+    if (trace.traceOnly()) {
+      outcomes.add(Outcome.delivered("delivers to file: " + path));
       return;
     }
     Optional<String> delivered = deliveredHeader("file");
@@ -249,6 +274,10 @@ final class RecipientDelivery {
   }
 
   private void runCommand(String command, LocalUser rights) throws InterruptedException {
+    if (trace.traceOnly()) {
+      outcomes.add(Outcome.delivered("delivers to command: " + command));
+      return;
+    }
     Optional<String> delivered = deliveredHeader("command");
     outcomes.add(ctx.commands().run(command, rights, RecipientAttributes.environment(ctx.settings(), request, recipient, rcpt, rights), rights.home(),
         out -> copy.write(out, MessageCopy.Format.command(delivered)),
@@ -298,6 +327,10 @@ final class RecipientDelivery {
     }
     Optional<String> delivered = deliveredHeader("file");
     Optional<Path> maildir = maildir(s, user);
+    if (trace.traceOnly()) {
+      outcomes.add(Outcome.delivered(maildir.isPresent() ? "delivers to maildir" : "delivers to mailbox"));
+      return;
+    }
     if (maildir.isPresent()) {
       String unique = Maildir.uniqueName(request.message().arrivalTime(), request.queueId(),
           recipient.address(), user.name(), s.myhostname());

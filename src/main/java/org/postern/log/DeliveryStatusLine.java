@@ -23,7 +23,8 @@ public final class DeliveryStatusLine {
     DEFERRED("deferred"),
     BOUNCED("bounced"),
     DELIVERABLE("deliverable"),
-    UNDELIVERABLE("undeliverable");
+    UNDELIVERABLE("undeliverable"),
+    UNDELIVERABLE_NOT_CACHED("undeliverable-but-not-cached");
 
     private final String postfixName;
 

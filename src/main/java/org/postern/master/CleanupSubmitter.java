@@ -35,6 +35,7 @@ final class CleanupSubmitter implements MailSubmitter {
         switch (kind) {
           case FORWARD -> CleanupOrigin.notice(CleanupOrigin.SourceClass.FORWARD);
           case NOTICE -> CleanupOrigin.notice(CleanupOrigin.SourceClass.BOUNCE);
+          case PROBE -> CleanupOrigin.notice(CleanupOrigin.SourceClass.VERIFY);
         };
     try (CleanupTransaction tx = cleanup.open(origin)) {
       tx.envelope(envelope);

@@ -42,15 +42,17 @@ final class QmgrService implements Service {
   private final Wiring wiring;
   private final Cleanup cleanup;
   private final TrivialRewrite rewrite;
+  private final TrivialRewrite probeRewrite;
   private final QueueManager manager;
   private final List<AutoCloseable> agents;
 
   private QmgrService(ServiceContext context, Wiring wiring, Cleanup cleanup, TrivialRewrite rewrite,
-      QueueManager manager, List<AutoCloseable> agents) {
+      TrivialRewrite probeRewrite, QueueManager manager, List<AutoCloseable> agents) {
     this.context = context;
     this.wiring = wiring;
     this.cleanup = cleanup;
     this.rewrite = rewrite;
+    this.probeRewrite = probeRewrite;
     this.manager = manager;
     this.agents = List.copyOf(agents);
   }
@@ -59,30 +61,50 @@ final class QmgrService implements Service {
     MainConfig config = context.config();
     Cleanup cleanup = null;
     TrivialRewrite rewrite = null;
+    TrivialRewrite probeRewrite = null;
     try {
       cleanup = CleanupService.open(context);
       MailSubmitter submitter = new CleanupSubmitter(cleanup, wiring::wakeQmgr);
       rewrite = TrivialRewrite.create(config, Tables::open);
+      probeRewrite = TrivialRewrite.create(probeRouting(config), Tables::open);
       Queues queues = Queues.at(config.getPath("queue_directory"));
       Clock clock = Clock.systemDefaultZone();
       BounceService bounce =
           new BounceService(config, queues, submitter, clock, context.unixLog("bounce"));
       List<AutoCloseable> agents = new ArrayList<>();
       QueueManager manager =
-          new QueueManager(QmgrSettings.from(config), queues, rewrite,
+          new QueueManager(QmgrSettings.from(config), queues,
+              new QueueManager.Probes(probeRewrite, wiring.verifyClient()), rewrite,
               transports(config, submitter, agents, context::unixLog), bounce,
               context.log(),
               context::unixLog, clock, new VirtualThreadScheduler());
-      return new QmgrService(context, wiring, cleanup, rewrite, manager, agents);
+      return new QmgrService(context, wiring, cleanup, rewrite, probeRewrite, manager, agents);
     } catch (ConfigException | TableException | IOException | RuntimeException e) {
       if (rewrite != null) {
         rewrite.close();
+      }
+      if (probeRewrite != null) {
+        probeRewrite.close();
       }
       if (cleanup != null) {
         cleanup.close();
       }
       throw e instanceof IOException io ? io : new IOException(context.name() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The configuration trivial-rewrite routes address probes with: each routing parameter replaced
+   * by its {@code address_verify_} counterpart, as Postfix's resolve_clnt_verify.
+   */
+  private static MainConfig probeRouting(MainConfig config) throws ConfigException {
+    return config.withOverrides(Map.of(
+        "transport_maps", config.get("address_verify_transport_maps"),
+        "relayhost", config.get("address_verify_relayhost"),
+        "local_transport", config.get("address_verify_local_transport"),
+        "virtual_transport", config.get("address_verify_virtual_transport"),
+        "relay_transport", config.get("address_verify_relay_transport"),
+        "default_transport", config.get("address_verify_default_transport")));
   }
 
   /** Every master.cf unix entry whose command is a delivery agent of this build. */
@@ -148,6 +170,7 @@ final class QmgrService implements Service {
         closeQuietly(agent);
       }
       rewrite.close();
+      probeRewrite.close();
       cleanup.close();
     }
   }

@@ -27,7 +27,8 @@ public final class ServiceRegistry {
             .register("smtpd", ctx -> SmtpdService.create(ctx, wiring))
             .register("cleanup", CleanupService::create)
             .register("pickup", ctx -> PickupService.create(ctx, wiring))
-            .register("qmgr", ctx -> QmgrService.create(ctx, wiring));
+            .register("qmgr", ctx -> QmgrService.create(ctx, wiring))
+            .register("verify", ctx -> VerifyService.create(ctx, wiring));
     for (String command : DeliveryAgents.COMMANDS) {
       registry.register(command, EmbeddedService::new);
     }

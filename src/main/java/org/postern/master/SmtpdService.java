@@ -48,7 +48,7 @@ final class SmtpdService implements Service {
     TrivialRewrite resolver = null;
     try {
       resolver = TrivialRewrite.create(context.config(), Tables::open);
-      SmtpdSettings settings = SmtpdSettings.fromConfig(withMaxproc(context), resolver);
+      SmtpdSettings settings = SmtpdSettings.fromConfig(withMaxproc(context), resolver, wiring.verifyClient());
       Cleanup cleanup = CleanupService.open(context);
       SmtpdCleanupSink sink =
           new SmtpdCleanupSink(

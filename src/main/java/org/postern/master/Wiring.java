@@ -1,16 +1,20 @@
 package org.postern.master;
 
 import java.util.Set;
+import org.postern.deliver.VerifyClient;
 import org.postern.qmgr.QmgrRequest;
 import org.postern.qmgr.QueueManager;
 
 /**
  * The in-process connections between services of one master: which queue manager to wake when
  * cleanup has queued a message. Postfix writes a byte to {@code public/qmgr}; in one JVM a
- * method call does the same without a socket per message.
+ * method call does the same without a socket per message. smtpd and qmgr reach the running
+ * verify service through {@link #verifyClient()}, as Postfix's verify_clnt reaches {@code
+ * private/verify}; without one every request fails, as a missing service does in Postfix.
  */
 final class Wiring {
   private volatile QueueManager qmgr;
+  private volatile VerifyClient verify;
 
   void qmgr(QueueManager manager) {
     this.qmgr = manager;
@@ -28,5 +32,41 @@ final class Wiring {
     if (q != null) {
       q.request(Set.of(QmgrRequest.WAKEUP));
     }
+  }
+
+  void verify(VerifyClient client) {
+    this.verify = client;
+  }
+
+  void forgetVerify(VerifyClient client) {
+    if (verify == client) {
+      verify = null;
+    }
+  }
+
+  /** The client of whichever verify service runs at the time of each request. */
+  VerifyClient verifyClient() {
+    return new VerifyClient() {
+      @Override
+      public Answer query(String address) throws VerifyException {
+        return current().query(address);
+      }
+
+      @Override
+      public void update(String address, AddressStatus status, String text)
+          throws VerifyException {
+        current().update(address, status, text);
+      }
+
+      @Override
+      public boolean negativeCache() {
+        return current().negativeCache();
+      }
+
+      private VerifyClient current() {
+        VerifyClient v = verify;
+        return v != null ? v : VerifyClient.UNAVAILABLE;
+      }
+    };
   }
 }

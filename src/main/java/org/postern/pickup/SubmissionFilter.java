@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.postern.queue.ClientFacts;
 import org.postern.queue.Envelope;
+import org.postern.queue.TraceFlags;
 
 /**
  * What pickup keeps of a maildrop file's envelope. maildrop is writable by every local user, so a
@@ -19,7 +20,9 @@ import org.postern.queue.Envelope;
  *       postsuper -r}: {@code content_filter} and {@code redirect_to}; cleanup applies pickup's
  *       own {@code content_filter} afresh;
  *   <li>from a file of an ordinary user: every named attribute but {@code rewrite_context}
- *       ({@code local} or {@code remote}) and {@code sender_fullname}; the client name and
+ *       ({@code local} or {@code remote}), {@code sender_fullname} and the {@code trace_flags}
+ *       of {@code sendmail -bv} (512) or {@code -v} (1024), as Postfix 3.12's postdrop allows,
+ *       never those of an MTA address probe; the client name and
  *       address and the TLS protocol and cipher (a local submission has no network client);
  *       a protocol other than {@code SMTP} or {@code ESMTP} ({@code sendmail -bs}).
  * </ul>
@@ -63,6 +66,11 @@ final class SubmissionFilter {
   }
 
   private static boolean userMaySet(String name, String value) {
+    if (name.equals(TraceFlags.ATTRIBUTE)) {
+      // Postfix's postdrop: a user may ask for sendmail -bv or -v tracing, never for an MTA probe.
+      return value.equals(Integer.toString(TraceFlags.USER_VERIFY))
+          || value.equals(Integer.toString(TraceFlags.RECORD));
+    }
     return USER_ATTRIBUTES.contains(name)
         && (!name.equals(REWRITE_CONTEXT) || REWRITE_CONTEXTS.contains(value));
   }

@@ -118,6 +118,11 @@ public final class PipeAgent implements DeliveryAgent {
           .map(r -> RecipientResult.deferred(r, "4.3.0", "none", SUSPENDED)).toList();
     }
     List<Recipient> rcpts = request.recipients();
+    if (request.traceOnly()) {
+      // An address probe runs nothing: it says which command would take the mail.
+      return rcpts.stream().map(r -> RecipientResult.sent(r, "2.0.0", service,
+          "delivers to command: " + attributes.argv().get(0))).toList();
+    }
     if ((attributes.has(PipeFlag.DELIVERED_TO) || attributes.has(PipeFlag.ORIGINAL_TO))
         && rcpts.size() > 1) {
       return all(request, new CommandVerdict(false, "4.3.5", CONFIG_ERROR, ""));

@@ -42,7 +42,7 @@ final class MessageDelivery {
   MessageDelivery(QmgrContext ctx, ActiveMessage active) {
     this.ctx = ctx;
     this.active = active;
-    this.recorder = new ResultRecorder(ctx.settings(), ctx.queues());
+    this.recorder = new ResultRecorder(ctx.settings(), ctx.queues(), ctx.verify());
   }
 
   void run() throws IOException, InterruptedException {

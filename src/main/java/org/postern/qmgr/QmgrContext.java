@@ -2,6 +2,7 @@ package org.postern.qmgr;
 
 import java.time.Clock;
 import java.util.function.Function;
+import org.postern.deliver.VerifyClient;
 import org.postern.log.ProgramLog;
 import org.postern.queue.Queues;
 
@@ -15,4 +16,5 @@ record QmgrContext(
     MessageCompletion completion,
     ProgramLog log,
     Function<String, ProgramLog> agentLogs,
-    Clock clock) {}
+    Clock clock,
+    VerifyClient verify) {}

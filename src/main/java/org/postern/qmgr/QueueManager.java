@@ -13,6 +13,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.postern.deliver.AddressResolver;
+import org.postern.deliver.VerifyClient;
 import org.postern.deliver.Notifier;
 import org.postern.log.ProgramLog;
 import org.postern.queue.QueueName;
@@ -63,10 +64,26 @@ public final class QueueManager {
   public QueueManager(QmgrSettings settings, Queues queues, AddressResolver resolver,
       Transports transports, Notifier notifier, ProgramLog log,
       Function<String, ProgramLog> agentLogs, Clock clock, Scheduler scheduler) {
-    this.ctx = new QmgrContext(settings, queues, new RecipientRouter(resolver, settings),
+    this(settings, queues, new Probes(resolver, VerifyClient.UNAVAILABLE), resolver, transports,
+        notifier, log, agentLogs, clock, scheduler);
+  }
+
+  /**
+   * How address probes are routed and reported: Postfix's {@code resolve_clnt_verify} (trivial-rewrite
+   * with the {@code address_verify_*} routing parameters) and the verify service.
+   */
+  public record Probes(AddressResolver resolver, VerifyClient verify) {}
+
+  /** A queue manager that also carries address verification probes ({@code probes}). */
+  public QueueManager(QmgrSettings settings, Queues queues, Probes probes,
+      AddressResolver resolver, Transports transports, Notifier notifier, ProgramLog log,
+      Function<String, ProgramLog> agentLogs, Clock clock, Scheduler scheduler) {
+    this.ctx = new QmgrContext(settings, queues,
+        new RecipientRouter(resolver, probes.resolver(), settings),
         transports, new Destinations(settings.limits(), transports,
             settings.minimalBackoffTime(), clock),
-        new MessageCompletion(settings, queues, notifier, log, clock), log, agentLogs, clock);
+        new MessageCompletion(settings, queues, notifier, log, clock), log, agentLogs, clock,
+        probes.verify());
     this.activeQueue = new ActiveQueue(queues, settings, clock, log);
     this.scheduler = scheduler;
   }

@@ -12,6 +12,7 @@ import org.postern.deliver.Resolution;
 import org.postern.deliver.ResolveException;
 import org.postern.queue.QueueFile;
 import org.postern.queue.Recipient;
+import org.postern.queue.TraceFlags;
 
 /**
  * Postfix's qmgr_message_resolve: asks trivial-rewrite where each pending recipient goes and
@@ -28,6 +29,10 @@ import org.postern.queue.Recipient;
  *       transport}) unless the run is a flush.
  * </ul>
  *
+ * <p>Address probes ({@code trace_flags}) are resolved with the probe resolver, which applies the
+ * {@code address_verify_*} routing parameters, and never go to a content filter, as Postfix's
+ * resolve_clnt_verify.
+ *
  * <p>Failure: a {@link ResolveException} defers that recipient with 4.3.0 {@code address resolver
  * failure}; other recipients carry on.
  */
@@ -37,17 +42,22 @@ final class RecipientRouter {
   private static final String ERROR_TRANSPORT = "error";
 
   private final AddressResolver resolver;
+  private final AddressResolver probeResolver;
   private final QmgrSettings settings;
 
-  RecipientRouter(AddressResolver resolver, QmgrSettings settings) {
+  RecipientRouter(AddressResolver resolver, AddressResolver probeResolver, QmgrSettings settings) {
     this.resolver = resolver;
+    this.probeResolver = probeResolver;
     this.settings = settings;
   }
 
   List<Routing> route(QueueFile message, List<Recipient> pending, boolean flush) {
     Map<String, String> attributes = message.envelope().attributes();
     Optional<String> redirect = nonEmpty(attributes.get(REDIRECT_TO));
-    Optional<String> filter = nonEmpty(attributes.get(CONTENT_FILTER));
+    TraceFlags trace = TraceFlags.of(attributes);
+    Optional<String> filter =
+        trace.traceOnly() ? Optional.empty() : nonEmpty(attributes.get(CONTENT_FILTER));
+    AddressResolver resolver = trace.mtaVerify() ? probeResolver : this.resolver;
     Map<String, Resolution> resolved = new HashMap<>();
     List<Routing> routes = new ArrayList<>(pending.size());
     for (Recipient r : pending) {

@@ -6,6 +6,9 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.postern.deliver.RecipientLog;
 import org.postern.deliver.RecipientResult;
+import org.postern.deliver.VerifyClient;
+import org.postern.deliver.VerifyClient.AddressStatus;
+import org.postern.deliver.VerifyClient.VerifyException;
 import org.postern.log.DeliveryDelays;
 import org.postern.log.DeliveryStatusLine;
 import org.postern.log.ProgramLog;
@@ -16,6 +19,7 @@ import org.postern.queue.QueueFileMarker;
 import org.postern.queue.QueueId;
 import org.postern.queue.Queues;
 import org.postern.queue.Recipient;
+import org.postern.queue.TraceFlags;
 
 /**
  * What qmgr does with each recipient result, in this order: apply {@code soft_bounce}, log the
@@ -24,8 +28,16 @@ import org.postern.queue.Recipient;
  * failed recipients mark the queue file record done, forced to disk. The mark comes last: a crash
  * before it delivers the recipient once more, never loses it.
  *
+ * <p>An address probe of verify(8) ({@code trace_flags=256}) is neither bounced nor deferred:
+ * whatever became of the recipient goes to the verify service ({@code status=deliverable} or
+ * {@code undeliverable} in the log; {@code undeliverable-but-not-cached} when {@code
+ * address_verify_negative_cache = no}) and the recipient is done, as Postfix's verify_append.
+ * A probe of {@code sendmail -bv} ({@code trace_flags=512}) is logged the same way and recorded
+ * in the trace log, from which bounce mails the sender a delivery status report.
+ *
  * <p>Failure: an IOException from a log or the mark propagates; the recipient then stays pending
- * and is tried again with the message.
+ * and is tried again with the message. A verify service that cannot record a probe's result is a
+ * warning ({@code QUEUEID: verify service failure}); that recipient stays pending too.
  */
 final class ResultRecorder {
   /** When the stages of one delivery happened, for {@code delays=a/b/c/d}. */
@@ -36,9 +48,15 @@ final class ResultRecorder {
   private final RecipientLog deferLog;
   private final RecipientLog traceLog;
   private final ReentrantLock lock = new ReentrantLock();
+  private final VerifyClient verify;
 
   ResultRecorder(QmgrSettings settings, Queues queues) {
+    this(settings, queues, VerifyClient.UNAVAILABLE);
+  }
+
+  ResultRecorder(QmgrSettings settings, Queues queues, VerifyClient verify) {
     this.settings = settings;
+    this.verify = verify;
     this.bounceLog = RecipientLog.bounce(queues);
     this.deferLog = RecipientLog.defer(queues);
     this.traceLog = RecipientLog.trace(queues);
@@ -51,6 +69,15 @@ final class ResultRecorder {
   RecipientResult record(QueueId id, QueueFile message, Recipient original,
       RecipientResult result, Timing timing, ProgramLog log) throws IOException {
     RecipientResult r = settings.softBounce() ? softBounce(result) : result;
+    TraceFlags trace = TraceFlags.of(message.envelope());
+    if (trace.mtaVerify()) {
+      probe(id, message, original, r, timing, log);
+      return r;
+    }
+    if (trace.userVerify()) {
+      userProbe(id, message, original, r, timing, log);
+      return r;
+    }
     log.info(statusLine(id, message, r, timing));
     RecipientLog.Entry entry = RecipientLog.Entry.of(r);
     lock.lock(); // one message's logs and marks, written by its delivery threads in turn
@@ -74,8 +101,69 @@ final class ResultRecorder {
     return r;
   }
 
+  /** Postfix's verify_append: the result goes to the verify service, the recipient is done. */
+  private void probe(QueueId id, QueueFile message, Recipient original, RecipientResult r,
+      Timing timing, ProgramLog log) throws IOException {
+    AddressStatus status = switch (r.status()) {
+      case SENT -> AddressStatus.OK;
+      case DEFERRED -> AddressStatus.DEFER;
+      case BOUNCED -> AddressStatus.BOUNCE;
+    };
+    DeliveryStatusLine.Status word = status == AddressStatus.OK
+        ? DeliveryStatusLine.Status.DELIVERABLE : DeliveryStatusLine.Status.UNDELIVERABLE;
+    if (status == AddressStatus.OK || verify.negativeCache()) {
+      try {
+        String orig = r.recipient().originalRecipient().orElse("");
+        if (!orig.isEmpty()) {
+          verify.update(orig, status, r.text());
+        }
+        if (!r.recipient().address().equals(orig)) {
+          verify.update(r.recipient().address(), status, r.text());
+        }
+      } catch (VerifyException e) {
+        log.warn(id + ": verify service failure");
+        return;
+      }
+    } else {
+      word = DeliveryStatusLine.Status.UNDELIVERABLE_NOT_CACHED;
+    }
+    log.info(statusLine(id, message, r, timing, word));
+    lock.lock();
+    try {
+      QueueFileMarker.markDone(message.path(), original);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * sendmail -bv: every result, whatever it was, goes to the trace log as {@code deliverable} or
+   * {@code undeliverable} for the report bounce mails to the sender, and the recipient is done.
+   */
+  private void userProbe(QueueId id, QueueFile message, Recipient original, RecipientResult r,
+      Timing timing, ProgramLog log) throws IOException {
+    boolean ok = r.status() == RecipientResult.Status.SENT;
+    log.info(statusLine(id, message, r, timing, ok
+        ? DeliveryStatusLine.Status.DELIVERABLE : DeliveryStatusLine.Status.UNDELIVERABLE));
+    RecipientResult reported = new RecipientResult(r.recipient(), r.status(), r.dsn(), r.relay(),
+        r.text(), r.diagnostic(), r.tlsStatus(), ok ? "deliverable" : "undeliverable",
+        r.connectionReuses());
+    lock.lock();
+    try {
+      traceLog.append(id, RecipientLog.Entry.of(reported));
+      QueueFileMarker.markDone(message.path(), original);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The Postfix delivery status line of {@code r}. */
   String statusLine(QueueId id, QueueFile message, RecipientResult r, Timing timing) {
+    return statusLine(id, message, r, timing, status(r.status()));
+  }
+
+  private String statusLine(QueueId id, QueueFile message, RecipientResult r, Timing timing,
+      DeliveryStatusLine.Status status) {
     Recipient rcpt = r.recipient();
     DeliveryDelays delays = DeliveryDelays.between(message.arrivalTime(),
         Optional.of(timing.activeSince()), timing.handoff(), Optional.empty(), timing.done());
@@ -85,7 +173,7 @@ final class ResultRecorder {
         .reuseCount(r.connectionReuses())
         .delays(delays)
         .delayLoggingResolutionLimit(settings.delayLoggingResolutionLimit())
-        .outcome(r.dsn(), status(r.status()), r.text());
+        .outcome(r.dsn(), status, r.text());
     r.tlsStatus().ifPresent(line::tlsFeatureStatus);
     return line.text();
   }

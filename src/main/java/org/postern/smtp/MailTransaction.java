@@ -18,7 +18,8 @@ import org.postern.queue.Recipient;
  * offers (SIZE, BODY, SMTPUTF8, REQUIRETLS, RET/ENVID), RCPT TO each recipient (NOTIFY, ORCPT),
  * DATA or BDAT, and one result per recipient; for LMTP one reply per accepted recipient after
  * the content. MAIL, RCPT and DATA are pipelined when the server offers PIPELINING; the content
- * is sent only after an accepted RCPT.
+ * is sent only after an accepted RCPT. An address probe ({@link DeliveryRequest#traceOnly}) ends
+ * with RSET after the RCPT TO replies: the next hop never sees DATA.
  *
  * <p>Before MAIL FROM a server is skipped (a soft error while others remain) when its SIZE limit
  * is below the message size ({@code 5.3.4}), when the message needs SMTPUTF8 and the server lacks
@@ -125,8 +126,9 @@ final class MailTransaction {
         c.writeLine(rcptTo(r));
       }
     }
+    boolean probe = request.traceOnly();
     if (pipelining) {
-      if (!chunking) {
+      if (!chunking && !probe) {
         c.writeLine("DATA");
       }
       c.flush();
@@ -137,7 +139,7 @@ final class MailTransaction {
         rcptReplies.add(c.read(t.rcpt()));
       }
       if (!mail.positive()) {
-        if (!chunking) {
+        if (!chunking && !probe) {
           stage = " while receiving the DATA reply";
           endEmptyData(c.read(t.dataInit()));
         }
@@ -153,6 +155,9 @@ final class MailTransaction {
       } else {
         results.add(remote(recipients.get(i), r, "RCPT TO"));
       }
+    }
+    if (probe) {
+      return probed(results, accepted, rcptReplies);
     }
     if (chunking) {
       if (accepted.isEmpty()) {
@@ -188,6 +193,25 @@ final class MailTransaction {
     body.writeDotStuffed(c.output());
     c.flush();
     return finish(results, accepted, "end of DATA");
+  }
+
+  /**
+   * An address probe stops after RCPT TO, as Postfix's smtp_address_verify_target = rcpt: an
+   * accepted recipient is deliverable with the server's RCPT reply, and RSET ends the
+   * transaction so that no message is sent.
+   */
+  private Outcome probed(List<RecipientResult> results, List<Recipient> accepted,
+      List<ServerReply> rcptReplies) throws IOException {
+    for (Recipient r : accepted) {
+      ServerReply reply = rcptReplies.get(recipients.indexOf(r));
+      results.add(RecipientResult.sent(r, reply.enhancedStatus().orElse("2.0.0"),
+              session.server().relay().text(), reply.text())
+          .withDiagnostic("smtp; " + reply.text())
+          .withTlsStatus(tls)
+          .withConnectionReuses(session.uses() - 1));
+    }
+    stage = " while sending RSET";
+    return new Done(results, resetOk());
   }
 
   /**

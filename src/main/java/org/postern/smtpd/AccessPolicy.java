@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
+import org.postern.deliver.VerifyClient;
 import org.postern.policy.PolicyClient;
 import org.postern.policy.PolicyService;
 import org.postern.table.LookupTable;
@@ -77,6 +78,7 @@ public final class AccessPolicy {
   final String stress;
   final Destinations destinations;
   final UnlistedAddresses unlisted;
+  final UnverifiedAddresses unverified;
   private final Codes codes;
   final boolean delayReject;
   final boolean relayBeforeRecipient;
@@ -89,8 +91,10 @@ public final class AccessPolicy {
   /** The resolver, client name lookup and settings of the DNS-based restrictions. */
   final DnsRestrictions.Settings dns;
 
-  private AccessPolicy(MainConfig c, Destinations destinations) throws ConfigException {
+  private AccessPolicy(MainConfig c, Destinations destinations, VerifyClient verify)
+      throws ConfigException {
     this.destinations = destinations;
+    this.unverified = UnverifiedAddresses.fromConfig(c, verify);
     this.policyDefaults = policyDefaults(c);
     this.queueDirectory = Path.of(c.get("queue_directory").strip());
     this.compatibilityLevel = c.get("compatibility_level");
@@ -154,7 +158,13 @@ public final class AccessPolicy {
   }
 
   static AccessPolicy fromConfig(MainConfig c, Destinations destinations) throws ConfigException {
-    return new AccessPolicy(c, destinations);
+    return new AccessPolicy(c, destinations, VerifyClient.UNAVAILABLE);
+  }
+
+  /** The policy whose {@code reject_unverified_*} restrictions ask {@code verify}. */
+  static AccessPolicy fromConfig(MainConfig c, Destinations destinations, VerifyClient verify)
+      throws ConfigException {
+    return new AccessPolicy(c, destinations, verify);
   }
 
   private List<Restriction> parse(MainConfig c, Stage stage, Set<String> classNames)

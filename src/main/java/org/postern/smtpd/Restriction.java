@@ -47,13 +47,19 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
           "reject_unknown_helo_hostname", "reject_unknown_sender_domain",
           "reject_unknown_recipient_domain");
 
-  private static final Set<String> NAMES = union(DNS_NAMES,
+  private static final Set<String> BASIC_NAMES =
       Set.of(
           "permit", "reject", "defer", "defer_if_permit", "defer_if_reject", "warn_if_reject",
           "permit_mynetworks", "permit_sasl_authenticated", "reject_unauth_destination",
           "defer_unauth_destination", "permit_auth_destination", "reject_unauth_pipelining",
           "reject_non_fqdn_helo_hostname", "reject_invalid_helo_hostname", "reject_non_fqdn_sender",
-          "reject_non_fqdn_recipient", "reject_unlisted_recipient", "reject_unlisted_sender"));
+          "reject_non_fqdn_recipient", "reject_unlisted_recipient", "reject_unlisted_sender");
+
+  /** Address verification (ADDRESS_VERIFICATION_README), served by {@link UnverifiedAddresses}. */
+  private static final Set<String> VERIFY_NAMES =
+      Set.of("reject_unverified_recipient", "reject_unverified_sender");
+
+  private static final Set<String> NAMES = union(BASIC_NAMES, DNS_NAMES, VERIFY_NAMES);
 
   private static final Set<String> RELAY_BLOCKERS = Set.of(
       "reject_unauth_destination", "defer_unauth_destination", "reject", "defer", "defer_if_permit");
@@ -139,12 +145,6 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
     return List.copyOf(out);
   }
 
-  private static Set<String> union(Set<String> a, Set<String> b) {
-    Set<String> all = new HashSet<>(a);
-    all.addAll(b);
-    return Set.copyOf(all);
-  }
-
   /**
    * True when the list can ever refuse a relay attempt (Postfix's startup safety check), looking
    * into the restriction classes it names.
@@ -165,5 +165,14 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
       }
     }
     return false;
+  }
+
+  @SafeVarargs
+  private static Set<String> union(Set<String>... sets) {
+    Set<String> all = new HashSet<>();
+    for (Set<String> s : sets) {
+      all.addAll(s);
+    }
+    return Set.copyOf(all);
   }
 }

@@ -93,6 +93,14 @@ final class Restrictions {
           "check_helo_a_access", "check_sender_mx_access", "check_sender_ns_access",
           "check_sender_a_access", "check_recipient_mx_access", "check_recipient_ns_access",
           "check_recipient_a_access" -> servers.apply(r.name(), r.table().orElseThrow(), defaultAcl);
+      case "reject_unverified_recipient" ->
+          state.recipient == null || state.recipient.isEmpty()
+              ? SmtpdCheck.Status.DUNNO
+              : policy.unverified.check(check, state, state.recipient, SmtpdCheck.RECIPIENT);
+      case "reject_unverified_sender" ->
+          state.sender == null || state.sender.isEmpty()
+              ? SmtpdCheck.Status.DUNNO
+              : policy.unverified.check(check, state, state.sender, SmtpdCheck.SENDER);
       case Restriction.CHECK_CLIENT_ACCESS -> clientAccess(r.table().orElseThrow(), defaultAcl);
       case Restriction.CHECK_HELO_ACCESS ->
           state.helo == null

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 import org.postern.deliver.AddressResolver;
+import org.postern.deliver.VerifyClient;
 import org.postern.sasl.AuthEndpoint;
 import org.postern.sasl.SecurityOptions;
 import org.postern.tls.CipherLists;
@@ -115,6 +116,16 @@ public record SmtpdSettings(
    */
   public static SmtpdSettings fromConfig(MainConfig config, AddressResolver resolver)
       throws ConfigException {
+    return fromConfig(config, resolver, VerifyClient.UNAVAILABLE);
+  }
+
+  /**
+   * As {@link #fromConfig(MainConfig, AddressResolver)}, with {@code verify} the address
+   * verification service that {@code reject_unverified_recipient} and {@code
+   * reject_unverified_sender} ask.
+   */
+  public static SmtpdSettings fromConfig(MainConfig config, AddressResolver resolver,
+      VerifyClient verify) throws ConfigException {
     Reader r = new Reader(config);
     String certFile = config.get("smtpd_tls_cert_file").strip();
     String keyFile = config.get("smtpd_tls_key_file").strip();
@@ -144,7 +155,7 @@ public record SmtpdSettings(
         r.tlsParameters(),
         r.bareNewline(),
         mynetworks,
-        AccessPolicy.fromConfig(config, destinations),
+        AccessPolicy.fromConfig(config, destinations, verify),
         new ClientLimits(
             r.integer("smtpd_client_connection_count_limit"),
             r.integer("smtpd_client_connection_rate_limit"),

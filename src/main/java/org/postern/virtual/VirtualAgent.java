@@ -97,6 +97,11 @@ public final class VirtualAgent implements DeliveryAgent, AutoCloseable {
       if (owner.isEmpty()) {
         return RecipientResult.deferred(r, "4.3.5", relay, CONFIG_ERROR);
       }
+      if (request.traceOnly()) {
+        // An address probe writes nothing: it says what kind of mailbox would take the mail.
+        return RecipientResult.sent(r, "2.0.0", relay,
+            mailbox.get().endsWith("/") ? "delivers to maildir" : "delivers to mailbox");
+      }
       String text = write(request, r, mailbox.get(), owner.get());
       return RecipientResult.sent(r, "2.0.0", relay, text);
     } catch (TableException e) {

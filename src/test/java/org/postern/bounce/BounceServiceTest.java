@@ -21,10 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postern.deliver.MailSubmitter;
 import org.postern.deliver.RecipientLog;
+import org.postern.deliver.RecipientResult;
+import org.postern.queue.ClientFacts;
 import org.postern.queue.DsnNotify;
 import org.postern.queue.DsnRet;
+import org.postern.queue.Envelope;
 import org.postern.queue.QueueFile;
 import org.postern.queue.Recipient;
+import org.postern.queue.TraceFlags;
 
 class BounceServiceTest {
   @TempDir Path dir;
@@ -344,5 +348,40 @@ class BounceServiceTest {
     assertThat(report.parts().get(2).header("Content-Description")).isEqualTo("Message Headers");
     assertThat(f.logged()).contains(id(m) + ": sender delivery status notification: BB0001");
     assertThat(trace.path(id(m))).doesNotExist();
+  }
+
+  @Test
+  void success_sendmailBvProbe_mailsStatusReportForEveryRecipient() throws IOException {
+    RecipientLog trace = RecipientLog.trace(f.queues);
+    Recipient good = rcpt("good@example.net");
+    Recipient bad = rcpt("bad@example.net");
+    Envelope probe = plain("sender@example.org", good, bad);
+    QueueFile m = f.original(new Envelope(probe.sender(), probe.recipients(), probe.dsnRet(),
+        probe.envid(), false, false, Optional.empty(), ClientFacts.NONE,
+        Map.of(TraceFlags.ATTRIBUTE, Integer.toString(TraceFlags.USER_VERIFY))));
+    f.log(trace, m,
+        acted(RecipientLog.Entry.of(RecipientResult.sent(good, "2.1.5",
+            "mx.example.net[192.0.2.1]:25", "250 2.1.5 Ok")), "deliverable"),
+        acted(bounced(bad), "undeliverable"));
+    f.service().success(m);
+
+    MimeReport report = f.report();
+    assertThat(report.header("Subject")).isEqualTo("Mail Delivery Status Report");
+    assertThat(report.parts().get(0).body())
+        .contains("<good@example.net>: delivery via mx.example.net[192.0.2.1]:25: 250 2.1.5 Ok");
+    List<Map<String, String>> blocks = report.parts().get(1).statusBlocks();
+    assertThat(blocks).hasSize(3);
+    assertThat(blocks.get(1)).containsEntry("action", "deliverable").containsEntry("status", "2.1.5");
+    assertThat(blocks.get(2)).containsEntry("action", "undeliverable").containsEntry("status", "5.1.1");
+    assertThat(report.parts().get(2).header("Content-Description")).isEqualTo("Message Headers");
+    assertThat(f.logged()).contains(id(m) + ": sender delivery status notification: BB0001");
+    assertThat(trace.path(id(m))).doesNotExist();
+  }
+
+  /** {@code e} as ResultRecorder logs it for a sendmail -bv probe. */
+  private static RecipientLog.Entry acted(RecipientLog.Entry e, String action) {
+    return new RecipientLog.Entry(e.recipient(), e.originalRecipient(), e.dsnOrcpt(),
+        e.notifyFlags(), e.offset(), e.status(), e.dsn(), action, e.relay(), e.text(),
+        e.diagnostic());
   }
 }

@@ -319,10 +319,35 @@ class SendmailTest {
   void otherModes_pointToTheirCommands() {
     assertThat(sendmail("", "-bi")).isEqualTo(Sysexits.EX_USAGE);
     assertThat(sendmail("", "-I")).isEqualTo(Sysexits.EX_USAGE);
-    assertThat(sendmail("", "-bv", "b@example.org")).isEqualTo(Sysexits.EX_USAGE);
 
-    assertThat(t.err()).contains("-bi is not supported by sendmail here: use bin/newaliases")
-        .contains("-bv (address verification) is not supported");
+    assertThat(t.err()).contains("-bi is not supported by sendmail here: use bin/newaliases");
+  }
+
+  @Test
+  void verify_queuesAProbeWithPostfixHeaderAndSaysWhereTheReportGoes() throws Exception {
+    assertThat(sendmail("never read\n", "-f", "me@example.org", "-bv", "b@example.org, c@example.org"))
+        .isZero();
+
+    QueueFile f = only();
+    assertThat(f.envelope().attributes()).containsEntry("trace_flags", "512");
+    assertThat(f.envelope().recipients()).extracting(Recipient::address)
+        .containsExactly("b@example.org", "c@example.org");
+    assertThat(content(f)).isEqualTo(
+        "From: me@example.org\nSubject: probe\nTo:\tb@example.org,\n\tc@example.org\n");
+    assertThat(t.out()).isEqualTo("Mail Delivery Status Report will be mailed to <me@example.org>.\n");
+  }
+
+  @Test
+  void verify_withOptionsThatNeedAMessage_isRefusedAsPostfixDoes() {
+    assertThat(sendmail("", "-bv", "-t")).isEqualTo(Sysexits.EX_USAGE);
+    assertThat(sendmail("", "-bv", "-N", "success", "b@example.org")).isEqualTo(Sysexits.EX_USAGE);
+    assertThat(sendmail("", "-bv", "-R", "hdrs", "b@example.org")).isEqualTo(Sysexits.EX_USAGE);
+    assertThat(sendmail("", "-bv", "-v", "b@example.org")).isEqualTo(Sysexits.EX_USAGE);
+
+    assertThat(t.err()).contains("-t option cannot be used with -bv")
+        .contains("-N option cannot be used with -bv")
+        .contains("-R option cannot be used with -bv")
+        .contains("-v option cannot be used with -bv");
   }
 
   @Test

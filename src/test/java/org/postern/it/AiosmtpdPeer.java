@@ -37,10 +37,14 @@ public final class AiosmtpdPeer implements AutoCloseable {
     }
   }
 
+  /** A transaction command as the client sent it (peer_smtpd.py --log-commands). */
+  public record Command(int connection, String verb, String argument) {}
+
   private final Process process;
   private final List<Integer> connections = new CopyOnWriteArrayList<>();
   private final List<Mail> mails = new CopyOnWriteArrayList<>();
   private final List<Message> messages = new CopyOnWriteArrayList<>();
+  private final List<Command> commands = new CopyOnWriteArrayList<>();
   private final CountDownLatch ready = new CountDownLatch(1);
 
   private AiosmtpdPeer(Process process) {
@@ -102,6 +106,8 @@ public final class AiosmtpdPeer implements AutoCloseable {
                   new Message(
                       Integer.parseInt(f[1]), Boolean.parseBoolean(f[2]), Boolean.parseBoolean(f[3]),
                       List.of(f[4].split(",")), Base64.getDecoder().decode(f[5])));
+          case "COMMAND" ->
+              commands.add(new Command(Integer.parseInt(f[1]), f[2], f.length > 3 ? f[3] : ""));
           default -> throw new IllegalStateException("peer_smtpd.py said: " + line);
         }
       }
@@ -121,6 +127,11 @@ public final class AiosmtpdPeer implements AutoCloseable {
 
   public List<Message> messages() {
     return List.copyOf(messages);
+  }
+
+  /** The transaction commands received so far, when started with {@code --log-commands}. */
+  public List<Command> commands() {
+    return List.copyOf(commands);
   }
 
   /** Waits until {@code count} messages arrived; fails the test after {@code limit}. */

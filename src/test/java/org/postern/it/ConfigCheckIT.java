@@ -49,13 +49,13 @@ class ConfigCheckIT {
   @Test
   void check_unknownRestriction_isNamedWithItsService() throws Exception {
     PosternInstance p = PosternInstance.create(root,
-        "smtpd_recipient_restrictions = reject_unverified_recipient, reject_unauth_destination\n");
+        "smtpd_recipient_restrictions = reject_unknown_everything, reject_unauth_destination\n");
 
     PosternInstance.Result r = p.command("postern", "check");
 
     assertThat(r.status()).isEqualTo(EX_CONFIG);
     assertThat(r.err()).contains("cannot start:")
-        .contains("parameter smtpd_recipient_restrictions: unknown smtpd restriction: \"reject_unverified_recipient\"");
+        .contains("parameter smtpd_recipient_restrictions: unknown smtpd restriction: \"reject_unknown_everything\"");
   }
 
   @Test

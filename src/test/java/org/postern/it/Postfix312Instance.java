@@ -34,6 +34,20 @@ final class Postfix312Instance implements AutoCloseable {
   /** Starts it with smtpd on {@code address:port} and {@code mainCf} lines appended. */
   static Postfix312Instance start(Path tempRoot, Path root, String address, int port,
       String mainCf) throws IOException, InterruptedException {
+    return start(tempRoot, root, address, port, mainCf, false);
+  }
+
+  /**
+   * As {@link #start(Path, Path, String, int, String)}, but with qmgr, so that mail (and
+   * address verification probes) is delivered.
+   */
+  static Postfix312Instance startDelivering(Path tempRoot, Path root, String address, int port,
+      String mainCf) throws IOException, InterruptedException {
+    return start(tempRoot, root, address, port, mainCf, true);
+  }
+
+  private static Postfix312Instance start(Path tempRoot, Path root, String address, int port,
+      String mainCf, boolean qmgr) throws IOException, InterruptedException {
     Path peer = Postfix312.root();
     Postfix312Instance p = new Postfix312Instance(root);
     Files.createDirectories(p.config);
@@ -65,7 +79,7 @@ final class Postfix312Instance implements AutoCloseable {
         ""));
     String master = Files.readString(peer.resolve("etc/postfix/master.cf"))
         .replaceFirst("(?m)^smtp +inet .*$", address + ":" + port + " inet n - n - - smtpd")
-        .replaceFirst("(?m)^qmgr .*$", "")
+        .replaceFirst("(?m)^qmgr .*$", qmgr ? "$0" : "")
         .replaceFirst("(?m)^#postlog", "postlog");
     Files.writeString(p.config.resolve("master.cf"), master);
     p.postfix("post-install", "create-missing");
@@ -116,6 +130,15 @@ final class Postfix312Instance implements AutoCloseable {
         "-c", config.toString(), "-q", queueId), null, Duration.ofSeconds(30));
     assertThat(r.status()).as("postcat -q " + queueId + ": " + r.err()).isZero();
     return r.out();
+  }
+
+  /** {@code postconf -e SETTING...} and {@code postfix reload}. */
+  void reconfigure(String... settings) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of(Postfix312.program("postconf").toString(), "-c",
+        config.toString(), "-e"));
+    argv.addAll(List.of(settings));
+    assertThat(Commands.run(argv, null, Duration.ofSeconds(30)).status()).isZero();
+    assertThat(postfix("reload").status()).isZero();
   }
 
   private PosternInstance.Result postfix(String... args) throws IOException, InterruptedException {

@@ -73,6 +73,17 @@ class SubmissionFilterTest {
   }
 
   @Test
+  void filter_userFileTraceFlags_sendmailBvKeptMtaProbeDropped() {
+    Envelope bv = envelope(ClientFacts.NONE, Map.of("trace_flags", "512"));
+    Envelope forged = envelope(ClientFacts.NONE, Map.of("trace_flags", "256"));
+
+    assertThat(SubmissionFilter.filter(bv, 1000, false, warnings::add).attributes())
+        .containsExactly(Map.entry("trace_flags", "512"));
+    assertThat(SubmissionFilter.filter(forged, 1000, false, warnings::add).attributes()).isEmpty();
+    assertThat(warnings).containsExactly("uid=1000: ignoring attribute record: trace_flags=256");
+  }
+
+  @Test
   void filter_userFile_whatSendmailSetsPassesUnchanged() {
     Envelope sent = envelope(ClientFacts.NONE,
         Map.of("rewrite_context", "remote", "sender_fullname", "Alice A"));

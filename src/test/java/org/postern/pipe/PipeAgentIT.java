@@ -25,6 +25,7 @@ import org.postern.deliver.DeliveryRequest;
 import org.postern.deliver.RecipientResult;
 import org.postern.log.MailLog;
 import org.postern.log.ProgramLog;
+import org.postern.queue.TraceFlags;
 
 /** Runs real /bin/sh commands through the pipe agent (as nobody, when the test runs as root). */
 class PipeAgentIT {
@@ -91,6 +92,19 @@ class PipeAgentIT {
         + "a/tag@example.com\nb/@example.com\nExample.COM\n$x\n");
     assertThat(out("stdin")).isEqualTo("From s@example.org  Wed May  1 12:34:56 2024\n"
         + "Return-Path: <s@example.org>\nSubject: hi\n\n>From here\n..dot\nend\n");
+  }
+
+  @Test
+  void deliver_addressProbe_runsNothingAndNamesTheCommand() throws Exception {
+    List<RecipientResult> results = agent("", "0", "-").deliver(TestRequests.request(queue,
+        "s@example.org", "Subject: probe\n\n", "filter", "example.com",
+        Map.of(TraceFlags.ATTRIBUTE, Integer.toString(TraceFlags.USER_VERIFY)), "a@example.com"));
+
+    assertThat(results).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(RecipientResult.Status.SENT);
+      assertThat(r.text()).isEqualTo("delivers to command: " + script);
+    });
+    assertThat(dir.resolve("out.uid")).doesNotExist();
   }
 
   @Test

@@ -36,6 +36,9 @@ final class QmgrHarness {
   final FakeClock clock = new FakeClock(T0);
   final FakeScheduler scheduler = new FakeScheduler(clock);
   final FakeResolver resolver = new FakeResolver().local("localhost.example");
+  /** Routes address probes: address_verify_* routing as trivial-rewrite's verify context. */
+  final FakeResolver probeResolver = new FakeResolver().local("localhost.example");
+  final RecordingVerify verify = new RecordingVerify();
   final Queues queues;
   final RecordingNotifier notifier;
   final Map<String, DeliveryAgent> agents = new HashMap<>();
@@ -69,7 +72,8 @@ final class QmgrHarness {
       PrintStream out = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
       MailLog log = MailLog.builder().standardOutput(true).standardStreams(out, out)
           .hostName("mx").pid(7).clock(clock).build();
-      qmgr = new QueueManager(QmgrSettings.from(config), queues, resolver,
+      qmgr = new QueueManager(QmgrSettings.from(config), queues,
+          new QueueManager.Probes(probeResolver, verify), resolver,
           Transports.of(agents, maxproc, 100), notifier, log.program("qmgr"), log::program,
           clock, scheduler);
     }

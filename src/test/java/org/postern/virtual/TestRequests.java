@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.Map;
 import org.postern.deliver.DeliveryRequest;
 import org.postern.queue.Envelope;
 import org.postern.queue.ExtractedEnvelope;
@@ -25,10 +26,18 @@ final class TestRequests {
 
   static DeliveryRequest request(Path queueRoot, String sender, String content, String transport,
       String nexthop, String... recipients) throws IOException {
+    return request(queueRoot, sender, content, transport, nexthop, Map.of(), recipients);
+  }
+
+  /** As above, with named {@code attributes} in the envelope ({@code trace_flags}, say). */
+  static DeliveryRequest request(Path queueRoot, String sender, String content, String transport,
+      String nexthop, Map<String, String> attributes, String... recipients) throws IOException {
     Queues queues = Queues.at(queueRoot);
     Path file;
+    Envelope plain = Envelope.of(sender, Arrays.stream(recipients).map(Recipient::of).toList());
     try (QueueFileWriter w = QueueFileWriter.create(queues, CLOCK)) {
-      w.writeEnvelope(Envelope.of(sender, Arrays.stream(recipients).map(Recipient::of).toList()));
+      w.writeEnvelope(new Envelope(plain.sender(), plain.recipients(), plain.dsnRet(),
+          plain.envid(), false, false, plain.bodyType(), plain.client(), attributes));
       w.content().write(content.getBytes(StandardCharsets.UTF_8));
       file = w.commit(QueueName.INCOMING, ExtractedEnvelope.NONE);
     }

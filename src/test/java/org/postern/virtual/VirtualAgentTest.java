@@ -2,6 +2,7 @@ package org.postern.virtual;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postern.config.MainConfig;
 import org.postern.deliver.DeliveryRequest;
 import org.postern.deliver.RecipientResult;
+import org.postern.queue.TraceFlags;
 
 class VirtualAgentTest {
   private static final String CONTENT =
@@ -75,6 +77,20 @@ class VirtualAgentTest {
         + "X-Original-To: md@example.com\n"
         + "Delivered-To: md@example.com\n"
         + "Subject: hello\n\nFrom the start\n.dot line\nlast\n");
+  }
+
+  @Test
+  void deliver_addressProbe_saysWhichMailboxAndWritesNothing() throws Exception {
+    List<RecipientResult> r = agent().deliver(TestRequests.request(queue, "double-bounce@mx.example.com",
+        "Subject: probe\n\n", "virtual", "example.com",
+        Map.of(TraceFlags.ATTRIBUTE, Integer.toString(TraceFlags.MTA_VERIFY)),
+        "md@example.com", "mb@example.com", "nobody@example.com"));
+
+    assertThat(r).extracting(RecipientResult::status, RecipientResult::text).containsExactly(
+        tuple(RecipientResult.Status.SENT, "delivers to maildir"),
+        tuple(RecipientResult.Status.SENT, "delivers to mailbox"),
+        tuple(RecipientResult.Status.BOUNCED, "unknown user: \"nobody@example.com\""));
+    assertThat(base.resolve("example.com")).doesNotExist();
   }
 
   @Test

@@ -1,17 +1,19 @@
 """A recording SMTP server on Debian's python3-aiosmtpd for Postern's end-to-end tests.
 
 usage: peer_smtpd.py HOST PORT [--tls CERT KEY] [--requiretls] [--no-8bitmime] [--no-smtputf8]
-                     [--reject-rcpt LOCALPART] [--close-at-ehlo] [--lmtp]
+                     [--reject-rcpt LOCALPART] [--close-at-ehlo] [--lmtp] [--log-commands]
 
 Prints READY once listening, then one line per event, fields separated by one space:
   CONNECT <conn>
   MAIL <conn> <tls> <address> <parameters...>
   DATA <conn> <tls> <requiretls> <rcpt,rcpt> <base64 of the content as received>
+  COMMAND <conn> <verb> [<argument>]   (with --log-commands: RCPT, DATA, RSET, QUIT as sent)
 where <conn> numbers the connections from 1 and <tls> is True or False. --requiretls announces
 REQUIRETLS after STARTTLS; --no-8bitmime and --no-smtputf8 withhold those EHLO keywords;
 --reject-rcpt (repeatable) answers 550 to that local part; --close-at-ehlo drops the connection when the
 client sends EHLO (a lost connection); --lmtp speaks LMTP (LHLO; one reply after DATA, so one
-recipient per transaction). Stops when stdin closes.
+recipient per transaction); --log-commands reports the transaction commands as the client sent
+them, before the server answers. Stops when stdin closes.
 """
 import argparse
 import base64
@@ -39,6 +41,26 @@ class Counting:
             self.conn = Counting.connections
             emit("CONNECT", self.conn)
         super().connection_made(transport)
+
+    def _log_command(self, verb, arg):
+        if getattr(self.event_handler.args, "log_commands", False):
+            emit("COMMAND", self.conn, verb, *((arg or "").split()[:1]))
+
+    async def smtp_RCPT(self, arg):
+        self._log_command("RCPT", arg)
+        await super().smtp_RCPT(arg)
+
+    async def smtp_DATA(self, arg):
+        self._log_command("DATA", arg)
+        await super().smtp_DATA(arg)
+
+    async def smtp_RSET(self, arg):
+        self._log_command("RSET", arg)
+        await super().smtp_RSET(arg)
+
+    async def smtp_QUIT(self, arg):
+        self._log_command("QUIT", arg)
+        await super().smtp_QUIT(arg)
 
     async def smtp_MAIL(self, arg):
         words = (arg or "").split()
@@ -111,6 +133,7 @@ def main():
     p.add_argument("--reject-rcpt", action="append")
     p.add_argument("--close-at-ehlo", action="store_true")
     p.add_argument("--lmtp", action="store_true")
+    p.add_argument("--log-commands", action="store_true")
     args = p.parse_args()
     kwargs = {}
     if args.tls:
