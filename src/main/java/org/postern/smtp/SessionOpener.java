@@ -71,9 +71,14 @@ final class SessionOpener {
     this.warnings = warnings;
   }
 
-  /** {@code action} is present for a REQUIRETLS message. */
+  /**
+   * {@code action} is present for a REQUIRETLS message; {@code needsSmtputf8} when the message
+   * cannot go to a server without SMTPUTF8 ({@link MailTransaction#needsSmtputf8}): as Postfix
+   * 3.12, such a server is left right after its EHLO reply, before STARTTLS.
+   */
   Outcome open(
-      Server server, Destination d, ServerTls tls, Optional<RequireTlsAction> action)
+      Server server, Destination d, ServerTls tls, Optional<RequireTlsAction> action,
+      boolean needsSmtputf8)
       throws InterruptedException {
     TlsParameters parameters = null;
     if (tls.usesTls()) {
@@ -86,10 +91,10 @@ final class SessionOpener {
                 action.map(a -> RequireTlsFeature.UNDECIDED)), false));
       }
     }
-    Attempt a = new Attempt(server, d, tls, parameters, action);
+    Attempt a = new Attempt(server, d, tls, parameters, action, needsSmtputf8);
     Outcome first = a.run(tls.usesTls());
     if (first instanceof Failed && a.handshakeFailed && tls.effective() == TlsSecurityLevel.MAY) {
-      return new Attempt(server, d, tls, parameters, action).run(false);
+      return new Attempt(server, d, tls, parameters, action, needsSmtputf8).run(false);
     }
     return first;
   }
@@ -104,6 +109,7 @@ final class SessionOpener {
     private final TlsParameters tlsParameters;
     private final Optional<RequireTlsAction> action;
     private final TlsSecurityLevel level;
+    private final boolean needsSmtputf8;
     private boolean handshakeFailed;
     private SmtpConnection conn;
     private boolean connected;
@@ -113,7 +119,8 @@ final class SessionOpener {
     private Outcome lastFailure;
 
     Attempt(Server server, Destination d, ServerTls tls, TlsParameters tlsParameters,
-        Optional<RequireTlsAction> action) {
+        Optional<RequireTlsAction> action, boolean needsSmtputf8) {
+      this.needsSmtputf8 = needsSmtputf8;
       this.server = server;
       this.d = d;
       this.tlsPolicy = tls;
@@ -266,7 +273,13 @@ final class SessionOpener {
       conn.flush();
       ServerReply r = conn.read(settings.timeouts().helo());
       if (r.positive()) {
-        return keywords(r);
+        Map<String, String> esmtp = keywords(r);
+        if (needsSmtputf8 && !esmtp.containsKey("SMTPUTF8")) {
+          lastFailure = failLevel("5.6.7", MailTransaction.smtputf8Missing(server),
+              conn.tlsActive() ? tlsPolicy.compliant() : tlsPolicy.undecided());
+          return null;
+        }
+        return esmtp;
       }
       if (settings.protocol() == Protocol.SMTP && r.permanentFailure() && !conn.tlsActive()) {
         conn.writeLine("HELO " + settings.heloName());

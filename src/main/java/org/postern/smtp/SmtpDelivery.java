@@ -255,7 +255,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
 
     private Optional<List<RecipientResult>> servers(Destination d) throws InterruptedException {
       ConnectionCache.Key key = new ConnectionCache.Key(request.transport(), nexthop,
-          policy.level(), action.map(RequireTlsAction::postfixName).orElse(""));
+          policy.level(), action.map(RequireTlsAction::postfixName).orElse(""),
+          MailTransaction.needsSmtputf8(request, content));
       caching = settings.connectionCacheOnDemand() || listedForCaching(d);
       Optional<SmtpSession> cached = caching ? cache.take(key) : Optional.empty();
       if (cached.isPresent()) {
@@ -304,7 +305,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
               TlsStatus.of(tls.undecided(), Optional.of(s.violation().feature())), true);
           continue;
         }
-        switch (opener.open(server, d, tls, action)) {
+        switch (opener.open(server, d, tls, action, MailTransaction.needsSmtputf8(request, content))) {
           case SessionOpener.Failed f -> {
             tlsPolicies.failed(decision, d, tls, server, f.failure());
             failure = f.failure();
