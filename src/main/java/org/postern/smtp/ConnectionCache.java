@@ -25,8 +25,14 @@ import org.postern.tls.TlsSecurityLevel;
  * {@code smtp_connection_cache_on_demand}, {@code smtp_connection_cache_destinations}).
  */
 final class ConnectionCache implements AutoCloseable {
-  /** What a session must share with a delivery to be reused for it. */
-  record Key(String transport, String nexthop, TlsSecurityLevel level, String requireTls) {}
+  /**
+   * What a session must share with a delivery to be reused for it; {@code smtputf8} whether the
+   * delivery needs SMTPUTF8, as in Postfix's cache key, so that mail that does not need it is not
+   * sent over a session opened for mail that did (on a lower-preference MX host).
+   */
+  record Key(
+      String transport, String nexthop, TlsSecurityLevel level, String requireTls,
+      boolean smtputf8) {}
 
   private record Idle(SmtpSession session, Instant since) {}
 

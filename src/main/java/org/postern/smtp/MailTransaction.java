@@ -72,9 +72,8 @@ final class MailTransaction {
       return skip("5.3.4", "message size " + size + " exceeds size limit " + limit.get()
           + " of server " + server.namaddr());
     }
-    if (needsSmtputf8() && !session.offers("SMTPUTF8")) {
-      return skip("5.6.7", "message requires SMTPUTF8, but no server was found that supports"
-          + " SMTPUTF8. The last attempted server was " + server.namaddr());
+    if (needsSmtputf8(request, content) && !session.offers("SMTPUTF8")) {
+      return skip("5.6.7", smtputf8Missing(server));
     }
     MessageContent body = content;
     if (content.eightBit() && !session.offers("8BITMIME")) {
@@ -289,10 +288,21 @@ final class MailTransaction {
     return session.connection().read(settings.timeouts().mail()).positive();
   }
 
-  private boolean needsSmtputf8() {
+  /**
+   * Whether {@code request} can go only to a server with SMTPUTF8 (Postfix's {@code
+   * DELIVERY_REQUIRES_SMTPUTF8}): the sender asked for it, and the sender, a recipient or the
+   * header is not ASCII.
+   */
+  static boolean needsSmtputf8(DeliveryRequest request, MessageContent content) {
     return request.message().envelope().smtputf8()
         && (!ascii(request.sender()) || content.eightBitHeader()
-            || recipients.stream().anyMatch(r -> !ascii(r.address())));
+            || request.recipients().stream().anyMatch(r -> !ascii(r.address())));
+  }
+
+  /** Postfix 3.12's text when no server took a message that needs SMTPUTF8. */
+  static String smtputf8Missing(Server server) {
+    return "message requires SMTPUTF8, but no server was found that supports SMTPUTF8. The last"
+        + " attempted server was " + server.namaddr();
   }
 
   private static boolean ascii(String s) {

@@ -61,8 +61,11 @@ final class SessionOpener {
 
   record Failed(SessionFailure failure) implements Outcome {}
 
-  /** The message a session is opened for: whose credentials, and whose warnings. */
-  record Mail(String sender, String queueId) {}
+  /**
+   * The message a session is opened for: whose credentials, whose warnings, and whether it needs
+   * SMTPUTF8 ({@link MailTransaction#needsSmtputf8}).
+   */
+  record Mail(String sender, String queueId, boolean needsSmtputf8) {}
 
   private final SmtpSettings settings;
   private final SSLContext tlsContext;
@@ -82,7 +85,10 @@ final class SessionOpener {
     this.warnings = warnings;
   }
 
-  /** {@code action} is present for a REQUIRETLS message. */
+  /**
+   * {@code action} is present for a REQUIRETLS message. A server without SMTPUTF8 is left right
+   * after its EHLO reply, before STARTTLS, when the mail needs it (as Postfix 3.12).
+   */
   Outcome open(
       Server server, Destination d, ServerTls tls, Optional<RequireTlsAction> action, Mail mail)
       throws InterruptedException {
@@ -340,7 +346,13 @@ final class SessionOpener {
       conn.flush();
       ServerReply r = conn.read(settings.timeouts().helo());
       if (r.positive()) {
-        return keywords(r);
+        Map<String, String> esmtp = keywords(r);
+        if (mail.needsSmtputf8() && !esmtp.containsKey("SMTPUTF8")) {
+          lastFailure = failLevel("5.6.7", MailTransaction.smtputf8Missing(server),
+              conn.tlsActive() ? tlsPolicy.compliant() : tlsPolicy.undecided());
+          return null;
+        }
+        return esmtp;
       }
       if (settings.protocol() == Protocol.SMTP && r.permanentFailure() && !conn.tlsActive()) {
         conn.writeLine("HELO " + settings.heloName());

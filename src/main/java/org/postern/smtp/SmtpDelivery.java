@@ -267,7 +267,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
 
     private Optional<List<RecipientResult>> servers(Destination d) throws InterruptedException {
       ConnectionCache.Key key = new ConnectionCache.Key(request.transport(), nexthop,
-          policy.level(), action.map(RequireTlsAction::postfixName).orElse(""));
+          policy.level(), action.map(RequireTlsAction::postfixName).orElse(""),
+          MailTransaction.needsSmtputf8(request, content));
       // Sender-dependent credentials make a session one sender's: no caching, as in Postfix.
       caching = (settings.connectionCacheOnDemand() || listedForCaching(d))
           && !(settings.sasl().enable() && settings.sasl().senderDependent());
@@ -326,7 +327,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
           continue;
         }
         switch (opener.open(server, d, tls, action,
-            new SessionOpener.Mail(request.sender(), request.queueId().toString()))) {
+            new SessionOpener.Mail(request.sender(), request.queueId().toString(),
+                MailTransaction.needsSmtputf8(request, content)))) {
           case SessionOpener.Failed f -> {
             tlsPolicies.failed(decision, d, tls, server, f.failure());
             failure = f.failure();

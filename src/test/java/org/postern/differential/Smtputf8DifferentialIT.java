@@ -43,7 +43,7 @@ class Smtputf8DifferentialIT {
               utf8Header ? "utf8header" : "ascii", "mx" + destination);
           List<String> headers = utf8Header ? List.of("X-Greeting: Grüße aus Zürich") : List.of();
           cells.add(new Scenario(name, List.of(), Receiver.NO_SMTPUTF8, submission, headers, Optional.empty(),
-              Optional.of(destination + "." + DnssecWorld.SIGNED)));
+              Optional.of(destination + ".dane.test")));
         }
       }
     }

@@ -17,7 +17,7 @@ import org.postern.tls.TlsSecurityLevel;
 class ConnectionCacheTest {
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
   private static final ConnectionCache.Key KEY =
-      new ConnectionCache.Key("smtp", "[relay.example]", TlsSecurityLevel.NONE, "");
+      new ConnectionCache.Key("smtp", "[relay.example]", TlsSecurityLevel.NONE, "", false);
 
   private ScriptedSmtpServer server;
 
@@ -78,7 +78,9 @@ class ConnectionCacheTest {
       cache.put(KEY, session(1));
 
       assertThat(cache.take(new ConnectionCache.Key("smtp", "[relay.example]",
-          TlsSecurityLevel.NONE, "enforce"))).isEmpty();
+          TlsSecurityLevel.NONE, "enforce", false))).isEmpty();
+      assertThat(cache.take(new ConnectionCache.Key("smtp", "[relay.example]",
+          TlsSecurityLevel.NONE, "", true))).isEmpty();
       assertThat(cache.take(KEY)).isPresent();
     }
   }
