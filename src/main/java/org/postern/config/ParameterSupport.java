@@ -49,7 +49,7 @@ public record ParameterSupport(Level level, String consequence) {
       "error_notice_recipient", "expand_owner_alias", "header_address_token_limit",
       "import_environment", "in_flow_delay", "ipc_idle", "ipc_timeout", "lmtp_assume_final",
       "lmtp_host_lookup", "lmtp_tls_loglevel", "local_header_rewrite_clients",
-      "mailq_path", "maps_rbl_reject_code", "masquerade_domains",
+      "mailq_path", "masquerade_domains",
       "masquerade_exceptions", "max_idle", "max_use", "meta_directory",
       "newaliases_path", "permit_mx_backup_networks", "qmgr_fudge_factor", "sendmail_path",
       "setgid_group", "shlib_directory", "smtp_always_send_ehlo", "smtp_dns_resolver_options",

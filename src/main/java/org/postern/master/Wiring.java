@@ -1,16 +1,44 @@
 package org.postern.master;
 
+import java.net.Socket;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.postern.qmgr.QmgrRequest;
 import org.postern.qmgr.QueueManager;
+import org.postern.smtpd.Smtpd;
 
 /**
  * The in-process connections between services of one master: which queue manager to wake when
- * cleanup has queued a message. Postfix writes a byte to {@code public/qmgr}; in one JVM a
- * method call does the same without a socket per message.
+ * cleanup has queued a message, and which {@code smtpd pass} service takes the clients
+ * postscreen lets in. Postfix writes a byte to {@code public/qmgr} and passes a client's socket
+ * over {@code private/smtpd}; in one JVM a method call does the same.
  */
 final class Wiring {
   private volatile QueueManager qmgr;
+  private final Map<String, Smtpd> passServices = new ConcurrentHashMap<>();
+
+  /** {@code smtpd} now serves master.cf {@code pass} entry {@code service}. */
+  void passService(String service, Smtpd smtpd) {
+    passServices.put(service, smtpd);
+  }
+
+  void forgetPassService(String service, Smtpd smtpd) {
+    passServices.remove(service, smtpd);
+  }
+
+  /**
+   * Hands {@code client} to the {@code pass} entry {@code service}; false when none runs (its
+   * entry is missing or stopped).
+   */
+  boolean pass(String service, Socket client, byte[] pending) {
+    Smtpd smtpd = passServices.get(service);
+    if (smtpd == null) {
+      return false;
+    }
+    smtpd.pass(client, pending);
+    return true;
+  }
 
   void qmgr(QueueManager manager) {
     this.qmgr = manager;

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.postern.dnsbl.DnsblSite;
 import org.postern.policy.PolicyClient;
 import org.postern.table.LookupTable;
 
@@ -20,7 +21,8 @@ import org.postern.table.LookupTable;
  * check_policy_service} without {@code transport:server}; at startup that is a configuration
  * error, inside an access table result it is a {@code 451 4.3.5} at run time.
  */
-record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClient> policy) {
+record Restriction(
+    String name, Optional<LookupTable> table, Optional<PolicyClient> policy, Optional<DnsblSite> site) {
   static final String CHECK_CLIENT_ACCESS = "check_client_access";
   static final String CHECK_HELO_ACCESS = "check_helo_access";
   static final String CHECK_SENDER_ACCESS = "check_sender_access";
@@ -38,6 +40,12 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
           "reject_non_fqdn_helo_hostname", "reject_invalid_helo_hostname", "reject_non_fqdn_sender",
           "reject_non_fqdn_recipient", "reject_unlisted_recipient", "reject_unlisted_sender");
 
+  /** The DNS list restrictions ({@link DnsblRestrictions}): each takes a {@code domain[=filter]}. */
+  static final Set<String> DNSBL_NAMES = Set.of(
+      "reject_rbl_client", "reject_rhsbl_client", "reject_rhsbl_reverse_client",
+      "reject_rhsbl_helo", "reject_rhsbl_sender", "reject_rhsbl_recipient",
+      "permit_dnswl_client", "permit_rhswl_client");
+
   private static final Set<String> RELAY_BLOCKERS = Set.of(
       "reject_unauth_destination", "defer_unauth_destination", "reject", "defer", "defer_if_permit");
 
@@ -49,7 +57,8 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
       Map.of(
           "reject_non_fqdn_hostname", "reject_non_fqdn_helo_hostname",
           "reject_invalid_hostname", "reject_invalid_helo_hostname",
-          "check_recipient_maps", "reject_unlisted_recipient");
+          "check_recipient_maps", "reject_unlisted_recipient",
+          "reject_rbl", "reject_rbl_client");
 
   /** Opens the table of a {@code check_*_access}; refuses when tables are not allowed. */
   interface TableSource {
@@ -63,6 +72,10 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
 
   /** What a list may name besides built-in restrictions: tables, services, restriction classes. */
   record Sources(TableSource tables, PolicySource policies, Set<String> classes) {}
+
+  Restriction(String name, Optional<LookupTable> table, Optional<PolicyClient> policy) {
+    this(name, table, policy, Optional.empty());
+  }
 
   Restriction(String name) {
     this(name, Optional.empty(), Optional.empty());
@@ -108,6 +121,12 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
         }
         out.add(new Restriction(
             name, Optional.empty(), Optional.of(sources.policies().open(words.get(++i)))));
+      } else if (DNSBL_NAMES.contains(name)) {
+        if (i + 1 == words.size()) {
+          throw new IllegalArgumentException("restriction " + name + " requires domain name argument");
+        }
+        out.add(new Restriction(name, Optional.empty(), Optional.empty(),
+            Optional.of(DnsblSite.parse(words.get(++i)))));
       } else if (NAMES.contains(name)) {
         out.add(new Restriction(name));
       } else if (sources.classes().contains(word)) {
