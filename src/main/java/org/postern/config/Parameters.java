@@ -121,9 +121,7 @@ public final class Parameters {
         b("postscreen_bare_newline_enable", "no"),
         s("postscreen_bare_newline_action", "ignore"),
         t("postscreen_bare_newline_ttl", "30d", 'd'),
-        s("smtpd_service_name", "smtpd"),
-        s("dnsblog_service_name", "dnsblog"),
-        s("tlsproxy_service_name", "tlsproxy"));
+        s("smtpd_service_name", "smtpd"));
   }
 
   private static List<ParameterSpec> postern() {

@@ -41,7 +41,7 @@ import org.xbill.DNS.Address;
  */
 final class DnsblRestrictions {
   private static final Duration DNS_TIMEOUT = Duration.ofSeconds(10);
-  private static final Pattern DSN = Pattern.compile("^([245]\\.\\d{1,3}\\.\\d{1,3}) +");
+  private static final Pattern DSN = Pattern.compile("^([245][.][0-9]{1,3}[.][0-9]{1,3}) +");
   private static final String REVERSE_CLIENT = "Unverified Client host";
 
   private final DnsLists lists;
@@ -177,7 +177,7 @@ final class DnsblRestrictions {
           + ": " + template);
       why = MacroExpansion.expand(defaultReply, macros, filter);
     }
-    if (!why.matches("[45]\\d\\d .*")) {
+    if (!why.matches("[45][0-9][0-9] .*")) {
       check.state.warning("rbl response code configuration error: " + why);
       return check.reject(450, "4.7.1", "Service unavailable");
     }
