@@ -62,7 +62,7 @@ record PostscreenSettings(
   }
 
   /** The tests this configuration runs. */
-  boolean enabled(Test test) {
+  boolean enabled(ScreenTest test) {
     return switch (test) {
       case PREGREET -> greetBanner.isPresent();
       case DNSBL -> !dnsblSites.isEmpty();

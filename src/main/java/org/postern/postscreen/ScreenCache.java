@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * pass the tests again). An empty {@code postscreen_cache_map} turns it off, as in Postfix.
  */
 final class ScreenCache {
-  private final Map<String, Map<Test, Instant>> entries = new ConcurrentHashMap<>();
+  private final Map<String, Map<ScreenTest, Instant>> entries = new ConcurrentHashMap<>();
   private final Duration retention;
 
   ScreenCache(Duration retention) {
@@ -26,8 +26,8 @@ final class ScreenCache {
   }
 
   /** The expiry times of the tests {@code address} passed; empty for a client never seen. */
-  Optional<Map<Test, Instant>> find(String address, Instant now) {
-    Map<Test, Instant> found = entries.get(address);
+  Optional<Map<ScreenTest, Instant>> find(String address, Instant now) {
+    Map<ScreenTest, Instant> found = entries.get(address);
     if (found == null) {
       return Optional.empty();
     }
@@ -39,7 +39,7 @@ final class ScreenCache {
     return Optional.of(new EnumMap<>(found));
   }
 
-  void update(String address, Map<Test, Instant> expiries) {
+  void update(String address, Map<ScreenTest, Instant> expiries) {
     entries.put(address, expiries.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(expiries)));
   }
 }

@@ -55,10 +55,10 @@ final class ScreenSession {
   private final Clock clock;
   final String address;
   final String port;
-  final Set<Test> todo = EnumSet.noneOf(Test.class);
-  final Set<Test> passed = EnumSet.noneOf(Test.class);
-  final Set<Test> failed = EnumSet.noneOf(Test.class);
-  final Map<Test, Instant> expiries = new EnumMap<>(Test.class);
+  final Set<ScreenTest> todo = EnumSet.noneOf(ScreenTest.class);
+  final Set<ScreenTest> passed = EnumSet.noneOf(ScreenTest.class);
+  final Set<ScreenTest> failed = EnumSet.noneOf(ScreenTest.class);
+  final Map<ScreenTest, Instant> expiries = new EnumMap<>(ScreenTest.class);
   /** The permanent deny-list matched (Postfix's {@code PSC_STATE_FLAG_DNLIST_FAIL}). */
   private boolean denylisted;
   private boolean newClient = true;
@@ -147,13 +147,13 @@ final class ScreenSession {
       }
       case DUNNO -> { }
     }
-    Optional<Map<Test, Instant>> cached = settings.cache() && !anyFail()
+    Optional<Map<ScreenTest, Instant>> cached = settings.cache() && !anyFail()
         ? shared.cache().find(address, now()) : Optional.empty();
     cached.ifPresent(c -> {
       expiries.putAll(c);
       newClient = false;
     });
-    for (Test t : Test.values()) {
+    for (ScreenTest t : ScreenTest.values()) {
       Instant expiry = expiries.get(t);
       if (settings.enabled(t) && (expiry == null || !now().isBefore(expiry))) {
         todo.add(t);
@@ -164,7 +164,7 @@ final class ScreenSession {
       conclude();
       return;
     }
-    if (todo.contains(Test.PREGREET) || todo.contains(Test.DNSBL)) {
+    if (todo.contains(ScreenTest.PREGREET) || todo.contains(ScreenTest.DNSBL)) {
       earlyTests();
     } else if (todo.stream().anyMatch(t -> !t.beforeGreeting()) || noForward) {
       new ScreenSmtpd(this).run();
@@ -188,14 +188,14 @@ final class ScreenSession {
 
   private void earlyTests() throws IOException {
     begin("tests before SMTP handshake");
-    if (todo.contains(Test.PREGREET) && !send("220-" + settings.greetBanner().orElseThrow() + "\r\n")) {
+    if (todo.contains(ScreenTest.PREGREET) && !send("220-" + settings.greetBanner().orElseThrow() + "\r\n")) {
       hangup();
       return;
     }
-    Optional<DnsblScore.Pending> dnsbl = todo.contains(Test.DNSBL)
+    Optional<DnsblScore.Pending> dnsbl = todo.contains(ScreenTest.DNSBL)
         ? Optional.of(shared.dnsbl().start(socket.getInetAddress())) : Optional.empty();
     long deadline = start + settings.greetWait().toNanos();
-    if (todo.contains(Test.PREGREET)) {
+    if (todo.contains(ScreenTest.PREGREET)) {
       byte[] buffer = new byte[READ_SIZE];
       int n;
       try {
@@ -226,7 +226,7 @@ final class ScreenSession {
     in = new BufferedInputStream(new SequenceInputStream(new ByteArrayInputStream(data), raw));
     log("PREGREET " + data.length + " after " + elapsed() + " from " + client() + ": "
         + Escape.bytes(data, 0, Math.min(data.length, 100)));
-    failed.add(Test.PREGREET);
+    failed.add(ScreenTest.PREGREET);
     switch (settings.greetAction()) {
       case DROP -> {
         drop("521 5.5.1 Protocol error\r\n");
@@ -254,11 +254,11 @@ final class ScreenSession {
 
   /** Postfix's {@code psc_early_event(EVENT_TIME)}. */
   private void afterGreetWait(Optional<DnsblScore.Pending> dnsbl) throws IOException {
-    if (todo.contains(Test.PREGREET) && !failed.contains(Test.PREGREET) && pending.length == 0) {
-      pass(Test.PREGREET, settings.greetTtl());
+    if (todo.contains(ScreenTest.PREGREET) && !failed.contains(ScreenTest.PREGREET) && pending.length == 0) {
+      pass(ScreenTest.PREGREET, settings.greetTtl());
     }
-    if (failed.contains(Test.PREGREET) && settings.greetAction() == Action.IGNORE) {
-      failed.remove(Test.PREGREET);
+    if (failed.contains(ScreenTest.PREGREET) && settings.greetAction() == Action.IGNORE) {
+      failed.remove(ScreenTest.PREGREET);
     }
     if (dnsbl.isPresent()) {
       DnsblScore.Result r = dnsbl.get().result();
@@ -266,10 +266,10 @@ final class ScreenSession {
         allowlistNonDnsbl(r);
       }
       if (r.score() < settings.dnsblThreshold()) {
-        pass(Test.DNSBL, r.ttl());
+        pass(ScreenTest.DNSBL, r.ttl());
       } else {
         log("DNSBL rank " + r.score() + " for " + client());
-        failed.add(Test.DNSBL);
+        failed.add(ScreenTest.DNSBL);
         String reply = "%s 5.7.1 Service unavailable; client [" + address + "] blocked using "
             + r.name().orElse("") + "\r\n";
         switch (settings.dnsblAction()) {
@@ -278,7 +278,7 @@ final class ScreenSession {
             return;
           }
           case ENFORCE -> enforce(reply.formatted("550"));
-          case IGNORE -> failed.remove(Test.DNSBL);
+          case IGNORE -> failed.remove(ScreenTest.DNSBL);
         }
       }
     }
@@ -300,8 +300,8 @@ final class ScreenSession {
       return;
     }
     Instant until = now().plus(r.ttl());
-    for (Test t : Test.values()) {
-      if (t == Test.DNSBL) {
+    for (ScreenTest t : ScreenTest.values()) {
+      if (t == ScreenTest.DNSBL) {
         continue;
       }
       if (todo.contains(t)) {
@@ -319,7 +319,7 @@ final class ScreenSession {
     return denylisted || !failed.isEmpty();
   }
 
-  void pass(Test t, Duration ttl) {
+  void pass(ScreenTest t, Duration ttl) {
     passed.add(t);
     expiries.put(t, now().plus(ttl));
   }

@@ -38,7 +38,7 @@ final class ScreenSmtpd {
   private final ScreenSession s;
   private final PostscreenSettings settings;
   private final InputStream in;
-  private final Set<Test> skipped = EnumSet.noneOf(Test.class);
+  private final Set<ScreenTest> skipped = EnumSet.noneOf(ScreenTest.class);
   private final Duration minTtl;
   private String helo;
   private String sender;
@@ -66,9 +66,9 @@ final class ScreenSmtpd {
     s.begin("tests after SMTP handshake");
     if (s.anyFail()) {
       // As Postfix: a client that failed a test meets every deep test, for the log's sake.
-      s.todo.addAll(EnumSet.of(Test.PIPELINING, Test.NON_SMTP_COMMAND, Test.BARE_NEWLINE));
+      s.todo.addAll(EnumSet.of(ScreenTest.PIPELINING, ScreenTest.NON_SMTP_COMMAND, ScreenTest.BARE_NEWLINE));
     }
-    if (!s.failed.contains(Test.PREGREET) && !s.send("220 " + settings.smtpdBanner() + "\r\n")) {
+    if (!s.failed.contains(ScreenTest.PREGREET) && !s.send("220 " + settings.smtpdBanner() + "\r\n")) {
       s.hangup();
       return;
     }
@@ -116,24 +116,24 @@ final class ScreenSmtpd {
     return true;
   }
 
-  private boolean due(Test t) {
+  private boolean due(ScreenTest t) {
     return s.todo.contains(t) && !skipped.contains(t);
   }
 
   /** A command line ended in a bare newline; false when the session ended. */
   private boolean bareNewline(byte[] raw) {
-    if (!due(Test.BARE_NEWLINE)) {
+    if (!due(ScreenTest.BARE_NEWLINE)) {
       return true;
     }
     s.log("BARE NEWLINE from " + s.client() + " after " + Escape.bytes(raw, 0, Math.min(raw.length, 100)));
-    return offence(Test.BARE_NEWLINE, settings.bareNewline().action(), "521 5.5.1 Protocol error\r\n");
+    return offence(ScreenTest.BARE_NEWLINE, settings.bareNewline().action(), "521 5.5.1 Protocol error\r\n");
   }
 
   /**
    * The client failed {@code t}: skip the test for the rest of the session and act; false when
    * the session ended.
    */
-  private boolean offence(Test t, Action action, String dropReply) {
+  private boolean offence(ScreenTest t, Action action, String dropReply) {
     s.failed.add(t);
     s.passed.remove(t);
     s.expiries.remove(t);
@@ -161,25 +161,25 @@ final class ScreenSmtpd {
     String verb = command.toUpperCase(Locale.ROOT);
     String savedWhere = where;
     where = KNOWN.contains(verb) ? verb : "UNIMPLEMENTED";
-    if (due(Test.NON_SMTP_COMMAND) && !KNOWN.contains(verb) && nonSmtp(command)) {
+    if (due(ScreenTest.NON_SMTP_COMMAND) && !KNOWN.contains(verb) && nonSmtp(command)) {
       s.log("NON-SMTP COMMAND from " + s.client() + " after " + savedWhere + ": "
           + printable(command) + " " + Escape.bytes(args.getBytes(StandardCharsets.UTF_8), 0,
               Math.min(args.length(), 100)));
-      if (!offence(Test.NON_SMTP_COMMAND, settings.nonSmtpCommand().action(),
+      if (!offence(ScreenTest.NON_SMTP_COMMAND, settings.nonSmtpCommand().action(),
           "521 5.7.0 Error: I can break rules, too. Goodbye.\r\n")) {
         return false;
       }
     }
-    if (!verb.equals("BDAT") && due(Test.PIPELINING) && in.available() > 0) {
+    if (!verb.equals("BDAT") && due(ScreenTest.PIPELINING) && in.available() > 0) {
       s.log("COMMAND PIPELINING from " + s.client() + " after " + printable(command) + ": " + peek());
-      if (!offence(Test.PIPELINING, settings.pipelining().action(), "521 5.5.1 Protocol error\r\n")) {
+      if (!offence(ScreenTest.PIPELINING, settings.pipelining().action(), "521 5.5.1 Protocol error\r\n")) {
         return false;
       }
     }
     if (verb.equals("RCPT")) {
-      passIfClean(Test.BARE_NEWLINE, settings.bareNewline().ttl());
-      passIfClean(Test.NON_SMTP_COMMAND, settings.nonSmtpCommand().ttl());
-      passIfClean(Test.PIPELINING, settings.pipelining().ttl());
+      passIfClean(ScreenTest.BARE_NEWLINE, settings.bareNewline().ttl());
+      passIfClean(ScreenTest.NON_SMTP_COMMAND, settings.nonSmtpCommand().ttl());
+      passIfClean(ScreenTest.PIPELINING, settings.pipelining().ttl());
     }
     if (++commands > settings.commandCountLimit() && !verb.equals("QUIT")) {
       s.log("COMMAND COUNT LIMIT from " + s.client() + " after " + savedWhere);
@@ -192,7 +192,7 @@ final class ScreenSmtpd {
     return answer(verb, args);
   }
 
-  private void passIfClean(Test t, Duration ttl) {
+  private void passIfClean(ScreenTest t, Duration ttl) {
     if (s.todo.contains(t) && !s.passed.contains(t) && !s.failed.contains(t)) {
       s.pass(t, ttl);
     }

@@ -4,7 +4,7 @@ package org.postern.postscreen;
  * The tests whose results postscreen remembers per client address: the two before the SMTP
  * greeting and the three "deep protocol" tests after it, in the order of Postfix's cache records.
  */
-enum Test {
+enum ScreenTest {
   PREGREET, DNSBL, PIPELINING, NON_SMTP_COMMAND, BARE_NEWLINE;
 
   boolean beforeGreeting() {
