@@ -14,6 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.postern.config.ConfigException;
+import org.postern.config.MainConfig;
 import org.postern.dns.Resolver;
 import org.postern.dnsbl.DnsLists;
 import org.postern.table.TableException;
@@ -53,11 +55,12 @@ public final class Postscreen {
    * resolver}; passed clients go to {@code handoff} (the {@code smtpdService} entry); every log
    * line goes to {@code log}.
    *
+   * @throws ConfigException for a bad postscreen setting
    * @throws TableException when {@code postscreen_dnsbl_reply_map} cannot be read
    */
-  public Postscreen(org.postern.config.MainConfig config, Set<InetSocketAddress> addresses,
+  public Postscreen(MainConfig config, Set<InetSocketAddress> addresses,
       Resolver resolver, Handoff handoff, Clock clock, Consumer<String> log)
-      throws org.postern.config.ConfigException, TableException {
+      throws ConfigException, TableException {
     PostscreenSettings settings = PostscreenSettings.fromConfig(config);
     this.shared = new Shared(settings, clock, new ScreenCache(settings.cacheRetention()),
         new DnsblScore(settings, new DnsLists(resolver), lookups), handoff,
@@ -67,7 +70,7 @@ public final class Postscreen {
   }
 
   /** The DNS list lookups time out after {@code postscreen_dnsbl_timeout}. */
-  public static Duration dnsblTimeout(org.postern.config.MainConfig config) {
+  public static Duration dnsblTimeout(MainConfig config) {
     return config.getTime("postscreen_dnsbl_timeout");
   }
 

@@ -195,6 +195,11 @@ final class ScreenSession {
     Optional<DnsblScore.Pending> dnsbl = todo.contains(ScreenTest.DNSBL)
         ? Optional.of(shared.dnsbl().start(socket.getInetAddress())) : Optional.empty();
     long deadline = start + settings.greetWait().toNanos();
+    if (todo.contains(ScreenTest.PREGREET) && dnsbl.isPresent() && allowlistedEarly(dnsbl.get(), deadline)) {
+      // As Postfix: a client the DNS lists allow-list need not sit out the greeting wait.
+      afterGreetWait(dnsbl);
+      return;
+    }
     if (todo.contains(ScreenTest.PREGREET)) {
       byte[] buffer = new byte[READ_SIZE];
       int n;
@@ -218,6 +223,24 @@ final class ScreenSession {
       dnsbl.ifPresent(d -> await(d, deadline));
     }
     afterGreetWait(dnsbl);
+  }
+
+  /**
+   * With {@code postscreen_dnsbl_allowlist_threshold} in use: waits for the DNS lists first and
+   * tells whether they allow-list the client (which then passes the pregreet test too), unless it
+   * has already spoken.
+   */
+  private boolean allowlistedEarly(DnsblScore.Pending d, long deadline) throws IOException {
+    if (settings.allowlistThreshold() >= 0) {
+      return false;
+    }
+    await(d, deadline);
+    if (!d.done().isDone() || raw.available() > 0) {
+      return false;
+    }
+    DnsblScore.Result r = d.result();
+    allowlistNonDnsbl(r);
+    return passed.contains(ScreenTest.PREGREET);
   }
 
   /** A client that spoke first; false when the session ended (drop). */
@@ -254,7 +277,8 @@ final class ScreenSession {
 
   /** Postfix's {@code psc_early_event(EVENT_TIME)}. */
   private void afterGreetWait(Optional<DnsblScore.Pending> dnsbl) throws IOException {
-    if (todo.contains(ScreenTest.PREGREET) && !failed.contains(ScreenTest.PREGREET) && pending.length == 0) {
+    if (todo.contains(ScreenTest.PREGREET) && !failed.contains(ScreenTest.PREGREET)
+        && !passed.contains(ScreenTest.PREGREET) && pending.length == 0) {
       pass(ScreenTest.PREGREET, settings.greetTtl());
     }
     if (failed.contains(ScreenTest.PREGREET) && settings.greetAction() == Action.IGNORE) {
