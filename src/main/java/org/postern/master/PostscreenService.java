@@ -37,7 +37,7 @@ final class PostscreenService implements Service {
     try {
       ProgramLog log = context.log();
       String smtpd = context.config().get("smtpd_service_name");
-      Duration timeout = Postscreen.dnsblTimeout(context.config());
+      Duration timeout = context.config().getTime("postscreen_dnsbl_timeout");
       Postscreen postscreen = new Postscreen(context.config(),
           new LinkedHashSet<>(ListenAddress.of(context.entry(), context.config())),
           DnsjavaResolver.configured(context.config().get("postern_dns_resolver_address"),

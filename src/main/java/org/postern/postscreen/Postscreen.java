@@ -6,7 +6,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,11 +66,6 @@ public final class Postscreen {
         config.get("smtpd_service_name"), new ConcurrentHashMap<>());
     this.addresses = Set.copyOf(addresses);
     this.log = log;
-  }
-
-  /** The DNS list lookups time out after {@code postscreen_dnsbl_timeout}. */
-  public static Duration dnsblTimeout(MainConfig config) {
-    return config.getTime("postscreen_dnsbl_timeout");
   }
 
   public void start() throws IOException {

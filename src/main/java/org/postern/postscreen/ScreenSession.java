@@ -61,7 +61,7 @@ final class ScreenSession {
   final Map<ScreenTest, Instant> expiries = new EnumMap<>(ScreenTest.class);
   /** The permanent deny-list matched (Postfix's {@code PSC_STATE_FLAG_DNLIST_FAIL}). */
   private boolean denylisted;
-  private boolean newClient = true;
+  private boolean newClient;
   boolean noForward;
   private boolean hangup;
   String rcptReply = "450 4.3.2 Service currently unavailable\r\n";
@@ -149,10 +149,10 @@ final class ScreenSession {
     }
     Optional<Map<ScreenTest, Instant>> cached = settings.cache() && !anyFail()
         ? shared.cache().find(address, now()) : Optional.empty();
-    cached.ifPresent(c -> {
-      expiries.putAll(c);
-      newClient = false;
-    });
+    cached.ifPresent(expiries::putAll);
+    // Postfix's PSC_STATE_FLAG_NEW: some enabled test was never passed.
+    newClient = Arrays.stream(ScreenTest.values())
+        .anyMatch(t -> settings.enabled(t) && !expiries.containsKey(t));
     for (ScreenTest t : ScreenTest.values()) {
       Instant expiry = expiries.get(t);
       if (settings.enabled(t) && (expiry == null || !now().isBefore(expiry))) {

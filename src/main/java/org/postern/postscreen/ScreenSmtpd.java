@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -31,7 +32,7 @@ final class ScreenSmtpd {
   private static final Set<String> ENABLED = Set.of(
       "HELO", "EHLO", "STARTTLS", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "NOOP", "VRFY", "ETRN", "QUIT");
   private static final Set<String> KNOWN =
-      Stream.concat(ENABLED.stream(), Stream.of("XCLIENT", "XFORWARD", "AUTH")).collect(java.util.stream.Collectors.toSet());
+      Stream.concat(ENABLED.stream(), Stream.of("XCLIENT", "XFORWARD", "AUTH")).collect(Collectors.toSet());
   /** Postfix's default {@code smtpd_forbidden_commands}, which postscreen inherits. */
   private static final Set<String> FORBIDDEN = Set.of("CONNECT", "GET", "POST");
 
