@@ -253,6 +253,13 @@ class PostscreenDifferentialIT {
   }
 
   @Test
+  void hangupDuringTheGreetingWait() throws Exception {
+    // The teaser's first bytes, then a close during the wait.
+    same("127.0.93.18", s -> new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII),
+        "DISCONNECT");
+  }
+
+  @Test
   void accessList_deny() throws Exception {
     same("127.0.93.20", s -> reply(s.getInputStream()), "DISCONNECT");
   }
