@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code postscreen_cache_retention_time} ago.
  *
  * <p>The cache lives in the memory of the postscreen service, shared by its listeners; it is not
- * written to the table {@code postscreen_cache_map} names, so a restart or reload forgets it (clients then
- * pass the tests again). An empty {@code postscreen_cache_map} turns it off, as in Postfix.
+ * written to the table {@code postscreen_cache_map} names, so a restart or reload forgets it
+ * (clients then pass the tests again). An empty {@code postscreen_cache_map} turns it off, as in
+ * Postfix.
  */
 final class ScreenCache {
   private final Map<String, Map<ScreenTest, Instant>> entries = new ConcurrentHashMap<>();
