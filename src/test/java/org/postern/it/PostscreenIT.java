@@ -43,6 +43,7 @@ class PostscreenIT {
         "2.93.0.127.dnsbl.test. 300 IN TXT \"listed for testing\"",
         "3.93.0.127.dnsbl.test. 300 IN A 127.0.0.10",
         "4.93.0.127.dnswl.test. 300 IN A 127.0.0.5",
+        "4.93.0.127.dnsbl.test. 300 IN A 127.0.0.2",
         "bad.test.rhsbl.test. 300 IN A 127.0.0.2"));
     Path access = dir.resolve("postscreen_access.cidr");
     Files.writeString(access, "127.0.93.20/32 reject\n127.0.93.21/32 permit\n");
@@ -61,8 +62,9 @@ class PostscreenIT {
         "postscreen_non_smtp_command_enable = yes",
         "postscreen_bare_newline_enable = yes",
         "postscreen_bare_newline_action = enforce",
-        "smtpd_recipient_restrictions = reject_rbl_client dnsbl.test=127.0.0.2,"
-            + " reject_rhsbl_sender rhsbl.test, permit_mynetworks, reject_unauth_destination",
+        "smtpd_recipient_restrictions = permit_dnswl_client dnswl.test, reject_rbl_client"
+            + " dnsbl.test=127.0.0.2, reject_rhsbl_helo rhsbl.test, reject_rhsbl_sender rhsbl.test,"
+            + " permit_mynetworks, reject_unauth_destination",
         ""));
     postern.appendMasterCf(String.join("\n",
         POSTSCREEN + ":25 inet n - n - 1 postscreen",
@@ -280,6 +282,26 @@ class PostscreenIT {
     log("smtpd\\[\\d+\\]: NOQUEUE: reject: RCPT from unknown\\[127\\.0\\.93\\.2\\]: 554 5\\.7\\.1 Service"
         + " unavailable; Client host \\[127\\.0\\.93\\.2\\] blocked using dnsbl\\.test; listed for testing;"
         + " from=<a@listed\\.test> to=<postmaster@localhost> proto=ESMTP helo=<listed\\.test>");
+  }
+
+  @Test
+  void smtpd_permitDnswlClient_beforeTheDenyList() throws Exception {
+    // 127.0.93.4 is on both lists; the allow-list comes first (and postscreen scores it -3).
+    try (SmtpClient c = SmtpClient.connectFrom("127.0.93.4", postern.smtpPort())) {
+      c.command("EHLO good.test");
+      c.command("MAIL FROM:<a@good.test>");
+      assertThat(c.command("RCPT TO:<postmaster@localhost>").code()).isEqualTo(250);
+    }
+  }
+
+  @Test
+  void smtpd_rejectRhsblHelo() throws Exception {
+    try (SmtpClient c = SmtpClient.connectFrom("127.0.93.16", postern.smtpPort())) {
+      c.command("EHLO bad.test");
+      c.command("MAIL FROM:<a@good.test>");
+      assertThat(c.command("RCPT TO:<postmaster@localhost>").toString()).isEqualTo(
+          "554 5.7.1 Service unavailable; Helo command [bad.test] blocked using rhsbl.test");
+    }
   }
 
   @Test
