@@ -212,8 +212,9 @@ final class ScreenSmtpd {
     boolean header = command.length() > 1 && command.endsWith(":")
         && command.substring(0, command.length() - 1).chars().allMatch(c -> c > 32 && c < 127 && c != ':');
     boolean badUtf8 = settings.smtputf8() && command.contains("\uFFFD");
-    boolean forbidden = FORBIDDEN.contains(command)
-        || !command.isEmpty() && (command.charAt(0) < 'A' || command.charAt(0) > 'Z');
+    // Postfix's default list ends in regexp:{{/^[^A-Z]/ Bogus}}; regexp tables ignore case.
+    char first = command.isEmpty() ? 'A' : Character.toUpperCase(command.charAt(0));
+    boolean forbidden = FORBIDDEN.contains(command.toUpperCase(Locale.ROOT)) || first < 'A' || first > 'Z';
     return header || badUtf8 || forbidden;
   }
 

@@ -73,6 +73,12 @@ class PostscreenActionsDifferentialIT {
   }
 
   @Test
+  void unknownLowercaseCommand_isNotANonSmtpCommand() throws Exception {
+    peers.same("127.0.93.19", s -> reply(s.getInputStream()) + say(s, "xyzzy now")
+        + say(s, "get /") + say(s, "QUIT"), "DISCONNECT");
+  }
+
+  @Test
   void nonSmtpCommand_enforced() throws Exception {
     peers.same("127.0.93.15", s -> reply(s.getInputStream()) + say(s, "Subject: hello")
         + ehlo(s, "nsmtp.test") + say(s, "MAIL FROM:<a@nsmtp.test>")
