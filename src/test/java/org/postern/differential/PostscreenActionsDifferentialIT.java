@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The other postscreen actions against Postfix 3.12 ({@link PostscreenPeers}): {@code ignore}
  * for the greeting and pipelining tests, {@code drop} for the DNS lists, {@code enforce} for the
- * deny-list and non-SMTP commands.
+ * deny-list and non-SMTP commands; the command count limit; unknown lowercase commands.
  */
 class PostscreenActionsDifferentialIT {
   @TempDir static Path dir;
@@ -76,6 +76,17 @@ class PostscreenActionsDifferentialIT {
   void unknownLowercaseCommand_isNotANonSmtpCommand() throws Exception {
     peers.same("127.0.93.19", s -> reply(s.getInputStream()) + say(s, "xyzzy now")
         + say(s, "get /") + say(s, "QUIT"), "DISCONNECT");
+  }
+
+  @Test
+  void commandCountLimit() throws Exception {
+    peers.same("127.0.93.22", s -> {
+      StringBuilder out = new StringBuilder(reply(s.getInputStream()));
+      for (int i = 0; i < 21; i++) {
+        out.append(say(s, "NOOP"));
+      }
+      return out.toString();
+    }, "DISCONNECT");
   }
 
   @Test
