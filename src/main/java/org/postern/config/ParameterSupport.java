@@ -34,6 +34,8 @@ public record ParameterSupport(Level level, String consequence) {
   private static final String TLS_TRUST = "server certificates would be checked against other trust anchors";
   private static final String WRAPPER = "the SMTP client would speak plaintext where TLS is required at once";
   private static final String LOGIN_MAPS = "authenticated clients could send as any sender";
+  private static final String UPSTREAM_PROXY =
+      "postscreen would read the proxy's header as SMTP and screen every client by the proxy's address";
 
   /** Parameters whose setting stops the start, with what ignoring them would do. */
   private static final Map<String, String> REFUSED = refused();
@@ -48,7 +50,7 @@ public record ParameterSupport(Level level, String consequence) {
       "error_notice_recipient", "expand_owner_alias", "header_address_token_limit",
       "import_environment", "in_flow_delay", "ipc_idle", "ipc_timeout", "lmtp_assume_final",
       "lmtp_host_lookup", "lmtp_tls_loglevel", "local_header_rewrite_clients",
-      "mailq_path", "maps_rbl_reject_code", "masquerade_domains",
+      "mailq_path", "masquerade_domains",
       "masquerade_exceptions", "max_idle", "max_use", "meta_directory",
       "newaliases_path", "permit_mx_backup_networks", "qmgr_fudge_factor", "sendmail_path",
       "setgid_group", "shlib_directory", "smtp_always_send_ehlo", "smtp_dns_resolver_options",
@@ -62,6 +64,31 @@ public record ParameterSupport(Level level, String consequence) {
       "smtpd_junk_command_limit", "smtpd_sasl_local_domain",
       "smtpd_starttls_timeout", "smtpd_tls_CAfile", "smtpd_tls_CApath",
       "strict_smtputf8", "tls_preempt_cipherlist", "tls_random_source", "transport_retry_time");
+
+  /**
+   * The postscreen(8) parameters Postern's postscreen does not implement (it has no tlsproxy, no
+   * reply footers, no EHLO keyword filtering, no command filter and no queue limits): named here
+   * so that none is silently ignored, even if it joins the typed registry for another reader.
+   */
+  private static final Set<String> POSTSCREEN_UNSUPPORTED = Set.of(
+      "postscreen_allowlist_interfaces", "postscreen_cache_cleanup_interval",
+      "postscreen_command_filter", "postscreen_discard_ehlo_keyword_address_maps",
+      "postscreen_discard_ehlo_keywords", "postscreen_enforce_tls", "postscreen_expansion_filter",
+      "postscreen_forbidden_commands", "postscreen_post_queue_limit", "postscreen_pre_queue_limit",
+      "postscreen_reject_footer", "postscreen_reject_footer_maps", "postscreen_starttls_timeout",
+      "postscreen_tls_CAfile", "postscreen_tls_CApath", "postscreen_tls_always_issue_session_ids",
+      "postscreen_tls_ask_ccert", "postscreen_tls_ccert_verifydepth", "postscreen_tls_cert_file",
+      "postscreen_tls_chain_files", "postscreen_tls_ciphers", "postscreen_tls_dcert_file",
+      "postscreen_tls_dh1024_param_file", "postscreen_tls_dh512_param_file",
+      "postscreen_tls_dkey_file", "postscreen_tls_eccert_file", "postscreen_tls_eckey_file",
+      "postscreen_tls_eecdh_grade", "postscreen_tls_enable_rpk", "postscreen_tls_exclude_ciphers",
+      "postscreen_tls_fingerprint_digest", "postscreen_tls_key_file", "postscreen_tls_loglevel",
+      "postscreen_tls_loglevel_maps", "postscreen_tls_mandatory_ciphers",
+      "postscreen_tls_mandatory_exclude_ciphers", "postscreen_tls_mandatory_protocols",
+      "postscreen_tls_protocols", "postscreen_tls_req_ccert", "postscreen_tls_security_level",
+      "postscreen_tls_trace_size_limit", "postscreen_upstream_proxy_timeout",
+      "postscreen_use_tls", "postscreen_watchdog_timeout", "dnsblog_reply_delay",
+      "maps_rbl_domains");
 
   /**
    * Values of unsupported or refused parameters that ask for exactly what Postern does without
@@ -80,7 +107,7 @@ public record ParameterSupport(Level level, String consequence) {
     if (why != null) {
       return new ParameterSupport(Level.REFUSED, why);
     }
-    if (UNSUPPORTED_TYPED.contains(name)) {
+    if (UNSUPPORTED_TYPED.contains(name) || POSTSCREEN_UNSUPPORTED.contains(name)) {
       return UNSUPPORTED;
     }
     if (Parameters.typed(name)) {
@@ -127,6 +154,7 @@ public record ParameterSupport(Level level, String consequence) {
       m.put(n, WRAPPER);
     }
     m.put("smtpd_sender_login_maps", LOGIN_MAPS);
+    m.put("postscreen_upstream_proxy_protocol", UPSTREAM_PROXY);
     return Map.copyOf(m);
   }
 }

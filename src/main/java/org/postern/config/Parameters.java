@@ -63,7 +63,7 @@ public final class Parameters {
   private static Map<String, ParameterSpec> index() {
     Map<String, ParameterSpec> m = new LinkedHashMap<>();
     Stream.of(core(), addressing(), notifications(), queueManager(), smtpServer(), smtpClient(),
-            lmtpClient(), tls(), requireTls(), postern())
+            lmtpClient(), tls(), requireTls(), postscreen(), postern())
         .flatMap(List::stream)
         .forEach(spec -> {
           if (m.put(spec.name(), spec) != null) {
@@ -85,6 +85,45 @@ public final class Parameters {
         b("tls_required_enable", "yes"),
         b("smtp_log_tls_feature_status", "yes"),
         b("lmtp_log_tls_feature_status", "yes"));
+  }
+
+  /** postscreen(8): the parameters Postern's postscreen reads (the others stay Postfix-only). */
+  private static List<ParameterSpec> postscreen() {
+    return List.of(
+        l("postscreen_access_list", "permit_mynetworks"),
+        s("postscreen_denylist_action",
+            "${postscreen_blacklist_action?{$postscreen_blacklist_action}:{ignore}}"),
+        l("postscreen_cache_map", "$default_cache_db_type:$data_directory/postscreen_cache"),
+        t("postscreen_cache_retention_time", "7d", 'd'),
+        t("postscreen_command_time_limit", "${stress?{10}:{300}}s", 's'),
+        i("postscreen_command_count_limit", "20"),
+        i("postscreen_client_connection_count_limit", "$smtpd_client_connection_count_limit"),
+        s("postscreen_greet_action", "ignore"),
+        s("postscreen_greet_banner", "$smtpd_banner"),
+        t("postscreen_greet_ttl", "1d", 'd'),
+        t("postscreen_greet_wait", "${stress?{2}:{6}}s", 's'),
+        b("postscreen_helo_required", "$smtpd_helo_required"),
+        b("postscreen_disable_vrfy_command", "$disable_vrfy_command"),
+        s("postscreen_dnsbl_action", "ignore"),
+        // A signed number: the registry's INT type refuses negative values.
+        s("postscreen_dnsbl_allowlist_threshold",
+            "${postscreen_dnsbl_whitelist_threshold?{$postscreen_dnsbl_whitelist_threshold}:{0}}"),
+        t("postscreen_dnsbl_max_ttl", "${postscreen_dnsbl_ttl?{$postscreen_dnsbl_ttl}:{1}}h", 'h'),
+        t("postscreen_dnsbl_min_ttl", "60s", 's'),
+        l("postscreen_dnsbl_reply_map", ""),
+        l("postscreen_dnsbl_sites", ""),
+        s("postscreen_dnsbl_threshold", "1"),
+        t("postscreen_dnsbl_timeout", "10s", 's'),
+        b("postscreen_pipelining_enable", "no"),
+        s("postscreen_pipelining_action", "enforce"),
+        t("postscreen_pipelining_ttl", "30d", 'd'),
+        b("postscreen_non_smtp_command_enable", "no"),
+        s("postscreen_non_smtp_command_action", "drop"),
+        t("postscreen_non_smtp_command_ttl", "30d", 'd'),
+        b("postscreen_bare_newline_enable", "no"),
+        s("postscreen_bare_newline_action", "ignore"),
+        t("postscreen_bare_newline_ttl", "30d", 'd'),
+        s("smtpd_service_name", "smtpd"));
   }
 
   private static List<ParameterSpec> postern() {
@@ -422,6 +461,9 @@ public final class Parameters {
         i("unknown_address_reject_code", "450"),
         i("relay_domains_reject_code", "554"),
         i("maps_rbl_reject_code", "554"),
+        r("default_rbl_reply", "$rbl_code Service unavailable; $rbl_class [$rbl_what] blocked using"
+            + " $rbl_domain${rbl_reason?; $rbl_reason}"),
+        l("rbl_reply_maps", ""),
         i("reject_code", "554"),
         i("access_map_reject_code", "554"),
         i("access_map_defer_code", "450"),

@@ -24,6 +24,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
@@ -224,6 +225,34 @@ public final class DnsjavaResolver implements Resolver {
       }
     }
     return new DnsAnswer<>(names, reply.getHeader().getFlag(Flags.AD));
+  }
+
+  /**
+   * A records of a DNS list query name; NXDOMAIN is "not listed", kept for the SOA's negative
+   * TTL, as Postfix's dnsblog(8) reports it to postscreen.
+   */
+  @Override
+  public ListedAddresses listed(String name) throws DnsLookupException {
+    Message reply = send(name, Type.A);
+    if (reply.getRcode() != Rcode.NXDOMAIN) {
+      check(reply, name + " type=" + Type.string(Type.A));
+    }
+    List<InetAddress> found = new ArrayList<>();
+    long ttl = -1;
+    for (Record r : reply.getSection(Section.ANSWER)) {
+      if (r instanceof ARecord a) {
+        found.add(a.getAddress());
+        ttl = ttl < 0 ? r.getTTL() : Math.min(ttl, r.getTTL());
+      }
+    }
+    if (found.isEmpty()) {
+      for (Record r : reply.getSection(Section.AUTHORITY)) {
+        if (r instanceof SOARecord soa) {
+          ttl = Math.min(soa.getTTL(), soa.getMinimum());
+        }
+      }
+    }
+    return new ListedAddresses(found, (int) Math.min(Integer.MAX_VALUE, ttl));
   }
 
   private Message query(String name, int type) throws DnsLookupException {

@@ -53,4 +53,14 @@ public interface Resolver {
     throw new DnsLookupException("Name service error for name=" + domain
         + " type=NS: NS lookups not supported", false);
   }
+
+  /**
+   * The IPv4 addresses at {@code name}, a DNS list query ({@code 2.0.0.127.zen.example}), with
+   * the answer's TTL; empty (not listed) when the name or its A records do not exist. A resolver
+   * without DNS list support fails transiently, so that a list is never read as "not listed".
+   */
+  default ListedAddresses listed(String name) throws DnsLookupException {
+    throw new DnsLookupException("Name service error for name=" + name
+        + " type=A: DNS list lookups not supported", false);
+  }
 }

@@ -6,13 +6,13 @@ package org.postern.log;
  * digits after the point ({@code delay_logging_resolution_limit}), no trailing zeros. With the
  * defaults 2 and 2: 0.16, 0.05, 0.01, 0 for anything under 5 ms, 1.2, 12, 123.
  */
-final class DelayFormat {
+public final class DelayFormat {
   private static final int MILLION = 1_000_000;
   private static final int[] POW10 = {1, 10, 100, 1000, 10_000, 100_000, 1_000_000};
 
   private DelayFormat() {}
 
-  static String format(long sec, long usec, int significant, int maxDigits) {
+  public static String format(long sec, long usec, int significant, int maxDigits) {
     if (maxDigits < 0 || maxDigits > 6) {
       throw new IllegalArgumentException(
           "delay_logging_resolution_limit out of range 0..6: " + maxDigits);

@@ -28,11 +28,14 @@ public final class ServiceRegistry {
             .register("cleanup", CleanupService::create)
             .register("pickup", ctx -> PickupService.create(ctx, wiring))
             .register("qmgr", ctx -> QmgrService.create(ctx, wiring))
-            .register("verify", ctx -> VerifyService.create(ctx, wiring));
+            .register("verify", ctx -> VerifyService.create(ctx, wiring))
+            .register("postscreen", ctx -> PostscreenService.create(ctx, wiring));
     for (String command : DeliveryAgents.COMMANDS) {
       registry.register(command, EmbeddedService::new);
     }
     registry.register("trivial-rewrite", EmbeddedService::new).register("bounce", EmbeddedService::new);
+    // postscreen's helpers: its DNS list lookups and (absent) STARTTLS run inside postscreen.
+    registry.register("dnsblog", EmbeddedService::new).register("tlsproxy", EmbeddedService::new);
     return registry;
   }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.postern.cleanup.Cleanup;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
+import org.postern.config.ServiceType;
 import org.postern.log.ProgramLog;
 import org.postern.rewrite.TrivialRewrite;
 import org.postern.smtpd.Smtpd;
@@ -27,6 +28,10 @@ import org.postern.tls.TlsConfigException;
  * So is trivial-rewrite's resolver, which the relay and recipient checks ask for address
  * classes, built from this entry's configuration as Postfix's smtpd asks its own resolver.
  *
+ * <p>A {@code pass} entry ({@code smtpd pass - - y - - smtpd}) listens on nothing: postscreen
+ * hands it the clients it let in, through {@link Wiring}, by the entry's service name
+ * ({@code $smtpd_service_name}).
+ *
  * <p>Failure: a port in use, a missing key file or a table that cannot be opened fail {@link
  * #start} (or the factory) with a message naming the entry.
  */
@@ -35,10 +40,12 @@ final class SmtpdService implements Service {
   private final Cleanup cleanup;
   private final TrivialRewrite resolver;
   private final List<Smtpd> listeners = new ArrayList<>();
+  private final Wiring wiring;
 
   private SmtpdService(ServiceContext context, Cleanup cleanup, TrivialRewrite resolver,
-      List<Smtpd> listeners) {
+      List<Smtpd> listeners, Wiring wiring) {
     this.context = context;
+    this.wiring = wiring;
     this.cleanup = cleanup;
     this.resolver = resolver;
     this.listeners.addAll(listeners);
@@ -56,11 +63,16 @@ final class SmtpdService implements Service {
               wiring::wakeQmgr);
       ProgramLog log = context.log();
       List<Smtpd> listeners = new ArrayList<>();
-      for (InetSocketAddress address : ListenAddress.of(context.entry(), context.config())) {
-        listeners.add(new Smtpd(settings, sink, address, Duration.ofSeconds(30),
+      if (context.entry().type() == ServiceType.PASS) {
+        listeners.add(Smtpd.passOnly(settings, sink, Duration.ofSeconds(30),
             Clock.systemDefaultZone(), log::info, () -> log.process()::info));
+      } else {
+        for (InetSocketAddress address : ListenAddress.of(context.entry(), context.config())) {
+          listeners.add(new Smtpd(settings, sink, address, Duration.ofSeconds(30),
+              Clock.systemDefaultZone(), log::info, () -> log.process()::info));
+        }
       }
-      return new SmtpdService(context, cleanup, resolver, listeners);
+      return new SmtpdService(context, cleanup, resolver, listeners, wiring);
     } catch (ConfigException | TableException e) {
       if (resolver != null) {
         resolver.close();
@@ -93,6 +105,9 @@ final class SmtpdService implements Service {
       } catch (TlsConfigException e) {
         throw new IOException(context.name() + ": " + e.getMessage(), e);
       }
+      if (context.entry().type() == ServiceType.PASS) {
+        wiring.passService(context.entry().service(), smtpd);
+      }
     }
   }
 
@@ -100,6 +115,7 @@ final class SmtpdService implements Service {
   public void stop(Duration grace) throws InterruptedException {
     try {
       for (Smtpd smtpd : listeners) {
+        wiring.forgetPassService(context.entry().service(), smtpd);
         smtpd.stop();
       }
     } finally {

@@ -1,20 +1,48 @@
 package org.postern.master;
 
+import java.net.Socket;
+import java.util.Map;
 import java.util.Set;
 import org.postern.deliver.VerifyClient;
+import java.util.concurrent.ConcurrentHashMap;
 import org.postern.qmgr.QmgrRequest;
 import org.postern.qmgr.QueueManager;
+import org.postern.smtpd.Smtpd;
 
 /**
  * The in-process connections between services of one master: which queue manager to wake when
- * cleanup has queued a message. Postfix writes a byte to {@code public/qmgr}; in one JVM a
- * method call does the same without a socket per message. smtpd and qmgr reach the running
- * verify service through {@link #verifyClient()}, as Postfix's verify_clnt reaches {@code
+ * cleanup has queued a message, and which {@code smtpd pass} service takes the clients
+ * postscreen lets in. Postfix writes a byte to {@code public/qmgr} and passes a client's socket
+ * over {@code private/smtpd}; in one JVM a method call does the same. smtpd and qmgr reach the
+ * running verify service through {@link #verifyClient()}, as Postfix's verify_clnt reaches {@code
  * private/verify}; without one every request fails, as a missing service does in Postfix.
  */
 final class Wiring {
   private volatile QueueManager qmgr;
   private volatile VerifyClient verify;
+  private final Map<String, Smtpd> passServices = new ConcurrentHashMap<>();
+
+  /** {@code smtpd} now serves master.cf {@code pass} entry {@code service}. */
+  void passService(String service, Smtpd smtpd) {
+    passServices.put(service, smtpd);
+  }
+
+  void forgetPassService(String service, Smtpd smtpd) {
+    passServices.remove(service, smtpd);
+  }
+
+  /**
+   * Hands {@code client} to the {@code pass} entry {@code service}; false when none runs (its
+   * entry is missing or stopped).
+   */
+  boolean pass(String service, Socket client, byte[] pending) {
+    Smtpd smtpd = passServices.get(service);
+    if (smtpd == null) {
+      return false;
+    }
+    smtpd.pass(client, pending);
+    return true;
+  }
 
   void qmgr(QueueManager manager) {
     this.qmgr = manager;

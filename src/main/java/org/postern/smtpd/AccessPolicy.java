@@ -79,6 +79,7 @@ public final class AccessPolicy {
   final Destinations destinations;
   final UnlistedAddresses unlisted;
   final UnverifiedAddresses unverified;
+  final DnsblRestrictions dnsbl;
   private final Codes codes;
   final boolean delayReject;
   final boolean relayBeforeRecipient;
@@ -108,6 +109,7 @@ public final class AccessPolicy {
     }
     this.lists = Map.copyOf(m);
     this.unlisted = UnlistedAddresses.fromConfig(c, this::table);
+    this.dnsbl = DnsblRestrictions.fromConfig(c, this::table);
     this.codes =
         new Codes(
             c.getInt("reject_code"),

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.postern.dnsbl.DnsblSite;
 import org.postern.policy.PolicyClient;
 import org.postern.table.LookupTable;
 
@@ -20,7 +21,8 @@ import org.postern.table.LookupTable;
  * check_policy_service} without {@code transport:server}; at startup that is a configuration
  * error, inside an access table result it is a {@code 451 4.3.5} at run time.
  */
-record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClient> policy) {
+record Restriction(
+    String name, Optional<LookupTable> table, Optional<PolicyClient> policy, Optional<DnsblSite> site) {
   static final String CHECK_CLIENT_ACCESS = "check_client_access";
   static final String CHECK_HELO_ACCESS = "check_helo_access";
   static final String CHECK_SENDER_ACCESS = "check_sender_access";
@@ -59,6 +61,12 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
   private static final Set<String> VERIFY_NAMES =
       Set.of("reject_unverified_recipient", "reject_unverified_sender");
 
+  /** The DNS list restrictions ({@link DnsblRestrictions}): each takes a {@code domain[=filter]}. */
+  static final Set<String> DNSBL_NAMES = Set.of(
+      "reject_rbl_client", "reject_rhsbl_client", "reject_rhsbl_reverse_client",
+      "reject_rhsbl_helo", "reject_rhsbl_sender", "reject_rhsbl_recipient",
+      "permit_dnswl_client", "permit_rhswl_client");
+
   private static final Set<String> NAMES = union(BASIC_NAMES, DNS_NAMES, VERIFY_NAMES);
 
   private static final Set<String> RELAY_BLOCKERS = Set.of(
@@ -75,7 +83,8 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
           "check_recipient_maps", "reject_unlisted_recipient",
           "reject_unknown_client", "reject_unknown_client_hostname",
           "reject_unknown_hostname", "reject_unknown_helo_hostname",
-          "reject_unknown_address", "reject_unknown_sender_domain");
+          "reject_unknown_address", "reject_unknown_sender_domain",
+          "reject_rbl", "reject_rbl_client");
 
   /** Opens the table of a {@code check_*_access}; refuses when tables are not allowed. */
   interface TableSource {
@@ -89,6 +98,10 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
 
   /** What a list may name besides built-in restrictions: tables, services, restriction classes. */
   record Sources(TableSource tables, PolicySource policies, Set<String> classes) {}
+
+  Restriction(String name, Optional<LookupTable> table, Optional<PolicyClient> policy) {
+    this(name, table, policy, Optional.empty());
+  }
 
   Restriction(String name) {
     this(name, Optional.empty(), Optional.empty());
@@ -134,6 +147,12 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
         }
         out.add(new Restriction(
             name, Optional.empty(), Optional.of(sources.policies().open(words.get(++i)))));
+      } else if (DNSBL_NAMES.contains(name)) {
+        if (i + 1 == words.size()) {
+          throw new IllegalArgumentException("restriction " + name + " requires domain name argument");
+        }
+        out.add(new Restriction(name, Optional.empty(), Optional.empty(),
+            Optional.of(DnsblSite.parse(words.get(++i)))));
       } else if (NAMES.contains(name)) {
         out.add(new Restriction(name));
       } else if (sources.classes().contains(word)) {

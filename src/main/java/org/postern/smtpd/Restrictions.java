@@ -114,6 +114,15 @@ final class Restrictions {
               : mailAccess(r.table().orElseThrow(), state.recipient, SmtpdCheck.RECIPIENT, defaultAcl);
       case Restriction.CHECK_POLICY_SERVICE ->
           policyService(r.policy().orElseThrow(), replyName, replyClass, defaultAcl);
+      case "reject_rbl_client", "reject_rhsbl_client", "reject_rhsbl_reverse_client",
+          "reject_rhsbl_helo", "reject_rhsbl_sender", "reject_rhsbl_recipient" ->
+          policy.dnsbl.apply(check, r);
+      case "permit_dnswl_client", "permit_rhswl_client" ->
+          // Postfix's safety: an allow-list never permits a recipient the relay check refuses.
+          state.where.equals("RCPT") && state.recipient != null
+              && permitAuthDestination() != SmtpdCheck.Status.OK
+              ? SmtpdCheck.Status.DUNNO
+              : policy.dnsbl.apply(check, r);
       default -> restrictionClass(r.name(), replyName, replyClass, defaultAcl);
     };
   }

@@ -61,6 +61,7 @@ public final class Smtpd {
   private volatile boolean stopping;
   private ServerSocket listener;
   private Thread acceptor;
+  private boolean started;
   private Optional<ServerTlsContext> tlsContext = Optional.empty();
 
   public Smtpd(
@@ -118,10 +119,11 @@ public final class Smtpd {
   public void start() throws IOException, TlsConfigException {
     lifecycle.lock();
     try {
-      if (listener != null) {
+      if (started) {
         throw new IllegalStateException("smtpd already started");
       }
       doStart();
+      started = true;
     } finally {
       lifecycle.unlock();
     }
@@ -136,10 +138,40 @@ public final class Smtpd {
           + " (smtpd_sasl_type: Postern implements only \"" + SaslSettings.DOVECOT + "\"; AUTH is not offered)");
     }
     stopping = false;
+    if (bindAddress == null) {
+      return;
+    }
     listener = new ServerSocket();
     listener.setReuseAddress(true);
     listener.bind(bindAddress);
     acceptor = Thread.ofVirtual().name("smtpd-accept").start(this::acceptLoop);
+  }
+
+  /**
+   * A server that listens on nothing (master.cf {@code smtpd pass}): postscreen hands it the
+   * clients that passed ({@link #pass}). Each session still takes a permit of the process limit.
+   */
+  public static Smtpd passOnly(SmtpdSettings settings, MessageSink sink, Duration stopTimeout,
+      Clock clock, Consumer<String> log, Supplier<Consumer<String>> sessionLogs) {
+    return new Smtpd(settings, sink, null, stopTimeout, clock, log, sessionLogs);
+  }
+
+  /**
+   * Serves {@code client}, which postscreen accepted and screened, in a thread of its own;
+   * {@code pending} is input postscreen read but did not use. The session sends its own 220
+   * greeting (after postscreen's {@code 220-} teaser it ends a multi-line greeting).
+   */
+  public void pass(Socket client, byte[] pending) {
+    Thread.ofVirtual().name("smtpd-" + client.getPort()).start(() -> {
+      try {
+        maxproc.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        closeQuietly(client);
+        return;
+      }
+      serve(client, pending);
+    });
   }
 
   private Optional<ServerTlsContext> loadTls() throws TlsConfigException {
@@ -176,7 +208,7 @@ public final class Smtpd {
           maxproc.release();
           throw e;
         }
-        Thread.ofVirtual().name("smtpd-" + client.getPort()).start(() -> serve(client));
+        Thread.ofVirtual().name("smtpd-" + client.getPort()).start(() -> serve(client, new byte[0]));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -191,7 +223,7 @@ public final class Smtpd {
     }
   }
 
-  private void serve(Socket client) {
+  private void serve(Socket client, byte[] pending) {
     SmtpdSession session = null;
     try {
       // Replies are already written one flush at a time; Nagle would only hold back the second
@@ -204,6 +236,7 @@ public final class Smtpd {
               sink,
               new SmtpdSession.Services(clock, sessionLogs.get(), anvil),
               client,
+              pending,
               () -> stopping);
       sessions.add(session);
       session.run();
@@ -221,9 +254,10 @@ public final class Smtpd {
   public void stop() throws InterruptedException {
     lifecycle.lock();
     try {
-      if (listener != null) {
+      if (started) {
         doStop();
         listener = null;
+        started = false;
       }
     } finally {
       lifecycle.unlock();
@@ -232,12 +266,14 @@ public final class Smtpd {
 
   private void doStop() throws InterruptedException {
     stopping = true;
-    try {
-      listener.close();
-    } catch (IOException e) {
-      log.accept("warning: close listener " + bindAddress + ": " + e.getMessage());
+    if (listener != null) {
+      try {
+        listener.close();
+      } catch (IOException e) {
+        log.accept("warning: close listener " + bindAddress + ": " + e.getMessage());
+      }
+      acceptor.join(stopTimeout.toMillis());
     }
-    acceptor.join(stopTimeout.toMillis());
     sessions.forEach(SmtpdSession::closeIfIdle);
     int permits = settings.processLimit();
     if (maxproc.tryAcquire(permits, stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {

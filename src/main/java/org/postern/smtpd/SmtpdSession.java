@@ -1,6 +1,8 @@
 package org.postern.smtpd;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.SequenceInputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -75,6 +77,7 @@ final class SmtpdSession implements Runnable {
       MessageSink sink,
       Services services,
       Socket socket,
+      byte[] pending,
       BooleanSupplier stopping)
       throws IOException {
     this.settings = settings;
@@ -98,7 +101,8 @@ final class SmtpdSession implements Runnable {
     socket.setSoTimeout((int) settings.timeout().toMillis());
     this.writer = new ReplyWriter(socket.getOutputStream(), settings.rejectFooter(), macro -> expand().lookup(macro));
     writer.enhancedStatusCodes(!settings.discardedKeywords().contains(EhloKeyword.ENHANCEDSTATUSCODES));
-    this.input = new SmtpInput(socket.getInputStream(), writer::flush);
+    this.input = new SmtpInput(pending.length == 0 ? socket.getInputStream()
+        : new SequenceInputStream(new ByteArrayInputStream(pending), socket.getInputStream()), writer::flush);
     this.sasl = settings.sasl().active()
         ? Optional.of(new SmtpdSasl(settings.sasl(), SmtpdSasl.dovecot(settings.sasl()), checkState))
         : Optional.empty();

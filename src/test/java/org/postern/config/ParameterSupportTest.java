@@ -21,8 +21,18 @@ class ParameterSupportTest {
 
   @Test
   void of_postfixOnlyName_isUnsupported() {
-    assertThat(ParameterSupport.of("postscreen_dnsbl_sites").level())
+    assertThat(ParameterSupport.of("postscreen_tls_security_level").level())
         .isEqualTo(ParameterSupport.Level.UNSUPPORTED);
+  }
+
+  @Test
+  void of_postscreenParameters_readOnesSupported_othersMarked() {
+    assertThat(ParameterSupport.of("postscreen_dnsbl_sites").level())
+        .isEqualTo(ParameterSupport.Level.SUPPORTED);
+    assertThat(ParameterSupport.of("postscreen_reject_footer").level())
+        .isEqualTo(ParameterSupport.Level.UNSUPPORTED);
+    assertThat(ParameterSupport.of("postscreen_upstream_proxy_protocol").level())
+        .isEqualTo(ParameterSupport.Level.REFUSED);
   }
 
   @Test
@@ -56,7 +66,7 @@ class ParameterSupportTest {
 
   @Test
   void load_unsupportedSetToItsDefault_isSilent() throws Exception {
-    MainConfig c = load("max_use = 100\npostscreen_greet_wait = ${stress?{2}:{6}}s\n");
+    MainConfig c = load("max_use = 100\npostscreen_watchdog_timeout = 10s\n");
     assertThat(c.warnings()).isEmpty();
   }
 
@@ -67,9 +77,9 @@ class ParameterSupportTest {
 
   @Test
   void load_postfixOnlyName_isNotCalledUnused() throws Exception {
-    MainConfig c = load("postscreen_greet_action = enforce\n");
+    MainConfig c = load("postscreen_forbidden_commands = CONNECT\n");
     assertThat(c.warnings()).singleElement().asString()
-        .contains("postscreen_greet_action: not supported by Postern")
+        .contains("postscreen_forbidden_commands: not supported by Postern")
         .doesNotContain("unused");
   }
 

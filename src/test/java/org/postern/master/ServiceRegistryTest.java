@@ -24,4 +24,9 @@ class ServiceRegistryTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("smtpd");
   }
+
+  @Test
+  void standard_runsPostscreenAndAcceptsItsHelpers() {
+    assertThat(ServiceRegistry.standard().commands()).contains("postscreen", "dnsblog", "tlsproxy");
+  }
 }
