@@ -34,7 +34,6 @@ public record ParameterSupport(Level level, String consequence) {
   private static final String SMTP_AUTH = "mail would go to the relay host without SMTP AUTH";
   private static final String TLS_TRUST = "server certificates would be checked against other trust anchors";
   private static final String WRAPPER = "the SMTP client would speak plaintext where TLS is required at once";
-  private static final String LOGIN_MAPS = "authenticated clients could send as any sender";
 
   /** Parameters whose setting stops the start, with what ignoring them would do. */
   private static final Map<String, String> REFUSED = refused();
@@ -134,7 +133,6 @@ public record ParameterSupport(Level level, String consequence) {
     for (String n : List.of("smtp_tls_wrappermode", "lmtp_tls_wrappermode")) {
       m.put(n, WRAPPER);
     }
-    m.put("smtpd_sender_login_maps", LOGIN_MAPS);
     return Map.copyOf(m);
   }
 }

@@ -77,6 +77,7 @@ public final class AccessPolicy {
   final String stress;
   final Destinations destinations;
   final UnlistedAddresses unlisted;
+  final SenderLogins senderLogins;
   private final Codes codes;
   final boolean delayReject;
   final boolean relayBeforeRecipient;
@@ -102,6 +103,7 @@ public final class AccessPolicy {
     }
     this.lists = Map.copyOf(m);
     this.unlisted = UnlistedAddresses.fromConfig(c, this::table);
+    this.senderLogins = SenderLogins.fromConfig(c, this::table);
     this.codes =
         new Codes(
             c.getInt("reject_code"),

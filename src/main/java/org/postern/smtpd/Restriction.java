@@ -30,13 +30,28 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
   private static final Set<String> MAP_COMMANDS =
       Set.of(CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS);
 
-  private static final Set<String> NAMES =
+  /** The sender/login binding restrictions ({@link SenderLogins}). */
+  private static final Set<String> SENDER_LOGIN_NAMES = Set.of(
+      SenderLogins.REJECT_MISMATCH, SenderLogins.REJECT_AUTHENTICATED, SenderLogins.REJECT_KNOWN,
+      SenderLogins.REJECT_UNAUTHENTICATED);
+
+  private static final Set<String> NAMES = union(
+      SENDER_LOGIN_NAMES,
       Set.of(
           "permit", "reject", "defer", "defer_if_permit", "defer_if_reject", "warn_if_reject",
           "permit_mynetworks", "permit_sasl_authenticated", "reject_unauth_destination",
           "defer_unauth_destination", "permit_auth_destination", "reject_unauth_pipelining",
           "reject_non_fqdn_helo_hostname", "reject_invalid_helo_hostname", "reject_non_fqdn_sender",
-          "reject_non_fqdn_recipient", "reject_unlisted_recipient", "reject_unlisted_sender");
+          "reject_non_fqdn_recipient", "reject_unlisted_recipient", "reject_unlisted_sender"));
+
+  @SafeVarargs
+  private static Set<String> union(Set<String>... sets) {
+    Set<String> all = new HashSet<>();
+    for (Set<String> s : sets) {
+      all.addAll(s);
+    }
+    return Set.copyOf(all);
+  }
 
   private static final Set<String> RELAY_BLOCKERS = Set.of(
       "reject_unauth_destination", "defer_unauth_destination", "reject", "defer", "defer_if_permit");

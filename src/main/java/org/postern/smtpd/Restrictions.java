@@ -83,6 +83,8 @@ final class Restrictions {
               : mailAccess(r.table().orElseThrow(), state.recipient, SmtpdCheck.RECIPIENT, defaultAcl);
       case Restriction.CHECK_POLICY_SERVICE ->
           policyService(r.policy().orElseThrow(), replyName, replyClass, defaultAcl);
+      case SenderLogins.REJECT_MISMATCH, SenderLogins.REJECT_AUTHENTICATED, SenderLogins.REJECT_KNOWN,
+          SenderLogins.REJECT_UNAUTHENTICATED -> senderLogin(r.name());
       default -> restrictionClass(r.name(), replyName, replyClass, defaultAcl);
     };
   }
@@ -122,6 +124,26 @@ final class Restrictions {
     }
     return results.apply(service.name(), action.orElse(service.defaultAction()), "policy query",
         replyName, replyClass, defaultAcl);
+  }
+
+  /** The sender/login binding restrictions; the null sender is never checked. */
+  private SmtpdCheck.Status senderLogin(String name) throws SmtpdCheck.Abort {
+    SenderLogins logins = policy.senderLogins;
+    if (!logins.saslEnabled()) {
+      state.warning("restriction `" + name + "' ignored: no SASL support");
+      return SmtpdCheck.Status.DUNNO;
+    }
+    if (state.sender == null || state.sender.isEmpty()) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    Optional<String> refusal;
+    try {
+      refusal = logins.mismatch(name, state.sender, resolve(state.sender), state.saslUsername);
+    } catch (TableException e) {
+      state.warning(e.getMessage());
+      throw check.abort(451, "4.3.0", "<" + state.sender + ">: Temporary lookup failure");
+    }
+    return refusal.isEmpty() ? SmtpdCheck.Status.DUNNO : check.reject(553, "5.7.1", refusal.get());
   }
 
   private SmtpdCheck.Status unauthPipelining(String replyName, String replyClass) {
