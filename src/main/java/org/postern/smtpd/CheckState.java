@@ -136,7 +136,10 @@ final class CheckState {
     return clientName + "[" + clientAddress + "]";
   }
 
-  /** Postfix's {@code log_whatsup}: one line with as much context as is known. */
+  /**
+   * Postfix's {@code log_whatsup}: one line with as much context as is known, the SASL login
+   * last.
+   */
   void whatsup(String action, String text) {
     StringBuilder b = new StringBuilder();
     b.append(queueId == null ? "NOQUEUE" : queueId).append(": ").append(action).append(": ");
@@ -150,6 +153,12 @@ final class CheckState {
     b.append(" proto=").append(protocol);
     if (helo != null) {
       b.append(" helo=<").append(helo).append('>');
+    }
+    if (saslMethod != null) {
+      b.append(" sasl_method=").append(saslMethod);
+    }
+    if (saslUsername != null) {
+      b.append(" sasl_username=").append(saslUsername);
     }
     log.accept(b.toString());
   }

@@ -64,7 +64,8 @@ class SenderLoginsTest {
         .hasValue("553 5.7.1 <alice@example.com>: Sender address rejected: not owned by user bob");
     assertThat(log).containsExactly("NOQUEUE: reject: RCPT from c.example[192.0.2.1]: 553 5.7.1"
         + " <alice@example.com>: Sender address rejected: not owned by user bob;"
-        + " from=<alice@example.com> to=<x@example.com> proto=ESMTP helo=<h.example>");
+        + " from=<alice@example.com> to=<x@example.com> proto=ESMTP helo=<h.example>"
+        + " sasl_username=bob");
   }
 
   @Test
