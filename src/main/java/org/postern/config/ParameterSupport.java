@@ -61,7 +61,7 @@ public record ParameterSupport(Level level, String consequence) {
       "smtpd_etrn_restrictions", "smtpd_forbid_bare_newline_exclusions",
       "smtpd_forbid_bare_newline_reject_code", "smtpd_forbid_unauth_pipelining",
       "smtpd_junk_command_limit", "smtpd_peername_lookup", "smtpd_sasl_local_domain",
-      "smtpd_starttls_timeout", "smtpd_tls_CAfile", "smtpd_tls_CApath",
+      "smtpd_starttls_timeout",
       "strict_smtputf8", "tls_preempt_cipherlist", "tls_random_source", "transport_retry_time",
       "unknown_address_reject_code", "unknown_client_reject_code",
       "unknown_hostname_reject_code", "unverified_recipient_reject_code");
@@ -104,8 +104,7 @@ public record ParameterSupport(Level level, String consequence) {
 
   private static Map<String, String> refused() {
     Map<String, String> m = new LinkedHashMap<>();
-    for (String n : List.of("smtpd_tls_ask_ccert", "smtpd_tls_req_ccert", "relay_clientcerts",
-        "smtp_tls_cert_file", "smtp_tls_key_file", "smtp_tls_chain_files",
+    for (String n : List.of("smtp_tls_cert_file", "smtp_tls_key_file", "smtp_tls_chain_files",
         "smtp_tls_eccert_file", "smtp_tls_eckey_file", "lmtp_tls_cert_file", "lmtp_tls_key_file",
         "lmtp_tls_chain_files")) {
       m.put(n, CLIENT_CERTS);

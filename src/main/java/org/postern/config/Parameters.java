@@ -379,6 +379,8 @@ public final class Parameters {
         b("smtpd_tls_received_header", "no"),
         b("smtpd_tls_ask_ccert", "no"),
         b("smtpd_tls_req_ccert", "no"),
+        s("smtpd_tls_fingerprint_digest", "${{$compatibility_level} <level {3.6} ? {md5} : {sha256}}"),
+        l("relay_clientcerts", ""),
         l("smtpd_tls_protocols", ">=TLSv1"),
         l("smtpd_tls_mandatory_protocols", ">=TLSv1"),
         s("smtpd_tls_ciphers", "medium"),

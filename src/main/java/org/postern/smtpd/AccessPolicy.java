@@ -78,6 +78,7 @@ public final class AccessPolicy {
   final Destinations destinations;
   final UnlistedAddresses unlisted;
   final SenderLogins senderLogins;
+  final ClientCertAccess clientCerts;
   private final Codes codes;
   final boolean delayReject;
   final boolean relayBeforeRecipient;
@@ -104,6 +105,7 @@ public final class AccessPolicy {
     this.lists = Map.copyOf(m);
     this.unlisted = UnlistedAddresses.fromConfig(c, this::table);
     this.senderLogins = SenderLogins.fromConfig(c, this::table);
+    this.clientCerts = ClientCertAccess.fromConfig(c, this::table);
     this.codes =
         new Codes(
             c.getInt("reject_code"),

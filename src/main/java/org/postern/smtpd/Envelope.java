@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.postern.tls.ClientCertificate;
 
 /**
  * What smtpd hands to cleanup about one message besides its content: the envelope (RFC 5321),
@@ -133,6 +134,16 @@ public record Envelope(
    */
   public record Client(String name, String address, int port, String helo, String protocol) {}
 
-  /** The TLS session the message arrived over. */
-  public record Tls(String protocol, String cipher, int cipherBits) {}
+  /**
+   * The TLS session the message arrived over: protocol, cipher and its bits, whether the server
+   * asked for a client certificate and the one the client presented.
+   */
+  public record Tls(String protocol, String cipher, int cipherBits, boolean certificateAsked,
+      Optional<ClientCertificate> clientCertificate) {
+
+    /** Postfix's {@code TLS_CERT_IS_TRUSTED}: a certificate that verified. */
+    public boolean trusted() {
+      return clientCertificate.map(ClientCertificate::trusted).orElse(false);
+    }
+  }
 }

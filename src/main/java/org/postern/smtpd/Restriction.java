@@ -27,16 +27,21 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
   static final String CHECK_RECIPIENT_ACCESS = "check_recipient_access";
   static final String CHECK_POLICY_SERVICE = "check_policy_service";
 
-  private static final Set<String> MAP_COMMANDS =
-      Set.of(CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS);
+  private static final Set<String> MAP_COMMANDS = Set.of(CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS,
+      CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS, ClientCertAccess.CHECK_CCERT_ACCESS);
 
   /** The sender/login binding restrictions ({@link SenderLogins}). */
   private static final Set<String> SENDER_LOGIN_NAMES = Set.of(
       SenderLogins.REJECT_MISMATCH, SenderLogins.REJECT_AUTHENTICATED, SenderLogins.REJECT_KNOWN,
       SenderLogins.REJECT_UNAUTHENTICATED);
 
+  /** The TLS client certificate restrictions without a table ({@link ClientCertAccess}). */
+  private static final Set<String> CLIENT_CERT_NAMES = Set.of(
+      ClientCertAccess.PERMIT_TLS_CLIENTCERTS, ClientCertAccess.PERMIT_TLS_ALL_CLIENTCERTS);
+
   private static final Set<String> NAMES = union(
       SENDER_LOGIN_NAMES,
+      CLIENT_CERT_NAMES,
       Set.of(
           "permit", "reject", "defer", "defer_if_permit", "defer_if_reject", "warn_if_reject",
           "permit_mynetworks", "permit_sasl_authenticated", "reject_unauth_destination",

@@ -55,6 +55,20 @@ public final class ServerCertificateCheck {
    */
   public static ServerCertificateCheck create(String caFile, String caPath, String digestName)
       throws TlsConfigException {
+    return load(caFile, caPath, digestName, true);
+  }
+
+  /**
+   * Trust from {@code caFile} and {@code caPath} only, as smtpd verifies client certificates
+   * ({@code smtpd_tls_CAfile}, {@code smtpd_tls_CApath}): with both empty nothing is trusted.
+   */
+  public static ServerCertificateCheck withoutDefaults(String caFile, String caPath,
+      String digestName) throws TlsConfigException {
+    return load(caFile, caPath, digestName, false);
+  }
+
+  private static ServerCertificateCheck load(String caFile, String caPath, String digestName,
+      boolean jdkDefault) throws TlsConfigException {
     String algorithm = digestAlgorithm(digestName);
     Set<TrustAnchor> anchors = new HashSet<>();
     if (!caFile.isBlank()) {
@@ -69,7 +83,7 @@ public final class ServerCertificateCheck {
         throw new TlsConfigException(caPath + ": cannot read CA directory: " + e.getMessage(), e);
       }
     }
-    if (caFile.isBlank() && caPath.isBlank()) {
+    if (jdkDefault && caFile.isBlank() && caPath.isBlank()) {
       for (X509Certificate c : jdkTrustStore()) {
         anchors.add(new TrustAnchor(c, null));
       }
@@ -114,6 +128,11 @@ public final class ServerCertificateCheck {
           throw new TlsConfigException(
               "smtp_tls_fingerprint_digest: unsupported digest: \"" + name + "\"");
     };
+  }
+
+  /** The trust anchors' certificates, which a server names when it asks for a client's. */
+  public List<X509Certificate> authorities() {
+    return anchors.stream().map(TrustAnchor::getTrustedCert).toList();
   }
 
   /** True when {@code chain} (leaf first) validates to a configured trust anchor. */
