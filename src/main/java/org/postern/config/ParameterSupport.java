@@ -26,8 +26,6 @@ public record ParameterSupport(Level level, String consequence) {
   private static final ParameterSupport UNSUPPORTED =
       new ParameterSupport(Level.UNSUPPORTED, "setting ignored");
 
-  private static final String CLIENT_CERTS =
-      "TLS client certificates would not be asked for, checked or presented";
   private static final String LIMITS = "the limit would not be enforced";
   private static final String ROUTING = "mail would be delivered where this setting says it must not go";
   private static final String REWRITING = "addresses would leave unrewritten";
@@ -104,11 +102,6 @@ public record ParameterSupport(Level level, String consequence) {
 
   private static Map<String, String> refused() {
     Map<String, String> m = new LinkedHashMap<>();
-    for (String n : List.of("smtp_tls_cert_file", "smtp_tls_key_file", "smtp_tls_chain_files",
-        "smtp_tls_eccert_file", "smtp_tls_eckey_file", "lmtp_tls_cert_file", "lmtp_tls_key_file",
-        "lmtp_tls_chain_files")) {
-      m.put(n, CLIENT_CERTS);
-    }
     for (String n : List.of("queue_minfree", "smtpd_client_message_rate_limit",
         "smtpd_client_recipient_rate_limit", "smtpd_client_new_tls_session_rate_limit",
         "smtpd_client_auth_rate_limit", "smtpd_recipient_overshoot_limit")) {

@@ -3,6 +3,7 @@ package org.postern.tls;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -23,6 +24,23 @@ public final class ServerTlsContexts {
 
   private ServerTlsContexts() {}
 
+  /**
+   * The key managers for {@code keys}, one entry each (an RSA and an EC key side by side, as
+   * Postfix's {@code *_cert_file} and {@code *_eccert_file}); JSSE picks the one the peer can use.
+   */
+  static KeyManagerFactory keyManagers(List<PemKeyMaterial> keys)
+      throws GeneralSecurityException, java.io.IOException {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    for (int i = 0; i < keys.size(); i++) {
+      PemKeyMaterial k = keys.get(i);
+      store.setKeyEntry("key" + i, k.key(), NO_PASSWORD, k.chain().toArray(new Certificate[0]));
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(store, NO_PASSWORD);
+    return kmf;
+  }
+
   public static SSLContext create(PemKeyMaterial material) throws TlsConfigException {
     return create(material, Optional.empty());
   }
@@ -31,12 +49,7 @@ public final class ServerTlsContexts {
   public static SSLContext create(PemKeyMaterial material, Optional<ClientCertificates> clients)
       throws TlsConfigException {
     try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setKeyEntry(
-          "server", material.key(), NO_PASSWORD, material.chain().toArray(new Certificate[0]));
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(store, NO_PASSWORD);
+      KeyManagerFactory kmf = keyManagers(List.of(material));
       SSLContext context = SSLContext.getInstance("TLS");
       TrustManager[] trust = clients.isPresent()
           ? new TrustManager[] {clients.get().trustManager()}
