@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.StringTokenizer;
 import java.util.function.Function;
 import org.postern.config.MainConfig;
 import org.postern.deliver.Resolution;
@@ -45,7 +46,7 @@ final class SenderLogins {
   static final String REJECT_UNAUTHENTICATED = "reject_unauthenticated_sender_login_mismatch";
 
   /** Postfix's CHARS_COMMA_SP: what separates the owners in a table value. */
-  private static final String SEPARATORS = "[, \t\r\n]+";
+  private static final String SEPARATORS = String.valueOf(new char[] {',', ' ', '\t', '\r', '\n'});
 
   private final AddressLookup maps;
   private final boolean saslEnabled;
@@ -97,8 +98,9 @@ final class SenderLogins {
     if (owners.isEmpty()) {
       return name.equals(REJECT_KNOWN) ? Optional.empty() : Optional.of(prefix + "not owned by user " + login);
     }
-    for (String owner : owners.get().strip().split(SEPARATORS)) {
-      if (owner.equalsIgnoreCase(login)) {
+    StringTokenizer names = new StringTokenizer(owners.get(), SEPARATORS);
+    while (names.hasMoreTokens()) {
+      if (names.nextToken().equalsIgnoreCase(login)) {
         return Optional.empty();
       }
     }
