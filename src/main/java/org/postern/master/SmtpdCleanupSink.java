@@ -97,6 +97,10 @@ final class SmtpdCleanupSink implements MessageSink {
         new ClientFacts(
             c.name(), c.address(), c.helo(), c.protocol(),
             tls.map(Envelope.Tls::protocol).orElse(""), tls.map(Envelope.Tls::cipher).orElse("")));
+    // As Postfix's smtpd, for pipe(8)'s ${sasl_*} and for whoever reads the queue file.
+    tx.attribute("sasl_method", c.sasl().method());
+    tx.attribute("sasl_username", c.sasl().username());
+    tx.attribute("sasl_sender", c.sasl().sender());
   }
 
   private static Set<DsnNotify> notify(Set<Envelope.Notify> flags) {

@@ -79,6 +79,8 @@ final class CheckState {
   /** After a successful AUTH: the mechanism and user, for logging and the Received: header. */
   String saslMethod;
   String saslUsername;
+  /** MAIL FROM's AUTH= address as sent (xtext, made printable); null without one or {@code <>}. */
+  String saslSender;
   boolean illegalPipelining;
 
   int recursion;
@@ -160,6 +162,9 @@ final class CheckState {
     if (saslUsername != null) {
       b.append(" sasl_username=").append(saslUsername);
     }
+    if (saslSender != null) {
+      b.append(" sasl_sender=").append(saslSender);
+    }
     log.accept(b.toString());
   }
 
@@ -188,6 +193,7 @@ final class CheckState {
     redirect = Optional.empty();
     prepend.clear();
     sender = null;
+    saslSender = null;
     recipient = null;
     queueId = null;
     deferIfPermitSender = false;

@@ -132,7 +132,16 @@ public record Envelope(
    * word of the Received: header ({@code SMTP}, {@code ESMTP}, {@code UTF8SMTP}, with {@code S}
    * and {@code A} suffixes per RFC 3848).
    */
-  public record Client(String name, String address, int port, String helo, String protocol) {}
+  public record Client(String name, String address, int port, String helo, String protocol,
+      Sasl sasl) {}
+
+  /**
+   * What Postfix keeps of SMTP AUTH for the queue file: the mechanism and login name after AUTH,
+   * and MAIL FROM's {@code AUTH=} address as sent (xtext); each empty when there is none.
+   */
+  public record Sasl(String method, String username, String sender) {
+    public static final Sasl NONE = new Sasl("", "", "");
+  }
 
   /**
    * The TLS session the message arrived over: protocol, cipher and its bits, whether the server

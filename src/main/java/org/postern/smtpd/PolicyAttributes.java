@@ -21,8 +21,8 @@ import org.postern.tls.ClientCertificate;
  *
  * <p>Postern's differences: {@code queue_id} is known only at END-OF-MESSAGE (cleanup is opened
  * at DATA, not at MAIL FROM); {@code reverse_client_name} is the verified {@code client_name};
- * {@code sasl_sender}, {@code tls_sni} and {@code etrn_domain} are always empty, as nothing in
- * Postern sets them yet (no AUTH= sender kept, no SNI, no ETRN restrictions). {@code
+ * {@code tls_sni} and {@code etrn_domain} are always empty, as nothing in Postern sets them yet
+ * (no SNI, no ETRN restrictions). {@code
  * ccert_subject} and {@code ccert_issuer} are sent, xtext-encoded, only for a client certificate
  * that verified; the fingerprints for any client certificate; {@code stress} is main.cf's {@code stress}, which
  * no Postern daemon sets by itself.
@@ -56,7 +56,7 @@ final class PolicyAttributes {
     a.put("stress", policy.stress);
     a.put("sasl_method", orEmpty(state.saslMethod));
     a.put("sasl_username", orEmpty(state.saslUsername));
-    a.put("sasl_sender", "");
+    a.put("sasl_sender", orEmpty(state.saslSender));
     Optional<ClientCertificate> cert = state.tls.flatMap(Envelope.Tls::clientCertificate);
     // Postfix names the subject and issuer only of a certificate that verified, xtext-encoded.
     Optional<ClientCertificate> trusted = cert.filter(ClientCertificate::trusted);

@@ -413,7 +413,13 @@ final class SmtpdSession implements Runnable {
     if (checkState.saslUsername != null && !word.equals("SMTP")) {
       word += "A";
     }
-    return new Envelope.Client(clientName, clientAddress, clientPort, helo, word);
+    Envelope.Sasl login = new Envelope.Sasl(orEmpty(checkState.saslMethod),
+        orEmpty(checkState.saslUsername), orEmpty(checkState.saslSender));
+    return new Envelope.Client(clientName, clientAddress, clientPort, helo, word, login);
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   /**

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code smtpd_sender_login_maps} with {@code reject_sender_login_mismatch} on Postfix 3.12 and on
  * Postern, both logging in through the same Dovecot auth service: the same dialogues (not logged
  * in, logged in as an owner, as a co-owner of a shared address, as a stranger, a local-part key
- * of a local domain) must get the same replies, and the reject log lines must read the same.
+ * of a local domain) must get the same replies, and the reject log lines must read the same; a
+ * message sent after AUTH with MAIL FROM's AUTH= must leave the same SASL attributes in the queue
+ * file and the same {@code client=} log line.
  * Both listen on 127.0.95.x.
  */
 class SenderLoginPostfixIT {
@@ -129,6 +131,53 @@ class SenderLoginPostfixIT {
       lines.add(m.group(1));
     }
     return lines;
+  }
+
+  /** Logs in as bob and sends one message with AUTH=; every reply. */
+  private static List<String> submit(String address, int port) throws IOException {
+    List<String> replies = new ArrayList<>();
+    try (SmtpClient c = SmtpClient.connectFrom(null, InetAddress.getByName(address), port)) {
+      c.command("EHLO client.test");
+      String token = Base64.getEncoder().encodeToString(
+          "\0bob\0b-secret".getBytes(StandardCharsets.US_ASCII));
+      replies.add(c.command("AUTH PLAIN " + token).text());
+      replies.add(c.command("MAIL FROM:<shared@mx.test> AUTH=bob+2Bx@mx.test").text());
+      replies.add(c.command("RCPT TO:<root@mx.test>").text());
+      replies.add(c.command("DATA").text());
+      c.send("Subject: sasl attributes\r\n\r\nbody\r\n.\r\n");
+      replies.add(c.reply().text().replaceFirst("queued as [0-9A-Za-z]+", "queued as ID"));
+      c.command("QUIT");
+    }
+    return replies;
+  }
+
+  private static List<String> saslAttributes(String postcat) {
+    return postcat.lines().filter(l -> l.startsWith("named_attribute: sasl_")).sorted().toList();
+  }
+
+  @Test
+  void messageAfterAuth_sameSaslAttributesInQueueFileAndClientLine() throws Exception {
+    List<String> expected = submit(POSTFIX_ADDRESS, postfixPort);
+    assertThat(submit(POSTERN_ADDRESS, posternPort)).isEqualTo(expected);
+    Pattern client = Pattern.compile("(?m)\\]: [0-9A-Za-z]+: client=[^,]*(, sasl_method=.*)$");
+    assertThat(Commands.await(LIMIT, () -> client.matcher(postern.maillogText()).find()
+        && client.matcher(postfix.log()).find())).isTrue();
+    List<String> postfixLines = matches(client, postfix.log());
+    assertThat(postfixLines).containsExactly(", sasl_method=PLAIN, sasl_username=bob, sasl_sender=bob+2Bx@mx.test");
+    assertThat(matches(client, postern.maillogText())).isEqualTo(postfixLines);
+    String postfixQueued = postfix.postcat(postfix.queueIds("incoming").iterator().next());
+    assertThat(saslAttributes(postfixQueued)).hasSize(3);
+    assertThat(saslAttributes(postern.postcat(postern.queueIds("incoming").iterator().next())))
+        .isEqualTo(saslAttributes(postfixQueued));
+  }
+
+  private static List<String> matches(Pattern p, String log) {
+    Matcher m = p.matcher(log);
+    List<String> found = new ArrayList<>();
+    while (m.find()) {
+      found.add(m.group(1));
+    }
+    return found;
   }
 
   @Test

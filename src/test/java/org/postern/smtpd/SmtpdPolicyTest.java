@@ -63,7 +63,7 @@ class SmtpdPolicyTest {
   private static Transaction begin(SmtpdCheck c, long size) {
     Transaction t = new Transaction(MailAddress.parse("<a@b.example>"),
         new EsmtpParameters.Mail(OptionalLong.of(size), Optional.empty(), Optional.empty(),
-            Optional.empty(), false, false),
+            Optional.empty(), false, false, Optional.empty()),
         Instant.parse("2026-12-06T12:00:00.123456Z"));
     c.state.begin(t);
     return t;
