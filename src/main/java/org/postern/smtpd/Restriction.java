@@ -120,7 +120,10 @@ record Restriction(String name, Optional<LookupTable> table, Optional<PolicyClie
           throw new IllegalArgumentException(
               "restriction " + name + ": bad argument \"" + arg + "\": need maptype:mapname");
         }
-        out.add(new Restriction(name, tables.open(words.get(++i))));
+        String arg = words.get(++i);
+        out.add(new Restriction(name, name.equals(ClientCertAccess.CHECK_CCERT_ACCESS)
+            ? ClientCertAccess.table(arg, tables::open)
+            : tables.open(arg)));
       } else if (name.equals(CHECK_POLICY_SERVICE)) {
         if (i + 1 == words.size() || words.get(i + 1).indexOf(':') <= 0 && !words.get(i + 1).startsWith("{")) {
           throw new IllegalArgumentException(

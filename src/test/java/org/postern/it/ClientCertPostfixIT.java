@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * smtpd_tls_ask_ccert}, {@code smtpd_tls_CAfile} from the test PKI, relaying by {@code
  * permit_tls_all_clientcerts} (a verified certificate) and {@code permit_tls_clientcerts} (an
  * unverified one listed in {@code relay_clientcerts} by its SHA-256 fingerprint), a certificate
- * refused by {@code check_ccert_access}, and, on a second pair of servers, {@code
+ * refused by {@code check_ccert_access} (in its explicit search_order form), and, on a second pair of servers, {@code
  * smtpd_tls_req_ccert} at {@code smtpd_tls_security_level = encrypt}. Python's smtplib is the
  * client. The replies, the TLS summary's verdict word, the reject lines and the Received
  * header's client certificate line must be the same. Everything listens on 127.0.95.x.
@@ -67,7 +67,8 @@ class ClientCertPostfixIT {
         "smtpd_tls_loglevel = 1",
         "smtpd_tls_received_header = yes",
         "relay_clientcerts = texthash:" + maps.resolve("relay"),
-        "smtpd_client_restrictions = check_ccert_access texthash:" + maps.resolve("ccert"),
+        "smtpd_client_restrictions = check_ccert_access { texthash:" + maps.resolve("ccert")
+            + ", { search_order = cert_fingerprint, pubkey_fingerprint } }",
         "smtpd_relay_restrictions = permit_tls_all_clientcerts, permit_tls_clientcerts,"
             + " reject_unauth_destination");
     String askCf = mainCf + "\nsmtpd_tls_security_level = may\nsmtpd_tls_ask_ccert = yes";

@@ -1,6 +1,7 @@
 package org.postern.smtpd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 import org.postern.tls.ClientCertificate;
 
@@ -90,6 +92,35 @@ class ClientCertAccessTest {
         "check_ccert_access inline:{" + CERT_PRINT + "=OK," + KEY_PRINT + "=REJECT}, reject"));
     tls(c, false);
     assertThat(rcpt(c, "x@example.com")).isEmpty();
+  }
+
+  @Test
+  void checkCcertAccess_searchOrder_onlyTheNamedKeysInThatOrder() throws Exception {
+    String table = "inline:{" + CERT_PRINT + "=REJECT," + KEY_PRINT + "=OK}";
+    SmtpdCheck keyOnly = check(Map.of("smtpd_client_restrictions",
+        "check_ccert_access { " + table + ", { search_order = pubkey_fingerprint } }, reject"));
+    tls(keyOnly, false);
+    assertThat(rcpt(keyOnly, "x@example.com")).isEmpty();
+    SmtpdCheck both = check(Map.of("smtpd_client_restrictions",
+        "check_ccert_access { " + table + ", { search_order = pubkey_fingerprint cert_fingerprint } }"));
+    tls(both, false);
+    assertThat(rcpt(both, "x@example.com")).isEmpty();
+    SmtpdCheck plain = check(Map.of("smtpd_client_restrictions", "check_ccert_access { " + table + " }"));
+    tls(plain, false);
+    assertThat(rcpt(plain, "x@example.com"))
+        .hasValue("554 5.7.1 <client.test>: Client certificate rejected: Access denied");
+  }
+
+  @Test
+  void checkCcertAccess_badSearchOrder_refusedAtStart() {
+    assertThatThrownBy(() -> check(Map.of("smtpd_client_restrictions",
+        "check_ccert_access { inline:{a=OK}, { search_order = issuer_cn } }")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unexpected search_order name \"issuer_cn\"");
+    assertThatThrownBy(() -> check(Map.of("smtpd_client_restrictions",
+        "check_ccert_access { inline:{a=OK}, { order = cert_fingerprint } }")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("only search_order is allowed");
   }
 
   @Test
