@@ -76,10 +76,12 @@ record SmtpSettings(
       }
       List<PemKeyMaterial> keys = new ArrayList<>();
       if (!certFile.isEmpty()) {
-        keys.add(PemKeyMaterial.load(Path.of(certFile), Path.of(keyFile.isEmpty() ? certFile : keyFile)));
+        keys.add(PemKeyMaterial.load(Path.of(certFile),
+            Path.of(keyFile.isEmpty() ? certFile : keyFile)));
       }
       if (!eccertFile.isEmpty()) {
-        keys.add(PemKeyMaterial.load(Path.of(eccertFile), Path.of(eckeyFile.isEmpty() ? eccertFile : eckeyFile)));
+        keys.add(PemKeyMaterial.load(Path.of(eccertFile),
+            Path.of(eckeyFile.isEmpty() ? eccertFile : eckeyFile)));
       }
       return keys;
     }

@@ -36,8 +36,8 @@ import org.postern.util.ParameterList;
  *
  * <p>Failure: a search order with another name, a name twice, or another attribute than {@code
  * search_order} is an {@link IllegalArgumentException} at start (Postfix finds it at run time and
- * answers {@code 451 4.3.5}). A {@code relay_clientcerts} table that cannot answer gives {@code 451 4.3.0
- * <name>: Temporary lookup failure}, as does a {@code check_ccert_access} table.
+ * answers {@code 451 4.3.5}). A {@code relay_clientcerts} table that cannot answer gives {@code 451
+ * 4.3.0 <name>: Temporary lookup failure}, as does a {@code check_ccert_access} table.
  */
 final class ClientCertAccess {
   static final String CHECK_CCERT_ACCESS = "check_ccert_access";
@@ -60,7 +60,8 @@ final class ClientCertAccess {
     }
   }
 
-  private static final List<Key> DEFAULT_ORDER = List.of(Key.CERT_FINGERPRINT, Key.PUBKEY_FINGERPRINT);
+  private static final List<Key> DEFAULT_ORDER =
+      List.of(Key.CERT_FINGERPRINT, Key.PUBKEY_FINGERPRINT);
 
   /** A {@code check_ccert_access} table with the order in which its keys are tried. */
   record SearchTable(LookupTable table, List<Key> order) implements LookupTable {
@@ -139,7 +140,8 @@ final class ClientCertAccess {
   }
 
   /** {@code permit_tls_clientcerts} ({@code all} false) or {@code permit_tls_all_clientcerts}. */
-  SmtpdCheck.Status permit(SmtpdCheck check, boolean all, String replyName) throws SmtpdCheck.Abort {
+  SmtpdCheck.Status permit(SmtpdCheck check, boolean all, String replyName)
+      throws SmtpdCheck.Abort {
     CheckState state = check.state;
     if (state.tls.isEmpty()) {
       return SmtpdCheck.Status.DUNNO;

@@ -21,11 +21,10 @@ import org.postern.tls.ClientCertificate;
  *
  * <p>Postern's differences: {@code queue_id} is known only at END-OF-MESSAGE (cleanup is opened
  * at DATA, not at MAIL FROM); {@code reverse_client_name} is the verified {@code client_name};
- * {@code tls_sni} and {@code etrn_domain} are always empty, as nothing in Postern sets them yet
- * (no SNI, no ETRN restrictions). {@code
- * ccert_subject} and {@code ccert_issuer} are sent, xtext-encoded, only for a client certificate
- * that verified; the fingerprints for any client certificate; {@code stress} is main.cf's {@code stress}, which
- * no Postern daemon sets by itself.
+ * {@code tls_sni} and {@code etrn_domain} are always empty, as nothing in Postern sets them yet (no
+ * SNI, no ETRN restrictions). {@code ccert_subject} and {@code ccert_issuer} are sent,
+ * xtext-encoded, only for a client certificate that verified; the fingerprints for any client
+ * certificate; {@code stress} is main.cf's {@code stress}, which no Postern daemon sets by itself.
  */
 final class PolicyAttributes {
   private PolicyAttributes() {}

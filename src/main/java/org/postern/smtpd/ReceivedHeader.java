@@ -17,13 +17,13 @@ import org.postern.tls.ClientCertificate;
  *         for &lt;RCPT&gt;; DATE
  * </pre>
  *
- * The certificate line says "not verified" for a certificate that did not verify, "(Client did
- * not present a certificate)" when one was asked for ({@code smtpd_tls_ask_ccert}) and none came,
- * and "(No client certificate requested)" otherwise. The TLS lines appear only with {@code smtpd_tls_received_header = yes}, as in Postfix; the "S"
- * in the protocol word (RFC 3848) does not depend on that setting. After AUTH the word ends in
- * "A" ({@code ESMTPSA}), and with {@code smtpd_sasl_authenticated_header = yes} a line {@code
- * (Authenticated sender: USER)} follows the TLS lines. The "for" clause names the
- * recipient only when there is exactly one.
+ * The certificate line says "not verified" for a certificate that did not verify, "(Client did not
+ * present a certificate)" when one was asked for ({@code smtpd_tls_ask_ccert}) and none came, and
+ * "(No client certificate requested)" otherwise. The TLS lines appear only with {@code
+ * smtpd_tls_received_header = yes}, as in Postfix; the "S" in the protocol word (RFC 3848) does not
+ * depend on that setting. After AUTH the word ends in "A" ({@code ESMTPSA}), and with {@code
+ * smtpd_sasl_authenticated_header = yes} a line {@code (Authenticated sender: USER)} follows the
+ * TLS lines. The "for" clause names the recipient only when there is exactly one.
  */
 final class ReceivedHeader {
   private static final DateTimeFormatter DATE =

@@ -85,8 +85,10 @@ final class Restrictions {
           policyService(r.policy().orElseThrow(), replyName, replyClass, defaultAcl);
       case SenderLogins.REJECT_MISMATCH, SenderLogins.REJECT_AUTHENTICATED, SenderLogins.REJECT_KNOWN,
           SenderLogins.REJECT_UNAUTHENTICATED -> senderLogin(r.name());
-      case ClientCertAccess.PERMIT_TLS_CLIENTCERTS -> policy.clientCerts.permit(check, false, replyName);
-      case ClientCertAccess.PERMIT_TLS_ALL_CLIENTCERTS -> policy.clientCerts.permit(check, true, replyName);
+      case ClientCertAccess.PERMIT_TLS_CLIENTCERTS ->
+          policy.clientCerts.permit(check, false, replyName);
+      case ClientCertAccess.PERMIT_TLS_ALL_CLIENTCERTS ->
+          policy.clientCerts.permit(check, true, replyName);
       case ClientCertAccess.CHECK_CCERT_ACCESS ->
           policy.clientCerts.check(check, results, r.table().orElseThrow(), defaultAcl);
       default -> restrictionClass(r.name(), replyName, replyClass, defaultAcl);

@@ -96,7 +96,9 @@ final class SenderLogins {
       return owners.map(o -> prefix + "not logged in");
     }
     if (owners.isEmpty()) {
-      return name.equals(REJECT_KNOWN) ? Optional.empty() : Optional.of(prefix + "not owned by user " + login);
+      return name.equals(REJECT_KNOWN)
+          ? Optional.empty()
+          : Optional.of(prefix + "not owned by user " + login);
     }
     StringTokenizer names = new StringTokenizer(owners.get(), SEPARATORS);
     while (names.hasMoreTokens()) {

@@ -50,7 +50,8 @@ final class TlsUpgrade {
    * certificate that verified, "Untrusted" for one that did not, "Anonymous" without one.
    */
   static String summary(Envelope.Tls t, String namaddr) {
-    String kind = t.clientCertificate().isEmpty() ? "Anonymous" : t.trusted() ? "Trusted" : "Untrusted";
+    String kind =
+        t.clientCertificate().isEmpty() ? "Anonymous" : t.trusted() ? "Trusted" : "Untrusted";
     return kind + " TLS connection established from " + namaddr + ": " + t.protocol()
         + " with cipher " + t.cipher() + " (" + t.cipherBits() + "/" + t.cipherBits() + " bits)";
   }

@@ -20,7 +20,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * ServerCertificateCheck}, whether the chain is trusted and matches, because what a failed check
  * means depends on the security level ({@code may} carries on, {@code verify} defers).
  *
- * <p>Failure: a JDK without TLS, or key material the JDK cannot store, throws {@link TlsConfigException}.
+ * <p>Failure: a JDK without TLS, or key material the JDK cannot store, throws {@link
+ * TlsConfigException}.
  */
 public final class ClientTlsContexts {
   /**

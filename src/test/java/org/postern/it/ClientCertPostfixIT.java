@@ -24,10 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * smtpd_tls_ask_ccert}, {@code smtpd_tls_CAfile} from the test PKI, relaying by {@code
  * permit_tls_all_clientcerts} (a verified certificate) and {@code permit_tls_clientcerts} (an
  * unverified one listed in {@code relay_clientcerts} by its SHA-256 fingerprint), a certificate
- * refused by {@code check_ccert_access} (in its explicit search_order form), and, on a second pair of servers, {@code
- * smtpd_tls_req_ccert} at {@code smtpd_tls_security_level = encrypt}. Python's smtplib is the
- * client. The replies, the TLS summary's verdict word, the reject lines and the Received
- * header's client certificate line must be the same. Everything listens on 127.0.95.x.
+ * refused by {@code check_ccert_access} (in its explicit search_order form), and, on a second pair
+ * of servers, {@code smtpd_tls_req_ccert} at {@code smtpd_tls_security_level = encrypt}. Python's
+ * smtplib is the client. The replies, the TLS summary's verdict word, the reject lines and the
+ * Received header's client certificate line must be the same. Everything listens on 127.0.95.x.
  */
 class ClientCertPostfixIT {
   private static final String POSTFIX_ADDRESS = "127.0.95.20";
