@@ -25,10 +25,18 @@ final class TestRequests {
 
   static DeliveryRequest request(Path queueRoot, String sender, String content, String transport,
       String nexthop, String... recipients) throws IOException {
+    return request(queueRoot,
+        Envelope.of(sender, Arrays.stream(recipients).map(Recipient::of).toList()), content,
+        transport, nexthop);
+  }
+
+  /** A request for a queue file with {@code envelope}. */
+  static DeliveryRequest request(Path queueRoot, Envelope envelope, String content,
+      String transport, String nexthop) throws IOException {
     Queues queues = Queues.at(queueRoot);
     Path file;
     try (QueueFileWriter w = QueueFileWriter.create(queues, CLOCK)) {
-      w.writeEnvelope(Envelope.of(sender, Arrays.stream(recipients).map(Recipient::of).toList()));
+      w.writeEnvelope(envelope);
       w.content().write(content.getBytes(StandardCharsets.UTF_8));
       file = w.commit(QueueName.INCOMING, ExtractedEnvelope.NONE);
     }
