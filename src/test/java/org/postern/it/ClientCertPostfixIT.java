@@ -43,6 +43,7 @@ class ClientCertPostfixIT {
   private static int postfixReqPort;
   private static int posternPort;
   private static int posternReqPort;
+  private static int posternWrapperPort;
   private static List<Path> trusted;
   private static List<Path> rogue;
   private static List<Path> banned;
@@ -80,12 +81,20 @@ class ClientCertPostfixIT {
         postfixReqPort, reqCf);
     posternPort = freePort(POSTERN_ADDRESS);
     posternReqPort = freePort(POSTERN_ADDRESS);
+    posternWrapperPort = freePort(POSTERN_ADDRESS);
     postern = PosternInstance.createReceiveOnly(dir.resolve("postern"), askCf + "\n");
     postern.appendMasterCf(String.join("\n",
         POSTERN_ADDRESS + ":" + posternPort + " inet n - n - - smtpd",
+        "  -o syslog_name=postern/ask",
         POSTERN_ADDRESS + ":" + posternReqPort + " inet n - n - - smtpd",
+        "  -o syslog_name=postern/req",
         "  -o smtpd_tls_security_level=encrypt",
         "  -o smtpd_tls_ask_ccert=no",
+        "  -o smtpd_tls_req_ccert=yes",
+        POSTERN_ADDRESS + ":" + posternWrapperPort + " inet n - n - - smtpd",
+        "  -o syslog_name=postern/wrapper",
+        "  -o smtpd_tls_wrappermode=yes",
+        "  -o smtpd_tls_security_level=encrypt",
         "  -o smtpd_tls_req_ccert=yes"));
     postern.startAndAwaitSmtp();
   }
@@ -179,13 +188,16 @@ class ClientCertPostfixIT {
         "RCPT 554 '5.7.1 <x@remote.test>: Relay access denied'");
     assertThat(dialogues(POSTERN_ADDRESS, posternPort)).isEqualTo(expected);
 
-    String verdict = "(?:smtpd\\[\\d+\\]): (\\w+) TLS connection established from";
-    assertThat(Commands.await(LIMIT, () -> matches(verdict, postern.maillogText()).size() == 4
-        && matches(verdict, postfix.log()).size() == 4)).isTrue();
-    assertThat(matches(verdict, postern.maillogText())).isEqualTo(matches(verdict, postfix.log()))
+    String verdict = "/smtpd\\[\\d+\\]: (\\w+) TLS connection established from";
+    assertThat(Commands.await(LIMIT,
+        () -> matches(" postern/ask" + verdict, postern.maillogText()).size() == 4
+            && matches(" postfix" + verdict, postfix.log()).size() == 4)).isTrue();
+    assertThat(matches(" postern/ask" + verdict, postern.maillogText()))
+        .isEqualTo(matches(" postfix" + verdict, postfix.log()))
         .containsExactly("Trusted", "Untrusted", "Trusted", "Anonymous");
-    String reject = "NOQUEUE: reject: RCPT from [^:]*: (.*)$";
-    assertThat(matches(reject, postern.maillogText())).isEqualTo(matches(reject, postfix.log()));
+    String reject = "/smtpd\\[\\d+\\]: NOQUEUE: reject: RCPT from [^:]*: (.*)$";
+    assertThat(matches(" postern/ask" + reject, postern.maillogText()))
+        .isEqualTo(matches(" postfix" + reject, postfix.log()));
 
     Set<String> postfixIds = postfix.queueIds("incoming");
     Set<String> posternIds = postern.queueIds("incoming");
@@ -194,6 +206,28 @@ class ClientCertPostfixIT {
     String line = clientCertLine(postfix.postcat(postfixIds.iterator().next()));
     assertThat(line).isEqualTo("(Client CN \"client.test\", Issuer \"Postern Test CA\" (verified OK))");
     assertThat(clientCertLine(postern.postcat(posternIds.iterator().next()))).isEqualTo(line);
+  }
+
+  @Test
+  void reqCcertWrapperMode_421InsteadOfTheGreeting() throws Exception {
+    List<String> out = python(String.join("\n",
+        "import smtplib, ssl",
+        "ctx = ssl.create_default_context()",
+        "ctx.check_hostname = False",
+        "ctx.verify_mode = ssl.CERT_NONE",
+        "for cert in (None, '%s'):",
+        "    if cert:",
+        "        ctx.load_cert_chain(cert, '%s')",
+        "    try:",
+        "        s = smtplib.SMTP_SSL('%s', %d, context=ctx, timeout=30)",
+        "        print('GREETING', s.noop()[0])",
+        "        s.quit()",
+        "    except smtplib.SMTPConnectError as e:",
+        "        print('REFUSED', e.smtp_code, e.smtp_error.decode())",
+        "").formatted(trusted.get(0), trusted.get(1), POSTERN_ADDRESS, posternWrapperPort));
+    assertThat(out).containsExactly(
+        "REFUSED 421 4.7.1 mx.test Error: No client certificate presented",
+        "GREETING 250");
   }
 
   @Test
@@ -215,8 +249,9 @@ class ClientCertPostfixIT {
         "EHLO 250 mx.test",
         "MAIL 250 '2.1.0 Ok'",
         "RCPT 250 '2.1.5 Ok'");
-    String abort = "NOQUEUE: abort: TLS from [^:]*: (.*)$";
-    assertThat(matches(abort, postern.maillogText())).isEqualTo(matches(abort, postfixReq.log()))
+    String abort = "/smtpd\\[\\d+\\]: NOQUEUE: abort: TLS from [^:]*: (.*)$";
+    assertThat(matches(" postern/req" + abort, postern.maillogText()))
+        .isEqualTo(matches(" postfix" + abort, postfixReq.log()))
         .containsExactly("Client certificate not trusted", "No client certificate presented");
   }
 }
