@@ -55,7 +55,7 @@ public final class ServerCertificateCheck {
    */
   public static ServerCertificateCheck create(String caFile, String caPath, String digestName)
       throws TlsConfigException {
-    return load(caFile, caPath, digestName, true);
+    return load(caFile, caPath, digestName, "smtp_tls_fingerprint_digest", true);
   }
 
   /**
@@ -64,12 +64,12 @@ public final class ServerCertificateCheck {
    */
   public static ServerCertificateCheck withoutDefaults(String caFile, String caPath,
       String digestName) throws TlsConfigException {
-    return load(caFile, caPath, digestName, false);
+    return load(caFile, caPath, digestName, "smtpd_tls_fingerprint_digest", false);
   }
 
   private static ServerCertificateCheck load(String caFile, String caPath, String digestName,
-      boolean jdkDefault) throws TlsConfigException {
-    String algorithm = digestAlgorithm(digestName);
+      String digestParameter, boolean jdkDefault) throws TlsConfigException {
+    String algorithm = digestAlgorithm(digestName, digestParameter);
     Set<TrustAnchor> anchors = new HashSet<>();
     if (!caFile.isBlank()) {
       addPem(anchors, Path.of(caFile));
@@ -117,7 +117,7 @@ public final class ServerCertificateCheck {
     }
   }
 
-  static String digestAlgorithm(String name) throws TlsConfigException {
+  static String digestAlgorithm(String name, String parameter) throws TlsConfigException {
     return switch (name.strip().toLowerCase(Locale.ROOT)) {
       case "md5" -> "MD5";
       case "sha1" -> "SHA-1";
@@ -126,7 +126,7 @@ public final class ServerCertificateCheck {
       case "sha512" -> "SHA-512";
       default ->
           throw new TlsConfigException(
-              "smtp_tls_fingerprint_digest: unsupported digest: \"" + name + "\"");
+              parameter + ": unsupported digest: \"" + name + "\"");
     };
   }
 

@@ -1,6 +1,7 @@
 package org.postern.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -109,6 +110,13 @@ class ClientCertificatesTest {
     ClientCertificate c = handshake(certs, presenting(client)).orElseThrow();
     assertThat(c.trusted()).isFalse();
     assertThat(c.fingerprint()).matches("([0-9A-F]{2}:){15}[0-9A-F]{2}");
+  }
+
+  @Test
+  void unknownDigest_namesTheSmtpdParameter() {
+    assertThatThrownBy(() -> ClientCertificates.create("", "", "sha3"))
+        .isInstanceOf(TlsConfigException.class)
+        .hasMessage("smtpd_tls_fingerprint_digest: unsupported digest: \"sha3\"");
   }
 
   @Test
