@@ -4,6 +4,7 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +26,20 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * ({@code permit_tls_clientcerts}, {@code check_ccert_access}) and to {@code
  * smtpd_tls_req_ccert}. The certificate request names the certificates of {@code
  * smtpd_tls_CAfile} and {@code smtpd_tls_CApath} as acceptable issuers. A chain is trusted when it
- * validates (PKIX, without revocation checks) to one of them; with neither set, none is.
+ * validates (PKIX, without revocation checks) to one of them and its leaf may serve a TLS client
+ * (OpenSSL's purpose check, on the leaf only); with neither CA setting, none is.
  *
  * <p>Failure: an unreadable CA file or directory or an unknown digest throws {@link
  * TlsConfigException} at start; a certificate the JDK cannot encode has no fingerprint, which
  * matches no table entry.
  */
 public final class ClientCertificates {
+  /** id-kp-clientAuth (RFC 5280). */
+  private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+  /** Bits of the keyUsage extension (RFC 5280 section 4.2.1.3). */
+  private static final int DIGITAL_SIGNATURE = 0;
+  private static final int KEY_AGREEMENT = 4;
+
   private final ServerCertificateCheck check;
 
   private ClientCertificates(ServerCertificateCheck check) {
@@ -77,8 +85,28 @@ public final class ClientCertificates {
       pubkeyFingerprint = "";
     }
     String subject = ServerCertificateCheck.commonName(leaf).orElse("");
-    return Optional.of(new ClientCertificate(subject, issuerName(leaf), check.trusted(chain),
-        fingerprint, pubkeyFingerprint));
+    boolean trusted = check.trusted(chain) && forClients(leaf);
+    return Optional.of(new ClientCertificate(subject, issuerName(leaf), trusted, fingerprint,
+        pubkeyFingerprint));
+  }
+
+  /**
+   * OpenSSL's "SSL client" purpose, which Postfix's verification applies: an extended key usage,
+   * if present, must include clientAuth; a key usage, if present, digitalSignature or
+   * keyAgreement. A server-only certificate from a trusted CA is therefore untrusted here too.
+   */
+  private static boolean forClients(X509Certificate leaf) {
+    try {
+      List<String> extended = leaf.getExtendedKeyUsage();
+      if (extended != null && !extended.contains(CLIENT_AUTH)) {
+        return false;
+      }
+    } catch (CertificateParsingException e) {
+      return false;
+    }
+    boolean[] usage = leaf.getKeyUsage();
+    return usage == null || usage[DIGITAL_SIGNATURE]
+        || usage.length > KEY_AGREEMENT && usage[KEY_AGREEMENT];
   }
 
   /** The issuer's CN, or its O when it has no CN (CA certificates often have none). */

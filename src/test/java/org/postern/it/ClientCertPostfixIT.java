@@ -47,6 +47,7 @@ class ClientCertPostfixIT {
   private static List<Path> trusted;
   private static List<Path> rogue;
   private static List<Path> banned;
+  private static List<Path> serverOnly;
 
   @BeforeAll
   static void start() throws Exception {
@@ -54,6 +55,7 @@ class ClientCertPostfixIT {
     List<Path> server = pki.server("mx.test");
     trusted = pki.client("client.test");
     banned = pki.client("banned.test");
+    serverOnly = pki.serverOnly("server-only.test");
     rogue = TestPki.create(dir.resolve("rogue-pki")).client("rogue.test");
     Path maps = Files.createDirectories(dir.resolve("maps"));
     Files.writeString(maps.resolve("relay"), fingerprint(rogue.get(0)) + " rogue\n");
@@ -153,7 +155,7 @@ class ClientCertPostfixIT {
   /** Every reply line of the sessions, with the client certificates in a fixed order. */
   private static List<String> dialogues(String host, int port) throws Exception {
     StringBuilder script = new StringBuilder(PRELUDE);
-    for (List<Path> cert : List.of(trusted, rogue, banned)) {
+    for (List<Path> cert : List.of(trusted, rogue, banned, serverOnly)) {
       script.append("session('%s', %d, '%s', '%s', %s)\n".formatted(host, port, cert.get(0),
           cert.get(1), cert == trusted ? "True" : "False"));
     }
@@ -190,11 +192,11 @@ class ClientCertPostfixIT {
 
     String verdict = "/smtpd\\[\\d+\\]: (\\w+) TLS connection established from";
     assertThat(Commands.await(LIMIT,
-        () -> matches(" postern/ask" + verdict, postern.maillogText()).size() == 4
-            && matches(" postfix" + verdict, postfix.log()).size() == 4)).isTrue();
+        () -> matches(" postern/ask" + verdict, postern.maillogText()).size() == 5
+            && matches(" postfix" + verdict, postfix.log()).size() == 5)).isTrue();
     assertThat(matches(" postern/ask" + verdict, postern.maillogText()))
         .isEqualTo(matches(" postfix" + verdict, postfix.log()))
-        .containsExactly("Trusted", "Untrusted", "Trusted", "Anonymous");
+        .containsExactly("Trusted", "Untrusted", "Trusted", "Untrusted", "Anonymous");
     String reject = "/smtpd\\[\\d+\\]: NOQUEUE: reject: RCPT from [^:]*: (.*)$";
     assertThat(matches(" postern/ask" + reject, postern.maillogText()))
         .isEqualTo(matches(" postfix" + reject, postfix.log()));

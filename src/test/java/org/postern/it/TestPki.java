@@ -44,6 +44,11 @@ public final class TestPki {
     return issue(name, "extendedKeyUsage=clientAuth\n");
   }
 
+  /** A certificate with CN {@code name} for TLS servers only (extendedKeyUsage serverAuth). */
+  public List<Path> serverOnly(String name) throws IOException, InterruptedException {
+    return issue(name, "extendedKeyUsage=serverAuth\n");
+  }
+
   private List<Path> issue(String name, String extensions) throws IOException, InterruptedException {
     Path key = dir.resolve(name + ".key");
     Path csr = dir.resolve(name + ".csr");
