@@ -26,14 +26,11 @@ public record ParameterSupport(Level level, String consequence) {
   private static final ParameterSupport UNSUPPORTED =
       new ParameterSupport(Level.UNSUPPORTED, "setting ignored");
 
-  private static final String CLIENT_CERTS =
-      "TLS client certificates would not be asked for, checked or presented";
   private static final String LIMITS = "the limit would not be enforced";
   private static final String ROUTING = "mail would be delivered where this setting says it must not go";
   private static final String REWRITING = "addresses would leave unrewritten";
   private static final String TLS_TRUST = "server certificates would be checked against other trust anchors";
   private static final String WRAPPER = "the SMTP client would speak plaintext where TLS is required at once";
-  private static final String LOGIN_MAPS = "authenticated clients could send as any sender";
   private static final String UPSTREAM_PROXY =
       "postscreen would read the proxy's header as SMTP and screen every client by the proxy's address";
 
@@ -62,7 +59,7 @@ public record ParameterSupport(Level level, String consequence) {
       "smtpd_etrn_restrictions", "smtpd_forbid_bare_newline_exclusions",
       "smtpd_forbid_bare_newline_reject_code", "smtpd_forbid_unauth_pipelining",
       "smtpd_junk_command_limit", "smtpd_sasl_local_domain",
-      "smtpd_starttls_timeout", "smtpd_tls_CAfile", "smtpd_tls_CApath",
+      "smtpd_starttls_timeout",
       "strict_smtputf8", "tls_preempt_cipherlist", "tls_random_source", "transport_retry_time");
 
   /**
@@ -128,12 +125,6 @@ public record ParameterSupport(Level level, String consequence) {
 
   private static Map<String, String> refused() {
     Map<String, String> m = new LinkedHashMap<>();
-    for (String n : List.of("smtpd_tls_ask_ccert", "smtpd_tls_req_ccert", "relay_clientcerts",
-        "smtp_tls_cert_file", "smtp_tls_key_file", "smtp_tls_chain_files",
-        "smtp_tls_eccert_file", "smtp_tls_eckey_file", "lmtp_tls_cert_file", "lmtp_tls_key_file",
-        "lmtp_tls_chain_files")) {
-      m.put(n, CLIENT_CERTS);
-    }
     for (String n : List.of("queue_minfree", "smtpd_client_message_rate_limit",
         "smtpd_client_recipient_rate_limit", "smtpd_client_new_tls_session_rate_limit",
         "smtpd_client_auth_rate_limit", "smtpd_recipient_overshoot_limit")) {
@@ -153,7 +144,6 @@ public record ParameterSupport(Level level, String consequence) {
     for (String n : List.of("smtp_tls_wrappermode", "lmtp_tls_wrappermode")) {
       m.put(n, WRAPPER);
     }
-    m.put("smtpd_sender_login_maps", LOGIN_MAPS);
     m.put("postscreen_upstream_proxy_protocol", UPSTREAM_PROXY);
     return Map.copyOf(m);
   }

@@ -92,14 +92,15 @@ final class SmtpdCleanupSink implements MessageSink {
     actions.contentFilter().ifPresent(tx::contentFilter);
     actions.redirect().ifPresent(tx::redirect);
     Envelope.Client c = e.client();
-    if (!c.saslUsername().isEmpty()) {
-      tx.attribute(CleanupTransaction.SASL_USERNAME, c.saslUsername());
-    }
     Optional<Envelope.Tls> tls = e.tls();
     tx.client(
         new ClientFacts(
             c.name(), c.address(), c.helo(), c.protocol(),
             tls.map(Envelope.Tls::protocol).orElse(""), tls.map(Envelope.Tls::cipher).orElse("")));
+    // As Postfix's smtpd, for pipe(8)'s ${sasl_*} and for whoever reads the queue file.
+    tx.attribute("sasl_method", c.sasl().method());
+    tx.attribute(CleanupTransaction.SASL_USERNAME, c.sasl().username());
+    tx.attribute("sasl_sender", c.sasl().sender());
   }
 
   private static Set<DsnNotify> notify(Set<Envelope.Notify> flags) {

@@ -217,6 +217,10 @@ public final class PipeAgent implements DeliveryAgent {
     m.put("client_helo", client.helo());
     m.put("client_hostname", client.name());
     m.put("client_protocol", client.protocol());
+    Map<String, String> attributes = request.message().envelope().attributes();
+    for (String sasl : List.of("sasl_method", "sasl_username", "sasl_sender")) {
+      m.put(sasl, attributes.getOrDefault(sasl, ""));
+    }
     return m;
   }
 

@@ -1,12 +1,17 @@
 package org.postern.smtp;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.postern.config.MainConfig;
 import org.postern.dns.InetProtocols;
 import org.postern.tls.CipherLists;
+import org.postern.tls.PemKeyMaterial;
+import org.postern.tls.TlsConfigException;
 import org.postern.tls.TlsHandshakeSettings;
 import org.postern.tls.TlsParameters.Setting;
 
@@ -48,7 +53,40 @@ record SmtpSettings(
     List<String> connectionCacheDestinations,
     boolean tlsConnectionReuse,
     MtaSts mtaSts,
-    SaslSettings sasl) {
+    SaslSettings sasl,
+    ClientKeys clientKeys) {
+
+  /**
+   * The certificate the client presents when a server asks ({@code smtp_tls_cert_file} and {@code
+   * smtp_tls_key_file}, {@code smtp_tls_eccert_file} and {@code smtp_tls_eckey_file}, or {@code
+   * smtp_tls_chain_files}, which wins when set; {@code lmtp_*} for LMTP).
+   */
+  record ClientKeys(Protocol protocol, String certFile, String keyFile, List<String> chainFiles,
+      String eccertFile, String eckeyFile) {
+
+    /** The key material to present; empty when none is configured. */
+    List<PemKeyMaterial> load(Consumer<String> warnings) throws TlsConfigException {
+      if (!chainFiles.isEmpty()) {
+        if (!certFile.isEmpty() || !eccertFile.isEmpty()) {
+          warnings.accept("Both " + protocol.parameter("tls_chain_files") + " and one or more of"
+              + " the legacy " + protocol.parameter("tls_cert_file") + " or "
+              + protocol.parameter("tls_eccert_file") + " are non-empty; the legacy parameters"
+              + " will be ignored");
+        }
+        return List.of(PemKeyMaterial.loadChainFiles(chainFiles.stream().map(Path::of).toList()));
+      }
+      List<PemKeyMaterial> keys = new ArrayList<>();
+      if (!certFile.isEmpty()) {
+        keys.add(PemKeyMaterial.load(Path.of(certFile),
+            Path.of(keyFile.isEmpty() ? certFile : keyFile)));
+      }
+      if (!eccertFile.isEmpty()) {
+        keys.add(PemKeyMaterial.load(Path.of(eccertFile),
+            Path.of(eckeyFile.isEmpty() ? eccertFile : eckeyFile)));
+      }
+      return keys;
+    }
+  }
 
   /** The Postern-only MTA-STS parameters ({@code postern_mta_sts_*}); never on for LMTP. */
   record MtaSts(boolean enable, String cacheDirectory, Duration fetchTimeout) {}
@@ -116,7 +154,11 @@ record SmtpSettings(
         new MtaSts(p == Protocol.SMTP && c.getBoolean("postern_mta_sts_enable"),
             c.get("postern_mta_sts_cache_directory"),
             c.getTime("postern_mta_sts_fetch_timeout")),
-        SaslSettings.of(c, p));
+        SaslSettings.of(c, p),
+        new ClientKeys(p, c.get(p.parameter("tls_cert_file")).strip(),
+            c.get(p.parameter("tls_key_file")).strip(), c.getList(p.parameter("tls_chain_files")),
+            c.get(p.parameter("tls_eccert_file")).strip(),
+            c.get(p.parameter("tls_eckey_file")).strip()));
   }
 
   /** The protocols and ciphers of STARTTLS per security level; checked at start-up. */

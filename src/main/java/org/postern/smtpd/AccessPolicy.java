@@ -80,6 +80,8 @@ public final class AccessPolicy {
   final UnlistedAddresses unlisted;
   final UnverifiedAddresses unverified;
   final DnsblRestrictions dnsbl;
+  final SenderLogins senderLogins;
+  final ClientCertAccess clientCerts;
   private final Codes codes;
   final boolean delayReject;
   final boolean relayBeforeRecipient;
@@ -110,6 +112,8 @@ public final class AccessPolicy {
     this.lists = Map.copyOf(m);
     this.unlisted = UnlistedAddresses.fromConfig(c, this::table);
     this.dnsbl = DnsblRestrictions.fromConfig(c, this::table);
+    this.senderLogins = SenderLogins.fromConfig(c, this::table);
+    this.clientCerts = ClientCertAccess.fromConfig(c, this::table);
     this.codes =
         new Codes(
             c.getInt("reject_code"),

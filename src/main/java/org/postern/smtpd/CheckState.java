@@ -81,6 +81,8 @@ final class CheckState {
   /** After a successful AUTH: the mechanism and user, for logging and the Received: header. */
   String saslMethod;
   String saslUsername;
+  /** MAIL FROM's AUTH= address as sent (xtext, made printable); null without one or {@code <>}. */
+  String saslSender;
   boolean illegalPipelining;
 
   int recursion;
@@ -143,7 +145,10 @@ final class CheckState {
     return clientName + "[" + clientAddress + "]";
   }
 
-  /** Postfix's {@code log_whatsup}: one line with as much context as is known. */
+  /**
+   * Postfix's {@code log_whatsup}: one line with as much context as is known, the SASL login
+   * last.
+   */
   void whatsup(String action, String text) {
     StringBuilder b = new StringBuilder();
     b.append(queueId == null ? "NOQUEUE" : queueId).append(": ").append(action).append(": ");
@@ -157,6 +162,15 @@ final class CheckState {
     b.append(" proto=").append(protocol);
     if (helo != null) {
       b.append(" helo=<").append(helo).append('>');
+    }
+    if (saslMethod != null) {
+      b.append(" sasl_method=").append(saslMethod);
+    }
+    if (saslUsername != null) {
+      b.append(" sasl_username=").append(saslUsername);
+    }
+    if (saslSender != null) {
+      b.append(" sasl_sender=").append(saslSender);
     }
     log.accept(b.toString());
   }
@@ -186,6 +200,7 @@ final class CheckState {
     redirect = Optional.empty();
     prepend.clear();
     sender = null;
+    saslSender = null;
     recipient = null;
     queueId = null;
     deferIfPermitSender = false;

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.postern.tls.ClientCertificate;
 
 /**
  * What smtpd hands to cleanup about one message besides its content: the envelope (RFC 5321),
@@ -131,9 +132,27 @@ public record Envelope(
    * word of the Received: header ({@code SMTP}, {@code ESMTP}, {@code UTF8SMTP}, with {@code S}
    * and {@code A} suffixes per RFC 3848), and the SASL login name (empty without AUTH).
    */
-  public record Client(
-      String name, String address, int port, String helo, String protocol, String saslUsername) {}
+  public record Client(String name, String address, int port, String helo, String protocol,
+      Sasl sasl) {}
 
-  /** The TLS session the message arrived over. */
-  public record Tls(String protocol, String cipher, int cipherBits) {}
+  /**
+   * What Postfix keeps of SMTP AUTH for the queue file: the mechanism and login name after AUTH,
+   * and MAIL FROM's {@code AUTH=} address as sent (xtext); each empty when there is none.
+   */
+  public record Sasl(String method, String username, String sender) {
+    public static final Sasl NONE = new Sasl("", "", "");
+  }
+
+  /**
+   * The TLS session the message arrived over: protocol, cipher and its bits, whether the server
+   * asked for a client certificate and the one the client presented.
+   */
+  public record Tls(String protocol, String cipher, int cipherBits, boolean certificateAsked,
+      Optional<ClientCertificate> clientCertificate) {
+
+    /** Postfix's {@code TLS_CERT_IS_TRUSTED}: a certificate that verified. */
+    public boolean trusted() {
+      return clientCertificate.map(ClientCertificate::trusted).orElse(false);
+    }
+  }
 }

@@ -23,7 +23,8 @@ final class EsmtpParameters {
       Optional<Envelope.Ret> ret,
       Optional<String> envid,
       boolean smtputf8,
-      boolean requireTls) {}
+      boolean requireTls,
+      Optional<String> authSender) {}
 
   record Rcpt(Set<Envelope.Notify> dsnNotify, Optional<Envelope.Orcpt> orcpt) {}
 
@@ -36,7 +37,8 @@ final class EsmtpParameters {
     Optional<String> envid = Optional.empty();
     boolean smtputf8 = false;
     boolean requireTls = false;
-    boolean authSender = false;
+    Optional<String> authSender = Optional.empty();
+    boolean authSeen = false;
     for (String param : params) {
       String upper = param.toUpperCase(Locale.ROOT);
       if (upper.equals("BODY=8BITMIME")) {
@@ -59,7 +61,9 @@ final class EsmtpParameters {
         }
         envid = decoded;
       } else if (upper.startsWith("AUTH=")) {
-        authSender = authParameter(param.substring(5), authSender);
+        String value = param.substring(5);
+        authSeen = authParameter(value, authSeen);
+        authSender = authSeen ? Optional.of(value) : authSender;
       } else if (upper.equals("SMTPUTF8") && allowed.smtputf8()) {
         smtputf8 = true;
       } else if (upper.equals("REQUIRETLS") && allowed.requireTls()) {
@@ -68,7 +72,7 @@ final class EsmtpParameters {
         throw unsupported(param);
       }
     }
-    return new Mail(size, body, ret, envid, smtputf8, requireTls);
+    return new Mail(size, body, ret, envid, smtputf8, requireTls, authSender);
   }
 
   static Rcpt parseRcpt(List<String> params, Allowed allowed) throws ReplyException {

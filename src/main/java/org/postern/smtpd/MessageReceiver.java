@@ -59,9 +59,9 @@ final class MessageReceiver {
         out = new MessageOut.Cleanup(sink.open(envelope, milters));
         tx.out(out);
         state.log(out.queueId().orElseThrow() + ": client=" + state.namaddr()
-            + (state.saslMethod == null
-                ? ""
-                : ", sasl_method=" + state.saslMethod + ", sasl_username=" + state.saslUsername));
+            + (state.saslMethod == null ? "" : ", sasl_method=" + state.saslMethod)
+            + (state.saslUsername == null ? "" : ", sasl_username=" + state.saslUsername)
+            + (state.saslSender == null ? "" : ", sasl_sender=" + state.saslSender));
       }
       for (String header : envelope.actions().prependHeaders()) {
         out.prependHeader(header + "\r\n");

@@ -1,8 +1,11 @@
 package org.postern.smtpd;
 
 import java.util.LinkedHashMap;
+import java.util.Optional;
 import java.util.SequencedMap;
+import org.postern.esmtp.Xtext;
 import org.postern.policy.PolicyService;
+import org.postern.tls.ClientCertificate;
 
 /**
  * The attributes of an SMTPD access policy request, in the order and with the spellings Postfix
@@ -17,10 +20,11 @@ import org.postern.policy.PolicyService;
  * What is unknown is sent empty, a number as 0.
  *
  * <p>Postern's differences: {@code queue_id} is known only at END-OF-MESSAGE (cleanup is opened
- * at DATA, not at MAIL FROM); {@code sasl_sender}, the {@code ccert_*} attributes, {@code tls_sni} and {@code etrn_domain}
- * are always empty, as nothing in Postern sets them yet (no AUTH= sender kept, no client
- * certificates, no SNI, no ETRN restrictions); {@code stress} is main.cf's {@code stress}, which
- * no Postern daemon sets by itself.
+ * at DATA, not at MAIL FROM); {@code reverse_client_name} is the verified {@code client_name};
+ * {@code tls_sni} and {@code etrn_domain} are always empty, as nothing in Postern sets them yet (no
+ * SNI, no ETRN restrictions). {@code ccert_subject} and {@code ccert_issuer} are sent,
+ * xtext-encoded, only for a client certificate that verified; the fingerprints for any client
+ * certificate; {@code stress} is main.cf's {@code stress}, which no Postern daemon sets by itself.
  */
 final class PolicyAttributes {
   private PolicyAttributes() {}
@@ -51,11 +55,14 @@ final class PolicyAttributes {
     a.put("stress", policy.stress);
     a.put("sasl_method", orEmpty(state.saslMethod));
     a.put("sasl_username", orEmpty(state.saslUsername));
-    a.put("sasl_sender", "");
-    a.put("ccert_subject", "");
-    a.put("ccert_issuer", "");
-    a.put("ccert_fingerprint", "");
-    a.put("ccert_pubkey_fingerprint", "");
+    a.put("sasl_sender", orEmpty(state.saslSender));
+    Optional<ClientCertificate> cert = state.tls.flatMap(Envelope.Tls::clientCertificate);
+    // Postfix names the subject and issuer only of a certificate that verified, xtext-encoded.
+    Optional<ClientCertificate> trusted = cert.filter(ClientCertificate::trusted);
+    a.put("ccert_subject", trusted.map(c -> Xtext.encode(c.subjectCn())).orElse(""));
+    a.put("ccert_issuer", trusted.map(c -> Xtext.encode(c.issuerCn())).orElse(""));
+    a.put("ccert_fingerprint", cert.map(ClientCertificate::fingerprint).orElse(""));
+    a.put("ccert_pubkey_fingerprint", cert.map(ClientCertificate::pubkeyFingerprint).orElse(""));
     a.put("encryption_protocol", state.tls.map(Envelope.Tls::protocol).orElse(""));
     a.put("encryption_cipher", state.tls.map(Envelope.Tls::cipher).orElse(""));
     a.put("encryption_keysize", Integer.toString(state.tls.map(Envelope.Tls::cipherBits).orElse(0)));

@@ -4,6 +4,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
+import org.postern.tls.ClientCertificate;
 
 /**
  * The Received: header smtpd prepends, in Postfix's layout:
@@ -11,16 +12,18 @@ import java.util.Optional;
  * <pre>
  * Received: from HELO (NAME [ADDR])
  *         (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))
- *         (No client certificate requested)
+ *         (Client CN "CN", Issuer "ISSUER" (verified OK))
  *         by MYHOSTNAME (MAIL_NAME) with ESMTPS id QUEUEID
  *         for &lt;RCPT&gt;; DATE
  * </pre>
  *
- * The TLS lines appear only with {@code smtpd_tls_received_header = yes}, as in Postfix; the "S"
- * in the protocol word (RFC 3848) does not depend on that setting. After AUTH the word ends in
- * "A" ({@code ESMTPSA}), and with {@code smtpd_sasl_authenticated_header = yes} a line {@code
- * (Authenticated sender: USER)} follows the TLS lines. The "for" clause names the
- * recipient only when there is exactly one.
+ * The certificate line says "not verified" for a certificate that did not verify, "(Client did not
+ * present a certificate)" when one was asked for ({@code smtpd_tls_ask_ccert}) and none came, and
+ * "(No client certificate requested)" otherwise. The TLS lines appear only with {@code
+ * smtpd_tls_received_header = yes}, as in Postfix; the "S" in the protocol word (RFC 3848) does not
+ * depend on that setting. After AUTH the word ends in "A" ({@code ESMTPSA}), and with {@code
+ * smtpd_sasl_authenticated_header = yes} a line {@code (Authenticated sender: USER)} follows the
+ * TLS lines. The "for" clause names the recipient only when there is exactly one.
  */
 final class ReceivedHeader {
   private static final DateTimeFormatter DATE =
@@ -57,7 +60,7 @@ final class ReceivedHeader {
           .append('/')
           .append(t.cipherBits())
           .append(" bits))\r\n")
-          .append("\t(No client certificate requested)\r\n");
+          .append('\t').append(clientCertificate(t)).append("\r\n");
     }
     // smtpd_sasl_authenticated_header: the login name, with comment syntax neutered.
     authenticatedSender.ifPresent(user -> h.append("\t(Authenticated sender: ")
@@ -78,6 +81,23 @@ final class ReceivedHeader {
       h.append(";\r\n\t").append(date);
     }
     return h.append("\r\n").toString();
+  }
+
+  /** What the client's certificate was: asked for or not, presented, verified. */
+  private static String clientCertificate(Envelope.Tls t) {
+    if (t.clientCertificate().isPresent()) {
+      ClientCertificate c = t.clientCertificate().get();
+      return "(Client CN \"" + sanitize(c.subjectCn()) + "\", Issuer \"" + sanitize(c.issuerCn())
+          + "\" (" + (c.trusted() ? "verified OK" : "not verified") + "))";
+    }
+    return t.certificateAsked()
+        ? "(Client did not present a certificate)"
+        : "(No client certificate requested)";
+  }
+
+  /** Names from a certificate, inside a comment and a quoted string: no way out of either. */
+  private static String sanitize(String name) {
+    return name.replaceAll("[()\\\\\"\\p{Cntrl}]", "?");
   }
 
   private static String rfcAddress(String address) {

@@ -40,7 +40,8 @@ record Restriction(
           "check_recipient_a_access");
 
   private static final Set<String> MAP_COMMANDS = union(SERVER_ACCESS,
-      Set.of(CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS));
+      Set.of(CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS,
+          ClientCertAccess.CHECK_CCERT_ACCESS));
 
   /** The restrictions that ask the DNS ({@link DnsRestrictions}). */
   private static final Set<String> DNS_NAMES =
@@ -48,6 +49,15 @@ record Restriction(
           "reject_unknown_client_hostname", "reject_unknown_reverse_client_hostname",
           "reject_unknown_helo_hostname", "reject_unknown_sender_domain",
           "reject_unknown_recipient_domain");
+
+  /** The sender/login binding restrictions ({@link SenderLogins}). */
+  private static final Set<String> SENDER_LOGIN_NAMES = Set.of(
+      SenderLogins.REJECT_MISMATCH, SenderLogins.REJECT_AUTHENTICATED, SenderLogins.REJECT_KNOWN,
+      SenderLogins.REJECT_UNAUTHENTICATED);
+
+  /** The TLS client certificate restrictions without a table ({@link ClientCertAccess}). */
+  private static final Set<String> CLIENT_CERT_NAMES = Set.of(
+      ClientCertAccess.PERMIT_TLS_CLIENTCERTS, ClientCertAccess.PERMIT_TLS_ALL_CLIENTCERTS);
 
   private static final Set<String> BASIC_NAMES =
       Set.of(
@@ -67,7 +77,8 @@ record Restriction(
       "reject_rhsbl_helo", "reject_rhsbl_sender", "reject_rhsbl_recipient",
       "permit_dnswl_client", "permit_rhswl_client");
 
-  private static final Set<String> NAMES = union(BASIC_NAMES, DNS_NAMES, VERIFY_NAMES);
+  private static final Set<String> NAMES =
+      union(BASIC_NAMES, DNS_NAMES, VERIFY_NAMES, SENDER_LOGIN_NAMES, CLIENT_CERT_NAMES);
 
   private static final Set<String> RELAY_BLOCKERS = Set.of(
       "reject_unauth_destination", "defer_unauth_destination", "reject", "defer", "defer_if_permit");
@@ -139,7 +150,10 @@ record Restriction(
           throw new IllegalArgumentException(
               "restriction " + name + ": bad argument \"" + arg + "\": need maptype:mapname");
         }
-        out.add(new Restriction(name, tables.open(words.get(++i))));
+        String arg = words.get(++i);
+        out.add(new Restriction(name, name.equals(ClientCertAccess.CHECK_CCERT_ACCESS)
+            ? ClientCertAccess.table(arg, tables::open)
+            : tables.open(arg)));
       } else if (name.equals(CHECK_POLICY_SERVICE)) {
         if (i + 1 == words.size() || words.get(i + 1).indexOf(':') <= 0 && !words.get(i + 1).startsWith("{")) {
           throw new IllegalArgumentException(

@@ -123,6 +123,14 @@ final class Restrictions {
               && permitAuthDestination() != SmtpdCheck.Status.OK
               ? SmtpdCheck.Status.DUNNO
               : policy.dnsbl.apply(check, r);
+      case SenderLogins.REJECT_MISMATCH, SenderLogins.REJECT_AUTHENTICATED, SenderLogins.REJECT_KNOWN,
+          SenderLogins.REJECT_UNAUTHENTICATED -> senderLogin(r.name());
+      case ClientCertAccess.PERMIT_TLS_CLIENTCERTS ->
+          policy.clientCerts.permit(check, false, replyName);
+      case ClientCertAccess.PERMIT_TLS_ALL_CLIENTCERTS ->
+          policy.clientCerts.permit(check, true, replyName);
+      case ClientCertAccess.CHECK_CCERT_ACCESS ->
+          policy.clientCerts.check(check, results, r.table().orElseThrow(), defaultAcl);
       default -> restrictionClass(r.name(), replyName, replyClass, defaultAcl);
     };
   }
@@ -162,6 +170,26 @@ final class Restrictions {
     }
     return results.apply(service.name(), action.orElse(service.defaultAction()), "policy query",
         replyName, replyClass, defaultAcl);
+  }
+
+  /** The sender/login binding restrictions; the null sender is never checked. */
+  private SmtpdCheck.Status senderLogin(String name) throws SmtpdCheck.Abort {
+    SenderLogins logins = policy.senderLogins;
+    if (!logins.saslEnabled()) {
+      state.warning("restriction `" + name + "' ignored: no SASL support");
+      return SmtpdCheck.Status.DUNNO;
+    }
+    if (state.sender == null || state.sender.isEmpty()) {
+      return SmtpdCheck.Status.DUNNO;
+    }
+    Optional<String> refusal;
+    try {
+      refusal = logins.mismatch(name, state.sender, resolve(state.sender), state.saslUsername);
+    } catch (TableException e) {
+      state.warning(e.getMessage());
+      throw check.abort(451, "4.3.0", "<" + state.sender + ">: Temporary lookup failure");
+    }
+    return refusal.isEmpty() ? SmtpdCheck.Status.DUNNO : check.reject(553, "5.7.1", refusal.get());
   }
 
   private SmtpdCheck.Status unauthPipelining(String replyName, String replyClass) {

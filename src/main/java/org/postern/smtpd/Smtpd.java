@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.postern.tls.ClientCertificates;
 import org.postern.tls.PemKeyMaterial;
 import org.postern.tls.ServerTlsContext;
 import org.postern.tls.ServerTlsContexts;
@@ -188,8 +189,15 @@ public final class Smtpd {
         settings.tlsChainFiles().isEmpty()
             ? PemKeyMaterial.load(settings.tlsCertFile(), settings.tlsKeyFile())
             : PemKeyMaterial.loadChainFiles(settings.tlsChainFiles());
-    return Optional.of(new ServerTlsContext(ServerTlsContexts.create(keys),
-        settings.tlsParameters().orElseThrow()));
+    SmtpdSettings.ClientCerts certs = settings.clientCerts();
+    if (certs.require() && !certs.required(settings.tlsLevel())) {
+      log.accept("warning: Can't require client certs unless TLS is required");
+    }
+    Optional<ClientCertificates> clients = certs.asked(settings.tlsLevel())
+        ? Optional.of(ClientCertificates.create(certs.caFile(), certs.caPath(), certs.digest()))
+        : Optional.empty();
+    return Optional.of(new ServerTlsContext(ServerTlsContexts.create(keys, clients),
+        settings.tlsParameters().orElseThrow(), clients));
   }
 
   /** The bound address; useful when started on port 0. */

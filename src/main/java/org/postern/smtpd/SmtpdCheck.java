@@ -27,6 +27,7 @@ final class SmtpdCheck {
   static final String RECIPIENT = "Recipient address";
   static final String DATA = "Data command";
   static final String END_OF_DATA = "End-of-data";
+  static final String CLIENT_CERTIFICATE = "Client certificate";
 
   /** The outcome of one restriction or list. */
   enum Status {

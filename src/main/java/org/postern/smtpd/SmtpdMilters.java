@@ -8,6 +8,7 @@ import org.postern.milter.Macros;
 import org.postern.milter.MilterReply;
 import org.postern.milter.Milters;
 import org.postern.milter.Verdict;
+import org.postern.tls.ClientCertificate;
 
 /**
  * The session's {@code smtpd_milters} as smtpd asks them (Postfix's {@code check_milter_reply}):
@@ -20,9 +21,10 @@ import org.postern.milter.Verdict;
  *
  * <p>Macros smtpd knows: {@code j}, {@code _}, {@code {daemon_addr}}, {@code {daemon_port}},
  * {@code {client_addr}}, {@code {client_name}}, {@code {client_ptr}}, {@code {client_port}},
- * {@code {tls_version}}, {@code {cipher}}, {@code {cipher_bits}}, {@code {auth_type}}, {@code
- * {auth_authen}}, {@code {mail_addr}}, {@code {rcpt_addr}}; {@code {daemon_name}} and {@code v}
- * come from the settings.
+ * {@code {tls_version}}, {@code {cipher}}, {@code {cipher_bits}}, {@code {cert_subject}} and
+ * {@code {cert_issuer}} (of a verified client certificate only), {@code {auth_type}}, {@code
+ * {auth_authen}}, {@code {auth_author}} (MAIL FROM's AUTH=), {@code {mail_addr}}, {@code
+ * {rcpt_addr}}; {@code {daemon_name}} and {@code v} come from the settings.
  *
  * <p>Failure: a milter that fails answers with its default action (see {@link Milters}); a 421
  * reply ends the session after it is sent.
@@ -161,10 +163,18 @@ final class SmtpdMilters implements AutoCloseable {
       m.put("{tls_version}", t.protocol());
       m.put("{cipher}", t.cipher());
       m.put("{cipher_bits}", Integer.toString(t.cipherBits()));
+      // As Postfix: the names of a client certificate only when it verified.
+      t.clientCertificate().filter(ClientCertificate::trusted).ifPresent(c -> {
+        m.put("{cert_subject}", c.subjectCn());
+        m.put("{cert_issuer}", c.issuerCn());
+      });
     });
     if (state.saslMethod != null) {
       m.put("{auth_type}", state.saslMethod);
       m.put("{auth_authen}", state.saslUsername);
+    }
+    if (state.saslSender != null) {
+      m.put("{auth_author}", state.saslSender);
     }
     if (state.sender != null) {
       m.put("{mail_addr}", state.sender);

@@ -162,7 +162,7 @@ final class SmtpdSession implements Runnable {
       }
       startTls();
     }
-    if (!greet()) {
+    if (writer.hangup() || !greet()) {
       writer.flush();
       return;
     }
@@ -293,16 +293,34 @@ final class SmtpdSession implements Runnable {
       throw e;
     }
     socket = upgraded;
-    tls = Optional.of(TlsUpgrade.describe(upgraded.getSession()));
+    Envelope.Tls t = TlsUpgrade.describe(tlsContext.orElseThrow(), upgraded.getSession());
+    tls = Optional.of(t);
     checkState.tls = tls;
     sasl.ifPresent(SmtpdSasl::logout);
     input.rebind(upgraded.getInputStream());
     writer.rebind(upgraded.getOutputStream());
     if (settings.tlsLoglevel() >= 1) {
-      Envelope.Tls t = tls.get();
-      log("Anonymous TLS connection established from " + checkState.namaddr() + ": " + t.protocol()
-          + " with cipher " + t.cipher() + " (" + t.cipherBits() + "/" + t.cipherBits() + " bits)");
+      log(TlsUpgrade.summary(t, checkState.namaddr()));
     }
+    if (settings.clientCerts().required(settings.tlsLevel()) && !t.trusted()) {
+      refuseUntrustedClient(t);
+    }
+  }
+
+  /**
+   * {@code smtpd_tls_req_ccert}: a client without a verified certificate hears 421 and the
+   * session ends. After STARTTLS its next command is read first, so the 421 answers it, as in
+   * Postfix; in wrapper mode the 421 takes the place of the greeting.
+   */
+  private void refuseUntrustedClient(Envelope.Tls t) throws IOException {
+    String why = t.clientCertificate().isPresent()
+        ? "Client certificate not trusted"
+        : "No client certificate presented";
+    log("NOQUEUE: abort: TLS from " + checkState.namaddr() + ": " + why);
+    if (!settings.tlsWrappermode()) {
+      input.readLine(settings.lineLengthLimit());
+    }
+    writer.reply(Reply.of(421, "4.7.1", settings.myhostname() + " Error: " + why));
   }
 
   private void log(String line) {
@@ -400,8 +418,13 @@ final class SmtpdSession implements Runnable {
     if (checkState.saslUsername != null && !word.equals("SMTP")) {
       word += "A";
     }
-    return new Envelope.Client(clientName, clientAddress, clientPort, helo, word,
-        checkState.saslUsername == null ? "" : checkState.saslUsername);
+    Envelope.Sasl login = new Envelope.Sasl(orEmpty(checkState.saslMethod),
+        orEmpty(checkState.saslUsername), orEmpty(checkState.saslSender));
+    return new Envelope.Client(clientName, clientAddress, clientPort, helo, word, login);
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   /**

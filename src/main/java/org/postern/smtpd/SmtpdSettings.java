@@ -57,7 +57,8 @@ public record SmtpdSettings(
     Optional<ProxyFilter> proxyFilter,
     SaslSettings sasl,
     ReplyFooter rejectFooter,
-    ClientMilters milters) {
+    ClientMilters milters,
+    ClientCerts clientCerts) {
 
   /** {@code smtpd_tls_security_level} values smtpd implements. */
   public enum TlsLevel {
@@ -68,6 +69,24 @@ public record SmtpdSettings(
     /** STARTTLS is offered. */
     boolean offered() {
       return this != NONE;
+    }
+  }
+
+  /**
+   * TLS client certificates: {@code smtpd_tls_ask_ccert}, {@code smtpd_tls_req_ccert}, the CAs
+   * that verify them ({@code smtpd_tls_CAfile}, {@code smtpd_tls_CApath}) and {@code
+   * smtpd_tls_fingerprint_digest}.
+   */
+  public record ClientCerts(boolean ask, boolean require, String caFile, String caPath,
+      String digest) {
+    /** A certificate is required only where TLS is ({@code smtpd_tls_security_level = encrypt}). */
+    boolean required(TlsLevel level) {
+      return require && level == TlsLevel.ENCRYPT;
+    }
+
+    /** Asked for when configured so, or when required. */
+    boolean asked(TlsLevel level) {
+      return ask || required(level);
     }
   }
 
@@ -167,7 +186,10 @@ public record SmtpdSettings(
         r.proxyFilter(),
         r.sasl(),
         ReplyFooter.fromConfig(config),
-        ClientMilters.fromConfig(config));
+        ClientMilters.fromConfig(config),
+        new ClientCerts(r.bool("smtpd_tls_ask_ccert"), r.bool("smtpd_tls_req_ccert"),
+            config.get("smtpd_tls_CAfile").strip(), config.get("smtpd_tls_CApath").strip(),
+            config.get("smtpd_tls_fingerprint_digest")));
   }
 
   /** The protocols and ciphers of STARTTLS and wrapper mode. */

@@ -2,8 +2,10 @@ package org.postern.smtpd;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.util.Optional;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import org.postern.tls.ClientCertificate;
 import org.postern.tls.ServerTlsContext;
 
 /**
@@ -11,6 +13,9 @@ import org.postern.tls.ServerTlsContext;
  * wrapper mode on port 465) with the protocols and cipher suites that {@code smtpd_tls_protocols}
  * and {@code smtpd_tls_ciphers} allow (their {@code mandatory} forms at {@code
  * smtpd_tls_security_level = encrypt} and in wrapper mode; see org.postern.tls.TlsHandshakeSettings).
+ *
+ * <p>With {@code smtpd_tls_ask_ccert} (or a required certificate) the client is asked for its
+ * certificate; the handshake goes on without one.
  *
  * <p>Failure: a failed handshake (a client that offers no allowed protocol or cipher suite
  * among them) throws {@link IOException}; the conversation is then in an unknown state and the
@@ -27,13 +32,28 @@ final class TlsUpgrade {
                 .createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
     socket.setUseClientMode(false);
     tls.parameters().applyTo(socket);
+    socket.setWantClientAuth(tls.clientCertificates().isPresent());
     socket.startHandshake();
     return socket;
   }
 
-  static Envelope.Tls describe(SSLSession session) {
+  static Envelope.Tls describe(ServerTlsContext tls, SSLSession session) {
     String cipher = session.getCipherSuite();
-    return new Envelope.Tls(session.getProtocol(), cipher, bits(cipher));
+    Optional<ClientCertificate> certificate =
+        tls.clientCertificates().flatMap(c -> c.peer(session));
+    return new Envelope.Tls(session.getProtocol(), cipher, bits(cipher),
+        tls.clientCertificates().isPresent(), certificate);
+  }
+
+  /**
+   * The TLS summary Postfix logs at {@code smtpd_tls_loglevel} 1: "Trusted" for a client
+   * certificate that verified, "Untrusted" for one that did not, "Anonymous" without one.
+   */
+  static String summary(Envelope.Tls t, String namaddr) {
+    String kind =
+        t.clientCertificate().isEmpty() ? "Anonymous" : t.trusted() ? "Trusted" : "Untrusted";
+    return kind + " TLS connection established from " + namaddr + ": " + t.protocol()
+        + " with cipher " + t.cipher() + " (" + t.cipherBits() + "/" + t.cipherBits() + " bits)";
   }
 
   /** The symmetric key size the cipher suite name announces. */

@@ -99,6 +99,10 @@ final class TransactionCommands {
     refuseIfDenied();
     check.state.resetTransaction();
     check.state.sender = sender.internal();
+    // Postfix keeps AUTH= (made printable) even from a client that is not logged in.
+    check.state.saslSender = session.sasl().isPresent()
+        ? params.authSender().map(CommandLine::printable).orElse(null)
+        : null;
     Optional<Reply> refused = check.mail();
     if (refused.isPresent()) {
       check.state.sender = null;

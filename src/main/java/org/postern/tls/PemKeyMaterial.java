@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -28,7 +29,8 @@ import java.util.regex.Pattern;
  * certificate file.
  *
  * <p>Failure: a missing file, a file without a certificate or key, a legacy ({@code BEGIN RSA
- * PRIVATE KEY}) or encrypted key, or a key of another algorithm throws {@link TlsConfigException}
+ * PRIVATE KEY}) or encrypted key, a key that is not the certificate's, or a key of another
+ * algorithm throws {@link TlsConfigException}
  * naming the file.
  */
 public record PemKeyMaterial(PrivateKey key, List<X509Certificate> chain) {
@@ -49,7 +51,9 @@ public record PemKeyMaterial(PrivateKey key, List<X509Certificate> chain) {
     if (chain.isEmpty()) {
       throw new TlsConfigException(certFile + ": no certificate found");
     }
-    return new PemKeyMaterial(privateKey(keyFile, read(keyFile)), chain);
+    PrivateKey key = privateKey(keyFile, read(keyFile));
+    requireMatch(key, chain.getFirst(), keyFile + " and " + certFile);
+    return new PemKeyMaterial(key, chain);
   }
 
   /** Reads Postfix {@code smtpd_tls_chain_files}: the first key and all certificates, in order. */
@@ -72,7 +76,33 @@ public record PemKeyMaterial(PrivateKey key, List<X509Certificate> chain) {
     if (chain.isEmpty()) {
       throw new TlsConfigException(files + ": no certificate found");
     }
+    requireMatch(key, chain.getFirst(), files.toString());
     return new PemKeyMaterial(key, chain);
+  }
+
+  /**
+   * Refuses a key that is not the certificate's, as Postfix refuses to start TLS with it: a
+   * signature made with the key must verify with the certificate's public key.
+   */
+  private static void requireMatch(PrivateKey key, X509Certificate cert, String where)
+      throws TlsConfigException {
+    String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+    byte[] probe = "postern key check".getBytes(StandardCharsets.US_ASCII);
+    try {
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signed = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(cert.getPublicKey());
+      verifier.update(probe);
+      if (verifier.verify(signed)) {
+        return;
+      }
+    } catch (GeneralSecurityException mismatch) {
+      // A key of another algorithm than the certificate's: the same answer as a wrong key.
+    }
+    throw new TlsConfigException(where + ": private key does not match the certificate");
   }
 
   private static String read(Path file) throws TlsConfigException {

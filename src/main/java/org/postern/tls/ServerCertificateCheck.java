@@ -55,7 +55,21 @@ public final class ServerCertificateCheck {
    */
   public static ServerCertificateCheck create(String caFile, String caPath, String digestName)
       throws TlsConfigException {
-    String algorithm = digestAlgorithm(digestName);
+    return load(caFile, caPath, digestName, "smtp_tls_fingerprint_digest", true);
+  }
+
+  /**
+   * Trust from {@code caFile} and {@code caPath} only, as smtpd verifies client certificates
+   * ({@code smtpd_tls_CAfile}, {@code smtpd_tls_CApath}): with both empty nothing is trusted.
+   */
+  public static ServerCertificateCheck withoutDefaults(String caFile, String caPath,
+      String digestName) throws TlsConfigException {
+    return load(caFile, caPath, digestName, "smtpd_tls_fingerprint_digest", false);
+  }
+
+  private static ServerCertificateCheck load(String caFile, String caPath, String digestName,
+      String digestParameter, boolean jdkDefault) throws TlsConfigException {
+    String algorithm = digestAlgorithm(digestName, digestParameter);
     Set<TrustAnchor> anchors = new HashSet<>();
     if (!caFile.isBlank()) {
       addPem(anchors, Path.of(caFile));
@@ -69,7 +83,7 @@ public final class ServerCertificateCheck {
         throw new TlsConfigException(caPath + ": cannot read CA directory: " + e.getMessage(), e);
       }
     }
-    if (caFile.isBlank() && caPath.isBlank()) {
+    if (jdkDefault && caFile.isBlank() && caPath.isBlank()) {
       for (X509Certificate c : jdkTrustStore()) {
         anchors.add(new TrustAnchor(c, null));
       }
@@ -103,7 +117,7 @@ public final class ServerCertificateCheck {
     }
   }
 
-  static String digestAlgorithm(String name) throws TlsConfigException {
+  static String digestAlgorithm(String name, String parameter) throws TlsConfigException {
     return switch (name.strip().toLowerCase(Locale.ROOT)) {
       case "md5" -> "MD5";
       case "sha1" -> "SHA-1";
@@ -112,8 +126,13 @@ public final class ServerCertificateCheck {
       case "sha512" -> "SHA-512";
       default ->
           throw new TlsConfigException(
-              "smtp_tls_fingerprint_digest: unsupported digest: \"" + name + "\"");
+              parameter + ": unsupported digest: \"" + name + "\"");
     };
+  }
+
+  /** The trust anchors' certificates, which a server names when it asks for a client's. */
+  public List<X509Certificate> authorities() {
+    return anchors.stream().map(TrustAnchor::getTrustedCert).toList();
   }
 
   /** True when {@code chain} (leaf first) validates to a configured trust anchor. */

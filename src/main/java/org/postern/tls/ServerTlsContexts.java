@@ -3,14 +3,18 @@ package org.postern.tls;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * Builds the JSSE {@link SSLContext} a TLS server (smtpd's STARTTLS and wrapper mode) uses from
  * PEM key material. The protocols and cipher suites come from {@link TlsHandshakeSettings} and are
- * set on each socket; client certificates are not requested, as with Postfix's default {@code
- * smtpd_tls_ask_ccert = no}.
+ * set on each socket. With {@link ClientCertificates} the context lets every client certificate
+ * through the handshake and names the trusted CAs in its certificate request; the socket decides
+ * whether to ask ({@code smtpd_tls_ask_ccert}).
  *
  * <p>Failure: a key that does not match its certificate or a JDK without TLS throws {@link
  * TlsConfigException}.
@@ -20,16 +24,37 @@ public final class ServerTlsContexts {
 
   private ServerTlsContexts() {}
 
+  /**
+   * The key managers for {@code keys}, one entry each (an RSA and an EC key side by side, as
+   * Postfix's {@code *_cert_file} and {@code *_eccert_file}); JSSE picks the one the peer can use.
+   */
+  static KeyManagerFactory keyManagers(List<PemKeyMaterial> keys)
+      throws GeneralSecurityException, java.io.IOException {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    for (int i = 0; i < keys.size(); i++) {
+      PemKeyMaterial k = keys.get(i);
+      store.setKeyEntry("key" + i, k.key(), NO_PASSWORD, k.chain().toArray(new Certificate[0]));
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(store, NO_PASSWORD);
+    return kmf;
+  }
+
   public static SSLContext create(PemKeyMaterial material) throws TlsConfigException {
+    return create(material, Optional.empty());
+  }
+
+  /** A context whose handshakes accept the client certificates {@code clients} judges later. */
+  public static SSLContext create(PemKeyMaterial material, Optional<ClientCertificates> clients)
+      throws TlsConfigException {
     try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setKeyEntry(
-          "server", material.key(), NO_PASSWORD, material.chain().toArray(new Certificate[0]));
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(store, NO_PASSWORD);
+      KeyManagerFactory kmf = keyManagers(List.of(material));
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf.getKeyManagers(), null, null);
+      TrustManager[] trust = clients.isPresent()
+          ? new TrustManager[] {clients.get().trustManager()}
+          : null;
+      context.init(kmf.getKeyManagers(), trust, null);
       return context;
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new TlsConfigException("cannot build server TLS context: " + e.getMessage(), e);

@@ -51,10 +51,10 @@ class ParameterSupportTest {
   }
 
   @Test
-  void of_clientCertificates_areRefusedWithTheirConsequence() {
-    ParameterSupport s = ParameterSupport.of("smtpd_tls_ask_ccert");
+  void of_wrapperMode_isRefusedWithItsConsequence() {
+    ParameterSupport s = ParameterSupport.of("smtp_tls_wrappermode");
     assertThat(s.level()).isEqualTo(ParameterSupport.Level.REFUSED);
-    assertThat(s.consequence()).contains("certificates");
+    assertThat(s.consequence()).contains("plaintext");
   }
 
   @Test
@@ -85,26 +85,26 @@ class ParameterSupportTest {
 
   @Test
   void load_refusedSetOffDefault_failsSayingWhy() {
-    assertThatThrownBy(() -> load("smtpd_tls_ask_ccert = yes\n"))
+    assertThatThrownBy(() -> load("smtp_tls_wrappermode = yes\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessage(dir.resolve("main.cf") + ", line 1: parameter smtpd_tls_ask_ccert: not supported"
-            + " by Postern, and ignoring it would be unsafe: TLS client certificates would not be"
-            + " asked for, checked or presented; remove the setting or set it to the default (\"no\")");
+        .hasMessage(dir.resolve("main.cf") + ", line 1: parameter smtp_tls_wrappermode: not supported"
+            + " by Postern, and ignoring it would be unsafe: the SMTP client would speak plaintext"
+            + " where TLS is required at once; remove the setting or set it to the default (\"no\")");
   }
 
   @Test
   void load_refusedSetToDefault_isAccepted() throws Exception {
-    assertThat(load("smtpd_tls_ask_ccert = no\nsmtpd_tls_req_ccert = no\n").warnings()).isEmpty();
+    assertThat(load("smtp_tls_wrappermode = no\nlmtp_tls_wrappermode = no\n").warnings()).isEmpty();
   }
 
   @Test
   void load_severalProblems_listsEveryOneInOneException() {
-    assertThatThrownBy(() -> load("smtpd_timeout = soon\nsmtpd_tls_ask_ccert = yes\n"
+    assertThatThrownBy(() -> load("smtpd_timeout = soon\nsmtp_tls_wrappermode = yes\n"
         + "queue_minfree = 1000\nmessage_size_limit = big\n"))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
             .hasSize(4)
             .anySatisfy(p -> assertThat(p).contains("line 1: parameter smtpd_timeout: bad time value"))
-            .anySatisfy(p -> assertThat(p).contains("line 2: parameter smtpd_tls_ask_ccert: not supported"))
+            .anySatisfy(p -> assertThat(p).contains("line 2: parameter smtp_tls_wrappermode: not supported"))
             .anySatisfy(p -> assertThat(p).contains("line 3: parameter queue_minfree: not supported"))
             .anySatisfy(p -> assertThat(p).contains("line 4: parameter message_size_limit: bad size")));
   }
@@ -112,13 +112,13 @@ class ParameterSupportTest {
   @Test
   void withOverrides_refusedInMasterCf_namesTheMasterCfLine() throws Exception {
     Files.writeString(dir.resolve("master.cf"),
-        "smtp inet n - n - - smtpd\n  -o smtpd_tls_ask_ccert=yes\n");
+        "smtp unix - - n - - smtp\n  -o smtp_tls_wrappermode=yes\n");
     MainConfig c = load("");
     MasterService smtp = c.masterCf().services().get(0);
     List<ConfigException> errors = new ArrayList<>();
     c.withOverrides(smtp, errors);
     assertThat(errors).singleElement().extracting(Throwable::getMessage).asString()
-        .startsWith(dir.resolve("master.cf") + ", line 1: parameter smtpd_tls_ask_ccert: not supported");
+        .startsWith(dir.resolve("master.cf") + ", line 1: parameter smtp_tls_wrappermode: not supported");
   }
 
   @Test

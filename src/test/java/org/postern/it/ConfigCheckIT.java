@@ -21,13 +21,13 @@ class ConfigCheckIT {
   void check_manyProblems_listsEveryOneInOneRunAndFails() throws Exception {
     PosternInstance p = PosternInstance.create(root, """
         smtpd_timeout = soon
-        smtpd_tls_ask_ccert = yes
+        queue_minfree = 1000
         max_use = 10
         alias_maps = hash:/etc/aliases
         virtual_alias_maps = pgsql:/etc/postern/virtual.cf
         transport_maps = lmdb:/nonexistent/transport
         """);
-    p.appendMasterCf("submission inet n - n - - smtpd\n  -o smtpd_tls_req_ccert=yes");
+    p.appendMasterCf("submission inet n - n - - smtpd\n  -o smtpd_client_message_rate_limit=10");
     Path mainCf = p.config().resolve("main.cf");
 
     PosternInstance.Result r = p.command("postern", "check");
@@ -35,14 +35,14 @@ class ConfigCheckIT {
     assertThat(r.status()).isEqualTo(EX_CONFIG);
     assertThat(r.err())
         .contains(mainCf + ", line " + line(mainCf, "smtpd_timeout") + ": parameter smtpd_timeout: bad time value: \"soon\"")
-        .contains(mainCf + ", line " + line(mainCf, "smtpd_tls_ask_ccert") + ": parameter smtpd_tls_ask_ccert: not supported by Postern")
+        .contains(mainCf + ", line " + line(mainCf, "queue_minfree") + ": parameter queue_minfree: not supported by Postern")
         .contains("parameter max_use: not supported by Postern; setting ignored")
         .contains("parameter alias_maps: table \"hash:/etc/aliases\": unsupported dictionary type: hash:"
             + " Postern does not read Berkeley DB files; rebuild with \"postmap lmdb:/etc/aliases\"")
         .contains("parameter virtual_alias_maps: table \"pgsql:/etc/postern/virtual.cf\": unsupported dictionary type: pgsql")
         .contains("parameter transport_maps: table \"lmdb:/nonexistent/transport\": /nonexistent/transport.lmdb: no such file")
         .contains("master.cf, line ")
-        .contains("parameter smtpd_tls_req_ccert: not supported by Postern");
+        .contains("parameter smtpd_client_message_rate_limit: not supported by Postern");
     assertThat(r.err().lines().filter(l -> l.contains("fatal:")).count()).isGreaterThanOrEqualTo(6);
   }
 

@@ -36,11 +36,25 @@ public final class TestPki {
 
   /** A server certificate for {@code name} signed by this CA: {cert, key} PEM files. */
   public List<Path> server(String name) throws IOException, InterruptedException {
+    return issue(name, "subjectAltName=DNS:" + name + "\n");
+  }
+
+  /** A TLS client certificate with CN {@code name} signed by this CA: {cert, key} PEM files. */
+  public List<Path> client(String name) throws IOException, InterruptedException {
+    return issue(name, "extendedKeyUsage=clientAuth\n");
+  }
+
+  /** A certificate with CN {@code name} for TLS servers only (extendedKeyUsage serverAuth). */
+  public List<Path> serverOnly(String name) throws IOException, InterruptedException {
+    return issue(name, "extendedKeyUsage=serverAuth\n");
+  }
+
+  private List<Path> issue(String name, String extensions) throws IOException, InterruptedException {
     Path key = dir.resolve(name + ".key");
     Path csr = dir.resolve(name + ".csr");
     Path cert = dir.resolve(name + ".pem");
     Path ext = dir.resolve(name + ".ext");
-    Files.writeString(ext, "subjectAltName=DNS:" + name + "\n", StandardCharsets.US_ASCII);
+    Files.writeString(ext, extensions, StandardCharsets.US_ASCII);
     openssl(
         "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj",
         "/CN=" + name, "-keyout", key.toString(), "-out", csr.toString());

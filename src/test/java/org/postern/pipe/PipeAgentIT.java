@@ -26,6 +26,8 @@ import org.postern.deliver.RecipientResult;
 import org.postern.log.MailLog;
 import org.postern.log.ProgramLog;
 import org.postern.queue.TraceFlags;
+import org.postern.queue.Envelope;
+import org.postern.queue.Recipient;
 
 /** Runs real /bin/sh commands through the pipe agent (as nobody, when the test runs as root). */
 class PipeAgentIT {
@@ -105,6 +107,23 @@ class PipeAgentIT {
       assertThat(r.text()).isEqualTo("delivers to command: " + script);
     });
     assertThat(dir.resolve("out.uid")).doesNotExist();
+  }
+
+  @Test
+  void deliver_saslMacros_fromTheQueueFilesAttributes() throws Exception {
+    Envelope e = Envelope.of("s@example.org", List.of(Recipient.of("a@example.com")));
+    Envelope authenticated = new Envelope(e.sender(), e.recipients(), e.dsnRet(), e.envid(),
+        false, false, e.bodyType(), e.client(),
+        Map.of("sasl_method", "PLAIN", "sasl_username", "alice",
+            "sasl_sender", "bob+2Bx@example.org"));
+    agent("", "0", "-", "${sasl_method}", "${sasl_username}", "${sasl_sender}")
+        .deliver(TestRequests.request(queue, authenticated, "Subject: hi\r\n\r\nx\r\n",
+            "filter", "example.com"));
+    assertThat(out("argv")).isEqualTo("PLAIN\nalice\nbob+2Bx@example.org\n");
+
+    agent("", "0", "-", "[${sasl_method}]", "[${sasl_username}]")
+        .deliver(request("s@example.org", "a@example.com"));
+    assertThat(out("argv")).isEqualTo("[]\n[]\n");
   }
 
   @Test

@@ -32,12 +32,19 @@ final class TestRequests {
   /** As above, with named {@code attributes} in the envelope ({@code trace_flags}, say). */
   static DeliveryRequest request(Path queueRoot, String sender, String content, String transport,
       String nexthop, Map<String, String> attributes, String... recipients) throws IOException {
+    Envelope plain = Envelope.of(sender, Arrays.stream(recipients).map(Recipient::of).toList());
+    return request(queueRoot, new Envelope(plain.sender(), plain.recipients(), plain.dsnRet(),
+        plain.envid(), false, false, plain.bodyType(), plain.client(), attributes), content,
+        transport, nexthop);
+  }
+
+  /** A request for a queue file with {@code envelope}. */
+  static DeliveryRequest request(Path queueRoot, Envelope envelope, String content,
+      String transport, String nexthop) throws IOException {
     Queues queues = Queues.at(queueRoot);
     Path file;
-    Envelope plain = Envelope.of(sender, Arrays.stream(recipients).map(Recipient::of).toList());
     try (QueueFileWriter w = QueueFileWriter.create(queues, CLOCK)) {
-      w.writeEnvelope(new Envelope(plain.sender(), plain.recipients(), plain.dsnRet(),
-          plain.envid(), false, false, plain.bodyType(), plain.client(), attributes));
+      w.writeEnvelope(envelope);
       w.content().write(content.getBytes(StandardCharsets.UTF_8));
       file = w.commit(QueueName.INCOMING, ExtractedEnvelope.NONE);
     }

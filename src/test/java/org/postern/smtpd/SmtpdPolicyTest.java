@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 import org.postern.policy.ScriptedPolicyServer;
+import org.postern.tls.ClientCertificate;
 
 /** check_policy_service in the restriction lists, against a scripted server on a UNIX socket. */
 class SmtpdPolicyTest {
@@ -63,7 +64,7 @@ class SmtpdPolicyTest {
   private static Transaction begin(SmtpdCheck c, long size) {
     Transaction t = new Transaction(MailAddress.parse("<a@b.example>"),
         new EsmtpParameters.Mail(OptionalLong.of(size), Optional.empty(), Optional.empty(),
-            Optional.empty(), false, false),
+            Optional.empty(), false, false, Optional.empty()),
         Instant.parse("2026-12-06T12:00:00.123456Z"));
     c.state.begin(t);
     return t;
@@ -111,6 +112,28 @@ class SmtpdPolicyTest {
         .matches("[0-9a-f]+\\.[0-9a-f]+\\.[0-9a-f]+\\.0")
         .contains("." + Long.toHexString(Instant.parse("2026-12-06T12:00:00Z").getEpochSecond())
             + "." + Long.toHexString(123456) + ".");
+  }
+
+  @Test
+  void rcpt_clientCertificateAndSaslSender_namesOnlyForAVerifiedCertificate() throws Exception {
+    ScriptedPolicyServer s = server("DUNNO");
+    SmtpdCheck c = check(Map.of("smtpd_recipient_restrictions", "check_policy_service " + socket()));
+    begin(c, 0);
+    c.state.saslSender = "bob+2Bx@example.com";
+    for (boolean trusted : new boolean[] {true, false}) {
+      c.state.tls = Optional.of(new Envelope.Tls("TLSv1.3", "TLS_AES_256_GCM_SHA384", 256, true,
+          Optional.of(new ClientCertificate("client one", "Test CA", trusted, "AA:01", "BB:02"))));
+      assertThat(rcpt(c, "x@example.com")).isEmpty();
+    }
+    Map<String, String> verified = s.requests().get(0).attributes();
+    assertThat(verified).containsEntry("ccert_subject", "client+20one")
+        .containsEntry("ccert_issuer", "Test+20CA")
+        .containsEntry("ccert_fingerprint", "AA:01")
+        .containsEntry("ccert_pubkey_fingerprint", "BB:02")
+        .containsEntry("sasl_sender", "bob+2Bx@example.com");
+    Map<String, String> unverified = s.requests().get(1).attributes();
+    assertThat(unverified).containsEntry("ccert_subject", "").containsEntry("ccert_issuer", "")
+        .containsEntry("ccert_fingerprint", "AA:01");
   }
 
   @Test

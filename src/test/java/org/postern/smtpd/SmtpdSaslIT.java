@@ -148,7 +148,7 @@ class SmtpdSaslIT {
       assertThat(s.sink.queued()).hasSize(1);
       String content = s.sink.queued().get(0).headers.toString();
       assertThat(content).contains("\t(Authenticated sender: alice)\r\n\tby mx.test (Postern) with ESMTPSA id ");
-      assertThat(s.sink.queued().get(0).envelope.client().saslUsername()).isEqualTo("alice");
+      assertThat(s.sink.queued().get(0).envelope.client().sasl().username()).isEqualTo("alice");
       assertThat(s.log).anyMatch(l -> l.matches(
           "[0-9A-F]+: client=unknown\\[127\\.0\\.73\\.9\\], sasl_method=PLAIN, sasl_username=alice"));
       assertThat(dovecot.requests).anyMatch(r -> r.matches(

@@ -24,6 +24,21 @@ class PemKeyMaterialTest {
   }
 
   @Test
+  void load_keyOfAnotherCertificate_isRefused() throws Exception {
+    TestPki pki = new TestPki(dir);
+    TestPki.Issued ca = pki.rootCa("CA");
+    TestPki.Issued one = pki.leaf("one", ca, "one.test");
+    TestPki.Issued two = pki.leaf("two", ca, "two.test");
+    PemKeyMaterial.load(one.cert(), one.key());
+    assertThatThrownBy(() -> PemKeyMaterial.load(one.cert(), two.key()))
+        .isInstanceOf(TlsConfigException.class)
+        .hasMessage(two.key() + " and " + one.cert() + ": private key does not match the certificate");
+    assertThatThrownBy(() -> PemKeyMaterial.loadChainFiles(java.util.List.of(two.key(), one.cert())))
+        .isInstanceOf(TlsConfigException.class)
+        .hasMessageContaining("private key does not match the certificate");
+  }
+
+  @Test
   void load_missingFile_isRefusedNamingTheFile() {
     Path missing = dir.resolve("nope.pem");
     assertThatThrownBy(() -> PemKeyMaterial.load(missing, missing))
