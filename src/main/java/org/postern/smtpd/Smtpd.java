@@ -197,13 +197,15 @@ public final class Smtpd {
       // Replies are already written one flush at a time; Nagle would only hold back the second
       // TLS handshake record until the client's delayed ACK (40 ms per STARTTLS).
       client.setTcpNoDelay(true);
+      Consumer<String> sessionLog = sessionLogs.get();
       session =
           new SmtpdSession(
               settings,
               tlsContext,
               sink,
-              new SmtpdSession.Services(clock, sessionLogs.get(), anvil),
+              new SmtpdSession.Services(clock, sessionLog, anvil),
               client,
+              settings.upstreamProxy().endpoints(client, sessionLog),
               () -> stopping);
       sessions.add(session);
       session.run();

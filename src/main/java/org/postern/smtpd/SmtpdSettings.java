@@ -56,7 +56,8 @@ public record SmtpdSettings(
     Optional<ProxyFilter> proxyFilter,
     SaslSettings sasl,
     ReplyFooter rejectFooter,
-    ClientMilters milters) {
+    ClientMilters milters,
+    UpstreamProxy upstreamProxy) {
 
   /** {@code smtpd_tls_security_level} values smtpd implements. */
   public enum TlsLevel {
@@ -156,7 +157,8 @@ public record SmtpdSettings(
         r.proxyFilter(),
         r.sasl(),
         ReplyFooter.fromConfig(config),
-        ClientMilters.fromConfig(config));
+        ClientMilters.fromConfig(config),
+        r.upstreamProxy());
   }
 
   /** The protocols and ciphers of STARTTLS and wrapper mode. */
@@ -272,6 +274,15 @@ public record SmtpdSettings(
             ProxyEndpoint.parse(filter), time("smtpd_proxy_timeout"), config.get("smtpd_proxy_ehlo").strip()));
       } catch (IllegalArgumentException e) {
         throw bad("smtpd_proxy_filter", e.getMessage());
+      }
+    }
+
+    private UpstreamProxy upstreamProxy() throws ConfigException {
+      try {
+        return UpstreamProxy.of(config.get("smtpd_upstream_proxy_protocol"),
+            time("smtpd_upstream_proxy_timeout"), config.getList("inet_protocols"));
+      } catch (IllegalArgumentException e) {
+        throw bad("smtpd_upstream_proxy_protocol", e.getMessage());
       }
     }
 
