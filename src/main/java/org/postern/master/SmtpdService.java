@@ -12,6 +12,7 @@ import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 import org.postern.log.ProgramLog;
 import org.postern.rewrite.TrivialRewrite;
+import org.postern.smtpd.SessionLimit;
 import org.postern.smtpd.Smtpd;
 import org.postern.smtpd.SmtpdSettings;
 import org.postern.table.TableException;
@@ -48,17 +49,27 @@ final class SmtpdService implements Service {
     TrivialRewrite resolver = null;
     try {
       resolver = TrivialRewrite.create(context.config(), Tables::open);
-      SmtpdSettings settings = SmtpdSettings.fromConfig(withMaxproc(context), resolver);
+      MainConfig config = withMaxproc(context);
+      SmtpdSettings settings = SmtpdSettings.fromConfig(config, resolver);
+      // A stressed smtpd is Postfix's smtpd started with -o stress=yes: every ${stress?...}
+      // default, and the policy attribute, as that process would see them.
+      SmtpdSettings stressed =
+          SmtpdSettings.fromConfig(config.withOverrides(Map.of("stress", "yes")), resolver);
       Cleanup cleanup = CleanupService.open(context);
       SmtpdCleanupSink sink =
           new SmtpdCleanupSink(
               cleanup, context.cleanupLog(), context.config().get("content_filter"),
               wiring::wakeQmgr);
       ProgramLog log = context.log();
+      List<InetSocketAddress> addresses = ListenAddress.of(context.entry(), context.config());
+      ProgramLog master = context.mailLog().program("master");
+      SessionLimit limit = new SessionLimit(context.processLimit(), settings.processLimit(),
+          "\"" + context.entry().service() + "\" (" + internalName(context.entry().service(), addresses) + ")", master::warn,
+          Clock.systemUTC());
       List<Smtpd> listeners = new ArrayList<>();
-      for (InetSocketAddress address : ListenAddress.of(context.entry(), context.config())) {
-        listeners.add(new Smtpd(settings, sink, address, Duration.ofSeconds(30),
-            Clock.systemDefaultZone(), log::info, () -> log.process()::info));
+      for (InetSocketAddress address : addresses) {
+        listeners.add(new Smtpd(settings, new Smtpd.Load(limit, stressed), sink, address,
+            Duration.ofSeconds(30), Clock.systemDefaultZone(), log::info, () -> log.process()::info));
       }
       return new SmtpdService(context, cleanup, resolver, listeners);
     } catch (ConfigException | TableException e) {
@@ -67,6 +78,17 @@ final class SmtpdService implements Service {
       }
       throw new IOException(context.name() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The entry's name as Postfix's master knows it in its warnings: the port, or {@code
+   * [address]:port} for an entry with a host.
+   */
+  private static String internalName(String service, List<InetSocketAddress> addresses) {
+    InetSocketAddress first = addresses.get(0);
+    return service.contains(":")
+        ? "[" + first.getAddress().getHostAddress() + "]:" + first.getPort()
+        : Integer.toString(first.getPort());
   }
 
   /**

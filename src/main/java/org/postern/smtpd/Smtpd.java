@@ -6,13 +6,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -23,8 +23,9 @@ import org.postern.tls.TlsConfigException;
 
 /**
  * The SMTP server: accepts connections on one listening address and runs each in its own virtual
- * thread, at most {@code maxproc} at a time (a {@link Semaphore}; a connection beyond the limit
- * waits in the accept backlog, as with Postfix's process limit).
+ * thread, as many at a time as the master.cf entry's {@link SessionLimit} lets in (shared by the
+ * entry's listeners; sessions started under stress use the {@code stress=yes} settings); a client
+ * past every limit hears {@code 421 4.3.2 All server ports are busy} at once.
  *
  * <p>Lifecycle in Jetty's style: {@link #start()} binds and loads TLS keys, {@link #stop()} stops
  * accepting, answers {@code 421 4.3.2 Service shutting down} to sessions waiting for a command
@@ -57,7 +58,11 @@ public final class Smtpd {
   private final Anvil anvil;
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final Set<SmtpdSession> sessions = ConcurrentHashMap.newKeySet();
-  private final Semaphore maxproc;
+  private final SmtpdSettings stressed;
+  private final SessionLimit limit;
+  private final ReentrantLock inFlightLock = new ReentrantLock();
+  private final Condition allDone = inFlightLock.newCondition();
+  private int inFlight;
   private volatile boolean stopping;
   private ServerSocket listener;
   private Thread acceptor;
@@ -100,7 +105,29 @@ public final class Smtpd {
       Clock clock,
       Consumer<String> log,
       Supplier<Consumer<String>> sessionLogs) {
+    this(settings, new Load(SessionLimit.standalone(settings.processLimit(), w -> log.accept("warning: " + w)),
+        settings), sink, bindAddress, stopTimeout, clock, log, sessionLogs);
+  }
+
+  /**
+   * What the master gives each listener of one master.cf entry: the entry's session limit and
+   * the settings of sessions that start under stress (main.cf with {@code stress=yes}).
+   */
+  public record Load(SessionLimit limit, SmtpdSettings stressed) {}
+
+  /** As the seven-argument constructor, with the session limit and stress settings of {@code load}. */
+  public Smtpd(
+      SmtpdSettings settings,
+      Load load,
+      MessageSink sink,
+      InetSocketAddress bindAddress,
+      Duration stopTimeout,
+      Clock clock,
+      Consumer<String> log,
+      Supplier<Consumer<String>> sessionLogs) {
     this.settings = settings;
+    this.stressed = load.stressed();
+    this.limit = load.limit();
     this.sink = sink;
     this.bindAddress = bindAddress;
     this.stopTimeout = stopTimeout;
@@ -108,7 +135,6 @@ public final class Smtpd {
     this.log = log;
     this.sessionLogs = sessionLogs;
     this.anvil = new Anvil(clock, settings.clientLimits().rateTimeUnit());
-    this.maxproc = new Semaphore(settings.processLimit());
   }
 
   private static void systemLog(String line) {
@@ -138,7 +164,7 @@ public final class Smtpd {
     stopping = false;
     listener = new ServerSocket();
     listener.setReuseAddress(true);
-    listener.bind(bindAddress);
+    listener.bind(bindAddress, limit.backlog());
     acceptor = Thread.ofVirtual().name("smtpd-accept").start(this::acceptLoop);
   }
 
@@ -165,21 +191,24 @@ public final class Smtpd {
     return (InetSocketAddress) listener.getLocalSocketAddress();
   }
 
+  /**
+   * Accepts without waiting for a free session, so that the listen queue never hides a client:
+   * each is let in or refused in its own thread.
+   */
   private void acceptLoop() {
     while (!stopping) {
       try {
-        maxproc.acquire();
-        Socket client;
-        try {
-          client = listener.accept();
-        } catch (IOException e) {
-          maxproc.release();
-          throw e;
-        }
-        Thread.ofVirtual().name("smtpd-" + client.getPort()).start(() -> serve(client));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        Socket client = listener.accept();
+        Optional<SessionLimit.Admission> admission = limit.admit();
+        begin();
+        Thread.ofVirtual().name("smtpd-" + client.getPort()).start(() -> {
+          try {
+            admission.ifPresentOrElse(a -> serve(client, a), () -> refuseBusy(client));
+          } finally {
+            admission.ifPresent(limit::release);
+            end();
+          }
+        });
       } catch (SocketException e) {
         if (!stopping) {
           log.accept("fatal: accept connection: " + e.getMessage());
@@ -191,7 +220,23 @@ public final class Smtpd {
     }
   }
 
-  private void serve(Socket client) {
+  /**
+   * Past the entry's limits: postscreen's answer when every smtpd process is busy, and its log
+   * line, rather than silence in the listen queue.
+   */
+  private void refuseBusy(Socket client) {
+    try (client) {
+      client.setSoTimeout((int) settings.timeout().toMillis());
+      log.accept("NOQUEUE: reject: CONNECT from [" + client.getInetAddress().getHostAddress() + "]:"
+          + client.getPort() + ": all server ports busy");
+      client.getOutputStream().write("421 4.3.2 All server ports are busy\r\n".getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      // The client left first; the reject line says what happened.
+    }
+  }
+
+  private void serve(Socket client, SessionLimit.Admission admission) {
+    SmtpdSettings settings = admission.stressed() ? stressed : this.settings;
     SmtpdSession session = null;
     try {
       // Replies are already written one flush at a time; Nagle would only hold back the second
@@ -216,7 +261,43 @@ public final class Smtpd {
       if (session != null) {
         sessions.remove(session);
       }
-      maxproc.release();
+    }
+  }
+
+  private void begin() {
+    inFlightLock.lock();
+    try {
+      inFlight++;
+    } finally {
+      inFlightLock.unlock();
+    }
+  }
+
+  private void end() {
+    inFlightLock.lock();
+    try {
+      if (--inFlight == 0) {
+        allDone.signalAll();
+      }
+    } finally {
+      inFlightLock.unlock();
+    }
+  }
+
+  /** Waits until this listener's sessions are over; false when {@code timeout} passed first. */
+  private boolean awaitSessions(Duration timeout) throws InterruptedException {
+    long left = timeout.toNanos();
+    inFlightLock.lock();
+    try {
+      while (inFlight > 0) {
+        if (left <= 0) {
+          return false;
+        }
+        left = allDone.awaitNanos(left);
+      }
+      return true;
+    } finally {
+      inFlightLock.unlock();
     }
   }
 
@@ -241,15 +322,15 @@ public final class Smtpd {
     }
     acceptor.join(stopTimeout.toMillis());
     sessions.forEach(SmtpdSession::closeIfIdle);
-    int permits = settings.processLimit();
-    if (maxproc.tryAcquire(permits, stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      maxproc.release(permits);
-    } else {
+    if (!awaitSessions(stopTimeout)) {
       log.accept("warning: stop: " + sessions.size() + " sessions still busy after "
           + stopTimeout.toSeconds() + "s; closing them");
       sessions.forEach(SmtpdSession::forceClose);
     }
     settings.access().closePolicyConnections();
+    if (stressed != settings) {
+      stressed.access().closePolicyConnections();
+    }
   }
 
   private static void closeQuietly(Socket socket) {
