@@ -89,7 +89,7 @@ final class SmtpdSession implements Runnable {
     // After a bad upstream proxy header the client is unknown[unknown], as in Postfix.
     this.clientAddress = endpoints.known() ? peer.getAddress().getHostAddress() : "unknown";
     this.clientPort = endpoints.known() ? peer.getPort() : 0;
-    String name = endpoints.known() ? peer.getAddress().getCanonicalHostName() : "unknown";
+    String name = endpoints.known() ? ClientNames.SHARED.canonicalName(peer.getAddress()) : "unknown";
     this.clientName = name.equals(clientAddress) ? "unknown" : name;
     boolean trusted = endpoints.known() && settings.mynetworks().contains(peer.getAddress());
     this.checkState = new CheckState(clientName, clientAddress, trusted, services.log());
