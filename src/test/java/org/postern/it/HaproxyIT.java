@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HaproxyIT {
   private static final String PROXIED = "127.0.96.10";
+  private static final String PROXIED_312 = "127.0.96.12";
   private static final String V1_FRONT = "127.0.96.20";
   private static final String V2_FRONT = "127.0.96.21";
   private static final String TRUSTED = "127.0.96.31";
@@ -43,7 +44,8 @@ class HaproxyIT {
   @BeforeEach
   void start() throws Exception {
     postern = PosternInstance.createReceiveOnly(dir.resolve("postern"),
-        "myhostname = mx.test\nmydestination = mx.test\nmynetworks = " + TRUSTED + "/32\n");
+        "myhostname = mx.test\nmydestination = mx.test\nmynetworks = " + TRUSTED + "/32\n"
+            + "inet_protocols = ipv4\n");
     port = PosternInstance.freePort();
     postern.appendMasterCf(PROXIED + ":" + port + " inet n - n - - smtpd\n"
         + "  -o smtpd_upstream_proxy_protocol=haproxy\n"
@@ -145,9 +147,13 @@ class HaproxyIT {
 
   /** What a raw client hears after sending {@code header}: the first line. */
   private String rawReply(byte[] header) throws IOException {
+    return rawReply(PROXIED, port, header);
+  }
+
+  private static String rawReply(String server, int serverPort, byte[] header) throws IOException {
     try (Socket s = new Socket()) {
       s.bind(new InetSocketAddress(STRANGER, 0));
-      s.connect(new InetSocketAddress(PROXIED, port), 5_000);
+      s.connect(new InetSocketAddress(server, serverPort), 5_000);
       s.setSoTimeout(30_000);
       s.getOutputStream().write(header);
       s.getOutputStream().flush();
@@ -193,5 +199,50 @@ class HaproxyIT {
     assertThat(postern.logLines(Pattern.compile("connect from unknown\\[unknown\\]$"))).hasSize(6);
     assertThat(postern.logLines(Pattern.compile("disconnect from unknown\\[unknown\\] commands=0/0$")))
         .hasSize(6);
+  }
+
+  /** The haproxy warnings of a maillog, in order, without time and process. */
+  private static List<String> haproxyWarnings(String log) {
+    return log.lines().map(l -> l.replaceFirst("^.*?: (warning: haproxy read: )", "$1"))
+        .filter(l -> l.startsWith("warning: haproxy read: ")).toList();
+  }
+
+  @Test
+  void badHeadersGetPostfix312sRepliesAndWarnings() throws Exception {
+    int postfixPort = PosternInstance.freePort();
+    List<byte[]> headers = List.of(
+        "PROXY UNKNOWN\r\n".getBytes(StandardCharsets.US_ASCII),
+        "PROXY TCP4 1.2.3 127.0.0.1 1 2\r\n".getBytes(StandardCharsets.US_ASCII),
+        "PROXY TCP4 1.2.3.4 5.6.7.8 99999 2\r\n".getBytes(StandardCharsets.US_ASCII),
+        "PROXY TCP6 ::1 ::1 1 2\r\n".getBytes(StandardCharsets.US_ASCII),
+        "EHLO x\r\n".getBytes(StandardCharsets.US_ASCII),
+        "GET / HTTP/1.0\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+        new byte[] {'\r', '\n', '\r', '\n', 0, '\r', '\n', 'Q', 'U', 'I', 'T', '\n', 0x21, 0, 0, 0},
+        new byte[] {'\r', '\n', '\r', '\n', 0, '\r', '\n', 'Q', 'U', 'I', 'T', '\n', 0x31, 0x11, 0, 12,
+            127, 0, 96, 9, 127, 0, 0, 1, 0x0f, (byte) 0xa0, 0x09, (byte) 0xc5},
+        new byte[] {'\r', '\n', '\r', '\n', 0, '\r', '\n', 'Q', 'U', 'I', 'T', '\n', 0x21, 0x11, 0, 8,
+            127, 0, 96, 9, 127, 0, 0, 1},
+        new byte[0]);
+    try (Postfix312Instance postfix = Postfix312Instance.start(dir, dir.resolve("postfix"), PROXIED_312,
+        postfixPort, "myhostname = mx.test\n"
+            + "smtpd_upstream_proxy_protocol = haproxy\nsmtpd_upstream_proxy_timeout = 2s")) {
+      // The start-up's check that smtpd is up sent no header (the one probe that got an answer
+      // timed out): that warning is not compared.
+      assertThat(Commands.await(LIMIT, () -> haproxyWarnings(postfix.log()).size() == 1))
+          .as("Postfix 3.12 start-up probe:\n" + postfix.log()).isTrue();
+      int before = 1;
+      for (byte[] header : headers) {
+        assertThat(rawReply(header)).as(new String(header, StandardCharsets.ISO_8859_1))
+            .isEqualTo(rawReply(PROXIED_312, postfixPort, header));
+      }
+      assertThat(Commands.await(LIMIT,
+          () -> haproxyWarnings(postfix.log()).size() == before + headers.size()))
+          .as("Postfix 3.12 warnings:\n" + postfix.log()).isTrue();
+      assertThat(Commands.await(LIMIT, () -> haproxyWarnings(postern.maillogText()).size() == headers.size()))
+          .as("Postern warnings:\n" + postern.maillogText()).isTrue();
+      List<String> postfixWarnings = haproxyWarnings(postfix.log());
+      assertThat(haproxyWarnings(postern.maillogText()))
+          .isEqualTo(postfixWarnings.subList(before, postfixWarnings.size()));
+    }
   }
 }
