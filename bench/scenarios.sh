@@ -246,3 +246,38 @@ scenario_sendmail() {
   done
   record "sendmail -t latency (4 KiB)" ms low "${ms[postern]}" "${ms[postfix]}"
 }
+
+# scenario_flood N: N connections, 50 from each of several addresses (at
+# anvil's default smtpd_client_connection_count_limit), each dribbling one byte
+# every 10 s, against the default process limit (100) and mynetworks =
+# 127.0.0.1/32; then fresh clients from 127.0.0.1 (mynetworks) and 127.0.2.1
+# (not), one at a time: time to their greeting (a client that got none within
+# 10 s counts as 10,000 ms), how many were greeted, and what a 51st
+# connection from a flooding address hears (Postern: anvil's 421; Postfix:
+# nothing while every smtpd is held).
+scenario_flood() {
+  local n=$1 r kind dir port out times greeted over
+  local -A ttg=() got=() answered=()
+  say "connection flood N=$n: $ROUNDS round(s)"
+  for r in $(seq 1 "$ROUNDS"); do
+    for kind in "${MTAS[@]}"; do
+      dir=$WORK/$kind port=$(free_port)
+      mta_setup "$kind" "$dir" "$port" "$(free_port)" \
+        "mynetworks = 127.0.0.1/32" "smtpd_client_connection_count_limit = 50"
+      mta_start "$kind" "$dir" "$port"
+      out=$(timeout 600 "$PY" "$BENCH/smtpbench.py" flood --port "$port" --count "$n" \
+        --probes "$FLOOD_PROBES" --probe-timeout 10 2>&1) || say "warning: flood client failed: $out"
+      times=$(echo "$out" | sed -n 's/^greeting //p' | sed 's/timeout/10000/g')
+      greeted=$(echo "$out" | sed -n 's/^greeted \([0-9]*\).*/\1/p')
+      over=$(echo "$out" | sed -n 's/^overlimit //p')
+      say "  round $r $kind: $(echo "$out" | grep '^flood'); greeting ms: $times; over the limit: $over"
+      ttg[$kind]+="$(median $times) "
+      got[$kind]+="${greeted:-0} "
+      case "$over" in 421*) answered[$kind]+="1 " ;; *) answered[$kind]+="0 " ;; esac
+      mta_stop "$kind" "$dir"
+    done
+  done
+  record "flood N=$n: time to greeting (median)" ms low "${ttg[postern]}" "${ttg[postfix]}"
+  record "flood N=$n: fresh clients greeted" "of $FLOOD_PROBES" high "${got[postern]}" "${got[postfix]}"
+  record "flood N=$n: 51st connection answered 421" yes=1 high "${answered[postern]}" "${answered[postfix]}"
+}

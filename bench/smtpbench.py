@@ -16,6 +16,15 @@
         opens N sessions that each read the banner, send EHLO, read the reply
         and then wait; prints "ready K" (K answered EHLO) and holds them until
         killed or --hold seconds pass.
+  flood --port P --count N [--per-source K] [--dribble S] [--probes M]
+        [--probe-timeout S]
+        opens N connections, K per source address 127.0.1.x (at an anvil
+        limit of K each), each sending one byte every S seconds and never a
+        whole command; then M fresh clients, alternately from 127.0.0.1 and
+        127.0.2.1, one after the other, and one more from the first flood
+        address. Prints "greeting MS..." (time to the first reply line per
+        fresh client, "timeout" after --probe-timeout), "greeted K/M" and
+        "overlimit REPLY" (what the K+1st client of one address heard).
 """
 import argparse
 import asyncio
@@ -325,6 +334,63 @@ async def idle(args):
         w.close()
 
 
+async def first_line(source, port, timeout):
+    """Connects from SOURCE; the first reply line and the seconds it took, or None."""
+    t0 = time.monotonic()
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection("127.0.0.1", port, local_addr=(source, 0)), timeout)
+    except (OSError, asyncio.TimeoutError):
+        return None, time.monotonic() - t0
+    try:
+        line = await asyncio.wait_for(reader.readline(), max(0.1, timeout - (time.monotonic() - t0)))
+        return line.decode("ascii", "replace").strip() or None, time.monotonic() - t0
+    except (OSError, asyncio.TimeoutError):
+        return None, time.monotonic() - t0
+    finally:
+        writer.close()
+
+
+async def flood(args):
+    writers = []
+
+    async def dribbler(i):
+        source = f"127.0.1.{1 + i // args.per_source}"
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", args.port, local_addr=(source, 0))
+        except OSError:
+            return
+        writers.append(writer)
+        while True:
+            await asyncio.sleep(args.dribble)
+            writer.write(b"N")
+            await writer.drain()
+
+    tasks = []
+    for i in range(args.count):
+        tasks.append(asyncio.ensure_future(dribbler(i)))
+        await asyncio.sleep(0.0005)  # a steady flood, not a SYN storm
+    await asyncio.sleep(3)
+    print(f"flood connected {len(writers)} of {args.count}", flush=True)
+    times = []
+    greeted = 0
+    for p in range(args.probes):
+        line, secs = await first_line("127.0.0.1" if p % 2 == 0 else "127.0.2.1", args.port,
+                                      args.probe_timeout)
+        ok = line is not None and line.startswith("220")
+        greeted += ok
+        times.append(f"{secs * 1000:.0f}" if ok else "timeout")
+        await asyncio.sleep(0.2)
+    print("greeting " + " ".join(times), flush=True)
+    print(f"greeted {greeted}/{args.probes}", flush=True)
+    line, _ = await first_line("127.0.1.1", args.port, args.probe_timeout)
+    print(f"overlimit {line or 'timeout'}", flush=True)
+    for t in tasks:
+        t.cancel()
+    for w in writers:
+        w.close()
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -352,6 +418,13 @@ def main():
     s.add_argument("--count", type=int, required=True)
     s.add_argument("--timeout", type=float, default=60)
     s.add_argument("--hold", type=float, default=120)
+    s = sub.add_parser("flood")
+    s.add_argument("--port", type=int, required=True)
+    s.add_argument("--count", type=int, required=True)
+    s.add_argument("--per-source", type=int, default=50)
+    s.add_argument("--dribble", type=float, default=10)
+    s.add_argument("--probes", type=int, default=10)
+    s.add_argument("--probe-timeout", type=float, default=10)
     args = p.parse_args()
     if args.cmd == "wait-listen":
         return wait_listen(args)
@@ -364,6 +437,9 @@ def main():
         return load(args)
     if args.cmd == "idle":
         asyncio.run(idle(args))
+        return 0
+    if args.cmd == "flood":
+        asyncio.run(flood(args))
         return 0
     return 2
 

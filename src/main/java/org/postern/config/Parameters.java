@@ -369,6 +369,8 @@ public final class Parameters {
         l("smtpd_client_event_limit_exceptions", "${smtpd_client_connection_limit_exceptions:$mynetworks}"),
         s("smtpd_proxy_filter", ""),
         t("smtpd_proxy_timeout", "100s", 's'),
+        s("smtpd_upstream_proxy_protocol", ""),
+        t("smtpd_upstream_proxy_timeout", "5s", 's'),
         s("smtpd_proxy_ehlo", "$myhostname"),
         l("smtpd_proxy_options", ""),
         b("smtpd_peername_lookup", "yes"),

@@ -13,6 +13,7 @@ import org.postern.config.MainConfig;
 import org.postern.config.ServiceType;
 import org.postern.log.ProgramLog;
 import org.postern.rewrite.TrivialRewrite;
+import org.postern.smtpd.SessionLimit;
 import org.postern.smtpd.Smtpd;
 import org.postern.smtpd.SmtpdSettings;
 import org.postern.table.TableException;
@@ -55,22 +56,34 @@ final class SmtpdService implements Service {
     TrivialRewrite resolver = null;
     try {
       resolver = TrivialRewrite.create(context.config(), Tables::open);
-      SmtpdSettings settings = SmtpdSettings.fromConfig(withMaxproc(context), resolver, wiring.verifyClient());
+      MainConfig config = withMaxproc(context);
+      SmtpdSettings settings = SmtpdSettings.fromConfig(config, resolver, wiring.verifyClient());
+      // A stressed smtpd is Postfix's smtpd started with -o stress=yes: every ${stress?...}
+      // default, and the policy attribute, as that process would see them.
+      SmtpdSettings stressed = SmtpdSettings.fromConfig(
+          config.withOverrides(Map.of("stress", "yes")), resolver, wiring.verifyClient());
       Cleanup cleanup = CleanupService.open(context);
       SmtpdCleanupSink sink =
           new SmtpdCleanupSink(
               cleanup, context.cleanupLog(), context.config().get("content_filter"),
               wiring::wakeQmgr);
       ProgramLog log = context.log();
+      boolean pass = context.entry().type() == ServiceType.PASS;
+      List<InetSocketAddress> addresses =
+          pass ? List.of() : ListenAddress.of(context.entry(), context.config());
+      ProgramLog master = context.mailLog().program("master");
+      SessionLimit limit = new SessionLimit(context.processLimit(), settings.processLimit(),
+          "\"" + context.entry().service() + "\" (" + internalName(context.entry().service(), addresses, pass) + ")", master::warn,
+          Clock.systemUTC());
       List<Smtpd> listeners = new ArrayList<>();
-      if (context.entry().type() == ServiceType.PASS) {
-        listeners.add(Smtpd.passOnly(settings, sink, Duration.ofSeconds(30),
+      Smtpd.Load load = new Smtpd.Load(limit, stressed);
+      if (pass) {
+        listeners.add(Smtpd.passOnly(settings, load, sink, Duration.ofSeconds(30),
             Clock.systemDefaultZone(), log::info, () -> log.process()::info));
-      } else {
-        for (InetSocketAddress address : ListenAddress.of(context.entry(), context.config())) {
-          listeners.add(new Smtpd(settings, sink, address, Duration.ofSeconds(30),
-              Clock.systemDefaultZone(), log::info, () -> log.process()::info));
-        }
+      }
+      for (InetSocketAddress address : addresses) {
+        listeners.add(new Smtpd(settings, load, sink, address,
+            Duration.ofSeconds(30), Clock.systemDefaultZone(), log::info, () -> log.process()::info));
       }
       return new SmtpdService(context, cleanup, resolver, listeners, wiring);
     } catch (ConfigException | TableException e) {
@@ -79,6 +92,21 @@ final class SmtpdService implements Service {
       }
       throw new IOException(context.name() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The entry's name as Postfix's master knows it in its warnings: the port, or {@code
+   * [address]:port} for an entry with a host.
+   */
+  private static String internalName(
+      String service, List<InetSocketAddress> addresses, boolean pass) {
+    if (pass) {
+      return "private/" + service;
+    }
+    InetSocketAddress first = addresses.get(0);
+    return service.contains(":")
+        ? "[" + first.getAddress().getHostAddress() + "]:" + first.getPort()
+        : Integer.toString(first.getPort());
   }
 
   /**

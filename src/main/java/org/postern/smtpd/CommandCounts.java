@@ -45,8 +45,11 @@ final class CommandCounts {
         all += total[i];
       }
     }
-    b.append(" commands=");
-    fraction(b, allOk, all);
+    // Postfix writes 0/0 for a session without commands, so that abnormal ones stand out.
+    b.append(" commands=").append(allOk);
+    if (allOk != all || all == 0) {
+      b.append('/').append(all);
+    }
     return b.toString();
   }
 

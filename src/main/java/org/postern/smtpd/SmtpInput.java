@@ -98,13 +98,26 @@ final class SmtpInput {
    * a client pipelined after a command.
    */
   String peekEscaped(int max) {
+    return escape(buffer, pos, Math.min(max, end - pos));
+  }
+
+  /**
+   * {@code length} bytes from {@code from} as Postfix's escape() writes them into a log line: C
+   * escapes for the usual control characters, {@code \\ooo} for other bytes outside printable
+   * ASCII, a doubled backslash.
+   */
+  static String escape(byte[] bytes, int from, int length) {
     StringBuilder b = new StringBuilder();
-    for (int i = pos; i < pos + Math.min(max, end - pos); i++) {
-      int c = buffer[i] & 0xff;
+    for (int i = from; i < from + length; i++) {
+      int c = bytes[i] & 0xff;
       switch (c) {
+        case 0x07 -> b.append("\\a");
+        case '\b' -> b.append("\\b");
+        case '\f' -> b.append("\\f");
         case '\r' -> b.append("\\r");
         case '\n' -> b.append("\\n");
         case '\t' -> b.append("\\t");
+        case 0x0b -> b.append("\\v");
         case '\\' -> b.append("\\\\");
         default -> b.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format("\\%03o", c));
       }

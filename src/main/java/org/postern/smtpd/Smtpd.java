@@ -6,13 +6,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -24,8 +24,9 @@ import org.postern.tls.TlsConfigException;
 
 /**
  * The SMTP server: accepts connections on one listening address and runs each in its own virtual
- * thread, at most {@code maxproc} at a time (a {@link Semaphore}; a connection beyond the limit
- * waits in the accept backlog, as with Postfix's process limit).
+ * thread, as many at a time as the master.cf entry's {@link SessionLimit} lets in (shared by the
+ * entry's listeners; sessions started under stress use the {@code stress=yes} settings); a client
+ * past every limit hears {@code 421 4.3.2 All server ports are busy} at once.
  *
  * <p>Lifecycle in Jetty's style: {@link #start()} binds and loads TLS keys, {@link #stop()} stops
  * accepting, answers {@code 421 4.3.2 Service shutting down} to sessions waiting for a command
@@ -58,7 +59,11 @@ public final class Smtpd {
   private final Anvil anvil;
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final Set<SmtpdSession> sessions = ConcurrentHashMap.newKeySet();
-  private final Semaphore maxproc;
+  private final SmtpdSettings stressed;
+  private final SessionLimit limit;
+  private final ReentrantLock inFlightLock = new ReentrantLock();
+  private final Condition allDone = inFlightLock.newCondition();
+  private int inFlight;
   private volatile boolean stopping;
   private ServerSocket listener;
   private Thread acceptor;
@@ -102,7 +107,29 @@ public final class Smtpd {
       Clock clock,
       Consumer<String> log,
       Supplier<Consumer<String>> sessionLogs) {
+    this(settings, new Load(SessionLimit.standalone(settings.processLimit(), w -> log.accept("warning: " + w)),
+        settings), sink, bindAddress, stopTimeout, clock, log, sessionLogs);
+  }
+
+  /**
+   * What the master gives each listener of one master.cf entry: the entry's session limit and
+   * the settings of sessions that start under stress (main.cf with {@code stress=yes}).
+   */
+  public record Load(SessionLimit limit, SmtpdSettings stressed) {}
+
+  /** As the seven-argument constructor, with the session limit and stress settings of {@code load}. */
+  public Smtpd(
+      SmtpdSettings settings,
+      Load load,
+      MessageSink sink,
+      InetSocketAddress bindAddress,
+      Duration stopTimeout,
+      Clock clock,
+      Consumer<String> log,
+      Supplier<Consumer<String>> sessionLogs) {
     this.settings = settings;
+    this.stressed = load.stressed();
+    this.limit = load.limit();
     this.sink = sink;
     this.bindAddress = bindAddress;
     this.stopTimeout = stopTimeout;
@@ -110,7 +137,6 @@ public final class Smtpd {
     this.log = log;
     this.sessionLogs = sessionLogs;
     this.anvil = new Anvil(clock, settings.clientLimits().rateTimeUnit());
-    this.maxproc = new Semaphore(settings.processLimit());
   }
 
   private static void systemLog(String line) {
@@ -144,17 +170,18 @@ public final class Smtpd {
     }
     listener = new ServerSocket();
     listener.setReuseAddress(true);
-    listener.bind(bindAddress);
+    listener.bind(bindAddress, limit.backlog());
     acceptor = Thread.ofVirtual().name("smtpd-accept").start(this::acceptLoop);
   }
 
   /**
    * A server that listens on nothing (master.cf {@code smtpd pass}): postscreen hands it the
-   * clients that passed ({@link #pass}). Each session still takes a permit of the process limit.
+   * clients that passed ({@link #pass}). Each session is let in under the entry's limit.
    */
-  public static Smtpd passOnly(SmtpdSettings settings, MessageSink sink, Duration stopTimeout,
-      Clock clock, Consumer<String> log, Supplier<Consumer<String>> sessionLogs) {
-    return new Smtpd(settings, sink, null, stopTimeout, clock, log, sessionLogs);
+  public static Smtpd passOnly(SmtpdSettings settings, Load load, MessageSink sink,
+      Duration stopTimeout, Clock clock, Consumer<String> log,
+      Supplier<Consumer<String>> sessionLogs) {
+    return new Smtpd(settings, load, sink, null, stopTimeout, clock, log, sessionLogs);
   }
 
   /**
@@ -163,17 +190,9 @@ public final class Smtpd {
    * greeting (after postscreen's {@code 220-} teaser it ends a multi-line greeting).
    */
   public void pass(Socket client, byte[] pending) {
-    Thread.ofVirtual().name("smtpd-" + client.getPort()).start(() -> {
-      try {
-        maxproc.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        closeQuietly(client);
-        return;
-      }
-      serve(client, pending);
-    });
+    admit(client, pending, UpstreamProxy.NONE);
   }
+
 
   private Optional<ServerTlsContext> loadTls() throws TlsConfigException {
     boolean wanted = settings.tlsLevel().offered() || settings.tlsWrappermode();
@@ -205,21 +224,15 @@ public final class Smtpd {
     return (InetSocketAddress) listener.getLocalSocketAddress();
   }
 
+  /**
+   * Accepts without waiting for a free session, so that the listen queue never hides a client:
+   * each is let in or refused in its own thread.
+   */
   private void acceptLoop() {
     while (!stopping) {
       try {
-        maxproc.acquire();
-        Socket client;
-        try {
-          client = listener.accept();
-        } catch (IOException e) {
-          maxproc.release();
-          throw e;
-        }
-        Thread.ofVirtual().name("smtpd-" + client.getPort()).start(() -> serve(client, new byte[0]));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        Socket client = listener.accept();
+        admit(client, new byte[0], settings.upstreamProxy());
       } catch (SocketException e) {
         if (!stopping) {
           log.accept("fatal: accept connection: " + e.getMessage());
@@ -231,20 +244,57 @@ public final class Smtpd {
     }
   }
 
-  private void serve(Socket client, byte[] pending) {
+  /**
+   * Past the entry's limits: postscreen's answer when every smtpd process is busy, and its log
+   * line, rather than silence in the listen queue.
+   */
+  private void refuseBusy(Socket client) {
+    try (client) {
+      client.setSoTimeout((int) settings.timeout().toMillis());
+      log.accept("NOQUEUE: reject: CONNECT from [" + client.getInetAddress().getHostAddress() + "]:"
+          + client.getPort() + ": all server ports busy");
+      client.getOutputStream().write("421 4.3.2 All server ports are busy\r\n".getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      // The client left first; the reject line says what happened.
+    }
+  }
+
+  /**
+   * Lets {@code client} in under the entry's limit, in a thread of its own, or refuses it;
+   * {@code pending} is input read before the session (postscreen's), {@code proxy} how the
+   * session learns its endpoints.
+   */
+  private void admit(Socket client, byte[] pending, UpstreamProxy proxy) {
+    Optional<SessionLimit.Admission> admission = limit.admit();
+    begin();
+    Thread.ofVirtual().name("smtpd-" + client.getPort()).start(() -> {
+      try {
+        admission.ifPresentOrElse(a -> serve(client, a, pending, proxy), () -> refuseBusy(client));
+      } finally {
+        admission.ifPresent(limit::release);
+        end();
+      }
+    });
+  }
+
+  private void serve(Socket client, SessionLimit.Admission admission, byte[] pending,
+      UpstreamProxy proxy) {
+    SmtpdSettings settings = admission.stressed() ? stressed : this.settings;
     SmtpdSession session = null;
     try {
       // Replies are already written one flush at a time; Nagle would only hold back the second
       // TLS handshake record until the client's delayed ACK (40 ms per STARTTLS).
       client.setTcpNoDelay(true);
+      Consumer<String> sessionLog = sessionLogs.get();
       session =
           new SmtpdSession(
               settings,
               tlsContext,
               sink,
-              new SmtpdSession.Services(clock, sessionLogs.get(), anvil),
+              new SmtpdSession.Services(clock, sessionLog, anvil),
               client,
               pending,
+              proxy.endpoints(client, sessionLog),
               () -> stopping);
       sessions.add(session);
       session.run();
@@ -255,7 +305,43 @@ public final class Smtpd {
       if (session != null) {
         sessions.remove(session);
       }
-      maxproc.release();
+    }
+  }
+
+  private void begin() {
+    inFlightLock.lock();
+    try {
+      inFlight++;
+    } finally {
+      inFlightLock.unlock();
+    }
+  }
+
+  private void end() {
+    inFlightLock.lock();
+    try {
+      if (--inFlight == 0) {
+        allDone.signalAll();
+      }
+    } finally {
+      inFlightLock.unlock();
+    }
+  }
+
+  /** Waits until this listener's sessions are over; false when {@code timeout} passed first. */
+  private boolean awaitSessions(Duration timeout) throws InterruptedException {
+    long left = timeout.toNanos();
+    inFlightLock.lock();
+    try {
+      while (inFlight > 0) {
+        if (left <= 0) {
+          return false;
+        }
+        left = allDone.awaitNanos(left);
+      }
+      return true;
+    } finally {
+      inFlightLock.unlock();
     }
   }
 
@@ -283,15 +369,15 @@ public final class Smtpd {
       acceptor.join(stopTimeout.toMillis());
     }
     sessions.forEach(SmtpdSession::closeIfIdle);
-    int permits = settings.processLimit();
-    if (maxproc.tryAcquire(permits, stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      maxproc.release(permits);
-    } else {
+    if (!awaitSessions(stopTimeout)) {
       log.accept("warning: stop: " + sessions.size() + " sessions still busy after "
           + stopTimeout.toSeconds() + "s; closing them");
       sessions.forEach(SmtpdSession::forceClose);
     }
     settings.access().closePolicyConnections();
+    if (stressed != settings) {
+      stressed.access().closePolicyConnections();
+    }
   }
 
   private static void closeQuietly(Socket socket) {

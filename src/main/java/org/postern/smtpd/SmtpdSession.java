@@ -62,6 +62,7 @@ final class SmtpdSession implements Runnable {
   private final String clientAddress;
   private final int clientPort;
   private final boolean exempt;
+  private final UpstreamProxy.Endpoints endpoints;
   private Socket socket;
   private final SmtpInput input;
   private final ReplyWriter writer;
@@ -78,23 +79,28 @@ final class SmtpdSession implements Runnable {
       Services services,
       Socket socket,
       byte[] pending,
+      UpstreamProxy.Endpoints endpoints,
       BooleanSupplier stopping)
       throws IOException {
     this.settings = settings;
     this.tlsContext = tlsContext;
     this.services = services;
     this.socket = socket;
+    this.endpoints = endpoints;
     this.stopping = stopping;
-    InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
-    this.clientAddress = peer.getAddress().getHostAddress();
-    this.clientPort = peer.getPort();
-    PeerName names = settings.access().dns.peerNames().lookup(peer.getAddress(), clientAddress, services.log());
+    InetSocketAddress peer = endpoints.client();
+    // After a bad upstream proxy header the client is unknown[unknown], as in Postfix.
+    this.clientAddress = endpoints.known() ? peer.getAddress().getHostAddress() : "unknown";
+    this.clientPort = endpoints.known() ? peer.getPort() : 0;
+    PeerName names = endpoints.known()
+        ? settings.access().dns.peerNames().lookup(peer.getAddress(), clientAddress, services.log())
+        : PeerName.unknown(PeerName.Status.PERM);
     this.clientName = names.name();
-    this.checkState =
-        new CheckState(names, clientAddress, settings.mynetworks().contains(peer.getAddress()), services.log());
-    checkState.connection(clientPort, socket.getLocalAddress().getHostAddress(), socket.getLocalPort());
+    boolean trusted = endpoints.known() && settings.mynetworks().contains(peer.getAddress());
+    this.checkState = new CheckState(names, clientAddress, trusted, services.log());
+    checkState.connection(clientPort, serverAddress(), serverPort());
     SmtpdCheck check = new SmtpdCheck(settings.access(), checkState);
-    this.exempt = settings.clientLimits().exceptions().contains(peer.getAddress());
+    this.exempt = endpoints.known() && settings.clientLimits().exceptions().contains(peer.getAddress());
     MessageReceiver receiver =
         new MessageReceiver(settings, sink, services.clock().getZone(), checkState);
     this.commands = new TransactionCommands(this, settings, receiver, check);
@@ -112,10 +118,13 @@ final class SmtpdSession implements Runnable {
   @Override
   public void run() {
     log("connect from " + checkState.namaddr());
-    Optional<Anvil.Counts> counted =
-        exempt ? Optional.empty() : Optional.of(services.anvil().connect(clientAddress));
+    Optional<Anvil.Counts> counted = exempt || !endpoints.known()
+        ? Optional.empty() : Optional.of(services.anvil().connect(clientAddress));
     try {
-      if (counted.isEmpty() || withinLimits(counted.get())) {
+      if (!endpoints.known()) {
+        writer.reply(Reply.of(421, "4.3.0", settings.myhostname() + " Server local error"));
+        writer.flush();
+      } else if (counted.isEmpty() || withinLimits(counted.get())) {
         serve();
       }
     } catch (SocketTimeoutException e) {
@@ -388,12 +397,15 @@ final class SmtpdSession implements Runnable {
   }
 
   int serverPort() {
-    return socket.getLocalPort();
+    return endpoints.server().getPort();
   }
 
-  /** The address the client connected to, for the auth server's {@code lip=}. */
+  /**
+   * The address the client connected to, for the auth server's {@code lip=}: behind an upstream
+   * proxy, the one the proxy accepted the client on.
+   */
   String serverAddress() {
-    return socket.getLocalAddress().getHostAddress();
+    return endpoints.server().getAddress().getHostAddress();
   }
 
   boolean tlsActive() {

@@ -58,7 +58,8 @@ public record SmtpdSettings(
     SaslSettings sasl,
     ReplyFooter rejectFooter,
     ClientMilters milters,
-    ClientCerts clientCerts) {
+    ClientCerts clientCerts,
+    UpstreamProxy upstreamProxy) {
 
   /** {@code smtpd_tls_security_level} values smtpd implements. */
   public enum TlsLevel {
@@ -189,7 +190,8 @@ public record SmtpdSettings(
         ClientMilters.fromConfig(config),
         new ClientCerts(r.bool("smtpd_tls_ask_ccert"), r.bool("smtpd_tls_req_ccert"),
             config.get("smtpd_tls_CAfile").strip(), config.get("smtpd_tls_CApath").strip(),
-            config.get("smtpd_tls_fingerprint_digest")));
+            config.get("smtpd_tls_fingerprint_digest")),
+        r.upstreamProxy());
   }
 
   /** The protocols and ciphers of STARTTLS and wrapper mode. */
@@ -305,6 +307,15 @@ public record SmtpdSettings(
             ProxyEndpoint.parse(filter), time("smtpd_proxy_timeout"), config.get("smtpd_proxy_ehlo").strip()));
       } catch (IllegalArgumentException e) {
         throw bad("smtpd_proxy_filter", e.getMessage());
+      }
+    }
+
+    private UpstreamProxy upstreamProxy() throws ConfigException {
+      try {
+        return UpstreamProxy.of(config.get("smtpd_upstream_proxy_protocol"),
+            time("smtpd_upstream_proxy_timeout"), config.getList("inet_protocols"));
+      } catch (IllegalArgumentException e) {
+        throw bad("smtpd_upstream_proxy_protocol", e.getMessage());
       }
     }
 

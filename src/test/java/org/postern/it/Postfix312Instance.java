@@ -94,8 +94,9 @@ final class Postfix312Instance implements AutoCloseable {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(InetAddress.getByName(address), port), 5_000);
       s.setSoTimeout(10_000);
-      return new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII)
-          .startsWith("220");
+      String reply = new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII);
+      // 421: smtpd is up, under smtpd_upstream_proxy_protocol, refusing a client without a header.
+      return reply.startsWith("220") || reply.startsWith("421");
     } catch (IOException e) {
       return false;
     }

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 
 class CommandCountsTest {
   @Test
-  void format_noCommands_logsCommandsZero() {
-    assertThat(new CommandCounts().format()).isEqualTo(" commands=0");
+  void format_noCommands_logsZeroOfZero_asPostfix312() {
+    assertThat(new CommandCounts().format()).isEqualTo(" commands=0/0");
   }
 
   @Test
