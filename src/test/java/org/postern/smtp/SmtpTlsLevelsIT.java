@@ -121,6 +121,8 @@ class SmtpTlsLevelsIT {
   private RecipientResult deliver(Peer peer, String policy, Path q, String requireTlsAction)
       throws Exception {
     FakeResolver dns = new FakeResolver();
+    // A signed MX answer: under enforce, REQUIRETLS uses only an MX host found securely.
+    dns.authentic = true;
     dns.mx.put("test.example", List.of(new MxRecord(10, "mx.test.example")));
     dns.hosts.put("mx.test.example", List.of(InetAddress.getByName("127.0.0.1")));
     Map<String, String> params = new HashMap<>();
