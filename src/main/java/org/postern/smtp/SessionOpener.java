@@ -12,13 +12,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
 import org.postern.log.Relay;
 import org.postern.log.TlsFeatureStatus.SecurityLevel;
 import org.postern.smtp.RequireTlsEnforcement.CertificateFailure;
 import org.postern.smtp.RequireTlsEnforcement.Deliver;
 import org.postern.smtp.RequireTlsEnforcement.Refuse;
 import org.postern.smtp.RequireTlsEnforcement.Violation;
+import org.postern.tls.ClientTlsContext;
 import org.postern.tls.ClientTlsPolicy;
 import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsConfigException;
@@ -56,13 +56,13 @@ final class SessionOpener {
   record Failed(SessionFailure failure) implements Outcome {}
 
   private final SmtpSettings settings;
-  private final SSLContext tlsContext;
+  private final ClientTlsContext tlsContext;
   private final ServerCertificateCheck certificates;
   private final Clock clock;
   private final Consumer<String> warnings;
 
   SessionOpener(
-      SmtpSettings settings, SSLContext tlsContext, ServerCertificateCheck certificates,
+      SmtpSettings settings, ClientTlsContext tlsContext, ServerCertificateCheck certificates,
       Clock clock, Consumer<String> warnings) {
     this.settings = settings;
     this.tlsContext = tlsContext;

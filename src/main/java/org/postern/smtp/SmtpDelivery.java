@@ -132,7 +132,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     this.finder =
         new ServerFinder(resolver, s.inetProtocols(), s.myhostname(), s.addressOrder(random));
     this.opener =
-        new SessionOpener(s, ClientTlsContexts.create(), certificates, clock, warnings);
+        new SessionOpener(s, ClientTlsContexts.forEngine(), certificates, clock, warnings);
     this.dane = new DanePolicy(resolver, s.dnsSupportLevel().strip().equals("dnssec"),
         insecureMxPolicy(s));
     this.cache = new ConnectionCache(clock, s.connectionCacheTimeLimit(), s.reuseTimeLimit(),

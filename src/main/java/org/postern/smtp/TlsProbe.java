@@ -96,7 +96,7 @@ public final class TlsProbe {
     if (!r.positive()) {
       return false;
     }
-    c.startTls(ClientTlsContexts.create(),
+    c.startTls(ClientTlsContexts.forEngine(),
         settings.tlsHandshake().forClient(policy.level(), policy), s.hostname(), t.starttls());
     out.println("  TLS: " + c.tlsDescription());
     List<X509Certificate> chain = c.peerChain();

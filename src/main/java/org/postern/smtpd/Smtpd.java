@@ -156,8 +156,7 @@ public final class Smtpd {
         settings.tlsChainFiles().isEmpty()
             ? PemKeyMaterial.load(settings.tlsCertFile(), settings.tlsKeyFile())
             : PemKeyMaterial.loadChainFiles(settings.tlsChainFiles());
-    return Optional.of(new ServerTlsContext(ServerTlsContexts.create(keys),
-        settings.tlsParameters().orElseThrow()));
+    return Optional.of(ServerTlsContexts.create(keys, settings.tlsParameters().orElseThrow()));
   }
 
   /** The bound address; useful when started on port 0. */

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLSocket;
 import org.postern.milter.MilterSettings;
 import org.postern.milter.Milters;
 import org.postern.tls.ServerTlsContext;
+import org.postern.tls.TlsConnection;
 
 /**
  * One SMTP conversation with one client, from the 220 greeting to QUIT or hang-up: the session
@@ -60,7 +60,9 @@ final class SmtpdSession implements Runnable {
   private final String clientAddress;
   private final int clientPort;
   private final boolean exempt;
-  private Socket socket;
+  private final Socket socket;
+  /** The TLS layer over {@link #socket} once STARTTLS or wrapper mode succeeded. */
+  private Optional<TlsConnection> tlsConnection = Optional.empty();
   private final SmtpInput input;
   private final ReplyWriter writer;
   private String helo = "";
@@ -281,19 +283,19 @@ final class SmtpdSession implements Runnable {
 
   /** Upgrades the connection to TLS; the handshake is logged as Postfix's TLS library logs it. */
   void startTls() throws IOException {
-    SSLSocket upgraded;
+    TlsConnection upgraded;
     try {
       upgraded = TlsUpgrade.handshake(tlsContext.orElseThrow(), socket);
     } catch (IOException e) {
       log("SSL_accept error from " + checkState.namaddr() + ": " + e.getMessage());
       throw e;
     }
-    socket = upgraded;
-    tls = Optional.of(TlsUpgrade.describe(upgraded.getSession()));
+    tlsConnection = Optional.of(upgraded);
+    tls = Optional.of(TlsUpgrade.describe(upgraded.session()));
     checkState.tls = tls;
     sasl.ifPresent(SmtpdSasl::logout);
-    input.rebind(upgraded.getInputStream());
-    writer.rebind(upgraded.getOutputStream());
+    input.rebind(upgraded.input());
+    writer.rebind(upgraded.output());
     if (settings.tlsLoglevel() >= 1) {
       Envelope.Tls t = tls.get();
       log("Anonymous TLS connection established from " + checkState.namaddr() + ": " + t.protocol()
@@ -426,6 +428,7 @@ final class SmtpdSession implements Runnable {
   }
 
   private void closeQuietly() {
+    tlsConnection.ifPresent(TlsConnection::close);
     try {
       socket.close();
     } catch (IOException e) {

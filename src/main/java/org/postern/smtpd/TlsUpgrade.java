@@ -3,12 +3,12 @@ package org.postern.smtpd;
 import java.io.IOException;
 import java.net.Socket;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSocket;
 import org.postern.tls.ServerTlsContext;
+import org.postern.tls.TlsConnection;
 
 /**
  * Turns a plaintext client connection into a TLS server connection (STARTTLS, RFC 3207, or
- * wrapper mode on port 465) with the protocols and cipher suites that {@code smtpd_tls_protocols}
+ * wrapper mode on port 465), with the engine postern_tls_provider chose and the protocols and cipher suites that {@code smtpd_tls_protocols}
  * and {@code smtpd_tls_ciphers} allow (their {@code mandatory} forms at {@code
  * smtpd_tls_security_level = encrypt} and in wrapper mode; see org.postern.tls.TlsHandshakeSettings).
  *
@@ -19,16 +19,8 @@ import org.postern.tls.ServerTlsContext;
 final class TlsUpgrade {
   private TlsUpgrade() {}
 
-  static SSLSocket handshake(ServerTlsContext tls, Socket plain) throws IOException {
-    SSLSocket socket =
-        (SSLSocket)
-            tls.context()
-                .getSocketFactory()
-                .createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
-    socket.setUseClientMode(false);
-    tls.parameters().applyTo(socket);
-    socket.startHandshake();
-    return socket;
+  static TlsConnection handshake(ServerTlsContext tls, Socket plain) throws IOException {
+    return tls.accept(plain);
   }
 
   static Envelope.Tls describe(SSLSession session) {

@@ -9,7 +9,9 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Builds the JSSE {@link SSLContext} for the SMTP and LMTP clients. The handshake itself accepts
+ * Builds the TLS client context of the SMTP and LMTP clients, for the engine {@link
+ * TlsEngine#selected} ({@link #forEngine}), and the JSSE {@link SSLContext} under the JDK
+ * engine's. The handshake itself accepts
  * any server certificate: like Postfix, the client decides after the handshake, with {@link
  * ServerCertificateCheck}, whether the chain is trusted and matches, because what a failed check
  * means depends on the security level ({@code may} carries on, {@code verify} defers).
@@ -25,6 +27,15 @@ public final class ClientTlsContexts {
 
   private ClientTlsContexts() {}
 
+  /** The client context of the selected engine. */
+  public static ClientTlsContext forEngine() throws TlsConfigException {
+    return switch (TlsEngine.selected()) {
+      case JDK -> new ClientTlsContext.Jsse(create());
+      case BORINGSSL -> new BoringSslClientContext();
+    };
+  }
+
+  /** The JSSE context. */
   public static SSLContext create() throws TlsConfigException {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
@@ -36,7 +47,7 @@ public final class ClientTlsContexts {
   }
 
   /** Accepts every chain during the handshake; the real check follows it. */
-  private static final class DeferredCheck extends X509ExtendedTrustManager {
+  static final class DeferredCheck extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) {
       throw new UnsupportedOperationException("client-side trust manager");

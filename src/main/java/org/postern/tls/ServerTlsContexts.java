@@ -7,8 +7,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * Builds the JSSE {@link SSLContext} a TLS server (smtpd's STARTTLS and wrapper mode) uses from
- * PEM key material. The protocols and cipher suites come from {@link TlsHandshakeSettings} and are
+ * Builds the TLS server context smtpd's STARTTLS and wrapper mode use from PEM key material, for
+ * the engine {@link TlsEngine#selected}, and the JSSE {@link SSLContext} under the JDK engine's. The protocols and cipher suites come from {@link TlsHandshakeSettings} and are
  * set on each socket; client certificates are not requested, as with Postfix's default {@code
  * smtpd_tls_ask_ccert = no}.
  *
@@ -20,6 +20,16 @@ public final class ServerTlsContexts {
 
   private ServerTlsContexts() {}
 
+  /** The server context of the selected engine, allowing {@code parameters}. */
+  public static ServerTlsContext create(PemKeyMaterial material, TlsParameters parameters)
+      throws TlsConfigException {
+    return switch (TlsEngine.selected()) {
+      case JDK -> new ServerTlsContext.Jsse(create(material), parameters);
+      case BORINGSSL -> new BoringSslServerContext(material, parameters);
+    };
+  }
+
+  /** The JSSE context. */
   public static SSLContext create(PemKeyMaterial material) throws TlsConfigException {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
