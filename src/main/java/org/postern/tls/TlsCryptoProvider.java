@@ -58,6 +58,9 @@ public enum TlsCryptoProvider {
    * when the native code could not load, why and what runs instead.
    */
   public Optional<String> install() {
+    if (this != BORINGSSL) {
+      TlsEngine.select(TlsEngine.JDK);
+    }
     return switch (this) {
       case JDK -> Optional.empty();
       case ACCP -> installAccp().map(why -> why + "; the JDK's providers sign instead");

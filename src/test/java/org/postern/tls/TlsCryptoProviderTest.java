@@ -84,8 +84,9 @@ class TlsCryptoProviderTest {
       assertThat(TlsEngine.selected()).isEqualTo(TlsEngine.BORINGSSL);
       assertThat(ClientTlsContexts.forEngine()).isInstanceOf(BoringSslClientContext.class);
     } finally {
-      TlsEngine.select(TlsEngine.JDK);
+      TlsCryptoProvider.JDK.install();
     }
+    assertThat(TlsEngine.selected()).isEqualTo(TlsEngine.JDK);
   }
 
   @Test
