@@ -101,9 +101,14 @@ final class SslEngineConnection implements TlsConnection {
     while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
       status = switch (status) {
         case NEED_WRAP -> {
+          SSLEngineResult r;
           synchronized (writeLock) {
-            yield wrapAndSend(EMPTY).getHandshakeStatus();
+            r = wrapAndSend(EMPTY);
           }
+          if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+            throw new SSLHandshakeException("TLS handshake ended by an alert");
+          }
+          yield r.getHandshakeStatus();
         }
         case NEED_TASK -> runTasks();
         default -> handshakeUnwrap();
