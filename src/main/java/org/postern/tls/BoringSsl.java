@@ -37,6 +37,8 @@ import javax.net.ssl.SSLEngine;
  */
 final class BoringSsl {
   static final Duration TICKET_KEY_LIFETIME = Duration.ofHours(1);
+  private static final String UNPACKED = "the library is unpacked into java.io.tmpdir, or"
+      + " io.netty.native.workdir, and run from there: a noexec mount stops it";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static OpenSslSessionTicketKey[] ticketKeys;
   private static long ticketKeysSince;
@@ -59,7 +61,8 @@ final class BoringSsl {
       while (cause.getCause() != null) {
         cause = cause.getCause();
       }
-      return Optional.of(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+      String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+      return Optional.of(why + " (" + UNPACKED + ")");
     } catch (LinkageError e) {
       return Optional.of(e.toString());
     }

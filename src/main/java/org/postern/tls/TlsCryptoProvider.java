@@ -15,8 +15,9 @@ import org.postern.util.Spellings;
  * <p>Why: every inbound STARTTLS costs the server one private-key signature (CertificateVerify,
  * RSA 2048 for most certificates) and a key exchange. The JDK computes both in Java at about a
  * third of OpenSSL's speed. {@code boringssl} runs the whole TLS protocol in BoringSSL through
- * Netty's {@code OpenSslEngine} ({@link TlsEngine#BORINGSSL}): about half the CPU of a JSSE
- * handshake, and TLS 1.3 session resumption for smtpd's clients. {@code accp} keeps JSSE and hands
+ * Netty's {@code OpenSslEngine} ({@link TlsEngine#BORINGSSL}): a fifth to two fifths less CPU
+ * per handshake than JSSE (docs/benchmarks.md), and TLS 1.3 session resumption for smtpd's
+ * clients. {@code accp} keeps JSSE and hands
  * exactly the signature algorithms to AWS-LC through the Amazon Corretto Crypto Provider, placed
  * ahead of the JDK's providers; the TLS protocol itself, certificate checks, key exchange,
  * digests, ciphers and random numbers stay with the JDK. {@code jdk} leaves the JDK alone.
