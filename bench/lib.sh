@@ -54,6 +54,11 @@ make_pki() {
     openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
       -days 2 -extfile "$d/$n.ext" -out "$d/$n.pem" 2>/dev/null
   done
+  # An ECDSA P-256 certificate for the handshake scenario.
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=mta.bench.test \
+    -keyout "$d/mta-ec.bench.test.key" -out "$d/mta-ec.bench.test.csr" 2>/dev/null
+  openssl x509 -req -in "$d/mta-ec.bench.test.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+    -CAcreateserial -days 2 -extfile "$d/mta.bench.test.ext" -out "$d/mta-ec.bench.test.pem" 2>/dev/null
   chmod 644 "$d"/*.pem "$d"/*.key
 }
 
@@ -92,7 +97,8 @@ mta_setup() {
     "smtpd_client_connection_count_limit = 0"
     "$@")
   if [ "$kind" = postern ]; then
-    common+=("mail_spool_directory = $dir/mail/" "postern_tls_provider = ${BENCH_TLS_PROVIDER:-accp}")
+    common+=("mail_spool_directory = $dir/mail/")
+    [ -n "${BENCH_TLS_PROVIDER:-}" ] && common+=("postern_tls_provider = $BENCH_TLS_PROVIDER")
     local keys
     keys=$(printf '%s\n' "${common[@]}" | sed -n 's/^\([a-z_]*\) *=.*/\1/p' | paste -sd'|')
     { grep -vE "^($keys) *=" "$HOME_DIR/conf/main.cf"; printf '%s\n' "${common[@]}"; } >"$dir/etc/main.cf"
@@ -158,6 +164,40 @@ mta_pids() {
   echo "$pid"
   pgrep -P "$pid" || true
 }
+
+CLK_TCK=$(getconf CLK_TCK)
+
+# mta_cpu DIR: user+sys CPU clock ticks so far of the instance's processes: the
+# master and its children (utime, stime), with the children they already
+# reaped (cutime, cstime), so Postfix's smtpd and smtp processes that came and
+# went count too. Load generator and sink are not among them.
+mta_cpu() {
+  local t=0 p v
+  for p in $(mta_pids "$1"); do
+    # Fields after the command name's ")": state is 1, utime 12 ... cstime 15.
+    v=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}') || continue
+    t=$((t + ${v:-0}))
+  done
+  echo "$t"
+}
+
+# mta_jit_cpu DIR: the part of mta_cpu spent by the JVM's JIT compiler threads
+# (0 for Postfix): a start-up cost that a short run would otherwise spread
+# over the figure per handshake.
+mta_jit_cpu() {
+  local t=0 p task v
+  for p in $(mta_pids "$1"); do
+    for task in /proc/"$p"/task/*; do
+      grep -q 'CompilerThre' "$task/comm" 2>/dev/null || continue
+      v=$(sed 's/^.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}') || continue
+      t=$((t + ${v:-0}))
+    done
+  done
+  echo "$t"
+}
+
+# cpu_per TICKS N SCALE: CPU seconds per SCALE units of N, two decimals.
+cpu_per() { calc "round($1 / $CLK_TCK / $2 * $3, 2)"; }
 
 # mta_memory DIR: "RSS_KiB PSS_KiB PROCESSES" summed over the instance's processes.
 mta_memory() {
@@ -253,7 +293,7 @@ facts() {
   echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM," \
     "$(uname -sr), $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "== Postern JDK: $("$JDK/bin/java" -version 2>&1 | sed -n 2p)"
-  echo "== Postern TLS signatures: postern_tls_provider = ${BENCH_TLS_PROVIDER:-accp} (jdk: the JDK's own; BENCH_TLS_PROVIDER)"
+  echo "== Postern TLS engine: postern_tls_provider = ${BENCH_TLS_PROVIDER:-its default (boringssl)} (BENCH_TLS_PROVIDER: boringssl, accp, jdk)"
   echo "== Postfix: $(dpkg-query -W -f '${Version}' postfix 2>/dev/null)"
   echo "== queues on: $(findmnt -n -T "$WORK" -o SOURCE,FSTYPE,OPTIONS 2>/dev/null | cut -c1-60)"
   echo "== load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"

@@ -34,8 +34,8 @@ warm_up() {
 #   dkim: plain, with one OpenDKIM (dkim_start) signing as both MTAs'
 #   smtpd milter; the warm-up messages must all arrive signed (dkim_check).
 scenario_relay() {
-  local mode=$1 n=$2 r kind dir port sink t0 t1 t2 rate subm sent sinkinfo
-  local -A rates=() subs=()
+  local mode=$1 n=$2 r kind dir port sink t0 t1 t2 rate subm sent sinkinfo c0 cpu
+  local -A rates=() subs=() cpus=()
   local sinkkind=smtp-sink extra=() load=$mode dump=
   if [ "$mode" = dkim ]; then
     [ "$WARMUP" -gt 0 ] || die "dkim: the signature check reads the warm-up messages; --warmup must be above 0"
@@ -65,27 +65,30 @@ scenario_relay() {
       warm_up "$load" "$port" "$sink" "$sinkkind" "$dump"
       [ "$mode" = dkim ] && dkim_check "$kind" "$dump"
       sink_start "$sinkkind" "$sink" "$n"
+      c0=$(mta_cpu "$dir")
       t0=$(now)
       inject "$load" "$port" "$n" 900 || say "warning: the load against $kind failed"
       t1=$(now)
       if t2=$(sink_wait $((120 + n / 20))); then
         rate=$(calc "round($n / ($t2 - $t0))")
         subm=$(calc "round($n / ($t1 - $t0))")
+        cpu=$(cpu_per "$(( $(mta_cpu "$dir") - c0 ))" "$n" 1000)
       else
-        say "warning: $kind: sink did not receive $n messages within $((120 + n / 20)) s"; rate=0 subm=0
+        say "warning: $kind: sink did not receive $n messages within $((120 + n / 20)) s"; rate=0 subm=0 cpu=nan
       fi
       sink_stop
       sinkinfo=$(grep -h '^received' "$WORK/sink.out" 2>/dev/null || true)
       sleep 1
       sent=$(grep -c 'status=sent' "$dir/maillog" || true)
-      say "  round $r $kind: $rate msg/s end to end, $subm msg/s accepted; $sent status=sent in the log${sinkinfo:+; sink: $sinkinfo}"
-      rates[$kind]+="$rate " subs[$kind]+="$subm "
+      say "  round $r $kind: $rate msg/s end to end, $subm msg/s accepted, $cpu CPU s per 1,000 messages; $sent status=sent in the log${sinkinfo:+; sink: $sinkinfo}"
+      rates[$kind]+="$rate " subs[$kind]+="$subm " cpus[$kind]+="$cpu "
       [ -n "${BENCH_JFR:-}" ] && [ "$kind" = postern ] && mta_stop "$kind" "$dir" && jfr_summary "$dir" "relay-$mode-$n"
       mta_stop "$kind" "$dir"
     done
   done
   record "relay $mode N=$n, end to end" msg/s high "${rates[postern]}" "${rates[postfix]}"
   record "relay $mode N=$n, accepted by smtpd" msg/s high "${subs[postern]}" "${subs[postfix]}"
+  record "relay $mode N=$n, MTA CPU per 1,000 msgs" cpu-s low "${cpus[postern]}" "${cpus[postfix]}"
 }
 
 # dkim_start: one OpenDKIM in the foreground (-f), a bench process, signing
@@ -140,8 +143,8 @@ jfr_summary() {
 # The baseline is the same run without REQUIRETLS on MAIL FROM (and with the
 # default policy), so the ratio is the cost of REQUIRETLS itself.
 scenario_requiretls() {
-  local n=$1 r variant dir port sink t0 t2 rate out
-  local -A rates=()
+  local n=$1 r variant dir port sink t0 t2 rate out c0 cpu
+  local -A rates=() cpus=()
   say "requiretls N=$n (Postern only): $ROUNDS round(s)"
   for r in $(seq 1 "$ROUNDS"); do
     for variant in requiretls verify; do
@@ -163,18 +166,25 @@ scenario_requiretls() {
       sink_wait 300 >/dev/null || say "warning: warm-up sink did not get $WARMUP messages"
       sink_stop
       sink_start requiretls "$sink" "$n"
+      c0=$(mta_cpu "$dir")
       t0=$(now)
       out=$("$PY" "$BENCH/smtpbench.py" load --port "$port" --count "$n" --sessions 20 \
         "${flag[@]}" --timeout 600) || say "warning: load failed: $out"
-      if [ -n "$out" ] && t2=$(sink_wait $((120 + n / 20))); then rate=$(calc "round($n / ($t2 - $t0))"); else rate=0; fi
+      if [ -n "$out" ] && t2=$(sink_wait $((120 + n / 20))); then
+        rate=$(calc "round($n / ($t2 - $t0))")
+        cpu=$(cpu_per "$(( $(mta_cpu "$dir") - c0 ))" "$n" 1000)
+      else
+        rate=0 cpu=nan
+      fi
       sink_stop
-      say "  round $r postern $variant: $rate msg/s end to end; client: $out;" \
+      say "  round $r postern $variant: $rate msg/s end to end, $cpu CPU s per 1,000 messages; client: $out;" \
         "$(grep -c 'status=sent' "$dir/maillog" || true) sent, $(grep -c 'tls=.*requiretls' "$dir/maillog" || true) logged with requiretls"
-      rates[$variant]+="$rate "
+      rates[$variant]+="$rate " cpus[$variant]+="$cpu "
       mta_stop postern "$dir"
     done
   done
   record "REQUIRETLS N=$n (2nd column: Postern, no REQUIRETLS)" msg/s high "${rates[requiretls]}" "${rates[verify]}"
+  record "REQUIRETLS N=$n, CPU per 1,000 msgs (same)" cpu-s low "${cpus[requiretls]}" "${cpus[verify]}"
 }
 
 # scenario_idle N: N sessions that sent EHLO and wait; the MTA's memory.
@@ -280,4 +290,56 @@ scenario_flood() {
   record "flood N=$n: time to greeting (median)" ms low "${ttg[postern]}" "${ttg[postfix]}"
   record "flood N=$n: fresh clients greeted" "of $FLOOD_PROBES" high "${got[postern]}" "${got[postfix]}"
   record "flood N=$n: 51st connection answered 421" yes=1 high "${answered[postern]}" "${answered[postfix]}"
+}
+
+# scenario_handshake N: the MTA's CPU per inbound STARTTLS handshake, read from
+# /proc (mta_cpu), not from the clock, so other work on the machine matters
+# far less than for msg/s. For each certificate (RSA 2048, ECDSA P-256) and
+# each Postern engine (BENCH_ENGINES, default "boringssl accp jdk") and Postfix:
+# N plain sessions (banner, EHLO, QUIT), N with STARTTLS and a full handshake,
+# N resuming the TLS session of each client thread's first one; the
+# handshake's cost is a STARTTLS session's CPU less a plain session's. The
+# JVM's JIT compiler threads are left out (mta_jit_cpu); its GC threads count.
+scenario_handshake() {
+  local n=$1 r cert kind engine dir port mode c0 out
+  local -A ms=()
+  local engines=(${BENCH_ENGINES:-boringssl accp jdk})
+  say "STARTTLS handshakes N=$n per mode: $ROUNDS round(s)"
+  for r in $(seq 1 "$ROUNDS"); do
+    for cert in rsa ecdsa; do
+      local file=mta.bench.test
+      [ "$cert" = ecdsa ] && file=mta-ec.bench.test
+      for engine in "${engines[@]}" postfix; do
+        kind=postern; [ "$engine" = postfix ] && kind=postfix
+        dir=$WORK/$kind port=$(free_port)
+        BENCH_TLS_PROVIDER=$([ "$kind" = postern ] && echo "$engine") mta_setup "$kind" "$dir" "$port" "$(free_port)" \
+          "smtpd_tls_security_level = may" "smtpd_tls_cert_file = $WORK/pki/$file.pem" \
+          "smtpd_tls_key_file = $WORK/pki/$file.key"
+        mta_start "$kind" "$dir" "$port"
+        "$PY" "$BENCH/smtpbench.py" handshakes --port "$port" --count "$WARMUP" --mode full >/dev/null \
+          || say "warning: warm-up handshakes against $engine failed"
+        local line="  round $r $cert $engine: CPU ms per session"
+        for mode in plain full resumed; do
+          c0=$(( $(mta_cpu "$dir") - $(mta_jit_cpu "$dir") ))
+          out=$("$PY" "$BENCH/smtpbench.py" handshakes --port "$port" --count "$n" --mode "$mode") \
+            || say "warning: $mode sessions against $engine failed: $out"
+          ms[$cert.$engine.$mode]=$(cpu_per "$(( $(mta_cpu "$dir") - $(mta_jit_cpu "$dir") - c0 ))" "$n" 1000)
+          line+=" $mode ${ms[$cert.$engine.$mode]} ($out)"
+        done
+        say "$line"
+        for mode in full resumed; do
+          ms[$cert.$engine.$mode.hs]+="$(calc "round(${ms[$cert.$engine.$mode]} - ${ms[$cert.$engine.plain]}, 2)") "
+        done
+        mta_stop "$kind" "$dir"
+      done
+    done
+  done
+  for cert in rsa ecdsa; do
+    for engine in "${engines[@]}"; do
+      for mode in full resumed; do
+        record "handshake $cert $mode, $engine (CPU/handshake)" cpu-ms low \
+          "${ms[$cert.$engine.$mode.hs]}" "${ms[$cert.postfix.$mode.hs]}"
+      done
+    done
+  done
 }

@@ -12,6 +12,11 @@
         S parallel sessions, spread over K processes, submit N messages in all
         over STARTTLS, one per session and lock-step (as smtp-source does),
         each MAIL FROM with REQUIRETLS if asked; prints "sent N seconds".
+  handshakes --port P --count N --mode plain|full|resumed [--threads T]
+        N sessions, T at a time (default 2): banner, EHLO, then (full, resumed)
+        STARTTLS, the TLS handshake and EHLO again, QUIT; resumed offers the
+        TLS session of the thread's first handshake each time. Prints "done K
+        resumed R". For the server's CPU per session and per handshake.
   idle --port P --count N --timeout S
         opens N sessions that each read the banner, send EHLO, read the reply
         and then wait; prints "ready K" (K answered EHLO) and holds them until
@@ -234,6 +239,63 @@ def one_session(port, ctx, mail, msg):
         sock.close()
 
 
+def handshake_session(port, ctx, mode, session):
+    """Banner, EHLO, [STARTTLS, handshake, EHLO], QUIT; the TLS session used."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    try:
+        replies = Replies(sock)
+        replies.expect(b"220", "connect")
+        sock.sendall(b"EHLO client.bench.test\r\n")
+        replies.expect(b"250", "EHLO")
+        if mode != "plain":
+            sock.sendall(b"STARTTLS\r\n")
+            replies.expect(b"220", "STARTTLS")
+            sock = ctx.wrap_socket(sock, session=session if mode == "resumed" else None)
+            replies = Replies(sock)
+            sock.sendall(b"EHLO client.bench.test\r\n")
+            replies.expect(b"250", "EHLO after STARTTLS")
+        sock.sendall(b"QUIT\r\n")
+        replies.expect(b"221", "QUIT")
+        return (sock.session, sock.session_reused) if mode != "plain" else (None, False)
+    finally:
+        sock.close()
+
+
+def handshakes(args):
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    lock = threading.Lock()
+    counts = {"left": args.count, "done": 0, "resumed": 0, "failed": []}
+
+    def worker():
+        session = None
+        while True:
+            with lock:
+                if counts["left"] == 0:
+                    return
+                counts["left"] -= 1
+            try:
+                got, reused = handshake_session(args.port, ctx, args.mode, session)
+                session = session or got
+                with lock:
+                    counts["done"] += 1
+                    counts["resumed"] += reused
+            except (SmtpFailure, OSError) as e:
+                with lock:
+                    counts["failed"].append(str(e))
+
+    pool = [threading.Thread(target=worker) for _ in range(args.threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    print(f"done {counts['done']} resumed {counts['resumed']}", flush=True)
+    for f in counts["failed"][:5]:
+        print(f"failure: {f}", file=sys.stderr)
+    return 1 if counts["failed"] else 0
+
+
 def load_process(args, remaining, threads, results):
     """One process of the load: THREADS sessions at a time, each taking the
     next message from the count shared by all processes."""
@@ -413,6 +475,11 @@ def main():
     s.add_argument("--size", type=int, default=4096)
     s.add_argument("--requiretls", action="store_true")
     s.add_argument("--timeout", type=float, default=600)
+    s = sub.add_parser("handshakes")
+    s.add_argument("--port", type=int, required=True)
+    s.add_argument("--count", type=int, required=True)
+    s.add_argument("--mode", choices=("plain", "full", "resumed"), required=True)
+    s.add_argument("--threads", type=int, default=2)
     s = sub.add_parser("idle")
     s.add_argument("--port", type=int, required=True)
     s.add_argument("--count", type=int, required=True)
@@ -435,6 +502,8 @@ def main():
         return 0
     if args.cmd == "load":
         return load(args)
+    if args.cmd == "handshakes":
+        return handshakes(args)
     if args.cmd == "idle":
         asyncio.run(idle(args))
         return 0

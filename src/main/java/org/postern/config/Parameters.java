@@ -530,7 +530,7 @@ public final class Parameters {
         b("smtp_bind_address_enforce", "no"),
         s("smtp_dns_support_level", ""),
         s("postern_dns_resolver_address", ""),
-        s("postern_tls_provider", "accp"),
+        s("postern_tls_provider", "boringssl"),
         b("postern_mta_sts_enable", "no"),
         s("postern_mta_sts_cache_directory", "$data_directory/mta-sts"),
         t("postern_mta_sts_fetch_timeout", "20s", 's'),

@@ -109,11 +109,12 @@ public final class MasterDaemon {
     String provider = check.config().get("postern_tls_provider");
     Optional<TlsCryptoProvider> crypto = TlsCryptoProvider.named(provider);
     if (crypto.isEmpty()) {
-      return fatal("unknown postern_tls_provider value: \"" + provider + "\" (accp or jdk)");
+      return fatal("unknown postern_tls_provider value: \"" + provider
+          + "\" (boringssl, accp or jdk)");
     }
     // Once per JVM: a reload keeps what the start chose.
     crypto.get().install().ifPresent(why -> log.warn("postern_tls_provider = "
-        + provider + ": " + why + "; the JDK's providers sign instead"));
+        + provider + ": " + why));
     try {
       table.start(check, log);
     } catch (ServiceTable.ServiceException e) {

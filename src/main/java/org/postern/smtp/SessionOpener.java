@@ -12,13 +12,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
 import org.postern.log.Relay;
 import org.postern.log.TlsFeatureStatus.SecurityLevel;
 import org.postern.smtp.RequireTlsEnforcement.CertificateFailure;
 import org.postern.smtp.RequireTlsEnforcement.Deliver;
 import org.postern.smtp.RequireTlsEnforcement.Refuse;
 import org.postern.smtp.RequireTlsEnforcement.Violation;
+import org.postern.tls.ClientTlsContext;
 import org.postern.tls.ClientTlsPolicy;
 import org.postern.table.TableException;
 import org.postern.tls.ServerCertificateCheck;
@@ -68,14 +68,14 @@ final class SessionOpener {
   record Mail(String sender, String queueId, boolean needsSmtputf8) {}
 
   private final SmtpSettings settings;
-  private final SSLContext tlsContext;
+  private final ClientTlsContext tlsContext;
   private final ServerCertificateCheck certificates;
   private final Clock clock;
   private final Consumer<String> warnings;
   private final SaslPasswords passwords;
 
   SessionOpener(
-      SmtpSettings settings, SSLContext tlsContext, ServerCertificateCheck certificates,
+      SmtpSettings settings, ClientTlsContext tlsContext, ServerCertificateCheck certificates,
       Clock clock, Consumer<String> warnings, SaslPasswords passwords) {
     this.settings = settings;
     this.passwords = passwords;

@@ -22,9 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSocket;
+import org.postern.tls.ClientTlsContext;
+import org.postern.tls.TlsConnection;
 import org.postern.tls.TlsParameters;
 import org.postern.esmtp.ReplyReader;
 
@@ -48,7 +48,7 @@ final class SmtpConnection implements AutoCloseable {
   private InputStream in;
   private OutputStream out;
   private SSLSession tls;
-  private SSLSocket tlsSocket;
+  private TlsConnection tlsConnection;
   private final AtomicLong stage = new AtomicLong();
   private volatile boolean timedOut;
   /** System.nanoTime() by which the current read stage must end, when it has a timeout. */
@@ -197,23 +197,17 @@ final class SmtpConnection implements AutoCloseable {
    * Upgrades the TCP connection to TLS with the protocols and cipher suites of {@code
    * parameters} and completes the handshake within {@code timeout}.
    */
-  void startTls(SSLContext context, TlsParameters parameters, String peerName, Duration timeout)
-      throws IOException {
+  void startTls(ClientTlsContext context, TlsParameters parameters, String peerName,
+      Duration timeout) throws IOException {
     if (socket == null) {
       throw new IOException("STARTTLS over a UNIX-domain socket is not supported");
     }
-    SSLSocket ssl =
-        (SSLSocket)
-            context.getSocketFactory()
-                .createSocket(socket, peerName, socket.getPort(), true);
-    ssl.setUseClientMode(true);
-    parameters.applyTo(ssl);
-    ssl.setSoTimeout(timeout.isZero() ? 0 : (int) timeout.toMillis());
-    ssl.startHandshake();
-    this.tls = ssl.getSession();
-    this.in = new BufferedInputStream(ssl.getInputStream());
-    this.out = new BufferedOutputStream(ssl.getOutputStream());
-    this.tlsSocket = ssl;
+    socket.setSoTimeout(timeout.isZero() ? 0 : (int) timeout.toMillis());
+    TlsConnection connection = context.connect(socket, peerName, parameters);
+    this.tls = connection.session();
+    this.in = new BufferedInputStream(connection.input());
+    this.out = new BufferedOutputStream(connection.output());
+    this.tlsConnection = connection;
   }
 
   boolean tlsActive() {
@@ -244,8 +238,8 @@ final class SmtpConnection implements AutoCloseable {
   @Override
   public void close() {
     try {
-      if (tlsSocket != null) {
-        tlsSocket.close();
+      if (tlsConnection != null) {
+        tlsConnection.close();
       }
       if (socket != null) {
         socket.close();

@@ -143,8 +143,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     this.finder =
         new ServerFinder(resolver, s.inetProtocols(), s.myhostname(), s.addressOrder(random));
     this.opener =
-        new SessionOpener(s, ClientTlsContexts.create(s.clientKeys().load(warnings)), certificates,
-            clock, warnings, passwords);
+        new SessionOpener(s, ClientTlsContexts.forEngine(s.clientKeys().load(warnings)),
+            certificates, clock, warnings, passwords);
     this.dane = new DanePolicy(resolver, s.dnsSupportLevel().strip().equals("dnssec"),
         insecureMxPolicy(s));
     this.cache = new ConnectionCache(clock, s.connectionCacheTimeLimit(), s.reuseTimeLimit(),

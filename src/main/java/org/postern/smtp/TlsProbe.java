@@ -96,7 +96,7 @@ public final class TlsProbe {
     if (!r.positive()) {
       return false;
     }
-    c.startTls(ClientTlsContexts.create(settings.clientKeys().load(out::println)),
+    c.startTls(ClientTlsContexts.forEngine(settings.clientKeys().load(out::println)),
         settings.tlsHandshake().forClient(policy.level(), policy), s.hostname(), t.starttls());
     out.println("  TLS: " + c.tlsDescription());
     List<X509Certificate> chain = c.peerChain();

@@ -215,8 +215,8 @@ public final class Smtpd {
     Optional<ClientCertificates> clients = certs.asked(settings.tlsLevel())
         ? Optional.of(ClientCertificates.create(certs.caFile(), certs.caPath(), certs.digest()))
         : Optional.empty();
-    return Optional.of(new ServerTlsContext(ServerTlsContexts.create(keys, clients),
-        settings.tlsParameters().orElseThrow(), clients));
+    return Optional.of(ServerTlsContexts.create(keys, settings.tlsParameters().orElseThrow(),
+        clients));
   }
 
   /** The bound address; useful when started on port 0. */

@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLSocket;
 import org.postern.milter.MilterSettings;
 import org.postern.milter.Milters;
 import org.postern.tls.ServerTlsContext;
+import org.postern.tls.TlsConnection;
 
 /**
  * One SMTP conversation with one client, from the 220 greeting to QUIT or hang-up: the session
@@ -63,7 +63,9 @@ final class SmtpdSession implements Runnable {
   private final int clientPort;
   private final boolean exempt;
   private final UpstreamProxy.Endpoints endpoints;
-  private Socket socket;
+  private final Socket socket;
+  /** The TLS layer over {@link #socket} once STARTTLS or wrapper mode succeeded. */
+  private Optional<TlsConnection> tlsConnection = Optional.empty();
   private final SmtpInput input;
   private final ReplyWriter writer;
   private String helo = "";
@@ -294,20 +296,20 @@ final class SmtpdSession implements Runnable {
 
   /** Upgrades the connection to TLS; the handshake is logged as Postfix's TLS library logs it. */
   void startTls() throws IOException {
-    SSLSocket upgraded;
+    TlsConnection upgraded;
     try {
       upgraded = TlsUpgrade.handshake(tlsContext.orElseThrow(), socket);
     } catch (IOException e) {
       log("SSL_accept error from " + checkState.namaddr() + ": " + e.getMessage());
       throw e;
     }
-    socket = upgraded;
-    Envelope.Tls t = TlsUpgrade.describe(tlsContext.orElseThrow(), upgraded.getSession());
+    tlsConnection = Optional.of(upgraded);
+    Envelope.Tls t = TlsUpgrade.describe(tlsContext.orElseThrow(), upgraded.session());
     tls = Optional.of(t);
     checkState.tls = tls;
     sasl.ifPresent(SmtpdSasl::logout);
-    input.rebind(upgraded.getInputStream());
-    writer.rebind(upgraded.getOutputStream());
+    input.rebind(upgraded.input());
+    writer.rebind(upgraded.output());
     if (settings.tlsLoglevel() >= 1) {
       log(TlsUpgrade.summary(t, checkState.namaddr()));
     }
@@ -467,6 +469,7 @@ final class SmtpdSession implements Runnable {
   }
 
   private void closeQuietly() {
+    tlsConnection.ifPresent(TlsConnection::close);
     try {
       socket.close();
     } catch (IOException e) {

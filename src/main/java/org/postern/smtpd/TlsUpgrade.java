@@ -4,18 +4,19 @@ import java.io.IOException;
 import java.net.Socket;
 import java.util.Optional;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSocket;
 import org.postern.tls.ClientCertificate;
 import org.postern.tls.ServerTlsContext;
+import org.postern.tls.TlsConnection;
 
 /**
  * Turns a plaintext client connection into a TLS server connection (STARTTLS, RFC 3207, or
- * wrapper mode on port 465) with the protocols and cipher suites that {@code smtpd_tls_protocols}
- * and {@code smtpd_tls_ciphers} allow (their {@code mandatory} forms at {@code
+ * wrapper mode on port 465), with the engine {@code postern_tls_provider} chose and the protocols
+ * and cipher suites that {@code smtpd_tls_protocols} and {@code smtpd_tls_ciphers} allow (their {@code mandatory} forms at {@code
  * smtpd_tls_security_level = encrypt} and in wrapper mode; see org.postern.tls.TlsHandshakeSettings).
  *
  * <p>With {@code smtpd_tls_ask_ccert} (or a required certificate) the client is asked for its
- * certificate; the handshake goes on without one.
+ * certificate, under either engine; the handshake goes on without one, and the certificate the
+ * connection's session holds is judged afterwards.
  *
  * <p>Failure: a failed handshake (a client that offers no allowed protocol or cipher suite
  * among them) throws {@link IOException}; the conversation is then in an unknown state and the
@@ -24,17 +25,8 @@ import org.postern.tls.ServerTlsContext;
 final class TlsUpgrade {
   private TlsUpgrade() {}
 
-  static SSLSocket handshake(ServerTlsContext tls, Socket plain) throws IOException {
-    SSLSocket socket =
-        (SSLSocket)
-            tls.context()
-                .getSocketFactory()
-                .createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
-    socket.setUseClientMode(false);
-    tls.parameters().applyTo(socket);
-    socket.setWantClientAuth(tls.clientCertificates().isPresent());
-    socket.startHandshake();
-    return socket;
+  static TlsConnection handshake(ServerTlsContext tls, Socket plain) throws IOException {
+    return tls.accept(plain);
   }
 
   static Envelope.Tls describe(ServerTlsContext tls, SSLSession session) {

@@ -7,6 +7,7 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -15,10 +16,15 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Builds the JSSE {@link SSLContext} for the SMTP and LMTP clients. The handshake itself accepts
+ * Builds the TLS client context of the SMTP and LMTP clients, for the engine {@link
+ * TlsEngine#selected} ({@link #forEngine}), and the JSSE {@link SSLContext} under the JDK
+ * engine's. The handshake itself accepts
  * any server certificate: like Postfix, the client decides after the handshake, with {@link
  * ServerCertificateCheck}, whether the chain is trusted and matches, because what a failed check
  * means depends on the security level ({@code may} carries on, {@code verify} defers).
+ *
+ * <p>The client certificate ({@code smtp_tls_cert_file} and the like) is presented with either
+ * engine: both take the same key manager, which ignores the issuers the server names.
  *
  * <p>Failure: a JDK without TLS, or key material the JDK cannot store, throws {@link
  * TlsConfigException}.
@@ -32,7 +38,23 @@ public final class ClientTlsContexts {
 
   private ClientTlsContexts() {}
 
-  /** A context that presents no client certificate. */
+  /** The client context of the selected engine, presenting no client certificate. */
+  public static ClientTlsContext forEngine() throws TlsConfigException {
+    return forEngine(List.of());
+  }
+
+  /**
+   * The client context of the selected engine, presenting a certificate of {@code keys} to every
+   * server that asks for one (see {@link #create(List)}).
+   */
+  public static ClientTlsContext forEngine(List<PemKeyMaterial> keys) throws TlsConfigException {
+    return switch (TlsEngine.selected()) {
+      case JDK -> new ClientTlsContext.Jsse(create(keys));
+      case BORINGSSL -> new BoringSslClientContext(keyManager(keys));
+    };
+  }
+
+  /** The JSSE context, presenting no client certificate. */
   public static SSLContext create() throws TlsConfigException {
     return create(List.of());
   }
@@ -44,17 +66,28 @@ public final class ClientTlsContexts {
    */
   public static SSLContext create(List<PemKeyMaterial> keys) throws TlsConfigException {
     try {
-      KeyManager[] managers = null;
-      if (!keys.isEmpty()) {
-        for (KeyManager m : ServerTlsContexts.keyManagers(keys).getKeyManagers()) {
-          if (m instanceof X509ExtendedKeyManager x) {
-            managers = new KeyManager[] {new AnyIssuer(x)};
-          }
-        }
-      }
+      KeyManager[] managers = keyManager(keys).map(m -> new KeyManager[] {m}).orElse(null);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(managers, new TrustManager[] {new DeferredCheck()}, null);
       return context;
+    } catch (GeneralSecurityException e) {
+      throw new TlsConfigException("cannot build client TLS context: " + e.getMessage(), e);
+    }
+  }
+
+  /** The key manager offering {@code keys} to any server, none when there are no keys. */
+  private static Optional<X509ExtendedKeyManager> keyManager(List<PemKeyMaterial> keys)
+      throws TlsConfigException {
+    if (keys.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      for (KeyManager m : ServerTlsContexts.keyManagers(keys).getKeyManagers()) {
+        if (m instanceof X509ExtendedKeyManager x) {
+          return Optional.of(new AnyIssuer(x));
+        }
+      }
+      return Optional.empty();
     } catch (GeneralSecurityException | IOException e) {
       throw new TlsConfigException("cannot build client TLS context: " + e.getMessage(), e);
     }
@@ -108,7 +141,7 @@ public final class ClientTlsContexts {
   }
 
   /** Accepts every chain during the handshake; the real check follows it. */
-  private static final class DeferredCheck extends X509ExtendedTrustManager {
+  static final class DeferredCheck extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) {
       throw new UnsupportedOperationException("client-side trust manager");

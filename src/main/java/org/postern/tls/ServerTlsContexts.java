@@ -10,11 +10,12 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 
 /**
- * Builds the JSSE {@link SSLContext} a TLS server (smtpd's STARTTLS and wrapper mode) uses from
- * PEM key material. The protocols and cipher suites come from {@link TlsHandshakeSettings} and are
- * set on each socket. With {@link ClientCertificates} the context lets every client certificate
- * through the handshake and names the trusted CAs in its certificate request; the socket decides
- * whether to ask ({@code smtpd_tls_ask_ccert}).
+ * Builds the TLS server context smtpd's STARTTLS and wrapper mode use from PEM key material, for
+ * the engine {@link TlsEngine#selected}, and the JSSE {@link SSLContext} under the JDK engine's.
+ * The protocols and cipher suites come from {@link TlsHandshakeSettings} and are set on each
+ * connection. With {@link ClientCertificates} (Postfix's {@code smtpd_tls_ask_ccert}) either
+ * engine asks the client for a certificate, lets every one through the handshake and names the
+ * trusted CAs in its certificate request; without, none is requested.
  *
  * <p>Failure: a key that does not match its certificate or a JDK without TLS throws {@link
  * TlsConfigException}.
@@ -41,6 +42,25 @@ public final class ServerTlsContexts {
     return kmf;
   }
 
+  /**
+   * The server context of the selected engine, allowing {@code parameters}, asking for client
+   * certificates when {@code clients} is present.
+   */
+  public static ServerTlsContext create(PemKeyMaterial material, TlsParameters parameters,
+      Optional<ClientCertificates> clients) throws TlsConfigException {
+    return switch (TlsEngine.selected()) {
+      case JDK -> new ServerTlsContext.Jsse(create(material, clients), parameters, clients);
+      case BORINGSSL -> new BoringSslServerContext(material, parameters, clients);
+    };
+  }
+
+  /** The server context of the selected engine, not asking for client certificates. */
+  public static ServerTlsContext create(PemKeyMaterial material, TlsParameters parameters)
+      throws TlsConfigException {
+    return create(material, parameters, Optional.empty());
+  }
+
+  /** The JSSE context. */
   public static SSLContext create(PemKeyMaterial material) throws TlsConfigException {
     return create(material, Optional.empty());
   }

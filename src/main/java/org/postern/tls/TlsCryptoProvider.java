@@ -9,21 +9,28 @@ import java.util.Optional;
 import org.postern.util.Spellings;
 
 /**
- * Who computes the public-key signatures of TLS handshakes: {@code postern_tls_provider}, a
- * Postern parameter (Postfix leaves this to OpenSSL, which is native code anyway).
+ * Which native code does the work of TLS handshakes: {@code postern_tls_provider}, a Postern
+ * parameter (Postfix leaves this to OpenSSL, which is native code anyway).
  *
  * <p>Why: every inbound STARTTLS costs the server one private-key signature (CertificateVerify,
- * RSA 2048 for most certificates). The JDK computes it in Java at about a third of OpenSSL's
- * speed: a third of the Java samples in a TLS relay's profile, 7% of its user CPU. {@code accp}
- * hands exactly the signature algorithms to AWS-LC through the Amazon Corretto Crypto Provider,
- * placed ahead of the JDK's providers; the TLS protocol itself, certificate checks, key exchange,
- * digests, ciphers and random numbers stay with the JDK. {@code jdk} leaves the JDK's providers alone.
+ * RSA 2048 for most certificates) and a key exchange. The JDK computes both in Java at about a
+ * third of OpenSSL's speed. {@code boringssl} runs the whole TLS protocol in BoringSSL through
+ * Netty's {@code OpenSslEngine} ({@link TlsEngine#BORINGSSL}): a fifth to two fifths less CPU
+ * per handshake than JSSE (docs/benchmarks.md), and TLS 1.3 session resumption for smtpd's
+ * clients. {@code accp} keeps JSSE and hands
+ * exactly the signature algorithms to AWS-LC through the Amazon Corretto Crypto Provider, placed
+ * ahead of the JDK's providers; the TLS protocol itself, certificate checks, key exchange,
+ * digests, ciphers and random numbers stay with the JDK. {@code jdk} leaves the JDK alone.
+ * Certificate checks after the handshake (PKIX, DANE, fingerprints) are Postern's own Java code
+ * under every value.
  *
- * <p>Failure: where AWS-LC's native library does not load or fails its self-tests (another
- * platform than Linux x86_64, for one), {@link #install} changes nothing and returns the reason;
- * the JDK then signs as before. The choice is made once per JVM, at daemon start.
+ * <p>Failure: where BoringSSL's or AWS-LC's native library does not load (another platform than
+ * Linux x86_64, a {@code java.io.tmpdir} mounted {@code noexec}) or AWS-LC fails its self-tests,
+ * {@link #install} falls back ({@code boringssl} to what {@code accp} gives, {@code accp} to the
+ * JDK) and returns the reason and the fallback. The choice is made once per JVM, at daemon start.
  */
 public enum TlsCryptoProvider {
+  BORINGSSL("boringssl"),
   ACCP("accp"),
   JDK("jdk");
 
@@ -48,11 +55,30 @@ public enum TlsCryptoProvider {
   }
 
   /**
-   * Puts this provider's signatures first for the whole JVM; idempotent. Returns why it could
-   * not, when it could not.
+   * Selects this value's engine and signature provider for the whole JVM; idempotent. Returns,
+   * when the native code could not load, why and what runs instead.
    */
   public Optional<String> install() {
-    if (this == JDK || Security.getProvider(AcceleratedSignatures.NAME) != null) {
+    if (this != BORINGSSL) {
+      TlsEngine.select(TlsEngine.JDK);
+    }
+    return switch (this) {
+      case JDK -> Optional.empty();
+      case ACCP -> installAccp().map(why -> why + "; the JDK's providers sign instead");
+      case BORINGSSL -> {
+        Optional<String> why = BoringSsl.unavailable();
+        if (why.isEmpty()) {
+          TlsEngine.select(TlsEngine.BORINGSSL);
+          yield Optional.empty();
+        }
+        installAccp();
+        yield Optional.of(why.get() + "; the JDK's TLS engine is used instead");
+      }
+    };
+  }
+
+  private static Optional<String> installAccp() {
+    if (Security.getProvider(AcceleratedSignatures.NAME) != null) {
       return Optional.empty();
     }
     Provider accp;

@@ -16,12 +16,21 @@
  * the handshake per level; {@link org.postern.tls.TlsaMatcher} matches a chain against
  * DNSSEC-validated TLSA records (RFC 6698, RFC 7671, RFC 7672 section 3).
  *
+ * <p>Engines: {@link org.postern.tls.TlsCryptoProvider} reads {@code postern_tls_provider} at
+ * daemon start and selects the {@link org.postern.tls.TlsEngine}: JSSE, or BoringSSL through
+ * Netty's {@code OpenSslEngine} ({@code BoringSslServerContext}, {@code BoringSslClientContext},
+ * {@code BoringSsl}), falling back to JSSE when the native library does not load. Both sides hand
+ * out a {@link org.postern.tls.TlsConnection} over the plain socket, through {@link
+ * org.postern.tls.ServerTlsContext} and {@link org.postern.tls.ClientTlsContext}; {@code
+ * SslEngineConnection} drives an SSLEngine over a blocking socket for the engines that have no
+ * socket of their own.
+ *
  * <p>Protocols and ciphers: {@link org.postern.tls.TlsHandshakeSettings} picks, per role and
  * level, the Postfix protocol list ({@link org.postern.tls.TlsProtocols}), cipher grade ({@link
  * org.postern.tls.CipherGrade}, {@link org.postern.tls.CipherLists}) and exclusions that apply;
  * {@link org.postern.tls.TlsParameters} evaluates the OpenSSL cipher strings over the suites JSSE
  * supports ({@code CipherString}, {@link org.postern.tls.CipherSuite}) and sets the result on
- * each socket (docs/tls.md has the mapping).
+ * each socket or engine; BoringSSL takes what it implements of it (docs/tls.md has the mapping).
  *
  * <p>Failure: an unknown level name is reported by {@code parse} as an empty result; the caller
  * names the parameter or table it came from.

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,7 +94,7 @@ class MasterIT {
     assertThat(Files.readString(maillog))
         .contains("postern/master[" + pid + "]: daemon started -- version ")
         .doesNotContainPattern(SKIPPED)
-        .doesNotContain("postern_tls_provider"); // AWS-LC loads on this platform
+        .doesNotContain("postern_tls_provider"); // BoringSSL and AWS-LC load on this platform
 
     LauncherIT.Result again = postern("start");
     assertThat(again.status()).isEqualTo(1);
@@ -140,8 +141,23 @@ class MasterIT {
     LauncherIT.Result start = postern("start");
 
     assertThat(start.status()).isEqualTo(1);
-    assertThat(start.err()).contains("unknown postern_tls_provider value: \"openssl\" (accp or jdk)");
+    assertThat(start.err()).contains("unknown postern_tls_provider value: \"openssl\" (boringssl, accp or jdk)");
     assertThat(postern("status").status()).isEqualTo(1);
+  }
+
+  @Test
+  void start_boringSslCannotLoad_warnsAndRunsOnTheJdkEngine() throws Exception {
+    Files.writeString(mainCf, "postern_tls_provider = boringssl\n", StandardOpenOption.APPEND);
+    // As where java.io.tmpdir is mounted noexec: the native library cannot be unpacked and run.
+    Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", "-Dio.netty.native.workdir=/dev/null/x");
+
+    LauncherIT.Result start = LauncherIT.run(env, "bin/postern", "start", "-c", conf.toString());
+
+    assertThat(start.status()).as(start.err()).isZero();
+    long pid = runningPid();
+    assertThat(Files.readString(maillog)).containsPattern("postern/master\\[" + pid
+        + "\\]: warning: postern_tls_provider = boringssl: .+; the JDK's TLS engine is used instead");
+    assertThat(postern("stop").status()).isZero();
   }
 
   @Test

@@ -65,7 +65,8 @@ public final class PosternInstance implements AutoCloseable {
             // No test reaches the Internet: mail for other domains stays deferred unless a
             // test routes it to a peer on loopback.
             + "\ndefer_transports = smtp"
-            + "\n" + mainCf;
+            + "\n" + mainCf
+            + engine();
     Files.writeString(p.config.resolve("main.cf"), main);
     String master =
         Files.readString(HOME.resolve("conf/master.cf"))
@@ -73,6 +74,15 @@ public final class PosternInstance implements AutoCloseable {
     Files.writeString(p.config.resolve("master.cf"), master);
     Files.copy(HOME.resolve("conf/aliases"), p.config.resolve("aliases"));
     return p;
+  }
+
+  /**
+   * {@code postern_tls_provider} from the system property {@code postern.it.tlsProvider}, so an
+   * IT can be run again under another TLS engine (e.g. {@code jdk}); nothing when unset.
+   */
+  private static String engine() {
+    String provider = System.getProperty("postern.it.tlsProvider", "");
+    return provider.isEmpty() ? "" : "\npostern_tls_provider = " + provider + "\n";
   }
 
   static int freePort() throws IOException {

@@ -19,6 +19,7 @@ class TlsCryptoProviderTest {
   void named_parameterValues_caseAndSpaceInsensitive() {
     assertThat(TlsCryptoProvider.named("accp")).contains(TlsCryptoProvider.ACCP);
     assertThat(TlsCryptoProvider.named(" JDK ")).contains(TlsCryptoProvider.JDK);
+    assertThat(TlsCryptoProvider.named("BoringSSL")).contains(TlsCryptoProvider.BORINGSSL);
     assertThat(TlsCryptoProvider.named("openssl")).isEmpty();
     assertThat(TlsCryptoProvider.ACCP.parameterValue()).isEqualTo("accp");
   }
@@ -73,6 +74,19 @@ class TlsCryptoProviderTest {
     assertThat(services).isNotEmpty().allMatch(s -> s.getType().equals("Signature"));
     assertThat(services).extracting(java.security.Provider.Service::getAlgorithm)
         .containsExactlyInAnyOrderElementsOf(TlsCryptoProvider.SIGNATURES);
+  }
+
+  @Test
+  void install_boringssl_selectsTheBoringSslEngine() throws Exception {
+    try {
+      assertThat(TlsCryptoProvider.BORINGSSL.install()).isEmpty();
+
+      assertThat(TlsEngine.selected()).isEqualTo(TlsEngine.BORINGSSL);
+      assertThat(ClientTlsContexts.forEngine()).isInstanceOf(BoringSslClientContext.class);
+    } finally {
+      TlsCryptoProvider.JDK.install();
+    }
+    assertThat(TlsEngine.selected()).isEqualTo(TlsEngine.JDK);
   }
 
   @Test
