@@ -205,22 +205,22 @@ public final class DnsjavaResolver implements Resolver {
 
   @Override
   public DnsAnswer<String> ptr(InetAddress address) throws DnsLookupException {
-    Message reply = query(ReverseMap.fromAddress(address).toString(), Type.PTR);
-    List<String> names = new ArrayList<>();
-    for (Record r : reply.getSection(Section.ANSWER)) {
-      if (r instanceof PTRRecord p) {
-        names.add(hostName(p.getTarget()));
-      }
-    }
-    return new DnsAnswer<>(names, reply.getHeader().getFlag(Flags.AD));
+    return targets(ReverseMap.fromAddress(address).toString(), Type.PTR);
   }
 
   @Override
   public DnsAnswer<String> ns(String domain) throws DnsLookupException {
-    Message reply = query(domain, Type.NS);
+    return targets(domain, Type.NS);
+  }
+
+  /** The host names that the {@code type} records (PTR, NS) at {@code name} point to. */
+  private DnsAnswer<String> targets(String name, int type) throws DnsLookupException {
+    Message reply = query(name, type);
     List<String> names = new ArrayList<>();
     for (Record r : reply.getSection(Section.ANSWER)) {
-      if (r instanceof NSRecord n) {
+      if (r instanceof PTRRecord p) {
+        names.add(hostName(p.getTarget()));
+      } else if (r instanceof NSRecord n) {
         names.add(hostName(n.getTarget()));
       }
     }
