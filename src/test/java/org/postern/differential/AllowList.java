@@ -32,9 +32,10 @@ final class AllowList {
 
   static final List<Entry> ENTRIES =
       List.of(
-          entry("(?!post(queue|cat)-).*", "bounce\\.dsn\\.Diagnostic-Code\\.type",
+          entry("(?!post(queue|cat)-|wellformed$|nonheader).*", "bounce\\.dsn\\.Diagnostic-Code\\.type",
               "Postern's own diagnostics are typed X-$mail_name as Postfix's; mail_name defaults to"
-                  + " Postern (X-Postern) where Postfix's is Postfix"),
+                  + " Postern (X-Postern) where Postfix's is Postfix (the header cells bounce only"
+                  + " with the receiver's smtp; diagnostics)"),
           entry(".*-via-.*", "client\\.log\\.text",
               "250 2\\.0\\.0 Ok: queued as QUEUEID \\| 250 2\\.0\\.0 Ok: \\d+ bytes queued as QUEUEID",
               "Postern's smtp client sends BDAT (CHUNKING) where Postfix's sends DATA, and Postfix's smtpd"

@@ -17,8 +17,9 @@ import org.postern.it.AiosmtpdPeer;
  * Postern: the delivery status line ({@code log.relay}, {@code log.tls}, {@code log.dsn}, {@code
  * log.status}, {@code log.text}: the text in parentheses), the receiver's view ({@code
  * rcvd.arrived}, {@code rcvd.tls}, the ESMTP parameters on MAIL FROM {@code rcvd.mail.REQUIRETLS}
- * and {@code rcvd.mail.SMTPUTF8}, the headers {@code rcvd.header.require-tls-esmtp} and {@code
- * rcvd.header.tls-required}) and the bounce at the sender's address ({@code bounce.*}: arrived,
+ * and {@code rcvd.mail.SMTPUTF8}, the headers {@code rcvd.header.require-tls-esmtp}, {@code
+ * rcvd.header.tls-required} and {@code rcvd.header.mime-error}, and the first body line {@code
+ * rcvd.body.first-line}) and the bounce at the sender's address ({@code bounce.*}: arrived,
  * REQUIRETLS on its MAIL FROM, report type, MIME part types, the per-recipient DSN fields with
  * Diagnostic-Code split into {@code .type} and {@code .text}, whether the original body came back
  * (redaction), and its Require-TLS-ESMTP and TLS-Required headers).
@@ -55,6 +56,8 @@ record Observation(Map<String, String> fields) {
           f.put("rcvd.tls", Boolean.toString(msg.tls()));
           f.put("rcvd.header.require-tls-esmtp", header(msg.text(), "Require-TLS-ESMTP"));
           f.put("rcvd.header.tls-required", header(msg.text(), "TLS-Required"));
+          f.put("rcvd.header.mime-error", header(msg.text(), "MIME-Error"));
+          f.put("rcvd.body.first-line", firstBodyLine(msg.text()));
         });
     mail.ifPresent(
         ml -> {
@@ -146,6 +149,12 @@ record Observation(Map<String, String> fields) {
       value = m.group(1).replaceAll("\\r?\\n[ \\t]+", " ").strip();
     }
     return value;
+  }
+
+  /** The first line after the empty line that ends the header, or {@code (absent)}. */
+  private static String firstBodyLine(String text) {
+    String[] parts = text.split("\r?\n\r?\n", 2);
+    return parts.length < 2 ? ABSENT : parts[1].lines().findFirst().orElse("");
   }
 
   /** The value of the top-level header {@code name} (unfolded), or {@code (absent)}. */
