@@ -85,7 +85,10 @@ record MailAddress(String localPart, String domain) {
       }
       return;
     }
-    for (String label : domain.split("\\.", -1)) {
+    // One trailing dot is the root, as Postfix takes it (trivial-rewrite drops it in cleanup);
+    // "x..", "." and "@." stay malformed.
+    String name = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+    for (String label : name.split("\\.", -1)) {
       if (label.isEmpty() || label.length() > 63) {
         throw new IllegalArgumentException("bad domain label");
       }

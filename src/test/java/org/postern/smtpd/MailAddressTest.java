@@ -27,6 +27,13 @@ class MailAddressTest {
   }
 
   @Test
+  void parse_domainWithTheRootsDot_isKeptAsSent() {
+    assertThat(MailAddress.parse("<s@Mx.Test.>").internal()).isEqualTo("s@Mx.Test.");
+    assertThatThrownBy(() -> MailAddress.parse("<s@x..>")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> MailAddress.parse("<s@.>")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void parse_malformed_throws() {
     assertThatThrownBy(() -> MailAddress.parse("<a b@x>")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> MailAddress.parse("<a@>")).isInstanceOf(IllegalArgumentException.class);
