@@ -35,6 +35,7 @@ class PostscreenCacheIT {
   @BeforeAll
   static void start() throws Exception {
     postern = PosternInstance.createReceiveOnly(dir.resolve("postern"), String.join("\n",
+        "mynetworks = 127.0.0.1/32",
         "postscreen_greet_wait = 1s",
         "postscreen_greet_action = enforce",
         ""));
