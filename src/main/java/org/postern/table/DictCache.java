@@ -22,11 +22,15 @@ import java.util.function.Predicate;
  *
  * <p>A {@link #cleanup} run asks a validator about every entry, deletes those it rejects and
  * logs Postfix's statistics line {@code cache NAME full cleanup: retained=N dropped=M entries}.
+ * The time stamp a table written by Postfix keeps under {@code _LAST_CACHE_CLEANUP_COMPLETED_}
+ * is left alone, as Postfix hides it.
  *
  * <p>Failure: another table type is a {@link TableException} at start ({@code unsupported
  * dictionary type}); a read or write error of the file is a TableException for the caller.
  */
 public abstract sealed class DictCache implements AutoCloseable {
+  // Where Postfix's dict_cache records when its last cleanup run completed: no cache entry.
+  private static final String LAST_CLEANUP = "_LAST_CACHE_CLEANUP_COMPLETED_";
 
   /**
    * Opens the cache that {@code spec} (the value of the parameter {@code parameter}) names; an
@@ -79,6 +83,9 @@ public abstract sealed class DictCache implements AutoCloseable {
     int retained = 0;
     int dropped = 0;
     for (TableEntry e : entries()) {
+      if (e.key().equals(LAST_CLEANUP)) {
+        continue;
+      }
       if (retain.test(e)) {
         retained++;
       } else {

@@ -39,6 +39,16 @@ class ScreenCacheTest {
   }
 
   @Test
+  void format_defaultTests_isWhatPostfix312WritesAfterPassNew() {
+    // postmap -s on the 3.12 peer's cache after PASS NEW with only the pregreet test on.
+    ScreenCache cache = new ScreenCache(new DictCache.Memory(), "internal:x",
+        t -> t == ScreenTest.PREGREET, Duration.ofDays(7), log::add);
+
+    assertThat(cache.format(expiries(ScreenTest.PREGREET, Instant.ofEpochSecond(1796665856L))))
+        .isEqualTo("1796665856;1;1;1;1");
+  }
+
+  @Test
   void parse_neverPassedIsLeftOut_missingOrMalformedFieldsAreDisabled() {
     assertThat(ScreenCache.parse("1800000000;0;x;;99999999999999999999")).containsExactly(
         Map.entry(ScreenTest.PREGREET, NOW),

@@ -42,10 +42,12 @@ class DictCacheTest {
       c.put("a", "keep");
       c.put("b", "drop");
       c.put("c", "drop");
+      c.put("_LAST_CACHE_CLEANUP_COMPLETED_", "1796579551");
 
       c.cleanup("btree:/var/lib/postfix/x", e -> e.value().equals("keep"), log::add);
 
-      assertThat(c.entries()).containsExactly(new TableEntry("a", "keep"));
+      assertThat(c.entries()).containsExactly(new TableEntry("_LAST_CACHE_CLEANUP_COMPLETED_",
+          "1796579551"), new TableEntry("a", "keep"));
     }
     assertThat(log).containsExactly(
         "cache btree:/var/lib/postfix/x full cleanup: retained=1 dropped=2 entries");
