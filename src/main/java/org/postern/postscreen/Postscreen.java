@@ -33,8 +33,9 @@ import org.postern.table.TableException;
  */
 public final class Postscreen {
   /** What every session of this server shares. */
-  record Shared(PostscreenSettings settings, Clock clock, Optional<ScreenCache> cache, DnsblScore dnsbl,
-      Handoff handoff, String smtpdService, Map<String, AtomicInteger> connections) {
+  record Shared(PostscreenSettings settings, Clock clock, Optional<ScreenCache> cache,
+      DnsblScore dnsbl, Handoff handoff, String smtpdService,
+      Map<String, AtomicInteger> connections) {
 
     /** Counts a connection from {@code address}; returns how many it has now. */
     int connect(String address) {

@@ -62,8 +62,8 @@ public final class AddressVerifier implements VerifyClient, AutoCloseable {
   /** Opens {@code address_verify_map} and returns the server over it. */
   public static AddressVerifier open(VerifySettings settings, ProbeSender probes, Clock clock,
       ProgramLog log) throws TableException {
-    return new AddressVerifier(settings, DictCache.open("address_verify_map", settings.map(), log::info), probes, clock,
-        log);
+    return new AddressVerifier(settings,
+        DictCache.open("address_verify_map", settings.map(), log::info), probes, clock, log);
   }
 
   @Override
