@@ -68,7 +68,7 @@ public record ParameterSupport(Level level, String consequence) {
    * so that none is silently ignored, even if it joins the typed registry for another reader.
    */
   private static final Set<String> POSTSCREEN_UNSUPPORTED = Set.of(
-      "postscreen_allowlist_interfaces", "postscreen_cache_cleanup_interval",
+      "postscreen_allowlist_interfaces",
       "postscreen_command_filter", "postscreen_discard_ehlo_keyword_address_maps",
       "postscreen_discard_ehlo_keywords", "postscreen_enforce_tls", "postscreen_expansion_filter",
       "postscreen_forbidden_commands", "postscreen_post_queue_limit", "postscreen_pre_queue_limit",

@@ -95,6 +95,7 @@ public final class Parameters {
             "${postscreen_blacklist_action?{$postscreen_blacklist_action}:{ignore}}"),
         l("postscreen_cache_map", "$default_cache_db_type:$data_directory/postscreen_cache"),
         t("postscreen_cache_retention_time", "7d", 'd'),
+        t("postscreen_cache_cleanup_interval", "12h", 'h'),
         t("postscreen_command_time_limit", "${stress?{10}:{300}}s", 's'),
         i("postscreen_command_count_limit", "20"),
         i("postscreen_client_connection_count_limit", "$smtpd_client_connection_count_limit"),

@@ -6,11 +6,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.postern.config.ConfigException;
@@ -29,8 +33,9 @@ import org.postern.table.TableException;
  */
 public final class Postscreen {
   /** What every session of this server shares. */
-  record Shared(PostscreenSettings settings, Clock clock, ScreenCache cache, DnsblScore dnsbl,
-      Handoff handoff, String smtpdService, Map<String, AtomicInteger> connections) {
+  record Shared(PostscreenSettings settings, Clock clock, Optional<ScreenCache> cache,
+      DnsblScore dnsbl, Handoff handoff, String smtpdService,
+      Map<String, AtomicInteger> connections) {
 
     /** Counts a connection from {@code address}; returns how many it has now. */
     int connect(String address) {
@@ -46,6 +51,8 @@ public final class Postscreen {
   private final Set<InetSocketAddress> addresses;
   private final Consumer<String> log;
   private final ExecutorService lookups = Executors.newVirtualThreadPerTaskExecutor();
+  private final ScheduledExecutorService cleanups =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
   private final Set<ServerSocket> listeners = ConcurrentHashMap.newKeySet();
   private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
 
@@ -55,20 +62,32 @@ public final class Postscreen {
    * line goes to {@code log}.
    *
    * @throws ConfigException for a bad postscreen setting
-   * @throws TableException when {@code postscreen_dnsbl_reply_map} cannot be read
+   * @throws TableException when {@code postscreen_dnsbl_reply_map} cannot be read or {@code
+   *     postscreen_cache_map} cannot be opened
    */
   public Postscreen(MainConfig config, Set<InetSocketAddress> addresses,
       Resolver resolver, Handoff handoff, Clock clock, Consumer<String> log)
       throws ConfigException, TableException {
     PostscreenSettings settings = PostscreenSettings.fromConfig(config);
-    this.shared = new Shared(settings, clock, new ScreenCache(settings.cacheRetention()),
-        new DnsblScore(settings, new DnsLists(resolver), lookups), handoff,
+    DnsblScore dnsbl = new DnsblScore(settings, new DnsLists(resolver), lookups);
+    Optional<ScreenCache> cache = settings.cache()
+        ? Optional.of(ScreenCache.open(settings.cacheMap(), settings::enabled,
+            settings.cacheRetention(), log))
+        : Optional.empty();
+    this.shared = new Shared(settings, clock, cache, dnsbl, handoff,
         config.get("smtpd_service_name"), new ConcurrentHashMap<>());
     this.addresses = Set.copyOf(addresses);
     this.log = log;
   }
 
   public void start() throws IOException {
+    Duration interval = shared.settings().cacheCleanupInterval();
+    if (shared.cache().isPresent() && !interval.isZero()) {
+      ScreenCache cache = shared.cache().get();
+      // A first run at start, as Postfix's does when no run completed within the interval.
+      cleanups.scheduleWithFixedDelay(() -> cache.cleanup(shared.clock().instant()), 0,
+          Math.max(1, interval.toSeconds()), TimeUnit.SECONDS);
+    }
     for (InetSocketAddress a : addresses) {
       ServerSocket listener = new ServerSocket();
       listener.setReuseAddress(true);
@@ -109,7 +128,10 @@ public final class Postscreen {
     }
   }
 
-  /** Closes the listeners and the sessions still being screened (smtpd's are smtpd's). */
+  /**
+   * Closes the listeners and the sessions still being screened (smtpd's are smtpd's), then the
+   * cache.
+   */
   public void stop() {
     for (ServerSocket l : listeners) {
       try {
@@ -127,5 +149,13 @@ public final class Postscreen {
       }
     }
     lookups.shutdownNow();
+    cleanups.shutdownNow();
+    try {
+      // A cleanup run in progress must not find its table closed under it.
+      cleanups.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    shared.cache().ifPresent(ScreenCache::close);
   }
 }

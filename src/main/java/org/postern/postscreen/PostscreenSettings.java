@@ -18,7 +18,8 @@ import org.postern.table.Tables;
  *
  * @param greetBanner {@code postscreen_greet_banner}; empty turns the pregreet test off
  * @param dnsblReplyMap {@code postscreen_dnsbl_reply_map}: the list name a client is told
- * @param cache whether {@code postscreen_cache_map} is set (the cache is on)
+ * @param cacheMap {@code postscreen_cache_map}; empty turns the cache off
+ * @param cacheCleanupInterval {@code postscreen_cache_cleanup_interval}, zero for no cleanup
  */
 record PostscreenSettings(
     String myhostname,
@@ -48,8 +49,9 @@ record PostscreenSettings(
     long messageSizeLimit,
     boolean smtputf8,
     boolean softBounce,
-    boolean cache,
+    String cacheMap,
     Duration cacheRetention,
+    Duration cacheCleanupInterval,
     int connectionCountLimit,
     int delayResolution) {
 
@@ -59,6 +61,11 @@ record PostscreenSettings(
   PostscreenSettings {
     dnsblSites = List.copyOf(dnsblSites);
     dnsblReplyMap = List.copyOf(dnsblReplyMap);
+  }
+
+  /** Whether the cache is on. */
+  boolean cache() {
+    return !cacheMap.isEmpty();
   }
 
   /** The tests this configuration runs. */
@@ -122,8 +129,9 @@ record PostscreenSettings(
         c.getSize("message_size_limit"),
         c.getBoolean("smtputf8_enable"),
         c.getBoolean("soft_bounce"),
-        !c.get("postscreen_cache_map").isBlank(),
+        c.get("postscreen_cache_map").strip(),
         c.getTime("postscreen_cache_retention_time"),
+        c.getTime("postscreen_cache_cleanup_interval"),
         c.getInt("postscreen_client_connection_count_limit"),
         c.getInt("delay_logging_resolution_limit"));
   }

@@ -147,8 +147,8 @@ final class ScreenSession {
       }
       case DUNNO -> { }
     }
-    Optional<Map<ScreenTest, Instant>> cached = settings.cache() && !anyFail()
-        ? shared.cache().find(address, now()) : Optional.empty();
+    Optional<Map<ScreenTest, Instant>> cached = anyFail()
+        ? Optional.empty() : shared.cache().flatMap(c -> c.find(address));
     cached.ifPresent(expiries::putAll);
     // Postfix's PSC_STATE_FLAG_NEW: some enabled test was never passed.
     newClient = Arrays.stream(ScreenTest.values())
@@ -403,8 +403,8 @@ final class ScreenSession {
     if (!passed.isEmpty() && passed.containsAll(todo)) {
       log("PASS " + (newClient ? "NEW " : "OLD ") + client());
     }
-    if (!passed.isEmpty() && settings.cache()) {
-      shared.cache().update(address, expiries);
+    if (!passed.isEmpty()) {
+      shared.cache().ifPresent(c -> c.update(address, expiries));
     }
     if (!noForward) {
       if (shared.handoff().pass(socket, pending)) {

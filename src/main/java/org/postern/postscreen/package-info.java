@@ -15,8 +15,8 @@
  *
  * <p>Not implemented: postscreen's own STARTTLS (tlsproxy), reply footers, EHLO keyword
  * filtering, the command filter, queue limits and the HAProxy protocol; those parameters are
- * marked in {@code ParameterSupport}. The cache lives in memory (see {@link
- * org.postern.postscreen.ScreenCache}).
+ * marked in {@code ParameterSupport}. The cache is an lmdb: file that survives restarts (see
+ * {@link org.postern.postscreen.ScreenCache}).
  *
  * <p>Failure: a bad setting stops the service at start-up; a DNS list that does not answer
  * within the greeting wait adds nothing to the score; a client that hangs up is logged as

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.postern.deliver.VerifyClient;
 import org.postern.log.ProgramLog;
-import org.postern.table.TableEntry;
+import org.postern.table.DictCache;
 import org.postern.table.TableException;
 
 /**
@@ -42,14 +42,14 @@ public final class AddressVerifier implements VerifyClient, AutoCloseable {
   private static final String IN_PROGRESS = "Address verification in progress";
 
   private final VerifySettings settings;
-  private final VerifyCache cache;
+  private final DictCache cache;
   private final ProbeSender probes;
   private final ProbeSenderAddress probeSender;
   private final Clock clock;
   private final ProgramLog log;
   private final ReentrantLock lock = new ReentrantLock();
 
-  AddressVerifier(VerifySettings settings, VerifyCache cache, ProbeSender probes, Clock clock,
+  AddressVerifier(VerifySettings settings, DictCache cache, ProbeSender probes, Clock clock,
       ProgramLog log) {
     this.settings = settings;
     this.cache = cache;
@@ -62,8 +62,8 @@ public final class AddressVerifier implements VerifyClient, AutoCloseable {
   /** Opens {@code address_verify_map} and returns the server over it. */
   public static AddressVerifier open(VerifySettings settings, ProbeSender probes, Clock clock,
       ProgramLog log) throws TableException {
-    return new AddressVerifier(settings, VerifyCache.open(settings.map(), log::info), probes, clock,
-        log);
+    return new AddressVerifier(settings,
+        DictCache.open("address_verify_map", settings.map(), log::info), probes, clock, log);
   }
 
   @Override
@@ -141,29 +141,18 @@ public final class AddressVerifier implements VerifyClient, AutoCloseable {
    */
   public void cleanup() {
     long now = clock.instant().getEpochSecond();
-    int retained = 0;
-    int dropped = 0;
+    // A memory-only cache is Postfix's internal:verify.
+    String name = settings.map().isEmpty() ? "internal:verify" : settings.map();
     lock.lock(); // an entry updated during the run must not be judged by its old value
     try {
-      for (TableEntry e : cache.entries()) {
-        Optional<CacheEntry> entry = CacheEntry.parse(e.value());
-        if (entry.isPresent() && (now - entry.get().probed() < PROBE_TTL || !expired(entry.get(), now))) {
-          retained++;
-        } else {
-          cache.delete(e.key());
-          dropped++;
-        }
-      }
+      cache.cleanup(name, e -> CacheEntry.parse(e.value())
+          .filter(entry -> now - entry.probed() < PROBE_TTL || !expired(entry, now))
+          .isPresent(), log::info);
     } catch (TableException e) {
       log.warn(e.getMessage());
-      return;
     } finally {
       lock.unlock();
     }
-    // A memory-only cache is Postfix's internal:verify.
-    String name = settings.map().isEmpty() ? "internal:verify" : settings.map();
-    log.info("cache " + name + " full cleanup: retained=" + retained + " dropped=" + dropped
-        + " entries");
   }
 
   private Optional<CacheEntry> parsed(String value) {

@@ -31,6 +31,8 @@ class PostscreenSettingsTest {
     assertThat(s.pipelining().action()).isEqualTo(Action.ENFORCE);
     assertThat(s.nonSmtpCommand().action()).isEqualTo(Action.DROP);
     assertThat(s.cache()).isTrue();
+    assertThat(s.cacheCleanupInterval()).hasHours(12);
+    assertThat(s.cacheRetention()).hasDays(7);
   }
 
   @Test

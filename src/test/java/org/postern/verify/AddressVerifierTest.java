@@ -20,6 +20,7 @@ import org.postern.deliver.VerifyClient.Answer;
 import org.postern.deliver.VerifyClient.VerifyException;
 import org.postern.log.MailLog;
 import org.postern.log.ProgramLog;
+import org.postern.table.DictCache;
 
 class AddressVerifierTest {
   private static final Instant START = Instant.parse("2026-12-01T10:00:00Z");
@@ -58,14 +59,14 @@ class AddressVerifierTest {
         Duration.ofHours(12));
   }
 
-  private AddressVerifier verifier(VerifyCache cache, boolean negativeCache) {
+  private AddressVerifier verifier(DictCache cache, boolean negativeCache) {
     return new AddressVerifier(settings("lmdb:" + dir.resolve("verify_cache"), negativeCache), cache,
         (sender, recipient) -> probes.add(sender + " -> " + recipient), clock, log);
   }
 
   @Test
   void query_unknownAddress_answersInProgressAndSendsOneProbe() throws VerifyException {
-    AddressVerifier v = verifier(new VerifyCache.Memory(), true);
+    AddressVerifier v = verifier(new DictCache.Memory(), true);
 
     Answer first = v.query("u@example.com");
     now = now.plusSeconds(10);
@@ -79,7 +80,7 @@ class AddressVerifierTest {
   @Test
   void query_probeAnsweredBeforeTheQueryReturns_keepsTheAnswer() throws VerifyException {
     AddressVerifier[] v = new AddressVerifier[1];
-    v[0] = new AddressVerifier(settings("", true), new VerifyCache.Memory(), (sender, rcpt) -> {
+    v[0] = new AddressVerifier(settings("", true), new DictCache.Memory(), (sender, rcpt) -> {
       try {
         v[0].update(rcpt, AddressStatus.BOUNCE, "host said: 550 5.1.1 no");
       } catch (VerifyException e) {
@@ -94,7 +95,7 @@ class AddressVerifierTest {
 
   @Test
   void query_probeLostAfterProbeTtl_sendsAnotherProbe() throws VerifyException {
-    AddressVerifier v = verifier(new VerifyCache.Memory(), true);
+    AddressVerifier v = verifier(new DictCache.Memory(), true);
     v.query("u@example.com");
 
     now = now.plusSeconds(AddressVerifier.PROBE_TTL + 1);
@@ -105,7 +106,7 @@ class AddressVerifierTest {
 
   @Test
   void update_deliverable_isAnsweredFromTheCacheWithoutProbe() throws VerifyException {
-    AddressVerifier v = verifier(new VerifyCache.Memory(), true);
+    AddressVerifier v = verifier(new DictCache.Memory(), true);
 
     v.update("u@example.com", AddressStatus.OK, "250 2.1.5 Ok");
     Answer a = v.query("u@example.com");
@@ -116,7 +117,7 @@ class AddressVerifierTest {
 
   @Test
   void update_failureAfterDeliverable_keepsDeliverable() throws VerifyException {
-    AddressVerifier v = verifier(new VerifyCache.Memory(), true);
+    AddressVerifier v = verifier(new DictCache.Memory(), true);
     v.update("u@example.com", AddressStatus.OK, "250 2.1.5 Ok");
 
     v.update("u@example.com", AddressStatus.BOUNCE, "host said: 550 5.1.1 no");
@@ -126,7 +127,7 @@ class AddressVerifierTest {
 
   @Test
   void query_negativeEntryDueForRefresh_answersCachedStatusAndProbesAgain() throws VerifyException {
-    AddressVerifier v = verifier(new VerifyCache.Memory(), true);
+    AddressVerifier v = verifier(new DictCache.Memory(), true);
     v.update("u@example.com", AddressStatus.BOUNCE, "host said: 550 5.1.1 no such user");
 
     now = now.plus(Duration.ofHours(3)).plusSeconds(1);
@@ -138,7 +139,7 @@ class AddressVerifierTest {
 
   @Test
   void query_positiveEntryExpired_startsOver() throws VerifyException {
-    AddressVerifier v = verifier(new VerifyCache.Memory(), true);
+    AddressVerifier v = verifier(new DictCache.Memory(), true);
     v.update("u@example.com", AddressStatus.OK, "250 2.1.5 Ok");
 
     now = now.plus(Duration.ofDays(31)).plusSeconds(1);
@@ -149,7 +150,7 @@ class AddressVerifierTest {
 
   @Test
   void query_withoutNegativeCache_recordsNoProbeAndProbesEveryTime() throws VerifyException {
-    AddressVerifier v = verifier(new VerifyCache.Memory(), false);
+    AddressVerifier v = verifier(new DictCache.Memory(), false);
 
     v.query("u@example.com");
     v.query("u@example.com");
@@ -159,7 +160,7 @@ class AddressVerifierTest {
 
   @Test
   void update_statusTodo_isRefused() {
-    AddressVerifier v = verifier(new VerifyCache.Memory(), true);
+    AddressVerifier v = verifier(new DictCache.Memory(), true);
 
     assertThatThrownBy(() -> v.update("u@example.com", AddressStatus.TODO, "x"))
         .isInstanceOf(VerifyException.class)
@@ -168,7 +169,7 @@ class AddressVerifierTest {
 
   @Test
   void update_addressWithColon_isStoredUnderPostfixKey() throws Exception {
-    VerifyCache cache = new VerifyCache.Memory();
+    DictCache cache = new DictCache.Memory();
     AddressVerifier v = verifier(cache, true);
 
     v.update("u@[IPv6:2001:db8::1]", AddressStatus.OK, "250 ok\r\nsecond");
@@ -197,7 +198,7 @@ class AddressVerifierTest {
   void open_btreeMap_isKeptAsLmdbWithANotice() throws Exception {
     String spec = "btree:" + dir.resolve("verify_cache");
     List<String> notices = new ArrayList<>();
-    try (VerifyCache c = VerifyCache.open(spec, notices::add)) {
+    try (DictCache c = DictCache.open("address_verify_map", spec, notices::add)) {
       c.put("k", "v");
     }
 
@@ -208,13 +209,13 @@ class AddressVerifierTest {
 
   @Test
   void open_unsupportedType_isRefused() {
-    assertThatThrownBy(() -> VerifyCache.open("pcre:/etc/x", s -> { }))
+    assertThatThrownBy(() -> DictCache.open("address_verify_map", "pcre:/etc/x", s -> { }))
         .hasMessage("address_verify_map: unsupported dictionary type: pcre: use lmdb:/etc/x");
   }
 
   @Test
   void cleanup_dropsExpiredAndMalformedEntries_andLogsPostfixStatistics() throws Exception {
-    VerifyCache cache = new VerifyCache.Memory();
+    DictCache cache = new DictCache.Memory();
     AddressVerifier v = verifier(cache, true);
     v.update("old@example.com", AddressStatus.BOUNCE, "no");
     now = now.plus(Duration.ofDays(3)).plusSeconds(1);
