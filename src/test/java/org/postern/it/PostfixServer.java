@@ -53,6 +53,17 @@ final class PostfixServer {
       Path tempRoot, Path root, String myhostname, List<String> domains, List<Path> certAndKey,
       String address, Map<Integer, Boolean> listeners)
       throws IOException, InterruptedException {
+    return start(tempRoot, root, myhostname, domains, certAndKey, address, listeners, List.of());
+  }
+
+  /**
+   * {@link #start} on {@code address} with {@code mainCf} lines after the instance's own (a later
+   * line wins in Postfix's main.cf), e.g. to make it a SASL-authenticating relay host.
+   */
+  static PostfixServer start(
+      Path tempRoot, Path root, String myhostname, List<String> domains, List<Path> certAndKey,
+      String address, Map<Integer, Boolean> listeners, List<String> mainCf)
+      throws IOException, InterruptedException {
     PostfixServer p = new PostfixServer(root);
     Files.createDirectories(p.config);
     Files.createDirectories(root.resolve("spool"));
@@ -97,6 +108,7 @@ final class PostfixServer {
             "smtpd_tls_loglevel = 1",
             "smtpd_tls_received_header = yes",
             "smtputf8_enable = yes",
+            String.join("\n", mainCf),
             ""));
     StringBuilder master =
         new StringBuilder(
