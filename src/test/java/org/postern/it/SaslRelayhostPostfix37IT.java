@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * through the relay host (587) with the right password; {@code bad.test} through {@code
  * [127.0.94.37]:2587}, whose table entry has a wrong password; {@code plain.test} through {@code
  * [127.0.94.37]:3587}, where {@code smtp_tls_policy_maps} says {@code none}, so the relay host
- * announces no AUTH and refuses the recipient.
+ * announces no AUTH and refuses the recipient; {@code long.test} through {@code
+ * [127.0.94.37]:4587} as a user with a 400-character password, whose PLAIN response waits for the
+ * relay host's empty challenge because the AUTH line would pass 512 octets.
  */
 class SaslRelayhostPostfix37IT {
   private static final Duration LIMIT = Duration.ofSeconds(90);
@@ -38,6 +40,9 @@ class SaslRelayhostPostfix37IT {
   private static final int GOOD = 587;
   private static final int BAD = 2587;
   private static final int PLAIN = 3587;
+  private static final int LONG = 4587;
+  /** Long enough that AUTH PLAIN with the initial response would pass 512 octets. */
+  private static final String LONG_PASSWORD = "x".repeat(400);
 
   @TempDir static Path dir;
   private static DovecotAuth dovecot;
@@ -49,22 +54,24 @@ class SaslRelayhostPostfix37IT {
   @BeforeAll
   static void start() throws Exception {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    dovecot = DovecotAuth.start(dir, List.of("alice:{PLAIN}secret"));
+    dovecot = DovecotAuth.start(dir, List.of("alice:{PLAIN}secret", "bob:{PLAIN}" + LONG_PASSWORD));
     TestPki pki = TestPki.create(dir.resolve("pki"));
     Map<Integer, Boolean> listeners = new LinkedHashMap<>();
-    for (int port : new int[] {GOOD, BAD, PLAIN}) {
+    for (int port : new int[] {GOOD, BAD, PLAIN, LONG}) {
       listeners.put(port, true);
     }
     relay =
         PostfixServer.start(
             dir, dir.resolve("relay"), "relay.peer.test",
-            List.of("good.test", "bad.test", "plain.test"), pki.server("relay.peer.test"), RELAY,
+            List.of("good.test", "bad.test", "plain.test", "long.test"), pki.server("relay.peer.test"), RELAY,
             listeners,
             List.of(
                 "smtpd_sasl_type = dovecot",
                 "smtpd_sasl_path = " + dovecot.socket(),
                 "smtpd_sasl_auth_enable = yes",
                 "smtpd_tls_auth_only = yes",
+                // Verbose smtpd logs for the clients: the dialogue, to see where AUTH came.
+                "debug_peer_list = 127.0.0.1",
                 "smtpd_relay_restrictions = permit_sasl_authenticated, reject"));
     Path tables = Files.createDirectories(dir.resolve("tables"));
     Files.setPosixFilePermissions(tables, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -73,12 +80,14 @@ class SaslRelayhostPostfix37IT {
             tables.resolve("sasl_passwd"),
             nexthop(GOOD) + " alice:secret",
             nexthop(BAD) + " alice:not-the-password",
-            nexthop(PLAIN) + " alice:secret");
+            nexthop(PLAIN) + " alice:secret",
+            nexthop(LONG) + " bob:" + LONG_PASSWORD);
     Path transport =
         table(
             tables.resolve("transport"),
             "bad.test smtp:" + nexthop(BAD),
-            "plain.test smtp:" + nexthop(PLAIN));
+            "plain.test smtp:" + nexthop(PLAIN),
+            "long.test smtp:" + nexthop(LONG));
     Path policy = table(tables.resolve("tls_policy"), nexthop(PLAIN) + " none");
     String mainCf =
         String.join(
@@ -176,6 +185,27 @@ class SaslRelayhostPostfix37IT {
         Pattern.compile(queueId + ": client=\\S+, (sasl_method=\\S+, sasl_username=\\S+)"), LIMIT);
   }
 
+  /** In every smtpd session of the relay host's log, any AUTH command follows a STARTTLS. */
+  private static void assertAuthOnlyAfterStarttls() {
+    Map<String, Boolean> tls = new LinkedHashMap<>();
+    int auths = 0;
+    for (String line : relay.log().lines().toList()) {
+      var m = Pattern.compile("smtpd\\[(\\d+)\\]: (?:connect from|< \\S+: (STARTTLS|AUTH)\\b)").matcher(line);
+      if (!m.find()) {
+        continue;
+      }
+      if (m.group(2) == null) {
+        tls.put(m.group(1), false);
+      } else if (m.group(2).equals("STARTTLS")) {
+        tls.put(m.group(1), true);
+      } else {
+        auths++;
+        assertThat(tls.get(m.group(1))).as("STARTTLS before: " + line).isTrue();
+      }
+    }
+    assertThat(auths).as("AUTH commands in:\n" + relay.log()).isPositive();
+  }
+
   @Test
   void correctPassword_authenticatedAfterStarttls_storedByRelayhost() throws Exception {
     List<String> lines = deliver("good.test", "sent");
@@ -187,6 +217,7 @@ class SaslRelayhostPostfix37IT {
     assertThat(relayedWith("postern@good.test"))
         .isEqualTo(relayedWith("postfix@good.test"))
         .isEqualTo("sasl_method=PLAIN, sasl_username=alice");
+    assertAuthOnlyAfterStarttls();
     // ESMTPSA: RFC 3848's name for SMTP with STARTTLS and AUTH.
     assertThat(relay.messages().stream().filter(m -> m.contains("Subject: sasl good.test")))
         .hasSize(2)
@@ -219,5 +250,23 @@ class SaslRelayhostPostfix37IT {
                 + " (host " + RELAY + "[" + RELAY + "] said: 554 5.7.1 <postern@plain.test>:"
                 + " Recipient address rejected: Access denied (in reply to RCPT TO command))");
     assertThat(relay.messages()).noneMatch(m -> m.contains("Subject: sasl plain.test"));
+  }
+
+  @Test
+  void longPassword_responseAfterEmptyChallenge_storedByRelayhost() throws Exception {
+    List<String> lines = deliver("long.test", "sent");
+    assertThat(lines.get(0))
+        .isEqualTo(lines.get(1))
+        .isEqualTo(
+            "relay=" + RELAY + "[" + RELAY + "]:" + LONG + ", tls=encrypt, dsn=2.0.0, status=sent"
+                + " (250 2.0.0 Ok: queued as QID)");
+    assertThat(relayedWith("postern@long.test"))
+        .isEqualTo(relayedWith("postfix@long.test"))
+        .isEqualTo("sasl_method=PLAIN, sasl_username=bob");
+    // debug_peer_list shows the dialogue: AUTH PLAIN alone, 334 with nothing, then the response.
+    assertThat(Pattern.compile("(?m)< \\S+: AUTH PLAIN$").matcher(relay.log()).results().count())
+        .isEqualTo(2);
+    assertThat(Pattern.compile("(?m)> \\S+: 334 $").matcher(relay.log()).results().count())
+        .isEqualTo(2);
   }
 }
