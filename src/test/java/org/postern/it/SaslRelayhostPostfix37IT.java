@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * [127.0.94.37]:3587}, where {@code smtp_tls_policy_maps} says {@code none}, so the relay host
  * announces no AUTH and refuses the recipient; {@code long.test} through {@code
  * [127.0.94.37]:4587} as a user with a 400-character password, whose PLAIN response waits for the
- * relay host's empty challenge because the AUTH line would pass 512 octets.
+ * relay host's empty challenge because the AUTH line would pass 512 octets; {@code login.test}
+ * through {@code [127.0.94.37]:5587} with transport {@code loginauth}, whose {@code
+ * smtp_sasl_mechanism_filter = login} leaves LOGIN.
  */
 class SaslRelayhostPostfix37IT {
   private static final Duration LIMIT = Duration.ofSeconds(90);
@@ -41,6 +43,10 @@ class SaslRelayhostPostfix37IT {
   private static final int BAD = 2587;
   private static final int PLAIN = 3587;
   private static final int LONG = 4587;
+  private static final int LOGIN = 5587;
+  /** A transport that keeps only LOGIN of the relay host's AUTH list, in both clients. */
+  private static final String LOGIN_TRANSPORT =
+      "loginauth unix - - n - - smtp\n  -o smtp_sasl_mechanism_filter=login";
   /** Long enough that AUTH PLAIN with the initial response would pass 512 octets. */
   private static final String LONG_PASSWORD = "x".repeat(400);
 
@@ -57,13 +63,13 @@ class SaslRelayhostPostfix37IT {
     dovecot = DovecotAuth.start(dir, List.of("alice:{PLAIN}secret", "bob:{PLAIN}" + LONG_PASSWORD));
     TestPki pki = TestPki.create(dir.resolve("pki"));
     Map<Integer, Boolean> listeners = new LinkedHashMap<>();
-    for (int port : new int[] {GOOD, BAD, PLAIN, LONG}) {
+    for (int port : new int[] {GOOD, BAD, PLAIN, LONG, LOGIN}) {
       listeners.put(port, true);
     }
     relay =
         PostfixServer.start(
             dir, dir.resolve("relay"), "relay.peer.test",
-            List.of("good.test", "bad.test", "plain.test", "long.test"), pki.server("relay.peer.test"), RELAY,
+            List.of("good.test", "bad.test", "plain.test", "long.test", "login.test"), pki.server("relay.peer.test"), RELAY,
             listeners,
             List.of(
                 "smtpd_sasl_type = dovecot",
@@ -81,13 +87,15 @@ class SaslRelayhostPostfix37IT {
             nexthop(GOOD) + " alice:secret",
             nexthop(BAD) + " alice:not-the-password",
             nexthop(PLAIN) + " alice:secret",
-            nexthop(LONG) + " bob:" + LONG_PASSWORD);
+            nexthop(LONG) + " bob:" + LONG_PASSWORD,
+            nexthop(LOGIN) + " alice:secret");
     Path transport =
         table(
             tables.resolve("transport"),
             "bad.test smtp:" + nexthop(BAD),
             "plain.test smtp:" + nexthop(PLAIN),
-            "long.test smtp:" + nexthop(LONG));
+            "long.test smtp:" + nexthop(LONG),
+            "login.test loginauth:" + nexthop(LOGIN));
     Path policy = table(tables.resolve("tls_policy"), nexthop(PLAIN) + " none");
     String mainCf =
         String.join(
@@ -106,12 +114,14 @@ class SaslRelayhostPostfix37IT {
     postern =
         PosternInstance.create(
             dir.resolve("postern"), "myhostname = client.test\ndefer_transports =\n" + mainCf);
+    postern.appendMasterCf(LOGIN_TRANSPORT);
     postern.startAndAwaitSmtp();
     postfixPort = PosternInstance.freePort();
     postfix =
         Postfix312Instance.startDelivering(
             dir, dir.resolve("postfix312"), POSTFIX312, postfixPort,
             "myhostname = client312.test\n" + mainCf);
+    postfix.appendMasterCf(LOGIN_TRANSPORT);
   }
 
   private static String nexthop(int port) {
@@ -183,6 +193,23 @@ class SaslRelayhostPostfix37IT {
             LIMIT);
     return relay.awaitLog(
         Pattern.compile(queueId + ": client=\\S+, (sasl_method=\\S+, sasl_username=\\S+)"), LIMIT);
+  }
+
+  /**
+   * The relay host's verbose smtpd log reduced to its dialogue lines ({@code < command}, {@code >
+   * reply}), one smtpd process after the other: concurrent sessions interleave in the log.
+   */
+  private static String dialogue() {
+    Map<String, StringBuilder> byProcess = new LinkedHashMap<>();
+    Pattern line = Pattern.compile("/smtpd\\[(\\d+)\\]: ([<>]) \\S+: (.*)");
+    for (String l : relay.log().lines().toList()) {
+      var m = line.matcher(l);
+      if (m.find()) {
+        byProcess.computeIfAbsent(m.group(1), pid -> new StringBuilder())
+            .append(m.group(2)).append(' ').append(m.group(3)).append('\n');
+      }
+    }
+    return String.join("", byProcess.values());
   }
 
   /** In every smtpd session of the relay host's log, any AUTH command follows a STARTTLS. */
@@ -264,9 +291,26 @@ class SaslRelayhostPostfix37IT {
         .isEqualTo(relayedWith("postfix@long.test"))
         .isEqualTo("sasl_method=PLAIN, sasl_username=bob");
     // debug_peer_list shows the dialogue: AUTH PLAIN alone, 334 with nothing, then the response.
-    assertThat(Pattern.compile("(?m)< \\S+: AUTH PLAIN$").matcher(relay.log()).results().count())
+    assertThat(Pattern.compile("< AUTH PLAIN\n> 334 \n< \\S+\n> 235 ").matcher(dialogue()).results().count())
+        .as(dialogue())
         .isEqualTo(2);
-    assertThat(Pattern.compile("(?m)> \\S+: 334 $").matcher(relay.log()).results().count())
+  }
+
+  @Test
+  void mechanismFilterLogin_loginExchange_storedByRelayhost() throws Exception {
+    List<String> lines = deliver("login.test", "sent");
+    assertThat(lines.get(0))
+        .isEqualTo(lines.get(1))
+        .isEqualTo(
+            "relay=" + RELAY + "[" + RELAY + "]:" + LOGIN + ", tls=encrypt, dsn=2.0.0, status=sent"
+                + " (250 2.0.0 Ok: queued as QID)");
+    assertThat(relayedWith("postern@login.test"))
+        .isEqualTo(relayedWith("postfix@login.test"))
+        .isEqualTo("sasl_method=LOGIN, sasl_username=alice");
+    // AUTH LOGIN alone, then the user name and the password, each after its prompt.
+    assertThat(Pattern.compile("< AUTH LOGIN\n> 334 VXNlcm5hbWU6\n< YWxpY2U=\n> 334 UGFzc3dvcmQ6\n"
+            + "< c2VjcmV0\n> 235 ").matcher(dialogue()).results().count())
+        .as(dialogue())
         .isEqualTo(2);
   }
 }
