@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * [127.0.94.37]:4587} as a user with a 400-character password, whose PLAIN response waits for the
  * relay host's empty challenge because the AUTH line would pass 512 octets; {@code login.test}
  * through {@code [127.0.94.37]:5587} with transport {@code loginauth}, whose {@code
- * smtp_sasl_mechanism_filter = login} leaves LOGIN.
+ * smtp_sasl_mechanism_filter = login} leaves LOGIN; {@code cram.test} through {@code
+ * [127.0.94.37]:6587}, whose smtpd asks a second Dovecot that offers only CRAM-MD5.
  */
 class SaslRelayhostPostfix37IT {
   private static final Duration LIMIT = Duration.ofSeconds(90);
@@ -44,6 +45,8 @@ class SaslRelayhostPostfix37IT {
   private static final int PLAIN = 3587;
   private static final int LONG = 4587;
   private static final int LOGIN = 5587;
+  /** The port whose smtpd asks a Dovecot that offers only CRAM-MD5. */
+  private static final int CRAM = 6587;
   /** A transport that keeps only LOGIN of the relay host's AUTH list, in both clients. */
   private static final String LOGIN_TRANSPORT =
       "loginauth unix - - n - - smtp\n  -o smtp_sasl_mechanism_filter=login";
@@ -52,6 +55,7 @@ class SaslRelayhostPostfix37IT {
 
   @TempDir static Path dir;
   private static DovecotAuth dovecot;
+  private static DovecotAuth dovecotCram;
   private static PostfixServer relay;
   private static PosternInstance postern;
   private static Postfix312Instance postfix;
@@ -61,6 +65,7 @@ class SaslRelayhostPostfix37IT {
   static void start() throws Exception {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     dovecot = DovecotAuth.start(dir, List.of("alice:{PLAIN}secret", "bob:{PLAIN}" + LONG_PASSWORD));
+    dovecotCram = DovecotAuth.start(dir.resolve("cram"), List.of("carol:{PLAIN}carolpw"), "cram-md5");
     TestPki pki = TestPki.create(dir.resolve("pki"));
     Map<Integer, Boolean> listeners = new LinkedHashMap<>();
     for (int port : new int[] {GOOD, BAD, PLAIN, LONG, LOGIN}) {
@@ -69,7 +74,7 @@ class SaslRelayhostPostfix37IT {
     relay =
         PostfixServer.start(
             dir, dir.resolve("relay"), "relay.peer.test",
-            List.of("good.test", "bad.test", "plain.test", "long.test", "login.test"), pki.server("relay.peer.test"), RELAY,
+            List.of("good.test", "bad.test", "plain.test", "long.test", "login.test", "cram.test"), pki.server("relay.peer.test"), RELAY,
             listeners,
             List.of(
                 "smtpd_sasl_type = dovecot",
@@ -78,7 +83,10 @@ class SaslRelayhostPostfix37IT {
                 "smtpd_tls_auth_only = yes",
                 // Verbose smtpd logs for the clients: the dialogue, to see where AUTH came.
                 "debug_peer_list = 127.0.0.1",
-                "smtpd_relay_restrictions = permit_sasl_authenticated, reject"));
+                "smtpd_relay_restrictions = permit_sasl_authenticated, reject"),
+            List.of(
+                RELAY + ":" + CRAM + " inet n - n - - smtpd",
+                "  -o smtpd_sasl_path=" + dovecotCram.socket()));
     Path tables = Files.createDirectories(dir.resolve("tables"));
     Files.setPosixFilePermissions(tables, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path passwords =
@@ -88,14 +96,16 @@ class SaslRelayhostPostfix37IT {
             nexthop(BAD) + " alice:not-the-password",
             nexthop(PLAIN) + " alice:secret",
             nexthop(LONG) + " bob:" + LONG_PASSWORD,
-            nexthop(LOGIN) + " alice:secret");
+            nexthop(LOGIN) + " alice:secret",
+            nexthop(CRAM) + " carol:carolpw");
     Path transport =
         table(
             tables.resolve("transport"),
             "bad.test smtp:" + nexthop(BAD),
             "plain.test smtp:" + nexthop(PLAIN),
             "long.test smtp:" + nexthop(LONG),
-            "login.test loginauth:" + nexthop(LOGIN));
+            "login.test loginauth:" + nexthop(LOGIN),
+            "cram.test smtp:" + nexthop(CRAM));
     Path policy = table(tables.resolve("tls_policy"), nexthop(PLAIN) + " none");
     String mainCf =
         String.join(
@@ -136,7 +146,7 @@ class SaslRelayhostPostfix37IT {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {postern, postfix, relay::stop, dovecot}) {
+    for (AutoCloseable c : new AutoCloseable[] {postern, postfix, relay::stop, dovecot, dovecotCram}) {
       if (c != null) {
         c.close();
       }
@@ -312,5 +322,18 @@ class SaslRelayhostPostfix37IT {
             + "< c2VjcmV0\n> 235 ").matcher(dialogue()).results().count())
         .as(dialogue())
         .isEqualTo(2);
+  }
+
+  @Test
+  void cramMd5_challengeAnswered_storedByRelayhost() throws Exception {
+    List<String> lines = deliver("cram.test", "sent");
+    assertThat(lines.get(0))
+        .isEqualTo(lines.get(1))
+        .isEqualTo(
+            "relay=" + RELAY + "[" + RELAY + "]:" + CRAM + ", tls=encrypt, dsn=2.0.0, status=sent"
+                + " (250 2.0.0 Ok: queued as QID)");
+    assertThat(relayedWith("postern@cram.test"))
+        .isEqualTo(relayedWith("postfix@cram.test"))
+        .isEqualTo("sasl_method=CRAM-MD5, sasl_username=carol");
   }
 }
