@@ -67,15 +67,20 @@ class SaslRelayhostPostfix37IT {
     dovecot = DovecotAuth.start(dir, List.of("alice:{PLAIN}secret", "bob:{PLAIN}" + LONG_PASSWORD));
     dovecotCram = DovecotAuth.start(dir.resolve("cram"), List.of("carol:{PLAIN}carolpw"), "cram-md5");
     TestPki pki = TestPki.create(dir.resolve("pki"));
+    relay = startRelay(pki);
+    startClients(pki);
+  }
+
+  /** The relay host: Debian's Postfix 3.7 with both Dovecots, AUTH only after STARTTLS. */
+  private static PostfixServer startRelay(TestPki pki) throws Exception {
     Map<Integer, Boolean> listeners = new LinkedHashMap<>();
     for (int port : new int[] {GOOD, BAD, PLAIN, LONG, LOGIN}) {
       listeners.put(port, true);
     }
-    relay =
-        PostfixServer.start(
+    return PostfixServer.start(
             dir, dir.resolve("relay"), "relay.peer.test",
-            List.of("good.test", "bad.test", "plain.test", "long.test", "login.test", "cram.test"), pki.server("relay.peer.test"), RELAY,
-            listeners,
+            List.of("good.test", "bad.test", "plain.test", "long.test", "login.test", "cram.test"),
+            pki.server("relay.peer.test"), RELAY, listeners,
             List.of(
                 "smtpd_sasl_type = dovecot",
                 "smtpd_sasl_path = " + dovecot.socket(),
@@ -87,6 +92,10 @@ class SaslRelayhostPostfix37IT {
             List.of(
                 RELAY + ":" + CRAM + " inet n - n - - smtpd",
                 "  -o smtpd_sasl_path=" + dovecotCram.socket()));
+  }
+
+  /** Postern and Postfix 3.12 with the same main.cf and the same extra transport. */
+  private static void startClients(TestPki pki) throws Exception {
     Path tables = Files.createDirectories(dir.resolve("tables"));
     Files.setPosixFilePermissions(tables, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path passwords =
