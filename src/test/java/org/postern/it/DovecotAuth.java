@@ -31,6 +31,12 @@ public final class DovecotAuth implements AutoCloseable {
 
   /** Starts Dovecot under {@code dir}; {@code users} are passwd-file lines. */
   public static DovecotAuth start(Path dir, List<String> users) throws IOException, InterruptedException {
+    return start(dir, users, "plain login");
+  }
+
+  /** {@link #start(Path, List)} with {@code auth_mechanisms = mechanisms}, e.g. {@code cram-md5}. */
+  public static DovecotAuth start(Path dir, List<String> users, String mechanisms)
+      throws IOException, InterruptedException {
     Path root = Files.createDirectories(dir.resolve("dovecot-auth"));
     // The auth process runs as the dovecot user: it must reach the passwd-file.
     for (Path d = root; d != null && d.startsWith(dir); d = d.getParent()) {
@@ -51,7 +57,7 @@ public final class DovecotAuth implements AutoCloseable {
             "protocols = none",
             "ssl = no",
             "disable_plaintext_auth = no",
-            "auth_mechanisms = plain login",
+            "auth_mechanisms = " + mechanisms,
             "auth_failure_delay = 0",
             "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN " + passwd + "\n}",
             "userdb {\n  driver = static\n  args = uid=65534 gid=65534 home=/nonexistent\n}",

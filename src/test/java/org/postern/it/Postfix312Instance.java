@@ -142,6 +142,13 @@ final class Postfix312Instance implements AutoCloseable {
     assertThat(postfix("reload").status()).isZero();
   }
 
+  /** Appends {@code lines} to master.cf and {@code postfix reload}s. */
+  void appendMasterCf(String lines) throws IOException, InterruptedException {
+    Files.writeString(config.resolve("master.cf"), "\n" + lines + "\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    assertThat(postfix("reload").status()).isZero();
+  }
+
   private PosternInstance.Result postfix(String... args) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of(Postfix312.program("postfix").toString(), "-c",
         config.toString()));

@@ -53,6 +53,20 @@ final class PostfixServer {
       Path tempRoot, Path root, String myhostname, List<String> domains, List<Path> certAndKey,
       String address, Map<Integer, Boolean> listeners)
       throws IOException, InterruptedException {
+    return start(
+        tempRoot, root, myhostname, domains, certAndKey, address, listeners, List.of(), List.of());
+  }
+
+  /**
+   * {@link #start} on {@code address} with {@code mainCf} lines after the instance's own (a later
+   * line wins in Postfix's main.cf), e.g. to make it a SASL-authenticating relay host, and {@code
+   * masterCf} lines after its listeners (entries of their own: master(8) opens their sockets
+   * with the listeners', before those greet).
+   */
+  static PostfixServer start(
+      Path tempRoot, Path root, String myhostname, List<String> domains, List<Path> certAndKey,
+      String address, Map<Integer, Boolean> listeners, List<String> mainCf, List<String> masterCf)
+      throws IOException, InterruptedException {
     PostfixServer p = new PostfixServer(root);
     Files.createDirectories(p.config);
     Files.createDirectories(root.resolve("spool"));
@@ -97,6 +111,7 @@ final class PostfixServer {
             "smtpd_tls_loglevel = 1",
             "smtpd_tls_received_header = yes",
             "smtputf8_enable = yes",
+            String.join("\n", mainCf),
             ""));
     StringBuilder master =
         new StringBuilder(
@@ -110,6 +125,7 @@ final class PostfixServer {
             master.append("  -o smtpd_tls_security_level=none\n");
           }
         });
+    masterCf.forEach(line -> master.append(line).append('\n'));
     Files.writeString(p.config.resolve("master.cf"), master.toString());
     PosternInstance.Result r = p.postfix("start");
     assertThat(r.status()).as("postfix start: " + r.out() + r.err() + "\n" + p.log()).isZero();
