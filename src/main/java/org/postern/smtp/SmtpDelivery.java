@@ -250,7 +250,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         decision = request.tlsRequiredNo()
             ? new TlsPolicyLookup.Decision(ClientTlsPolicy.parse(levelOrNone(),
                 settings.protocol().parameter("tls_security_level")).cappedAtMay(),
-                Optional.empty())
+                Optional.empty(), Optional.empty())
             : tlsPolicies.policy(d);
       } catch (TlsConfigException e) {
         return local("4.7.5", e.getMessage(), SecurityLevel.undecided(Level.UNKNOWN), false);

@@ -42,8 +42,9 @@ import org.postern.tlsrpt.SessionRecorder;
  * <p>TLS reporting ({@code postern_tlsrpt_enable}, org.postern.tlsrpt): each session with a server
  * held to usable TLSA records or to an MTA-STS {@code enforce} or {@code testing} policy is
  * counted once, as a success or with its RFC 8460 result type ({@link #opened}, {@link #failed},
- * {@link #refused}). Failures that are not about TLS (no connection, a refused greeting) are not
- * counted.
+ * {@link #refused}); any other session is counted as {@code no-policy-found} for the next-hop
+ * domain (see {@link Decision}). Failures that are not about TLS (no connection, a refused
+ * greeting) are not counted.
  *
  * <p>The {@code fingerprint} level takes its fingerprints from {@code match=}, else from {@code
  * smtp_tls_fingerprint_cert_match} (split on whitespace and commas), as Postfix does.
@@ -59,8 +60,14 @@ final class TlsPolicyLookup implements AutoCloseable {
   static final ClientTlsPolicy MTA_STS_SECURE = new ClientTlsPolicy(
       TlsSecurityLevel.SECURE, List.of("hostname"), Map.of("servername", "hostname"));
 
-  /** A next hop's policy and the MTA-STS policy ({@code enforce} or {@code testing}) behind it. */
-  record Decision(ClientTlsPolicy policy, Optional<ActivePolicy> mtaSts) {
+  /**
+   * A next hop's policy, the MTA-STS policy ({@code enforce} or {@code testing}) behind it, and
+   * the TLSRPT policy domain that a session without a DANE or MTA-STS policy is counted for as
+   * {@code no-policy-found}: empty, as in Postfix 3.12, under {@code TLS-Required: no}, with
+   * {@code smtp_tls_security_level = none}, and for an address next hop.
+   */
+  record Decision(ClientTlsPolicy policy, Optional<ActivePolicy> mtaSts,
+      Optional<String> noPolicyDomain) {
     private Optional<ActivePolicy> in(Mode mode) {
       return mtaSts.filter(p -> p.policy().mode() == mode);
     }
@@ -142,7 +149,8 @@ final class TlsPolicyLookup implements AutoCloseable {
       }
       if (found.isPresent()) {
         return new Decision(withFingerprints(
-            ClientTlsPolicy.parse(found.get(), t.spec() + ": " + key), d), Optional.empty());
+            ClientTlsPolicy.parse(found.get(), t.spec() + ": " + key), d), Optional.empty(),
+            noPolicyDomain(d));
       }
     }
     ClientTlsPolicy level = defaultLevel.isBlank()
@@ -151,9 +159,9 @@ final class TlsPolicyLookup implements AutoCloseable {
     Optional<ActivePolicy> sts = d.mxLookup()
         ? mtaSts.flatMap(m -> m.policy(d.host())).filter(p -> p.policy().mode() != Mode.NONE)
         : Optional.empty();
-    Decision decision = new Decision(level, sts);
+    Decision decision = new Decision(level, sts, noPolicyDomain(d));
     if (decision.in(Mode.ENFORCE).isPresent() && !dane(level)) {
-      return new Decision(MTA_STS_SECURE, sts);
+      return new Decision(MTA_STS_SECURE, sts, decision.noPolicyDomain());
     }
     return decision;
   }
@@ -314,14 +322,40 @@ final class TlsPolicyLookup implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** DANE first: usable TLSA records; else an MTA-STS policy in force; else nothing counted. */
+  /**
+   * DANE first: usable TLSA records; else an MTA-STS policy in force; else {@code
+   * no-policy-found}, whose policy-domain is the TLSRPT policy domain (Postfix's workaround of
+   * 20240924), with neither policy strings nor MX hosts.
+   */
   private static Optional<AppliedPolicy> reportPolicy(
       Decision decision, Destination d, ServerTls tls, Server server) {
     if (tls.dane()) {
       return Optional.of(new AppliedPolicy(PolicyType.TLSA, d.host(),
           tls.tlsa().stream().map(Object::toString).toList(), List.of(server.hostname())));
     }
-    return decision.mtaSts().map(TlsPolicyLookup::stsPolicy);
+    if (decision.mtaSts().isPresent()) {
+      return decision.mtaSts().map(TlsPolicyLookup::stsPolicy);
+    }
+    return decision.noPolicyDomain().map(
+        domain -> new AppliedPolicy(PolicyType.NO_POLICY_FOUND, domain, List.of(), List.of()));
+  }
+
+  /**
+   * The TLSRPT policy domain of {@code d}, in A-label form as Postfix looks up its {@code
+   * _smtp._tls} record; none when {@code smtp_tls_security_level} is {@code none} or the next
+   * hop is an address, where Postfix 3.12 makes no TLSRPT report.
+   */
+  private Optional<String> noPolicyDomain(Destination d) {
+    boolean levelNone = defaultLevel.isBlank()
+        || TlsSecurityLevel.parse(defaultLevel.strip()).orElse(null) == TlsSecurityLevel.NONE;
+    if (levelNone || NextHopName.isHostAddress(d.host())) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(java.net.IDN.toASCII(d.host(), java.net.IDN.ALLOW_UNASSIGNED));
+    } catch (IllegalArgumentException e) {
+      return Optional.of(d.host());
+    }
   }
 
   private static AppliedPolicy stsPolicy(ActivePolicy p) {
