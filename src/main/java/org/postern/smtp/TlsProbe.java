@@ -60,8 +60,7 @@ public final class TlsProbe {
         + (policy.match().isEmpty() ? "" : " match=" + String.join(":", policy.match())));
     List<Server> servers;
     try {
-      servers = new ServerFinder(resolver, settings.inetProtocols(), settings.myhostname(),
-          settings.addressOrder(new Random())).find(d);
+      servers = ServerFinder.of(settings, resolver, new Random()).find(d);
     } catch (DestinationException e) {
       out.println("error: " + e.dsn() + " " + e.getMessage());
       return false;
