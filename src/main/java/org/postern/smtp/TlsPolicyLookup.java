@@ -18,6 +18,7 @@ import org.postern.mtasts.MtaStsPolicy.Mode;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
 import org.postern.tls.ClientTlsPolicy;
+import org.postern.tls.ExternalPolicy;
 import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsConfigException;
 import org.postern.tls.TlsSecurityLevel;
@@ -81,6 +82,7 @@ final class TlsPolicyLookup implements AutoCloseable {
   private final Fingerprints fingerprints;
   private final SessionRecorder recorder;
   private final Clock clock;
+  private boolean enforceStsMxPatterns = true;
 
   /** Why MTA-STS {@code enforce} would refuse a session, as logged and as reported. */
   record Refusal(ResultType type, String text) {}
@@ -126,9 +128,11 @@ final class TlsPolicyLookup implements AutoCloseable {
           Path.of(s.mtaSts().cacheDirectory()), s.mtaSts().fetchTimeout(), s.caFile(),
           s.inetProtocols()), resolver, clock, warnings));
     }
-    return new TlsPolicyLookup(s.tlsSecurityLevel(), maps,
+    TlsPolicyLookup lookup = new TlsPolicyLookup(s.tlsSecurityLevel(), maps,
         s.protocol().parameter("tls_security_level"), mtaSts, certificates,
         fingerprints(s, warnings), recorder, clock);
+    lookup.enforceStsMxPatterns = s.enforceStsMxPatterns();
+    return lookup;
   }
 
   static Fingerprints fingerprints(SmtpSettings s, Consumer<String> warnings) {
@@ -148,9 +152,11 @@ final class TlsPolicyLookup implements AutoCloseable {
         }
       }
       if (found.isPresent()) {
-        return new Decision(withFingerprints(
-            ClientTlsPolicy.parse(found.get(), t.spec() + ": " + key), d), Optional.empty(),
-            noPolicyDomain(d));
+        ClientTlsPolicy p = ClientTlsPolicy.parse(found.get(), t.spec() + ": " + key);
+        if (stsPatternsEnforced(p)) {
+          p = p.withMatch(List.of("hostname"));
+        }
+        return new Decision(withFingerprints(p, d), Optional.empty(), noPolicyDomain(d));
       }
     }
     ClientTlsPolicy level = defaultLevel.isBlank()
@@ -189,7 +195,18 @@ final class TlsPolicyLookup implements AutoCloseable {
           + ": configured at fingerprint security level, but with no fingerprints to match.");
       throw new TlsConfigException("client TLS configuration problem");
     }
-    return new ClientTlsPolicy(p.level(), usable, p.attributes());
+    return p.withMatch(usable);
+  }
+
+  /**
+   * Whether {@code smtp_tls_enforce_sts_mx_patterns} transforms {@code p}: an MTA-STS policy
+   * from a plugin ({@code policy_type=sts}) with {@code mx_host_pattern}s and a match list. Then,
+   * as in Postfix 3.12, the certificate is matched against the MX host name ({@code
+   * match=hostname}) and an MX host that no pattern matches is skipped with a warning.
+   */
+  private boolean stsPatternsEnforced(ClientTlsPolicy p) {
+    return enforceStsMxPatterns && !p.match().isEmpty() && p.external()
+        .filter(e -> e.sts() && !e.mxHostPatterns().isEmpty()).isPresent();
   }
 
   private static boolean dane(ClientTlsPolicy p) {
@@ -202,6 +219,15 @@ final class TlsPolicyLookup implements AutoCloseable {
    * list its name, else held to {@link #MTA_STS_SECURE}.
    */
   DanePolicy.Outcome forServer(Decision decision, DanePolicy.Outcome dane, Server server) {
+    ClientTlsPolicy p = decision.policy();
+    if (dane instanceof DanePolicy.Resolved && stsPatternsEnforced(p)
+        && !p.external().get().allowsMx(server.hostname())) {
+      fingerprints.warnings().accept("MX name '" + server.hostname()
+          + "' does not match STS MX pattern for '"
+          + p.external().get().domain().orElse("") + "'");
+      return new DanePolicy.Unavailable("4.3.0", "server unavailable or unable to receive mail",
+          TlsStatus.undecided(p.level()));
+    }
     Optional<ActivePolicy> sts = decision.in(Mode.ENFORCE);
     if (sts.isEmpty() || dane instanceof DanePolicy.Unavailable
         || dane instanceof DanePolicy.Resolved r && r.tls().dane()) {
@@ -335,6 +361,13 @@ final class TlsPolicyLookup implements AutoCloseable {
     }
     if (decision.mtaSts().isPresent()) {
       return decision.mtaSts().map(TlsPolicyLookup::stsPolicy);
+    }
+    Optional<ExternalPolicy> plugin =
+        decision.policy().external().filter(ExternalPolicy::sts);
+    if (plugin.isPresent()) {
+      return Optional.of(new AppliedPolicy(PolicyType.STS, plugin.get().domain()
+          .or(decision::noPolicyDomain).orElse(d.host()), plugin.get().strings(),
+          plugin.get().mxHostPatterns()));
     }
     return decision.noPolicyDomain().map(
         domain -> new AppliedPolicy(PolicyType.NO_POLICY_FOUND, domain, List.of(), List.of()));
