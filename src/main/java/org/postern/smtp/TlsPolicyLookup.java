@@ -82,7 +82,7 @@ final class TlsPolicyLookup implements AutoCloseable {
   private final Fingerprints fingerprints;
   private final SessionRecorder recorder;
   private final Clock clock;
-  private boolean enforceStsMxPatterns = true;
+  private final boolean enforceStsMxPatterns;
 
   /** Why MTA-STS {@code enforce} would refuse a session, as logged and as reported. */
   record Refusal(ResultType type, String text) {}
@@ -100,14 +100,16 @@ final class TlsPolicyLookup implements AutoCloseable {
 
   TlsPolicyLookup(String defaultLevel, List<LookupTable> maps, String parameter,
       Optional<MtaStsLookup> mtaSts, ServerCertificateCheck certificates,
-      Fingerprints fingerprints) {
-    this(defaultLevel, maps, parameter, mtaSts, certificates, fingerprints, SessionRecorder.NONE,
-        Clock.systemUTC());
+      Fingerprints fingerprints, boolean enforceStsMxPatterns) {
+    this(defaultLevel, maps, parameter, mtaSts, certificates, fingerprints, enforceStsMxPatterns,
+        SessionRecorder.NONE, Clock.systemUTC());
   }
 
   TlsPolicyLookup(String defaultLevel, List<LookupTable> maps, String parameter,
       Optional<MtaStsLookup> mtaSts, ServerCertificateCheck certificates,
-      Fingerprints fingerprints, SessionRecorder recorder, Clock clock) {
+      Fingerprints fingerprints, boolean enforceStsMxPatterns, SessionRecorder recorder,
+      Clock clock) {
+    this.enforceStsMxPatterns = enforceStsMxPatterns;
     this.defaultLevel = defaultLevel;
     this.maps = maps;
     this.parameter = parameter;
@@ -128,11 +130,9 @@ final class TlsPolicyLookup implements AutoCloseable {
           Path.of(s.mtaSts().cacheDirectory()), s.mtaSts().fetchTimeout(), s.caFile(),
           s.inetProtocols()), resolver, clock, warnings));
     }
-    TlsPolicyLookup lookup = new TlsPolicyLookup(s.tlsSecurityLevel(), maps,
+    return new TlsPolicyLookup(s.tlsSecurityLevel(), maps,
         s.protocol().parameter("tls_security_level"), mtaSts, certificates,
-        fingerprints(s, warnings), recorder, clock);
-    lookup.enforceStsMxPatterns = s.enforceStsMxPatterns();
-    return lookup;
+        fingerprints(s, warnings), s.enforceStsMxPatterns(), recorder, clock);
   }
 
   static Fingerprints fingerprints(SmtpSettings s, Consumer<String> warnings) {

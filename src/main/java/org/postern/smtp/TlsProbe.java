@@ -53,7 +53,8 @@ public final class TlsProbe {
         level.isBlank() ? maps : List.of(), "smtp_tls_security_level", Optional.empty(),
         ServerCertificateCheck.create(settings.caFile(), settings.caPath(),
             settings.fingerprintDigest()),
-        TlsPolicyLookup.fingerprints(settings, w -> out.println("warning: " + w)))) {
+        TlsPolicyLookup.fingerprints(settings, w -> out.println("warning: " + w)),
+        settings.enforceStsMxPatterns())) {
       policy = lookup.policy(d).policy();
     }
     out.println("policy: " + policy.level()
