@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.ExtendedResolver;
@@ -130,9 +131,9 @@ public final class DnsjavaResolver implements Resolver {
     boolean authentic = true;
     Optional<String> canonical = Optional.empty();
     if (protocols.ipv6()) {
-      Message reply = query(host, Type.AAAA);
-      authentic &= reply.getHeader().getFlag(Flags.AD);
-      for (Record r : reply.getSection(Section.ANSWER)) {
+      Followed reply = follow(host, Type.AAAA);
+      authentic &= reply.authentic();
+      for (Record r : reply.answer()) {
         if (r instanceof AAAARecord a) {
           found.add(a.getAddress());
           canonical = canonical.or(() -> alias(host, r));
@@ -140,9 +141,9 @@ public final class DnsjavaResolver implements Resolver {
       }
     }
     if (protocols.ipv4()) {
-      Message reply = query(host, Type.A);
-      authentic &= reply.getHeader().getFlag(Flags.AD);
-      for (Record r : reply.getSection(Section.ANSWER)) {
+      Followed reply = follow(host, Type.A);
+      authentic &= reply.authentic();
+      for (Record r : reply.answer()) {
         if (r instanceof ARecord a) {
           found.add(a.getAddress());
           canonical = canonical.or(() -> alias(host, r));
@@ -150,6 +151,36 @@ public final class DnsjavaResolver implements Resolver {
       }
     }
     return new DnsAnswer<>(found, authentic, canonical);
+  }
+
+  /** The answer section at the end of a CNAME chain, and whether every reply was authentic. */
+  private record Followed(List<Record> answer, boolean authentic) {}
+
+  /**
+   * Looks up {@code name}; when the reply holds only a CNAME for it (a recursive resolver that
+   * did not chase the alias, as unbound does not for local data), asks again for the alias's
+   * target, at most 10 times, as Postfix's dns_lookup() does.
+   */
+  private Followed follow(String name, int type) throws DnsLookupException {
+    String current = name;
+    boolean authentic = true;
+    for (int count = 0; count < 10; count++) {
+      Message reply = query(current, type);
+      authentic &= reply.getHeader().getFlag(Flags.AD);
+      List<Record> answer = reply.getSection(Section.ANSWER);
+      if (answer.stream().anyMatch(r -> r.getType() == type)) {
+        return new Followed(answer, authentic);
+      }
+      String owner = current;
+      Optional<String> target = answer.stream()
+          .filter(r -> r instanceof CNAMERecord && alias(owner, r).isEmpty())
+          .map(r -> hostName(((CNAMERecord) r).getTarget())).findFirst();
+      if (target.isEmpty()) {
+        return new Followed(answer, authentic);
+      }
+      current = target.get();
+    }
+    throw new DnsLookupException("Name server loop for " + name, false);
   }
 
   /**

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import org.postern.dns.DnsAnswer;
 import org.postern.dns.DnsLookupException;
 import org.postern.dns.InetProtocols;
@@ -19,6 +20,12 @@ import org.postern.dns.Resolver;
  * {@code smtp_address_preference}, {@code smtp_balance_inet_protocols}) and applies {@code
  * smtp_mx_address_limit}.
  *
+ * <p>With {@code smtp_cname_overrides_servername} (or {@code lmtp_}; default no), a host name that
+ * is an alias (DNS CNAME) is replaced by the name its address records belong to: that name is
+ * then the server's name for logging, SASL password lookup, TLS policy ({@code
+ * servername=hostname}, {@code match=hostname}) and MTA-STS MX patterns, as Postfix's
+ * {@code SMTP_HNAME} does.
+ *
  * <p>Failure: NXDOMAIN is {@code 5.1.2}, a null MX (RFC 7505) {@code 5.1.10}, a name without
  * addresses {@code 5.4.4}, a loop {@code 5.4.6}; server failures and timeouts {@code 4.4.3}. When
  * some MX hosts fail to resolve and others do, the others are used.
@@ -28,13 +35,26 @@ final class ServerFinder {
   private final InetProtocols protocols;
   private final String myhostname;
   private final AddressOrder order;
+  private final boolean cnameOverridesServername;
 
   ServerFinder(
       Resolver resolver, InetProtocols protocols, String myhostname, AddressOrder order) {
+    this(resolver, protocols, myhostname, order, false);
+  }
+
+  ServerFinder(Resolver resolver, InetProtocols protocols, String myhostname, AddressOrder order,
+      boolean cnameOverridesServername) {
     this.resolver = resolver;
     this.protocols = protocols;
     this.myhostname = myhostname;
     this.order = order;
+    this.cnameOverridesServername = cnameOverridesServername;
+  }
+
+  /** The finder {@code s} describes. */
+  static ServerFinder of(SmtpSettings s, Resolver resolver, Random random) {
+    return new ServerFinder(resolver, s.inetProtocols(), s.myhostname(), s.addressOrder(random),
+        s.cnameOverridesServername());
   }
 
   List<Server> find(Destination d) throws DestinationException {
@@ -120,10 +140,11 @@ final class ServerFinder {
           "Host or domain name not found. Name service error for name=" + name
               + " type=A: Host found but no data record of requested type");
     }
+    String servername = cnameOverridesServername ? a.canonicalName().orElse(name) : name;
     List<AddressOrder.Candidate> out = new ArrayList<>();
     for (InetAddress addr : a.records()) {
       out.add(new AddressOrder.Candidate(preference,
-          Server.inet(name, addr, port, authentic && a.authentic(), mxSecure)
+          Server.inet(servername, addr, port, authentic && a.authentic(), mxSecure)
               .withCanonicalName(a.canonicalName())));
     }
     return out;

@@ -140,8 +140,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         ServerCertificateCheck.create(s.caFile(), s.caPath(), s.fingerprintDigest());
     this.tlsPolicies =
         TlsPolicyLookup.create(s, maps, resolver, clock, warnings, certificates, tlsrpt);
-    this.finder =
-        new ServerFinder(resolver, s.inetProtocols(), s.myhostname(), s.addressOrder(random));
+    this.finder = ServerFinder.of(s, resolver, random);
     this.opener =
         new SessionOpener(s, ClientTlsContexts.forEngine(s.clientKeys().load(warnings)),
             certificates, clock, warnings, passwords);
@@ -250,7 +249,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         decision = request.tlsRequiredNo()
             ? new TlsPolicyLookup.Decision(ClientTlsPolicy.parse(levelOrNone(),
                 settings.protocol().parameter("tls_security_level")).cappedAtMay(),
-                Optional.empty())
+                Optional.empty(), Optional.empty())
             : tlsPolicies.policy(d);
       } catch (TlsConfigException e) {
         return local("4.7.5", e.getMessage(), SecurityLevel.undecided(Level.UNKNOWN), false);

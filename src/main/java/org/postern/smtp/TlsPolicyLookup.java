@@ -18,6 +18,7 @@ import org.postern.mtasts.MtaStsPolicy.Mode;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
 import org.postern.tls.ClientTlsPolicy;
+import org.postern.tls.ExternalPolicy;
 import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsConfigException;
 import org.postern.tls.TlsSecurityLevel;
@@ -42,8 +43,9 @@ import org.postern.tlsrpt.SessionRecorder;
  * <p>TLS reporting ({@code postern_tlsrpt_enable}, org.postern.tlsrpt): each session with a server
  * held to usable TLSA records or to an MTA-STS {@code enforce} or {@code testing} policy is
  * counted once, as a success or with its RFC 8460 result type ({@link #opened}, {@link #failed},
- * {@link #refused}). Failures that are not about TLS (no connection, a refused greeting) are not
- * counted.
+ * {@link #refused}); any other session is counted as {@code no-policy-found} for the next-hop
+ * domain (see {@link Decision}). Failures that are not about TLS (no connection, a refused
+ * greeting) are not counted.
  *
  * <p>The {@code fingerprint} level takes its fingerprints from {@code match=}, else from {@code
  * smtp_tls_fingerprint_cert_match} (split on whitespace and commas), as Postfix does.
@@ -59,8 +61,14 @@ final class TlsPolicyLookup implements AutoCloseable {
   static final ClientTlsPolicy MTA_STS_SECURE = new ClientTlsPolicy(
       TlsSecurityLevel.SECURE, List.of("hostname"), Map.of("servername", "hostname"));
 
-  /** A next hop's policy and the MTA-STS policy ({@code enforce} or {@code testing}) behind it. */
-  record Decision(ClientTlsPolicy policy, Optional<ActivePolicy> mtaSts) {
+  /**
+   * A next hop's policy, the MTA-STS policy ({@code enforce} or {@code testing}) behind it, and
+   * the TLSRPT policy domain that a session without a DANE or MTA-STS policy is counted for as
+   * {@code no-policy-found}: empty, as in Postfix 3.12, under {@code TLS-Required: no}, with
+   * {@code smtp_tls_security_level = none}, and for an address next hop.
+   */
+  record Decision(ClientTlsPolicy policy, Optional<ActivePolicy> mtaSts,
+      Optional<String> noPolicyDomain) {
     private Optional<ActivePolicy> in(Mode mode) {
       return mtaSts.filter(p -> p.policy().mode() == mode);
     }
@@ -74,6 +82,7 @@ final class TlsPolicyLookup implements AutoCloseable {
   private final Fingerprints fingerprints;
   private final SessionRecorder recorder;
   private final Clock clock;
+  private final boolean enforceStsMxPatterns;
 
   /** Why MTA-STS {@code enforce} would refuse a session, as logged and as reported. */
   record Refusal(ResultType type, String text) {}
@@ -91,14 +100,16 @@ final class TlsPolicyLookup implements AutoCloseable {
 
   TlsPolicyLookup(String defaultLevel, List<LookupTable> maps, String parameter,
       Optional<MtaStsLookup> mtaSts, ServerCertificateCheck certificates,
-      Fingerprints fingerprints) {
-    this(defaultLevel, maps, parameter, mtaSts, certificates, fingerprints, SessionRecorder.NONE,
-        Clock.systemUTC());
+      Fingerprints fingerprints, boolean enforceStsMxPatterns) {
+    this(defaultLevel, maps, parameter, mtaSts, certificates, fingerprints, enforceStsMxPatterns,
+        SessionRecorder.NONE, Clock.systemUTC());
   }
 
   TlsPolicyLookup(String defaultLevel, List<LookupTable> maps, String parameter,
       Optional<MtaStsLookup> mtaSts, ServerCertificateCheck certificates,
-      Fingerprints fingerprints, SessionRecorder recorder, Clock clock) {
+      Fingerprints fingerprints, boolean enforceStsMxPatterns, SessionRecorder recorder,
+      Clock clock) {
+    this.enforceStsMxPatterns = enforceStsMxPatterns;
     this.defaultLevel = defaultLevel;
     this.maps = maps;
     this.parameter = parameter;
@@ -121,7 +132,7 @@ final class TlsPolicyLookup implements AutoCloseable {
     }
     return new TlsPolicyLookup(s.tlsSecurityLevel(), maps,
         s.protocol().parameter("tls_security_level"), mtaSts, certificates,
-        fingerprints(s, warnings), recorder, clock);
+        fingerprints(s, warnings), s.enforceStsMxPatterns(), recorder, clock);
   }
 
   static Fingerprints fingerprints(SmtpSettings s, Consumer<String> warnings) {
@@ -141,8 +152,11 @@ final class TlsPolicyLookup implements AutoCloseable {
         }
       }
       if (found.isPresent()) {
-        return new Decision(withFingerprints(
-            ClientTlsPolicy.parse(found.get(), t.spec() + ": " + key), d), Optional.empty());
+        ClientTlsPolicy p = ClientTlsPolicy.parse(found.get(), t.spec() + ": " + key);
+        if (stsPatternsEnforced(p)) {
+          p = p.withMatch(List.of("hostname"));
+        }
+        return new Decision(withFingerprints(p, d), Optional.empty(), noPolicyDomain(d));
       }
     }
     ClientTlsPolicy level = defaultLevel.isBlank()
@@ -151,9 +165,9 @@ final class TlsPolicyLookup implements AutoCloseable {
     Optional<ActivePolicy> sts = d.mxLookup()
         ? mtaSts.flatMap(m -> m.policy(d.host())).filter(p -> p.policy().mode() != Mode.NONE)
         : Optional.empty();
-    Decision decision = new Decision(level, sts);
+    Decision decision = new Decision(level, sts, noPolicyDomain(d));
     if (decision.in(Mode.ENFORCE).isPresent() && !dane(level)) {
-      return new Decision(MTA_STS_SECURE, sts);
+      return new Decision(MTA_STS_SECURE, sts, decision.noPolicyDomain());
     }
     return decision;
   }
@@ -181,7 +195,18 @@ final class TlsPolicyLookup implements AutoCloseable {
           + ": configured at fingerprint security level, but with no fingerprints to match.");
       throw new TlsConfigException("client TLS configuration problem");
     }
-    return new ClientTlsPolicy(p.level(), usable, p.attributes());
+    return p.withMatch(usable);
+  }
+
+  /**
+   * Whether {@code smtp_tls_enforce_sts_mx_patterns} transforms {@code p}: an MTA-STS policy
+   * from a plugin ({@code policy_type=sts}) with {@code mx_host_pattern}s and a match list. Then,
+   * as in Postfix 3.12, the certificate is matched against the MX host name ({@code
+   * match=hostname}) and an MX host that no pattern matches is skipped with a warning.
+   */
+  private boolean stsPatternsEnforced(ClientTlsPolicy p) {
+    return enforceStsMxPatterns && !p.match().isEmpty() && p.external()
+        .filter(e -> e.sts() && !e.mxHostPatterns().isEmpty()).isPresent();
   }
 
   private static boolean dane(ClientTlsPolicy p) {
@@ -194,6 +219,15 @@ final class TlsPolicyLookup implements AutoCloseable {
    * list its name, else held to {@link #MTA_STS_SECURE}.
    */
   DanePolicy.Outcome forServer(Decision decision, DanePolicy.Outcome dane, Server server) {
+    ClientTlsPolicy p = decision.policy();
+    if (dane instanceof DanePolicy.Resolved && stsPatternsEnforced(p)
+        && !p.external().get().allowsMx(server.hostname())) {
+      fingerprints.warnings().accept("MX name '" + server.hostname()
+          + "' does not match STS MX pattern for '"
+          + p.external().get().domain().orElse("") + "'");
+      return new DanePolicy.Unavailable("4.3.0", "server unavailable or unable to receive mail",
+          TlsStatus.undecided(p.level()));
+    }
     Optional<ActivePolicy> sts = decision.in(Mode.ENFORCE);
     if (sts.isEmpty() || dane instanceof DanePolicy.Unavailable
         || dane instanceof DanePolicy.Resolved r && r.tls().dane()) {
@@ -314,14 +348,47 @@ final class TlsPolicyLookup implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** DANE first: usable TLSA records; else an MTA-STS policy in force; else nothing counted. */
+  /**
+   * DANE first: usable TLSA records; else an MTA-STS policy in force; else {@code
+   * no-policy-found}, whose policy-domain is the TLSRPT policy domain (Postfix's workaround of
+   * 20240924), with neither policy strings nor MX hosts.
+   */
   private static Optional<AppliedPolicy> reportPolicy(
       Decision decision, Destination d, ServerTls tls, Server server) {
     if (tls.dane()) {
       return Optional.of(new AppliedPolicy(PolicyType.TLSA, d.host(),
           tls.tlsa().stream().map(Object::toString).toList(), List.of(server.hostname())));
     }
-    return decision.mtaSts().map(TlsPolicyLookup::stsPolicy);
+    if (decision.mtaSts().isPresent()) {
+      return decision.mtaSts().map(TlsPolicyLookup::stsPolicy);
+    }
+    Optional<ExternalPolicy> plugin =
+        decision.policy().external().filter(ExternalPolicy::sts);
+    if (plugin.isPresent()) {
+      return Optional.of(new AppliedPolicy(PolicyType.STS, plugin.get().domain()
+          .or(decision::noPolicyDomain).orElse(d.host()), plugin.get().strings(),
+          plugin.get().mxHostPatterns()));
+    }
+    return decision.noPolicyDomain().map(
+        domain -> new AppliedPolicy(PolicyType.NO_POLICY_FOUND, domain, List.of(), List.of()));
+  }
+
+  /**
+   * The TLSRPT policy domain of {@code d}, in A-label form as Postfix looks up its {@code
+   * _smtp._tls} record; none when {@code smtp_tls_security_level} is {@code none} or the next
+   * hop is an address, where Postfix 3.12 makes no TLSRPT report.
+   */
+  private Optional<String> noPolicyDomain(Destination d) {
+    boolean levelNone = defaultLevel.isBlank()
+        || TlsSecurityLevel.parse(defaultLevel.strip()).orElse(null) == TlsSecurityLevel.NONE;
+    if (levelNone || NextHopName.isHostAddress(d.host())) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(java.net.IDN.toASCII(d.host(), java.net.IDN.ALLOW_UNASSIGNED));
+    } catch (IllegalArgumentException e) {
+      return Optional.of(d.host());
+    }
   }
 
   private static AppliedPolicy stsPolicy(ActivePolicy p) {

@@ -53,15 +53,15 @@ public final class TlsProbe {
         level.isBlank() ? maps : List.of(), "smtp_tls_security_level", Optional.empty(),
         ServerCertificateCheck.create(settings.caFile(), settings.caPath(),
             settings.fingerprintDigest()),
-        TlsPolicyLookup.fingerprints(settings, w -> out.println("warning: " + w)))) {
+        TlsPolicyLookup.fingerprints(settings, w -> out.println("warning: " + w)),
+        settings.enforceStsMxPatterns())) {
       policy = lookup.policy(d).policy();
     }
     out.println("policy: " + policy.level()
         + (policy.match().isEmpty() ? "" : " match=" + String.join(":", policy.match())));
     List<Server> servers;
     try {
-      servers = new ServerFinder(resolver, settings.inetProtocols(), settings.myhostname(),
-          settings.addressOrder(new Random())).find(d);
+      servers = ServerFinder.of(settings, resolver, new Random()).find(d);
     } catch (DestinationException e) {
       out.println("error: " + e.dsn() + " " + e.getMessage());
       return false;

@@ -33,7 +33,8 @@ import org.postern.tlsrpt.SessionRecorder;
 
 /**
  * The SMTP client's TLS reporting hooks: DANE sessions against scripted STARTTLS servers are
- * counted with the right policy and result type, sessions without a policy are not; and the
+ * counted with the right policy and result type, sessions without a policy as {@code
+ * no-policy-found} for the next-hop domain (none with no TLS at all); and the
  * mapping from Postern's session failures to RFC 8460 result types.
  */
 class TlsRptRecordingTest {
@@ -146,7 +147,24 @@ class TlsRptRecordingTest {
   }
 
   @Test
-  void deliver_noTlsaNoMtaSts_countsNothing() throws Exception {
+  void deliver_noTlsaNoMtaSts_countsNoPolicyFoundForTheNextHopDomain() throws Exception {
+    deliver();
+
+    assertThat(mx1.sessions).isEqualTo(1);
+    assertThat(recorded).singleElement().satisfies(r -> {
+      assertThat(r.failure()).isEmpty();
+      assertThat(r.policy().type()).isEqualTo(PolicyType.NO_POLICY_FOUND);
+      assertThat(r.policy().domain()).isEqualTo("example.com");
+      assertThat(r.policy().strings()).isEmpty();
+      assertThat(r.policy().mxHosts()).isEmpty();
+      assertThat(r.receivingMx()).isEqualTo("mx1.example.com");
+    });
+  }
+
+  @Test
+  void deliver_securityLevelNone_countsNothing() throws Exception {
+    params.put("smtp_tls_security_level", "none");
+
     deliver();
 
     assertThat(mx1.sessions).isEqualTo(1);

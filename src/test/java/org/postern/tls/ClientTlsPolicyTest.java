@@ -39,4 +39,46 @@ class ClientTlsPolicyTest {
         .isEqualTo(TlsSecurityLevel.NONE);
     assertThat(ClientTlsPolicy.of(TlsSecurityLevel.MAY).match()).isEqualTo(List.of());
   }
+
+  @Test
+  void parse_pluginStsAttributes_asPostfixTestReadsThem() throws Exception {
+    // The policy of Postfix 3.12's smtp_tls_policy_test.c.
+    ClientTlsPolicy p = ClientTlsPolicy.parse("secure match=example:.example "
+        + "servername=example policy_ttl=123 policy_type=sts policy_string=one "
+        + "policy_string=two policy_domain=example "
+        + "mx_host_pattern=example mx_host_pattern=*.example", "t");
+
+    assertThat(p.match()).containsExactly("example", ".example");
+    assertThat(p.attribute("servername")).contains("example");
+    assertThat(p.external()).contains(new ExternalPolicy("sts", java.util.Optional.of("example"),
+        List.of("one", "two"), List.of("example", "*.example")));
+    assertThat(p.external().get().allowsMx("mx.example")).isTrue();
+    assertThat(p.external().get().allowsMx("EXAMPLE")).isTrue();
+    assertThat(p.external().get().allowsMx("a.mx.example")).isFalse();
+    assertThat(p.external().get().allowsMx("example.org")).isFalse();
+  }
+
+  @Test
+  void parse_bracedAttribute_keepsItsWhitespace() throws Exception {
+    ClientTlsPolicy p = ClientTlsPolicy.parse("secure policy_type=sts "
+        + "{ policy_string = mode:   enforce } { policy_string = version: STSv1 }", "t");
+
+    assertThat(p.external().get().strings()).containsExactly("mode: enforce", "version: STSv1");
+  }
+
+  @Test
+  void parse_invalidPluginAttributes_refusedAsPostfixRefusesThem() {
+    assertThatThrownBy(() -> ClientTlsPolicy.parse(
+        "secure policy_type=sts policy_type=sts", "t"))
+        .hasMessage("t: attribute \"policy_type\" is specified multiple times");
+    assertThatThrownBy(() -> ClientTlsPolicy.parse("secure policy_type=tlsa", "t"))
+        .hasMessage("t: attribute \"policy_type\" has an unexpected value: \"tlsa\"");
+    assertThatThrownBy(() -> ClientTlsPolicy.parse("secure mx_host_pattern=*.example", "t"))
+        .hasMessage("t: built-in policy has unexpected attribute policy_ttl, policy_domain,"
+            + " policy_string, mx_host_pattern or policy_failure");
+    assertThatThrownBy(() -> ClientTlsPolicy.parse("secure policy_type=sts policy_ttl=x", "t"))
+        .hasMessage("t: attribute \"policy_ttl\" has a malformed value: \"x\"");
+    assertThatThrownBy(() -> ClientTlsPolicy.parse("secure {policy_string=x", "t"))
+        .hasMessageStartingWith("t: malformed attribute/value pair");
+  }
 }

@@ -70,6 +70,24 @@ class TlsReportTest {
   }
 
   @Test
+  void json_noPolicyFound_policyDomainIsTheReportDomainWithoutStringsOrMxHosts() {
+    AppliedPolicy none =
+        new AppliedPolicy(PolicyType.NO_POLICY_FOUND, "example.net", List.of(), List.of());
+    List<SessionRecord> records =
+        List.of(SessionRecord.success(NOON, none, "mx.example.net", "192.0.2.3"));
+
+    List<TlsReport> reports = TlsReport.of(DAY, records, SETTINGS);
+
+    assertThat(reports).singleElement().satisfies(r -> {
+      assertThat(r.domain()).isEqualTo("example.net");
+      assertThat(r.json().replaceAll("\\s", "")).contains("\"policy\":{"
+          + "\"policy-type\":\"no-policy-found\",\"policy-domain\":\"example.net\"},"
+          + "\"summary\":{\"total-successful-session-count\":1,"
+          + "\"total-failure-session-count\":0}");
+    });
+  }
+
+  @Test
   void of_severalDomainsAndPolicies_oneReportPerDomainOnePolicyEntryEach() {
     AppliedPolicy tlsa = new AppliedPolicy(PolicyType.TLSA, "example.net",
         List.of("3 1 1 00ff"), List.of("mx.example.net"));
