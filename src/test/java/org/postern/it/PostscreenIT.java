@@ -1,12 +1,10 @@
 package org.postern.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.postern.it.RawDialogue.reply;
+import static org.postern.it.RawDialogue.say;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,36 +99,7 @@ class PostscreenIT {
 
   /** A client socket from {@code source} to postscreen; nothing read or written yet. */
   private static Socket connect(String source) throws IOException {
-    Socket s = new Socket();
-    s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
-    s.connect(new InetSocketAddress(InetAddress.getByName(POSTSCREEN), 25), 5_000);
-    s.setSoTimeout(30_000);
-    return s;
-  }
-
-  /** One reply, every line of it, CRLF-joined. */
-  private static String reply(InputStream in) throws IOException {
-    StringBuilder text = new StringBuilder();
-    while (true) {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      int b;
-      while ((b = in.read()) != '\n') {
-        if (b < 0) {
-          return text + "<EOF>";
-        }
-        line.write(b);
-      }
-      String l = line.toString(StandardCharsets.UTF_8).replaceAll("\r$", "");
-      text.append(l).append("\r\n");
-      if (l.length() < 4 || l.charAt(3) != '-') {
-        return text.toString();
-      }
-    }
-  }
-
-  private static String say(Socket s, String command) throws IOException {
-    s.getOutputStream().write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    return reply(s.getInputStream());
+    return RawDialogue.connect(source, POSTSCREEN);
   }
 
   private static String log(String regex) throws InterruptedException {
