@@ -2,11 +2,8 @@ package org.postern.differential;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +20,7 @@ import java.util.regex.Pattern;
 import org.postern.it.Commands;
 import org.postern.it.DnssecWorld;
 import org.postern.it.PosternInstance;
+import org.postern.it.RawDialogue;
 
 /**
  * Postfix 3.12 and Postern, each with postscreen in front of {@code smtpd pass}, in one DNS world
@@ -116,31 +114,15 @@ final class PostscreenPeers implements AutoCloseable {
   }
 
   private static String transcript(String server, String source, Dialogue d) throws IOException {
-    try (Socket s = new Socket()) {
-      s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
-      s.connect(new InetSocketAddress(InetAddress.getByName(server), 25), 5_000);
-      s.setSoTimeout(30_000);
+    try (Socket s = RawDialogue.connect(source, server)) {
       return d.run(s);
     }
   }
 
+  /** One reply as a transcript shows it: lines ended by LF, {@code <EOF>} as a line of its own. */
   static String reply(InputStream in) throws IOException {
-    StringBuilder text = new StringBuilder();
-    while (true) {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      int b;
-      while ((b = in.read()) != '\n') {
-        if (b < 0) {
-          return text + "<EOF>\n";
-        }
-        line.write(b);
-      }
-      String l = line.toString(StandardCharsets.UTF_8).replaceAll("\r$", "");
-      text.append(l).append('\n');
-      if (l.length() < 4 || l.charAt(3) != '-') {
-        return text.toString();
-      }
-    }
+    String text = RawDialogue.reply(in, "\n");
+    return text.endsWith("<EOF>") ? text + "\n" : text;
   }
 
   static String say(Socket s, String line) throws IOException {

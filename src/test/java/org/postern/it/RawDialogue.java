@@ -13,11 +13,11 @@ import java.nio.charset.StandardCharsets;
  * postscreen test may talk before the greeting), and a reply that ends in a closed connection is
  * returned with {@code <EOF>} instead of failing, so that the test can assert on it.
  */
-final class RawDialogue {
+public final class RawDialogue {
   private RawDialogue() {}
 
   /** A socket from {@code source} to {@code server}:25; nothing read or written yet. */
-  static Socket connect(String source, String server) throws IOException {
+  public static Socket connect(String source, String server) throws IOException {
     Socket s = new Socket();
     s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
     s.connect(new InetSocketAddress(InetAddress.getByName(server), 25), 5_000);
@@ -26,7 +26,12 @@ final class RawDialogue {
   }
 
   /** One reply, every line of it, CRLF-joined; {@code <EOF>} where the server closed. */
-  static String reply(InputStream in) throws IOException {
+  public static String reply(InputStream in) throws IOException {
+    return reply(in, "\r\n");
+  }
+
+  /** One reply, each line ended by {@code eol}; {@code <EOF>} where the server closed. */
+  public static String reply(InputStream in, String eol) throws IOException {
     StringBuilder text = new StringBuilder();
     while (true) {
       ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -38,7 +43,7 @@ final class RawDialogue {
         line.write(b);
       }
       String l = line.toString(StandardCharsets.UTF_8).replaceAll("\r$", "");
-      text.append(l).append("\r\n");
+      text.append(l).append(eol);
       if (l.length() < 4 || l.charAt(3) != '-') {
         return text.toString();
       }
@@ -46,7 +51,7 @@ final class RawDialogue {
   }
 
   /** Sends {@code command} and reads its reply. */
-  static String say(Socket s, String command) throws IOException {
+  public static String say(Socket s, String command) throws IOException {
     s.getOutputStream().write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
     return reply(s.getInputStream());
   }
