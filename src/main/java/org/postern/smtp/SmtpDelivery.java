@@ -208,6 +208,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
   private final class Attempt {
     private final DeliveryRequest request;
     private final MessageContent content;
+    /** Whether the message can go only to a server with SMTPUTF8: asked once per delivery. */
+    private final boolean needsSmtputf8;
     private final String nexthop;
     private SessionFailure failure;
     private Optional<RequireTlsAction> action = Optional.empty();
@@ -222,6 +224,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       this.request = request;
       this.content = content;
       this.nexthop = nexthop;
+      this.needsSmtputf8 = MailTransaction.needsSmtputf8(request, content);
     }
 
     Optional<List<RecipientResult>> run() throws InterruptedException {
@@ -267,7 +270,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private Optional<List<RecipientResult>> servers(Destination d) throws InterruptedException {
       ConnectionCache.Key key = new ConnectionCache.Key(request.transport(), nexthop,
           policy.level(), action.map(RequireTlsAction::postfixName).orElse(""),
-          MailTransaction.needsSmtputf8(request, content));
+          needsSmtputf8);
       // Sender-dependent credentials make a session one sender's: no caching, as in Postfix.
       caching = (settings.connectionCacheOnDemand() || listedForCaching(d))
           && !(settings.sasl().enable() && settings.sasl().senderDependent());
@@ -327,7 +330,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         }
         switch (opener.open(server, d, tls, action,
             new SessionOpener.Mail(request.sender(), request.queueId().toString(),
-                MailTransaction.needsSmtputf8(request, content)))) {
+                needsSmtputf8))) {
           case SessionOpener.Failed f -> {
             tlsPolicies.failed(decision, d, tls, server, f.failure());
             failure = f.failure();
