@@ -65,7 +65,7 @@ scenario_relay() {
       warm_up "$load" "$port" "$sink" "$sinkkind" "$dump"
       [ "$mode" = dkim ] && dkim_check "$kind" "$dump"
       sink_start "$sinkkind" "$sink" "$n"
-      c0=$(mta_cpu "$dir")
+      c0=$(mta_cpu "$dir") j0=$(mta_jit_cpu "$dir")
       t0=$(now)
       inject "$load" "$port" "$n" 900 || say "warning: the load against $kind failed"
       t1=$(now)
@@ -73,6 +73,7 @@ scenario_relay() {
         rate=$(calc "round($n / ($t2 - $t0))")
         subm=$(calc "round($n / ($t1 - $t0))")
         cpu=$(cpu_per "$(( $(mta_cpu "$dir") - c0 ))" "$n" 1000)
+        jit=$(cpu_per "$(( $(mta_jit_cpu "$dir") - j0 ))" "$n" 1000)
       else
         say "warning: $kind: sink did not receive $n messages within $((120 + n / 20)) s"; rate=0 subm=0 cpu=nan
       fi
@@ -80,7 +81,7 @@ scenario_relay() {
       sinkinfo=$(grep -h '^received' "$WORK/sink.out" 2>/dev/null || true)
       sleep 1
       sent=$(grep -c 'status=sent' "$dir/maillog" || true)
-      say "  round $r $kind: $rate msg/s end to end, $subm msg/s accepted, $cpu CPU s per 1,000 messages; $sent status=sent in the log${sinkinfo:+; sink: $sinkinfo}"
+      say "  round $r $kind: $rate msg/s end to end, $subm msg/s accepted, $cpu CPU s per 1,000 messages (JIT compiler: ${jit:-nan}); $sent status=sent in the log${sinkinfo:+; sink: $sinkinfo}"
       rates[$kind]+="$rate " subs[$kind]+="$subm " cpus[$kind]+="$cpu "
       [ -n "${BENCH_JFR:-}" ] && [ "$kind" = postern ] && mta_stop "$kind" "$dir" && jfr_summary "$dir" "relay-$mode-$n"
       mta_stop "$kind" "$dir"
@@ -166,18 +167,19 @@ scenario_requiretls() {
       sink_wait 300 >/dev/null || say "warning: warm-up sink did not get $WARMUP messages"
       sink_stop
       sink_start requiretls "$sink" "$n"
-      c0=$(mta_cpu "$dir")
+      c0=$(mta_cpu "$dir") j0=$(mta_jit_cpu "$dir")
       t0=$(now)
       out=$("$PY" "$BENCH/smtpbench.py" load --port "$port" --count "$n" --sessions 20 \
         "${flag[@]}" --timeout 600) || say "warning: load failed: $out"
       if [ -n "$out" ] && t2=$(sink_wait $((120 + n / 20))); then
         rate=$(calc "round($n / ($t2 - $t0))")
         cpu=$(cpu_per "$(( $(mta_cpu "$dir") - c0 ))" "$n" 1000)
+        jit=$(cpu_per "$(( $(mta_jit_cpu "$dir") - j0 ))" "$n" 1000)
       else
         rate=0 cpu=nan
       fi
       sink_stop
-      say "  round $r postern $variant: $rate msg/s end to end, $cpu CPU s per 1,000 messages; client: $out;" \
+      say "  round $r postern $variant: $rate msg/s end to end, $cpu CPU s per 1,000 messages (JIT compiler: ${jit:-nan}); client: $out;" \
         "$(grep -c 'status=sent' "$dir/maillog" || true) sent, $(grep -c 'tls=.*requiretls' "$dir/maillog" || true) logged with requiretls"
       rates[$variant]+="$rate " cpus[$variant]+="$cpu "
       mta_stop postern "$dir"
