@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.postern.config.MainConfig;
 import org.postern.dns.InetProtocols;
+import org.postern.mtasts.MtaStsLookup;
 import org.postern.tls.CipherLists;
 import org.postern.tls.PemKeyMaterial;
 import org.postern.tls.TlsConfigException;
@@ -92,6 +93,16 @@ record SmtpSettings(
 
   /** The Postern-only MTA-STS parameters ({@code postern_mta_sts_*}); never on for LMTP. */
   record MtaSts(boolean enable, String cacheDirectory, Duration fetchTimeout) {}
+
+  /**
+   * The MTA-STS lookup's settings: the {@code postern_mta_sts_*} parameters, and the client's
+   * {@code tls_CAfile}, {@code tls_CApath} and {@code inet_protocols}, trusted and used for the
+   * policy host as for the MX hosts.
+   */
+  MtaStsLookup.Settings mtaStsLookup() {
+    return new MtaStsLookup.Settings(Path.of(mtaSts.cacheDirectory()), mtaSts.fetchTimeout(),
+        caFile, caPath, inetProtocols);
+  }
 
   /** Per-stage time limits; zero means none. */
   record Timeouts(
