@@ -21,14 +21,15 @@ import org.postern.util.Getopt;
  * MtaStsCheck}). Works whether or not {@code postern_mta_sts_enable} is on, so a policy can be
  * checked before MTA-STS is turned on.
  *
- * <p>Failure: a bad command line or a domain that is not a host name exits with EX_USAGE, an unreadable main.cf with EX_CONFIG; no
- * policy in force or an MX host that fails it exits with 1.
+ * <p>Failure: a bad command line or a domain that is not a host name exits with EX_USAGE, an
+ * unreadable main.cf with EX_CONFIG; no policy in force or an MX host that fails it exits with
+ * 1.
  */
 final class MtaStsCheckCommand {
   private static final String USAGE = "usage: mta-sts-check [-c config_dir] domain";
   /** Letters, digits and hyphens in dot-separated labels, at least two of them. */
-  private static final Pattern DOMAIN =
-      Pattern.compile("(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
+  private static final String LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+  private static final Pattern DOMAIN = Pattern.compile("(?:" + LABEL + "\\.)+" + LABEL);
 
   private MtaStsCheckCommand() {}
 

@@ -27,7 +27,8 @@ public final class HttpsPost {
   /** Trusting the JDK's anchors and {@code caFile}; each POST bounded by {@code timeout}. */
   public HttpsPost(Resolver resolver, InetProtocols protocols, String caFile, Duration timeout)
       throws TlsConfigException {
-    this.client = new PolicyFetcher(resolver, protocols, PolicyFetcher.trusting(caFile, ""), timeout);
+    this.client =
+        new PolicyFetcher(resolver, protocols, PolicyFetcher.trusting(caFile, ""), timeout);
   }
 
   /** POSTs {@code body} as {@code contentType} to the {@code https:} URI {@code uri}. */

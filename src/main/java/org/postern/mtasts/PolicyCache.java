@@ -156,7 +156,7 @@ final class PolicyCache {
     return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
   }
 
-  /** The file in {@code dir} of a domain whose name is safe as a file name (no {@code /}, no leading dot). */
+  /** The file in {@code dir} of a domain whose name is safe (no {@code /}, no leading dot). */
   private static Optional<Path> file(Path dir, String domain) {
     String k = key(domain);
     return DOMAIN.matcher(k).matches() && !k.contains("..")

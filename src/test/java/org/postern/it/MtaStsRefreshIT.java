@@ -77,7 +77,7 @@ class MtaStsRefreshIT {
     return dir.resolve("postern/lib/mta-sts").resolve(domain);
   }
 
-  /** Moves the time field {@code field} of {@code file} back by {@code age}, as time passing would. */
+  /** Moves the time {@code field} of {@code file} back by {@code age}, as time passing would. */
   private static long backdate(Path file, String field, Duration age) throws Exception {
     String text = Files.readString(file);
     Matcher m = Pattern.compile("\n" + field + ": ([0-9]+)\n").matcher(text);

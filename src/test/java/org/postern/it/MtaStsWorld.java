@@ -144,7 +144,8 @@ final class MtaStsWorld implements AutoCloseable {
    */
   void republish(String domain, String id) throws Exception {
     String owner = "_mta-sts." + domain + ". ";
-    zone.replaceAll(r -> r.startsWith(owner) ? owner + "300 IN TXT \"v=STSv1; id=" + id + ";\"" : r);
+    String record = owner + "300 IN TXT \"v=STSv1; id=" + id + ";\"";
+    zone.replaceAll(r -> r.startsWith(owner) ? record : r);
     unbound.close();
     unbound = started(startUnbound(dir.resolve("unbound"), dnsPort, zone));
   }
@@ -164,7 +165,8 @@ final class MtaStsWorld implements AutoCloseable {
   /** How many times nginx was asked for {@code domain}'s policy so far. */
   long fetches(String domain) throws IOException {
     return nginx.requests().stream()
-        .filter(l -> l.startsWith("mta-sts." + domain + " \"GET /.well-known/mta-sts.txt ")).count();
+        .filter(l -> l.startsWith("mta-sts." + domain + " \"GET /.well-known/mta-sts.txt "))
+        .count();
   }
 
   /** The test CA's certificate (PEM). */
