@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.postern.dns.DnsLookupException;
 import org.postern.dns.InetProtocols;
 import org.postern.dns.Resolver;
+import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsConfigException;
 
 /**
@@ -28,8 +29,7 @@ import org.postern.tls.TlsConfigException;
  */
 public final class MtaStsLookup {
   /** What to fetch with and where to keep policies. */
-  public record Settings(Path cacheDirectory, Duration fetchTimeout, String caFile,
-      String caPath, InetProtocols protocols) {}
+  public record Settings(Path cacheDirectory, Duration fetchTimeout, InetProtocols protocols) {}
 
   /** Fetches one domain's policy text; a seam for tests. */
   interface Source {
@@ -51,12 +51,15 @@ public final class MtaStsLookup {
     this.warnings = warnings;
   }
 
-  /** The lookup {@code settings} describe; a CA file or directory that cannot be read throws. */
-  public static MtaStsLookup create(
-      Settings settings, Resolver resolver, Clock clock, Consumer<String> warnings)
-      throws TlsConfigException {
+  /**
+   * The lookup {@code settings} describe, trusting for the policy host the JDK's anchors and
+   * those of {@code trust} (the SMTP client's {@code smtp_tls_CAfile} and {@code
+   * smtp_tls_CApath}).
+   */
+  public static MtaStsLookup create(Settings settings, ServerCertificateCheck trust,
+      Resolver resolver, Clock clock, Consumer<String> warnings) throws TlsConfigException {
     PolicyFetcher fetcher = new PolicyFetcher(resolver, settings.protocols(),
-        PolicyFetcher.trusting(settings.caFile(), settings.caPath()), settings.fetchTimeout());
+        PolicyFetcher.trusting(trust), settings.fetchTimeout());
     return new MtaStsLookup(resolver, fetcher::fetch, new PolicyCache(settings.cacheDirectory()),
         clock, warnings);
   }

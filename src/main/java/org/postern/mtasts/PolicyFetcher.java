@@ -62,20 +62,18 @@ final class PolicyFetcher {
   }
 
   /**
-   * TLS that trusts the JDK's anchors and, beside them, those in {@code caFile} (PEM) and the PEM
-   * files in {@code caPath}, read as the SMTP client reads {@code smtp_tls_CAfile} and {@code
-   * smtp_tls_CApath}; either may be empty.
+   * TLS that trusts the JDK's anchors and, beside them, those of {@code check}: the SMTP
+   * client's {@code smtp_tls_CAfile} and {@code smtp_tls_CApath}, as already loaded for the MX
+   * hosts, so a large CA directory is read once.
    */
-  static SSLSocketFactory trusting(String caFile, String caPath) throws TlsConfigException {
+  static SSLSocketFactory trusting(ServerCertificateCheck check) throws TlsConfigException {
     try {
       KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
       anchors.load(null, null);
-      // with both empty, ServerCertificateCheck trusts the JDK's store: that is the first set
+      // with no CA file or directory, ServerCertificateCheck trusts the JDK's store
       List<X509Certificate> trusted = new ArrayList<>(
           ServerCertificateCheck.create("", "", "sha256").authorities());
-      if (!caFile.isBlank() || !caPath.isBlank()) {
-        trusted.addAll(ServerCertificateCheck.create(caFile, caPath, "sha256").authorities());
-      }
+      trusted.addAll(check.authorities());
       for (int n = 0; n < trusted.size(); n++) {
         anchors.setCertificateEntry("anchor-" + n, trusted.get(n));
       }
@@ -87,8 +85,6 @@ final class PolicyFetcher {
     } catch (IOException | GeneralSecurityException e) {
       throw new TlsConfigException("MTA-STS policy fetch: cannot set up trust: " + e.getMessage(),
           e);
-    } catch (TlsConfigException e) {
-      throw new TlsConfigException("MTA-STS policy fetch: " + e.getMessage(), e);
     }
   }
 

@@ -18,6 +18,7 @@ import org.postern.mtasts.Inspection;
 import org.postern.mtasts.MtaStsLookup;
 import org.postern.mtasts.MtaStsPolicy.Mode;
 import org.postern.table.TableOpener;
+import org.postern.tls.ServerCertificateCheck;
 
 /**
  * {@code postern mta-sts-check DOMAIN}: shows a domain's MTA-STS state as the SMTP client sees
@@ -52,7 +53,9 @@ public final class MtaStsCheck {
 
   /** Checks {@code domain}; true when its policy is in force and every MX host passes it. */
   public boolean run(String domain) throws Exception {
-    Inspection i = MtaStsLookup.create(settings.mtaStsLookup(), resolver, clock,
+    ServerCertificateCheck trust = ServerCertificateCheck.create(
+        settings.caFile(), settings.caPath(), settings.fingerprintDigest());
+    Inspection i = MtaStsLookup.create(settings.mtaStsLookup(), trust, resolver, clock,
         w -> out.println("warning: " + w)).inspect(domain);
     txt(i);
     fetch(i);

@@ -94,14 +94,10 @@ record SmtpSettings(
   /** The Postern-only MTA-STS parameters ({@code postern_mta_sts_*}); never on for LMTP. */
   record MtaSts(boolean enable, String cacheDirectory, Duration fetchTimeout) {}
 
-  /**
-   * The MTA-STS lookup's settings: the {@code postern_mta_sts_*} parameters, and the client's
-   * {@code tls_CAfile}, {@code tls_CApath} and {@code inet_protocols}, trusted and used for the
-   * policy host as for the MX hosts.
-   */
+  /** The MTA-STS lookup's settings: {@code postern_mta_sts_*} and {@code inet_protocols}. */
   MtaStsLookup.Settings mtaStsLookup() {
     return new MtaStsLookup.Settings(Path.of(mtaSts.cacheDirectory()), mtaSts.fetchTimeout(),
-        caFile, caPath, inetProtocols);
+        inetProtocols);
   }
 
   /** Per-stage time limits; zero means none. */

@@ -125,7 +125,8 @@ final class TlsPolicyLookup implements AutoCloseable {
       SessionRecorder recorder) throws TlsConfigException {
     Optional<MtaStsLookup> mtaSts = Optional.empty();
     if (s.mtaSts().enable()) {
-      mtaSts = Optional.of(MtaStsLookup.create(s.mtaStsLookup(), resolver, clock, warnings));
+      mtaSts = Optional.of(
+          MtaStsLookup.create(s.mtaStsLookup(), certificates, resolver, clock, warnings));
     }
     return new TlsPolicyLookup(s.tlsSecurityLevel(), maps,
         s.protocol().parameter("tls_security_level"), mtaSts, certificates,
