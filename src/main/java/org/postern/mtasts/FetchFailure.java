@@ -10,6 +10,9 @@ import java.time.Instant;
  * broken policy host is not swamped by every delivery): five minutes after the first failure,
  * doubling with each further failure of the same id up to an hour. A new id may be fetched five
  * minutes after the last failure, whatever the count.
+ *
+ * <p>Failure: none here; {@link PolicyCache} reads an unreadable or malformed entry as no entry,
+ * which lets the next delivery fetch at once.
  */
 public record FetchFailure(String domain, String id, int failures, Instant last, String reason) {
   static final Duration FIRST_WAIT = Duration.ofMinutes(5);

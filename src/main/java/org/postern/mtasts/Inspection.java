@@ -9,6 +9,9 @@ import java.util.Optional;
  * records (or why they could not be looked up) and the id they announce, the policy fetched just
  * now (or why the fetch failed), and the cache as the SMTP client left it: the cached policy,
  * expired or not, and the negative cache entry.
+ *
+ * <p>Failure: lookup and fetch errors are values here ({@code txtError}, {@code fetchError}),
+ * never exceptions, so that the check can show all it found.
  */
 public record Inspection(
     String domain,
