@@ -38,10 +38,9 @@ import org.postern.tls.TlsConfigException;
  * TLS socket of its own, so that the policy host's addresses come from Postern's resolver and
  * not the system's: SNI and a PKIX check with the host name ({@code HTTPS} endpoint
  * identification) against the JDK's trust anchors plus {@code smtp_tls_CAfile} and {@code
- * smtp_tls_CApath}, one {@code GET},
- * one response. Redirects are not followed; only {@code 200} with media type {@code text/plain}
- * and a UTF-8 body of at most 64 KiB counts. The whole fetch, every address tried, has one
- * deadline.
+ * smtp_tls_CApath}, one {@code GET}, one response. Redirects are not followed; only {@code 200}
+ * with media type {@code text/plain} and a UTF-8 body of at most 64 KiB counts. The whole fetch,
+ * every address tried, has one deadline.
  *
  * <p>Failure: {@link PolicyException} saying why, for DNS, connection, TLS and HTTP problems alike.
  */

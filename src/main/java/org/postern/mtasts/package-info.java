@@ -11,9 +11,8 @@
  * JDK's. The policy is fetched with an HTTP/1.1 {@code GET} of {@code /.well-known/mta-sts.txt}
  * over TLS on port 443 (section 3.3): SNI and a PKIX host name check for {@code
  * mta-sts.<domain>}, trusting the JDK's anchors plus {@code smtp_tls_CAfile} and {@code
- * smtp_tls_CApath}; no redirects, only
- * {@code 200} with {@code text/plain}, at most 64 KiB, within {@code
- * postern_mta_sts_fetch_timeout}. The response is parsed as hostile input ({@link
+ * smtp_tls_CApath}; no redirects, only {@code 200} with {@code text/plain}, at most 64 KiB,
+ * within {@code postern_mta_sts_fetch_timeout}. The response is parsed as hostile input ({@link
  * org.postern.mtasts.HttpResponse}).
  *
  * <p>Policy (section 3.2): {@code version: STSv1}, {@code mode} ({@code enforce}, {@code
