@@ -34,6 +34,7 @@ class PgsqlTableIT {
   private static final Duration LIMIT = Duration.ofSeconds(60);
 
   private Path dir;
+  private TestPki pki;
   private PostgresServer pg;
   private AiosmtpdPeer peer;
   private PosternInstance postern;
@@ -44,7 +45,8 @@ class PgsqlTableIT {
   @BeforeAll
   void start(@TempDir Path tmp) throws Exception {
     dir = tmp;
-    pg = PostgresServer.create(dir.resolve("db"), DB);
+    pki = TestPki.create(dir.resolve("pki"));
+    pg = PostgresServer.create(dir.resolve("db"), DB, pki.serverAddress(DB));
     pg.sql("postgres", "CREATE USER mail PASSWORD 'mail''s secret'", "CREATE DATABASE maildb OWNER mail");
     pg.sql("maildb",
         "CREATE TABLE mailbox (address text PRIMARY KEY, maildir text)",
@@ -223,14 +225,39 @@ class PgsqlTableIT {
     assertThat(injection.out()).isEmpty();
   }
 
+  /** A pgsql_table(5) file whose host is a connection URI with {@code options}. */
+  private Path uriCf(String name, String options) throws Exception {
+    String uri = "postgresql://mail:mail%27s%20secret@" + DB + ":" + pg.port() + "/maildb";
+    return Files.writeString(dir.resolve(name + ".cf"), String.join("\n",
+        "hosts = " + uri + "?" + options,
+        "query = SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid() AND '%s' <> ''",
+        ""));
+  }
+
+  @Test
+  void connectionUri_tlsVerifiedAgainstTheCa_andRefusedWithAnotherCa() throws Exception {
+    uriCf("tls", "sslmode=verify-full&sslrootcert=" + pki.caCert());
+    uriCf("notls", "sslmode=disable");
+    uriCf("otherca", "sslmode=verify-full&sslrootcert="
+        + TestPki.create(dir.resolve("pki2")).caCert());
+
+    assertThat(postmap("probe", "tls").out()).isEqualTo("true\n");
+    assertThat(postmap("probe", "notls").out()).isEqualTo("false\n");
+    PosternInstance.Result refused = postmap("probe", "otherca");
+    assertThat(refused.status()).isEqualTo(1);
+    assertThat(refused.err()).contains("fatal:").contains("connect to pgsql server");
+  }
+
   @Test
   void postfix312Postmap_answersTheSameFilesIdentically() throws Exception {
     Path config = Files.createDirectories(dir.resolve("postfix-config"));
     Files.writeString(config.resolve("main.cf"), "compatibility_level = 3.6\n");
+    uriCf("tls", "sslmode=verify-full&sslrootcert=" + pki.caCert());
     for (String[] probe : List.of(
         new String[] {"team@vmail.test", "alias"}, new String[] {"Alice@VMAIL.test", "mailbox"},
         new String[] {"o'brien@vmail.test", "mailbox"}, new String[] {"nobody@vmail.test", "mailbox"},
-        new String[] {"relay.test", "transport"}, new String[] {"spammer@bad.test", "access"})) {
+        new String[] {"relay.test", "transport"}, new String[] {"spammer@bad.test", "access"},
+        new String[] {"probe", "tls"})) {
       PosternInstance.Result ours = postmap(probe[0], probe[1]);
       PosternInstance.Result theirs = Commands.run(List.of(Postfix312.program("postmap").toString(),
           "-c", config.toString(), "-q", probe[0], "pgsql:" + dir.resolve(probe[1] + ".cf")),

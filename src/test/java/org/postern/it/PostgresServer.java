@@ -31,16 +31,27 @@ final class PostgresServer implements AutoCloseable {
   private final Path dir;
   private final String address;
   private final int port;
+  private final String tls;
   private boolean running;
 
-  private PostgresServer(Path dir, String address, int port) {
+  private PostgresServer(Path dir, String address, int port, String tls) {
     this.dir = dir;
     this.address = address;
     this.port = port;
+    this.tls = tls;
   }
 
-  /** Creates a cluster under {@code dir} and starts it on {@code address}. */
+  /** Creates a cluster under {@code dir} and starts it on {@code address}, without TLS. */
   static PostgresServer create(Path dir, String address) throws IOException, InterruptedException {
+    return create(dir, address, List.of());
+  }
+
+  /**
+   * Creates a cluster under {@code dir} and starts it on {@code address}; with {@code certAndKey}
+   * (PEM files, may be empty) it also offers TLS.
+   */
+  static PostgresServer create(Path dir, String address, List<Path> certAndKey)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
     // The server runs as postgres: it must reach its directory through the test's own.
     for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
@@ -58,7 +69,16 @@ final class PostgresServer implements AutoCloseable {
     Commands.ok(asPostgres(BIN.resolve("initdb").toString(), "-D", home.resolve("data").toString(),
         "-U", "postgres", "--auth=scram-sha-256", "--pwfile=" + pw, "-E", "UTF8", "--locale=C",
         "--no-sync"), null, LIMIT);
-    PostgresServer server = new PostgresServer(dir, address, freePort(address));
+    String tls = "";
+    if (!certAndKey.isEmpty()) {
+      Path cert = Files.copy(certAndKey.get(0), home.resolve("server.pem"));
+      Path key = Files.copy(certAndKey.get(1), home.resolve("server.key"));
+      Files.setOwner(cert, postgres);
+      Files.setOwner(key, postgres);
+      Files.setPosixFilePermissions(key, Set.of(PosixFilePermission.OWNER_READ));
+      tls = " -c ssl=on -c ssl_cert_file=" + cert + " -c ssl_key_file=" + key;
+    }
+    PostgresServer server = new PostgresServer(dir, address, freePort(address), tls);
     server.start();
     return server;
   }
@@ -88,7 +108,7 @@ final class PostgresServer implements AutoCloseable {
     Commands.ok(asPostgres(BIN.resolve("pg_ctl").toString(), "-D", home.resolve("data").toString(),
         "-l", home.resolve("server.log").toString(), "-w", "-t", "60", "-o",
         "-c listen_addresses=" + address + " -p " + port + " -c unix_socket_directories="
-            + home + " -c fsync=off", "start"), null, LIMIT);
+            + home + " -c fsync=off" + tls, "start"), null, LIMIT);
     running = true;
   }
 
