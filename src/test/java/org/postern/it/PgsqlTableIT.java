@@ -106,6 +106,8 @@ class PgsqlTableIT {
         "user = mail",
         "password = mail's secret",
         "dbname = maildb",
+        // Idle connections stay for the hour: only a reload closes them within the test.
+        "idle_interval = 3600",
         "query = " + query,
         ""));
   }
@@ -265,6 +267,29 @@ class PgsqlTableIT {
       assertThat(ours.out()).as(String.join(" ", probe) + " " + theirs.err()).isEqualTo(theirs.out());
       assertThat(ours.status()).as(String.join(" ", probe)).isEqualTo(theirs.status());
     }
+  }
+
+  private long posternConnections() throws Exception {
+    return pg.number("postgres",
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'postern'");
+  }
+
+  @Test
+  void reload_closesThePools_andLookupsOpenThemAgain() throws Exception {
+    assertThat(rcpt("sender@outside.test", "alice@vmail.test").code()).isEqualTo(250);
+    assertThat(posternConnections()).as("pooled connections of the running master").isPositive();
+
+    PosternInstance.Result reload = postern.command("postern", "reload");
+    assertThat(reload.status()).as(reload.err()).isZero();
+
+    assertThat(Commands.await(LIMIT, () -> {
+      try {
+        return posternConnections() == 0;
+      } catch (Exception e) {
+        return false;
+      }
+    })).as("connections after reload").isTrue();
+    assertThat(rcpt("sender@outside.test", "alice@vmail.test").code()).isEqualTo(250);
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -126,6 +127,17 @@ final class PostgresServer implements AutoCloseable {
       for (String statement : statements) {
         s.execute(statement);
       }
+    }
+  }
+
+  /** The number {@code query} (one row, one column) answers in {@code database}. */
+  long number(String database, String query) throws SQLException {
+    try (Connection c = DriverManager.getConnection(
+            "jdbc:postgresql://" + address + ":" + port + "/" + database, "postgres", PASSWORD);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(query)) {
+      r.next();
+      return r.getLong(1);
     }
   }
 
