@@ -217,6 +217,20 @@ class PgsqlTableIT {
       assertThat(m.recipients()).containsExactly("r@relay.test");
       assertThat(m.text()).contains("Subject: relayed");
     });
+
+    // The same next hop under "enforce" from the database: no STARTTLS, so not sent.
+    pg.sql("maildb", "UPDATE requiretls SET action = 'enforce'");
+    try {
+      String strict = "From: <s@vmail.test>\nTo: <r3@relay.test>\nSubject: strict\n\nbody\n";
+      r = postern.commandWithInput(strict.getBytes(StandardCharsets.UTF_8), "sendmail", "-O",
+          "requiretls=yes", "-f", "s@vmail.test", "r3@relay.test");
+      assertThat(r.status()).as(r.err()).isZero();
+      postern.awaitLog(Pattern.compile("to=<r3@relay\\.test>, .*requiretls.*status=(bounced|deferred)"),
+          LIMIT);
+    } finally {
+      pg.sql("maildb", "UPDATE requiretls SET action = 'opportunistic'");
+    }
+    assertThat(peer.messages()).noneSatisfy(m -> assertThat(m.recipients()).contains("r3@relay.test"));
   }
 
   @Test
@@ -299,7 +313,7 @@ class PgsqlTableIT {
     pg.stop();
     try {
       assertThat(rcpt("sender@outside.test", "alice@vmail.test").text())
-          .startsWith("451 4.3.0 <alice@vmail.test>:");
+          .isEqualTo("451 4.3.0 <alice@vmail.test>: Temporary lookup failure");
       String message = "From: <s@vmail.test>\nTo: <r2@relay.test>\nSubject: in the outage\n\nx\n";
       PosternInstance.Result r = postern.commandWithInput(
           message.getBytes(StandardCharsets.UTF_8), "sendmail", "-f", "s@vmail.test",
