@@ -11,16 +11,18 @@ import java.util.Map;
  *
  * <p>Failure: a logical line without {@code =}, or whose name is not made of
  * {@code [A-Za-z0-9_]}, is a {@link ConfigException} naming the file and line. A name given twice
- * keeps the last value and leaves a warning, as Postfix does.
+ * keeps the last value and leaves a warning, as Postfix does. The database table configuration
+ * files (pgsql_table(5), mysql_table(5), ldap_table(5), memcache_table(5)) share this format and
+ * this reader.
  */
-final class MainCf {
+public final class MainCf {
   /** One assignment as written: raw value with surrounding whitespace removed. */
-  record Entry(String name, String value, int line) {}
+  public record Entry(String name, String value, int line) {}
 
   private MainCf() {}
 
   /** Reads {@code file}; warnings (continuations, duplicates) are appended to {@code warnings}. */
-  static Map<String, Entry> read(Path file, List<String> warnings) throws ConfigException {
+  public static Map<String, Entry> read(Path file, List<String> warnings) throws ConfigException {
     Map<String, Entry> entries = new LinkedHashMap<>();
     for (LogicalLines.Line line : LogicalLines.read(file, warnings)) {
       Entry entry = parse(file, line);

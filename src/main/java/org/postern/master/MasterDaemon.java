@@ -17,6 +17,7 @@ import org.postern.config.MainConfig;
 import org.postern.log.ProgramLog;
 import org.postern.queue.QueueName;
 import org.postern.queue.Queues;
+import org.postern.table.db.DbPools;
 import org.postern.tls.TlsCryptoProvider;
 
 /**
@@ -135,6 +136,7 @@ public final class MasterDaemon {
       log.info(reason);
       closeControl(control); // stop accepting requests before the services drain
       table.stopAll(grace, log);
+      DbPools.closeAll();
       return 0;
     } finally {
       closeControl(control);
@@ -176,6 +178,8 @@ public final class MasterDaemon {
     List<String> messages = new ArrayList<>();
     next.warnings().forEach(w -> messages.add("warning: " + w));
     messages.addAll(table.refresh(next, grace, log));
+    // Database tables reconnect from their configuration files as they are now.
+    DbPools.closeAll();
     return ControlReply.ok("", messages);
   }
 

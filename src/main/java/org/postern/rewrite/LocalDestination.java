@@ -1,6 +1,7 @@
 package org.postern.rewrite;
 
 import org.postern.config.InterfaceAddresses;
+import org.postern.table.DomainList;
 import org.postern.table.TableException;
 
 /**

@@ -18,6 +18,7 @@ import org.postern.rewrite.LocalRouting.Outcome;
 import org.postern.rewrite.LocalRouting.Stripped;
 import org.postern.rewrite.TransportMaps.Route;
 import org.postern.table.AddressLookup;
+import org.postern.table.DomainList;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
 import org.postern.table.TableOpener;

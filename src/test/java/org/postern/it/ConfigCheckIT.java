@@ -24,7 +24,7 @@ class ConfigCheckIT {
         queue_minfree = 1000
         max_use = 10
         alias_maps = hash:/etc/aliases
-        virtual_alias_maps = pgsql:/etc/postern/virtual.cf
+        virtual_alias_maps = sqlite:/etc/postern/virtual.cf
         transport_maps = lmdb:/nonexistent/transport
         """);
     p.appendMasterCf("submission inet n - n - - smtpd\n  -o smtpd_client_message_rate_limit=10");
@@ -39,7 +39,7 @@ class ConfigCheckIT {
         .contains("parameter max_use: not supported by Postern; setting ignored")
         .contains("parameter alias_maps: table \"hash:/etc/aliases\": unsupported dictionary type: hash:"
             + " Postern does not read Berkeley DB files; rebuild with \"postmap lmdb:/etc/aliases\"")
-        .contains("parameter virtual_alias_maps: table \"pgsql:/etc/postern/virtual.cf\": unsupported dictionary type: pgsql")
+        .contains("parameter virtual_alias_maps: table \"sqlite:/etc/postern/virtual.cf\": unsupported dictionary type: sqlite")
         .contains("parameter transport_maps: table \"lmdb:/nonexistent/transport\": /nonexistent/transport.lmdb: no such file")
         .contains("master.cf, line ")
         .contains("parameter smtpd_client_message_rate_limit: not supported by Postern");

@@ -17,8 +17,8 @@ class TablesTest {
   void supportedTypes_listsEveryType_sorted() {
     assertThat(Tables.supportedTypes())
         .containsExactly(
-            "cdb", "cidr", "inline", "lmdb", "pcre", "regexp", "socketmap", "static", "tcp",
-            "texthash");
+            "cdb", "cidr", "inline", "lmdb", "mysql", "pcre", "pgsql", "regexp", "socketmap",
+            "static", "tcp", "texthash");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.postern.rewrite;
+package org.postern.table;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,9 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.postern.table.LookupTable;
-import org.postern.table.TableException;
-import org.postern.table.TableOpener;
 import org.postern.util.ParameterList;
 
 /**
@@ -26,9 +23,9 @@ import org.postern.util.ParameterList;
  * <p>Failure: an unreadable {@code /file} is a {@link TableException} naming the parameter; a
  * table that cannot answer is a {@link TableException} at match time.
  */
-final class DomainList {
+public final class DomainList {
   /** How list items match subdomains. */
-  enum Style {
+  public enum Style {
     EXACT,
     DOT_PARENT,
     PARENT
@@ -53,7 +50,7 @@ final class DomainList {
   }
 
   /** Parses {@code value}, the expanded value of {@code parameter}, opening its tables. */
-  static DomainList parse(String parameter, String value, Style style, TableOpener opener)
+  public static DomainList parse(String parameter, String value, Style style, TableOpener opener)
       throws TableException {
     List<Item> items = new ArrayList<>();
     addItems(parameter, value, opener, items);
@@ -98,16 +95,16 @@ final class DomainList {
     }
   }
 
-  String parameter() {
+  public String parameter() {
     return parameter;
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return items.isEmpty();
   }
 
   /** Whether {@code domain} is in the list; a table that cannot answer is an exception. */
-  boolean matches(String domain) throws TableException {
+  public boolean matches(String domain) throws TableException {
     String name = domain.toLowerCase(Locale.ROOT);
     for (Item item : items) {
       boolean hit =
