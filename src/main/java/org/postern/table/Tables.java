@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.postern.table.ldap.LdapTable;
 
 /**
  * Opens lookup tables by {@code type:name}, the one place that knows every table type (Postfix's
@@ -18,8 +19,8 @@ public final class Tables {
 
   private static final List<String> TYPES =
       List.of(
-          "cdb", "cidr", "inline", "lmdb", "pcre", "regexp", "socketmap", "static", "tcp",
-          "texthash");
+          "cdb", "cidr", "inline", "ldap", "lmdb", "memcache", "pcre", "regexp", "socketmap",
+          "static", "tcp", "texthash");
   private static final Set<String> BERKELEY_DB_TYPES = Set.of("hash", "btree", "dbm", "sdbm");
 
   private Tables() {}
@@ -57,6 +58,8 @@ public final class Tables {
       case "socketmap" -> new SocketmapTable(spec, name, SocketmapTable.DEFAULT_TIMEOUT);
       case "tcp" -> new TcpTable(spec, name, TcpTable.DEFAULT_TIMEOUT);
       case "unix" -> UnixTable.open(spec, name);
+      case "memcache" -> MemcacheTable.open(spec, name, true, warnings);
+      case "ldap" -> LdapTable.open(spec, name, s -> open(s, warnings), warnings);
       case "proxy" -> open(name, warnings);
       default -> throw new TableException(unsupportedTypeText(type, name));
     };
@@ -74,7 +77,7 @@ public final class Tables {
       return text + ": " + fix.get();
     }
     return switch (type) {
-      case "pgsql", "mysql", "ldap", "memcache", "sqlite", "mongodb" ->
+      case "pgsql", "mysql", "sqlite", "mongodb" ->
           text + ": no " + type + " client in this build; use lmdb:, cdb: or a socketmap: service";
       default -> text;
     };
