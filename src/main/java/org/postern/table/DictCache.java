@@ -18,7 +18,8 @@ import java.util.function.Predicate;
  * as {@code lmdb:} with the same name, in {@code NAME.lmdb} ({@link LmdbCache}), since Postern
  * writes no Berkeley DB files. A {@code proxy:} prefix is dropped: the one daemon is the only
  * writer. {@link Memory} keeps entries for the life of the process only (verify's {@code
- * internal:verify}).
+ * internal:verify}). A {@code memcache:} table ({@link Memcache}) is a cache that several
+ * instances share.
  *
  * <p>A {@link #cleanup} run asks a validator about every entry, deletes those it rejects and
  * logs Postfix's statistics line {@code cache NAME full cleanup: retained=N dropped=M entries}.
@@ -26,7 +27,8 @@ import java.util.function.Predicate;
  * is left alone, as Postfix hides it.
  *
  * <p>Failure: another table type is a {@link TableException} at start ({@code unsupported
- * dictionary type}); a read or write error of the file is a TableException for the caller.
+ * dictionary type}); a read or write error of the file, or a memcached that does not answer,
+ * is a TableException for the caller.
  */
 public abstract sealed class DictCache implements AutoCloseable {
   // Where Postfix's dict_cache records when its last cleanup run completed: no cache entry.
