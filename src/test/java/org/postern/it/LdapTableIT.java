@@ -92,7 +92,7 @@ class LdapTableIT {
   }
 
   /** The Postfix 3.12 peer's postmap -q, in the same terms. */
-  private static String postfix(String table, String key) throws Exception {
+  static String postfix(String table, String key) throws Exception {
     Path root = Postfix312.root();
     PosternInstance.Result r = Commands.run(List.of(Postfix312.program("postmap").toString(),
         "-c", root.resolve("etc/postfix").toString(), "-q", key, table), "",

@@ -30,18 +30,36 @@ public final class Slapd implements AutoCloseable {
   private final Path log;
   private final String host;
   private final int port;
+  private final int ldapsPort;
   private Process process;
 
-  private Slapd(Path conf, Path log, String host, int port) {
+  private Slapd(Path conf, Path log, String host, int port, int ldapsPort) {
     this.conf = conf;
     this.log = log;
     this.host = host;
     this.port = port;
+    this.ldapsPort = ldapsPort;
   }
 
   /** Writes the configuration under {@code dir}, loads {@code ldif} and starts slapd. */
   public static Slapd start(Path dir, String host, int port, String ldif)
       throws IOException, InterruptedException {
+    return start(dir, host, port, 0, ldif, List.of());
+  }
+
+  /**
+   * {@link #start(Path, String, int, String)} with TLS: StartTLS on {@code port} and ldaps on
+   * {@code ldapsPort}, with the PEM {@code certAndKey} of a {@link TestPki}.
+   */
+  public static Slapd startWithTls(Path dir, String host, int port, int ldapsPort, String ldif,
+      List<Path> certAndKey) throws IOException, InterruptedException {
+    return start(dir, host, port, ldapsPort, ldif, List.of(
+        "TLSCertificateFile " + certAndKey.get(0),
+        "TLSCertificateKeyFile " + certAndKey.get(1)));
+  }
+
+  private static Slapd start(Path dir, String host, int port, int ldapsPort, String ldif,
+      List<String> global) throws IOException, InterruptedException {
     Path root = Files.createDirectories(dir.resolve("slapd-" + host + "-" + port));
     Path db = Files.createDirectories(root.resolve("db"));
     Path conf = root.resolve("slapd.conf");
@@ -50,6 +68,7 @@ public final class Slapd implements AutoCloseable {
         "include /etc/ldap/schema/cosine.schema",
         "include /etc/ldap/schema/inetorgperson.schema",
         "include /etc/ldap/schema/misc.schema",
+        String.join("\n", global),
         "pidfile " + root.resolve("slapd.pid"),
         "modulepath /usr/lib/ldap",
         "moduleload back_mdb",
@@ -64,15 +83,15 @@ public final class Slapd implements AutoCloseable {
     Files.writeString(data, ldif, StandardCharsets.UTF_8);
     Commands.ok(List.of("/usr/sbin/slapadd", "-f", conf.toString(), "-l", data.toString()), "",
         Duration.ofSeconds(60));
-    Slapd s = new Slapd(conf, root.resolve("slapd.log"), host, port);
+    Slapd s = new Slapd(conf, root.resolve("slapd.log"), host, port, ldapsPort);
     s.start();
     return s;
   }
 
   /** Starts slapd (again, after {@link #stop()}). */
   public void start() throws IOException, InterruptedException {
-    process = new ProcessBuilder("/usr/sbin/slapd", "-d", "0", "-f", conf.toString(),
-            "-h", url() + "/")
+    String urls = url() + "/" + (ldapsPort == 0 ? "" : " " + ldapsUrl() + "/");
+    process = new ProcessBuilder("/usr/sbin/slapd", "-d", "0", "-f", conf.toString(), "-h", urls)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
@@ -95,6 +114,11 @@ public final class Slapd implements AutoCloseable {
   /** {@code ldap://host:port}, for {@code server_host}. */
   public String url() {
     return "ldap://" + host + ":" + port;
+  }
+
+  /** {@code ldaps://host:ldapsPort}, when started {@link #startWithTls with TLS}. */
+  public String ldapsUrl() {
+    return "ldaps://" + host + ":" + ldapsPort;
   }
 
   /** Stops slapd; connections are refused until {@link #start()}. */

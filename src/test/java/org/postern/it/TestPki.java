@@ -39,6 +39,11 @@ public final class TestPki {
     return issue(name, "subjectAltName=DNS:" + name + "\n");
   }
 
+  /** A server certificate for the IP address {@code address}: {cert, key} PEM files. */
+  public List<Path> serverAddress(String address) throws IOException, InterruptedException {
+    return issue(address, "subjectAltName=IP:" + address + "\n");
+  }
+
   /** A TLS client certificate with CN {@code name} signed by this CA: {cert, key} PEM files. */
   public List<Path> client(String name) throws IOException, InterruptedException {
     return issue(name, "extendedKeyUsage=clientAuth\n");
