@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postern.table.DictCache;
 
 /**
  * Two Postern instances, a and b, that share their verify(8) and postscreen(8) caches in one
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * probes is known to b without a probe of its own. A client (127.0.104.44) that passes a's
  * postscreen (127.0.104.42) is {@code PASS OLD} at b's (127.0.104.43). With memcached stopped,
  * verification is "status unavailable" (450), never a crash; once it is back, addresses are
- * probed again and mail goes through.
+ * probed again and mail goes through. The Postfix 3.12 peer's {@code postmap} reads what
+ * Postern stored under the same configuration file, and Postern's {@code postmap -q} reads what
+ * Postfix stored ({@code postmap -i}).
  */
 class MemcacheFleetIT {
   private static final Duration LIMIT = Duration.ofSeconds(60);
@@ -42,6 +45,7 @@ class MemcacheFleetIT {
   private static AiosmtpdPeer downstream;
   private static PosternInstance a;
   private static PosternInstance b;
+  private static Path verify;
 
   @BeforeAll
   static void start() throws Exception {
@@ -49,7 +53,7 @@ class MemcacheFleetIT {
     int port = PosternInstance.freePort();
     downstream = AiosmtpdPeer.start(dir, DOWNSTREAM, port, "--reject-rcpt", "bad",
         "--log-commands");
-    Path verify = dir.resolve("verify-memcache.cf");
+    verify = dir.resolve("verify-memcache.cf");
     Files.writeString(verify, String.join("\n", "memcache = " + memcached.endpoint(),
         "key_format = verify:%s", "ttl = 3600", ""));
     Path screen = dir.resolve("postscreen-memcache.cf");
@@ -148,6 +152,25 @@ class MemcacheFleetIT {
     assertThat(probes("good@remote.test")).as("b asked no probe of its own").isEqualTo(probesByA);
     assertThat(b.logLines(Pattern.compile("to=<good@remote\\.test>.*status=deliverable")))
         .as("b's own probes").isEmpty();
+  }
+
+  @Test
+  void sameEntries_asThePostfix312Peer() throws Exception {
+    try (DictCache cache = DictCache.open("address_verify_map", "memcache:" + verify, w -> { })) {
+      cache.put("Stored@Postern.test", "0:0:1796579551:250 2.1.5 Ok");
+    }
+    Path root = Postfix312.root();
+    String config = root.resolve("etc/postfix").toString();
+    String postmap = Postfix312.program("postmap").toString();
+    PosternInstance.Result read = Commands.run(List.of(postmap, "-c", config, "-q",
+        "stored@postern.test", "memcache:" + verify), "", LIMIT);
+    assertThat(read.out()).as(read.err()).isEqualTo("0:0:1796579551:250 2.1.5 Ok\n");
+    PosternInstance.Result write = Commands.run(List.of(postmap, "-c", config, "-i",
+        "memcache:" + verify), "stored@postfix.test 0:0:1796579552:from Postfix\n", LIMIT);
+    assertThat(write.status()).as(write.err()).isZero();
+    PosternInstance.Result q = a.command("postmap", "-q", "Stored@Postfix.test",
+        "memcache:" + verify);
+    assertThat(q.out()).as(q.err()).isEqualTo("0:0:1796579552:from Postfix\n");
   }
 
   @Test
