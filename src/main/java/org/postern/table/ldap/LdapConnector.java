@@ -150,7 +150,6 @@ final class LdapConnector {
     LDAPConnectionOptions options = new LDAPConnectionOptions();
     options.setConnectTimeoutMillis((int) timeout.toMillis());
     options.setResponseTimeoutMillis(timeout.toMillis());
-    options.setAutoReconnect(false);
     if (verifyHostName) {
       options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
     }
