@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * KEY FLAGS TTL BYTES} with the data, {@code delete KEY}, each line ending in CRLF, over the one
  * kept-open connection of a {@link TableClient} ({@code memcache = inet:host:port} or {@code
  * unix:/path}). Every server byte is hostile until parsed: a reply line longer than {@code
- * line_size_limit}, a {@code VALUE} line that is not {@code VALUE key flags bytes} or announces
+ * line_size_limit}, a {@code VALUE} line that is not {@code VALUE key flags bytes} for the key
+ * asked for or announces
  * more than {@code data_size_limit} bytes, data not followed by CRLF, is a protocol error. A
  * failed command is tried again {@code max_try} times in all, {@code retry_pause} apart, on a
  * fresh connection; a server that accepts no connection is not tried again (memcache_table(5)).
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
  * temporary lookup failure ({@code DICT_ERR_RETRY}), never "not found".
  */
 final class MemcacheClient implements AutoCloseable {
-  private static final Pattern VALUE = Pattern.compile("VALUE \\S+ \\d{1,10} (\\d{1,10})");
+  private static final Pattern VALUE = Pattern.compile("VALUE (\\S+) \\d{1,10} (\\d{1,10})");
 
   /** Postfix's memcache error controls, with memcache_table(5)'s defaults in {@link #DEFAULT}. */
   record Limits(int maxTry, Duration retryPause, Duration timeout, int lineSizeLimit,
@@ -73,7 +74,7 @@ final class MemcacheClient implements AutoCloseable {
         return Optional.empty();
       }
       Matcher m = VALUE.matcher(reply);
-      long size = m.matches() ? Long.parseLong(m.group(1)) : -1;
+      long size = m.matches() && m.group(1).equals(key) ? Long.parseLong(m.group(2)) : -1;
       if (size < 0 || size > limits.dataSizeLimit()) {
         throw new Refused("unexpected memcache server reply: " + printable(reply));
       }

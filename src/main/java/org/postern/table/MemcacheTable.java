@@ -74,7 +74,8 @@ final class MemcacheTable extends TableBase {
     MemcacheClient.Limits limits = new MemcacheClient.Limits(
         cf.integer("max_try", 2, 1, Integer.MAX_VALUE),
         Duration.ofSeconds(cf.integer("retry_pause", 1, 1, Integer.MAX_VALUE)),
-        Duration.ofSeconds(cf.integer("timeout", 2, 0, Integer.MAX_VALUE)),
+        // Every command needs a deadline: a timeout of 0 would fail each one at once.
+        Duration.ofSeconds(cf.integer("timeout", 2, 1, Integer.MAX_VALUE)),
         cf.integer("line_size_limit", 1024, 1, Integer.MAX_VALUE),
         cf.integer("data_size_limit", 10240, 1, Integer.MAX_VALUE));
     Optional<String> backupSpec = cf.find("backup").filter(b -> !b.isBlank());

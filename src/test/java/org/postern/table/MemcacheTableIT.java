@@ -157,6 +157,7 @@ class MemcacheTableIT {
     List<String> replies = List.of(
         "VALUE k 0 99999999\r\n",
         "VALUE k 0 3\r\nabcdef\r\nEND\r\n",
+        "VALUE other 0 3\r\nabc\r\nEND\r\n",
         "VALUE k zero 3\r\nabc\r\nEND\r\n",
         "x".repeat(5000) + "\r\n",
         "SERVER_ERROR out of memory\r\n");
