@@ -102,6 +102,28 @@ class MemcacheTableIT {
   }
 
   @Test
+  void dictCache_withBackup_writesBoth_refillsMemcache_cleansUpThroughTheBackup()
+      throws Exception {
+    Path backup = dir.resolve("backup-cache");
+    String name = cf("backup.cf", "memcache = inet:" + HOST + ":" + PORT,
+        "key_format = b:%s", "backup = lmdb:" + backup);
+    try (DictCache c = DictCache.open("address_verify_map", "memcache:" + name, warnings::add)) {
+      c.put("keep@example.com", "keep");
+      c.put("drop@example.com", "drop");
+      assertThat(raw("flush_all")).isEqualTo("OK\r\n");
+      assertThat(c.get("keep@example.com")).contains("keep");
+      assertThat(raw("get b:keep@example.com")).contains("keep");
+
+      c.cleanup("memcache:" + name, e -> e.value().equals("keep"), warnings::add);
+
+      assertThat(c.entries()).containsExactly(new TableEntry("keep@example.com", "keep"));
+      assertThat(raw("get b:drop@example.com")).isEqualTo("END\r\n");
+    }
+    assertThat(warnings).containsExactly(
+        "cache memcache:" + name + " full cleanup: retained=1 dropped=1 entries");
+  }
+
+  @Test
   void find_missInMemcache_readsBackupAndFillsMemcache() throws Exception {
     String name = cf("aliases.cf", "memcache = inet:" + HOST + ":" + PORT,
         "key_format = aliases:%s", "backup = inline:{ info@example.com=staff@example.com }");
