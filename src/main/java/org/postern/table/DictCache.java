@@ -18,7 +18,8 @@ import java.util.function.Predicate;
  * as {@code lmdb:} with the same name, in {@code NAME.lmdb} ({@link LmdbCache}), since Postern
  * writes no Berkeley DB files. A {@code proxy:} prefix is dropped: the one daemon is the only
  * writer. {@link Memory} keeps entries for the life of the process only (verify's {@code
- * internal:verify}).
+ * internal:verify}). A {@code memcache:} table ({@link Memcache}) is a cache that several
+ * instances share.
  *
  * <p>A {@link #cleanup} run asks a validator about every entry, deletes those it rejects and
  * logs Postfix's statistics line {@code cache NAME full cleanup: retained=N dropped=M entries}.
@@ -26,7 +27,8 @@ import java.util.function.Predicate;
  * is left alone, as Postfix hides it.
  *
  * <p>Failure: another table type is a {@link TableException} at start ({@code unsupported
- * dictionary type}); a read or write error of the file is a TableException for the caller.
+ * dictionary type}); a read or write error of the file, or a memcached that does not answer,
+ * is a TableException for the caller.
  */
 public abstract sealed class DictCache implements AutoCloseable {
   // Where Postfix's dict_cache records when its last cleanup run completed: no cache entry.
@@ -49,11 +51,14 @@ public abstract sealed class DictCache implements AutoCloseable {
     String type = s.substring(0, colon);
     String name = s.substring(colon + 1);
     switch (type) {
+      case "memcache" -> {
+        return Memcache.open(parameter, s, name, notice);
+      }
       case "lmdb" -> { }
       case "btree", "hash" ->
           notice.accept(parameter + ": " + type + ":" + name + " is kept as lmdb:" + name);
-      default -> throw new TableException(
-          parameter + ": unsupported dictionary type: " + type + ": use lmdb:" + name);
+      default -> throw new TableException(parameter + ": unsupported dictionary type: " + type
+          + ": use lmdb:" + name + " or memcache:/path/to/file.cf");
     }
     Path file = Path.of(name + ".lmdb");
     try {
@@ -131,6 +136,82 @@ public abstract sealed class DictCache implements AutoCloseable {
     @Override
     public void close() {
       table.close();
+    }
+  }
+
+  /**
+   * A memcache: table (memcache_table(5)) that several instances share, with its optional
+   * {@code backup} cache behind it: reads miss through to the backup and refill memcached,
+   * writes go to both. Cleanup runs walk the backup; without one they find nothing, with
+   * Postfix's warning, since memcached cannot list its keys and its {@code ttl} expires entries.
+   */
+  public static final class Memcache extends DictCache {
+    private final MemcacheTable table;
+    private final Optional<DictCache> backup;
+    private final Consumer<String> notice;
+
+    private Memcache(MemcacheTable table, Optional<DictCache> backup, Consumer<String> notice) {
+      this.table = table;
+      this.backup = backup;
+      this.notice = notice;
+    }
+
+    static Memcache open(String parameter, String spec, String name, Consumer<String> notice)
+        throws TableException {
+      MemcacheTable table = MemcacheTable.open(spec, name, false, notice);
+      try {
+        Optional<DictCache> backup = table.backupSpec().isEmpty() ? Optional.empty()
+            : Optional.of(DictCache.open(parameter, table.backupSpec().get(), notice));
+        return new Memcache(table, backup, notice);
+      } catch (TableException e) {
+        table.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public Optional<String> get(String key) throws TableException {
+      Optional<String> value = table.get(key);
+      if (value.isPresent() || backup.isEmpty()) {
+        return value;
+      }
+      Optional<String> saved = backup.get().get(key);
+      if (saved.isPresent()) {
+        table.put(key, saved.get());
+      }
+      return saved;
+    }
+
+    @Override
+    public void put(String key, String value) throws TableException {
+      table.put(key, value);
+      if (backup.isPresent()) {
+        backup.get().put(key, value);
+      }
+    }
+
+    @Override
+    public void delete(String key) throws TableException {
+      table.delete(key);
+      if (backup.isPresent()) {
+        backup.get().delete(key);
+      }
+    }
+
+    @Override
+    public List<TableEntry> entries() throws TableException {
+      if (backup.isEmpty()) {
+        notice.accept("warning: database " + table.spec()
+            + ": first/next support requires backup database");
+        return List.of();
+      }
+      return backup.get().entries();
+    }
+
+    @Override
+    public void close() {
+      table.close();
+      backup.ifPresent(DictCache::close);
     }
   }
 

@@ -9,6 +9,7 @@ abstract sealed class TableBase implements LookupTable
         CidrTable,
         LmdbTable,
         MapTable,
+        MemcacheTable,
         RegexpTable,
         SocketmapTable,
         StaticTable,

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.postern.table.db.SqlTable;
+import org.postern.table.ldap.LdapTable;
 
 /**
  * Opens lookup tables by {@code type:name}, the one place that knows every table type (Postfix's
@@ -19,7 +20,8 @@ public final class Tables {
 
   private static final List<String> TYPES =
       List.of(
-          "cdb", "cidr", "inline", "lmdb", "mysql", "pcre", "pgsql", "regexp", "socketmap",
+          "cdb", "cidr", "inline", "ldap", "lmdb", "memcache", "mysql", "pcre", "pgsql",
+          "regexp", "socketmap",
           "static", "tcp", "texthash");
   private static final Set<String> BERKELEY_DB_TYPES = Set.of("hash", "btree", "dbm", "sdbm");
 
@@ -60,6 +62,8 @@ public final class Tables {
       case "unix" -> UnixTable.open(spec, name);
       case "pgsql" -> SqlTable.pgsql(spec, name, warnings);
       case "mysql" -> SqlTable.mysql(spec, name, warnings);
+      case "memcache" -> MemcacheTable.open(spec, name, true, warnings);
+      case "ldap" -> LdapTable.open(spec, name, s -> open(s, warnings), warnings);
       case "proxy" -> open(name, warnings);
       default -> throw new TableException(unsupportedTypeText(type, name));
     };
@@ -77,7 +81,7 @@ public final class Tables {
       return text + ": " + fix.get();
     }
     return switch (type) {
-      case "ldap", "memcache", "sqlite", "mongodb" ->
+      case "sqlite", "mongodb" ->
           text + ": no " + type + " client in this build; use lmdb:, cdb: or a socketmap: service";
       default -> text;
     };

@@ -14,6 +14,9 @@
  *       {@code if}/{@code endif} and {@code !} negation; case is the pattern's business.
  *   <li>{@code socketmap:} (socketmap_table(5), netstrings) and {@code tcp:} (tcp_table(5),
  *       {@code %XX}-encoded lines), remote servers asked over one kept-open connection.
+ *   <li>{@code memcache:} (memcache_table(5), {@link org.postern.table.MemcacheTable}) and
+ *       {@code ldap:} (ldap_table(5), {@link org.postern.table.ldap.LdapTable}), configured by
+ *       Postfix's database configuration files ({@link org.postern.table.db}).
  * </ul>
  *
  * <p>Failure: a lookup has three outcomes, a value, "not found", or a {@link

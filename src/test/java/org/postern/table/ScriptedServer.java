@@ -25,7 +25,12 @@ final class ScriptedServer implements AutoCloseable {
   final List<Socket> connections = new CopyOnWriteArrayList<>();
 
   ScriptedServer(Script script) throws IOException {
-    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this(InetAddress.getLoopbackAddress(), script);
+  }
+
+  /** A server on {@code address}, for tests that keep to their own loopback range. */
+  ScriptedServer(InetAddress address, Script script) throws IOException {
+    server = new ServerSocket(0, 50, address);
     Thread.ofVirtual()
         .start(
             () -> {

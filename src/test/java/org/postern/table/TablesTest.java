@@ -17,15 +17,17 @@ class TablesTest {
   void supportedTypes_listsEveryType_sorted() {
     assertThat(Tables.supportedTypes())
         .containsExactly(
-            "cdb", "cidr", "inline", "lmdb", "mysql", "pcre", "pgsql", "regexp", "socketmap",
+            "cdb", "cidr", "inline", "ldap", "lmdb", "memcache", "mysql", "pcre", "pgsql",
+            "regexp", "socketmap",
             "static", "tcp", "texthash");
   }
 
   @Test
   void open_unknownType_throwsNamingType() {
-    assertThatThrownBy(() -> Tables.open("ldap:/etc/postfix/ldap-aliases.cf"))
+    assertThatThrownBy(() -> Tables.open("mongodb:/etc/postfix/mongodb-aliases.cf"))
         .isInstanceOf(TableException.class)
-        .hasMessageStartingWith("unsupported dictionary type: ldap: no ldap client in this build");
+        .hasMessageStartingWith(
+            "unsupported dictionary type: mongodb: no mongodb client in this build");
   }
 
   @Test
