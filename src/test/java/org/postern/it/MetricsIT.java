@@ -24,12 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postern.metrics.PrometheusText;
 
 /**
- * {@code postern_metrics_listen} end to end: a Postern with metrics on 127.0.105.1 takes four
+ * {@code postern_metrics_listen} end to end: a Postern with metrics on 127.0.105.1 takes five
  * messages over SMTP on its own smtpd (127.0.105.1) and relays them through two master.cf
  * transports: {@code sink} to an aiosmtpd on 127.0.105.2 (one delivered, one REQUIRETLS by
  * {@code requiretls_request_maps} and delivered as {@code requiretls:none}, one refused there
- * with 550 and bounced, whose bounce notice goes back to the sink) and {@code dead} to
- * 127.0.105.3 where nothing listens (deferred, and left in the deferred queue). A scrape of
+ * with 550 and bounced) and to 127.0.105.4, held to {@code enforce} by {@code
+ * smtp_requiretls_policy}, where a REQUIRETLS message bounces as {@code !requiretls:nocertmatch}
+ * before any connection; the two bounce notices go back to the sink; {@code dead} to
+ * 127.0.105.3, where nothing listens, defers one (left in the deferred queue). A scrape of
  * {@code /metrics} over HTTP must count exactly that, pass {@code promtool check metrics}, and
  * after {@code postern reload} with a new port be served there with the counts kept.
  */
@@ -55,6 +57,7 @@ class MetricsIT {
     Files.writeString(transport, String.join("\n",
         "sink.test sink:[127.0.105.2]:" + sinkPort,
         "metrics.test sink:[127.0.105.2]:" + sinkPort,
+        "strict.test sink:[127.0.105.4]:" + sinkPort,
         "dead.test dead:[127.0.105.3]:" + deadPort, ""), StandardCharsets.US_ASCII);
     Path requireTls = dir.resolve("requiretls");
     Files.writeString(requireTls, "secure@metrics.test yes\n", StandardCharsets.US_ASCII);
@@ -65,6 +68,7 @@ class MetricsIT {
         "defer_transports =",
         "transport_maps = texthash:" + transport,
         "requiretls_request_maps = texthash:" + requireTls,
+        "smtp_requiretls_policy = cidr:{{127.0.105.4/32 enforce}}, opportunistic",
         "postern_metrics_listen = " + HOST + ":" + metricsPort,
         ""));
     postern.appendMasterCf(String.join("\n",
@@ -105,31 +109,37 @@ class MetricsIT {
     String deferred = send("someone@metrics.test", "rcpt@dead.test");
     String bounced = send("someone@metrics.test", "refused@sink.test");
     String requireTls = send("secure@metrics.test", "rt@sink.test");
+    String strict = send("secure@metrics.test", "rt@strict.test");
     await(sent + ": to=<ok@sink\\.test>, relay=.*status=sent");
     await(deferred + ": to=<rcpt@dead\\.test>, relay=.*status=deferred");
     await(bounced + ": to=<refused@sink\\.test>, relay=.*status=bounced");
     await(requireTls + ": to=<rt@sink\\.test>, relay=.*tls=[^,]*requiretls:none, .*status=sent");
-    await(": to=<someone@metrics\\.test>, relay=.*status=sent"); // the bounce notice
+    await(strict + ": to=<rt@strict\\.test>, relay=.*tls=[^,]*!requiretls:nocertmatch, .*"
+        + "status=bounced");
+    await(": to=<someone@metrics\\.test>, relay=.*status=sent"); // the bounce notices
+    await(": to=<secure@metrics\\.test>, relay=.*status=sent");
 
     PrometheusText m = PrometheusText.of(scrapeText(metricsPort));
 
     assertThat(m.count("postern_deliveries_total", "transport", "sink", "status", "sent"))
-        .isEqualTo(3);
+        .isEqualTo(4);
     assertThat(m.count("postern_deliveries_total", "transport", "sink", "status", "bounced"))
-        .isEqualTo(1);
+        .isEqualTo(2);
     assertThat(m.count("postern_deliveries_total", "transport", "dead", "status", "deferred"))
         .isEqualTo(1);
     assertThat(m.count("postern_deliveries_total", "transport", "dead", "status", "sent"))
         .isZero();
     assertThat(m.count("postern_delivery_delay_seconds_count", "transport", "sink", "status",
-        "sent")).isEqualTo(3);
+        "sent")).isEqualTo(4);
     assertThat(m.count("postern_delivery_tls_features_total", "feature", "requiretls", "tls",
         "requiretls:none", "status", "sent")).isEqualTo(1);
-    assertThat(m.count("postern_smtpd_message_size_bytes_count")).isEqualTo(4);
-    assertThat(m.count("postern_smtpd_message_size_bytes_sum")).isGreaterThan(4 * 100);
-    assertThat(m.count("postern_smtpd_commands_total", "command", "mail")).isEqualTo(4);
-    assertThat(m.count("postern_smtpd_commands_total", "command", "data")).isEqualTo(4);
-    assertThat(m.count("postern_smtpd_replies_total", "class", "3xx")).isEqualTo(4);
+    assertThat(m.count("postern_delivery_tls_features_total", "feature", "requiretls", "tls",
+        "!requiretls:nocertmatch", "status", "bounced")).isEqualTo(1);
+    assertThat(m.count("postern_smtpd_message_size_bytes_count")).isEqualTo(5);
+    assertThat(m.count("postern_smtpd_message_size_bytes_sum")).isGreaterThan(5 * 100);
+    assertThat(m.count("postern_smtpd_commands_total", "command", "mail")).isEqualTo(5);
+    assertThat(m.count("postern_smtpd_commands_total", "command", "data")).isEqualTo(5);
+    assertThat(m.count("postern_smtpd_replies_total", "class", "3xx")).isEqualTo(5);
     assertThat(m.count("postern_smtpd_replies_total", "class", "5xx")).isZero();
     assertThat(m.count("postern_smtpd_connections_total")).isGreaterThanOrEqualTo(4);
     assertThat(m.value("postern_queue_messages", "queue", "deferred")).contains(1.0);
@@ -153,7 +163,7 @@ class MetricsIT {
     await("metrics: listening on " + Pattern.quote(HOST + ":" + next));
     PrometheusText m = PrometheusText.of(scrapeText(next));
     assertThat(m.count("postern_deliveries_total", "transport", "sink", "status", "sent"))
-        .isEqualTo(3);
+        .isEqualTo(4);
     assertThatThrownBy(() -> scrapeText(metricsPort)).isInstanceOf(IOException.class);
   }
 
