@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +35,8 @@ import org.postern.metrics.PrometheusText;
  * before any connection; the two bounce notices go back to the sink; {@code dead} to
  * 127.0.105.3, where nothing listens, defers one (left in the deferred queue). A scrape of
  * {@code /metrics} over HTTP must count exactly that, pass {@code promtool check metrics}, and
- * after {@code postern reload} with a new port be served there with the counts kept.
+ * after {@code postern reload} with a new port be served there with the counts kept. A second
+ * Postern whose metrics address is taken does not start, and says why.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MetricsIT {
@@ -165,6 +168,25 @@ class MetricsIT {
     assertThat(m.count("postern_deliveries_total", "transport", "sink", "status", "sent"))
         .isEqualTo(4);
     assertThatThrownBy(() -> scrapeText(metricsPort)).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  @Order(3)
+  void start_metricsAddressInUse_fatalNamingIt() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      String listen = HOST + ":" + taken.getLocalPort();
+      PosternInstance other = PosternInstance.create(dir.resolve("other"),
+          "postern_metrics_listen = " + listen + "\n");
+
+      PosternInstance.Result r = other.command("postern", "start");
+
+      try {
+        assertThat(r.status()).isNotZero();
+        assertThat(r.err()).contains("fatal: postern_metrics_listen: cannot listen on " + listen);
+      } finally {
+        other.close();
+      }
+    }
   }
 
   private static void await(String regex) throws InterruptedException {
