@@ -58,6 +58,43 @@ class MetricsDocsTest {
     assertNamesExported(expressions);
   }
 
+  /**
+   * What Grafana's import needs: the data source as an input that every panel uses, unique panel
+   * ids, and panels that fit the 24-column grid without overlapping.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void dashboard_importable_dataSourceInputIdsAndGrid() throws IOException {
+    Map<String, Object> dashboard = (Map<String, Object>) JsonParser.parse(
+        Files.readString(DOCS.resolve("grafana-postern.json"), StandardCharsets.UTF_8));
+    List<Map<String, Object>> inputs = (List<Map<String, Object>>) dashboard.get("__inputs");
+    assertThat(inputs).singleElement().satisfies(i -> {
+      assertThat(i.get("name")).isEqualTo("DS_PROMETHEUS");
+      assertThat(i.get("pluginId")).isEqualTo("prometheus");
+    });
+    assertThat(dashboard.get("uid")).isEqualTo("postern-mta");
+    Set<Object> ids = new TreeSet<>();
+    Set<String> cells = new TreeSet<>();
+    for (Map<String, Object> panel : (List<Map<String, Object>>) dashboard.get("panels")) {
+      assertThat(ids.add(panel.get("id"))).as("unique id " + panel.get("id")).isTrue();
+      if (!panel.get("type").equals("row")) {
+        assertThat(((Map<String, Object>) panel.get("datasource")).get("uid"))
+            .isEqualTo("${DS_PROMETHEUS}");
+      }
+      Map<String, Object> grid = (Map<String, Object>) panel.get("gridPos");
+      long x = (Long) grid.get("x");
+      long y = (Long) grid.get("y");
+      long w = (Long) grid.get("w");
+      long h = (Long) grid.get("h");
+      assertThat(x + w).as(panel.get("title") + " fits the grid").isLessThanOrEqualTo(24);
+      for (long cx = x; cx < x + w; cx++) {
+        for (long cy = y; cy < y + h; cy++) {
+          assertThat(cells.add(cx + "," + cy)).as(panel.get("title") + " overlaps").isTrue();
+        }
+      }
+    }
+  }
+
   @Test
   void alertRules_promtoolAccepts_andNameExportedSeries() throws Exception {
     Path rules = DOCS.resolve("prometheus-postern-rules.yml");
