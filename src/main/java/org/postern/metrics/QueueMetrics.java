@@ -1,9 +1,12 @@
 package org.postern.metrics;
 
+import io.prometheus.metrics.model.registry.MetricType;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricFamilyDescriptor;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.postern.queue.QueueFileReader;
 import org.postern.queue.QueueName;
 import org.postern.queue.Queues;
@@ -32,8 +36,12 @@ import org.postern.queue.Queues;
  * directory that cannot be listed reports 0 messages rather than failing the scrape.
  */
 final class QueueMetrics implements MultiCollector {
-  static final String MESSAGES = "postern_queue_messages";
-  static final String OLDEST = "postern_queue_oldest_message_age_seconds";
+  private static final MetricMetadata MESSAGES =
+      new MetricMetadata("postern_queue_messages", "Messages in each Postern queue");
+  private static final MetricMetadata OLDEST = new MetricMetadata(
+      "postern_queue_oldest_message_age_seconds",
+      "Age of the oldest message in each queue (0 when empty)");
+  private static final String LABEL = "queue";
   private static final List<QueueName> QUEUES = List.of(QueueName.MAILDROP, QueueName.INCOMING,
       QueueName.ACTIVE, QueueName.DEFERRED, QueueName.HOLD, QueueName.CORRUPT);
 
@@ -50,13 +58,13 @@ final class QueueMetrics implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    GaugeSnapshot.Builder count = GaugeSnapshot.builder().name(MESSAGES)
-        .help("Messages in each Postern queue");
-    GaugeSnapshot.Builder age = GaugeSnapshot.builder().name(OLDEST)
-        .help("Age of the oldest message in each queue (0 when empty)");
+    GaugeSnapshot.Builder count = GaugeSnapshot.builder().name(MESSAGES.getName())
+        .help(MESSAGES.getHelp());
+    GaugeSnapshot.Builder age = GaugeSnapshot.builder().name(OLDEST.getName())
+        .help(OLDEST.getHelp());
     for (QueueName q : QUEUES) {
       Shape s = shape(q);
-      Labels labels = Labels.of("queue", q.directoryName());
+      Labels labels = Labels.of(LABEL, q.directoryName());
       count.dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(s.messages()).build());
       age.dataPoint(GaugeDataPointSnapshot.builder().labels(labels)
           .value(s.oldest().toMillis() / 1000.0).build());
@@ -65,8 +73,9 @@ final class QueueMetrics implements MultiCollector {
   }
 
   @Override
-  public List<String> getPrometheusNames() {
-    return List.of(MESSAGES, OLDEST);
+  public List<MetricFamilyDescriptor> getMetricFamilyDescriptors() {
+    return List.of(MetricFamilyDescriptor.of(MetricType.GAUGE, MESSAGES, Set.of(LABEL)),
+        MetricFamilyDescriptor.of(MetricType.GAUGE, OLDEST, Set.of(LABEL)));
   }
 
   // Visible for testing
