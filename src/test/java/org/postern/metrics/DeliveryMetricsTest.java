@@ -1,6 +1,7 @@
 package org.postern.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.postern.metrics.SmtpdMetricsTest.delta;
 
 import java.io.IOException;
@@ -18,7 +19,7 @@ import org.postern.queue.Recipient;
 
 class DeliveryMetricsTest {
   private static final DeliveryDelays DELAYS = new DeliveryDelays(Duration.ofMillis(2500),
-      Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ofMillis(2500));
+      Duration.ofMillis(200), Duration.ofMillis(300), Duration.ZERO, Duration.ofMillis(2000));
 
   private static RecipientResult withTls(RecipientResult r, TlsFeatureStatus tls) {
     return new RecipientResult(r.recipient(), r.status(), r.dsn(), r.relay(), r.text(),
@@ -40,6 +41,14 @@ class DeliveryMetricsTest {
         "transport", "unit-relay", "status", "deferred", "le", "5.0")).isEqualTo(1);
     assertThat(delta(before, after, "postern_delivery_delay_seconds_bucket",
         "transport", "unit-relay", "status", "deferred", "le", "1.0")).isEqualTo(0);
+    assertThat(delta(before, after, "postern_delivery_stage_delay_seconds_sum",
+        "stage", "before_qmgr")).isCloseTo(0.2, within(1e-9));
+    assertThat(delta(before, after, "postern_delivery_stage_delay_seconds_sum",
+        "stage", "in_qmgr")).isCloseTo(0.3, within(1e-9));
+    assertThat(delta(before, after, "postern_delivery_stage_delay_seconds_sum",
+        "stage", "transmission")).isCloseTo(2.0, within(1e-9));
+    assertThat(delta(before, after, "postern_delivery_stage_delay_seconds_count",
+        "stage", "connection_setup")).isEqualTo(1);
   }
 
   @Test
