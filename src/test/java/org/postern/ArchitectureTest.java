@@ -12,7 +12,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Keeps the arrows of Postfix's architecture: util knows no mail; shared mail knowledge
- * (config, table, queue, log, tls, dns, deliver, esmtp, mtasts, sasl, tlsrpt, policy) knows no daemon; daemons do not import each other and
+ * (config, table, queue, log, tls, dns, deliver, esmtp, mtasts, sasl, tlsrpt, policy, metrics) knows no daemon; daemons do not import each other and
  * talk through the shared packages; only master and cli wire daemons together.
  */
 class ArchitectureTest {
@@ -23,7 +23,7 @@ class ArchitectureTest {
           "discard", "error", "bounce", "anvil", "scache", "showq", "flush", "verify");
   private static final List<String> SHARED =
       List.of("config", "table", "queue", "log", "tls", "dns", "deliver", "esmtp", "mtasts", "sasl",
-          "tlsrpt", "policy", "milter");
+          "tlsrpt", "policy", "milter", "metrics");
 
   private static final JavaClasses CLASSES =
       new ClassFileImporter()

@@ -533,6 +533,7 @@ public final class Parameters {
         s("smtp_dns_support_level", ""),
         s("postern_dns_resolver_address", ""),
         s("postern_tls_provider", "boringssl"),
+        s("postern_metrics_listen", ""),
         b("postern_mta_sts_enable", "no"),
         s("postern_mta_sts_cache_directory", "$data_directory/mta-sts"),
         t("postern_mta_sts_fetch_timeout", "20s", 's'),

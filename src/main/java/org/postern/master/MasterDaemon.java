@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
 import org.postern.log.ProgramLog;
+import org.postern.metrics.MetricsEndpoint;
 import org.postern.queue.QueueName;
 import org.postern.queue.Queues;
 import org.postern.table.db.DbPools;
@@ -29,10 +30,13 @@ import org.postern.tls.TlsCryptoProvider;
  * <p>A reload re-reads main.cf and master.cf; when they do not pass the check, the master keeps
  * running with what it has and tells the caller why. A stop closes the control socket, lets every
  * service finish work in flight for up to the grace period, removes the pid file and returns.
+ * The metrics endpoint ({@code postern_metrics_listen}) opens after the services, follows each
+ * reload and closes at stop.
  *
  * <p>Failure: {@link #run} returns 1 after a fatal error (the log cannot be opened, another master
- * holds the pid file, the control socket or a service cannot start), logged as {@code fatal:} and,
- * when the log is not standard output, also printed on standard error for {@code postern start}.
+ * holds the pid file, the control socket, a service or the metrics endpoint cannot start), logged
+ * as {@code fatal:} and, when the log is not standard output, also printed on standard error for
+ * {@code postern start}. A metrics endpoint that cannot move at reload is a warning.
  */
 public final class MasterDaemon {
   /** How long a stop waits for work in flight: less than {@code postern stop} waits. */
@@ -50,6 +54,7 @@ public final class MasterDaemon {
   private final PrintStream stderr;
   private final MailLogs logs;
   private final ServiceTable table;
+  private final MetricsEndpoint metrics = new MetricsEndpoint();
   private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
   private final CountDownLatch finished = new CountDownLatch(1);
   private ProgramLog log;
@@ -122,12 +127,19 @@ public final class MasterDaemon {
       e.problems().forEach(this::fatal);
       return 1;
     }
+    try {
+      metrics.apply(check.config()).ifPresent(log::info);
+    } catch (IOException | IllegalArgumentException e) {
+      table.stopAll(grace, log);
+      return fatal(e.getMessage());
+    }
     // The control socket opens only now: "postern start" waits for its first answer, so it
     // reports success only once every service runs, and a start-up failure as a failure.
     ControlSocket control;
     try {
       control = ControlSocket.open(paths.controlSocket(), this::answer);
     } catch (IOException e) {
+      metrics.close();
       table.stopAll(grace, log);
       return fatal(e.getMessage());
     }
@@ -139,6 +151,7 @@ public final class MasterDaemon {
       DbPools.closeAll();
       return 0;
     } finally {
+      metrics.close();
       closeControl(control);
     }
   }
@@ -180,6 +193,12 @@ public final class MasterDaemon {
     messages.addAll(table.refresh(next, grace, log));
     // Database tables reconnect from their configuration files as they are now.
     DbPools.closeAll();
+    try {
+      metrics.apply(next.config()).ifPresent(log::info);
+    } catch (IOException | IllegalArgumentException e) {
+      log.warn(e.getMessage());
+      messages.add("warning: " + e.getMessage());
+    }
     return ControlReply.ok("", messages);
   }
 

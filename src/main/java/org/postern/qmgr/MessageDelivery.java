@@ -196,8 +196,8 @@ final class MessageDelivery {
   private void record(Routing.Routed routed, RecipientResult result, ResultRecorder.Timing timing,
       ProgramLog log) throws IOException {
     Recipient original = routed == null ? result.recipient() : routed.original();
-    RecipientResult recorded =
-        recorder.record(active.id(), active.message(), original, result, timing, log);
+    RecipientResult recorded = recorder.record(active.id(), active.message(), original,
+        routed == null ? "none" : routed.transport(), result, timing, log);
     if (recorded.status() == RecipientResult.Status.DEFERRED) {
       deferred.put(original.offset(), recorded);
     }

@@ -13,6 +13,7 @@ import org.postern.log.DeliveryDelays;
 import org.postern.log.DeliveryStatusLine;
 import org.postern.log.ProgramLog;
 import org.postern.log.Relay;
+import org.postern.metrics.DeliveryMetrics;
 import org.postern.queue.DsnNotify;
 import org.postern.queue.QueueFile;
 import org.postern.queue.QueueFileMarker;
@@ -41,7 +42,13 @@ import org.postern.queue.TraceFlags;
  */
 final class ResultRecorder {
   /** When the stages of one delivery happened, for {@code delays=a/b/c/d}. */
-  record Timing(Instant activeSince, Optional<Instant> handoff, Instant done) {}
+  record Timing(Instant activeSince, Optional<Instant> handoff, Instant done) {
+    /** The delays of a message that arrived at {@code arrival}. */
+    DeliveryDelays delays(Instant arrival) {
+      return DeliveryDelays.between(arrival, Optional.of(activeSince), handoff, Optional.empty(),
+          done);
+    }
+  }
 
   private final QmgrSettings settings;
   private final RecipientLog bounceLog;
@@ -63,10 +70,11 @@ final class ResultRecorder {
   }
 
   /**
-   * Records {@code result} for {@code original}, the recipient as read from {@code message}.
-   * Returns the result as recorded (after soft_bounce).
+   * Records {@code result} for {@code original}, the recipient as read from {@code message}, as
+   * delivered by master.cf {@code transport} ({@code none} when none was reached). Returns the
+   * result as recorded (after soft_bounce).
    */
-  RecipientResult record(QueueId id, QueueFile message, Recipient original,
+  RecipientResult record(QueueId id, QueueFile message, Recipient original, String transport,
       RecipientResult result, Timing timing, ProgramLog log) throws IOException {
     RecipientResult r = settings.softBounce() ? softBounce(result) : result;
     TraceFlags trace = TraceFlags.of(message.envelope());
@@ -79,6 +87,7 @@ final class ResultRecorder {
       return r;
     }
     log.info(statusLine(id, message, r, timing));
+    DeliveryMetrics.delivered(transport, r, timing.delays(message.arrivalTime()));
     RecipientLog.Entry entry = RecipientLog.Entry.of(r);
     lock.lock(); // one message's logs and marks, written by its delivery threads in turn
     try {
@@ -165,13 +174,11 @@ final class ResultRecorder {
   private String statusLine(QueueId id, QueueFile message, RecipientResult r, Timing timing,
       DeliveryStatusLine.Status status) {
     Recipient rcpt = r.recipient();
-    DeliveryDelays delays = DeliveryDelays.between(message.arrivalTime(),
-        Optional.of(timing.activeSince()), timing.handoff(), Optional.empty(), timing.done());
     DeliveryStatusLine line = DeliveryStatusLine.builder(id.value(), rcpt.address())
         .originalRecipient(rcpt.originalRecipient().orElse(""))
         .relay(new Relay(r.relay().isEmpty() ? "none" : r.relay()))
         .reuseCount(r.connectionReuses())
-        .delays(delays)
+        .delays(timing.delays(message.arrivalTime()))
         .delayLoggingResolutionLimit(settings.delayLoggingResolutionLimit())
         .outcome(r.dsn(), status, r.text());
     r.tlsStatus().ifPresent(line::tlsFeatureStatus);

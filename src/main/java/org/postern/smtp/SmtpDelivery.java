@@ -15,6 +15,7 @@ import org.postern.log.ProgramLog;
 import org.postern.log.TlsFeatureStatus;
 import org.postern.log.TlsFeatureStatus.Level;
 import org.postern.log.TlsFeatureStatus.SecurityLevel;
+import org.postern.metrics.TlsPolicyMetrics;
 import org.postern.queue.Recipient;
 import org.postern.smtp.RequireTlsEnforcement.Skip;
 import org.postern.table.TableOpener;
@@ -96,9 +97,10 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       MainConfig config, Protocol protocol, TableOpener tables, Resolver resolver, Clock clock,
       ProgramLog log) throws TlsConfigException, TableException {
     this(SmtpSettings.of(config, protocol), tables, resolver, clock, new Random(), log::warn,
-        log::info, protocol == Protocol.SMTP && config.getBoolean("postern_tlsrpt_enable")
+        log::info, TlsPolicyMetrics.counting(protocol == Protocol.SMTP
+            && config.getBoolean("postern_tlsrpt_enable")
             ? new Journal(config.getPath("data_directory").resolve("tlsrpt"), log::warn)
-            : SessionRecorder.NONE);
+            : SessionRecorder.NONE));
   }
 
   /** For tests that do not look at warnings. */

@@ -2,6 +2,7 @@ package org.postern.smtpd;
 
 import java.util.List;
 import java.util.Locale;
+import org.postern.metrics.SmtpdMetrics;
 
 /**
  * The per-session command statistics that Postfix 3.0 and later append to {@code disconnect from
@@ -25,6 +26,7 @@ final class CommandCounts {
       slot = ORDER.size() - 1;
     }
     total[slot]++;
+    SmtpdMetrics.command(ORDER.get(slot));
     return slot;
   }
 

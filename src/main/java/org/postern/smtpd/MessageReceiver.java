@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
+import org.postern.metrics.SmtpdMetrics;
 import org.postern.milter.Milters;
 import org.postern.queue.CleanupStatus;
 
@@ -240,6 +241,7 @@ final class MessageReceiver {
       Reply reply = tx.out().orElseThrow().finish(bdatBytes);
       if (reply.code() < 400) {
         writer.resetErrors();
+        SmtpdMetrics.received(tx.actualSize());
       }
       writer.reply(reply);
     } catch (CleanupException e) {

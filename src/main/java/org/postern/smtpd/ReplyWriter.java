@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.postern.metrics.SmtpdMetrics;
 
 /**
  * The one path every SMTP reply takes to the client (Postfix's {@code smtpd_chat_reply}).
@@ -58,6 +59,7 @@ final class ReplyWriter {
     try {
       pending.append(reply.render(enhancedCodes));
       lastCode = reply.code();
+      SmtpdMetrics.reply(reply.code());
       if (counted) {
         errorCount++;
       }

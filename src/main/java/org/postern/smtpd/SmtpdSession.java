@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.postern.metrics.SmtpdMetrics;
 import org.postern.milter.MilterSettings;
 import org.postern.milter.Milters;
 import org.postern.tls.ServerTlsContext;
@@ -123,6 +124,7 @@ final class SmtpdSession implements Runnable {
   @Override
   public void run() {
     log("connect from " + checkState.namaddr());
+    SmtpdMetrics.connection();
     Optional<Anvil.Counts> counted = exempt || !endpoints.known()
         ? Optional.empty() : Optional.of(services.anvil().connect(clientAddress));
     try {
