@@ -126,10 +126,21 @@ class PackageIT {
         .contains("/etc/postern/main.cf", "/etc/postern/master.cf", "/etc/postern/aliases");
     assertThat(run("getent", "passwd", "postern").out()).contains(":/var/spool/postern:");
     assertThat(Path.of("/var/spool/postern")).isDirectory();
+    PosternInstance.Result defaults = Commands.run(
+        List.of("/usr/sbin/postern", "postconf", "-h", "queue_directory", "mail_owner"), null,
+        systemdEnvironment(), LIMIT);
+    assertThat(defaults.out()).as("without -c, /etc/postern: " + defaults.err())
+        .isEqualTo("/var/spool/postern\npostern\n");
     assertThat(Path.of("/etc/systemd/system/multi-user.target.wants/postern.service"))
         .as("enabled on first installation").exists();
     PosternInstance.Result verify = run("systemd-analyze", "verify", UNIT.toString());
     assertThat(verify.status()).as("systemd-analyze verify: " + verify.err()).isZero();
+    // A template is verified as one of its instances.
+    Path instance = dir.resolve("postern@it.service");
+    Files.copy(UNIT.resolveSibling("postern@.service"), instance,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    verify = run("systemd-analyze", "verify", instance.toString());
+    assertThat(verify.status()).as("systemd-analyze verify postern@it: " + verify.err()).isZero();
   }
 
   private static void assertPurged() throws IOException, InterruptedException {
