@@ -83,7 +83,11 @@ class MultiInstanceIT {
    * its own directories, name and address.
    */
   private Instance create(String name, String address) throws IOException, InterruptedException {
-    Path config = dir.resolve(name);
+    return create(name, dir.resolve(name), address);
+  }
+
+  private Instance create(String name, Path config, String address)
+      throws IOException, InterruptedException {
     Files.createDirectories(config);
     for (String file : List.of("main.cf", "master.cf", "aliases")) {
       Files.copy(PosternInstance.HOME.resolve("conf").resolve(file), config.resolve(file));
@@ -101,6 +105,75 @@ class MultiInstanceIT {
         "inet_interfaces = " + address,
         "inet_protocols = ipv4"), null, LIMIT);
     return instance;
+  }
+
+  /**
+   * The default instance lists the others in {@code multi_instance_directories}, as {@code
+   * postmulti -e init} and {@code -e create} leave it: {@code postern start} without {@code -c}
+   * starts the default instance and every enabled one and only checks a disabled one; {@code
+   * status} asks every instance; {@code stop} stops them all. The default configuration directory
+   * is a tree's {@code conf/}, so the test runs a copy of the launcher whose conf/ is its own.
+   */
+  @Test
+  void defaultInstance_multiInstanceDirectories_commandsReachEveryInstance() throws Exception {
+    Path home = launcherTree();
+    Instance main = create("postern", home.resolve("conf"), "127.0.106.21");
+    Instance b = create("postern-b", "127.0.106.22");
+    Instance c = create("postern-c", "127.0.106.23");
+    Commands.ok(List.of(bin("postconf"), "-c", main.config().toString(), "-e",
+        "multi_instance_directories = " + b.config() + " " + c.config(),
+        "multi_instance_enable = yes"), null, LIMIT);
+    Commands.ok(List.of(bin("postconf"), "-c", b.config().toString(), "-e",
+        "multi_instance_enable = yes"), null, LIMIT);
+    List<String> launcher = List.of(home.resolve("bin/postern").toString());
+    try {
+      PosternInstance.Result noWrapper = Commands.run(append(launcher, "start"), null, LIMIT);
+      assertThat(noWrapper.status()).isEqualTo(78);
+      assertThat(noWrapper.err()).contains("postern: fatal: multi-instance support is requested,"
+          + " but multi_instance_wrapper is empty");
+      Commands.ok(List.of(bin("postconf"), "-c", main.config().toString(), "-e",
+          "multi_instance_wrapper = ${command_directory}/postmulti -p --"), null, LIMIT);
+
+      Commands.ok(append(launcher, "start"), null, LIMIT);
+      assertThat(postern(main, "status").status()).as("default instance").isZero();
+      assertThat(postern(b, "status").status()).as("enabled instance").isZero();
+      assertThat(postern(c, "status").status()).as("disabled instance: checked only").isEqualTo(1);
+      PosternInstance.Result status = Commands.run(append(launcher, "status"), null, LIMIT);
+      assertThat(status.status()).as("c is not running").isEqualTo(1);
+      assertThat(status.err()).contains("postern/postfix-script: the Postern mail system is running",
+          "postern-b/postfix-script: the Postern mail system is running",
+          "postern-c/postfix-script: the Postern mail system is not running");
+
+      swaks(b, "through the default instance's start");
+      assertThat(Commands.await(LIMIT, () -> subjects(b).size() == 1)).isTrue();
+
+      Commands.ok(append(launcher, "stop"), null, LIMIT);
+      assertThat(postern(main, "status").status()).isEqualTo(1);
+      assertThat(postern(b, "status").status()).isEqualTo(1);
+    } finally {
+      for (Instance i : List.of(main, b, c)) {
+        postern(i, "stop");
+      }
+    }
+  }
+
+  /** A copy of bin/postern and libexec/ with this build's target/ and a conf/ of its own. */
+  private Path launcherTree() throws IOException {
+    Path home = dir.resolve("home");
+    Files.createDirectories(home.resolve("bin"));
+    Files.createDirectories(home.resolve("libexec"));
+    Files.copy(PosternInstance.HOME.resolve("bin/postern"), home.resolve("bin/postern"));
+    for (String f : List.of("jdk.sh", "cds.sh")) {
+      Files.copy(PosternInstance.HOME.resolve("libexec").resolve(f), home.resolve("libexec").resolve(f));
+    }
+    Files.createSymbolicLink(home.resolve("target"), PosternInstance.HOME.resolve("target"));
+    return home;
+  }
+
+  private static List<String> append(List<String> argv, String... more) {
+    List<String> all = new ArrayList<>(argv);
+    all.addAll(List.of(more));
+    return all;
   }
 
   /** The template unit's ExecStart for instance {@code name}, paths moved under the test. */
