@@ -2,7 +2,8 @@
 # (sendmail, postconf, postqueue, ...), so that they start in a fraction of a
 # plain JVM start. Defines cds_flags.
 #
-# Each command has its own archive in $POSTERN_HOME/var/cache/jvm, named after
+# Each command has its own archive in $POSTERN_CDS_DIR (a checkout's
+# var/cache/jvm; an installed tree's, see bin/package), named after
 # the command and the JDK's runtime version, made from the first run of that
 # command after a build:
 #   JDK 24+    an AOT cache (JEP 483): the run records a configuration
@@ -31,7 +32,7 @@ jdk_runtime_version() {
 # (or make) PROG's archive. Uses JDK, JDK_MAJOR, POSTERN_HOME and self (the
 # launcher's path).
 cds_flags() {
-  local prog=$1 jar=$2 cp=$3 dir=$POSTERN_HOME/var/cache/jvm ext=jsa quiet=(-Xlog:cds*=off)
+  local prog=$1 jar=$2 cp=$3 dir=${POSTERN_CDS_DIR:-$POSTERN_HOME/var/cache/jvm} ext=jsa quiet=(-Xlog:cds*=off)
   [ "${POSTERN_CDS:-}" = off ] && return 0
   case "$prog" in *[!a-z0-9-]* | '') return 0 ;; esac # a file name part
   if [ "$JDK_MAJOR" -ge 24 ]; then ext=aot quiet+=(-Xlog:aot*=off); fi
@@ -60,7 +61,7 @@ cds_flags() {
 
 # fresh FILE JAR: FILE exists and is newer than what it was made from.
 fresh() {
-  [ -f "$1" ] && [ "$1" -nt "$2" ] && [ "$1" -nt "$POSTERN_HOME/target/lib" ] \
+  [ -f "$1" ] && [ "$1" -nt "$2" ] && [ "$1" -nt "${POSTERN_LIB:-$POSTERN_HOME/target/lib}" ] \
     && [ "$1" -nt "$self" ] && [ "$1" -nt "$POSTERN_HOME/libexec/cds.sh" ]
 }
 

@@ -7,10 +7,11 @@ java_major() {
 }
 
 # Prints "JDK_PATH MAJOR" for the first JDK >= 21 among JAVA_HOME, java on
-# PATH, /usr/lib/jvm/*; remembered in target/ so that a command does not pay
-# for a JVM start just to find its JVM.
+# PATH, /usr/lib/jvm/*; remembered in $POSTERN_JDK_CACHE (target/jdk.cache in
+# a checkout) so that a command does not pay for a JVM start just to find its
+# JVM. An installed tree (POSTERN_JRE_OK set) needs a runtime only, no javac.
 find_jdk() {
-  local cache=$POSTERN_HOME/target/jdk.cache key
+  local cache=${POSTERN_JDK_CACHE:-$POSTERN_HOME/target/jdk.cache} key
   key="${JAVA_HOME:-}|$(command -v java 2>/dev/null || true)"
   # Read with builtins only: every command pays for this.
   local home java found
@@ -20,7 +21,7 @@ find_jdk() {
     return 0
   fi
   found=$(search_jdk) || return 1
-  mkdir -p "$POSTERN_HOME/target" && echo "$key|$found" >"$cache" 2>/dev/null || true
+  { mkdir -p "${cache%/*}" && echo "$key|$found" >"$cache"; } 2>/dev/null || true
   echo "$found"
 }
 
@@ -32,7 +33,7 @@ search_jdk() {
   fi
   for d in /usr/lib/jvm/*; do [ -d "$d" ] && candidates+=("$d"); done
   for d in "${candidates[@]}"; do
-    if [ -x "$d/bin/java" ] && [ -x "$d/bin/javac" ]; then
+    if [ -x "$d/bin/java" ] && { [ -n "${POSTERN_JRE_OK:-}" ] || [ -x "$d/bin/javac" ]; }; then
       v=$(java_major "$d/bin/java")
       if [ -n "$v" ] && [ "$v" -ge 21 ]; then echo "$d $v"; return 0; fi
     fi

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The single entry point behind {@code bin/postern} and its Postfix-named links. The launcher
@@ -56,7 +57,9 @@ public final class Main {
     }
     int status;
     try {
-      status = command.run(args);
+      // Several instances from the default configuration, as postfix(1) hands them to postmulti.
+      Optional<Integer> everyInstance = MultiInstance.run(program, args);
+      status = everyInstance.isPresent() ? everyInstance.get() : command.run(args);
     } catch (Exception e) {
       System.err.println(program + ": fatal: " + e.getMessage());
       status = Sysexits.EX_SOFTWARE;

@@ -7,6 +7,7 @@ import org.postern.config.ConfigException;
 import org.postern.master.ConfigCheck;
 import org.postern.master.MasterDaemon;
 import org.postern.master.ServiceRegistry;
+import org.postern.master.Systemd;
 import org.postern.util.Getopt;
 
 /**
@@ -18,6 +19,9 @@ import org.postern.util.Getopt;
  * foreground is asking to watch it (Postfix's container recipe sets {@code maillog_file =
  * /dev/stdout} for the same effect). {@code -b} is how {@code postern start} runs the master in
  * the background: the log then goes to {@code maillog_file}, or to syslog when that is empty.
+ * The same holds when systemd runs it as a service ({@link Systemd#runsService}): syslog is then
+ * the journal, and every line keeps its {@code postern/smtpd[N]} tag, which lines the journal
+ * read from standard output would lose.
  *
  * <p>Failure: a bad configuration prints {@code file, line N: ...} and exits with EX_CONFIG;
  * another fatal start-up error (a master already running, Postfix's queue files in the queue
@@ -49,9 +53,10 @@ final class StartForeground {
       return 1;
     }
     StartPreparation.run(check.config());
+    Systemd systemd = Systemd.fromEnvironment();
     MasterDaemon master =
         new MasterDaemon(check.config().configDirectory(), ServiceRegistry.standard(),
-            !g.has('b'), MasterDaemon.STOP_GRACE, System.err);
+            !g.has('b') && !systemd.runsService(), MasterDaemon.STOP_GRACE, System.err, systemd);
     return master.run(check);
   }
 }

@@ -10,15 +10,16 @@ import jnr.ffi.Platform;
 import jnr.ffi.annotations.In;
 
 /**
- * A connected UNIX-domain datagram socket, the kind {@code /dev/log} is on Linux. The JDK opens
- * only stream sockets of that family, so this calls libc {@code socket}, {@code connect} and {@code
- * send} through jnr-ffi (already on the class path through lmdbjava). Plain system calls rather
- * than libc {@code syslog(3)}: syslog is variadic and reports no errors, and Postern must notice a
- * missing syslog daemon instead of losing lines.
+ * A connected UNIX-domain datagram socket, the kind {@code /dev/log} and systemd's {@code
+ * $NOTIFY_SOCKET} are on Linux. The JDK opens only stream sockets of that family, so this calls
+ * libc {@code socket}, {@code connect} and {@code send} through jnr-ffi (already on the class
+ * path through lmdbjava). Plain system calls rather than libc {@code syslog(3)}: syslog is
+ * variadic and reports no errors, and Postern must notice a missing syslog daemon instead of
+ * losing lines.
  *
  * <p>Failure: every call that fails throws an IOException carrying the path and strerror text.
  */
-final class UnixDatagramClient implements AutoCloseable {
+public final class UnixDatagramClient implements AutoCloseable {
   /** The libc calls used here; public because jnr-ffi generates its implementation elsewhere. */
   public interface LibC {
     int socket(int domain, int type, int protocol);
@@ -44,7 +45,11 @@ final class UnixDatagramClient implements AutoCloseable {
     this.fd = fd;
   }
 
-  static UnixDatagramClient connect(Path path) throws IOException {
+  /**
+   * Connects to the socket at {@code path}; a path that starts with {@code @} names a socket in
+   * Linux's abstract namespace, as systemd writes {@code $NOTIFY_SOCKET}.
+   */
+  public static UnixDatagramClient connect(Path path) throws IOException {
     Native lib = Native.load();
     int fd = lib.libc.socket(AddressFamily.AF_UNIX.intValue(), Sock.SOCK_DGRAM.intValue(), 0);
     if (fd < 0) {
@@ -60,7 +65,7 @@ final class UnixDatagramClient implements AutoCloseable {
   }
 
   /** Sends one datagram; the whole message or an error, never part of it. */
-  void send(byte[] message) throws IOException {
+  public void send(byte[] message) throws IOException {
     if (lib.libc.send(fd, message, message.length, 0) < 0) {
       throw lib.error("send", path);
     }
@@ -79,7 +84,12 @@ final class UnixDatagramClient implements AutoCloseable {
     if (name.length >= SUN_PATH_SIZE) {
       throw new IOException(path + ": socket path too long");
     }
-    byte[] address = new byte[2 + name.length + 1];
+    // An abstract name starts with a NUL byte instead of "@" and has no terminating NUL.
+    boolean abstractName = name.length > 1 && name[0] == '@';
+    if (abstractName) {
+      name[0] = 0;
+    }
+    byte[] address = new byte[2 + name.length + (abstractName ? 0 : 1)];
     int family = AddressFamily.AF_UNIX.intValue();
     if (Platform.getNativePlatform().isBSD()) {
       address[0] = (byte) address.length;

@@ -32,6 +32,7 @@ import org.postern.tls.TlsCryptoProvider;
  * service finish work in flight for up to the grace period, removes the pid file and returns.
  * The metrics endpoint ({@code postern_metrics_listen}) opens after the services, follows each
  * reload and closes at stop.
+ * Under systemd each of these steps is also told to systemd ({@link Systemd}).
  *
  * <p>Failure: {@link #run} returns 1 after a fatal error (the log cannot be opened, another master
  * holds the pid file, the control socket, a service or the metrics endpoint cannot start), logged
@@ -55,6 +56,7 @@ public final class MasterDaemon {
   private final MailLogs logs;
   private final ServiceTable table;
   private final MetricsEndpoint metrics = new MetricsEndpoint();
+  private final Systemd systemd;
   private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
   private final CountDownLatch finished = new CountDownLatch(1);
   private ProgramLog log;
@@ -63,10 +65,12 @@ public final class MasterDaemon {
   /**
    * @param standardOutput log to standard output ({@code start-fg}) instead of {@code
    *     maillog_file} or syslog ({@code start})
+   * @param systemd told when the master is ready, reloads and stops
    */
   public MasterDaemon(Path configDirectory, ServiceRegistry registry, boolean standardOutput,
-      Duration grace, PrintStream stderr) {
+      Duration grace, PrintStream stderr, Systemd systemd) {
     this.configDirectory = configDirectory;
+    this.systemd = systemd;
     this.standardOutput = standardOutput;
     this.grace = grace;
     this.stderr = stderr;
@@ -143,6 +147,7 @@ public final class MasterDaemon {
       table.stopAll(grace, log);
       return fatal(e.getMessage());
     }
+    systemd.ready(log, "daemon started -- version " + check.config().get("mail_version"));
     try {
       String reason = serve();
       log.info(reason);
@@ -169,10 +174,15 @@ public final class MasterDaemon {
     while (true) {
       switch (requests.take()) {
         case Stop s -> {
+          systemd.stopping(log);
           refusePending();
           return s.reason();
         }
-        case Reload r -> r.reply().complete(reload());
+        case Reload r -> {
+          systemd.reloading(log);
+          r.reply().complete(reload());
+          systemd.ready(log, "reloaded");
+        }
       }
     }
   }
