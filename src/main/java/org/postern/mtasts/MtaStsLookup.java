@@ -22,7 +22,8 @@ import org.postern.tls.TlsConfigException;
  * <p>Failure never blocks mail by itself: a TXT lookup that fails, a domain whose record is gone
  * and a fetch that fails all leave the unexpired cached policy in force (RFC 8461 sections 3.3 and
  * 5.1: an attacker must not be able to remove a policy by blocking DNS or HTTPS), or, with none
- * cached, no policy. Fetch and cache-write failures go to {@code warnings}.
+ * cached, no policy. Fetch and cache-write failures go to {@code warnings}; {@link #lookup} also
+ * says why a fetch left a domain without a policy, for TLS reporting ({@link PolicyFailure}).
  */
 public final class MtaStsLookup {
   /** What to fetch with and where to keep policies. */
@@ -59,8 +60,25 @@ public final class MtaStsLookup {
         clock, warnings);
   }
 
+  /**
+   * A domain's policy in force, or why a policy it announces could not be had: a failure only
+   * when the fetch failed and no cached policy stands in.
+   */
+  public record Lookup(Optional<ActivePolicy> policy, Optional<PolicyFailure> failure) {
+    public static final Lookup NONE = new Lookup(Optional.empty(), Optional.empty());
+
+    static Lookup of(Optional<ActivePolicy> policy) {
+      return new Lookup(policy, Optional.empty());
+    }
+  }
+
   /** The policy of {@code domain} (any mode, {@code none} included), or empty when it has none. */
   public Optional<ActivePolicy> policy(String domain) {
+    return lookup(domain).policy();
+  }
+
+  /** The policy of {@code domain} as {@link #policy}, and why there is none when a fetch failed. */
+  public Lookup lookup(String domain) {
     Instant now = clock.instant();
     Optional<ActivePolicy> cached = cache.read(domain).filter(p -> !p.expired(now));
     Optional<StsRecord> announced;
@@ -68,27 +86,38 @@ public final class MtaStsLookup {
       DnsAnswer<String> txt = resolver.txt("_mta-sts." + domain);
       announced = StsRecord.select(txt.records());
     } catch (DnsLookupException e) {
-      return cached;
+      return Lookup.of(cached);
     }
     if (announced.isEmpty()
         || cached.filter(p -> p.id().equals(announced.get().id())).isPresent()) {
-      return cached;
+      return Lookup.of(cached);
     }
     String id = announced.get().id();
     ActivePolicy fresh;
+    String text;
     try {
-      String text = source.fetch(domain);
+      text = source.fetch(domain);
+    } catch (PolicyException e) {
+      return failed(domain, id, cached, PolicyFailure.ofFetch(e));
+    }
+    try {
       fresh = new ActivePolicy(domain, id, now, MtaStsPolicy.parse(text), text);
     } catch (PolicyException e) {
-      warnings.accept("MTA-STS policy fetch for " + domain + " (id " + id + ") failed: "
-          + e.getMessage() + (cached.isPresent() ? "; keeping the cached policy" : ""));
-      return cached;
+      return failed(domain, id, cached,
+          new PolicyFailure(PolicyFailure.Kind.POLICY_INVALID, e.getMessage()));
     }
     try {
       cache.write(fresh);
     } catch (IOException e) {
       warnings.accept("MTA-STS policy cache for " + domain + ": " + e.getMessage());
     }
-    return Optional.of(fresh);
+    return Lookup.of(Optional.of(fresh));
+  }
+
+  private Lookup failed(
+      String domain, String id, Optional<ActivePolicy> cached, PolicyFailure failure) {
+    warnings.accept("MTA-STS policy fetch for " + domain + " (id " + id + ") failed: "
+        + failure.text() + (cached.isPresent() ? "; keeping the cached policy" : ""));
+    return cached.isPresent() ? Lookup.of(cached) : new Lookup(cached, Optional.of(failure));
   }
 }

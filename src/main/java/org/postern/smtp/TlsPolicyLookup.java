@@ -15,6 +15,7 @@ import org.postern.dns.Resolver;
 import org.postern.mtasts.ActivePolicy;
 import org.postern.mtasts.MtaStsLookup;
 import org.postern.mtasts.MtaStsPolicy.Mode;
+import org.postern.mtasts.PolicyFailure;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
 import org.postern.tls.ClientTlsPolicy;
@@ -62,13 +63,15 @@ final class TlsPolicyLookup implements AutoCloseable {
       TlsSecurityLevel.SECURE, List.of("hostname"), Map.of("servername", "hostname"));
 
   /**
-   * A next hop's policy, the MTA-STS policy ({@code enforce} or {@code testing}) behind it, and
-   * the TLSRPT policy domain that a session without a DANE or MTA-STS policy is counted for as
-   * {@code no-policy-found}: empty, as in Postfix 3.12, under {@code TLS-Required: no}, with
-   * {@code smtp_tls_security_level = none}, and for an address next hop.
+   * A next hop's policy, the MTA-STS policy ({@code enforce} or {@code testing}) behind it, why
+   * an MTA-STS policy the domain announces could not be had ({@code stsFailure}, counted for TLS
+   * reporting as a policy failure of each session), and the TLSRPT policy domain that a session
+   * without a DANE or MTA-STS policy is counted for as {@code no-policy-found}: empty, as in
+   * Postfix 3.12, under {@code TLS-Required: no}, with {@code smtp_tls_security_level = none},
+   * and for an address next hop.
    */
   record Decision(ClientTlsPolicy policy, Optional<ActivePolicy> mtaSts,
-      Optional<String> noPolicyDomain) {
+      Optional<PolicyFailure> stsFailure, Optional<String> noPolicyDomain) {
     private Optional<ActivePolicy> in(Mode mode) {
       return mtaSts.filter(p -> p.policy().mode() == mode);
     }
@@ -156,18 +159,19 @@ final class TlsPolicyLookup implements AutoCloseable {
         if (stsPatternsEnforced(p)) {
           p = p.withMatch(List.of("hostname"));
         }
-        return new Decision(withFingerprints(p, d), Optional.empty(), noPolicyDomain(d));
+        return new Decision(withFingerprints(p, d), Optional.empty(), Optional.empty(),
+            noPolicyDomain(d));
       }
     }
     ClientTlsPolicy level = defaultLevel.isBlank()
         ? ClientTlsPolicy.of(TlsSecurityLevel.NONE)
         : withFingerprints(ClientTlsPolicy.parse(defaultLevel, parameter), d);
-    Optional<ActivePolicy> sts = d.mxLookup()
-        ? mtaSts.flatMap(m -> m.policy(d.host())).filter(p -> p.policy().mode() != Mode.NONE)
-        : Optional.empty();
-    Decision decision = new Decision(level, sts, noPolicyDomain(d));
+    MtaStsLookup.Lookup found = d.mxLookup() && mtaSts.isPresent()
+        ? mtaSts.get().lookup(d.host()) : MtaStsLookup.Lookup.NONE;
+    Optional<ActivePolicy> sts = found.policy().filter(p -> p.policy().mode() != Mode.NONE);
+    Decision decision = new Decision(level, sts, found.failure(), noPolicyDomain(d));
     if (decision.in(Mode.ENFORCE).isPresent() && !dane(level)) {
-      return new Decision(MTA_STS_SECURE, sts, decision.noPolicyDomain());
+      return new Decision(MTA_STS_SECURE, sts, Optional.empty(), decision.noPolicyDomain());
     }
     return decision;
   }
@@ -261,20 +265,29 @@ final class TlsPolicyLookup implements AutoCloseable {
           "no TLS with " + session.server()));
     }
     List<X509Certificate> chain = session.connection().peerChain();
-    String unverified = "server certificate not verified for " + session.server();
+    return certificateProblem(chain, host).map(type -> new Refusal(type,
+        "server certificate not verified for " + session.server()));
+  }
+
+  /**
+   * What is wrong with {@code chain} for a PKIX check with {@code host}, in the order RFC 8460
+   * reports it: none sent or not trusted, expired (or not yet valid), not trusted, or trusted but
+   * not valid for {@code host}; empty when nothing is.
+   */
+  private Optional<ResultType> certificateProblem(List<X509Certificate> chain, String host) {
     if (chain.isEmpty()) {
-      return Optional.of(new Refusal(ResultType.CERTIFICATE_NOT_TRUSTED, unverified));
+      return Optional.of(ResultType.CERTIFICATE_NOT_TRUSTED);
     }
     try {
       chain.getFirst().checkValidity(java.util.Date.from(clock.instant()));
     } catch (CertificateException e) {
-      return Optional.of(new Refusal(ResultType.CERTIFICATE_EXPIRED, unverified));
+      return Optional.of(ResultType.CERTIFICATE_EXPIRED);
     }
     if (!certificates.trusted(chain)) {
-      return Optional.of(new Refusal(ResultType.CERTIFICATE_NOT_TRUSTED, unverified));
+      return Optional.of(ResultType.CERTIFICATE_NOT_TRUSTED);
     }
     if (!ServerCertificateCheck.nameMatches(chain.getFirst(), List.of(host))) {
-      return Optional.of(new Refusal(ResultType.CERTIFICATE_HOST_MISMATCH, unverified));
+      return Optional.of(ResultType.CERTIFICATE_HOST_MISMATCH);
     }
     return Optional.empty();
   }
@@ -284,38 +297,85 @@ final class TlsPolicyLookup implements AutoCloseable {
    * {@code testing}, what {@code enforce} would have refused counts as a failure); returns that
    * refusal's text for the log.
    */
-  Optional<String> opened(Decision decision, Destination d, ServerTls tls, SmtpSession session) {
+  Optional<String> opened(Decision decision, Destination d, ServerTls tls, SmtpSession session,
+      SessionTrace trace) {
     Optional<Refusal> refusal = testingReport(decision, session);
     Server server = session.server();
-    reportPolicy(decision, d, tls, server).ifPresent(p -> recorder.record(refusal
+    Optional<Refusal> counted = stsFailure(decision, tls).or(() -> refusal);
+    reportPolicy(decision, d, tls, server).ifPresent(p -> recorder.record(counted
         .map(r -> SessionRecord.failure(clock.instant(), p, r.type(), server.hostname(),
-            ip(server), r.text()))
+            ip(server), r.text()).withConnection(trace.sendingIp(), trace.ehloName()))
         .orElseGet(() -> SessionRecord.success(clock.instant(), p, server.hostname(),
             ip(server)))));
     return refusal.map(Refusal::text);
   }
 
-  /** A session with {@code server} under {@code tls} that failed: counted when TLS failed it. */
-  void failed(Decision decision, Destination d, ServerTls tls, Server server, SessionFailure f) {
-    Optional<Refusal> refusal = resultType(f, tls);
+  /**
+   * A session with {@code server} under {@code tls} that failed: counted when TLS failed it, as
+   * the policy failure when the domain's MTA-STS policy could not be had.
+   */
+  void failed(Decision decision, Destination d, ServerTls tls, Server server, SessionFailure f,
+      SessionTrace trace) {
+    Optional<Refusal> refusal = trace.rejectedChain()
+        .map(chain -> certificateRefusal(chain, tls, server))
+        .or(() -> resultType(f, tls));
     if (refusal.isPresent()) {
+      Refusal counted = stsFailure(decision, tls).orElse(refusal.get());
       reportPolicy(decision, d, tls, server).ifPresent(p -> recorder.record(
-          SessionRecord.failure(clock.instant(), p, refusal.get().type(), server.hostname(),
-              ip(server), refusal.get().text())));
+          SessionRecord.failure(clock.instant(), p, counted.type(), server.hostname(),
+              ip(server), counted.text()).withConnection(trace.sendingIp(), trace.ehloName())));
     }
   }
 
   /**
+   * Why the certificate check of the level refused {@code chain}: for DANE, no TLSA record
+   * matched; else what a PKIX check with the MX host name finds wrong ({@link
+   * #certificateProblem}), where a chain that passes it failed another match ({@code
+   * match=nexthop}, a fingerprint) and is a {@code validation-failure}.
+   */
+  private Refusal certificateRefusal(List<X509Certificate> chain, ServerTls tls, Server server) {
+    if (tls.dane()) {
+      return new Refusal(ResultType.TLSA_INVALID, "certificate matches no TLSA record");
+    }
+    ResultType type = certificateProblem(chain, server.hostname())
+        .orElse(ResultType.VALIDATION_FAILURE);
+    return new Refusal(type, switch (type) {
+      case CERTIFICATE_EXPIRED -> "server certificate expired or not yet valid";
+      case CERTIFICATE_NOT_TRUSTED -> "server certificate not trusted";
+      case CERTIFICATE_HOST_MISMATCH -> "server certificate not valid for " + server.hostname();
+      default -> "server certificate not verified";
+    });
+  }
+
+  /**
+   * The policy failure every session to a domain counts as when its MTA-STS policy could not be
+   * had; none where DANE holds the session to TLSA records (DANE wins, RFC 8461 section 2).
+   */
+  private static Optional<Refusal> stsFailure(Decision decision, ServerTls tls) {
+    if (tls.dane()) {
+      return Optional.empty();
+    }
+    return decision.stsFailure().map(f -> new Refusal(switch (f.kind()) {
+      case FETCH_ERROR -> ResultType.STS_POLICY_FETCH_ERROR;
+      case POLICY_INVALID -> ResultType.STS_POLICY_INVALID;
+      case WEBPKI_INVALID -> ResultType.STS_WEBPKI_INVALID;
+    }, f.text()));
+  }
+
+  /**
    * A server not connected to: counted for an MX host an enforced MTA-STS policy does not list
-   * ({@code validation-failure}), and for a TLSA lookup that failed ({@code dnssec-invalid}).
+   * ({@code validation-failure}), for a TLSA lookup that failed ({@code dnssec-invalid}), and,
+   * under {@code dane-only}, for an MX host without DNSSEC-validated TLSA records ({@code
+   * dane-required}) or with none usable ({@code tlsa-invalid}).
    */
   void refused(Decision decision, Destination d, Server server, DanePolicy.Unavailable u) {
     Optional<ActivePolicy> sts = decision.in(Mode.ENFORCE);
     Instant now = clock.instant();
-    if (u.text().startsWith("TLSA lookup error")) {
+    Optional<ResultType> dane = daneDiscovery(decision, u.text());
+    if (dane.isPresent()) {
       recorder.record(SessionRecord.failure(now, new AppliedPolicy(PolicyType.TLSA, d.host(),
-          List.of(), List.of(server.hostname())), ResultType.DNSSEC_INVALID, server.hostname(),
-          ip(server), "TLSA lookup error"));
+          List.of(), List.of(server.hostname())), dane.get(), server.hostname(),
+          ip(server), u.text()));
     } else if (sts.isPresent() && !sts.get().policy().allowsMx(server.hostname())) {
       recorder.record(SessionRecord.failure(now, stsPolicy(sts.get()),
           ResultType.VALIDATION_FAILURE, server.hostname(), ip(server),
@@ -324,10 +384,29 @@ final class TlsPolicyLookup implements AutoCloseable {
   }
 
   /**
-   * The RFC 8460 result type of a failed session, when TLS failed it: no STARTTLS where the
-   * policy required it, a failed handshake, a certificate that did not verify (for DANE, against
-   * the TLSA records). Postern's certificate check does not say why a certificate failed under
-   * MTA-STS {@code enforce}; that is reported as {@code validation-failure}.
+   * The DANE discovery failure behind a server {@link DanePolicy} refused, from its text: a TLSA
+   * lookup error at either DANE level; under {@code dane-only}, no DNSSEC on the way to TLSA
+   * records or none found ({@code dane-required}), or none usable ({@code tlsa-invalid}).
+   */
+  private static Optional<ResultType> daneDiscovery(Decision decision, String text) {
+    if (text.startsWith("TLSA lookup error")) {
+      return Optional.of(ResultType.DNSSEC_INVALID);
+    }
+    if (decision.policy().level() != TlsSecurityLevel.DANE_ONLY) {
+      return Optional.empty();
+    }
+    return switch (text) {
+      case "non DNSSEC destination", "no TLSA records found" ->
+          Optional.of(ResultType.DANE_REQUIRED);
+      case "TLSA records unusable" -> Optional.of(ResultType.TLSA_INVALID);
+      default -> Optional.empty();
+    };
+  }
+
+  /**
+   * The RFC 8460 result type of a failed session from its text, when TLS failed it and the
+   * certificate check did not (see {@link #failed}): no STARTTLS where the policy required it, a
+   * failed handshake, a certificate that did not verify.
    */
   // Visible for testing
   static Optional<Refusal> resultType(SessionFailure f, ServerTls tls) {
@@ -361,6 +440,11 @@ final class TlsPolicyLookup implements AutoCloseable {
     }
     if (decision.mtaSts().isPresent()) {
       return decision.mtaSts().map(TlsPolicyLookup::stsPolicy);
+    }
+    if (decision.stsFailure().isPresent()) {
+      // No policy text to report: the policy is the one the domain announced and did not serve.
+      return Optional.of(new AppliedPolicy(PolicyType.STS,
+          decision.noPolicyDomain().orElse(d.host()), List.of(), List.of()));
     }
     Optional<ExternalPolicy> plugin =
         decision.policy().external().filter(ExternalPolicy::sts);
