@@ -298,7 +298,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         ServerTls tls;
         switch (tlsPolicies.forServer(decision, dane.resolve(policy, server, d), server)) {
           case DanePolicy.Unavailable u -> {
-            tlsPolicies.refused(decision, d, server, u);
+            tlsPolicies.reporting().refused(decision, d, server, u);
             failure = new SessionFailure(u.dsn(), u.text(), Optional.empty(),
                 org.postern.log.Relay.none(), TlsStatus.of(u.tls(),
                     action.map(a -> RequireTlsFeature.UNDECIDED)), true);
@@ -332,7 +332,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             new SessionOpener.Mail(request.sender(), request.queueId().toString(),
                 needsSmtputf8))) {
           case SessionOpener.Failed f -> {
-            tlsPolicies.failed(decision, d, tls, server, f.failure(), f.trace());
+            tlsPolicies.reporting().failed(decision, d, tls, server, f.failure(), f.trace());
             failure = f.failure();
             if (!f.failure().relay().text().equals("none")) {
               sessions++;
@@ -343,7 +343,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
           }
           case SessionOpener.Opened o -> {
             sessions++;
-            tlsPolicies.opened(decision, d, tls, o.session(), o.trace()).ifPresent(why -> infos.accept(
+            tlsPolicies.reporting().opened(decision, d, tls, o.session(), o.trace()).ifPresent(why -> infos.accept(
                 request.queueId() + ": MTA-STS policy " + decision.mtaSts().get().describe()
                     + ": enforce would have refused: " + why));
             Optional<List<RecipientResult>> done =

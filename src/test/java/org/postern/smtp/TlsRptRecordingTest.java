@@ -240,25 +240,25 @@ class TlsRptRecordingTest {
 
   @Test
   void resultType_postfixFailureTexts_mapToRfc8460Types() {
-    assertThat(TlsPolicyLookup.resultType(failure(
+    assertThat(TlsRptSessions.resultType(failure(
         "TLS is required, but was not offered by host mx[192.0.2.1]:25"), SECURE))
-        .map(TlsPolicyLookup.Refusal::type).contains(ResultType.STARTTLS_NOT_SUPPORTED);
-    assertThat(TlsPolicyLookup.resultType(failure(
+        .map(TlsRptSessions.Refusal::type).contains(ResultType.STARTTLS_NOT_SUPPORTED);
+    assertThat(TlsRptSessions.resultType(failure(
         "TLS is required, but host mx[192.0.2.1]:25 refused to start TLS: 454 no"), SECURE))
-        .map(TlsPolicyLookup.Refusal::type).contains(ResultType.STARTTLS_NOT_SUPPORTED);
-    assertThat(TlsPolicyLookup.resultType(failure(
+        .map(TlsRptSessions.Refusal::type).contains(ResultType.STARTTLS_NOT_SUPPORTED);
+    assertThat(TlsRptSessions.resultType(failure(
         "Server certificate not verified (host mx[192.0.2.1]:25, subject_CN=x)"), SECURE))
-        .map(TlsPolicyLookup.Refusal::type).contains(ResultType.VALIDATION_FAILURE);
-    assertThat(TlsPolicyLookup.resultType(failure(
+        .map(TlsRptSessions.Refusal::type).contains(ResultType.VALIDATION_FAILURE);
+    assertThat(TlsRptSessions.resultType(failure(
         "Cannot start TLS: handshake failure with mx[192.0.2.1]:25: reset"), SECURE))
-        .map(TlsPolicyLookup.Refusal::type).contains(ResultType.VALIDATION_FAILURE);
+        .map(TlsRptSessions.Refusal::type).contains(ResultType.VALIDATION_FAILURE);
   }
 
   @Test
   void resultType_notAboutTls_notCounted() {
-    assertThat(TlsPolicyLookup.resultType(failure(
+    assertThat(TlsRptSessions.resultType(failure(
         "connect to mx[192.0.2.1]:25: Connection refused"), SECURE)).isEmpty();
-    assertThat(TlsPolicyLookup.resultType(failure(
+    assertThat(TlsRptSessions.resultType(failure(
         "host mx[192.0.2.1]:25 refused to talk to me: 554 go away"), SECURE)).isEmpty();
   }
 }
