@@ -40,7 +40,9 @@
  *
  * <p>A message with {@code TLS-Required: no} (RFC 8689) is sent at {@code may} or below without
  * consulting MTA-STS. TLS reporting (RFC 8460) is org.postern.tlsrpt's; its HTTPS reports go out
- * through {@link org.postern.mtasts.HttpsPost}, the policy fetcher's socket with a {@code POST}.
+ * through {@link org.postern.mtasts.HttpsPost}, the policy fetcher's socket with a {@code POST};
+ * {@link org.postern.mtasts.MtaStsLookup#lookup} says why a policy a domain announces could not
+ * be had ({@link org.postern.mtasts.PolicyFailure}), which TLS reporting counts.
  * Not done: {@code smtp_tls_CApath} for the policy host.
  *
  * <p>Failure: see {@link org.postern.mtasts.MtaStsLookup}; no failure of discovery or fetch
