@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.postern.config.ConfigDirectory;
 import org.postern.config.ConfigException;
 import org.postern.config.MainConfig;
@@ -42,12 +43,18 @@ import org.postern.util.Getopt;
  *
  * <p>{@code mailto:} reports are queued in {@code maildrop/} the way sendmail(1) queues a message
  * (local submission, then pickup is woken), so they go out through the normal queue with its
- * retries; {@code https:} reports are POSTed at once ({@link HttpsPost}).
+ * retries; {@code https:} reports are POSTed at once ({@link HttpsPost}), a failed POST tried
+ * again {@code postern_tlsrpt_post_attempts} times in all with a growing wait.
+ *
+ * <p>After a finished day was reported, its journal is removed, or keeps only the records of the
+ * domains whose report did not go out, for the next run; journals older than a week are removed
+ * in any case ({@link Journal#settle}, {@link Journal#expire}). The day so far ({@code -d today})
+ * and a dry run ({@code -n}) leave the journals alone.
  *
  * <p>Failure: a bad command line exits with EX_USAGE, an unreadable main.cf with EX_CONFIG, an
  * unreadable journal with EX_IOERR; any report that could not be delivered (TXT lookup, queue
  * file, POST) is reported on standard error and the exit status is EX_TEMPFAIL, the others
- * having been sent.
+ * having been sent. A journal that cannot be cleaned up is a warning on standard error.
  */
 final class TlsRptReportCommand {
   private static final String PROGRAM = "tlsrpt-report";
@@ -106,11 +113,31 @@ final class TlsRptReportCommand {
       reports.forEach(r -> out.print(r.json()));
       return Sysexits.EX_OK;
     }
-    return send(config, settings, reports, clock, out, err);
+    Set<String> unsent = send(config, settings, reports, clock, out, err);
+    if (day.get().isBefore(today)) {
+      cleanUp(directory, day.get(), today, unsent, err);
+    }
+    return unsent.isEmpty() ? Sysexits.EX_OK : Sysexits.EX_TEMPFAIL;
   }
 
-  private static int send(MainConfig config, ReportSettings settings, List<TlsReport> reports,
-      Clock clock, PrintStream out, PrintStream err) throws IOException, TlsConfigException {
+  /** The journal of {@code day} keeps what is still to send; old journals go. */
+  private static void cleanUp(Path directory, LocalDate day, LocalDate today, Set<String> unsent,
+      PrintStream err) {
+    try {
+      Journal.settle(directory, day, unsent);
+      for (LocalDate old : Journal.expire(directory, today)) {
+        err.println(PROGRAM + ": warning: " + Journal.file(directory, old)
+            + ": removed unreported after " + Journal.RETENTION.getDays() + " days");
+      }
+    } catch (IOException e) {
+      err.println(PROGRAM + ": warning: cleaning up " + directory + ": " + e.getMessage());
+    }
+  }
+
+  /** Sends {@code reports}; the policy domains whose report did not go out everywhere. */
+  private static Set<String> send(MainConfig config, ReportSettings settings,
+      List<TlsReport> reports, Clock clock, PrintStream out, PrintStream err)
+      throws IOException, TlsConfigException {
     DnsjavaResolver resolver = DnsjavaResolver.configured(
         config.get("postern_dns_resolver_address"), Path.of("/etc/resolv.conf"), DNS_TIMEOUT);
     HttpsPost https = new HttpsPost(resolver,
@@ -119,15 +146,19 @@ final class TlsRptReportCommand {
     Queues queues = Queues.at(config.getPath("queue_directory"));
     Reporter reporter = new Reporter(settings, resolver,
         (sender, to, message) -> enqueue(queues, clock, sender, to, message),
-        (uri, body) -> https.post(uri, MEDIA_TYPE, body), clock,
+        (uri, body) -> https.post(uri, MEDIA_TYPE, body),
+        new Reporter.PostRetry(config.getInt("postern_tlsrpt_post_attempts"),
+            config.getTime("postern_tlsrpt_post_retry_delay"), d -> Thread.sleep(d)), clock,
         info -> out.println(PROGRAM + ": " + info),
         warning -> err.println(PROGRAM + ": warning: " + warning));
-    int failed = 0;
+    Set<String> unsent = new TreeSet<>();
     for (TlsReport r : reports) {
-      failed += reporter.send(r);
+      if (reporter.send(r) > 0) {
+        unsent.add(r.domain());
+      }
     }
     PickupTrigger.wake(queues);
-    return failed == 0 ? Sysexits.EX_OK : Sysexits.EX_TEMPFAIL;
+    return unsent;
   }
 
   /** As sendmail(1) queues a local submission: maildrop, then pickup and cleanup. */

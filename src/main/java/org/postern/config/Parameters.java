@@ -546,6 +546,8 @@ public final class Parameters {
         s("postern_tlsrpt_sender", "postmaster@$mydomain"),
         s("postern_tlsrpt_submitter", "$mydomain"),
         t("postern_tlsrpt_post_timeout", "60s", 's'),
+        i("postern_tlsrpt_post_attempts", "3"),
+        t("postern_tlsrpt_post_retry_delay", "60s", 's'),
         l("smtp_dns_resolver_options", ""),
         l("smtp_host_lookup", "dns"),
         s("smtp_address_preference", "any"),

@@ -25,7 +25,9 @@ import org.postern.tls.TlsConfigException;
  * and a fetch that fails all leave the unexpired cached policy in force (RFC 8461 sections 3.3 and
  * 5.1: an attacker must not be able to remove a policy by blocking DNS or HTTPS), or, with none
  * cached, no policy. A failed fetch goes to the negative cache ({@link FetchFailure}), which holds
- * further fetches of the domain back, and to {@code warnings}, as do cache-write failures.
+ * further fetches of the domain back, and to {@code warnings}, as do cache-write failures; {@link
+ * #lookup} also says why a domain that announces a policy has none, for TLS reporting ({@link
+ * PolicyFailure}).
  */
 public final class MtaStsLookup {
   /** What to fetch with and where to keep policies. */
@@ -64,49 +66,86 @@ public final class MtaStsLookup {
         clock, warnings);
   }
 
+  /**
+   * A domain's policy in force, or why a policy it announces could not be had: a failure only
+   * when the fetch failed (now, or recently enough for the negative cache to hold fetches back)
+   * and no cached policy stands in.
+   */
+  public record Lookup(Optional<ActivePolicy> policy, Optional<PolicyFailure> failure) {
+    public static final Lookup NONE = new Lookup(Optional.empty(), Optional.empty());
+
+    static Lookup of(Optional<ActivePolicy> policy) {
+      return new Lookup(policy, Optional.empty());
+    }
+  }
+
   /** The policy of {@code domain} (any mode, {@code none} included), or empty when it has none. */
   public Optional<ActivePolicy> policy(String domain) {
+    return lookup(domain).policy();
+  }
+
+  /** The policy of {@code domain} as {@link #policy}, and why there is none when a fetch failed. */
+  public Lookup lookup(String domain) {
     Instant now = clock.instant();
     Optional<ActivePolicy> cached = cache.read(domain).filter(p -> !p.expired(now));
     Optional<StsRecord> announced;
     try {
       announced = StsRecord.select(resolver.txt("_mta-sts." + domain).records());
     } catch (DnsLookupException e) {
-      return cached;
+      return Lookup.of(cached);
     }
     if (announced.isEmpty()) {
-      return cached;
+      return Lookup.of(cached);
     }
     String id = announced.get().id();
-    boolean current = cached.filter(p -> p.id().equals(id) && now.isBefore(p.refreshAt()))
-        .isPresent();
-    Optional<FetchFailure> failed = cache.readFailure(domain);
-    if (current || failed.filter(f -> now.isBefore(f.retryAt(id))).isPresent()) {
-      return cached;
+    if (cached.filter(p -> p.id().equals(id) && now.isBefore(p.refreshAt())).isPresent()) {
+      return Lookup.of(cached);
     }
-    return fetchAndCache(domain, id, now, failed).or(() -> cached);
+    Optional<FetchFailure> failed = cache.readFailure(domain);
+    Optional<FetchFailure> holding = failed.filter(f -> now.isBefore(f.retryAt(id)));
+    if (holding.isPresent()) {
+      return withFailure(cached,
+          new PolicyFailure(PolicyFailure.Kind.FETCH_ERROR, holding.get().reason()));
+    }
+    return fetchAndCache(domain, id, now, failed, cached);
   }
 
-  private Optional<ActivePolicy> fetchAndCache(
-      String domain, String id, Instant now, Optional<FetchFailure> failed) {
+  private Lookup fetchAndCache(String domain, String id, Instant now,
+      Optional<FetchFailure> failed, Optional<ActivePolicy> cached) {
+    String text;
+    try {
+      text = source.fetch(domain);
+    } catch (PolicyException e) {
+      return failed(domain, id, now, failed, cached, PolicyFailure.ofFetch(e));
+    }
     ActivePolicy fresh;
     try {
-      fresh = fetch(domain, id, now);
+      fresh = new ActivePolicy(domain, id, now, MtaStsPolicy.parse(text), text);
     } catch (PolicyException e) {
-      FetchFailure f = failed.map(old -> old.then(id, now, e.getMessage()))
-          .orElseGet(() -> FetchFailure.first(domain, id, now, e.getMessage()));
-      boolean kept = cache.read(domain).filter(p -> !p.expired(now)).isPresent();
-      warnings.accept("MTA-STS policy fetch for " + domain + " (id " + id + ") failed: "
-          + e.getMessage() + (kept ? "; keeping the cached policy" : "")
-          + "; next attempt in " + f.backoff().toMinutes() + " minutes");
-      store(domain, () -> cache.writeFailure(f));
-      return Optional.empty();
+      return failed(domain, id, now, failed, cached,
+          new PolicyFailure(PolicyFailure.Kind.POLICY_INVALID, e.getMessage()));
     }
     store(domain, () -> cache.write(fresh));
     if (failed.isPresent()) {
       store(domain, () -> cache.clearFailure(domain));
     }
-    return Optional.of(fresh);
+    return Lookup.of(Optional.of(fresh));
+  }
+
+  private Lookup failed(String domain, String id, Instant now, Optional<FetchFailure> failed,
+      Optional<ActivePolicy> cached, PolicyFailure failure) {
+    FetchFailure f = failed.map(old -> old.then(id, now, failure.text()))
+        .orElseGet(() -> FetchFailure.first(domain, id, now, failure.text()));
+    warnings.accept("MTA-STS policy fetch for " + domain + " (id " + id + ") failed: "
+        + failure.text() + (cached.isPresent() ? "; keeping the cached policy" : "")
+        + "; next attempt in " + f.backoff().toMinutes() + " minutes");
+    store(domain, () -> cache.writeFailure(f));
+    return withFailure(cached, failure);
+  }
+
+  /** The cached policy when there is one (it stands in), else the failure. */
+  private static Lookup withFailure(Optional<ActivePolicy> cached, PolicyFailure failure) {
+    return cached.isPresent() ? Lookup.of(cached) : new Lookup(cached, Optional.of(failure));
   }
 
   private ActivePolicy fetch(String domain, String id, Instant now) throws PolicyException {

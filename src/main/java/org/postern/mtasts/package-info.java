@@ -43,7 +43,9 @@
  *
  * <p>A message with {@code TLS-Required: no} (RFC 8689) is sent at {@code may} or below without
  * consulting MTA-STS. TLS reporting (RFC 8460) is org.postern.tlsrpt's; its HTTPS reports go out
- * through {@link org.postern.mtasts.HttpsPost}, the policy fetcher's socket with a {@code POST}.
+ * through {@link org.postern.mtasts.HttpsPost}, the policy fetcher's socket with a {@code POST};
+ * {@link org.postern.mtasts.MtaStsLookup#lookup} says why a policy a domain announces could not
+ * be had ({@link org.postern.mtasts.PolicyFailure}), which TLS reporting counts.
  *
  * <p>Failure: see {@link org.postern.mtasts.MtaStsLookup}; no failure of discovery or fetch
  * defers mail by itself, only an enforced policy no MX host can meet does.

@@ -56,10 +56,18 @@ final class SessionOpener {
   /** The outcome: a usable session, or why not. */
   sealed interface Outcome {}
 
-  record Opened(SmtpSession session, boolean sendRequireTls, Optional<RequireTlsFeature> feature)
-      implements Outcome {}
+  record Opened(SmtpSession session, boolean sendRequireTls, Optional<RequireTlsFeature> feature,
+      SessionTrace trace) implements Outcome {
+    Opened(SmtpSession session, boolean sendRequireTls, Optional<RequireTlsFeature> feature) {
+      this(session, sendRequireTls, feature, SessionTrace.NONE);
+    }
+  }
 
-  record Failed(SessionFailure failure) implements Outcome {}
+  record Failed(SessionFailure failure, SessionTrace trace) implements Outcome {
+    Failed(SessionFailure failure) {
+      this(failure, SessionTrace.NONE);
+    }
+  }
 
   /**
    * The message a session is opened for: whose credentials, whose warnings, and whether it needs
@@ -104,12 +112,13 @@ final class SessionOpener {
       }
     }
     Attempt a = new Attempt(server, d, tls, parameters, action, mail);
-    Outcome first = a.run(tls.usesTls());
+    Outcome first = a.traced(a.run(tls.usesTls()));
     // With credentials for the server, no plaintext retry: the password was meant for TLS, and
     // without AUTH a relay host would only answer "relay access denied" (Postfix).
     if (first instanceof Failed && a.handshakeFailed && tls.effective() == TlsSecurityLevel.MAY
         && !hasCredentials(server, d, mail)) {
-      return new Attempt(server, d, tls, parameters, action, mail).run(false);
+      Attempt plain = new Attempt(server, d, tls, parameters, action, mail);
+      return plain.traced(plain.run(false));
     }
     return first;
   }
@@ -143,6 +152,13 @@ final class SessionOpener {
     private String stage = "";
     /** Why {@link #hello} returned null. */
     private Outcome lastFailure;
+    /**
+     * For TLS reporting: the local address (taken while connected: a closed socket forgets
+     * it), the server's name from its EHLO/HELO reply, the chain refused.
+     */
+    private String sendingIp = "";
+    private String ehloName = "";
+    private Optional<List<X509Certificate>> rejectedChain = Optional.empty();
 
     Attempt(Server server, Destination d, ServerTls tls, TlsParameters tlsParameters,
         Optional<RequireTlsAction> action, Mail mail) {
@@ -154,6 +170,15 @@ final class SessionOpener {
       this.policy = tls.policy();
       this.action = action;
       this.level = tls.effective();
+    }
+
+    /** {@code outcome} with what this attempt saw, for TLS reporting. */
+    Outcome traced(Outcome outcome) {
+      SessionTrace trace = new SessionTrace(sendingIp, ehloName, rejectedChain);
+      return switch (outcome) {
+        case Failed f -> new Failed(f.failure(), trace);
+        case Opened o -> new Opened(o.session(), o.sendRequireTls(), o.feature(), trace);
+      };
     }
 
     Outcome run(boolean tryTls) throws InterruptedException {
@@ -184,6 +209,7 @@ final class SessionOpener {
           ? SmtpConnection.connect(server.socket().get())
           : connectInet();
       connected = true;
+      sendingIp = conn.localAddress().map(InetAddress::getHostAddress).orElse("");
       stage = " while receiving the initial server greeting";
       ServerReply greeting = conn.read(settings.timeouts().helo());
       if (!greeting.positive()) {
@@ -346,6 +372,7 @@ final class SessionOpener {
       conn.flush();
       ServerReply r = conn.read(settings.timeouts().helo());
       if (r.positive()) {
+        ehloName = announcedName(r);
         Map<String, String> esmtp = keywords(r);
         if (mail.needsSmtputf8() && !esmtp.containsKey("SMTPUTF8")) {
           lastFailure = failLevel("5.6.7", MailTransaction.smtputf8Missing(server),
@@ -359,6 +386,7 @@ final class SessionOpener {
         conn.flush();
         ServerReply helo = conn.read(settings.timeouts().helo());
         if (helo.positive()) {
+          ehloName = announcedName(helo);
           return Map.of();
         }
         r = helo;
@@ -376,6 +404,7 @@ final class SessionOpener {
       if (ok) {
         return Optional.empty();
       }
+      rejectedChain = Optional.of(chain);
       // Only the PKIX levels trust a chain on its own; fingerprint and DANE trust what matched.
       boolean trusted = (level == TlsSecurityLevel.VERIFY || level == TlsSecurityLevel.SECURE)
           && !tlsPolicy.dane() && !chain.isEmpty() && certificates.trusted(chain);
@@ -485,6 +514,13 @@ final class SessionOpener {
         conn.close();
       }
     }
+  }
+
+  /** The first word of an EHLO or HELO reply, the name the server gives itself. */
+  static String announcedName(ServerReply r) {
+    String first = r.lines().isEmpty() ? "" : r.lines().getFirst().strip();
+    int blank = first.indexOf(' ');
+    return blank < 0 ? first : first.substring(0, blank);
   }
 
   /** EHLO reply lines after the first: {@code KEYWORD params}, keywords upper-cased. */

@@ -210,6 +210,11 @@ final class SmtpConnection implements AutoCloseable {
     this.tlsConnection = connection;
   }
 
+  /** The local address of a TCP connection, for TLS reporting; empty over a UNIX-domain socket. */
+  Optional<InetAddress> localAddress() {
+    return socket == null ? Optional.empty() : Optional.ofNullable(socket.getLocalAddress());
+  }
+
   boolean tlsActive() {
     return tls != null;
   }

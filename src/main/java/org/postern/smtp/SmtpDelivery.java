@@ -254,7 +254,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         decision = request.tlsRequiredNo()
             ? new TlsPolicyLookup.Decision(ClientTlsPolicy.parse(levelOrNone(),
                 settings.protocol().parameter("tls_security_level")).cappedAtMay(),
-                Optional.empty(), Optional.empty())
+                Optional.empty(), Optional.empty(), Optional.empty())
             : tlsPolicies.policy(d);
       } catch (TlsConfigException e) {
         return local("4.7.5", e.getMessage(), SecurityLevel.undecided(Level.UNKNOWN), false);
@@ -300,7 +300,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         ServerTls tls;
         switch (tlsPolicies.forServer(decision, dane.resolve(policy, server, d), server)) {
           case DanePolicy.Unavailable u -> {
-            tlsPolicies.refused(decision, d, server, u);
+            tlsPolicies.reporting().refused(decision, d, server, u);
             failure = new SessionFailure(u.dsn(), u.text(), Optional.empty(),
                 org.postern.log.Relay.none(), TlsStatus.of(u.tls(),
                     action.map(a -> RequireTlsFeature.UNDECIDED)), true);
@@ -334,7 +334,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             new SessionOpener.Mail(request.sender(), request.queueId().toString(),
                 needsSmtputf8))) {
           case SessionOpener.Failed f -> {
-            tlsPolicies.failed(decision, d, tls, server, f.failure());
+            tlsPolicies.reporting().failed(decision, d, tls, server, f.failure(), f.trace());
             failure = f.failure();
             if (!f.failure().relay().text().equals("none")) {
               sessions++;
@@ -345,7 +345,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
           }
           case SessionOpener.Opened o -> {
             sessions++;
-            tlsPolicies.opened(decision, d, tls, o.session()).ifPresent(why -> infos.accept(
+            tlsPolicies.reporting().opened(decision, d, tls, o.session(), o.trace()).ifPresent(why -> infos.accept(
                 request.queueId() + ": MTA-STS policy " + decision.mtaSts().get().describe()
                     + ": enforce would have refused: " + why));
             Optional<List<RecipientResult>> done =

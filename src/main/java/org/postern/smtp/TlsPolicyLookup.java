@@ -1,9 +1,6 @@
 package org.postern.smtp;
 
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,17 +11,13 @@ import org.postern.dns.Resolver;
 import org.postern.mtasts.ActivePolicy;
 import org.postern.mtasts.MtaStsLookup;
 import org.postern.mtasts.MtaStsPolicy.Mode;
+import org.postern.mtasts.PolicyFailure;
 import org.postern.table.LookupTable;
 import org.postern.table.TableException;
 import org.postern.tls.ClientTlsPolicy;
-import org.postern.tls.ExternalPolicy;
 import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsConfigException;
 import org.postern.tls.TlsSecurityLevel;
-import org.postern.tlsrpt.AppliedPolicy;
-import org.postern.tlsrpt.PolicyType;
-import org.postern.tlsrpt.ResultType;
-import org.postern.tlsrpt.SessionRecord;
 import org.postern.tlsrpt.SessionRecorder;
 
 /**
@@ -36,15 +29,11 @@ import org.postern.tlsrpt.SessionRecorder;
  * <p>MTA-STS {@code enforce} gives {@code secure match=hostname servername=hostname} and, per
  * server, skips MX hosts the policy does not list; under {@code dane} or {@code dane-only} it
  * leaves the level alone and applies only to servers without usable TLSA records (RFC 8461
- * section 2). {@code testing} leaves the level alone; {@link #testingReport} says what {@code
- * enforce} would have refused.
+ * section 2). {@code testing} leaves the level alone; {@link TlsRptSessions#testingReport} says
+ * what {@code enforce} would have refused.
  *
- * <p>TLS reporting ({@code postern_tlsrpt_enable}, org.postern.tlsrpt): each session with a server
- * held to usable TLSA records or to an MTA-STS {@code enforce} or {@code testing} policy is
- * counted once, as a success or with its RFC 8460 result type ({@link #opened}, {@link #failed},
- * {@link #refused}); any other session is counted as {@code no-policy-found} for the next-hop
- * domain (see {@link Decision}). Failures that are not about TLS (no connection, a refused
- * greeting) are not counted.
+ * <p>TLS reporting ({@code postern_tlsrpt_enable}, org.postern.tlsrpt): the sessions are counted
+ * by {@link #reporting}, under the policy the {@link Decision} names.
  *
  * <p>The {@code fingerprint} level takes its fingerprints from {@code match=}, else from {@code
  * smtp_tls_fingerprint_cert_match} (split on whitespace and commas), as Postfix does.
@@ -61,14 +50,16 @@ final class TlsPolicyLookup implements AutoCloseable {
       TlsSecurityLevel.SECURE, List.of("hostname"), Map.of("servername", "hostname"));
 
   /**
-   * A next hop's policy, the MTA-STS policy ({@code enforce} or {@code testing}) behind it, and
-   * the TLSRPT policy domain that a session without a DANE or MTA-STS policy is counted for as
-   * {@code no-policy-found}: empty, as in Postfix 3.12, under {@code TLS-Required: no}, with
-   * {@code smtp_tls_security_level = none}, and for an address next hop.
+   * A next hop's policy, the MTA-STS policy ({@code enforce} or {@code testing}) behind it, why
+   * an MTA-STS policy the domain announces could not be had ({@code stsFailure}, counted for TLS
+   * reporting as a policy failure of each session), and the TLSRPT policy domain that a session
+   * without a DANE or MTA-STS policy is counted for as {@code no-policy-found}: empty, as in
+   * Postfix 3.12, under {@code TLS-Required: no}, with {@code smtp_tls_security_level = none},
+   * and for an address next hop.
    */
   record Decision(ClientTlsPolicy policy, Optional<ActivePolicy> mtaSts,
-      Optional<String> noPolicyDomain) {
-    private Optional<ActivePolicy> in(Mode mode) {
+      Optional<PolicyFailure> stsFailure, Optional<String> noPolicyDomain) {
+    Optional<ActivePolicy> in(Mode mode) {
       return mtaSts.filter(p -> p.policy().mode() == mode);
     }
   }
@@ -79,12 +70,8 @@ final class TlsPolicyLookup implements AutoCloseable {
   private final Optional<MtaStsLookup> mtaSts;
   private final ServerCertificateCheck certificates;
   private final Fingerprints fingerprints;
-  private final SessionRecorder recorder;
-  private final Clock clock;
+  private final TlsRptSessions reporting;
   private final boolean enforceStsMxPatterns;
-
-  /** Why MTA-STS {@code enforce} would refuse a session, as logged and as reported. */
-  record Refusal(ResultType type, String text) {}
 
   /**
    * The main.cf fingerprints of the {@code fingerprint} level ({@code
@@ -115,8 +102,7 @@ final class TlsPolicyLookup implements AutoCloseable {
     this.mtaSts = mtaSts;
     this.certificates = certificates;
     this.fingerprints = fingerprints;
-    this.recorder = recorder;
-    this.clock = clock;
+    this.reporting = new TlsRptSessions(recorder, certificates, clock);
   }
 
   /** The lookup {@code s} describes, MTA-STS included when enabled. */
@@ -138,6 +124,11 @@ final class TlsPolicyLookup implements AutoCloseable {
         s.fingerprintCertMatch(), warnings);
   }
 
+  /** Where sessions are counted for TLS reporting. */
+  TlsRptSessions reporting() {
+    return reporting;
+  }
+
   Decision policy(Destination d) throws TlsConfigException {
     for (LookupTable t : maps) {
       String key = d.nexthop().strip().toLowerCase(Locale.ROOT);
@@ -154,18 +145,19 @@ final class TlsPolicyLookup implements AutoCloseable {
         if (stsPatternsEnforced(p)) {
           p = p.withMatch(List.of("hostname"));
         }
-        return new Decision(withFingerprints(p, d), Optional.empty(), noPolicyDomain(d));
+        return new Decision(withFingerprints(p, d), Optional.empty(), Optional.empty(),
+            noPolicyDomain(d));
       }
     }
     ClientTlsPolicy level = defaultLevel.isBlank()
         ? ClientTlsPolicy.of(TlsSecurityLevel.NONE)
         : withFingerprints(ClientTlsPolicy.parse(defaultLevel, parameter), d);
-    Optional<ActivePolicy> sts = d.mxLookup()
-        ? mtaSts.flatMap(m -> m.policy(d.host())).filter(p -> p.policy().mode() != Mode.NONE)
-        : Optional.empty();
-    Decision decision = new Decision(level, sts, noPolicyDomain(d));
+    MtaStsLookup.Lookup found = d.mxLookup() && mtaSts.isPresent()
+        ? mtaSts.get().lookup(d.host()) : MtaStsLookup.Lookup.NONE;
+    Optional<ActivePolicy> sts = found.policy().filter(p -> p.policy().mode() != Mode.NONE);
+    Decision decision = new Decision(level, sts, found.failure(), noPolicyDomain(d));
     if (decision.in(Mode.ENFORCE).isPresent() && !dane(level)) {
-      return new Decision(MTA_STS_SECURE, sts, decision.noPolicyDomain());
+      return new Decision(MTA_STS_SECURE, sts, Optional.empty(), decision.noPolicyDomain());
     }
     return decision;
   }
@@ -240,138 +232,6 @@ final class TlsPolicyLookup implements AutoCloseable {
   }
 
   /**
-   * Under MTA-STS {@code testing}: why {@code enforce} would have refused {@code session} (an MX
-   * host the policy does not list, no TLS, a certificate expired, not trusted or not valid for the
-   * MX host), or empty when it would not have, or no testing policy applies.
-   */
-  Optional<Refusal> testingReport(Decision decision, SmtpSession session) {
-    Optional<ActivePolicy> sts = decision.in(Mode.TESTING);
-    if (sts.isEmpty()) {
-      return Optional.empty();
-    }
-    String host = session.server().hostname();
-    if (!sts.get().policy().allowsMx(host)) {
-      return Optional.of(new Refusal(ResultType.VALIDATION_FAILURE,
-          "MX host " + host + " is not listed in the policy"));
-    }
-    if (!session.connection().tlsActive()) {
-      return Optional.of(new Refusal(ResultType.STARTTLS_NOT_SUPPORTED,
-          "no TLS with " + session.server()));
-    }
-    List<X509Certificate> chain = session.connection().peerChain();
-    String unverified = "server certificate not verified for " + session.server();
-    if (chain.isEmpty()) {
-      return Optional.of(new Refusal(ResultType.CERTIFICATE_NOT_TRUSTED, unverified));
-    }
-    try {
-      chain.getFirst().checkValidity(java.util.Date.from(clock.instant()));
-    } catch (CertificateException e) {
-      return Optional.of(new Refusal(ResultType.CERTIFICATE_EXPIRED, unverified));
-    }
-    if (!certificates.trusted(chain)) {
-      return Optional.of(new Refusal(ResultType.CERTIFICATE_NOT_TRUSTED, unverified));
-    }
-    if (!ServerCertificateCheck.nameMatches(chain.getFirst(), List.of(host))) {
-      return Optional.of(new Refusal(ResultType.CERTIFICATE_HOST_MISMATCH, unverified));
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * A session opened with {@code server} under {@code tls}: counted for TLS reporting (under
-   * {@code testing}, what {@code enforce} would have refused counts as a failure); returns that
-   * refusal's text for the log.
-   */
-  Optional<String> opened(Decision decision, Destination d, ServerTls tls, SmtpSession session) {
-    Optional<Refusal> refusal = testingReport(decision, session);
-    Server server = session.server();
-    reportPolicy(decision, d, tls, server).ifPresent(p -> recorder.record(refusal
-        .map(r -> SessionRecord.failure(clock.instant(), p, r.type(), server.hostname(),
-            ip(server), r.text()))
-        .orElseGet(() -> SessionRecord.success(clock.instant(), p, server.hostname(),
-            ip(server)))));
-    return refusal.map(Refusal::text);
-  }
-
-  /** A session with {@code server} under {@code tls} that failed: counted when TLS failed it. */
-  void failed(Decision decision, Destination d, ServerTls tls, Server server, SessionFailure f) {
-    Optional<Refusal> refusal = resultType(f, tls);
-    if (refusal.isPresent()) {
-      reportPolicy(decision, d, tls, server).ifPresent(p -> recorder.record(
-          SessionRecord.failure(clock.instant(), p, refusal.get().type(), server.hostname(),
-              ip(server), refusal.get().text())));
-    }
-  }
-
-  /**
-   * A server not connected to: counted for an MX host an enforced MTA-STS policy does not list
-   * ({@code validation-failure}), and for a TLSA lookup that failed ({@code dnssec-invalid}).
-   */
-  void refused(Decision decision, Destination d, Server server, DanePolicy.Unavailable u) {
-    Optional<ActivePolicy> sts = decision.in(Mode.ENFORCE);
-    Instant now = clock.instant();
-    if (u.text().startsWith("TLSA lookup error")) {
-      recorder.record(SessionRecord.failure(now, new AppliedPolicy(PolicyType.TLSA, d.host(),
-          List.of(), List.of(server.hostname())), ResultType.DNSSEC_INVALID, server.hostname(),
-          ip(server), "TLSA lookup error"));
-    } else if (sts.isPresent() && !sts.get().policy().allowsMx(server.hostname())) {
-      recorder.record(SessionRecord.failure(now, stsPolicy(sts.get()),
-          ResultType.VALIDATION_FAILURE, server.hostname(), ip(server),
-          "MX host " + server.hostname() + " is not listed in the policy"));
-    }
-  }
-
-  /**
-   * The RFC 8460 result type of a failed session, when TLS failed it: no STARTTLS where the
-   * policy required it, a failed handshake, a certificate that did not verify (for DANE, against
-   * the TLSA records). Postern's certificate check does not say why a certificate failed under
-   * MTA-STS {@code enforce}; that is reported as {@code validation-failure}.
-   */
-  // Visible for testing
-  static Optional<Refusal> resultType(SessionFailure f, ServerTls tls) {
-    String text = f.text();
-    if (text.startsWith("TLS is required, but was not offered")
-        || text.startsWith("TLS is required, but host ")) {
-      return Optional.of(new Refusal(ResultType.STARTTLS_NOT_SUPPORTED, "STARTTLS not offered"
-          + (text.contains("refused to start TLS") ? ": refused" : "")));
-    }
-    if (text.startsWith("Server certificate not verified")) {
-      return Optional.of(tls.dane()
-          ? new Refusal(ResultType.TLSA_INVALID, "certificate matches no TLSA record")
-          : new Refusal(ResultType.VALIDATION_FAILURE, "server certificate not verified"));
-    }
-    if (text.startsWith("Cannot start TLS: handshake failure")) {
-      return Optional.of(new Refusal(ResultType.VALIDATION_FAILURE, "TLS handshake failure"));
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * DANE first: usable TLSA records; else an MTA-STS policy in force; else {@code
-   * no-policy-found}, whose policy-domain is the TLSRPT policy domain (Postfix's workaround of
-   * 20240924), with neither policy strings nor MX hosts.
-   */
-  private static Optional<AppliedPolicy> reportPolicy(
-      Decision decision, Destination d, ServerTls tls, Server server) {
-    if (tls.dane()) {
-      return Optional.of(new AppliedPolicy(PolicyType.TLSA, d.host(),
-          tls.tlsa().stream().map(Object::toString).toList(), List.of(server.hostname())));
-    }
-    if (decision.mtaSts().isPresent()) {
-      return decision.mtaSts().map(TlsPolicyLookup::stsPolicy);
-    }
-    Optional<ExternalPolicy> plugin =
-        decision.policy().external().filter(ExternalPolicy::sts);
-    if (plugin.isPresent()) {
-      return Optional.of(new AppliedPolicy(PolicyType.STS, plugin.get().domain()
-          .or(decision::noPolicyDomain).orElse(d.host()), plugin.get().strings(),
-          plugin.get().mxHostPatterns()));
-    }
-    return decision.noPolicyDomain().map(
-        domain -> new AppliedPolicy(PolicyType.NO_POLICY_FOUND, domain, List.of(), List.of()));
-  }
-
-  /**
    * The TLSRPT policy domain of {@code d}, in A-label form as Postfix looks up its {@code
    * _smtp._tls} record; none when {@code smtp_tls_security_level} is {@code none} or the next
    * hop is an address, where Postfix 3.12 makes no TLSRPT report.
@@ -389,15 +249,6 @@ final class TlsPolicyLookup implements AutoCloseable {
     }
   }
 
-  private static AppliedPolicy stsPolicy(ActivePolicy p) {
-    List<String> lines = p.text().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-    return new AppliedPolicy(PolicyType.STS, p.domain(), lines, p.policy().mx());
-  }
-
-  private static String ip(Server server) {
-    return server.address().map(java.net.InetAddress::getHostAddress).orElse("");
-  }
-
   private static Optional<String> find(LookupTable t, String key) throws TlsConfigException {
     try {
       return t.find(key);
@@ -410,6 +261,6 @@ final class TlsPolicyLookup implements AutoCloseable {
   @Override
   public void close() {
     maps.forEach(LookupTable::close);
-    recorder.close();
+    reporting.close();
   }
 }

@@ -12,8 +12,16 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.nio.file.StandardCopyOption;
+import java.time.DateTimeException;
+import java.time.Period;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The daily journal of counted sessions: {@code <directory>/YYYY-MM-DD.journal} per UTC day, one
@@ -23,11 +31,22 @@ import java.util.function.Consumer;
  * records never merge with it. No fsync per record: a system crash may lose the records still in
  * the page cache, never the ones before them.
  *
+ * <p>Clean-up ({@link #settle}, {@link #expire}): once a day's reports went out its journal is
+ * removed; when some did not, the journal keeps only the records of the policy domains whose
+ * report still has to go, rewritten under a temporary name and renamed over the old one, so a
+ * crash leaves either journal whole. Journals older than {@link #RETENTION} are removed whatever
+ * became of their reports, so that a domain whose reports always fail cannot grow the directory
+ * without bound.
+ *
  * <p>Failure: a journal that cannot be opened or written is reported to {@code warnings} once per
- * problem and the record is lost; delivery goes on.
+ * problem and the record is lost; delivery goes on. Clean-up failures throw {@link IOException}.
  */
 public final class Journal implements SessionRecorder {
   private static final String SUFFIX = ".journal";
+  private static final Pattern NAME = Pattern.compile("([0-9]{4}-[0-9]{2}-[0-9]{2})\\.journal");
+
+  /** How long a journal is kept when its reports never went out. */
+  public static final Period RETENTION = Period.ofDays(7);
 
   private final Path directory;
   private final Consumer<String> warnings;
@@ -160,5 +179,56 @@ public final class Journal implements SessionRecorder {
       dropped++; // the torn last line of a crash
     }
     return new Contents(records, dropped);
+  }
+
+  /**
+   * After {@code day} was reported: removes its journal when {@code unsent} is empty, else keeps
+   * only the records of the policy domains in {@code unsent} (lines it cannot read are dropped;
+   * the report already warned about them).
+   */
+  public static void settle(Path directory, LocalDate day, Set<String> unsent) throws IOException {
+    Path file = file(directory, day);
+    if (unsent.isEmpty()) {
+      Files.deleteIfExists(file);
+      return;
+    }
+    StringBuilder kept = new StringBuilder();
+    for (SessionRecord r : read(directory, day).records()) {
+      if (unsent.contains(r.policy().domain())) {
+        kept.append(r.line()).append('\n');
+      }
+    }
+    Path temporary = directory.resolve("." + day + SUFFIX + ".tmp");
+    Files.writeString(temporary, kept, StandardCharsets.UTF_8);
+    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Removes the journals of days before {@code today} minus {@link #RETENTION}; their days. */
+  public static List<LocalDate> expire(Path directory, LocalDate today) throws IOException {
+    LocalDate oldest = today.minus(RETENTION);
+    List<LocalDate> removed = new ArrayList<>();
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Matcher m = NAME.matcher(f.getFileName().toString());
+        Optional<LocalDate> day = m.matches() ? day(m.group(1)) : Optional.empty();
+        if (day.isPresent() && day.get().isBefore(oldest)) {
+          Files.deleteIfExists(f);
+          removed.add(day.get());
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
+    removed.sort(null);
+    return removed;
+  }
+
+  private static Optional<LocalDate> day(String text) {
+    try {
+      return Optional.of(LocalDate.parse(text));
+    } catch (DateTimeException e) {
+      return Optional.empty();
+    }
   }
 }

@@ -3,6 +3,7 @@ package org.postern.tlsrpt;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -14,9 +15,13 @@ import org.postern.dns.Resolver;
  * record through Postern's resolver and sends the report to every {@code rua} URI, {@code mailto:}
  * as a message ({@link ReportMessage}) and {@code https:} as a POST of the gzip'd JSON.
  *
- * <p>Failure: a TXT lookup that fails, a message that cannot be queued or a POST that fails is
- * reported to {@code warnings} and counted; the other URIs and domains are still tried. A domain
- * without a valid record takes no report, which is not a failure.
+ * <p>A POST that fails is tried again (RFC 8460 section 5.4 asks that a failed POST be retried)
+ * as {@link PostRetry} says, waiting twice as long before each new try; a mailed report needs no
+ * such loop, the queue retries it.
+ *
+ * <p>Failure: a TXT lookup that fails, a message that cannot be queued or a POST whose last try
+ * failed is reported to {@code warnings} and counted; the other URIs and domains are still tried.
+ * A domain without a valid record takes no report, which is not a failure.
  */
 public final class Reporter {
   /** Queues one message from {@code sender} to {@code recipient}. */
@@ -29,16 +34,36 @@ public final class Reporter {
     void post(URI uri, byte[] body) throws IOException;
   }
 
+  /** Waits between two tries of a POST; a seam for tests. */
+  public interface Sleeper {
+    void sleep(Duration d) throws InterruptedException;
+  }
+
+  /**
+   * How often a POST is tried ({@code postern_tlsrpt_post_attempts}, at least once) and the wait
+   * before the second try ({@code postern_tlsrpt_post_retry_delay}), doubled before each later
+   * one.
+   */
+  public record PostRetry(int attempts, Duration delay, Sleeper sleeper) {
+    public PostRetry {
+      if (attempts < 1 || delay.isNegative()) {
+        throw new IllegalArgumentException("POST attempts must be at least 1, the delay >= 0");
+      }
+    }
+  }
+
   private final ReportSettings settings;
   private final Resolver resolver;
   private final Mailer mailer;
   private final Poster poster;
+  private final PostRetry retry;
   private final Clock clock;
   private final Consumer<String> infos;
   private final Consumer<String> warnings;
 
   public Reporter(ReportSettings settings, Resolver resolver, Mailer mailer, Poster poster,
-      Clock clock, Consumer<String> infos, Consumer<String> warnings) {
+      PostRetry retry, Clock clock, Consumer<String> infos, Consumer<String> warnings) {
+    this.retry = retry;
     this.settings = settings;
     this.resolver = resolver;
     this.mailer = mailer;
@@ -83,7 +108,31 @@ public final class Reporter {
       mailer.send(settings.sender(), to,
           ReportMessage.build(report, settings, to, clock.instant()));
     } else {
-      poster.post(uri, ReportMessage.gzip(report));
+      post(report, uri, ReportMessage.gzip(report));
+    }
+  }
+
+  private void post(TlsReport report, URI uri, byte[] body) throws IOException {
+    Duration wait = retry.delay();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        poster.post(uri, body);
+        return;
+      } catch (IOException e) {
+        if (attempt >= retry.attempts()) {
+          throw attempt == 1 ? e
+              : new IOException(e.getMessage() + " (" + attempt + " attempts)", e);
+        }
+        warnings.accept(report.domain() + ": report " + report.reportId() + " to " + uri + ": "
+            + e.getMessage() + "; trying again in " + wait.toSeconds() + "s");
+      }
+      try {
+        retry.sleeper().sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting to try " + uri + " again", e);
+      }
+      wait = wait.multipliedBy(2);
     }
   }
 }

@@ -97,7 +97,9 @@ public final class TlsReport {
   private static Map<String, Object> policy(AppliedPolicy p, List<SessionRecord> sessions) {
     Map<String, Object> policy = new LinkedHashMap<>();
     policy.put("policy-type", p.type().spelling());
-    if (p.type() != PolicyType.NO_POLICY_FOUND) {
+    // No policy-string where there is no policy text: no-policy-found, and a policy that
+    // could not be discovered (an MTA-STS policy not fetched, TLSA records not found).
+    if (p.type() != PolicyType.NO_POLICY_FOUND && !p.strings().isEmpty()) {
       policy.put("policy-string", p.strings());
     }
     policy.put("policy-domain", p.domain());
@@ -116,31 +118,32 @@ public final class TlsReport {
     return out;
   }
 
-  private record Detail(ResultType type, String mx, String ip, String reason) {}
+  private record Detail(ResultType type, String mx, String ip, String reason, String sendingIp,
+      String helo) {}
 
   private static final Comparator<Detail> DETAIL_ORDER = Comparator
       .comparing((Detail d) -> d.type().spelling()).thenComparing(Detail::mx)
-      .thenComparing(Detail::ip).thenComparing(Detail::reason);
+      .thenComparing(Detail::ip).thenComparing(Detail::reason).thenComparing(Detail::sendingIp)
+      .thenComparing(Detail::helo);
 
   private static List<Object> failureDetails(List<SessionRecord> sessions) {
     Map<Detail, Long> counts = new TreeMap<>(DETAIL_ORDER);
     for (SessionRecord s : sessions) {
       Optional<ResultType> type = s.failure();
       if (type.isPresent()) {
-        counts.merge(new Detail(type.get(), s.receivingMx(), s.receivingIp(), s.reason()), 1L,
-            Long::sum);
+        counts.merge(new Detail(type.get(), s.receivingMx(), s.receivingIp(), s.reason(),
+            s.sendingIp(), s.receivingHelo()), 1L, Long::sum);
       }
     }
     List<Object> out = new ArrayList<>();
     counts.forEach((d, n) -> {
       Map<String, Object> detail = new LinkedHashMap<>();
+      // In the order of RFC 8460 section 4.4; a field not known is left out.
       detail.put("result-type", d.type().spelling());
-      if (!d.ip().isEmpty()) {
-        detail.put("receiving-ip", d.ip());
-      }
-      if (!d.mx().isEmpty()) {
-        detail.put("receiving-mx-hostname", d.mx());
-      }
+      putKnown(detail, "sending-mta-ip", d.sendingIp());
+      putKnown(detail, "receiving-mx-hostname", d.mx());
+      putKnown(detail, "receiving-mx-helo", d.helo());
+      putKnown(detail, "receiving-ip", d.ip());
       detail.put("failed-session-count", n);
       if (!d.reason().isEmpty()) {
         detail.put("failure-reason-code", d.reason());
@@ -148,6 +151,12 @@ public final class TlsReport {
       out.add(detail);
     });
     return out;
+  }
+
+  private static void putKnown(Map<String, Object> m, String key, String value) {
+    if (!value.isEmpty()) {
+      m.put(key, value);
+    }
   }
 
   private static Map<String, Object> object(String k1, Object v1, String k2, Object v2) {

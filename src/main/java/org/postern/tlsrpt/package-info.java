@@ -4,14 +4,17 @@
  * and which failed, and why. Postfix 3.10 needs an outside library and daemon (tlsrpt-reporter)
  * for this; Postern does it itself, off by default ({@code postern_tlsrpt_enable = no}).
  *
- * <p>Recording: the SMTP client counts each session with a server held to usable TLSA records
- * ({@code policy-type tlsa}) or to an MTA-STS {@code enforce} or {@code testing} policy ({@code
- * sts}) as a success or a failure with its result type (section 4.3.2: {@code
- * starttls-not-supported}, {@code certificate-*}, {@code tlsa-invalid}, {@code dnssec-invalid},
- * {@code validation-failure}). The policy domain is the next-hop domain. Each record is one line
- * appended to the UTC day's {@link org.postern.tlsrpt.Journal} in {@code
- * $data_directory/tlsrpt}: no other I/O on the delivery path, and a crash tears at most the line
- * being written.
+ * <p>Recording: the SMTP client (org.postern.smtp's TlsRptSessions) counts each session with a
+ * server once, under the policy that held it: usable TLSA records ({@code policy-type tlsa}), an
+ * MTA-STS {@code enforce} or {@code testing} policy ({@code sts}; without policy strings when the
+ * policy the domain announces could not be had), else {@code no-policy-found}; as a success or a
+ * failure with its result type (section 4.3.2, all of them: {@code starttls-not-supported}, the
+ * {@code certificate-*} kinds told apart from the chain the server sent, {@code tlsa-invalid},
+ * {@code dnssec-invalid}, {@code dane-required}, {@code validation-failure} and the three {@code
+ * sts-*} discovery failures), with {@code sending-mta-ip} and {@code receiving-mx-helo} where the
+ * session got that far. The policy domain is the next-hop domain. Each record is one line
+ * appended to the UTC day's {@link org.postern.tlsrpt.Journal} in {@code $data_directory/tlsrpt}:
+ * no other I/O on the delivery path, and a crash tears at most the line being written.
  *
  * <p>Reporting: {@code postern tlsrpt-report} (org.postern.cli) reads a finished day's journal,
  * builds one JSON report per policy domain (section 4.4, {@link org.postern.tlsrpt.TlsReport}),
@@ -19,13 +22,12 @@
  * through Postern's resolver, and sends the report to each {@code rua}: {@code mailto:} as a
  * {@code multipart/report; report-type="tlsrpt"} message with the gzip'd JSON attached (section
  * 5.3, {@link org.postern.tlsrpt.ReportMessage}), {@code https:} as a POST of the gzip'd JSON
- * (section 5.4, org.postern.mtasts's HttpsPost).
+ * (section 5.4, org.postern.mtasts's HttpsPost), tried again with a doubling wait when it fails
+ * ({@link org.postern.tlsrpt.Reporter.PostRetry}). Then the day's journal is removed, or keeps
+ * only the domains whose report failed; journals older than a week are removed in any case.
  *
- * <p>Not done: {@code sts-policy-fetch-error} and the other policy discovery failures (a domain
- * whose policy cannot be fetched is not reported on), {@code dane-required}, the reason a
- * certificate failed under MTA-STS {@code enforce} (reported as {@code validation-failure}),
- * {@code sending-mta-ip}, retrying a POST that failed (the next run sends the next day), and
- * removal of old journals.
+ * <p>Not done: a policy plugin's {@code policy_failure}, and {@code tlsa-invalid} for {@code
+ * dane} with only unusable TLSA records (counted as {@code no-policy-found}).
  *
  * <p>Failure: a journal that cannot be written costs the record and a warning, never a delivery.
  * A torn or unreadable journal line is skipped by the report. A domain without exactly one valid

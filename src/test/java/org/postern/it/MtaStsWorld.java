@@ -109,6 +109,24 @@ final class MtaStsWorld implements AutoCloseable {
     return started(AiosmtpdPeer.start(dir, address, 25, options.toArray(String[]::new)));
   }
 
+  /** Starts an MX host on {@code address}:25 with STARTTLS and the {cert, key} files given. */
+  AiosmtpdPeer startTlsPeer(String address, List<Path> certAndKey)
+      throws IOException, InterruptedException {
+    return started(AiosmtpdPeer.start(dir, address, 25, "--tls", certAndKey.get(0).toString(),
+        certAndKey.get(1).toString()));
+  }
+
+  /** The test CA that Postern trusts ({@code smtp_tls_CAfile}). */
+  TestPki pki() {
+    return pki;
+  }
+
+  /** Starts another nginx on {@code address}:443 for {@code sites}, stopped with the world. */
+  Nginx startNginx(String address, List<Nginx.Site> sites)
+      throws IOException, InterruptedException {
+    return started(Nginx.start(dir.resolve("nginx-" + address), address, sites));
+  }
+
   /** Starts an MX host on {@code address}:25 without STARTTLS. */
   AiosmtpdPeer startPeer(String address) throws IOException, InterruptedException {
     return started(AiosmtpdPeer.start(dir, address, 25));

@@ -20,8 +20,15 @@ import java.util.concurrent.TimeUnit;
  * so that it can read files under a private temporary directory.
  */
 final class Nginx implements AutoCloseable {
-  /** A site: its host name, {cert, key} PEM files and document root. */
-  record Site(String name, List<Path> certAndKey, Path root) {}
+  /**
+   * A site: its host name, {cert, key} PEM files, document root and further directives of its
+   * {@code server} block ({@code location = /x { return 204; }}).
+   */
+  record Site(String name, List<Path> certAndKey, Path root, List<String> directives) {
+    Site(String name, List<Path> certAndKey, Path root) {
+      this(name, certAndKey, root, List.of());
+    }
+  }
 
   private final Process process;
   private final Path dir;
@@ -58,8 +65,9 @@ final class Nginx implements AutoCloseable {
           "    server_name " + s.name() + ";",
           "    ssl_certificate " + s.certAndKey().get(0) + ";",
           "    ssl_certificate_key " + s.certAndKey().get(1) + ";",
-          "    root " + s.root() + ";",
-          "  }"));
+          "    root " + s.root() + ";"));
+      s.directives().forEach(d -> conf.add("    " + d));
+      conf.add("  }");
     }
     conf.add("}");
     Path file = dir.resolve("nginx.conf");

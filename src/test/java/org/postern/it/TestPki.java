@@ -44,6 +44,14 @@ public final class TestPki {
     return issue(address, "subjectAltName=IP:" + address + "\n");
   }
 
+  /**
+   * A server certificate for {@code name} signed by this CA that expired a day before it was
+   * issued ({@code -days -1}): {cert, key} PEM files, named {@code name-expired}.
+   */
+  public List<Path> expired(String name) throws IOException, InterruptedException {
+    return issue(name + "-expired", name, "subjectAltName=DNS:" + name + "\n", -1);
+  }
+
   /** A TLS client certificate with CN {@code name} signed by this CA: {cert, key} PEM files. */
   public List<Path> client(String name) throws IOException, InterruptedException {
     return issue(name, "extendedKeyUsage=clientAuth\n");
@@ -55,17 +63,22 @@ public final class TestPki {
   }
 
   private List<Path> issue(String name, String extensions) throws IOException, InterruptedException {
-    Path key = dir.resolve(name + ".key");
-    Path csr = dir.resolve(name + ".csr");
-    Path cert = dir.resolve(name + ".pem");
-    Path ext = dir.resolve(name + ".ext");
+    return issue(name, name, extensions, 2);
+  }
+
+  private List<Path> issue(String file, String name, String extensions, int days)
+      throws IOException, InterruptedException {
+    Path key = dir.resolve(file + ".key");
+    Path csr = dir.resolve(file + ".csr");
+    Path cert = dir.resolve(file + ".pem");
+    Path ext = dir.resolve(file + ".ext");
     Files.writeString(ext, extensions, StandardCharsets.US_ASCII);
     openssl(
         "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj",
         "/CN=" + name, "-keyout", key.toString(), "-out", csr.toString());
     openssl(
         "x509", "-req", "-in", csr.toString(), "-CA", caCert.toString(), "-CAkey",
-        caKey.toString(), "-CAcreateserial", "-days", "2", "-extfile", ext.toString(), "-out",
+        caKey.toString(), "-CAcreateserial", "-days", Integer.toString(days), "-extfile", ext.toString(), "-out",
         cert.toString());
     return List.of(cert, key);
   }

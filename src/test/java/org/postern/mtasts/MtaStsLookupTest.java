@@ -245,6 +245,55 @@ class MtaStsLookupTest {
     assertThat(warnings).singleElement().asString().contains("no mx field");
   }
 
+  @Test
+  void lookup_fetchFailsNothingCached_fetchError() {
+    fetchFails = true;
+
+    MtaStsLookup.Lookup l = lookup().lookup("example.com");
+
+    assertThat(l.policy()).isEmpty();
+    assertThat(l.failure()).contains(
+        new PolicyFailure(PolicyFailure.Kind.FETCH_ERROR, "HTTP status 404"));
+  }
+
+  @Test
+  void lookup_fetchFailsWithCachedPolicy_cachedPolicyNoFailure() {
+    lookup().policy("example.com");
+    dns.txt = List.of("v=STSv1; id=two;");
+    fetchFails = true;
+
+    MtaStsLookup.Lookup l = lookup().lookup("example.com");
+
+    assertThat(l.policy()).isPresent();
+    assertThat(l.failure()).isEmpty();
+  }
+
+  @Test
+  void lookup_invalidPolicy_policyInvalid() {
+    served = "version: STSv1\nmode: enforce\nmax_age: 60\n";
+
+    assertThat(lookup().lookup("example.com").failure()).get()
+        .extracting(PolicyFailure::kind).isEqualTo(PolicyFailure.Kind.POLICY_INVALID);
+  }
+
+  @Test
+  void ofFetch_certificateProblemAmongCauses_webpkiInvalid() {
+    PolicyException e = new PolicyException("https://mta-sts.example.com/: PKIX failed",
+        new javax.net.ssl.SSLHandshakeException("PKIX failed",
+            new java.security.cert.CertificateExpiredException("expired")));
+
+    assertThat(PolicyFailure.ofFetch(e).kind()).isEqualTo(PolicyFailure.Kind.WEBPKI_INVALID);
+    assertThat(PolicyFailure.ofFetch(new PolicyException("connection refused")).kind())
+        .isEqualTo(PolicyFailure.Kind.FETCH_ERROR);
+  }
+
+  @Test
+  void lookup_noRecord_noPolicyNoFailure() {
+    dns.txt = List.of();
+
+    assertThat(lookup().lookup("example.com")).isEqualTo(MtaStsLookup.Lookup.NONE);
+  }
+
   private static final class FakeDns implements Resolver {
     List<String> txt = List.of();
     boolean failure;

@@ -147,6 +147,65 @@ class TlsRptRecordingTest {
   }
 
   @Test
+  void deliver_tlsaInvalid_failureCarriesLocalAddressAndEhloName() throws Exception {
+    dns.tlsa.put(tlsaName("mx1.example.com"), List.of(tlsa(3, 1, 1, mx2Cert.certificate())));
+
+    deliver();
+
+    assertThat(recorded).singleElement().satisfies(r -> {
+      assertThat(r.failure()).contains(ResultType.TLSA_INVALID);
+      assertThat(r.sendingIp()).isEqualTo("127.0.0.1");
+      assertThat(r.receivingHelo()).isEqualTo("scripted.example");
+    });
+  }
+
+  @Test
+  void deliver_daneOnlyWithoutTlsa_countsDaneRequiredWithoutConnecting() throws Exception {
+    params.put("smtp_tls_security_level", "dane-only");
+
+    deliver();
+
+    assertThat(recorded).singleElement().satisfies(r -> {
+      assertThat(r.failure()).contains(ResultType.DANE_REQUIRED);
+      assertThat(r.policy().type()).isEqualTo(PolicyType.TLSA);
+      assertThat(r.reason()).isEqualTo("no TLSA records found");
+      assertThat(r.sendingIp()).isEmpty();
+    });
+    assertThat(mx1.sessions).isZero();
+  }
+
+  @Test
+  void deliver_daneOnlyUnsignedMx_countsDaneRequired() throws Exception {
+    params.put("smtp_tls_security_level", "dane-only");
+    dns.insecure.add("example.com");
+
+    deliver();
+
+    assertThat(recorded).singleElement().extracting(SessionRecord::failure, SessionRecord::reason)
+        .containsExactly(Optional.of(ResultType.DANE_REQUIRED), "non DNSSEC destination");
+  }
+
+  @Test
+  void deliver_daneOnlyUnusableTlsa_countsTlsaInvalid() throws Exception {
+    params.put("smtp_tls_security_level", "dane-only");
+    dns.tlsa.put(tlsaName("mx1.example.com"), List.of(new TlsaRecord(4, 1, 1, new byte[32])));
+
+    deliver();
+
+    assertThat(recorded).singleElement().extracting(SessionRecord::failure)
+        .isEqualTo(Optional.of(ResultType.TLSA_INVALID));
+    assertThat(mx1.sessions).isZero();
+  }
+
+  @Test
+  void deliver_daneWithoutTlsa_noDaneRequired() throws Exception {
+    deliver();
+
+    assertThat(recorded).singleElement().extracting(SessionRecord::failure)
+        .isEqualTo(Optional.empty());
+  }
+
+  @Test
   void deliver_noTlsaNoMtaSts_countsNoPolicyFoundForTheNextHopDomain() throws Exception {
     deliver();
 
@@ -181,25 +240,25 @@ class TlsRptRecordingTest {
 
   @Test
   void resultType_postfixFailureTexts_mapToRfc8460Types() {
-    assertThat(TlsPolicyLookup.resultType(failure(
+    assertThat(TlsRptSessions.resultType(failure(
         "TLS is required, but was not offered by host mx[192.0.2.1]:25"), SECURE))
-        .map(TlsPolicyLookup.Refusal::type).contains(ResultType.STARTTLS_NOT_SUPPORTED);
-    assertThat(TlsPolicyLookup.resultType(failure(
+        .map(TlsRptSessions.Refusal::type).contains(ResultType.STARTTLS_NOT_SUPPORTED);
+    assertThat(TlsRptSessions.resultType(failure(
         "TLS is required, but host mx[192.0.2.1]:25 refused to start TLS: 454 no"), SECURE))
-        .map(TlsPolicyLookup.Refusal::type).contains(ResultType.STARTTLS_NOT_SUPPORTED);
-    assertThat(TlsPolicyLookup.resultType(failure(
+        .map(TlsRptSessions.Refusal::type).contains(ResultType.STARTTLS_NOT_SUPPORTED);
+    assertThat(TlsRptSessions.resultType(failure(
         "Server certificate not verified (host mx[192.0.2.1]:25, subject_CN=x)"), SECURE))
-        .map(TlsPolicyLookup.Refusal::type).contains(ResultType.VALIDATION_FAILURE);
-    assertThat(TlsPolicyLookup.resultType(failure(
+        .map(TlsRptSessions.Refusal::type).contains(ResultType.VALIDATION_FAILURE);
+    assertThat(TlsRptSessions.resultType(failure(
         "Cannot start TLS: handshake failure with mx[192.0.2.1]:25: reset"), SECURE))
-        .map(TlsPolicyLookup.Refusal::type).contains(ResultType.VALIDATION_FAILURE);
+        .map(TlsRptSessions.Refusal::type).contains(ResultType.VALIDATION_FAILURE);
   }
 
   @Test
   void resultType_notAboutTls_notCounted() {
-    assertThat(TlsPolicyLookup.resultType(failure(
+    assertThat(TlsRptSessions.resultType(failure(
         "connect to mx[192.0.2.1]:25: Connection refused"), SECURE)).isEmpty();
-    assertThat(TlsPolicyLookup.resultType(failure(
+    assertThat(TlsRptSessions.resultType(failure(
         "host mx[192.0.2.1]:25 refused to talk to me: 554 go away"), SECURE)).isEmpty();
   }
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,8 @@ class JournalTest {
   void record_thenRead_sameRecordsBack() throws Exception {
     SessionRecord ok = SessionRecord.success(NOON, POLICY, "mx1.example.com", "192.0.2.1");
     SessionRecord bad = SessionRecord.failure(NOON, POLICY, ResultType.CERTIFICATE_EXPIRED,
-        "mx2.example.com", "2001:db8::1", "reason with\ttab");
+        "mx2.example.com", "2001:db8::1", "reason with\ttab")
+        .withConnection("2001:db8::7", "mx2.example.com");
     try (Journal j = new Journal(dir, warnings::add)) {
       j.record(ok);
       j.record(bad);
@@ -112,5 +114,74 @@ class JournalTest {
 
     assertThat(warnings).singleElement().asString().startsWith("TLSRPT journal " + file)
         .endsWith("; session not counted");
+  }
+
+  @Test
+  void read_firstVersionLine_readWithoutConnection() throws Exception {
+    Files.createDirectories(dir);
+    Files.writeString(Journal.file(dir, DAY), "1\t" + NOON.getEpochSecond()
+        + "\tsts\texample.com\tmode: enforce\t*.example.com\tstarttls-not-supported"
+        + "\tmx.example.com\t192.0.2.1\tSTARTTLS not offered\n");
+
+    Journal.Contents c = Journal.read(dir, DAY);
+
+    assertThat(c.records()).singleElement().satisfies(r -> {
+      assertThat(r.failure()).contains(ResultType.STARTTLS_NOT_SUPPORTED);
+      assertThat(r.sendingIp()).isEmpty();
+      assertThat(r.receivingHelo()).isEmpty();
+    });
+  }
+
+  @Test
+  void settle_allSent_journalRemoved() throws Exception {
+    try (Journal j = new Journal(dir, warnings::add)) {
+      j.record(SessionRecord.success(NOON, POLICY, "mx", "192.0.2.1"));
+    }
+
+    Journal.settle(dir, DAY, Set.of());
+
+    assertThat(Journal.file(dir, DAY)).doesNotExist();
+  }
+
+  @Test
+  void settle_someUnsent_keepsOnlyTheirRecords() throws Exception {
+    AppliedPolicy other = new AppliedPolicy(PolicyType.NO_POLICY_FOUND, "example.org",
+        List.of(), List.of());
+    SessionRecord kept = SessionRecord.success(NOON, POLICY, "mx", "192.0.2.1");
+    try (Journal j = new Journal(dir, warnings::add)) {
+      j.record(kept);
+      j.record(SessionRecord.success(NOON, other, "mx.example.org", "192.0.2.2"));
+    }
+    Files.writeString(Journal.file(dir, DAY), "torn", StandardOpenOption.APPEND);
+
+    Journal.settle(dir, DAY, Set.of("example.com"));
+
+    Journal.Contents c = Journal.read(dir, DAY);
+    assertThat(c.records()).containsExactly(kept);
+    assertThat(c.dropped()).isZero();
+    try (var files = Files.list(dir)) {
+      assertThat(files).containsExactly(Journal.file(dir, DAY));
+    }
+  }
+
+  @Test
+  void expire_journalsOlderThanAWeek_removedOthersKept() throws Exception {
+    Files.createDirectories(dir);
+    for (LocalDate d : List.of(DAY.minusDays(8), DAY.minusDays(7), DAY)) {
+      Files.writeString(Journal.file(dir, d), "");
+    }
+    Files.writeString(dir.resolve("notes.txt"), "");
+
+    List<LocalDate> removed = Journal.expire(dir, DAY);
+
+    assertThat(removed).containsExactly(DAY.minusDays(8));
+    assertThat(Journal.file(dir, DAY.minusDays(8))).doesNotExist();
+    assertThat(Journal.file(dir, DAY.minusDays(7))).exists();
+    assertThat(dir.resolve("notes.txt")).exists();
+  }
+
+  @Test
+  void expire_noDirectory_nothing() throws Exception {
+    assertThat(Journal.expire(dir.resolve("none"), DAY)).isEmpty();
   }
 }

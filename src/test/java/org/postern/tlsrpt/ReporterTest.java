@@ -1,12 +1,14 @@
 package org.postern.tlsrpt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -26,7 +28,9 @@ class ReporterTest {
   private final List<URI> posted = new ArrayList<>();
   private final List<String> infos = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
-  private boolean postFails;
+  /** How many POSTs fail before one succeeds. */
+  private int postFailures;
+  private final List<Duration> sleeps = new ArrayList<>();
 
   private final Resolver dns = new Resolver() {
     @Override
@@ -54,11 +58,13 @@ class ReporterTest {
           + new String(message, StandardCharsets.US_ASCII).lines().filter(
               l -> l.startsWith("Subject:")).findFirst().orElse("")),
       (uri, body) -> {
-        if (postFails) {
+        if (postFailures > 0) {
+          postFailures--;
           throw new IOException(uri + ": HTTP status 500");
         }
         posted.add(uri);
       },
+      new Reporter.PostRetry(3, Duration.ofSeconds(60), sleeps::add),
       Clock.fixed(Instant.parse("2026-11-24T00:05:00Z"), ZoneOffset.UTC), infos::add,
       warnings::add);
 
@@ -102,11 +108,43 @@ class ReporterTest {
   void send_postFails_mailStillSentFailureCounted() {
     txt.put("_smtp._tls.example.com", List.of(
         "v=TLSRPTv1; rua=https://r.example.com/tlsrpt,mailto:tlsrpt@example.com"));
-    postFails = true;
+    postFailures = 3;
 
     assertThat(reporter.send(report("example.com"))).isEqualTo(1);
     assertThat(mailed).hasSize(1);
-    assertThat(warnings).singleElement().asString()
-        .contains("to https://r.example.com/tlsrpt: https://r.example.com/tlsrpt: HTTP status");
+    assertThat(posted).isEmpty();
+    assertThat(sleeps).containsExactly(Duration.ofSeconds(60), Duration.ofSeconds(120));
+    assertThat(warnings).hasSize(3).last().asString()
+        .contains("to https://r.example.com/tlsrpt: https://r.example.com/tlsrpt: HTTP status 500"
+            + " (3 attempts)");
+  }
+
+  @Test
+  void send_postFailsOnce_retriedAfterTheDelayAndSent() {
+    txt.put("_smtp._tls.example.com", List.of("v=TLSRPTv1; rua=https://r.example.com/tlsrpt"));
+    postFailures = 1;
+
+    assertThat(reporter.send(report("example.com"))).isZero();
+    assertThat(posted).containsExactly(URI.create("https://r.example.com/tlsrpt"));
+    assertThat(sleeps).containsExactly(Duration.ofSeconds(60));
+    assertThat(warnings).singleElement().asString().endsWith("trying again in 60s");
+  }
+
+  @Test
+  void send_mailtoFails_notRetriedTheQueueRetriesMail() {
+    txt.put("_smtp._tls.example.com", List.of("v=TLSRPTv1; rua=mailto:tlsrpt@example.com"));
+    Reporter failing = new Reporter(TlsReportTest.SETTINGS, dns, (sender, to, message) -> {
+      throw new IOException("maildrop: Permission denied");
+    }, (uri, body) -> posted.add(uri), new Reporter.PostRetry(3, Duration.ofSeconds(60),
+        sleeps::add), Clock.systemUTC(), infos::add, warnings::add);
+
+    assertThat(failing.send(report("example.com"))).isEqualTo(1);
+    assertThat(sleeps).isEmpty();
+  }
+
+  @Test
+  void postRetry_noAttempts_refused() {
+    assertThatThrownBy(() -> new Reporter.PostRetry(0, Duration.ZERO, d -> { }))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -22,7 +22,7 @@ class TlsReportTest {
         SessionRecord.success(NOON, STS, "mx1.example.com", "192.0.2.1"),
         SessionRecord.success(NOON.plusSeconds(60), STS, "mx1.example.com", "192.0.2.1"),
         SessionRecord.failure(NOON, STS, ResultType.STARTTLS_NOT_SUPPORTED, "mx2.example.com",
-            "192.0.2.2", "STARTTLS not offered"));
+            "192.0.2.2", "STARTTLS not offered").withConnection("198.51.100.7", "mx2.example.net"));
 
     List<TlsReport> reports = TlsReport.of(DAY, records, SETTINGS);
 
@@ -57,8 +57,10 @@ class TlsReportTest {
               "failure-details": [
                 {
                   "result-type": "starttls-not-supported",
-                  "receiving-ip": "192.0.2.2",
+                  "sending-mta-ip": "198.51.100.7",
                   "receiving-mx-hostname": "mx2.example.com",
+                  "receiving-mx-helo": "mx2.example.net",
+                  "receiving-ip": "192.0.2.2",
                   "failed-session-count": 1,
                   "failure-reason-code": "STARTTLS not offered"
                 }
