@@ -59,7 +59,12 @@ final class SessionOpener {
   record Opened(SmtpSession session, boolean sendRequireTls, Optional<RequireTlsFeature> feature)
       implements Outcome {}
 
-  record Failed(SessionFailure failure) implements Outcome {}
+  /** {@code check}: how far the certificate check got before the failure. */
+  record Failed(SessionFailure failure, CertificateCheck check) implements Outcome {
+    Failed(SessionFailure failure) {
+      this(failure, CertificateCheck.NOT_CONNECTED);
+    }
+  }
 
   /**
    * The message a session is opened for: whose credentials, whose warnings, and whether it needs
@@ -135,6 +140,8 @@ final class SessionOpener {
     private final Mail mail;
     private final TlsSecurityLevel level;
     private boolean handshakeFailed;
+    /** The certificate check so far, for the requiretls: log line. */
+    private CertificateCheck check = CertificateCheck.NOT_CONNECTED;
     /** Whether the server accepted our SMTP AUTH credentials. */
     private boolean authenticated;
     private SmtpConnection conn;
@@ -157,6 +164,11 @@ final class SessionOpener {
     }
 
     Outcome run(boolean tryTls) throws InterruptedException {
+      Outcome o = attempt(tryTls);
+      return o instanceof Failed f ? new Failed(f.failure(), check) : o;
+    }
+
+    private Outcome attempt(boolean tryTls) throws InterruptedException {
       try {
         return session(tryTls);
       } catch (SocketTimeoutException e) {
@@ -184,6 +196,7 @@ final class SessionOpener {
           ? SmtpConnection.connect(server.socket().get())
           : connectInet();
       connected = true;
+      check = CertificateCheck.NO_TLS;
       stage = " while receiving the initial server greeting";
       ServerReply greeting = conn.read(settings.timeouts().helo());
       if (!greeting.positive()) {
@@ -274,7 +287,7 @@ final class SessionOpener {
         }
       }
       SmtpSession s = new SmtpSession(conn, server, esmtp, reached, announced, matched,
-          authenticated, clock.instant(), 0);
+          authenticated, clock.instant(), 0, check);
       return new Opened(s, send, feature);
     }
 
@@ -370,10 +383,12 @@ final class SessionOpener {
     /** Empty when the certificate meets the level, else the failure. */
     private Optional<Outcome> checkCertificate() {
       List<X509Certificate> chain = conn.peerChain();
-      boolean ok = tlsPolicy.dane()
-          ? TlsaMatcher.matches(chain, tlsPolicy.tlsa(), tlsPolicy.referenceNames())
+      Optional<CertificateCheck> passed = tlsPolicy.dane()
+          ? TlsaMatcher.match(chain, tlsPolicy.tlsa(), tlsPolicy.referenceNames())
+              .map(m -> CertificateCheck.dane(m, !tlsPolicy.certificateMatched()))
           : meetsLevel(chain);
-      if (ok) {
+      check = passed.orElse(CertificateCheck.failed(level, tlsPolicy.dane()));
+      if (passed.isPresent()) {
         return Optional.empty();
       }
       // Only the PKIX levels trust a chain on its own; fingerprint and DANE trust what matched.
@@ -408,19 +423,24 @@ final class SessionOpener {
           server.relay(), TlsStatus.of(reached, Optional.of(v.feature())), true));
     }
 
-    private boolean meetsLevel(List<X509Certificate> chain) {
+    /** The check the level makes, when the certificate passed it. */
+    private Optional<CertificateCheck> meetsLevel(List<X509Certificate> chain) {
       return switch (level) {
-        case FINGERPRINT ->
-            !chain.isEmpty() && certificates.fingerprintMatches(chain.getFirst(), policy.match());
-        case VERIFY -> verified(chain, settings.verifyCertMatch());
-        case SECURE -> verified(chain, settings.secureCertMatch());
-        default -> true;
+        case FINGERPRINT -> chain.isEmpty() ? Optional.empty()
+            : certificates.fingerprintMatch(chain.getFirst(), policy.match())
+                .map(what -> CertificateCheck.fingerprint(certificates.digestName(), what));
+        case VERIFY -> verified(chain, settings.verifyCertMatch())
+            .map(name -> CertificateCheck.pkix(level, name));
+        case SECURE -> verified(chain, settings.secureCertMatch())
+            .map(name -> CertificateCheck.pkix(level, name));
+        default -> Optional.of(CertificateCheck.unchecked(level));
       };
     }
 
-    private boolean verified(List<X509Certificate> chain, List<String> defaults) {
+    /** The name that matched in a trusted chain; empty when the chain fails. */
+    private Optional<String> verified(List<X509Certificate> chain, List<String> defaults) {
       if (chain.isEmpty() || !certificates.trusted(chain)) {
-        return false;
+        return Optional.empty();
       }
       List<String> names = new ArrayList<>();
       for (String m : policy.match().isEmpty() ? defaults : policy.match()) {
@@ -431,7 +451,9 @@ final class SessionOpener {
           default -> names.add(m);
         }
       }
-      return ServerCertificateCheck.nameMatches(chain.getFirst(), names);
+      return names.stream()
+          .filter(n -> ServerCertificateCheck.nameMatches(chain.getFirst(), List.of(n)))
+          .findFirst();
     }
 
     private Outcome reject(String prefix, ServerReply r, boolean tryNext) {
@@ -476,7 +498,7 @@ final class SessionOpener {
     private void quitQuietly() {
       if (conn != null) {
         new SmtpSession(conn, server, Map.of(), tlsPolicy.undecided(), false, false, false,
-            clock.instant(), 0).quit(settings.timeouts().quit());
+            clock.instant(), 0, check).quit(settings.timeouts().quit());
       }
     }
 
