@@ -63,9 +63,14 @@ final class SessionOpener {
     }
   }
 
-  record Failed(SessionFailure failure, SessionTrace trace) implements Outcome {
+  /**
+   * {@code trace}: what the attempt saw, for TLS reporting; {@code check}: how far the
+   * certificate check got before the failure.
+   */
+  record Failed(SessionFailure failure, SessionTrace trace, CertificateCheck check)
+      implements Outcome {
     Failed(SessionFailure failure) {
-      this(failure, SessionTrace.NONE);
+      this(failure, SessionTrace.NONE, CertificateCheck.NOT_CONNECTED);
     }
   }
 
@@ -144,6 +149,8 @@ final class SessionOpener {
     private final Mail mail;
     private final TlsSecurityLevel level;
     private boolean handshakeFailed;
+    /** The certificate check so far, for the requiretls: log line. */
+    private CertificateCheck check = CertificateCheck.NOT_CONNECTED;
     /** Whether the server accepted our SMTP AUTH credentials. */
     private boolean authenticated;
     private SmtpConnection conn;
@@ -176,12 +183,17 @@ final class SessionOpener {
     Outcome traced(Outcome outcome) {
       SessionTrace trace = new SessionTrace(sendingIp, ehloName, rejectedChain);
       return switch (outcome) {
-        case Failed f -> new Failed(f.failure(), trace);
+        case Failed f -> new Failed(f.failure(), trace, f.check());
         case Opened o -> new Opened(o.session(), o.sendRequireTls(), o.feature(), trace);
       };
     }
 
     Outcome run(boolean tryTls) throws InterruptedException {
+      Outcome o = attempt(tryTls);
+      return o instanceof Failed f ? new Failed(f.failure(), f.trace(), check) : o;
+    }
+
+    private Outcome attempt(boolean tryTls) throws InterruptedException {
       try {
         return session(tryTls);
       } catch (SocketTimeoutException e) {
@@ -210,6 +222,7 @@ final class SessionOpener {
           : connectInet();
       connected = true;
       sendingIp = conn.localAddress().map(InetAddress::getHostAddress).orElse("");
+      check = CertificateCheck.NO_TLS;
       stage = " while receiving the initial server greeting";
       ServerReply greeting = conn.read(settings.timeouts().helo());
       if (!greeting.positive()) {
@@ -300,7 +313,7 @@ final class SessionOpener {
         }
       }
       SmtpSession s = new SmtpSession(conn, server, esmtp, reached, announced, matched,
-          authenticated, clock.instant(), 0);
+          authenticated, clock.instant(), 0, check);
       return new Opened(s, send, feature);
     }
 
@@ -398,10 +411,12 @@ final class SessionOpener {
     /** Empty when the certificate meets the level, else the failure. */
     private Optional<Outcome> checkCertificate() {
       List<X509Certificate> chain = conn.peerChain();
-      boolean ok = tlsPolicy.dane()
-          ? TlsaMatcher.matches(chain, tlsPolicy.tlsa(), tlsPolicy.referenceNames())
+      Optional<CertificateCheck> passed = tlsPolicy.dane()
+          ? TlsaMatcher.match(chain, tlsPolicy.tlsa(), tlsPolicy.referenceNames())
+              .map(m -> CertificateCheck.dane(m, !tlsPolicy.certificateMatched()))
           : meetsLevel(chain);
-      if (ok) {
+      check = passed.orElse(CertificateCheck.failed(level, tlsPolicy.dane()));
+      if (passed.isPresent()) {
         return Optional.empty();
       }
       rejectedChain = Optional.of(chain);
@@ -437,19 +452,24 @@ final class SessionOpener {
           server.relay(), TlsStatus.of(reached, Optional.of(v.feature())), true));
     }
 
-    private boolean meetsLevel(List<X509Certificate> chain) {
+    /** The check the level makes, when the certificate passed it. */
+    private Optional<CertificateCheck> meetsLevel(List<X509Certificate> chain) {
       return switch (level) {
-        case FINGERPRINT ->
-            !chain.isEmpty() && certificates.fingerprintMatches(chain.getFirst(), policy.match());
-        case VERIFY -> verified(chain, settings.verifyCertMatch());
-        case SECURE -> verified(chain, settings.secureCertMatch());
-        default -> true;
+        case FINGERPRINT -> chain.isEmpty() ? Optional.empty()
+            : certificates.fingerprintMatch(chain.getFirst(), policy.match())
+                .map(what -> CertificateCheck.fingerprint(certificates.digestName(), what));
+        case VERIFY -> verified(chain, settings.verifyCertMatch())
+            .map(name -> CertificateCheck.pkix(level, name));
+        case SECURE -> verified(chain, settings.secureCertMatch())
+            .map(name -> CertificateCheck.pkix(level, name));
+        default -> Optional.of(CertificateCheck.unchecked(level));
       };
     }
 
-    private boolean verified(List<X509Certificate> chain, List<String> defaults) {
+    /** The name that matched in a trusted chain; empty when the chain fails. */
+    private Optional<String> verified(List<X509Certificate> chain, List<String> defaults) {
       if (chain.isEmpty() || !certificates.trusted(chain)) {
-        return false;
+        return Optional.empty();
       }
       List<String> names = new ArrayList<>();
       for (String m : policy.match().isEmpty() ? defaults : policy.match()) {
@@ -460,7 +480,9 @@ final class SessionOpener {
           default -> names.add(m);
         }
       }
-      return ServerCertificateCheck.nameMatches(chain.getFirst(), names);
+      return names.stream()
+          .filter(n -> ServerCertificateCheck.nameMatches(chain.getFirst(), List.of(n)))
+          .findFirst();
     }
 
     private Outcome reject(String prefix, ServerReply r, boolean tryNext) {
@@ -505,7 +527,7 @@ final class SessionOpener {
     private void quitQuietly() {
       if (conn != null) {
         new SmtpSession(conn, server, Map.of(), tlsPolicy.undecided(), false, false, false,
-            clock.instant(), 0).quit(settings.timeouts().quit());
+            clock.instant(), 0, check).quit(settings.timeouts().quit());
       }
     }
 

@@ -12,6 +12,7 @@ import org.postern.deliver.DeliveryRequest;
 import org.postern.deliver.RecipientResult;
 import org.postern.dns.Resolver;
 import org.postern.log.ProgramLog;
+import org.postern.mtasts.MtaStsPolicy;
 import org.postern.log.TlsFeatureStatus;
 import org.postern.log.TlsFeatureStatus.Level;
 import org.postern.log.TlsFeatureStatus.SecurityLevel;
@@ -170,18 +171,33 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       nexthops.addAll(settings.fallbackRelays());
     }
     SessionFailure last = null;
+    Attempt attempt = null;
     for (String nexthop : nexthops) {
-      Attempt attempt = new Attempt(request, content, nexthop);
+      attempt = new Attempt(request, content, nexthop);
       Optional<List<RecipientResult>> done = attempt.run();
       if (done.isPresent()) {
-        return logged(done.get());
+        return logged(attempt, done.get());
       }
       last = attempt.failure;
       if (!last.tryNext()) {
         break;
       }
     }
-    return logged(failAll(request.recipients(), last));
+    return logged(attempt, failAll(request.recipients(), last));
+  }
+
+  /**
+   * For a REQUIRETLS message, the {@code requiretls:} line naming the certificate check of the
+   * attempt that decided each result, logged before qmgr logs the status lines.
+   */
+  private List<RecipientResult> logged(Attempt attempt, List<RecipientResult> results) {
+    if (attempt.action.isPresent()) {
+      for (RecipientResult r : results) {
+        infos.accept(attempt.check.line(attempt.request.queueId().toString(),
+            r.recipient().address(), r.relay()).text());
+      }
+    }
+    return logged(results);
   }
 
   /** Without {@code smtp_log_tls_feature_status}, the status lines carry no {@code tls=}. */
@@ -215,6 +231,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private final String nexthop;
     private SessionFailure failure;
     private Optional<RequireTlsAction> action = Optional.empty();
+    /** The certificate check of the last server tried, for the requiretls: log line. */
+    private CertificateCheck check = CertificateCheck.NOT_CONNECTED;
     /** The REQUIRETLS policy could not be evaluated: every server is refused, 4.7.10. */
     private boolean policyError;
     private ClientTlsPolicy policy;
@@ -297,6 +315,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         if (settings.mxSessionLimit() > 0 && sessions >= settings.mxSessionLimit()) {
           break;
         }
+        check = CertificateCheck.NOT_CONNECTED;
         ServerTls tls;
         switch (tlsPolicies.forServer(decision, dane.resolve(policy, server, d), server)) {
           case DanePolicy.Unavailable u -> {
@@ -336,6 +355,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
           case SessionOpener.Failed f -> {
             tlsPolicies.reporting().failed(decision, d, tls, server, f.failure(), f.trace());
             failure = f.failure();
+            check = f.check();
             if (!f.failure().relay().text().equals("none")) {
               sessions++;
             }
@@ -348,8 +368,13 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             tlsPolicies.reporting().opened(decision, d, tls, o.session(), o.trace()).ifPresent(why -> infos.accept(
                 request.queueId() + ": MTA-STS policy " + decision.mtaSts().get().describe()
                     + ": enforce would have refused: " + why));
+            SmtpSession session = o.session().withCertificateCheck(
+                o.session().certificateCheck().underMtaSts(
+                    decision.mtaSts().filter(p -> p.policy().mode() == MtaStsPolicy.Mode.ENFORCE),
+                    tls.policy().external(), server.hostname()));
+            check = session.certificateCheck();
             Optional<List<RecipientResult>> done =
-                transact(o.session(), o.sendRequireTls(), o.feature(), key);
+                transact(session, o.sendRequireTls(), o.feature(), key);
             if (done.isPresent() || !failure.tryNext()) {
               return done;
             }
@@ -413,6 +438,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         s.connection().close();
         return Optional.empty();
       }
+      check = s.certificateCheck();
       boolean send = false;
       Optional<RequireTlsFeature> feature = Optional.empty();
       if (action.isPresent()) {

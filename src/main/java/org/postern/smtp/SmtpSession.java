@@ -14,6 +14,7 @@ import org.postern.log.TlsFeatureStatus.SecurityLevel;
  *
  * @param esmtp the EHLO/LHLO keywords, upper case, with their parameters; empty after HELO
  * @param authenticated whether the client authenticated with SMTP AUTH on this session
+ * @param certificateCheck the certificate check the session passed, for REQUIRETLS log lines
  */
 record SmtpSession(
     SmtpConnection connection,
@@ -24,7 +25,8 @@ record SmtpSession(
     boolean certificateMatched,
     boolean authenticated,
     Instant created,
-    int uses) {
+    int uses,
+    CertificateCheck certificateCheck) {
 
   boolean offers(String keyword) {
     return esmtp.containsKey(keyword.toUpperCase(Locale.ROOT));
@@ -47,7 +49,13 @@ record SmtpSession(
   SmtpSession used() {
     return new SmtpSession(
         connection, server, esmtp, tlsLevel, requireTlsAnnounced, certificateMatched,
-        authenticated, created, uses + 1);
+        authenticated, created, uses + 1, certificateCheck);
+  }
+
+  /** This session, its certificate check named as {@code check} (MTA-STS, known to the caller). */
+  SmtpSession withCertificateCheck(CertificateCheck check) {
+    return new SmtpSession(connection, server, esmtp, tlsLevel, requireTlsAnnounced,
+        certificateMatched, authenticated, created, uses, check);
   }
 
   /** Sends QUIT and closes, ignoring what the server does: the mail is already decided. */

@@ -220,21 +220,37 @@ public final class ServerCertificateCheck {
 
   /** True when the certificate or public-key fingerprint of {@code leaf} is in {@code wanted}. */
   public boolean fingerprintMatches(X509Certificate leaf, List<String> wanted) {
+    return fingerprintMatch(leaf, wanted).isPresent();
+  }
+
+  /**
+   * What of {@code leaf} one of {@code wanted} is the fingerprint of: {@code certificate} or
+   * {@code public key}; empty when none is.
+   */
+  public java.util.Optional<String> fingerprintMatch(X509Certificate leaf, List<String> wanted) {
     String cert;
     String key;
     try {
-      cert = fingerprint(leaf.getEncoded());
-      key = fingerprint(leaf.getPublicKey().getEncoded());
+      cert = fingerprint(leaf.getEncoded()).replace(":", "");
+      key = fingerprint(leaf.getPublicKey().getEncoded()).replace(":", "");
     } catch (GeneralSecurityException e) {
-      return false;
+      return java.util.Optional.empty();
     }
     for (String w : wanted) {
       String normal = w.replace(":", "").toUpperCase(Locale.ROOT);
-      if (normal.equals(cert.replace(":", "")) || normal.equals(key.replace(":", ""))) {
-        return true;
+      if (normal.equals(cert)) {
+        return java.util.Optional.of("certificate");
+      }
+      if (normal.equals(key)) {
+        return java.util.Optional.of("public key");
       }
     }
-    return false;
+    return java.util.Optional.empty();
+  }
+
+  /** The digest fingerprints are made with, as {@code smtp_tls_fingerprint_digest} names it. */
+  public String digestName() {
+    return digest.replace("-", "").toLowerCase(Locale.ROOT);
   }
 
   /** {@code AB:CD:...} of {@code der} with the configured digest. */

@@ -8,6 +8,8 @@ import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.postern.dns.TlsaRecord;
 
@@ -33,6 +35,9 @@ public final class TlsaMatcher {
   public static final int DANE_TA = 2;
   /** RFC 6698 certificate usage DANE-EE. */
   public static final int DANE_EE = 3;
+
+  /** The record that matched and the depth of the certificate it matched (0: the leaf). */
+  public record Match(TlsaRecord record, int depth) {}
 
   private TlsaMatcher() {}
 
@@ -63,30 +68,39 @@ public final class TlsaMatcher {
    */
   public static boolean matches(
       List<X509Certificate> chain, List<TlsaRecord> records, List<String> names) {
+    return match(chain, records, names).isPresent();
+  }
+
+  /** As {@link #matches}, naming the first record that matched and where in the chain. */
+  public static Optional<Match> match(
+      List<X509Certificate> chain, List<TlsaRecord> records, List<String> names) {
     if (chain.isEmpty()) {
-      return false;
+      return Optional.empty();
     }
     for (TlsaRecord r : usable(records)) {
       if (r.usage() == DANE_EE && matchesCertificate(r, chain.getFirst())) {
-        return true;
+        return Optional.of(new Match(r, 0));
       }
-      if (r.usage() == DANE_TA && trustAnchorMatches(r, chain, names)) {
-        return true;
+      if (r.usage() == DANE_TA) {
+        OptionalInt depth = trustAnchorDepth(r, chain, names);
+        if (depth.isPresent()) {
+          return Optional.of(new Match(r, depth.getAsInt()));
+        }
       }
     }
-    return false;
+    return Optional.empty();
   }
 
-  private static boolean trustAnchorMatches(
+  private static OptionalInt trustAnchorDepth(
       TlsaRecord r, List<X509Certificate> chain, List<String> names) {
     for (int i = 1; i < chain.size(); i++) {
       if (matchesCertificate(r, chain.get(i))
           && validates(chain.subList(0, i), chain.get(i))
           && ServerCertificateCheck.nameMatches(chain.getFirst(), names)) {
-        return true;
+        return OptionalInt.of(i);
       }
     }
-    return false;
+    return OptionalInt.empty();
   }
 
   /** The PKIX path from the leaf up to, not including, {@code anchor}. */

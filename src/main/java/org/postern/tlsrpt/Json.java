@@ -5,12 +5,13 @@ import java.util.Map;
 
 /**
  * Writes the few JSON shapes a report needs (RFC 8259): objects as insertion-ordered maps with
- * string keys, arrays as lists, strings, and integral numbers; two-space indentation.
+ * string keys, arrays as lists, strings, and integral numbers; two-space indentation. The TLSRPT
+ * report and {@code requiretls-report --json} are written with it.
  */
-final class Json {
+public final class Json {
   private Json() {}
 
-  static String write(Object value) {
+  public static String write(Object value) {
     StringBuilder sb = new StringBuilder();
     write(sb, value, 0);
     return sb.append('\n').toString();

@@ -9,12 +9,17 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RequireTlsReportCommandTest {
   @TempDir Path dir;
+
+  /** The log's lines are from the November before. */
+  private static final ZonedDateTime NOW = ZonedDateTime.of(2026, 12, 6, 19, 0, 0, 0, ZoneOffset.UTC);
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -40,7 +45,8 @@ class RequireTlsReportCommandTest {
         new RequireTlsReportCommand(
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
             new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            NOW);
     return command.execute(List.of(args));
   }
 
@@ -135,5 +141,168 @@ class RequireTlsReportCommandTest {
   @Test
   void execute_twoLogFiles_usage() {
     assertThat(run("", "a", "b")).isEqualTo(Sysexits.EX_USAGE);
+  }
+
+  /**
+   * Two days of a Postern log: qmgr's from= lines, the requiretls: check lines before the
+   * status lines, a message whose from= line is before the log's start (4dXc0), a message with
+   * two recipients, a non-REQUIRETLS delivery.
+   */
+  private static final String PROOF_LOG =
+      """
+      Dec 05 10:00:01 mx postern/smtp[1]: 4dXc0: requiretls: to=<a@dane.example>, relay=mx.dane.example[192.0.2.1]:25, check=dane (TLSA 3 1 1 matched depth 0)
+      Dec 05 10:00:01 mx postern/smtp[1]: 4dXc0: to=<a@dane.example>, relay=mx.dane.example[192.0.2.1]:25, delay=1, delays=0/0/0.5/0.5, tls=dane/requiretls, dsn=2.0.0, status=sent (250 ok)
+      Dec 06 09:00:00 mx postern/qmgr[2]: 4dXc1: from=<boss@corp.example>, size=900, nrcpt=2 (queue active)
+      Dec 06 09:00:01 mx postern/smtp[1]: 4dXc1: requiretls: to=<b@dane.example>, relay=mx.dane.example[192.0.2.1]:25, check=dane (TLSA 2 0 1 matched depth 1)
+      Dec 06 09:00:01 mx postern/smtp[1]: 4dXc1: requiretls: to=<c@sts.example>, relay=mx.sts.example[192.0.2.2]:25, check=mta-sts (policy enforce for sts.example (id sts1), mx pattern mx.sts.example, PKIX name mx.sts.example)
+      Dec 06 09:00:01 mx postern/smtp[1]: 4dXc1: to=<b@dane.example>, relay=mx.dane.example[192.0.2.1]:25, delay=1, delays=0/0/0.5/0.5, tls=dane/requiretls, dsn=2.0.0, status=sent (250 ok)
+      Dec 06 09:00:01 mx postern/smtp[1]: 4dXc1: to=<c@sts.example>, relay=mx.sts.example[192.0.2.2]:25, delay=1, delays=0/0/0.5/0.5, tls=secure/requiretls, dsn=2.0.0, status=sent (250 ok)
+      Dec 06 12:00:00 mx postern/qmgr[2]: 4dXc2: from=<clerk@corp.example>, size=900, nrcpt=1 (queue active)
+      Dec 06 12:00:01 mx postern/smtp[1]: 4dXc2: requiretls: to=<d@plain.example>, relay=none, check=none (no TLS)
+      Dec 06 12:00:01 mx postern/smtp[1]: 4dXc2: to=<d@plain.example>, relay=none, delay=1, delays=0/0/1/0, tls=verify?/!requiretls:nocertmatch, dsn=5.7.10, status=bounced (x)
+      Dec 06 13:00:00 mx postern/qmgr[2]: 4dXc3: from=<>, size=900, nrcpt=1 (queue active)
+      Dec 06 13:00:01 mx postern/smtp[1]: 4dXc3: requiretls: to=<e@fp.example>, relay=mx.fp.example[192.0.2.3]:25, check=fingerprint (sha256 certificate fingerprint matched)
+      Dec 06 13:00:01 mx postern/smtp[1]: 4dXc3: to=<e@fp.example>, relay=mx.fp.example[192.0.2.3]:25, delay=1, delays=0/0/0.5/0.5, tls=fingerprint/requiretls, dsn=2.0.0, status=sent (250 ok)
+      Dec 06 14:00:00 mx postern/qmgr[2]: 4dXc4: from=<x@corp.example>, size=900, nrcpt=1 (queue active)
+      Dec 06 14:00:01 mx postern/smtp[1]: 4dXc4: to=<f@plain.example>, relay=mx.plain.example[192.0.2.4]:25, delay=1, delays=0/0/0.5/0.5, tls=may, dsn=2.0.0, status=sent (250 ok)
+      """;
+
+  @Test
+  void execute_checkLines_countedPerDomainInCheckColumns() {
+    assertThat(run(PROOF_LOG, "-")).isZero();
+
+    assertThat(out())
+        .isEqualTo(
+            """
+            domain         enforce  total  requiretls  !requiretls:nocertmatch  check:dane  check:mta-sts  check:fingerprint  check:none
+            TOTAL              3/4      5           4                        1           2              1                  1           1
+            dane.example      pass      2           2                        0           2              0                  0           0
+            fp.example        pass      1           1                        0           0              0                  1           0
+            plain.example     fail      1           0                        1           0              0                  0           1
+            sts.example       pass      1           1                        0           0              1                  0           0
+            """);
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void execute_bySender_fromLinesOfQmgr_unknownWhenBeforeTheLog() {
+    assertThat(run(PROOF_LOG, "--by", "sender", "-")).isZero();
+
+    assertThat(out())
+        .isEqualTo(
+            """
+            domain        enforce  total  requiretls  !requiretls:nocertmatch  check:dane  check:mta-sts  check:fingerprint  check:none
+            TOTAL             2/3      5           4                        1           2              1                  1           1
+            corp.example     fail      3           2                        1           1              1                  0           1
+            (no domain)      pass      1           1                        0           0              0                  1           0
+            (unknown)        pass      1           1                        0           1              0                  0           0
+            """);
+  }
+
+  @Test
+  void execute_sinceUntil_onlyLinesInsideTheWindow() {
+    assertThat(run(PROOF_LOG, "--since=2026-12-06T09:00", "--until", "2026-12-06T13:00", "-"))
+        .isZero();
+
+    assertThat(out())
+        .isEqualTo(
+            """
+            domain         enforce  total  requiretls  !requiretls:nocertmatch  check:dane  check:mta-sts  check:none
+            TOTAL              2/3      3           2                        1           1              1           1
+            dane.example      pass      1           1                        0           1              0           0
+            plain.example     fail      1           0                        1           0              0           1
+            sts.example       pass      1           1                        0           0              1           0
+            """);
+  }
+
+  @Test
+  void execute_window_syslogTimeWithoutYearTakenInThePast() {
+    // "Dec 06 19:00:01" is a second after NOW: it is last year's line, before --since.
+    String line = "Dec 06 19:00:01 mx postern/smtp[1]: 4dXd1: to=<a@b.example>, relay=none,"
+        + " delay=1, delays=0/0/1/0, tls=may?/requiretls?, dsn=4.4.1, status=deferred (x)\n";
+
+    assertThat(run(line, "--since", "2026-01-01", "-")).isZero();
+
+    assertThat(out()).isEqualTo("domain  enforce  total\nTOTAL       0/0      0\n");
+  }
+
+  @Test
+  void execute_windowAndLinesWithoutTime_skippedWithWarning() {
+    String line = "postern/smtp[1]: 4dXd1: to=<a@b.example>, relay=none,"
+        + " delay=1, delays=0/0/1/0, tls=may?/requiretls?, dsn=4.4.1, status=deferred (x)\n";
+
+    assertThat(run(line + line, "--until", "2026-12-07", "-")).isZero();
+
+    assertThat(err()).isEqualTo("requiretls-report: warning: stdin: skipped 2 REQUIRETLS"
+        + " delivery status lines without a time, outside any --since/--until window\n");
+  }
+
+  @Test
+  void execute_json_sameCountsAsTheTable() {
+    assertThat(run(PROOF_LOG, "--json", "--by", "sender", "--since", "2026-12-06T12:00Z", "-"))
+        .isZero();
+
+    assertThat(out())
+        .isEqualTo(
+            """
+            {
+              "log": "stdin",
+              "by": "sender",
+              "since": "2026-12-06T12:00:00Z",
+              "total": {
+                "domains": 2,
+                "passing": 1,
+                "deliveries": 2,
+                "outcomes": {
+                  "requiretls": 1,
+                  "!requiretls:nocertmatch": 1
+                },
+                "checks": {
+                  "fingerprint": 1,
+                  "none": 1
+                }
+              },
+              "domains": [
+                {
+                  "domain": "(no domain)",
+                  "enforce": "pass",
+                  "deliveries": 1,
+                  "outcomes": {
+                    "requiretls": 1
+                  },
+                  "checks": {
+                    "fingerprint": 1
+                  }
+                },
+                {
+                  "domain": "corp.example",
+                  "enforce": "fail",
+                  "deliveries": 1,
+                  "outcomes": {
+                    "!requiretls:nocertmatch": 1
+                  },
+                  "checks": {
+                    "none": 1
+                  }
+                }
+              ]
+            }
+            """);
+  }
+
+  @Test
+  void execute_badOptions_usage() {
+    assertThat(run("", "--since", "yesterday", "-")).isEqualTo(Sysexits.EX_USAGE);
+    assertThat(run("", "--since", "2026-12-07", "--until", "2026-12-06", "-"))
+        .isEqualTo(Sysexits.EX_USAGE);
+    assertThat(run("", "--by", "client", "-")).isEqualTo(Sysexits.EX_USAGE);
+    assertThat(run("", "--jsonn", "-")).isEqualTo(Sysexits.EX_USAGE);
+
+    assertThat(err())
+        .contains("requiretls-report: \"yesterday\" is not a date or time")
+        .contains("--since 2026-12-07T00:00:00Z is after --until 2026-12-06T00:00:00Z")
+        .contains("--by client: say recipient or sender")
+        .contains("unrecognized option '--jsonn'")
+        .contains("usage: requiretls-report [-c config_dir] [--since TIME]");
   }
 }

@@ -36,7 +36,7 @@ class ConnectionCacheTest {
         new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), Duration.ZERO);
     return new SmtpSession(c, Server.inet("relay.example", InetAddress.getLoopbackAddress(),
         server.port(), false, true), Map.of(), TlsStatus.undecided(TlsSecurityLevel.NONE), false,
-        false, false, NOW, uses);
+        false, false, NOW, uses, CertificateCheck.NOT_CONNECTED);
   }
 
   private static ConnectionCache cache(int reuseCountLimit) {

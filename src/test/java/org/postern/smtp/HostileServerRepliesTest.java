@@ -126,7 +126,8 @@ class HostileServerRepliesTest {
   }
 
   private static SmtpSession session(Map<String, String> keywords) {
-    return new SmtpSession(null, null, keywords, null, false, false, false, null, 0);
+    return new SmtpSession(null, null, keywords, null, false, false, false, null, 0,
+        CertificateCheck.NOT_CONNECTED);
   }
 
   /** Accepts one connection and writes what the test gives it; then waits for the client to go. */

@@ -164,4 +164,18 @@ class TlsaMatcherTest {
 
     assertThat(TlsaMatcher.matches(List.of(), List.of(r), NAMES)).isFalse();
   }
+
+  @Test
+  void match_namesTheRecordAndTheDepthItMatchedAt() throws Exception {
+    TlsaRecord wrong = tlsa(3, 1, 1, selfSigned.certificate());
+    TlsaRecord ee = tlsa(3, 1, 1, deepLeaf.certificate());
+    TlsaRecord ta = tlsa(2, 0, 1, root.certificate());
+
+    assertThat(TlsaMatcher.match(chain(deepLeaf, intermediate, root), List.of(wrong, ta), NAMES))
+        .contains(new TlsaMatcher.Match(ta, 2));
+    assertThat(TlsaMatcher.match(chain(deepLeaf, intermediate, root), List.of(ee, ta), NAMES))
+        .contains(new TlsaMatcher.Match(ee, 0));
+    assertThat(TlsaMatcher.match(chain(deepLeaf, intermediate, root), List.of(wrong), NAMES))
+        .isEmpty();
+  }
 }

@@ -32,4 +32,35 @@ class GetoptTest {
         .isInstanceOf(Getopt.UsageException.class)
         .hasMessageContaining("requires an argument");
   }
+
+  private static final List<Getopt.LongOption> LONGS = List.of(
+      new Getopt.LongOption("since", true, 'S'), new Getopt.LongOption("json", false, 'j'));
+
+  @Test
+  void parse_longOptions_valueAttachedOrNextAndFlagsMixed() throws Exception {
+    Getopt g = Getopt.parse(
+        List.of("--since=2026-12-06", "-c", "/etc/x", "--json", "--since", "later", "log"),
+        "c:", LONGS);
+    assertThat(g.has('j')).isTrue();
+    assertThat(g.value('S')).isEqualTo("later");
+    assertThat(g.value('c')).isEqualTo("/etc/x");
+    assertThat(g.operands()).containsExactly("log");
+  }
+
+  @Test
+  void parse_longOptionWithoutLongOptionsDeclared_unrecognized() {
+    assertThatThrownBy(() -> Getopt.parse(List.of("--json"), "j"))
+        .isInstanceOf(Getopt.UsageException.class)
+        .hasMessage("unrecognized option '--json'");
+  }
+
+  @Test
+  void parse_badLongOptions_throwAsGetoptLongSays() {
+    assertThatThrownBy(() -> Getopt.parse(List.of("--sin=x"), "", LONGS))
+        .hasMessage("unrecognized option '--sin'");
+    assertThatThrownBy(() -> Getopt.parse(List.of("--since"), "", LONGS))
+        .hasMessage("option '--since' requires an argument");
+    assertThatThrownBy(() -> Getopt.parse(List.of("--json=yes"), "", LONGS))
+        .hasMessage("option '--json' doesn't allow an argument");
+  }
 }
