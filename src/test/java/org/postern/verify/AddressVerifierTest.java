@@ -210,7 +210,8 @@ class AddressVerifierTest {
   @Test
   void open_unsupportedType_isRefused() {
     assertThatThrownBy(() -> DictCache.open("address_verify_map", "pcre:/etc/x", s -> { }))
-        .hasMessage("address_verify_map: unsupported dictionary type: pcre: use lmdb:/etc/x");
+        .hasMessage("address_verify_map: unsupported dictionary type: pcre: use lmdb:/etc/x"
+            + " or memcache:/path/to/file.cf");
   }
 
   @Test
