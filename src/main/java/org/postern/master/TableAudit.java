@@ -36,7 +36,7 @@ final class TableAudit {
   /** Types that read a file of the table's name, and the suffix of that file. */
   private static final Map<String, String> FILE_SUFFIX = Map.of(
       "lmdb", ".lmdb", "cdb", ".cdb", "cidr", "", "pcre", "", "regexp", "", "texthash", "",
-      "pgsql", "", "mysql", "");
+      "pgsql", "", "mysql", "", "ldap", "", "memcache", "");
 
   private static final String TABLE = "table \"";
 

@@ -47,6 +47,23 @@ class ConfigCheckIT {
   }
 
   @Test
+  void check_missingLdapOrMemcacheConfigurationFile_isNamed() throws Exception {
+    PosternInstance p = PosternInstance.create(root, """
+        relay_recipient_maps = ldap:/nonexistent/ldap-relay.cf
+        address_verify_map = memcache:/nonexistent/verify.cf
+        """);
+
+    PosternInstance.Result r = p.command("postern", "check");
+
+    assertThat(r.status()).isEqualTo(EX_CONFIG);
+    assertThat(r.err())
+        .contains("parameter relay_recipient_maps: table \"ldap:/nonexistent/ldap-relay.cf\":"
+            + " /nonexistent/ldap-relay.cf: no such file")
+        .contains("parameter address_verify_map: table \"memcache:/nonexistent/verify.cf\":"
+            + " /nonexistent/verify.cf: no such file");
+  }
+
+  @Test
   void check_unknownRestriction_isNamedWithItsService() throws Exception {
     PosternInstance p = PosternInstance.create(root,
         "smtpd_recipient_restrictions = reject_unknown_everything, reject_unauth_destination\n");

@@ -89,6 +89,19 @@ class MemcacheTableIT {
   }
 
   @Test
+  void unixSocket_putAndFind() throws Exception {
+    Path socketDir = Files.createDirectories(dir.resolve("unix"));
+    try (Memcached local = Memcached.startUnix(socketDir)) {
+      String name = cf("unix.cf", "memcache = " + local.endpoint());
+      try (DictCache c = DictCache.open("x_map", "memcache:" + name, warnings::add);
+          LookupTable t = Tables.open("memcache:" + name, warnings::add)) {
+        c.put("k", "over a UNIX-domain socket");
+        assertThat(t.find("k")).contains("over a UNIX-domain socket");
+      }
+    }
+  }
+
+  @Test
   void cleanup_withoutBackup_findsNothingWithPostfixWarning() throws Exception {
     String name = cf("nobackup.cf", "memcache = inet:" + HOST + ":" + PORT);
     try (DictCache c = DictCache.open("postscreen_cache_map", "memcache:" + name, warnings::add)) {

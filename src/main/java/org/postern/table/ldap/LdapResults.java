@@ -37,7 +37,7 @@ final class LdapResults {
   /** One search on the table's connection; entries of a successful search. */
   interface Search {
     List<SearchResultEntry> run(String base, SearchScope scope, String filter, List<String> attrs)
-        throws LDAPException;
+        throws LDAPException, TableException;
   }
 
   /** The four attribute lists, in the order Postfix keeps them: terminal, leaf, result, special. */

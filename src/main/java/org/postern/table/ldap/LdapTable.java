@@ -181,7 +181,7 @@ public final class LdapTable implements LookupTable {
    * starts afresh.
    */
   private List<SearchResultEntry> search(String searchBase, SearchScope searchScope,
-      String searchFilter, List<String> attrs) throws LDAPException {
+      String searchFilter, List<String> attrs) throws LDAPException, TableException {
     Filter parsed = Filter.create(searchFilter.startsWith("(") ? searchFilter
         : "(" + searchFilter + ")");
     SearchRequest request = new SearchRequest(searchBase, searchScope, dereference, sizeLimit,
@@ -208,18 +208,14 @@ public final class LdapTable implements LookupTable {
   }
 
   /** The kept connection; a new one when there is none or {@code fresh} asks for one. */
-  private LDAPConnection connection(boolean fresh) throws LDAPException {
+  private LDAPConnection connection(boolean fresh) throws TableException {
     lock.lock();
     try {
       if (fresh) {
         drop();
       }
       if (connection == null) {
-        try {
-          connection = connector.connect(warnings);
-        } catch (TableException e) {
-          throw new LDAPException(ResultCode.CONNECT_ERROR, e.getMessage(), e);
-        }
+        connection = connector.connect(warnings);
       }
       return connection;
     } finally {
