@@ -12,9 +12,10 @@ import org.postern.metrics.SmtpdMetrics;
  * by a lost connection or timeout counts as issued but not succeeded.
  */
 final class CommandCounts {
+  /** Postfix 3.12's smtpd command table; it counts its commands by name even when refused. */
   private static final List<String> ORDER =
-      List.of("helo", "ehlo", "starttls", "mail", "rcpt", "data", "bdat", "rset", "noop", "vrfy",
-          "etrn", "quit", "unknown");
+      List.of("helo", "ehlo", "xclient", "xforward", "starttls", "auth", "mail", "rcpt", "data",
+          "bdat", "rset", "noop", "vrfy", "etrn", "quit", "help", "unknown");
 
   private final int[] total = new int[ORDER.size()];
   private final int[] succeeded = new int[ORDER.size()];

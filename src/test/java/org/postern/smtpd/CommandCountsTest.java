@@ -18,6 +18,17 @@ class CommandCountsTest {
     c.succeeded(c.issued("RCPT"));
     c.issued("RCPT");
     c.succeeded(c.issued("EHLO"));
-    assertThat(c.format()).isEqualTo(" ehlo=1 rcpt=1/2 quit=1 unknown=0/1 commands=3/5");
+    c.issued("FOO");
+    assertThat(c.format()).isEqualTo(" ehlo=1 auth=0/1 rcpt=1/2 quit=1 unknown=0/1 commands=3/6");
+  }
+
+  @Test
+  void format_commandsOfPostfixTable_countedByNameInItsOrder() {
+    CommandCounts c = new CommandCounts();
+    for (String verb : new String[] {"HELP", "QUIT", "XFORWARD", "AUTH", "XCLIENT", "EHLO"}) {
+      c.issued(verb);
+    }
+    assertThat(c.format()).isEqualTo(
+        " ehlo=0/1 xclient=0/1 xforward=0/1 auth=0/1 quit=0/1 help=0/1 commands=0/6");
   }
 }
