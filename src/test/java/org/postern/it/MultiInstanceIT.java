@@ -62,6 +62,8 @@ class MultiInstanceIT {
       assertThat(subjects(b)).containsExactly("Subject: for instance b");
       assertThat(logText(a)).contains("postern-a/smtpd[").doesNotContain("postern-b/");
       assertThat(logText(b)).contains("postern-b/smtpd[").doesNotContain("postern-a/");
+      assertThat(Files.readString(dir.resolve("journal-b"))).as("standard output under systemd")
+          .doesNotContain("postern-b/smtpd[");
 
       assertThat(postern(a, "stop").status()).isZero();
       assertThat(postern(a, "status").status()).as("a stopped").isEqualTo(1);
