@@ -180,8 +180,10 @@ public final class MasterDaemon {
         }
         case Reload r -> {
           systemd.reloading(log);
-          r.reply().complete(reload());
-          systemd.ready(log, "reloaded");
+          ControlReply reply = reload();
+          r.reply().complete(reply);
+          systemd.ready(log, reply.ok() ? "reloaded"
+              : "reload failed, still running with the previous configuration");
         }
       }
     }

@@ -55,12 +55,15 @@ class MultiInstanceIT {
 
       assertThat(Commands.await(LIMIT, () -> subjects(a).size() == 1 && subjects(b).size() == 1))
           .as("one message in each instance's Maildir").isTrue();
+      // local logs its status line after the message is in place.
+      assertThat(Commands.await(LIMIT, () -> logText(a).contains("postern-a/local[")
+          && logText(b).contains("postern-b/local["))).as("local's log lines").isTrue();
       assertThat(subjects(a)).containsExactly("Subject: for instance a");
       assertThat(subjects(b)).containsExactly("Subject: for instance b");
-      assertThat(Files.readString(a.maillog())).contains("postern-a/smtpd[", "postern-a/local[")
-          .doesNotContain("postern-b/");
-      assertThat(Files.readString(b.maillog())).contains("postern-b/smtpd[", "postern-b/local[")
-          .doesNotContain("postern-a/");
+      assertThat(logText(a)).contains("postern-a/smtpd[").doesNotContain("postern-b/");
+      assertThat(logText(b)).contains("postern-b/smtpd[").doesNotContain("postern-a/");
+      assertThat(Files.readString(dir.resolve("journal-b"))).as("standard output under systemd")
+          .doesNotContain("postern-b/smtpd[");
 
       assertThat(postern(a, "stop").status()).isZero();
       assertThat(postern(a, "status").status()).as("a stopped").isEqualTo(1);
@@ -208,6 +211,15 @@ class MultiInstanceIT {
     Commands.ok(List.of("swaks", "--server", instance.address() + ":2525", "--from",
         "sender@localhost", "--to", "root@localhost", "--header", "Subject: " + subject),
         null, LIMIT);
+  }
+
+  private static String logText(Instance instance) {
+    try {
+      return Files.exists(instance.maillog())
+          ? Files.readString(instance.maillog(), StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /** The Subject: lines of the messages in the instance's Maildir for root. */

@@ -72,6 +72,10 @@ class PackageIT {
         assertThat(master.exitValue()).isZero();
         notify.await("STOPPING=1", seen, LIMIT);
       }
+      assertThat(maillog()).contains("postern/smtpd[", "postern/master[");
+      assertThat(Files.readString(dir.resolve("journal")))
+          .as("run by systemd, the master logs to maillog_file (or syslog), not standard output")
+          .doesNotContain("postern/smtpd[", "postern/master[");
       assertInstalled("0.1.0~it2");
       assertThat(Files.readString(ETC.resolve("main.cf")))
           .as("the admin's changes to the conffile survive the upgrade")
