@@ -39,7 +39,9 @@ class MysqlTableIT {
     db.sql("",
         "CREATE DATABASE maildb",
         "CREATE USER 'mail'@'%' IDENTIFIED BY 'mail''s secret'",
-        "GRANT SELECT ON maildb.* TO 'mail'@'%'");
+        "GRANT SELECT ON maildb.* TO 'mail'@'%'",
+        "CREATE USER 'certified'@'%' IDENTIFIED BY 'pw' REQUIRE X509",
+        "GRANT SELECT ON maildb.* TO 'certified'@'%'");
     db.sql("maildb",
         "CREATE TABLE alias (address VARCHAR(255), goto VARCHAR(255))",
         "INSERT INTO alias VALUES ('team@example.com', 'alice@example.com'),"
@@ -127,6 +129,26 @@ class MysqlTableIT {
     PosternInstance.Result refused = postmap("probe", otherCa);
     assertThat(refused.status()).isEqualTo(1);
     assertThat(refused.err()).contains("fatal:").contains("connect to mysql server " + DB);
+  }
+
+  @Test
+  void tls_clientCertificate_forAUserThatRequiresOne() throws Exception {
+    List<Path> client = pki.client("postern.client.test");
+    String lines = String.join("\n", "hosts = " + DB + ":" + db.port(), "user = certified",
+        "password = pw", "dbname = maildb",
+        "query = SELECT goto FROM alias WHERE address='%s' ORDER BY goto",
+        "tls_CAfile = " + pki.caCert(), "tls_verify_cert = yes", "");
+    Path withCert = Files.writeString(dir.resolve("cert.cf"), lines + "tls_cert_file = "
+        + client.get(0) + "\ntls_key_file = " + client.get(1) + "\n");
+    Path withoutCert = Files.writeString(dir.resolve("nocert.cf"), lines);
+
+    assertThat(postmap("team@example.com", withCert).out())
+        .isEqualTo("alice@example.com,bob@example.com\n");
+    assertThat(postfixPostmap("team@example.com", withCert).out())
+        .isEqualTo("alice@example.com,bob@example.com\n");
+    PosternInstance.Result refused = postmap("team@example.com", withoutCert);
+    assertThat(refused.status()).isEqualTo(1);
+    assertThat(refused.err()).contains("Access denied");
   }
 
   @Test

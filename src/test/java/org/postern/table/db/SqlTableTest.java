@@ -91,9 +91,12 @@ class SqlTableTest {
 
   @Test
   void open_settingsTheDriverCannotHonour_fail() throws Exception {
-    String cf = file("hosts = db\ndbname = d\nquery = SELECT 1\ntls_cert_file = /c.pem\n");
+    String cf = file("hosts = db\ndbname = d\nquery = SELECT 1\ntls_ciphers = HIGH\n");
     assertThatThrownBy(() -> SqlTable.mysql("mysql:" + cf, cf, warnings::add))
-        .hasMessageContaining("line 4: parameter tls_cert_file: not supported");
+        .hasMessageContaining("line 4: parameter tls_ciphers: not supported");
+    String noKey = file("hosts = db\ndbname = d\nquery = SELECT 1\ntls_cert_file = /c.pem\n");
+    assertThatThrownBy(() -> SqlTable.mysql("mysql:" + noKey, noKey, warnings::add))
+        .hasMessageContaining("parameter tls_key_file: not set");
     String options = file("hosts = db\ndbname = d\nquery = SELECT 1\noption_file = /etc/my.cnf\n");
     assertThatThrownBy(() -> SqlTable.mysql("mysql:" + options, options, warnings::add))
         .hasMessageContaining("parameter option_file: MySQL option files are not read");
