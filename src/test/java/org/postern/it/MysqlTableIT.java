@@ -161,6 +161,16 @@ class MysqlTableIT {
   }
 
   @Test
+  void unixSocket_sameAnswersAsOverTcp() throws Exception {
+    Path unix = cf("unix", "unix:" + db.socket(),
+        "query = SELECT goto FROM alias WHERE address='%s' ORDER BY goto");
+
+    assertThat(postmap("team@example.com", unix).out()).isEqualTo("alice@example.com,bob@example.com\n");
+    assertThat(postfixPostmap("team@example.com", unix).out())
+        .isEqualTo("alice@example.com,bob@example.com\n");
+  }
+
+  @Test
   void postfix312Postmap_answersTheSameFilesIdentically() throws Exception {
     Path tls = cf("tls-diff", DB + ":" + db.port(),
         "query = SELECT goto FROM alias WHERE address='%s' ORDER BY goto",

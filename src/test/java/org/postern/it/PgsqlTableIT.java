@@ -265,15 +265,40 @@ class PgsqlTableIT {
   }
 
   @Test
+  void unixSocket_sameAnswersAsOverTcp() throws Exception {
+    unixCf();
+
+    assertThat(postmap("team@vmail.test", "unix").out()).isEqualTo("alice@vmail.test,bob@vmail.test\n");
+  }
+
+  /**
+   * A file naming the server's socket directory; libpq looks for {@code .s.PGSQL.5432} there,
+   * so the directory holds a link of that name to the socket of this server's port.
+   */
+  private Path unixCf() throws Exception {
+    Path sockets = dir.resolve("pg-sockets");
+    if (!Files.exists(sockets)) {
+      Files.createDirectories(sockets);
+      Files.createSymbolicLink(sockets.resolve(".s.PGSQL.5432"),
+          pg.socketDirectory().resolve(".s.PGSQL." + pg.port()));
+    }
+    return Files.writeString(dir.resolve("unix.cf"), String.join("\n",
+        "hosts = unix:" + sockets, "user = mail",
+        "password = mail's secret", "dbname = maildb",
+        "query = SELECT goto FROM alias WHERE address='%s' ORDER BY goto", ""));
+  }
+
+  @Test
   void postfix312Postmap_answersTheSameFilesIdentically() throws Exception {
     Path config = Files.createDirectories(dir.resolve("postfix-config"));
     Files.writeString(config.resolve("main.cf"), "compatibility_level = 3.6\n");
     uriCf("tls", "sslmode=verify-full&sslrootcert=" + pki.caCert());
+    unixCf();
     for (String[] probe : List.of(
         new String[] {"team@vmail.test", "alias"}, new String[] {"Alice@VMAIL.test", "mailbox"},
         new String[] {"o'brien@vmail.test", "mailbox"}, new String[] {"nobody@vmail.test", "mailbox"},
         new String[] {"relay.test", "transport"}, new String[] {"spammer@bad.test", "access"},
-        new String[] {"probe", "tls"})) {
+        new String[] {"probe", "tls"}, new String[] {"team@vmail.test", "unix"})) {
       PosternInstance.Result ours = postmap(probe[0], probe[1]);
       PosternInstance.Result theirs = Commands.run(List.of(Postfix312.program("postmap").toString(),
           "-c", config.toString(), "-q", probe[0], "pgsql:" + dir.resolve(probe[1] + ".cf")),
