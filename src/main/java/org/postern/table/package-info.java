@@ -14,6 +14,8 @@
  *       {@code if}/{@code endif} and {@code !} negation; case is the pattern's business.
  *   <li>{@code socketmap:} (socketmap_table(5), netstrings) and {@code tcp:} (tcp_table(5),
  *       {@code %XX}-encoded lines), remote servers asked over one kept-open connection.
+ *   <li>{@code pgsql:} and {@code mysql:} (pgsql_table(5), mysql_table(5)), SQL servers asked
+ *       through pooled JDBC connections; see {@link org.postern.table.db}.
  *   <li>{@code memcache:} (memcache_table(5), {@link org.postern.table.MemcacheTable}) and
  *       {@code ldap:} (ldap_table(5), {@link org.postern.table.ldap.LdapTable}), configured by
  *       Postfix's database configuration files ({@link org.postern.table.db}).

@@ -150,7 +150,8 @@ class LauncherIT {
   @Test
   void postconfM_listsTableTypes() throws Exception {
     assertThat(run("bin/postconf", "-m").out().lines().toList())
-        .contains("cidr", "inline", "lmdb", "cdb", "pcre", "regexp", "socketmap", "static", "tcp", "texthash");
+        .contains("cidr", "inline", "lmdb", "cdb", "mysql", "pcre", "pgsql", "regexp", "socketmap", "static",
+            "tcp", "texthash");
   }
 
   @Test

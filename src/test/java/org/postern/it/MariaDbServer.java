@@ -85,6 +85,11 @@ final class MariaDbServer implements AutoCloseable {
     return port;
   }
 
+  /** The server's UNIX-domain socket. */
+  Path socket() {
+    return home.resolve("sock");
+  }
+
   void start() throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of("/usr/sbin/mariadbd", "--no-defaults",
         "--user=mysql", "--datadir=" + home.resolve("data"), "--bind-address=" + address,

@@ -39,12 +39,17 @@ class MysqlTableIT {
     db.sql("",
         "CREATE DATABASE maildb",
         "CREATE USER 'mail'@'%' IDENTIFIED BY 'mail''s secret'",
-        "GRANT SELECT ON maildb.* TO 'mail'@'%'");
+        "GRANT SELECT, EXECUTE ON maildb.* TO 'mail'@'%'",
+        "CREATE USER 'certified'@'%' IDENTIFIED BY 'pw' REQUIRE X509",
+        "GRANT SELECT ON maildb.* TO 'certified'@'%'");
     db.sql("maildb",
         "CREATE TABLE alias (address VARCHAR(255), goto VARCHAR(255))",
         "INSERT INTO alias VALUES ('team@example.com', 'alice@example.com'),"
             + " ('team@example.com', 'bob@example.com'), ('o''neil@example.com', 'oneil@example.net'),"
             + " ('back\\\\slash@example.com', 'bs@example.net')",
+        "CREATE PROCEDURE aliases_of(a VARCHAR(255)) SELECT goto FROM alias WHERE address = a"
+            + " ORDER BY goto",
+        "CREATE PROCEDURE remember(a VARCHAR(255)) SET @last = a",
         "CREATE TABLE domains (domain VARCHAR(255), active INT)",
         "INSERT INTO domains VALUES ('example.com', 1), ('old.example', 0)");
     postern = PosternInstance.create(dir.resolve("postern"), "");
@@ -98,17 +103,40 @@ class MysqlTableIT {
     assertThat(postmap("x' OR 'a'='a", aliases()).status()).isEqualTo(1);
   }
 
-  @Test
-  void legacyFieldsAndResultFormat_andDomainList() throws Exception {
-    Path legacy = cf("legacy", "inet:" + DB + ":" + db.port(), "table = domains",
+  private Path legacy() throws Exception {
+    return cf("legacy", "inet:" + DB + ":" + db.port(), "table = domains",
         "select_field = domain", "where_field = domain", "additional_conditions = AND active = 1",
         "result_format = relay:[%s]");
-    Path limited = cf("limited", DB + ":" + db.port(),
-        "query = SELECT goto FROM alias WHERE address='%s'", "domain = example.org");
+  }
 
-    assertThat(postmap("example.com", legacy).out()).isEqualTo("relay:[example.com]\n");
-    assertThat(postmap("old.example", legacy).status()).isEqualTo(1);
-    assertThat(postmap("team@example.com", limited).status()).as("not in the domain list").isEqualTo(1);
+  private Path limited() throws Exception {
+    return cf("limited", DB + ":" + db.port(),
+        "query = SELECT goto FROM alias WHERE address='%s'", "domain = example.org");
+  }
+
+  @Test
+  void legacyFieldsAndResultFormat_andDomainList() throws Exception {
+    assertThat(postmap("example.com", legacy()).out()).isEqualTo("relay:[example.com]\n");
+    assertThat(postmap("old.example", legacy()).status()).isEqualTo(1);
+    assertThat(postmap("team@example.com", limited()).status()).as("not in the domain list")
+        .isEqualTo(1);
+  }
+
+  private Path procedure(String name, String call, String requireResultSet) throws Exception {
+    return cf(name, DB + ":" + db.port(), "query = CALL " + call + "('%s')",
+        "require_result_set = " + requireResultSet);
+  }
+
+  @Test
+  void storedProcedures_resultSetOrNone_asRequireResultSetSays() throws Exception {
+    assertThat(postmap("team@example.com", procedure("call", "aliases_of", "yes")).out())
+        .isEqualTo("alice@example.com,bob@example.com\n");
+    PosternInstance.Result required = postmap("x", procedure("required", "remember", "yes"));
+    assertThat(required.status()).isEqualTo(1);
+    assertThat(required.err()).contains("fatal:").contains("no result set");
+    PosternInstance.Result optional = postmap("x", procedure("optional", "remember", "no"));
+    assertThat(optional.status()).isEqualTo(1);
+    assertThat(optional.err()).doesNotContain("fatal:");
   }
 
   @Test
@@ -130,6 +158,26 @@ class MysqlTableIT {
   }
 
   @Test
+  void tls_clientCertificate_forAUserThatRequiresOne() throws Exception {
+    List<Path> client = pki.client("postern.client.test");
+    String lines = String.join("\n", "hosts = " + DB + ":" + db.port(), "user = certified",
+        "password = pw", "dbname = maildb",
+        "query = SELECT goto FROM alias WHERE address='%s' ORDER BY goto",
+        "tls_CAfile = " + pki.caCert(), "tls_verify_cert = yes", "");
+    Path withCert = Files.writeString(dir.resolve("cert.cf"), lines + "tls_cert_file = "
+        + client.get(0) + "\ntls_key_file = " + client.get(1) + "\n");
+    Path withoutCert = Files.writeString(dir.resolve("nocert.cf"), lines);
+
+    assertThat(postmap("team@example.com", withCert).out())
+        .isEqualTo("alice@example.com,bob@example.com\n");
+    assertThat(postfixPostmap("team@example.com", withCert).out())
+        .isEqualTo("alice@example.com,bob@example.com\n");
+    PosternInstance.Result refused = postmap("team@example.com", withoutCert);
+    assertThat(refused.status()).isEqualTo(1);
+    assertThat(refused.err()).contains("Access denied");
+  }
+
+  @Test
   void failOver_pastADeadServer() throws Exception {
     Path two = cf("two", DEAD + ":" + db.port() + " " + DB + ":" + db.port(),
         "query = SELECT goto FROM alias WHERE address='%s' ORDER BY goto");
@@ -139,13 +187,25 @@ class MysqlTableIT {
   }
 
   @Test
+  void unixSocket_sameAnswersAsOverTcp() throws Exception {
+    Path unix = cf("unix", "unix:" + db.socket(),
+        "query = SELECT goto FROM alias WHERE address='%s' ORDER BY goto");
+
+    assertThat(postmap("team@example.com", unix).out()).isEqualTo("alice@example.com,bob@example.com\n");
+    assertThat(postfixPostmap("team@example.com", unix).out())
+        .isEqualTo("alice@example.com,bob@example.com\n");
+  }
+
+  @Test
   void postfix312Postmap_answersTheSameFilesIdentically() throws Exception {
     Path tls = cf("tls-diff", DB + ":" + db.port(),
         "query = SELECT goto FROM alias WHERE address='%s' ORDER BY goto",
         "tls_CAfile = " + pki.caCert(), "tls_verify_cert = yes");
     for (String key : List.of("team@example.com", "TEAM@example.com", "o'neil@example.com",
-        "back\\slash@example.com", "nobody@example.com")) {
-      for (Path cf : List.of(aliases(), tls)) {
+        "back\\slash@example.com", "nobody@example.com", "example.com", "old.example")) {
+      for (Path cf : List.of(aliases(), tls, legacy(), limited(),
+          procedure("call", "aliases_of", "yes"), procedure("required", "remember", "yes"),
+          procedure("optional", "remember", "no"))) {
         PosternInstance.Result ours = postmap(key, cf);
         PosternInstance.Result theirs = postfixPostmap(key, cf);
         assertThat(ours.out()).as(key + " " + cf + " " + theirs.err()).isEqualTo(theirs.out());

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.List;
@@ -265,15 +266,57 @@ class PgsqlTableIT {
   }
 
   @Test
+  void unixSocket_sameAnswersAsOverTcp() throws Exception {
+    unixCf();
+
+    assertThat(postmap("team@vmail.test", "unix").out()).isEqualTo("alice@vmail.test,bob@vmail.test\n");
+  }
+
+  /**
+   * A file naming the server's socket directory; libpq looks for {@code .s.PGSQL.5432} there,
+   * so the directory holds a link of that name to the socket of this server's port.
+   */
+  private Path unixCf() throws Exception {
+    Path sockets = dir.resolve("pg-sockets");
+    if (!Files.exists(sockets)) {
+      Files.createDirectories(sockets);
+      Files.createSymbolicLink(sockets.resolve(".s.PGSQL.5432"),
+          pg.socketDirectory().resolve(".s.PGSQL." + pg.port()));
+    }
+    return Files.writeString(dir.resolve("unix.cf"), String.join("\n",
+        "hosts = unix:" + sockets, "user = mail",
+        "password = mail's secret", "dbname = maildb",
+        "query = SELECT goto FROM alias WHERE address='%s' ORDER BY goto", ""));
+  }
+
+  @Test
   void postfix312Postmap_answersTheSameFilesIdentically() throws Exception {
     Path config = Files.createDirectories(dir.resolve("postfix-config"));
     Files.writeString(config.resolve("main.cf"), "compatibility_level = 3.6\n");
     uriCf("tls", "sslmode=verify-full&sslrootcert=" + pki.caCert());
+    unixCf();
+    pg.sql("maildb", "CREATE OR REPLACE FUNCTION maildir_of(text) RETURNS text LANGUAGE sql"
+        + " AS $$ SELECT maildir FROM mailbox WHERE address = $1 $$",
+        "GRANT EXECUTE ON FUNCTION maildir_of(text) TO mail");
+    Files.writeString(dir.resolve("function.cf"), String.join("\n", "hosts = " + DB + ":"
+        + pg.port(), "user = mail", "password = mail's secret", "dbname = maildb",
+        "select_function = maildir_of", ""));
+    cf("limit", "SELECT goto FROM alias WHERE address='%s'");
+    Files.writeString(dir.resolve("limit.cf"), "expansion_limit = 1\n", StandardOpenOption.APPEND);
+    cf("format", "SELECT goto FROM alias WHERE address='%u@%d' AND '%1' = 'test' ORDER BY goto");
+    Files.writeString(dir.resolve("format.cf"),
+        "result_format = %u+%U@%D %s\ndomain = vmail.test\n", StandardOpenOption.APPEND);
+    assertThat(postmap("team@vmail.test", "format").out())
+        .isEqualTo("alice+team@vmail.test alice@vmail.test,bob+team@vmail.test bob@vmail.test\n");
+    assertThat(postmap("alice@vmail.test", "function").out()).isEqualTo("vmail.test/alice/\n");
     for (String[] probe : List.of(
+        new String[] {"alice@vmail.test", "function"}, new String[] {"nobody@vmail.test", "function"},
+        new String[] {"team@vmail.test", "limit"}, new String[] {"team@vmail.test", "format"},
+        new String[] {"team@other.test", "format"}, new String[] {"team", "format"},
         new String[] {"team@vmail.test", "alias"}, new String[] {"Alice@VMAIL.test", "mailbox"},
         new String[] {"o'brien@vmail.test", "mailbox"}, new String[] {"nobody@vmail.test", "mailbox"},
         new String[] {"relay.test", "transport"}, new String[] {"spammer@bad.test", "access"},
-        new String[] {"probe", "tls"})) {
+        new String[] {"probe", "tls"}, new String[] {"team@vmail.test", "unix"})) {
       PosternInstance.Result ours = postmap(probe[0], probe[1]);
       PosternInstance.Result theirs = Commands.run(List.of(Postfix312.program("postmap").toString(),
           "-c", config.toString(), "-q", probe[0], "pgsql:" + dir.resolve(probe[1] + ".cf")),

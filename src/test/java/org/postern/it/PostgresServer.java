@@ -104,6 +104,11 @@ final class PostgresServer implements AutoCloseable {
     return port;
   }
 
+  /** The directory of the server's UNIX-domain socket, {@code .s.PGSQL.<port>}. */
+  Path socketDirectory() {
+    return dir.resolve("pg");
+  }
+
   void start() throws IOException, InterruptedException {
     Path home = dir.resolve("pg");
     Commands.ok(asPostgres(BIN.resolve("pg_ctl").toString(), "-D", home.resolve("data").toString(),

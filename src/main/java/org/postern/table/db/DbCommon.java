@@ -68,8 +68,18 @@ public final class DbCommon {
    */
   public static DbCommon parse(String label, DbConfigFile cf, String query, TableOpener opener,
       Consumer<String> warnings) throws TableException {
+    return parse(label, cf, "query", query, opener, warnings);
+  }
+
+  /**
+   * As {@link #parse(String, DbConfigFile, String, TableOpener, Consumer)}, for a table type whose
+   * query template is named otherwise ({@code query_filter} in ldap_table(5)), so that errors name
+   * the parameter the operator wrote.
+   */
+  public static DbCommon parse(String label, DbConfigFile cf, String queryParameter, String query,
+      TableOpener opener, Consumer<String> warnings) throws TableException {
     Set<Need> needs = EnumSet.noneOf(Need.class);
-    int labels = Math.max(scan(cf, "query", query, true, needs),
+    int labels = Math.max(scan(cf, queryParameter, query, true, needs),
         scan(cf, "result_format", cf.string("result_format", "%s"), false, needs));
     String domainValue = cf.string("domain", "");
     Optional<DomainList> domain = domainValue.isBlank()

@@ -22,18 +22,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * asked, after the connect timeout.
  */
 public final class DbPools {
-  /** How one pool connects: what a table's configuration file says about one server. */
+  /**
+   * How one pool connects: what a table's configuration file says about one server; the name
+   * ({@code type:file host}) is for diagnostics.
+   */
   record Settings(String name, String driver, String url, Properties properties,
       Duration idle) {}
 
-  private static final Map<String, HikariDataSource> POOLS = new ConcurrentHashMap<>();
+  /**
+   * Keyed by all the settings: a table still open from before a reload never shares a pool with
+   * its successor read from a changed file.
+   */
+  private static final Map<Settings, HikariDataSource> POOLS = new ConcurrentHashMap<>();
   private static final int SIZE = 8;
 
   private DbPools() {}
 
-  /** The pool of {@code settings.name()}, opened on first use. */
+  /** The pool for {@code settings}, opened on first use. */
   static HikariDataSource pool(Settings settings) {
-    return POOLS.computeIfAbsent(settings.name(), name -> open(settings));
+    return POOLS.computeIfAbsent(settings, DbPools::open);
   }
 
   private static HikariDataSource open(Settings s) {
@@ -54,8 +61,8 @@ public final class DbPools {
   /** Closes every pool; lookups after this open new ones. */
   public static void closeAll() {
     List<HikariDataSource> open = new ArrayList<>();
-    for (String name : List.copyOf(POOLS.keySet())) {
-      HikariDataSource pool = POOLS.remove(name);
+    for (Settings settings : List.copyOf(POOLS.keySet())) {
+      HikariDataSource pool = POOLS.remove(settings);
       if (pool != null) {
         open.add(pool);
       }

@@ -72,8 +72,8 @@ enum SqlDialect {
         .collect(Collectors.toUnmodifiableSet());
   }
 
-  /** Whether {@code hosts} may hold connection URIs (pgsql: only). */
-  boolean acceptsUris() {
+  /** Whether {@code hosts} is read as PostgreSQL reads it: URIs, socket directories. */
+  boolean isPgsql() {
     return this == PGSQL;
   }
 
@@ -112,6 +112,7 @@ enum SqlDialect {
         new SqlHost.Credentials(cf.string("user", ""), cf.string("password", "")));
     p.setProperty("user", who.user());
     p.setProperty("password", who.password());
+    host.socket().ifPresent(socket -> unixSocket(p, socket.toString()));
     if (this == PGSQL) {
       p.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT));
       p.setProperty("socketTimeout", Integer.toString(QUERY_TIMEOUT));
@@ -122,6 +123,18 @@ enum SqlDialect {
       MysqlTls.configure(cf, p);
     }
     return p;
+  }
+
+  /** Connects through {@link UnixSockets} to {@code socket}, as libpq and libmysql would. */
+  private void unixSocket(Properties p, String socket) {
+    if (this == PGSQL) {
+      p.setProperty("socketFactory", UnixSockets.Pgsql.class.getName());
+      p.setProperty("socketFactoryArg", socket);
+      p.setProperty("sslmode", "disable"); // libpq never asks for TLS over a local socket
+    } else {
+      p.setProperty("socketFactory", UnixSockets.Mysql.class.getName());
+      p.setProperty(UnixSockets.PATH_PROPERTY, socket);
+    }
   }
 
   /** The quoting of {@code connection}'s server. */

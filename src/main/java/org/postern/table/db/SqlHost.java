@@ -2,6 +2,7 @@ package org.postern.table.db;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.postern.table.TableException;
 
@@ -10,12 +11,18 @@ import org.postern.table.TableException;
  * host:port}, {@code inet:host:port}, {@code unix:/path}, or for pgsql: a PostgreSQL connection
  * URI ({@code postgresql://user:secret@db.example.com/mail?sslmode=verify-full}).
  *
- * <p>Failure: a port that is not a number from 1 to 65535 is a {@link TableException}; a {@code
- * unix:} socket is refused when the table is opened (the JDBC drivers used here speak TCP only),
- * with the fix in the message.
+ * <p>A {@code unix:} server is a UNIX-domain socket: for mysql: the socket itself, and {@code
+ * localhost} is the server's default socket {@code /run/mysqld/mysqld.sock} (libmysql's "the MySQL
+ * way"); for pgsql: any name that starts with {@code /}, with or without {@code unix:}, is the
+ * directory that holds {@code .s.PGSQL.5432} (libpq's convention).
+ *
+ * <p>Failure: a port that is not a number from 1 to 65535 is a {@link TableException}.
  */
 record SqlHost(String text, String host, int port, Optional<Credentials> credentials,
-    String uriRest) {
+    String uriRest, Optional<Path> socket) {
+
+  /** Where MariaDB and Debian's MySQL listen locally: what libmysql means by localhost. */
+  static final String MYSQL_DEFAULT_SOCKET = "/run/mysqld/mysqld.sock";
 
   /** The user and password a connection URI carries; they win over {@code user}/{@code password}. */
   record Credentials(String user, String password) {}
@@ -25,22 +32,36 @@ record SqlHost(String text, String host, int port, Optional<Credentials> credent
     return !uriRest.isEmpty() || credentials.isPresent();
   }
 
-  /** Parses one word of {@code hosts}; {@code uris} when the type accepts connection URIs. */
-  static SqlHost parse(String word, int defaultPort, boolean uris) throws TableException {
-    if (uris && (word.startsWith("postgresql://") || word.startsWith("postgres://"))) {
+  /**
+   * Parses one word of {@code hosts}; {@code pgsql} for PostgreSQL, which also takes connection
+   * URIs and names socket directories.
+   */
+  static SqlHost parse(String word, int defaultPort, boolean pgsql) throws TableException {
+    if (pgsql && (word.startsWith("postgresql://") || word.startsWith("postgres://"))) {
       return uri(word, defaultPort);
     }
-    if (word.startsWith("unix:") || word.startsWith("/")) {
-      throw new TableException("host " + word + ": UNIX-domain sockets are not supported by"
-          + " Postern's database clients; use inet:host:port (127.0.0.1 for a local server)");
+    String rest = word.startsWith("inet:") || word.startsWith("unix:") ? word.substring(5) : word;
+    if (pgsql ? rest.startsWith("/") : word.startsWith("unix:")) {
+      return unix(word, rest, defaultPort, pgsql);
     }
-    String rest = word.startsWith("inet:") ? word.substring(5) : word;
+    if (!pgsql && rest.equalsIgnoreCase("localhost")) {
+      return unix(word, MYSQL_DEFAULT_SOCKET, defaultPort, false);
+    }
     int colon = rest.lastIndexOf(':');
     if (colon < 0 || rest.endsWith("]")) {
-      return new SqlHost(word, strip(rest), defaultPort, Optional.empty(), "");
+      return new SqlHost(word, strip(rest), defaultPort, Optional.empty(), "", Optional.empty());
     }
     return new SqlHost(word, strip(rest.substring(0, colon)), port(word, rest.substring(colon + 1)),
-        Optional.empty(), "");
+        Optional.empty(), "", Optional.empty());
+  }
+
+  private static SqlHost unix(String word, String path, int defaultPort, boolean pgsql) {
+    if (!pgsql) {
+      return new SqlHost(word, "localhost", defaultPort, Optional.empty(), "",
+          Optional.of(Path.of(path)));
+    }
+    return new SqlHost(word, "localhost", defaultPort, Optional.empty(), "",
+        Optional.of(Path.of(path, ".s.PGSQL." + defaultPort)));
   }
 
   /** {@code postgresql://[user[:password]@][host][:port][/dbname][?options]}. */
@@ -66,10 +87,10 @@ record SqlHost(String text, String host, int port, Optional<Credentials> credent
     int colon = authority.lastIndexOf(':');
     if (colon < 0 || authority.endsWith("]")) {
       return new SqlHost(word, authority.isEmpty() ? "localhost" : authority, defaultPort,
-          credentials, suffix);
+          credentials, suffix, Optional.empty());
     }
     return new SqlHost(word, authority.substring(0, colon), port(word, authority.substring(colon + 1)),
-        credentials, suffix);
+        credentials, suffix, Optional.empty());
   }
 
   /** The JDBC URL of this server: {@code jdbc:<scheme>://host:port/<dbname>}. */

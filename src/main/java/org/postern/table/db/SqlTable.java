@@ -95,7 +95,7 @@ public final class SqlTable implements LookupTable {
     for (String word : hostWords(cf)) {
       SqlHost host;
       try {
-        host = SqlHost.parse(word, dialect.defaultPort(), dialect.acceptsUris());
+        host = SqlHost.parse(word, dialect.defaultPort(), dialect.isPgsql());
       } catch (TableException e) {
         throw cf.problem("hosts", e.getMessage());
       }

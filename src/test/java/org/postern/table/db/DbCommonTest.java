@@ -77,6 +77,16 @@ class DbCommonTest {
   }
 
   @Test
+  void parse_queryTemplateNamedOtherwise_errorNamesThatParameter() throws Exception {
+    DbConfigFile cf = DbConfigFile.read(Files.writeString(dir.resolve("l.cf"),
+        "query_filter = (mail=%z)\n"), Set.of("query_filter"), warnings::add);
+
+    assertThatThrownBy(() -> DbCommon.parse("ldap:l.cf", cf, "query_filter", "(mail=%z)",
+        Tables::open, warnings::add))
+        .hasMessageContaining("line 1: parameter query_filter: invalid query template");
+  }
+
+  @Test
   void sqlQuery_legacyFields_buildPostfixsQuery() throws Exception {
     DbConfigFile cf = DbConfigFile.read(Files.writeString(dir.resolve("l.cf"), """
         table = mxaliases

@@ -44,12 +44,23 @@ class SqlTableTest {
   }
 
   @Test
-  void parse_badPortOrUnixSocket_failWithTheFix() {
+  void parse_badPort_fails() {
     assertThatThrownBy(() -> SqlHost.parse("db:none", 5432, true))
         .hasMessage("host db:none: bad port number: \"none\"");
-    assertThatThrownBy(() -> SqlHost.parse("unix:/run/postgresql", 5432, true))
-        .hasMessageContaining("UNIX-domain sockets are not supported")
-        .hasMessageContaining("use inet:host:port");
+  }
+
+  @Test
+  void parse_unixSocket_pgsqlDirectory_mysqlTheSocketOrLocalhost() throws Exception {
+    assertThat(SqlHost.parse("unix:/run/postgresql", 5432, true).socket())
+        .contains(Path.of("/run/postgresql/.s.PGSQL.5432"));
+    assertThat(SqlHost.parse("inet:/run/postgresql", 5432, true).socket())
+        .contains(Path.of("/run/postgresql/.s.PGSQL.5432"));
+    assertThat(SqlHost.parse("localhost", 3306, false).socket())
+        .contains(Path.of("/run/mysqld/mysqld.sock"));
+    assertThat(SqlHost.parse("localhost", 5432, true).socket()).isEmpty();
+    assertThat(SqlHost.parse("unix:/run/mysqld/mysqld.sock", 3306, false).socket())
+        .contains(Path.of("/run/mysqld/mysqld.sock"));
+    assertThat(SqlHost.parse("db", 3306, false).socket()).isEmpty();
   }
 
   @Test
@@ -91,9 +102,12 @@ class SqlTableTest {
 
   @Test
   void open_settingsTheDriverCannotHonour_fail() throws Exception {
-    String cf = file("hosts = db\ndbname = d\nquery = SELECT 1\ntls_cert_file = /c.pem\n");
+    String cf = file("hosts = db\ndbname = d\nquery = SELECT 1\ntls_ciphers = HIGH\n");
     assertThatThrownBy(() -> SqlTable.mysql("mysql:" + cf, cf, warnings::add))
-        .hasMessageContaining("line 4: parameter tls_cert_file: not supported");
+        .hasMessageContaining("line 4: parameter tls_ciphers: not supported");
+    String noKey = file("hosts = db\ndbname = d\nquery = SELECT 1\ntls_cert_file = /c.pem\n");
+    assertThatThrownBy(() -> SqlTable.mysql("mysql:" + noKey, noKey, warnings::add))
+        .hasMessageContaining("parameter tls_key_file: not set");
     String options = file("hosts = db\ndbname = d\nquery = SELECT 1\noption_file = /etc/my.cnf\n");
     assertThatThrownBy(() -> SqlTable.mysql("mysql:" + options, options, warnings::add))
         .hasMessageContaining("parameter option_file: MySQL option files are not read");
