@@ -20,6 +20,7 @@ import org.postern.smtp.RequireTlsEnforcement.Refuse;
 import org.postern.smtp.RequireTlsEnforcement.Violation;
 import org.postern.tls.ClientTlsContext;
 import org.postern.tls.ClientTlsPolicy;
+import org.postern.tls.ExternalPolicy;
 import org.postern.table.TableException;
 import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsConfigException;
@@ -438,6 +439,11 @@ final class SessionOpener {
     }
 
     private boolean meetsLevel(List<X509Certificate> chain) {
+      // A plugin's policy_failure fails any certificate check, as Postfix 3.12 forces it to.
+      if (level.matchesCertificate()
+          && policy.external().flatMap(ExternalPolicy::failure).isPresent()) {
+        return false;
+      }
       return switch (level) {
         case FINGERPRINT ->
             !chain.isEmpty() && certificates.fingerprintMatches(chain.getFirst(), policy.match());

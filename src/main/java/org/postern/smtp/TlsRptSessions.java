@@ -152,13 +152,19 @@ final class TlsRptSessions implements AutoCloseable {
 
   /**
    * Why the certificate check of the level refused {@code chain}: for DANE, no TLSA record
-   * matched; else what a PKIX check with the MX host name finds wrong ({@link
+   * matched; a policy plugin's {@code policy_failure}, which failed the check whatever the chain
+   * (Postfix 3.12 reports it so too); else what a PKIX check with the MX host name finds wrong ({@link
    * #certificateProblem}), where a chain that passes it failed another match ({@code
    * match=nexthop}, a fingerprint) and is a {@code validation-failure}.
    */
   private Refusal certificateRefusal(List<X509Certificate> chain, ServerTls tls, Server server) {
     if (tls.dane()) {
       return new Refusal(ResultType.TLSA_INVALID, "certificate matches no TLSA record");
+    }
+    Optional<ResultType> forced = tls.policy().external().flatMap(ExternalPolicy::failure)
+        .flatMap(ResultType::parse);
+    if (forced.isPresent()) {
+      return new Refusal(forced.get(), "external policy failure");
     }
     ResultType type = certificateProblem(chain, server.hostname())
         .orElse(ResultType.VALIDATION_FAILURE);
