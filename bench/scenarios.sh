@@ -65,7 +65,7 @@ scenario_relay() {
       warm_up "$load" "$port" "$sink" "$sinkkind" "$dump"
       [ "$mode" = dkim ] && dkim_check "$kind" "$dump"
       sink_start "$sinkkind" "$sink" "$n"
-      c0=$(mta_cpu "$dir")
+      c0=$(mta_cpu "$dir") j0=$(mta_jit_cpu "$dir")
       t0=$(now)
       inject "$load" "$port" "$n" 900 || say "warning: the load against $kind failed"
       t1=$(now)
@@ -73,6 +73,7 @@ scenario_relay() {
         rate=$(calc "round($n / ($t2 - $t0))")
         subm=$(calc "round($n / ($t1 - $t0))")
         cpu=$(cpu_per "$(( $(mta_cpu "$dir") - c0 ))" "$n" 1000)
+        jit=$(cpu_per "$(( $(mta_jit_cpu "$dir") - j0 ))" "$n" 1000)
       else
         say "warning: $kind: sink did not receive $n messages within $((120 + n / 20)) s"; rate=0 subm=0 cpu=nan
       fi
@@ -80,7 +81,7 @@ scenario_relay() {
       sinkinfo=$(grep -h '^received' "$WORK/sink.out" 2>/dev/null || true)
       sleep 1
       sent=$(grep -c 'status=sent' "$dir/maillog" || true)
-      say "  round $r $kind: $rate msg/s end to end, $subm msg/s accepted, $cpu CPU s per 1,000 messages; $sent status=sent in the log${sinkinfo:+; sink: $sinkinfo}"
+      say "  round $r $kind: $rate msg/s end to end, $subm msg/s accepted, $cpu CPU s per 1,000 messages (JIT compiler: ${jit:-nan}); $sent status=sent in the log${sinkinfo:+; sink: $sinkinfo}"
       rates[$kind]+="$rate " subs[$kind]+="$subm " cpus[$kind]+="$cpu "
       [ -n "${BENCH_JFR:-}" ] && [ "$kind" = postern ] && mta_stop "$kind" "$dir" && jfr_summary "$dir" "relay-$mode-$n"
       mta_stop "$kind" "$dir"
@@ -123,16 +124,23 @@ dkim_check() {
 }
 
 # JFR: BENCH_JFR=1 starts Postern's JVM with a flight recording; the summary
-# counts the top frames of jdk.ExecutionSample.
+# counts the top frames of jdk.ExecutionSample (Java code on a CPU). BENCH_JFR=cpu
+# samples jdk.CPUTimeSample instead (JDK 25: per CPU time of each thread, system
+# calls included) and also counts the first Postern frame of each stack, which
+# says which of Postern's steps the CPU went to.
 jfr_summary() {
-  local dir=$1 label=$2 f
+  local dir=$1 label=$2 f event=jdk.ExecutionSample
+  [ "${BENCH_JFR:-}" = cpu ] && event=jdk.CPUTimeSample
   f=$(ls -S "$WORK"/jfr/*.jfr 2>/dev/null | head -n 1) || return 0
   [ -n "$f" ] || return 0
   mkdir -p "$WORK/profiles"
-  "$JDK/bin/jfr" print --events jdk.ExecutionSample "$f" >"$WORK/profiles/$label.txt" 2>/dev/null || return 0
-  echo "-- top frames ($label, Postern, $(grep -c 'jdk.ExecutionSample' "$WORK/profiles/$label.txt") samples):"
+  "$JDK/bin/jfr" print --events "$event" --stack-depth 64 "$f" >"$WORK/profiles/$label.txt" 2>/dev/null || return 0
+  echo "-- top frames ($label, Postern, $(grep -c "$event" "$WORK/profiles/$label.txt") samples of $event):"
   awk '/stackTrace = \[/ {getline; sub(/^ +/, ""); sub(/ +line:.*/, ""); print}' "$WORK/profiles/$label.txt" \
     | sort | uniq -c | sort -rn | head -n 15
+  echo "-- first Postern frame of each sample:"
+  awk '/stackTrace = \[/ {s = 1; next} s && /org\.postern\./ {sub(/^ +/, ""); sub(/\(.*/, ""); print; s = 0} /^ *\]/ {s = 0}' \
+    "$WORK/profiles/$label.txt" | sort | uniq -c | sort -rn | head -n 15
   rm -f "$WORK"/jfr/*.jfr
 }
 
@@ -166,18 +174,19 @@ scenario_requiretls() {
       sink_wait 300 >/dev/null || say "warning: warm-up sink did not get $WARMUP messages"
       sink_stop
       sink_start requiretls "$sink" "$n"
-      c0=$(mta_cpu "$dir")
+      c0=$(mta_cpu "$dir") j0=$(mta_jit_cpu "$dir")
       t0=$(now)
       out=$("$PY" "$BENCH/smtpbench.py" load --port "$port" --count "$n" --sessions 20 \
         "${flag[@]}" --timeout 600) || say "warning: load failed: $out"
       if [ -n "$out" ] && t2=$(sink_wait $((120 + n / 20))); then
         rate=$(calc "round($n / ($t2 - $t0))")
         cpu=$(cpu_per "$(( $(mta_cpu "$dir") - c0 ))" "$n" 1000)
+        jit=$(cpu_per "$(( $(mta_jit_cpu "$dir") - j0 ))" "$n" 1000)
       else
         rate=0 cpu=nan
       fi
       sink_stop
-      say "  round $r postern $variant: $rate msg/s end to end, $cpu CPU s per 1,000 messages; client: $out;" \
+      say "  round $r postern $variant: $rate msg/s end to end, $cpu CPU s per 1,000 messages (JIT compiler: ${jit:-nan}); client: $out;" \
         "$(grep -c 'status=sent' "$dir/maillog" || true) sent, $(grep -c 'tls=.*requiretls' "$dir/maillog" || true) logged with requiretls"
       rates[$variant]+="$rate " cpus[$variant]+="$cpu "
       mta_stop postern "$dir"

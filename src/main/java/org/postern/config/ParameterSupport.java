@@ -53,13 +53,12 @@ public record ParameterSupport(Level level, String consequence) {
       "setgid_group", "shlib_directory", "smtp_always_send_ehlo", "smtp_dns_resolver_options",
       "smtp_host_lookup", "smtp_never_send_ehlo", "smtp_pix_workarounds",
       "smtp_skip_5xx_greeting", "smtp_tls_loglevel", "smtp_tls_note_starttls_offer",
-      "smtp_tls_scert_verifydepth", "smtp_tls_servername", "smtp_tls_session_cache_database",
+      "smtp_tls_scert_verifydepth", "smtp_tls_servername",
       "smtpd_authorized_xclient_hosts", "smtpd_client_port_logging",
       "smtpd_discard_ehlo_keyword_address_maps", "smtpd_error_sleep_time",
       "smtpd_etrn_restrictions", "smtpd_forbid_bare_newline_exclusions",
       "smtpd_forbid_bare_newline_reject_code", "smtpd_forbid_unauth_pipelining",
-      "smtpd_junk_command_limit", "smtpd_sasl_local_domain",
-      "smtpd_starttls_timeout",
+      "smtpd_sasl_local_domain",
       "strict_smtputf8", "tls_preempt_cipherlist", "tls_random_source", "transport_retry_time");
 
   /**

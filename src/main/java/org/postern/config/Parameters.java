@@ -514,6 +514,7 @@ public final class Parameters {
         l("smtp_tls_trust_anchor_file", ""),
         i("smtp_tls_scert_verifydepth", "9"),
         s("smtp_tls_session_cache_database", ""),
+        t("smtp_tls_session_cache_timeout", "3600s", 's'),
         i("smtp_mx_address_limit", "5"),
         i("smtp_mx_session_limit", "2"),
         t("smtp_connect_timeout", "30s", 's'),
@@ -578,6 +579,8 @@ public final class Parameters {
   private static List<ParameterSpec> lmtpClient() {
     return List.of(
         s("lmtp_tls_security_level", ""),
+        s("lmtp_tls_session_cache_database", ""),
+        t("lmtp_tls_session_cache_timeout", "3600s", 's'),
         l("lmtp_tls_policy_maps", ""),
         s("lmtp_tls_CAfile", ""),
         s("lmtp_tls_CApath", ""),

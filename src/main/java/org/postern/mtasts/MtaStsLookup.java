@@ -5,30 +5,34 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.postern.dns.DnsAnswer;
 import org.postern.dns.DnsLookupException;
 import org.postern.dns.InetProtocols;
 import org.postern.dns.Resolver;
+import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsConfigException;
 
 /**
  * Finds the MTA-STS policy in force for a recipient domain (RFC 8461 sections 3 and 5.1): the
  * {@code _mta-sts} TXT record through Postern's resolver, the cached policy when the record's id
- * is the one it was fetched under and it has not outlived {@code max_age}, else a fresh fetch,
- * which replaces the cache entry.
+ * is the one it was fetched under and its refresh is not due ({@link ActivePolicy#refreshAt}),
+ * else a fresh fetch, which replaces the cache entry and restarts the policy's {@code max_age}.
+ * Only a fetch restarts it: using a cached policy under the same id changes nothing in the cache.
  *
  * <p>Failure never blocks mail by itself: a TXT lookup that fails, a domain whose record is gone
  * and a fetch that fails all leave the unexpired cached policy in force (RFC 8461 sections 3.3 and
  * 5.1: an attacker must not be able to remove a policy by blocking DNS or HTTPS), or, with none
- * cached, no policy. Fetch and cache-write failures go to {@code warnings}; {@link #lookup} also
- * says why a fetch left a domain without a policy, for TLS reporting ({@link PolicyFailure}).
+ * cached, no policy. A failed fetch goes to the negative cache ({@link FetchFailure}), which holds
+ * further fetches of the domain back, and to {@code warnings}, as do cache-write failures. {@link
+ * #lookup} also says why a domain whose policy could not be had has none, for TLS reporting
+ * ({@link PolicyFailure}): from the fetch that just failed, or from the negative cache entry that
+ * holds fetches back.
  */
 public final class MtaStsLookup {
   /** What to fetch with and where to keep policies. */
-  public record Settings(
-      Path cacheDirectory, Duration fetchTimeout, String caFile, InetProtocols protocols) {}
+  public record Settings(Path cacheDirectory, Duration fetchTimeout, InetProtocols protocols) {}
 
   /** Fetches one domain's policy text; a seam for tests. */
   interface Source {
@@ -50,19 +54,22 @@ public final class MtaStsLookup {
     this.warnings = warnings;
   }
 
-  /** The lookup {@code settings} describe; a CA file that cannot be read throws. */
-  public static MtaStsLookup create(
-      Settings settings, Resolver resolver, Clock clock, Consumer<String> warnings)
-      throws TlsConfigException {
+  /**
+   * The lookup {@code settings} describe, trusting for the policy host the JDK's anchors and
+   * those of {@code trust} (the SMTP client's {@code smtp_tls_CAfile} and {@code
+   * smtp_tls_CApath}).
+   */
+  public static MtaStsLookup create(Settings settings, ServerCertificateCheck trust,
+      Resolver resolver, Clock clock, Consumer<String> warnings) throws TlsConfigException {
     PolicyFetcher fetcher = new PolicyFetcher(resolver, settings.protocols(),
-        PolicyFetcher.trusting(settings.caFile()), settings.fetchTimeout());
+        PolicyFetcher.trusting(trust), settings.fetchTimeout());
     return new MtaStsLookup(resolver, fetcher::fetch, new PolicyCache(settings.cacheDirectory()),
         clock, warnings);
   }
 
   /**
    * A domain's policy in force, or why a policy it announces could not be had: a failure only
-   * when the fetch failed and no cached policy stands in.
+   * when the fetch failed (now, or earlier and still held back) and no cached policy stands in.
    */
   public record Lookup(Optional<ActivePolicy> policy, Optional<PolicyFailure> failure) {
     public static final Lookup NONE = new Lookup(Optional.empty(), Optional.empty());
@@ -83,41 +90,99 @@ public final class MtaStsLookup {
     Optional<ActivePolicy> cached = cache.read(domain).filter(p -> !p.expired(now));
     Optional<StsRecord> announced;
     try {
-      DnsAnswer<String> txt = resolver.txt("_mta-sts." + domain);
-      announced = StsRecord.select(txt.records());
+      announced = StsRecord.select(resolver.txt("_mta-sts." + domain).records());
     } catch (DnsLookupException e) {
       return Lookup.of(cached);
     }
-    if (announced.isEmpty()
-        || cached.filter(p -> p.id().equals(announced.get().id())).isPresent()) {
+    if (announced.isEmpty()) {
       return Lookup.of(cached);
     }
     String id = announced.get().id();
+    boolean current = cached.filter(p -> p.id().equals(id) && now.isBefore(p.refreshAt()))
+        .isPresent();
+    Optional<FetchFailure> failed = cache.readFailure(domain);
+    if (current || failed.filter(f -> now.isBefore(f.retryAt(id))).isPresent()) {
+      return withoutPolicy(cached, failed);
+    }
+    return fetchAndCache(domain, id, now, failed, cached);
+  }
+
+  /** {@code cached} when there is one, else why fetches are held back. */
+  private static Lookup withoutPolicy(
+      Optional<ActivePolicy> cached, Optional<FetchFailure> failed) {
+    return cached.isPresent() ? Lookup.of(cached)
+        : new Lookup(cached, failed.map(FetchFailure::failure));
+  }
+
+  private Lookup fetchAndCache(String domain, String id, Instant now,
+      Optional<FetchFailure> failed, Optional<ActivePolicy> cached) {
     ActivePolicy fresh;
-    String text;
     try {
-      text = source.fetch(domain);
+      fresh = fetch(domain, id, now);
     } catch (PolicyException e) {
-      return failed(domain, id, cached, PolicyFailure.ofFetch(e));
+      PolicyFailure why = PolicyFailure.ofFetch(e);
+      FetchFailure f = failed.map(old -> old.then(id, now, why))
+          .orElseGet(() -> FetchFailure.first(domain, id, now, why));
+      warnings.accept("MTA-STS policy fetch for " + domain + " (id " + id + ") failed: "
+          + e.getMessage() + (cached.isPresent() ? "; keeping the cached policy" : "")
+          + "; next attempt in " + f.backoff().toMinutes() + " minutes");
+      store(domain, () -> cache.writeFailure(f));
+      return withoutPolicy(cached, Optional.of(f));
     }
-    try {
-      fresh = new ActivePolicy(domain, id, now, MtaStsPolicy.parse(text), text);
-    } catch (PolicyException e) {
-      return failed(domain, id, cached,
-          new PolicyFailure(PolicyFailure.Kind.POLICY_INVALID, e.getMessage()));
-    }
-    try {
-      cache.write(fresh);
-    } catch (IOException e) {
-      warnings.accept("MTA-STS policy cache for " + domain + ": " + e.getMessage());
+    store(domain, () -> cache.write(fresh));
+    if (failed.isPresent()) {
+      store(domain, () -> cache.clearFailure(domain));
     }
     return Lookup.of(Optional.of(fresh));
   }
 
-  private Lookup failed(
-      String domain, String id, Optional<ActivePolicy> cached, PolicyFailure failure) {
-    warnings.accept("MTA-STS policy fetch for " + domain + " (id " + id + ") failed: "
-        + failure.text() + (cached.isPresent() ? "; keeping the cached policy" : ""));
-    return cached.isPresent() ? Lookup.of(cached) : new Lookup(cached, Optional.of(failure));
+  private ActivePolicy fetch(String domain, String id, Instant now) throws PolicyException {
+    String text = source.fetch(domain);
+    try {
+      return new ActivePolicy(domain, id, now, MtaStsPolicy.parse(text), text);
+    } catch (PolicyException e) {
+      throw PolicyException.invalidPolicy(e);
+    }
+  }
+
+  /** A cache update that may fail without stopping the delivery. */
+  private interface CacheWrite {
+    void run() throws IOException;
+  }
+
+  private void store(String domain, CacheWrite write) {
+    try {
+      write.run();
+    } catch (IOException e) {
+      warnings.accept("MTA-STS policy cache for " + domain + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * What {@code postern mta-sts-check} shows: the TXT records, a fetch made now whatever the
+   * cache and the negative cache say, and the cache as it is. Writes nothing, so that running
+   * the check (perhaps as another user than the SMTP client) leaves the cache as it was.
+   */
+  public Inspection inspect(String domain) {
+    Instant now = clock.instant();
+    List<String> txt = List.of();
+    Optional<String> txtError = Optional.empty();
+    try {
+      txt = resolver.txt("_mta-sts." + domain).records();
+    } catch (DnsLookupException e) {
+      txtError = Optional.of(e.getMessage());
+    }
+    Optional<String> id = StsRecord.select(txt).map(StsRecord::id);
+    Optional<ActivePolicy> fetched = Optional.empty();
+    Optional<String> fetchError = Optional.empty();
+    if (id.isPresent()) {
+      try {
+        fetched = Optional.of(fetch(domain, id.get(), now));
+      } catch (PolicyException e) {
+        fetchError = Optional.of(e.getMessage());
+      }
+    }
+    return new Inspection(domain, now, txt, txtError, id, fetched, fetchError,
+        cache.read(domain), cache.readFailure(domain));
   }
 }

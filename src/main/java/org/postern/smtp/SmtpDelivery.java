@@ -142,7 +142,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         TlsPolicyLookup.create(s, maps, resolver, clock, warnings, certificates, tlsrpt);
     this.finder = ServerFinder.of(s, resolver, random);
     this.opener =
-        new SessionOpener(s, ClientTlsContexts.forEngine(s.clientKeys().load(warnings)),
+        new SessionOpener(s, ClientTlsContexts.forEngine(s.clientKeys().load(warnings), s.tlsSessionCache()),
             certificates, clock, warnings, passwords);
     this.dane = new DanePolicy(resolver, s.dnsSupportLevel().strip().equals("dnssec"),
         insecureMxPolicy(s));

@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.postern.config.MainConfig;
 import org.postern.dns.InetProtocols;
+import org.postern.mtasts.MtaStsLookup;
 import org.postern.tls.CipherLists;
 import org.postern.tls.PemKeyMaterial;
 import org.postern.tls.TlsConfigException;
@@ -56,7 +57,8 @@ record SmtpSettings(
     boolean tlsConnectionReuse,
     MtaSts mtaSts,
     SaslSettings sasl,
-    ClientKeys clientKeys) {
+    ClientKeys clientKeys,
+    Optional<Duration> tlsSessionCache) {
 
   /**
    * The certificate the client presents when a server asks ({@code smtp_tls_cert_file} and {@code
@@ -92,6 +94,12 @@ record SmtpSettings(
 
   /** The Postern-only MTA-STS parameters ({@code postern_mta_sts_*}); never on for LMTP. */
   record MtaSts(boolean enable, String cacheDirectory, Duration fetchTimeout) {}
+
+  /** The MTA-STS lookup's settings: {@code postern_mta_sts_*} and {@code inet_protocols}. */
+  MtaStsLookup.Settings mtaStsLookup() {
+    return new MtaStsLookup.Settings(Path.of(mtaSts.cacheDirectory()), mtaSts.fetchTimeout(),
+        inetProtocols);
+  }
 
   /** Per-stage time limits; zero means none. */
   record Timeouts(
@@ -162,7 +170,24 @@ record SmtpSettings(
         new ClientKeys(p, c.get(p.parameter("tls_cert_file")).strip(),
             c.get(p.parameter("tls_key_file")).strip(), c.getList(p.parameter("tls_chain_files")),
             c.get(p.parameter("tls_eccert_file")).strip(),
-            c.get(p.parameter("tls_eckey_file")).strip()));
+            c.get(p.parameter("tls_eckey_file")).strip()),
+        tlsSessionCache(c, p));
+  }
+
+  /**
+   * How long a TLS session stays resumable, when the client keeps them at all: Postfix resumes
+   * only with {@code smtp_tls_session_cache_database} set and {@code
+   * smtp_tls_session_cache_timeout} above zero (at least 2 minutes, at most 100 days). Postern's
+   * clients share one process, so the sessions stay in its memory and the table is not written.
+   */
+  private static Optional<Duration> tlsSessionCache(MainConfig c, Protocol p) {
+    Duration timeout = c.getTime(p.parameter("tls_session_cache_timeout"));
+    if (c.get(p.parameter("tls_session_cache_database")).isBlank() || !timeout.isPositive()) {
+      return Optional.empty();
+    }
+    Duration min = Duration.ofMinutes(2);
+    Duration max = Duration.ofDays(100);
+    return Optional.of(timeout.compareTo(min) < 0 ? min : timeout.compareTo(max) > 0 ? max : timeout);
   }
 
   /** The protocols and ciphers of STARTTLS per security level; checked at start-up. */

@@ -1,11 +1,13 @@
 package org.postern.tls;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -20,9 +22,12 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * smtp_tls_cert_file} and the like) it presents one to a server that asks, through the same key
  * manager as the JDK engine.
  *
- * <p>No session is resumed: a resumed session carries no fresh certificate to check, and Postfix
- * keys its client cache by the security level and policy as well as the server; the server side
- * resumes.
+ * <p>Sessions are resumed only when the transport keeps a session cache ({@code
+ * smtp_tls_session_cache_database}, {@link org.postern.smtp}'s settings), per server name and
+ * port, each transport in its own context. A resumed session still carries the chain its first
+ * handshake presented (BoringSSL keeps it in the session), and the level's check runs on it
+ * again after every handshake, as Postfix re-checks a session from its cache: resumption saves
+ * the signature and the chain's transfer, never the check.
  *
  * <p>Failure: {@link TlsConfigException} when the context cannot be built; a failed handshake,
  * or parameters BoringSSL cannot use, throw {@link SSLException}.
@@ -30,12 +35,17 @@ import javax.net.ssl.X509ExtendedKeyManager;
 final class BoringSslClientContext implements ClientTlsContext {
   private final SslContext context;
 
-  /** A client that presents no certificate. */
+  /** A client that presents no certificate and resumes no session. */
   BoringSslClientContext() throws TlsConfigException {
-    this(Optional.empty());
+    this(Optional.empty(), Optional.empty());
   }
 
-  BoringSslClientContext(Optional<X509ExtendedKeyManager> keys) throws TlsConfigException {
+  /**
+   * A client presenting {@code keys} to servers that ask, keeping sessions resumable for {@code
+   * sessionCache} (none kept when empty).
+   */
+  BoringSslClientContext(Optional<X509ExtendedKeyManager> keys, Optional<Duration> sessionCache)
+      throws TlsConfigException {
     try {
       SslContextBuilder builder = SslContextBuilder.forClient()
           .sslProvider(SslProvider.OPENSSL)
@@ -43,6 +53,9 @@ final class BoringSslClientContext implements ClientTlsContext {
           .endpointIdentificationAlgorithm(null);
       keys.ifPresent(builder::keyManager);
       this.context = builder.build();
+      OpenSslSessionContext sessions = (OpenSslSessionContext) context.sessionContext();
+      sessions.setSessionCacheEnabled(sessionCache.isPresent());
+      sessionCache.ifPresent(t -> sessions.setSessionTimeout((int) t.toSeconds()));
     } catch (SSLException | RuntimeException e) {
       throw new TlsConfigException("cannot build client TLS context (BoringSSL): "
           + e.getMessage(), e);

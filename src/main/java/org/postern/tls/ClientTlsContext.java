@@ -2,7 +2,10 @@ package org.postern.tls;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.util.Collections;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -22,8 +25,17 @@ public sealed interface ClientTlsContext permits ClientTlsContext.Jsse, BoringSs
   TlsConnection connect(Socket plain, String peerName, TlsParameters parameters)
       throws IOException;
 
-  /** The JDK engine. */
-  record Jsse(SSLContext context) implements ClientTlsContext {
+  /**
+   * The JDK engine. JSSE caches every client session (a TLS 1.3 ticket arrives after the
+   * handshake) and offers it to the same peer again; with {@code resume} false the context's
+   * cache is emptied before each handshake, so none is offered.
+   */
+  record Jsse(SSLContext context, boolean resume) implements ClientTlsContext {
+    /** A client that resumes no session. */
+    public Jsse(SSLContext context) {
+      this(context, false);
+    }
+
     @Override
     public TlsConnection connect(Socket plain, String peerName, TlsParameters parameters)
         throws IOException {
@@ -31,8 +43,20 @@ public sealed interface ClientTlsContext permits ClientTlsContext.Jsse, BoringSs
           .createSocket(plain, peerName, plain.getPort(), true);
       socket.setUseClientMode(true);
       parameters.applyTo(socket);
+      if (!resume) {
+        forgetSessions(context.getClientSessionContext());
+      }
       socket.startHandshake();
       return new TlsConnection.OverSslSocket(socket);
+    }
+
+    private static void forgetSessions(SSLSessionContext sessions) {
+      for (byte[] id : Collections.list(sessions.getIds())) {
+        SSLSession session = sessions.getSession(id);
+        if (session != null) {
+          session.invalidate();
+        }
+      }
     }
   }
 }

@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManager;
@@ -48,9 +49,23 @@ public final class ClientTlsContexts {
    * server that asks for one (see {@link #create(List)}).
    */
   public static ClientTlsContext forEngine(List<PemKeyMaterial> keys) throws TlsConfigException {
+    return forEngine(keys, Optional.empty());
+  }
+
+  /**
+   * {@link #forEngine(List)}, keeping each server's session resumable for {@code sessionCache}
+   * ({@code smtp_tls_session_cache_timeout}); none is resumed when it is empty.
+   */
+  public static ClientTlsContext forEngine(List<PemKeyMaterial> keys,
+      Optional<Duration> sessionCache) throws TlsConfigException {
     return switch (TlsEngine.selected()) {
-      case JDK -> new ClientTlsContext.Jsse(create(keys));
-      case BORINGSSL -> new BoringSslClientContext(keyManager(keys));
+      case JDK -> {
+        SSLContext context = create(keys);
+        sessionCache.ifPresent(
+            t -> context.getClientSessionContext().setSessionTimeout((int) t.toSeconds()));
+        yield new ClientTlsContext.Jsse(context, sessionCache.isPresent());
+      }
+      case BORINGSSL -> new BoringSslClientContext(keyManager(keys), sessionCache);
     };
   }
 
