@@ -343,9 +343,10 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
           }
           case SessionOpener.Opened o -> {
             sessions++;
-            tlsPolicies.reporting().opened(decision, d, tls, o.session(), o.trace()).ifPresent(why -> infos.accept(
-                request.queueId() + ": MTA-STS policy " + decision.mtaSts().get().describe()
-                    + ": enforce would have refused: " + why));
+            tlsPolicies.reporting().opened(decision, d, tls, o.session(), o.trace())
+                .ifPresent(why -> infos.accept(request.queueId() + ": MTA-STS policy "
+                    + decision.mtaSts().get().describe() + ": enforce would have refused: "
+                    + why));
             Optional<List<RecipientResult>> done =
                 transact(o.session(), o.sendRequireTls(), o.feature(), key);
             if (done.isPresent() || !failure.tryNext()) {

@@ -93,9 +93,9 @@ final class TlsRptSessions implements AutoCloseable {
   }
 
   /**
-   * What is wrong with {@code chain} for a PKIX check with {@code host}, in the order RFC 8460
-   * reports it: none sent or not trusted, expired (or not yet valid), not trusted, or trusted but
-   * not valid for {@code host}; empty when nothing is.
+   * What is wrong with {@code chain} for a PKIX check with {@code host}, checked in this order:
+   * none sent (not trusted), expired or not yet valid, not trusted, trusted but not valid for
+   * {@code host}; empty when nothing is.
    */
   private Optional<ResultType> certificateProblem(List<X509Certificate> chain, String host) {
     if (chain.isEmpty()) {
@@ -153,8 +153,8 @@ final class TlsRptSessions implements AutoCloseable {
   /**
    * Why the certificate check of the level refused {@code chain}: for DANE, no TLSA record
    * matched; a policy plugin's {@code policy_failure}, which failed the check whatever the chain
-   * (Postfix 3.12 reports it so too); else what a PKIX check with the MX host name finds wrong ({@link
-   * #certificateProblem}), where a chain that passes it failed another match ({@code
+   * (Postfix 3.12 reports it so too); else what a PKIX check with the MX host name finds wrong
+   * ({@link #certificateProblem}), where a chain that passes it failed another match ({@code
    * match=nexthop}, a fingerprint) and is a {@code validation-failure}.
    */
   private Refusal certificateRefusal(List<X509Certificate> chain, ServerTls tls, Server server) {

@@ -30,12 +30,13 @@ class FetchFailureTest {
 
   @Test
   void retryAt_newIdAfterFiveMinutesSameIdAfterItsBackoff() {
-    FetchFailure f = FetchFailure.first("example.com", "one", T, NOT_FOUND).then("one", T, NOT_FOUND)
-        .then("one", T, NOT_FOUND);
+    FetchFailure f = FetchFailure.first("example.com", "one", T, NOT_FOUND)
+        .then("one", T, NOT_FOUND).then("one", T, NOT_FOUND);
 
     assertThat(f.retryAt("one")).isEqualTo(T.plus(Duration.ofMinutes(20)));
     assertThat(f.retryAt("two")).isEqualTo(T.plus(Duration.ofMinutes(5)));
-    assertThat(f.then("two", T, new PolicyFailure(PolicyFailure.Kind.WEBPKI_INVALID, "PKIX")).failures()).as("a new id counts anew").isEqualTo(1);
+    PolicyFailure pkix = new PolicyFailure(PolicyFailure.Kind.WEBPKI_INVALID, "PKIX");
+    assertThat(f.then("two", T, pkix).failures()).as("a new id counts anew").isEqualTo(1);
   }
 
   @Test
