@@ -36,10 +36,12 @@ import org.postern.util.Getopt;
 
 /**
  * {@code tlsrpt-report [-c config_dir] [-d YYYY-MM-DD|today] [-n]}: sends the SMTP TLS reports
- * (RFC 8460) of one finished UTC day, by default yesterday, from the journal the SMTP client
- * keeps in {@code $data_directory/tlsrpt} ({@code postern_tlsrpt_enable}). Meant for a daily
- * cron job shortly after midnight UTC. {@code -d today} reports the day so far (for tests). With
- * {@code -n} each report's JSON is printed instead of sent.
+ * (RFC 8460) from the journal the SMTP client keeps in {@code $data_directory/tlsrpt} ({@code
+ * postern_tlsrpt_enable}): by default of every finished UTC day whose journal is still there and
+ * at most a week old (yesterday, and earlier days whose reports did not all go out), else of the
+ * day {@code -d} names. Meant for a daily cron job shortly after midnight UTC. {@code -d today}
+ * reports the day so far (for tests). With {@code -n} each report's JSON is printed instead of
+ * sent.
  *
  * <p>{@code mailto:} reports are queued in {@code maildrop/} the way sendmail(1) queues a message
  * (local submission, then pickup is woken), so they go out through the normal queue with its
@@ -47,9 +49,9 @@ import org.postern.util.Getopt;
  * again {@code postern_tlsrpt_post_attempts} times in all with a growing wait.
  *
  * <p>After a finished day was reported, its journal is removed, or keeps only the records of the
- * domains whose report did not go out, for the next run; journals older than a week are removed
- * in any case ({@link Journal#settle}, {@link Journal#expire}). The day so far ({@code -d today})
- * and a dry run ({@code -n}) leave the journals alone.
+ * domains whose report did not go out, for the next run; a run without {@code -d} first removes
+ * journals older than a week ({@link Journal#settle}, {@link Journal#expire}). The day so far
+ * ({@code -d today}) and a dry run ({@code -n}) leave the journals alone.
  *
  * <p>Failure: a bad command line exits with EX_USAGE, an unreadable main.cf with EX_CONFIG, an
  * unreadable journal with EX_IOERR; any report that could not be delivered (TXT lookup, queue
@@ -80,7 +82,7 @@ final class TlsRptReportCommand {
       return Sysexits.EX_USAGE;
     }
     LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-    Optional<LocalDate> day = day(g.has('d') ? g.value('d') : null, today);
+    Optional<LocalDate> day = g.has('d') ? day(g.value('d'), today) : Optional.of(today);
     if (!g.operands().isEmpty() || day.isEmpty() || day.get().isAfter(today)) {
       err.println(USAGE);
       return Sysexits.EX_USAGE;
@@ -96,68 +98,101 @@ final class TlsRptReportCommand {
         config.get("postern_tlsrpt_contact_info"), config.get("postern_tlsrpt_submitter"),
         config.get("postern_tlsrpt_sender"));
     Path directory = config.getPath("data_directory").resolve("tlsrpt");
-    Journal.Contents contents;
+    List<LocalDate> days;
     try {
-      contents = Journal.read(directory, day.get());
+      days = g.has('d') ? List.of(day.get()) : unreported(directory, today, !g.has('n'), err);
     } catch (IOException e) {
-      err.println(PROGRAM + ": fatal: " + Journal.file(directory, day.get()) + ": "
-          + e.getMessage());
+      err.println(PROGRAM + ": fatal: " + directory + ": " + e.getMessage());
       return Sysexits.EX_IOERR;
     }
-    if (contents.dropped() > 0) {
-      err.println(PROGRAM + ": warning: " + Journal.file(directory, day.get()) + ": "
-          + contents.dropped() + " torn or unreadable line(s) skipped");
+    Optional<Reporter> reporter = Optional.empty();
+    int status = Sysexits.EX_OK;
+    for (LocalDate d : days) {
+      Journal.Contents contents;
+      try {
+        contents = Journal.read(directory, d);
+      } catch (IOException e) {
+        err.println(PROGRAM + ": fatal: " + Journal.file(directory, d) + ": " + e.getMessage());
+        return Sysexits.EX_IOERR;
+      }
+      if (contents.dropped() > 0) {
+        err.println(PROGRAM + ": warning: " + Journal.file(directory, d) + ": "
+            + contents.dropped() + " torn or unreadable line(s) skipped");
+      }
+      List<TlsReport> reports = TlsReport.of(d, contents.records(), settings);
+      if (g.has('n')) {
+        reports.forEach(r -> out.print(r.json()));
+        continue;
+      }
+      if (reporter.isEmpty()) {
+        reporter = Optional.of(reporter(config, settings, clock, out, err));
+      }
+      Set<String> unsent = send(reporter.get(), reports);
+      if (d.isBefore(today)) {
+        settle(directory, d, unsent, err);
+      }
+      status = unsent.isEmpty() ? status : Sysexits.EX_TEMPFAIL;
     }
-    List<TlsReport> reports = TlsReport.of(day.get(), contents.records(), settings);
-    if (g.has('n')) {
-      reports.forEach(r -> out.print(r.json()));
-      return Sysexits.EX_OK;
+    if (reporter.isPresent()) {
+      PickupTrigger.wake(Queues.at(config.getPath("queue_directory")));
     }
-    Set<String> unsent = send(config, settings, reports, clock, out, err);
-    if (day.get().isBefore(today)) {
-      cleanUp(directory, day.get(), today, unsent, err);
-    }
-    return unsent.isEmpty() ? Sysexits.EX_OK : Sysexits.EX_TEMPFAIL;
+    return status;
   }
 
-  /** The journal of {@code day} keeps what is still to send; old journals go. */
-  private static void cleanUp(Path directory, LocalDate day, LocalDate today, Set<String> unsent,
-      PrintStream err) {
-    try {
-      Journal.settle(directory, day, unsent);
+  /**
+   * The finished days whose journal is still there (yesterday, and earlier days whose reports
+   * did not all go out), oldest first; with {@code expire}, journals past {@link
+   * Journal#RETENTION} are removed first, each with a warning.
+   */
+  private static List<LocalDate> unreported(Path directory, LocalDate today, boolean expire,
+      PrintStream err) throws IOException {
+    if (expire) {
       for (LocalDate old : Journal.expire(directory, today)) {
         err.println(PROGRAM + ": warning: " + Journal.file(directory, old)
             + ": removed unreported after " + Journal.RETENTION.getDays() + " days");
       }
+    }
+    LocalDate oldest = today.minus(Journal.RETENTION);
+    return Journal.days(directory).stream()
+        .filter(d -> d.isBefore(today) && !d.isBefore(oldest)).toList();
+  }
+
+  /** The journal of {@code day} keeps what is still to send. */
+  private static void settle(Path directory, LocalDate day, Set<String> unsent,
+      PrintStream err) {
+    try {
+      Journal.settle(directory, day, unsent);
     } catch (IOException e) {
-      err.println(PROGRAM + ": warning: cleaning up " + directory + ": " + e.getMessage());
+      err.println(PROGRAM + ": warning: cleaning up " + Journal.file(directory, day) + ": "
+          + e.getMessage());
     }
   }
 
-  /** Sends {@code reports}; the policy domains whose report did not go out everywhere. */
-  private static Set<String> send(MainConfig config, ReportSettings settings,
-      List<TlsReport> reports, Clock clock, PrintStream out, PrintStream err)
-      throws IOException, TlsConfigException {
+  private static Reporter reporter(MainConfig config, ReportSettings settings, Clock clock,
+      PrintStream out, PrintStream err) throws IOException, TlsConfigException {
     DnsjavaResolver resolver = DnsjavaResolver.configured(
         config.get("postern_dns_resolver_address"), Path.of("/etc/resolv.conf"), DNS_TIMEOUT);
     HttpsPost https = new HttpsPost(resolver,
         InetProtocols.parse(config.getList("inet_protocols")), config.get("smtp_tls_CAfile"),
         config.getTime("postern_tlsrpt_post_timeout"));
     Queues queues = Queues.at(config.getPath("queue_directory"));
-    Reporter reporter = new Reporter(settings, resolver,
+    return new Reporter(settings, resolver,
         (sender, to, message) -> enqueue(queues, clock, sender, to, message),
         (uri, body) -> https.post(uri, MEDIA_TYPE, body),
         new Reporter.PostRetry(config.getInt("postern_tlsrpt_post_attempts"),
             config.getTime("postern_tlsrpt_post_retry_delay"), d -> Thread.sleep(d)), clock,
         info -> out.println(PROGRAM + ": " + info),
         warning -> err.println(PROGRAM + ": warning: " + warning));
+  }
+
+  /** Sends {@code reports}; the policy domains whose report did not go out everywhere. */
+  private static Set<String> send(Reporter reporter, List<TlsReport> reports) {
     Set<String> unsent = new TreeSet<>();
     for (TlsReport r : reports) {
       if (reporter.send(r) > 0) {
         unsent.add(r.domain());
       }
     }
-    PickupTrigger.wake(queues);
     return unsent;
   }
 
@@ -174,11 +209,8 @@ final class TlsRptReportCommand {
     }
   }
 
-  /** {@code null} is yesterday, {@code today} is today, else an ISO date. */
+  /** {@code today} is today, else an ISO date. */
   private static Optional<LocalDate> day(String value, LocalDate today) {
-    if (value == null) {
-      return Optional.of(today.minusDays(1));
-    }
     if (value.equals("today")) {
       return Optional.of(today);
     }

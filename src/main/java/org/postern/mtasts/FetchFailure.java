@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * The negative cache entry of a domain whose policy fetch failed: the TXT id it was fetched
- * under, how many fetches of that id failed in a row, when the last one did and why. It holds
+ * under, how many fetches of that id failed in a row, when the last one did, why, and what kind
+ * of failure that was for TLS reporting ({@link PolicyFailure.Kind}). It holds
  * the next attempt back (RFC 8461 section 3.3 suggests at least five minutes per id, so that a
  * broken policy host is not swamped by every delivery): five minutes after the first failure,
  * doubling with each further failure of the same id up to an hour. A new id may be fetched five
@@ -14,7 +15,8 @@ import java.time.Instant;
  * <p>Failure: none here; {@link PolicyCache} reads an unreadable or malformed entry as no entry,
  * which lets the next delivery fetch at once.
  */
-public record FetchFailure(String domain, String id, int failures, Instant last, String reason) {
+public record FetchFailure(
+    String domain, String id, int failures, Instant last, String reason, PolicyFailure.Kind kind) {
   static final Duration FIRST_WAIT = Duration.ofMinutes(5);
   static final Duration LONGEST_WAIT = Duration.ofHours(1);
 
@@ -30,12 +32,18 @@ public record FetchFailure(String domain, String id, int failures, Instant last,
   }
 
   /** The entry after this one when a fetch of {@code failedId} has failed at {@code now}. */
-  FetchFailure then(String failedId, Instant now, String why) {
-    return new FetchFailure(domain, failedId, id.equals(failedId) ? failures + 1 : 1, now, why);
+  FetchFailure then(String failedId, Instant now, PolicyFailure why) {
+    return new FetchFailure(domain, failedId, id.equals(failedId) ? failures + 1 : 1, now,
+        why.text(), why.kind());
   }
 
   /** The entry after a first failure, with no earlier one. */
-  static FetchFailure first(String domain, String id, Instant now, String why) {
-    return new FetchFailure(domain, id, 1, now, why);
+  static FetchFailure first(String domain, String id, Instant now, PolicyFailure why) {
+    return new FetchFailure(domain, id, 1, now, why.text(), why.kind());
+  }
+
+  /** Why the domain has no policy while this entry holds fetches back. */
+  public PolicyFailure failure() {
+    return new PolicyFailure(kind, reason);
   }
 }

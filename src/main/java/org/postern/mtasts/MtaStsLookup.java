@@ -25,9 +25,10 @@ import org.postern.tls.TlsConfigException;
  * and a fetch that fails all leave the unexpired cached policy in force (RFC 8461 sections 3.3 and
  * 5.1: an attacker must not be able to remove a policy by blocking DNS or HTTPS), or, with none
  * cached, no policy. A failed fetch goes to the negative cache ({@link FetchFailure}), which holds
- * further fetches of the domain back, and to {@code warnings}, as do cache-write failures; {@link
- * #lookup} also says why a domain that announces a policy has none, for TLS reporting ({@link
- * PolicyFailure}).
+ * further fetches of the domain back, and to {@code warnings}, as do cache-write failures. {@link
+ * #lookup} also says why a domain whose policy could not be had has none, for TLS reporting
+ * ({@link PolicyFailure}): from the fetch that just failed, or from the negative cache entry that
+ * holds fetches back.
  */
 public final class MtaStsLookup {
   /** What to fetch with and where to keep policies. */
@@ -68,8 +69,7 @@ public final class MtaStsLookup {
 
   /**
    * A domain's policy in force, or why a policy it announces could not be had: a failure only
-   * when the fetch failed (now, or recently enough for the negative cache to hold fetches back)
-   * and no cached policy stands in.
+   * when the fetch failed (now, or earlier and still held back) and no cached policy stands in.
    */
   public record Lookup(Optional<ActivePolicy> policy, Optional<PolicyFailure> failure) {
     public static final Lookup NONE = new Lookup(Optional.empty(), Optional.empty());
@@ -98,32 +98,36 @@ public final class MtaStsLookup {
       return Lookup.of(cached);
     }
     String id = announced.get().id();
-    if (cached.filter(p -> p.id().equals(id) && now.isBefore(p.refreshAt())).isPresent()) {
-      return Lookup.of(cached);
-    }
+    boolean current = cached.filter(p -> p.id().equals(id) && now.isBefore(p.refreshAt()))
+        .isPresent();
     Optional<FetchFailure> failed = cache.readFailure(domain);
-    Optional<FetchFailure> holding = failed.filter(f -> now.isBefore(f.retryAt(id)));
-    if (holding.isPresent()) {
-      return withFailure(cached,
-          new PolicyFailure(PolicyFailure.Kind.FETCH_ERROR, holding.get().reason()));
+    if (current || failed.filter(f -> now.isBefore(f.retryAt(id))).isPresent()) {
+      return withoutPolicy(cached, failed);
     }
     return fetchAndCache(domain, id, now, failed, cached);
   }
 
+  /** {@code cached} when there is one, else why fetches are held back. */
+  private static Lookup withoutPolicy(
+      Optional<ActivePolicy> cached, Optional<FetchFailure> failed) {
+    return cached.isPresent() ? Lookup.of(cached)
+        : new Lookup(cached, failed.map(FetchFailure::failure));
+  }
+
   private Lookup fetchAndCache(String domain, String id, Instant now,
       Optional<FetchFailure> failed, Optional<ActivePolicy> cached) {
-    String text;
-    try {
-      text = source.fetch(domain);
-    } catch (PolicyException e) {
-      return failed(domain, id, now, failed, cached, PolicyFailure.ofFetch(e));
-    }
     ActivePolicy fresh;
     try {
-      fresh = new ActivePolicy(domain, id, now, MtaStsPolicy.parse(text), text);
+      fresh = fetch(domain, id, now);
     } catch (PolicyException e) {
-      return failed(domain, id, now, failed, cached,
-          new PolicyFailure(PolicyFailure.Kind.POLICY_INVALID, e.getMessage()));
+      PolicyFailure why = PolicyFailure.ofFetch(e);
+      FetchFailure f = failed.map(old -> old.then(id, now, why))
+          .orElseGet(() -> FetchFailure.first(domain, id, now, why));
+      warnings.accept("MTA-STS policy fetch for " + domain + " (id " + id + ") failed: "
+          + e.getMessage() + (cached.isPresent() ? "; keeping the cached policy" : "")
+          + "; next attempt in " + f.backoff().toMinutes() + " minutes");
+      store(domain, () -> cache.writeFailure(f));
+      return withoutPolicy(cached, Optional.of(f));
     }
     store(domain, () -> cache.write(fresh));
     if (failed.isPresent()) {
@@ -132,25 +136,13 @@ public final class MtaStsLookup {
     return Lookup.of(Optional.of(fresh));
   }
 
-  private Lookup failed(String domain, String id, Instant now, Optional<FetchFailure> failed,
-      Optional<ActivePolicy> cached, PolicyFailure failure) {
-    FetchFailure f = failed.map(old -> old.then(id, now, failure.text()))
-        .orElseGet(() -> FetchFailure.first(domain, id, now, failure.text()));
-    warnings.accept("MTA-STS policy fetch for " + domain + " (id " + id + ") failed: "
-        + failure.text() + (cached.isPresent() ? "; keeping the cached policy" : "")
-        + "; next attempt in " + f.backoff().toMinutes() + " minutes");
-    store(domain, () -> cache.writeFailure(f));
-    return withFailure(cached, failure);
-  }
-
-  /** The cached policy when there is one (it stands in), else the failure. */
-  private static Lookup withFailure(Optional<ActivePolicy> cached, PolicyFailure failure) {
-    return cached.isPresent() ? Lookup.of(cached) : new Lookup(cached, Optional.of(failure));
-  }
-
   private ActivePolicy fetch(String domain, String id, Instant now) throws PolicyException {
     String text = source.fetch(domain);
-    return new ActivePolicy(domain, id, now, MtaStsPolicy.parse(text), text);
+    try {
+      return new ActivePolicy(domain, id, now, MtaStsPolicy.parse(text), text);
+    } catch (PolicyException e) {
+      throw PolicyException.invalidPolicy(e);
+    }
   }
 
   /** A cache update that may fail without stopping the delivery. */

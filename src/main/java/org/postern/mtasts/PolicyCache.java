@@ -38,8 +38,12 @@ import java.util.regex.Pattern;
  * id: 20240101T000000
  * failures: 2
  * last: 1704067200
+ * kind: FETCH_ERROR
  * reason: https://mta-sts.example.com/.well-known/mta-sts.txt: HTTP status 404
  * </pre>
+ *
+ * <p>({@code kind} is {@link PolicyFailure.Kind}'s name; an entry without it, as written before
+ * TLS reporting needed it, is a {@code FETCH_ERROR}.)
  *
  * <p>Files are written to a temporary name in the same directory, forced to disk and renamed over
  * the old one, so a reader sees the old policy or the new, never half of one.
@@ -52,7 +56,8 @@ final class PolicyCache {
   private static final Pattern HEADER = Pattern.compile(
       "domain: (\\S+)\nid: ([A-Za-z0-9]{1,32})\nfetched: ([0-9]{1,19})\n\n(.*)", Pattern.DOTALL);
   private static final Pattern FAILURE = Pattern.compile("domain: (\\S+)\nid: ([A-Za-z0-9]{1,32})"
-      + "\nfailures: ([1-9][0-9]{0,8})\nlast: ([0-9]{1,19})\nreason: ([^\n]*)\n");
+      + "\nfailures: ([1-9][0-9]{0,8})\nlast: ([0-9]{1,19})\n"
+      + "(?:kind: (FETCH_ERROR|POLICY_INVALID|WEBPKI_INVALID)\n)?reason: ([^\n]*)\n");
   private static final String FAILED = ".failed";
 
   private final Path directory;
@@ -111,7 +116,8 @@ final class PolicyCache {
       return Optional.empty();
     }
     return Optional.of(new FetchFailure(m.group(1), m.group(2), Integer.parseInt(m.group(3)),
-        Instant.ofEpochSecond(Long.parseLong(m.group(4))), m.group(5)));
+        Instant.ofEpochSecond(Long.parseLong(m.group(4))), m.group(6), m.group(5) == null
+            ? PolicyFailure.Kind.FETCH_ERROR : PolicyFailure.Kind.valueOf(m.group(5))));
   }
 
   /** Stores {@code f} as its domain's negative cache entry, atomically. */
@@ -121,7 +127,8 @@ final class PolicyCache {
       // one line per field: a reason with line breaks would end the entry early
       String reason = f.reason().replaceAll("[\\p{Cntrl}]", " ");
       replace(file.get(), "domain: " + key(f.domain()) + "\nid: " + f.id() + "\nfailures: "
-          + f.failures() + "\nlast: " + f.last().getEpochSecond() + "\nreason: " + reason + "\n");
+          + f.failures() + "\nlast: " + f.last().getEpochSecond() + "\nkind: " + f.kind().name()
+          + "\nreason: " + reason + "\n");
     }
   }
 

@@ -22,8 +22,14 @@ public record PolicyFailure(Kind kind, String text) {
     WEBPKI_INVALID
   }
 
-  /** A fetch that failed: a certificate problem anywhere in the causes makes it WEBPKI_INVALID. */
+  /**
+   * A fetch that failed: a policy served but not valid is POLICY_INVALID; else a certificate
+   * problem anywhere in the causes makes it WEBPKI_INVALID.
+   */
   static PolicyFailure ofFetch(PolicyException e) {
+    if (e.invalidPolicy()) {
+      return new PolicyFailure(Kind.POLICY_INVALID, e.getMessage());
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof CertificateException) {
         return new PolicyFailure(Kind.WEBPKI_INVALID, e.getMessage());

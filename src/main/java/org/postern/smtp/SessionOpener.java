@@ -20,6 +20,7 @@ import org.postern.smtp.RequireTlsEnforcement.Refuse;
 import org.postern.smtp.RequireTlsEnforcement.Violation;
 import org.postern.tls.ClientTlsContext;
 import org.postern.tls.ClientTlsPolicy;
+import org.postern.tls.ExternalPolicy;
 import org.postern.table.TableException;
 import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsConfigException;
@@ -454,6 +455,11 @@ final class SessionOpener {
 
     /** The check the level makes, when the certificate passed it. */
     private Optional<CertificateCheck> meetsLevel(List<X509Certificate> chain) {
+      // A plugin's policy_failure fails any certificate check, as Postfix 3.12 forces it to.
+      if (level.matchesCertificate()
+          && policy.external().flatMap(ExternalPolicy::failure).isPresent()) {
+        return Optional.empty();
+      }
       return switch (level) {
         case FINGERPRINT -> chain.isEmpty() ? Optional.empty()
             : certificates.fingerprintMatch(chain.getFirst(), policy.match())

@@ -42,9 +42,11 @@ import org.postern.tlsrpt.SessionRecorder;
  *       not list ({@code validation-failure}).
  * </ul>
  *
- * <p>A domain whose MTA-STS policy could not be had counts every session as that policy failure
- * ({@code sts-policy-fetch-error}, {@code sts-policy-invalid}, {@code sts-webpki-invalid}) under
- * an {@code sts} policy without policy strings. Failure records carry the local address and the
+ * <p>At level {@code dane}, TLSA records none of which is usable count the session, which goes
+ * ahead at {@code encrypt}, as {@code tlsa-invalid}. A domain whose MTA-STS policy could not be
+ * had counts every session as that policy failure ({@code sts-policy-fetch-error}, {@code
+ * sts-policy-invalid}, {@code sts-webpki-invalid}) under an {@code sts} policy without policy
+ * strings. Failure records carry the local address and the
  * server's EHLO name ({@link SessionTrace}).
  *
  * <p>Failure: recording never fails a delivery; the recorder reports its own problems.
@@ -91,9 +93,9 @@ final class TlsRptSessions implements AutoCloseable {
   }
 
   /**
-   * What is wrong with {@code chain} for a PKIX check with {@code host}, in the order RFC 8460
-   * reports it: none sent or not trusted, expired (or not yet valid), not trusted, or trusted but
-   * not valid for {@code host}; empty when nothing is.
+   * What is wrong with {@code chain} for a PKIX check with {@code host}, checked in this order:
+   * none sent (not trusted), expired or not yet valid, not trusted, trusted but not valid for
+   * {@code host}; empty when nothing is.
    */
   private Optional<ResultType> certificateProblem(List<X509Certificate> chain, String host) {
     if (chain.isEmpty()) {
@@ -122,7 +124,7 @@ final class TlsRptSessions implements AutoCloseable {
       SessionTrace trace) {
     Optional<Refusal> refusal = testingReport(decision, session);
     Server server = session.server();
-    Optional<Refusal> counted = stsFailure(decision, tls).or(() -> refusal);
+    Optional<Refusal> counted = policyFailure(decision, tls, server).or(() -> refusal);
     reportPolicy(decision, d, tls, server).ifPresent(p -> recorder.record(counted
         .map(r -> SessionRecord.failure(clock.instant(), p, r.type(), server.hostname(),
             ip(server), r.text()).withConnection(trace.sendingIp(), trace.ehloName()))
@@ -141,7 +143,7 @@ final class TlsRptSessions implements AutoCloseable {
         .map(chain -> certificateRefusal(chain, tls, server))
         .or(() -> resultType(f, tls));
     if (refusal.isPresent()) {
-      Refusal counted = stsFailure(decision, tls).orElse(refusal.get());
+      Refusal counted = policyFailure(decision, tls, server).orElse(refusal.get());
       reportPolicy(decision, d, tls, server).ifPresent(p -> recorder.record(
           SessionRecord.failure(clock.instant(), p, counted.type(), server.hostname(),
               ip(server), counted.text()).withConnection(trace.sendingIp(), trace.ehloName())));
@@ -150,13 +152,19 @@ final class TlsRptSessions implements AutoCloseable {
 
   /**
    * Why the certificate check of the level refused {@code chain}: for DANE, no TLSA record
-   * matched; else what a PKIX check with the MX host name finds wrong ({@link
-   * #certificateProblem}), where a chain that passes it failed another match ({@code
+   * matched; a policy plugin's {@code policy_failure}, which failed the check whatever the chain
+   * (Postfix 3.12 reports it so too); else what a PKIX check with the MX host name finds wrong
+   * ({@link #certificateProblem}), where a chain that passes it failed another match ({@code
    * match=nexthop}, a fingerprint) and is a {@code validation-failure}.
    */
   private Refusal certificateRefusal(List<X509Certificate> chain, ServerTls tls, Server server) {
     if (tls.dane()) {
       return new Refusal(ResultType.TLSA_INVALID, "certificate matches no TLSA record");
+    }
+    Optional<ResultType> forced = tls.policy().external().flatMap(ExternalPolicy::failure)
+        .flatMap(ResultType::parse);
+    if (forced.isPresent()) {
+      return new Refusal(forced.get(), "external policy failure");
     }
     ResultType type = certificateProblem(chain, server.hostname())
         .orElse(ResultType.VALIDATION_FAILURE);
@@ -169,10 +177,16 @@ final class TlsRptSessions implements AutoCloseable {
   }
 
   /**
-   * The policy failure every session to a domain counts as when its MTA-STS policy could not be
-   * had; none where DANE holds the session to TLSA records (DANE wins, RFC 8461 section 2).
+   * The policy failure a session counts as whatever became of it: at level {@code dane}, TLSA
+   * records none of which is usable ({@code tlsa-invalid}, as Postfix 3.12 reports before it
+   * falls back to {@code encrypt}); else, unless DANE holds the session to TLSA records (DANE
+   * wins, RFC 8461 section 2), an MTA-STS policy the domain announces that could not be had.
    */
-  private static Optional<Refusal> stsFailure(Decision decision, ServerTls tls) {
+  private static Optional<Refusal> policyFailure(
+      Decision decision, ServerTls tls, Server server) {
+    if (unusableTlsa(tls, server)) {
+      return Optional.of(new Refusal(ResultType.TLSA_INVALID, "TLSA records unusable"));
+    }
     if (tls.dane()) {
       return Optional.empty();
     }
@@ -255,6 +269,10 @@ final class TlsRptSessions implements AutoCloseable {
    */
   private static Optional<AppliedPolicy> reportPolicy(
       Decision decision, Destination d, ServerTls tls, Server server) {
+    if (unusableTlsa(tls, server)) {
+      return Optional.of(new AppliedPolicy(PolicyType.TLSA, d.host(), List.of(),
+          List.of(server.hostname())));
+    }
     if (tls.dane()) {
       return Optional.of(new AppliedPolicy(PolicyType.TLSA, d.host(),
           tls.tlsa().stream().map(Object::toString).toList(), List.of(server.hostname())));
@@ -276,6 +294,16 @@ final class TlsRptSessions implements AutoCloseable {
     }
     return decision.noPolicyDomain().map(
         domain -> new AppliedPolicy(PolicyType.NO_POLICY_FOUND, domain, List.of(), List.of()));
+  }
+
+  /**
+   * Level {@code dane} that {@link DanePolicy} settled as {@code encrypt} for a server whose MX
+   * answer was signed: it found TLSA records and none was usable (an unsigned MX answer is the
+   * other way to {@code encrypt}, under {@code smtp_tls_dane_insecure_mx_policy = encrypt}).
+   */
+  private static boolean unusableTlsa(ServerTls tls, Server server) {
+    return tls.policy().level() == TlsSecurityLevel.DANE
+        && tls.effective() == TlsSecurityLevel.ENCRYPT && server.mxSecure();
   }
 
   private static AppliedPolicy stsPolicy(ActivePolicy p) {

@@ -134,7 +134,8 @@ public record ClientTlsPolicy(TlsSecurityLevel level, List<String> match,
           source + ": attribute \"policy_ttl\" has a malformed value: \"" + ttl + "\"");
     }
     return Optional.of(new ExternalPolicy(type.toLowerCase(Locale.ROOT),
-        Optional.ofNullable(single.get("policy_domain")), strings, patterns));
+        Optional.ofNullable(single.get("policy_domain")), strings, patterns,
+        Optional.ofNullable(failure).map(f -> f.toLowerCase(Locale.ROOT))));
   }
 
   private static TlsConfigException unexpected(String source, String name, String value) {

@@ -9,14 +9,18 @@ import java.util.Optional;
  * answering through {@code smtp_tls_policy_maps}) adds to its answer for TLS reporting and MX
  * host enforcement, as Postfix 3.12 reads them: {@code policy_type} ({@code sts} or {@code
  * no-policy-found}), {@code policy_domain}, any number of {@code policy_string} and {@code
- * mx_host_pattern}, {@code policy_ttl} and {@code policy_failure}.
+ * mx_host_pattern}, {@code policy_ttl} and {@code policy_failure}. A {@code policy_failure}
+ * (the plugin could not get a valid policy) fails the certificate check of every server at a
+ * level that matches certificates, as Postfix 3.12 forces it to fail, and is what TLS reporting
+ * counts for the session.
  *
  * <p>Failure: see {@link ClientTlsPolicy#parse}: a single-valued attribute given twice, a policy
  * type or failure RFC 8460 does not name, a malformed TTL, or any of these attributes without
  * {@code policy_type}, make the whole answer invalid.
  */
 public record ExternalPolicy(
-    String type, Optional<String> domain, List<String> strings, List<String> mxHostPatterns) {
+    String type, Optional<String> domain, List<String> strings, List<String> mxHostPatterns,
+    Optional<String> failure) {
 
   /** The RFC 8460 policy types a plugin may give. */
   static final List<String> TYPES = List.of("sts", "no-policy-found");

@@ -208,20 +208,30 @@ public final class Journal implements SessionRecorder {
   public static List<LocalDate> expire(Path directory, LocalDate today) throws IOException {
     LocalDate oldest = today.minus(RETENTION);
     List<LocalDate> removed = new ArrayList<>();
+    for (LocalDate day : days(directory)) {
+      if (day.isBefore(oldest)) {
+        Files.deleteIfExists(file(directory, day));
+        removed.add(day);
+      }
+    }
+    return removed;
+  }
+
+  /** The days that have a journal in {@code directory}, oldest first. */
+  public static List<LocalDate> days(Path directory) throws IOException {
+    List<LocalDate> days = new ArrayList<>();
     try (Stream<Path> files = Files.list(directory)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         Matcher m = NAME.matcher(f.getFileName().toString());
-        Optional<LocalDate> day = m.matches() ? day(m.group(1)) : Optional.empty();
-        if (day.isPresent() && day.get().isBefore(oldest)) {
-          Files.deleteIfExists(f);
-          removed.add(day.get());
+        if (m.matches()) {
+          day(m.group(1)).ifPresent(days::add);
         }
       }
     } catch (NoSuchFileException e) {
       return List.of();
     }
-    removed.sort(null);
-    return removed;
+    days.sort(null);
+    return days;
   }
 
   private static Optional<LocalDate> day(String text) {

@@ -29,7 +29,8 @@ public enum ResultType {
     return spelling;
   }
 
-  static Optional<ResultType> parse(String text) {
+  /** The result type spelled {@code text}, if RFC 8460 names one so. */
+  public static Optional<ResultType> parse(String text) {
     for (ResultType t : values()) {
       if (t.spelling.equals(text)) {
         return Optional.of(t);

@@ -26,9 +26,6 @@
  * ({@link org.postern.tlsrpt.Reporter.PostRetry}). Then the day's journal is removed, or keeps
  * only the domains whose report failed; journals older than a week are removed in any case.
  *
- * <p>Not done: a policy plugin's {@code policy_failure}, and {@code tlsa-invalid} for {@code
- * dane} with only unusable TLSA records (counted as {@code no-policy-found}).
- *
  * <p>Failure: a journal that cannot be written costs the record and a warning, never a delivery.
  * A torn or unreadable journal line is skipped by the report. A domain without exactly one valid
  * {@code v=TLSRPTv1} record gets no report; a failed TXT lookup, queue write or POST is reported

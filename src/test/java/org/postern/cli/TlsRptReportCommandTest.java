@@ -59,6 +59,21 @@ class TlsRptReportCommandTest {
   }
 
   @Test
+  void run_dryRunDefault_everyFinishedDayOfTheLastWeekStillJournaled() throws Exception {
+    for (String day : List.of("2026-11-16", "2026-11-20", "2026-11-23", "2026-11-24")) {
+      journal(Instant.parse(day + "T10:00:00Z"));
+    }
+
+    assertThat(run("-n")).as(err.toString()).isZero();
+
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("\"report-id\": \"2026-11-20_example.com@client.test\"")
+        .contains("\"report-id\": \"2026-11-23_example.com@client.test\"")
+        .doesNotContain("2026-11-16_").doesNotContain("2026-11-24_");
+    assertThat(Journal.file(dir.resolve("lib/tlsrpt"), LocalDate.of(2026, 11, 16))).exists();
+  }
+
+  @Test
   void run_dryRunToday_printsTheDaySoFar() throws Exception {
     journal(Instant.parse("2026-11-24T00:10:00Z"));
 

@@ -78,8 +78,8 @@ public final class TestPki {
         "/CN=" + name, "-keyout", key.toString(), "-out", csr.toString());
     openssl(
         "x509", "-req", "-in", csr.toString(), "-CA", caCert.toString(), "-CAkey",
-        caKey.toString(), "-CAcreateserial", "-days", Integer.toString(days), "-extfile", ext.toString(), "-out",
-        cert.toString());
+        caKey.toString(), "-CAcreateserial", "-days", Integer.toString(days), "-extfile",
+        ext.toString(), "-out", cert.toString());
     return List.of(cert, key);
   }
 

@@ -27,8 +27,9 @@ import org.postern.tlsrpt.SessionRecord;
  * a {@code tlsa} success; one that matches nothing {@code tlsa-invalid}; a TLSA answer with
  * expired signatures {@code dnssec-invalid}; and under {@code dane-only} (from {@code
  * smtp_tls_policy_maps}) an MX host without TLSA records, or whose MX answer is unsigned, {@code
- * dane-required}, and one whose TLSA records are all unusable {@code tlsa-invalid}; none of the
- * last four is connected to. The dry-run report passes the RFC 8460 schema.
+ * dane-required}, and one whose TLSA records are all unusable {@code tlsa-invalid}; none of
+ * these four is connected to. At {@code dane}, unusable TLSA records are {@code tlsa-invalid}
+ * too, and the mail goes out at {@code encrypt}. The dry-run report passes the RFC 8460 schema.
  */
 class TlsRptDaneIT {
   private static final Duration LIMIT = Duration.ofSeconds(60);
@@ -50,6 +51,7 @@ class TlsRptDaneIT {
     peer(records, "mx-notlsa", 44, "required", null);
     peer(records, "mx-unusable", 45, "unusable", "pkix-ee");
     peer(records, "mx-insecure", 46, null, "ee");
+    peer(records, "mx-fallback", 47, "fallback", "pkix-ee");
     records.add("only.insecure.dane.test. IN MX 10 mx-insecure.dane.test.");
     world = DnssecWorld.start(dir.resolve("dns"), records, Set.of("_25._tcp.mx-bogus.dane.test."));
     postern = PosternInstance.create(dir.resolve("postern"), String.join("\n",
@@ -114,7 +116,7 @@ class TlsRptDaneIT {
   @Test
   void deliver_eachDaneOutcome_journaledWithItsResultTypeAndReportPassesTheSchema()
       throws Exception {
-    List<String> domains = List.of("ok", "wrong", "bogus", "required", "unusable");
+    List<String> domains = List.of("ok", "wrong", "bogus", "required", "unusable", "fallback");
     for (String d : domains) {
       String rcpt = "someone@" + d + ".dane.test";
       statusLine(Submit.swaks(postern, SENDER, rcpt), rcpt);
@@ -143,13 +145,19 @@ class TlsRptDaneIT {
     assertThat(journaled("only.insecure.dane.test")).singleElement()
         .extracting(SessionRecord::failure, SessionRecord::reason)
         .containsExactly(Optional.of(ResultType.DANE_REQUIRED), "non DNSSEC destination");
+    assertThat(journaled("fallback.dane.test")).singleElement().satisfies(r -> {
+      assertThat(r.failure()).contains(ResultType.TLSA_INVALID);
+      assertThat(r.reason()).isEqualTo("TLSA records unusable");
+      assertThat(r.receivingHelo()).isNotEmpty();
+    });
+    assertThat(peers.get(6).messages()).as("delivered at encrypt").hasSize(1);
     assertThat(peers.get(2).connectionCount() + peers.get(3).connectionCount()
         + peers.get(4).connectionCount() + peers.get(5).connectionCount()).isZero();
 
     PosternInstance.Result r = postern.command("postern", "tlsrpt-report", "-d", "today", "-n");
     assertThat(r.status()).as(r.err()).isZero();
     String[] reports = r.out().split("(?<=\n)\\}\n");
-    assertThat(reports).hasSize(6);
+    assertThat(reports).hasSize(7);
     for (String json : reports) {
       assertThat(ReportSchema.violations(json + "}\n")).as(json).isEmpty();
     }

@@ -44,7 +44,7 @@ import org.postern.tlsrpt.SessionRecord;
  *
  * Each report must pass the RFC 8460 JSON schema ({@link ReportSchema}). Reporting a finished
  * day leaves in its journal only the domain whose report could not be POSTed, after the POST was
- * tried twice.
+ * tried twice; the next run sends that domain's report again, and only that one.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TlsRptFailuresIT {
@@ -200,6 +200,13 @@ class TlsRptFailuresIT {
     AiosmtpdPeer.Message m = reportMx.awaitMessages(1, MtaStsWorld.LIMIT).getFirst();
     assertThat(ReportSchema.violations(attachedJson(m))).isEmpty();
     assertThat(attachedJson(m)).contains("\"result-type\": \"sts-policy-invalid\"");
+
+    PosternInstance.Result again = postern.command("postern", "tlsrpt-report");
+
+    assertThat(again.status()).as(again.out() + again.err()).isEqualTo(75);
+    assertThat(again.err()).contains("certs.test: report " + yesterday);
+    assertThat(again.out() + again.err()).doesNotContain("fetch.test").doesNotContain("bad.test");
+    assertThat(reportHost.requests()).filteredOn(l -> l.contains("\"POST /fail ")).hasSize(4);
   }
 
   private static List<SessionRecord> today(String domain) throws Exception {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.postern.tlsrpt.ReportSchema;
 
 /**
  * SMTP TLS Reporting (RFC 8460) end to end with {@code postern_tlsrpt_enable = yes}: rpt.test
@@ -121,6 +122,7 @@ class TlsRptIT {
   }
 
   private static void assertCounts(String json) {
+    assertThat(ReportSchema.violations(json)).as(json).isEmpty();
     assertThat(json).contains("\"organization-name\": \"Client Test Org\"")
         .contains("\"contact-info\": \"postmaster@client.test\"")
         .contains("\"policy-type\": \"sts\"")

@@ -257,6 +257,20 @@ class MtaStsLookupTest {
   }
 
   @Test
+  void lookup_heldBackByTheNegativeCache_failureOfTheLastFetch() {
+    served = "version: STSv1\nmode: enforce\nmax_age: 60\n";
+    lookup().lookup("example.com");
+    served = ENFORCE;
+
+    MtaStsLookup.Lookup l = lookup().lookup("example.com");
+
+    assertThat(fetches).hasSize(1);
+    assertThat(l.policy()).isEmpty();
+    assertThat(l.failure()).get().extracting(PolicyFailure::kind)
+        .isEqualTo(PolicyFailure.Kind.POLICY_INVALID);
+  }
+
+  @Test
   void lookup_fetchFailsWithCachedPolicy_cachedPolicyNoFailure() {
     lookup().policy("example.com");
     dns.txt = List.of("v=STSv1; id=two;");

@@ -77,12 +77,13 @@ class PolicyCacheTest {
   void writeFailure_thenRead_sameEntryOneLineReasonClearedOnSuccess() throws Exception {
     PolicyCache cache = new PolicyCache(tmp.resolve("mta-sts"));
     FetchFailure f = new FetchFailure("example.com", "id1", 3, Instant.ofEpochSecond(5000),
-        "HTTP status 404\r\nX-Injected: yes");
+        "HTTP status 404\r\nX-Injected: yes", PolicyFailure.Kind.WEBPKI_INVALID);
 
     cache.writeFailure(f);
 
     assertThat(cache.readFailure("Example.com")).contains(new FetchFailure("example.com", "id1", 3,
-        Instant.ofEpochSecond(5000), "HTTP status 404  X-Injected: yes"));
+        Instant.ofEpochSecond(5000), "HTTP status 404  X-Injected: yes",
+        PolicyFailure.Kind.WEBPKI_INVALID));
     assertThat(cache.read("example.com")).as("the policy file is another file").isEmpty();
     cache.clearFailure("example.com");
     assertThat(cache.readFailure("example.com")).isEmpty();
@@ -99,5 +100,16 @@ class PolicyCacheTest {
     Files.writeString(tmp.resolve(".failed/example.com"),
         "domain: other.com\nid: x\nfailures: 1\nlast: 1\nreason: r\n");
     assertThat(cache.readFailure("example.com")).isEmpty();
+  }
+
+  @Test
+  void readFailure_entryWithoutKind_aFetchError() throws Exception {
+    PolicyCache cache = new PolicyCache(tmp);
+    Files.createDirectories(tmp.resolve(".failed"));
+    Files.writeString(tmp.resolve(".failed/example.com"),
+        "domain: example.com\nid: x\nfailures: 1\nlast: 1\nreason: r\n");
+
+    assertThat(cache.readFailure("example.com")).get().extracting(FetchFailure::kind)
+        .isEqualTo(PolicyFailure.Kind.FETCH_ERROR);
   }
 }

@@ -198,6 +198,21 @@ class TlsRptRecordingTest {
   }
 
   @Test
+  void deliver_daneUnusableTlsa_deliveredEncryptedCountedTlsaInvalid() throws Exception {
+    dns.tlsa.put(tlsaName("mx1.example.com"), List.of(new TlsaRecord(4, 1, 1, new byte[32])));
+
+    deliver();
+
+    assertThat(mx1.sessions).isEqualTo(1);
+    assertThat(recorded).singleElement().satisfies(r -> {
+      assertThat(r.failure()).contains(ResultType.TLSA_INVALID);
+      assertThat(r.policy().type()).isEqualTo(PolicyType.TLSA);
+      assertThat(r.reason()).isEqualTo("TLSA records unusable");
+      assertThat(r.receivingHelo()).isEqualTo("scripted.example");
+    });
+  }
+
+  @Test
   void deliver_daneWithoutTlsa_noDaneRequired() throws Exception {
     deliver();
 

@@ -51,11 +51,19 @@ class ClientTlsPolicyTest {
     assertThat(p.match()).containsExactly("example", ".example");
     assertThat(p.attribute("servername")).contains("example");
     assertThat(p.external()).contains(new ExternalPolicy("sts", java.util.Optional.of("example"),
-        List.of("one", "two"), List.of("example", "*.example")));
+        List.of("one", "two"), List.of("example", "*.example"), java.util.Optional.empty()));
     assertThat(p.external().get().allowsMx("mx.example")).isTrue();
     assertThat(p.external().get().allowsMx("EXAMPLE")).isTrue();
     assertThat(p.external().get().allowsMx("a.mx.example")).isFalse();
     assertThat(p.external().get().allowsMx("example.org")).isFalse();
+  }
+
+  @Test
+  void parse_policyFailure_keptInLowerCase() throws Exception {
+    ClientTlsPolicy p = ClientTlsPolicy.parse("secure policy_type=sts policy_domain=example"
+        + " policy_failure=STS-Policy-Fetch-Error", "t");
+
+    assertThat(p.external().flatMap(ExternalPolicy::failure)).contains("sts-policy-fetch-error");
   }
 
   @Test

@@ -181,6 +181,17 @@ class JournalTest {
   }
 
   @Test
+  void days_journalFilesOnly_oldestFirst() throws Exception {
+    Files.createDirectories(dir);
+    Files.writeString(Journal.file(dir, DAY), "");
+    Files.writeString(Journal.file(dir, DAY.minusDays(3)), "");
+    Files.writeString(dir.resolve("." + DAY + ".journal.tmp"), "");
+    Files.writeString(dir.resolve("2026-13-45.journal"), "");
+
+    assertThat(Journal.days(dir)).containsExactly(DAY.minusDays(3), DAY);
+  }
+
+  @Test
   void expire_noDirectory_nothing() throws Exception {
     assertThat(Journal.expire(dir.resolve("none"), DAY)).isEmpty();
   }
