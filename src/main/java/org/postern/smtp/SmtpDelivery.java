@@ -162,6 +162,17 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
 
   @Override
   public List<RecipientResult> deliver(DeliveryRequest request) throws Exception {
+    return deliver(request, infos);
+  }
+
+  /** The requiretls: lines go to {@code run}, with the status lines qmgr writes there. */
+  @Override
+  public List<RecipientResult> deliver(DeliveryRequest request, ProgramLog run) throws Exception {
+    return deliver(request, run::info);
+  }
+
+  private List<RecipientResult> deliver(DeliveryRequest request, Consumer<String> runInfos)
+      throws Exception {
     MessageContent content = MessageContent.of(out -> request.copyContent(out, "\r\n"));
     List<String> nexthops = new ArrayList<>();
     nexthops.add(request.nexthop());
@@ -174,24 +185,25 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       attempt = new Attempt(request, content, nexthop);
       Optional<List<RecipientResult>> done = attempt.run();
       if (done.isPresent()) {
-        return logged(attempt, done.get());
+        return logged(attempt, done.get(), runInfos);
       }
       last = attempt.failure;
       if (!last.tryNext()) {
         break;
       }
     }
-    return logged(attempt, failAll(request.recipients(), last));
+    return logged(attempt, failAll(request.recipients(), last), runInfos);
   }
 
   /**
    * For a REQUIRETLS message, the {@code requiretls:} line naming the certificate check of the
    * attempt that decided each result, logged before qmgr logs the status lines.
    */
-  private List<RecipientResult> logged(Attempt attempt, List<RecipientResult> results) {
+  private List<RecipientResult> logged(
+      Attempt attempt, List<RecipientResult> results, Consumer<String> runInfos) {
     if (attempt.action.isPresent()) {
       for (RecipientResult r : results) {
-        infos.accept(attempt.check.line(attempt.request.queueId().toString(),
+        runInfos.accept(attempt.check.line(attempt.request.queueId().toString(),
             r.recipient().address(), r.relay()).text());
       }
     }
