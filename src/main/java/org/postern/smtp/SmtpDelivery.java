@@ -71,6 +71,11 @@ import org.postern.tlsrpt.SessionRecorder;
  * soft error for that server unless {@code smtp_sasl_auth_soft_bounce = no} and the server said
  * {@code 5xx}. With {@code smtp_sender_dependent_authentication} sessions are not cached.
  *
+ * <p>For a REQUIRETLS message, each result is preceded in the log by a {@code requiretls:} line
+ * naming the certificate check of the server that decided it ({@link CertificateCheck}; an
+ * MTA-STS {@code enforce} policy's PKIX check is named {@code mta-sts}), written to qmgr's log of
+ * the delivery run so it shares {@code program[pid]} with the status lines.
+ *
  * <p>Not yet: client certificates, {@code smtp_generic_maps}, the implicit bind to a single
  * {@code inet_interfaces} address.
  *

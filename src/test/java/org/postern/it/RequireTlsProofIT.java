@@ -22,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * record (policy {@code dane}), {@code pkix.test} is held to {@code secure}, {@code fp.test} to
  * {@code fingerprint} with its certificate's SHA-256 fingerprint, and {@code sts.test} publishes
  * an MTA-STS {@code enforce} policy served by nginx on 127.0.107.10:443 (default level {@code
- * may}, so the policy decides). Messages from {@code client.test} and {@code corp.test} are
- * marked for REQUIRETLS by {@code requiretls_request_maps}; {@code smtp_requiretls_policy} keeps
- * its default ({@code enforce} for these domains).
+ * may}, so the policy decides); {@code plain.test}'s MX host (127.0.107.15) offers no STARTTLS
+ * and is {@code opportunistic} in {@code smtp_requiretls_policy}, the others {@code enforce}.
+ * Messages from {@code client.test} and {@code corp.test} are marked for REQUIRETLS by {@code
+ * requiretls_request_maps}.
  */
 class RequireTlsProofIT {
   private static final Duration LIMIT = Duration.ofSeconds(90);
@@ -48,6 +49,8 @@ class RequireTlsProofIT {
     records.add("_25._tcp.mx.dane.test. 300 IN TLSA " + DnssecWorld.daneEe(certs.get(0).get(0)));
     records.add("_mta-sts.sts.test. 300 IN TXT \"v=STSv1; id=sts1;\"");
     records.add("mta-sts.sts.test. 300 IN A 127.0.107.10");
+    records.add("plain.test. 300 IN MX 10 mx.plain.test.");
+    records.add("mx.plain.test. 300 IN A 127.0.107.15");
     DnssecWorld dns = started(DnssecWorld.signedTest(dir.resolve("dns"), records));
     Path www = Files.createDirectories(dir.resolve("www/sts.test/.well-known"));
     Files.writeString(www.resolve("mta-sts.txt"),
@@ -58,6 +61,7 @@ class RequireTlsProofIT {
       started(AiosmtpdPeer.start(dir, "127.0.107." + (11 + i), 25, "--tls",
           certs.get(i).get(0).toString(), certs.get(i).get(1).toString(), "--requiretls"));
     }
+    started(AiosmtpdPeer.start(dir, "127.0.107.15", 25));
     postern = started(PosternInstance.create(dir.resolve("postern"), String.join("\n",
         "myhostname = client.test",
         "mydestination = localhost",
@@ -73,6 +77,7 @@ class RequireTlsProofIT {
         "postern_mta_sts_enable = yes",
         "postern_mta_sts_fetch_timeout = 10s",
         "requiretls_request_maps = inline:{ {client.test = yes} {corp.test = yes} }",
+        "smtp_requiretls_policy = inline:{ {plain.test = opportunistic} }, enforce",
         "")));
     postern.startAndAwaitSmtp();
   }
@@ -129,6 +134,7 @@ class RequireTlsProofIT {
     List<String> pkix = deliver("sender@client.test", "pkix.test");
     List<String> fp = deliver("boss@corp.test", "fp.test");
     List<String> sts = deliver("boss@corp.test", "sts.test");
+    List<String> plain = deliver("boss@corp.test", "plain.test");
 
     assertThat(dane.get(0)).endsWith(": requiretls: to=<someone@dane.test>,"
         + " relay=mx.dane.test[127.0.107.11]:25, check=dane (TLSA 3 1 1 matched depth 0)");
@@ -147,17 +153,21 @@ class RequireTlsProofIT {
         + " mx.sts.test)");
     // The status line keeps Postfix's shape: MTA-STS shows as the secure level.
     assertThat(sts.get(1)).contains("tls=secure/requiretls, dsn=2.0.0, status=sent");
+    assertThat(plain.get(0)).endsWith(": requiretls: to=<someone@plain.test>,"
+        + " relay=mx.plain.test[127.0.107.15]:25, check=none (no TLS)");
+    assertThat(plain.get(1)).contains("tls=may:none/requiretls:none, dsn=2.0.0, status=sent");
 
     PosternInstance.Result byRecipient = postern.command("postern", "requiretls-report");
     assertThat(byRecipient.status()).as(byRecipient.err()).isZero();
     assertThat(byRecipient.err()).isEmpty();
     assertThat(byRecipient.out()).isEqualTo("""
-        domain     enforce  total  requiretls  check:dane  check:mta-sts  check:pkix  check:fingerprint
-        TOTAL          4/4      4           4           1              1           1                  1
-        dane.test     pass      1           1           1              0           0                  0
-        fp.test       pass      1           1           0              0           0                  1
-        pkix.test     pass      1           1           0              0           1                  0
-        sts.test      pass      1           1           0              1           0                  0
+        domain      enforce  total  requiretls  requiretls:none  check:dane  check:mta-sts  check:pkix  check:fingerprint  check:none
+        TOTAL           4/5      5           4                1           1              1           1                  1           1
+        dane.test      pass      1           1                0           1              0           0                  0           0
+        fp.test        pass      1           1                0           0              0           0                  1           0
+        pkix.test      pass      1           1                0           0              0           1                  0           0
+        plain.test     fail      1           0                1           0              0           0                  0           1
+        sts.test       pass      1           1                0           0              1           0                  0           0
         """);
 
     PosternInstance.Result json = postern.command("postern", "requiretls-report", "--by",
@@ -169,6 +179,20 @@ class RequireTlsProofIT {
         .contains("""
               "domains": [
                 {
+                  "domain": "corp.test",
+                  "enforce": "fail",
+                  "deliveries": 3,
+                  "outcomes": {
+                    "requiretls": 2,
+                    "requiretls:none": 1
+                  },
+                  "checks": {
+                    "mta-sts": 1,
+                    "fingerprint": 1,
+                    "none": 1
+                  }
+                },
+                {
                   "domain": "client.test",
                   "enforce": "pass",
                   "deliveries": 2,
@@ -178,18 +202,6 @@ class RequireTlsProofIT {
                   "checks": {
                     "dane": 1,
                     "pkix": 1
-                  }
-                },
-                {
-                  "domain": "corp.test",
-                  "enforce": "pass",
-                  "deliveries": 2,
-                  "outcomes": {
-                    "requiretls": 2
-                  },
-                  "checks": {
-                    "mta-sts": 1,
-                    "fingerprint": 1
                   }
                 }
               ]
