@@ -126,6 +126,8 @@ mta_start() {
     if [ -n "${BENCH_JFR:-}" ]; then
       mkdir -p "$WORK/jfr"
       jto="$jto -XX:StartFlightRecording=filename=$WORK/jfr/postern-%p.jfr,dumponexit=true,settings=profile"
+      # cpu: samples per CPU time (kernel time in system calls included), not per wall clock.
+      [ "$BENCH_JFR" = cpu ] && jto="$jto,jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=2ms"
     fi
     env ${jto:+JAVA_TOOL_OPTIONS="$jto"} "$HOME_DIR/bin/postern" start -c "$dir/etc" >"$dir/start.out" 2>&1 || { cat "$dir/start.out" >&2; die "postern start failed"; }
   else

@@ -124,16 +124,23 @@ dkim_check() {
 }
 
 # JFR: BENCH_JFR=1 starts Postern's JVM with a flight recording; the summary
-# counts the top frames of jdk.ExecutionSample.
+# counts the top frames of jdk.ExecutionSample (Java code on a CPU). BENCH_JFR=cpu
+# samples jdk.CPUTimeSample instead (JDK 25: per CPU time of each thread, system
+# calls included) and also counts the first Postern frame of each stack, which
+# says which of Postern's steps the CPU went to.
 jfr_summary() {
-  local dir=$1 label=$2 f
+  local dir=$1 label=$2 f event=jdk.ExecutionSample
+  [ "${BENCH_JFR:-}" = cpu ] && event=jdk.CPUTimeSample
   f=$(ls -S "$WORK"/jfr/*.jfr 2>/dev/null | head -n 1) || return 0
   [ -n "$f" ] || return 0
   mkdir -p "$WORK/profiles"
-  "$JDK/bin/jfr" print --events jdk.ExecutionSample "$f" >"$WORK/profiles/$label.txt" 2>/dev/null || return 0
-  echo "-- top frames ($label, Postern, $(grep -c 'jdk.ExecutionSample' "$WORK/profiles/$label.txt") samples):"
+  "$JDK/bin/jfr" print --events "$event" --stack-depth 64 "$f" >"$WORK/profiles/$label.txt" 2>/dev/null || return 0
+  echo "-- top frames ($label, Postern, $(grep -c "$event" "$WORK/profiles/$label.txt") samples of $event):"
   awk '/stackTrace = \[/ {getline; sub(/^ +/, ""); sub(/ +line:.*/, ""); print}' "$WORK/profiles/$label.txt" \
     | sort | uniq -c | sort -rn | head -n 15
+  echo "-- first Postern frame of each sample:"
+  awk '/stackTrace = \[/ {s = 1; next} s && /org\.postern\./ {sub(/^ +/, ""); sub(/\(.*/, ""); print; s = 0} /^ *\]/ {s = 0}' \
+    "$WORK/profiles/$label.txt" | sort | uniq -c | sort -rn | head -n 15
   rm -f "$WORK"/jfr/*.jfr
 }
 

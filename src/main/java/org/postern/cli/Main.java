@@ -22,6 +22,7 @@ public final class Main {
     c.put("requiretls-report", RequireTlsReportCommand::run);
     c.put("resolve", ResolveCommand::run);
     c.put("tls-probe", TlsProbeCommand::run);
+    c.put("mta-sts-check", MtaStsCheckCommand::run);
     c.put("tlsrpt-report", TlsRptReportCommand::run);
     c.put("start-fg", StartForeground::run);
     c.put("start", StartCommand::run);

@@ -58,8 +58,7 @@ public record ParameterSupport(Level level, String consequence) {
       "smtpd_discard_ehlo_keyword_address_maps", "smtpd_error_sleep_time",
       "smtpd_etrn_restrictions", "smtpd_forbid_bare_newline_exclusions",
       "smtpd_forbid_bare_newline_reject_code", "smtpd_forbid_unauth_pipelining",
-      "smtpd_junk_command_limit", "smtpd_sasl_local_domain",
-      "smtpd_starttls_timeout",
+      "smtpd_sasl_local_domain",
       "strict_smtputf8", "tls_preempt_cipherlist", "tls_random_source", "transport_retry_time");
 
   /**

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.postern.dns.InetProtocols;
 import org.postern.dns.Resolver;
+import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsConfigException;
 
 /**
@@ -27,7 +28,8 @@ public final class HttpsPost {
   /** Trusting the JDK's anchors and {@code caFile}; each POST bounded by {@code timeout}. */
   public HttpsPost(Resolver resolver, InetProtocols protocols, String caFile, Duration timeout)
       throws TlsConfigException {
-    this.client = new PolicyFetcher(resolver, protocols, PolicyFetcher.trusting(caFile), timeout);
+    this.client = new PolicyFetcher(resolver, protocols,
+        PolicyFetcher.trusting(ServerCertificateCheck.create(caFile, "", "sha256")), timeout);
   }
 
   /** POSTs {@code body} as {@code contentType} to the {@code https:} URI {@code uri}. */

@@ -29,6 +29,18 @@ import java.util.regex.Pattern;
  * ...
  * </pre>
  *
+ * <p>The negative cache lives beside it, in the subdirectory {@code .failed} (a name no domain
+ * has): one file per domain whose last policy fetch failed ({@link FetchFailure}), removed when a
+ * fetch succeeds, so that every SMTP client process holds back the same way:
+ *
+ * <pre>
+ * domain: example.com
+ * id: 20240101T000000
+ * failures: 2
+ * last: 1704067200
+ * reason: https://mta-sts.example.com/.well-known/mta-sts.txt: HTTP status 404
+ * </pre>
+ *
  * <p>Files are written to a temporary name in the same directory, forced to disk and renamed over
  * the old one, so a reader sees the old policy or the new, never half of one.
  *
@@ -39,6 +51,9 @@ final class PolicyCache {
   private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
   private static final Pattern HEADER = Pattern.compile(
       "domain: (\\S+)\nid: ([A-Za-z0-9]{1,32})\nfetched: ([0-9]{1,19})\n\n(.*)", Pattern.DOTALL);
+  private static final Pattern FAILURE = Pattern.compile("domain: (\\S+)\nid: ([A-Za-z0-9]{1,32})"
+      + "\nfailures: ([1-9][0-9]{0,8})\nlast: ([0-9]{1,19})\nreason: ([^\n]*)\n");
+  private static final String FAILED = ".failed";
 
   private final Path directory;
 
@@ -48,7 +63,7 @@ final class PolicyCache {
 
   /** The cached policy of {@code domain}, expired or not; empty when none is usable. */
   Optional<ActivePolicy> read(String domain) {
-    Optional<Path> file = file(domain);
+    Optional<Path> file = file(directory, domain);
     if (file.isEmpty()) {
       return Optional.empty();
     }
@@ -73,14 +88,55 @@ final class PolicyCache {
 
   /** Stores {@code p} as its domain's policy, atomically. */
   void write(ActivePolicy p) throws IOException {
-    Optional<Path> file = file(p.domain());
-    if (file.isEmpty()) {
-      return;
+    Optional<Path> file = file(directory, p.domain());
+    if (file.isPresent()) {
+      replace(file.get(), "domain: " + key(p.domain()) + "\nid: " + p.id() + "\nfetched: "
+          + p.fetched().getEpochSecond() + "\n\n" + p.text());
     }
-    Files.createDirectories(directory);
-    String content = "domain: " + key(p.domain()) + "\nid: " + p.id() + "\nfetched: "
-        + p.fetched().getEpochSecond() + "\n\n" + p.text();
-    Path tmp = Files.createTempFile(directory, ".tmp-", "");
+  }
+
+  /** The negative cache entry of {@code domain}; empty when its last fetch did not fail. */
+  Optional<FetchFailure> readFailure(String domain) {
+    Optional<Path> file = file(directory.resolve(FAILED), domain);
+    Matcher m;
+    try {
+      if (file.isEmpty() || !Files.isRegularFile(file.get())) {
+        return Optional.empty();
+      }
+      m = FAILURE.matcher(Files.readString(file.get(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    if (!m.matches() || !m.group(1).equals(key(domain))) {
+      return Optional.empty();
+    }
+    return Optional.of(new FetchFailure(m.group(1), m.group(2), Integer.parseInt(m.group(3)),
+        Instant.ofEpochSecond(Long.parseLong(m.group(4))), m.group(5)));
+  }
+
+  /** Stores {@code f} as its domain's negative cache entry, atomically. */
+  void writeFailure(FetchFailure f) throws IOException {
+    Optional<Path> file = file(directory.resolve(FAILED), f.domain());
+    if (file.isPresent()) {
+      // one line per field: a reason with line breaks would end the entry early
+      String reason = f.reason().replaceAll("[\\p{Cntrl}]", " ");
+      replace(file.get(), "domain: " + key(f.domain()) + "\nid: " + f.id() + "\nfailures: "
+          + f.failures() + "\nlast: " + f.last().getEpochSecond() + "\nreason: " + reason + "\n");
+    }
+  }
+
+  /** Forgets the failed fetches of {@code domain}, after a fetch that worked. */
+  void clearFailure(String domain) throws IOException {
+    Optional<Path> file = file(directory.resolve(FAILED), domain);
+    if (file.isPresent()) {
+      Files.deleteIfExists(file.get());
+    }
+  }
+
+  /** Writes {@code content} to a temporary file beside {@code file}, forces it, renames it. */
+  private static void replace(Path file, String content) throws IOException {
+    Path dir = Files.createDirectories(file.getParent());
+    Path tmp = Files.createTempFile(dir, ".tmp-", "");
     try {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
@@ -89,8 +145,7 @@ final class PolicyCache {
         }
         channel.force(true);
       }
-      Files.move(tmp, file.get(), StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -101,11 +156,11 @@ final class PolicyCache {
     return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
   }
 
-  /** The file of a domain whose name is safe as a file name (no {@code /}, no leading dot). */
-  private Optional<Path> file(String domain) {
+  /** The file in {@code dir} of a domain whose name is safe (no {@code /}, no leading dot). */
+  private static Optional<Path> file(Path dir, String domain) {
     String k = key(domain);
     return DOMAIN.matcher(k).matches() && !k.contains("..")
-        ? Optional.of(directory.resolve(k))
+        ? Optional.of(dir.resolve(k))
         : Optional.empty();
   }
 }

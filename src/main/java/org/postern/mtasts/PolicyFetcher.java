@@ -12,13 +12,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SNIHostName;
@@ -27,22 +25,22 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import org.postern.dns.DnsAnswer;
 import org.postern.dns.DnsLookupException;
 import org.postern.dns.InetProtocols;
 import org.postern.dns.Resolver;
 import org.postern.tls.ClientTlsContexts;
+import org.postern.tls.ServerCertificateCheck;
 import org.postern.tls.TlsConfigException;
 
 /**
  * Fetches {@code https://mta-sts.<domain>/.well-known/mta-sts.txt} (RFC 8461 section 3.3) over a
  * TLS socket of its own, so that the policy host's addresses come from Postern's resolver and
  * not the system's: SNI and a PKIX check with the host name ({@code HTTPS} endpoint
- * identification) against the JDK's trust anchors plus {@code smtp_tls_CAfile}, one {@code GET},
- * one response. Redirects are not followed; only {@code 200} with media type {@code text/plain}
- * and a UTF-8 body of at most 64 KiB counts. The whole fetch, every address tried, has one
- * deadline.
+ * identification) against the JDK's trust anchors plus {@code smtp_tls_CAfile} and {@code
+ * smtp_tls_CApath}, one {@code GET}, one response. Redirects are not followed; only {@code 200}
+ * with media type {@code text/plain} and a UTF-8 body of at most 64 KiB counts. The whole fetch,
+ * every address tried, has one deadline.
  *
  * <p>Failure: {@link PolicyException} saying why, for DNS, connection, TLS and HTTP problems alike.
  */
@@ -62,26 +60,21 @@ final class PolicyFetcher {
     this.timeout = timeout;
   }
 
-  /** TLS that trusts the JDK's anchors and those in {@code caFile} (PEM; may be empty). */
-  static SSLSocketFactory trusting(String caFile) throws TlsConfigException {
+  /**
+   * TLS that trusts the JDK's anchors and, beside them, those of {@code check}: the SMTP
+   * client's {@code smtp_tls_CAfile} and {@code smtp_tls_CApath}, as already loaded for the MX
+   * hosts, so a large CA directory is read once.
+   */
+  static SSLSocketFactory trusting(ServerCertificateCheck check) throws TlsConfigException {
     try {
       KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
       anchors.load(null, null);
-      TrustManagerFactory jdk =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      jdk.init((KeyStore) null);
-      int n = 0;
-      for (var tm : jdk.getTrustManagers()) {
-        if (tm instanceof X509TrustManager x) {
-          for (var c : x.getAcceptedIssuers()) {
-            anchors.setCertificateEntry("jdk-" + n++, c);
-          }
-        }
-      }
-      if (!caFile.isBlank()) {
-        for (Certificate c : pem(Path.of(caFile))) {
-          anchors.setCertificateEntry("cafile-" + n++, c);
-        }
+      // with no CA file or directory, ServerCertificateCheck trusts the JDK's store
+      List<X509Certificate> trusted = new ArrayList<>(
+          ServerCertificateCheck.create("", "", "sha256").authorities());
+      trusted.addAll(check.authorities());
+      for (int n = 0; n < trusted.size(); n++) {
+        anchors.setCertificateEntry("anchor-" + n, trusted.get(n));
       }
       TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
       tmf.init(anchors);
@@ -89,15 +82,8 @@ final class PolicyFetcher {
       context.init(null, tmf.getTrustManagers(), null);
       return context.getSocketFactory();
     } catch (IOException | GeneralSecurityException e) {
-      throw new TlsConfigException("MTA-STS policy fetch: cannot set up trust"
-          + (caFile.isBlank() ? "" : " with " + caFile) + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static java.util.Collection<? extends Certificate> pem(Path file)
-      throws IOException, GeneralSecurityException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return CertificateFactory.getInstance("X.509").generateCertificates(in);
+      throw new TlsConfigException("MTA-STS policy fetch: cannot set up trust: " + e.getMessage(),
+          e);
     }
   }
 

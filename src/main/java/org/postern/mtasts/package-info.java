@@ -10,9 +10,9 @@
  * ({@code postern_dns_resolver_address} or {@code /etc/resolv.conf}, with dnsjava), never the
  * JDK's. The policy is fetched with an HTTP/1.1 {@code GET} of {@code /.well-known/mta-sts.txt}
  * over TLS on port 443 (section 3.3): SNI and a PKIX host name check for {@code
- * mta-sts.<domain>}, trusting the JDK's anchors plus {@code smtp_tls_CAfile}; no redirects, only
- * {@code 200} with {@code text/plain}, at most 64 KiB, within {@code
- * postern_mta_sts_fetch_timeout}. The response is parsed as hostile input ({@link
+ * mta-sts.<domain>}, trusting the JDK's anchors plus {@code smtp_tls_CAfile} and {@code
+ * smtp_tls_CApath}; no redirects, only {@code 200} with {@code text/plain}, at most 64 KiB,
+ * within {@code postern_mta_sts_fetch_timeout}. The response is parsed as hostile input ({@link
  * org.postern.mtasts.HttpResponse}).
  *
  * <p>Policy (section 3.2): {@code version: STSv1}, {@code mode} ({@code enforce}, {@code
@@ -23,9 +23,12 @@
  * <p>Cache (section 5.1): one file per domain in {@code postern_mta_sts_cache_directory} (default
  * {@code $data_directory/mta-sts}), written atomically, so policies survive restarts. A cached
  * policy is used while younger than its {@code max_age} and its id equals the TXT record's; a
- * changed id fetches anew; a missing record, a failed TXT lookup or a failed fetch keeps the
- * unexpired cached policy. Not done: proactive refresh before expiry, and a negative cache (a
- * domain whose policy cannot be fetched is tried again at its next delivery).
+ * changed id fetches anew, and so does a policy half way through its {@code max_age} (at most a
+ * day after its fetch: the proactive refresh, {@link org.postern.mtasts.ActivePolicy#refreshAt});
+ * a missing record, a failed TXT lookup or a failed fetch keeps the unexpired cached policy. A
+ * failed fetch goes to the negative cache ({@link org.postern.mtasts.FetchFailure}, files in
+ * {@code .failed/}), which holds the domain's next fetch back five minutes, doubling up to an
+ * hour. {@link org.postern.mtasts.MtaStsLookup#inspect} serves {@code postern mta-sts-check}.
  *
  * <p>Use by the SMTP client (org.postern.smtp's TlsPolicyLookup): consulted only for next hops
  * looked up by MX (not {@code [host]}), only when {@code smtp_tls_policy_maps} has no entry for
@@ -41,7 +44,6 @@
  * <p>A message with {@code TLS-Required: no} (RFC 8689) is sent at {@code may} or below without
  * consulting MTA-STS. TLS reporting (RFC 8460) is org.postern.tlsrpt's; its HTTPS reports go out
  * through {@link org.postern.mtasts.HttpsPost}, the policy fetcher's socket with a {@code POST}.
- * Not done: {@code smtp_tls_CApath} for the policy host.
  *
  * <p>Failure: see {@link org.postern.mtasts.MtaStsLookup}; no failure of discovery or fetch
  * defers mail by itself, only an enforced policy no MX host can meet does.

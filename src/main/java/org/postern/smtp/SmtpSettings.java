@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.postern.config.MainConfig;
 import org.postern.dns.InetProtocols;
+import org.postern.mtasts.MtaStsLookup;
 import org.postern.tls.CipherLists;
 import org.postern.tls.PemKeyMaterial;
 import org.postern.tls.TlsConfigException;
@@ -93,6 +94,12 @@ record SmtpSettings(
 
   /** The Postern-only MTA-STS parameters ({@code postern_mta_sts_*}); never on for LMTP. */
   record MtaSts(boolean enable, String cacheDirectory, Duration fetchTimeout) {}
+
+  /** The MTA-STS lookup's settings: {@code postern_mta_sts_*} and {@code inet_protocols}. */
+  MtaStsLookup.Settings mtaStsLookup() {
+    return new MtaStsLookup.Settings(Path.of(mtaSts.cacheDirectory()), mtaSts.fetchTimeout(),
+        inetProtocols);
+  }
 
   /** Per-stage time limits; zero means none. */
   record Timeouts(

@@ -1,6 +1,5 @@
 package org.postern.smtp;
 
-import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -126,9 +125,8 @@ final class TlsPolicyLookup implements AutoCloseable {
       SessionRecorder recorder) throws TlsConfigException {
     Optional<MtaStsLookup> mtaSts = Optional.empty();
     if (s.mtaSts().enable()) {
-      mtaSts = Optional.of(MtaStsLookup.create(new MtaStsLookup.Settings(
-          Path.of(s.mtaSts().cacheDirectory()), s.mtaSts().fetchTimeout(), s.caFile(),
-          s.inetProtocols()), resolver, clock, warnings));
+      mtaSts = Optional.of(
+          MtaStsLookup.create(s.mtaStsLookup(), certificates, resolver, clock, warnings));
     }
     return new TlsPolicyLookup(s.tlsSecurityLevel(), maps,
         s.protocol().parameter("tls_security_level"), mtaSts, certificates,

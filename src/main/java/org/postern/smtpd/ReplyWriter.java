@@ -28,6 +28,7 @@ final class ReplyWriter {
   private OutputStream out;
   private boolean enhancedCodes = true;
   private int errorCount;
+  private int junkCommands;
   private boolean hangup;
   private int lastCode;
 
@@ -99,9 +100,21 @@ final class ReplyWriter {
     return errorCount;
   }
 
-  /** A message was accepted: Postfix forgives earlier errors. */
+  /**
+   * One more HELO, EHLO, RSET, NOOP, VRFY or ETRN: past {@code limit} of them ({@code
+   * smtpd_junk_command_limit}) each counts as an error too, as Postfix counts them, so that a
+   * client that never sends mail reaches {@code smtpd_hard_error_limit}.
+   */
+  void junkCommand(int limit) {
+    if (junkCommands++ > limit) {
+      errorCount++;
+    }
+  }
+
+  /** A message was accepted: Postfix forgives earlier errors and junk commands. */
   void resetErrors() {
     errorCount = 0;
+    junkCommands = 0;
   }
 
   /** The code of the last reply buffered, 0 before the first; tells whether a command succeeded. */

@@ -46,6 +46,9 @@ final class SmtpdSession implements Runnable {
   private static final List<String> LAST_IN_GROUP =
       List.of("HELO", "EHLO", "DATA", "VRFY", "EXPN", "TURN", "QUIT", "NOOP", "AUTH", "STARTTLS");
 
+  /** The commands {@code smtpd_junk_command_limit} counts (Postfix's SMTPD_CMD_FLAG_LIMIT). */
+  private static final List<String> JUNK = List.of("HELO", "EHLO", "RSET", "NOOP", "VRFY", "ETRN");
+
   /** What every session of one server shares: its clock, log hook and anvil counters. */
   record Services(Clock clock, Consumer<String> log, Anvil anvil) {}
 
@@ -281,6 +284,9 @@ final class SmtpdSession implements Runnable {
     if (writer.lastCode() < 400 && ConnectionCommands.known(cmd.verb())) {
       counts.succeeded(slot);
     }
+    if (JUNK.contains(cmd.verb())) {
+      writer.junkCommand(settings.junkCommandLimit());
+    }
     return goOn;
   }
 
@@ -298,7 +304,9 @@ final class SmtpdSession implements Runnable {
   void startTls() throws IOException {
     TlsConnection upgraded;
     try {
+      socket.setSoTimeout((int) settings.starttlsTimeout().toMillis());
       upgraded = TlsUpgrade.handshake(tlsContext.orElseThrow(), socket);
+      socket.setSoTimeout((int) settings.timeout().toMillis());
     } catch (IOException e) {
       log("SSL_accept error from " + checkState.namaddr() + ": " + e.getMessage());
       throw e;

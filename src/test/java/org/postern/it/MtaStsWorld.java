@@ -27,15 +27,21 @@ final class MtaStsWorld implements AutoCloseable {
 
   private final Path dir;
   private final TestPki pki;
-  private final Unbound unbound;
+  /** The zone file lines unbound serves; {@link #republish} changes them. */
+  private final List<String> zone;
+  private final int dnsPort;
+  private Unbound unbound;
   private final Nginx nginx;
   /** What the world has started, last first. */
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private PosternInstance postern;
 
-  private MtaStsWorld(Path dir, TestPki pki, Unbound unbound, Nginx nginx) {
+  private MtaStsWorld(Path dir, TestPki pki, List<String> zone, int dnsPort, Unbound unbound,
+      Nginx nginx) {
     this.dir = dir;
     this.pki = pki;
+    this.zone = zone;
+    this.dnsPort = dnsPort;
     this.unbound = started(unbound);
     this.nginx = started(nginx);
   }
@@ -62,9 +68,10 @@ final class MtaStsWorld implements AutoCloseable {
       }
       sites.add(new Nginx.Site("mta-sts." + domain, pki.server("mta-sts." + domain), root));
     }
-    Unbound unbound = startUnbound(dir.resolve("unbound"), zone);
+    int dnsPort = PosternInstance.freePort();
+    Unbound unbound = startUnbound(dir.resolve("unbound"), dnsPort, zone);
     try {
-      return new MtaStsWorld(dir, pki, unbound,
+      return new MtaStsWorld(dir, pki, zone, dnsPort, unbound,
           Nginx.start(dir.resolve("nginx"), nginxAddress, sites));
     } catch (IOException | RuntimeException | AssertionError | InterruptedException e) {
       unbound.close();
@@ -78,10 +85,9 @@ final class MtaStsWorld implements AutoCloseable {
   }
 
   /** TXT data needs quotes inside local-data, so the records are single-quoted here. */
-  private static Unbound startUnbound(Path dir, List<String> records)
+  private static Unbound startUnbound(Path dir, int port, List<String> records)
       throws IOException, InterruptedException {
     Files.createDirectories(dir);
-    int port = PosternInstance.freePort();
     List<String> conf = new ArrayList<>(Unbound.server(dir, port, "iterator"));
     conf.add("  local-zone: \"test.\" static");
     for (String r : records) {
@@ -130,6 +136,42 @@ final class MtaStsWorld implements AutoCloseable {
     postern = started(
         PosternInstance.create(dir.resolve("postern"), String.join("\n", lines) + "\n"));
     return postern;
+  }
+
+  /**
+   * Publishes {@code _mta-sts.DOMAIN TXT "v=STSv1; id=ID;"} instead of the domain's record:
+   * restarts unbound on the same port, so Postern's resolver address stays right.
+   */
+  void republish(String domain, String id) throws Exception {
+    String owner = "_mta-sts." + domain + ". ";
+    String record = owner + "300 IN TXT \"v=STSv1; id=" + id + ";\"";
+    zone.replaceAll(r -> r.startsWith(owner) ? record : r);
+    unbound.close();
+    unbound = started(startUnbound(dir.resolve("unbound"), dnsPort, zone));
+  }
+
+  /** Serves {@code policy} as {@code domain}'s policy file from now on. */
+  void serve(String domain, String policy) throws IOException {
+    Path file = dir.resolve("www").resolve(domain).resolve(".well-known/mta-sts.txt");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, policy);
+  }
+
+  /** Removes {@code domain}'s policy file: from now on its fetch gets a 404. */
+  void unserve(String domain) throws IOException {
+    Files.deleteIfExists(dir.resolve("www").resolve(domain).resolve(".well-known/mta-sts.txt"));
+  }
+
+  /** How many times nginx was asked for {@code domain}'s policy so far. */
+  long fetches(String domain) throws IOException {
+    return nginx.requests().stream()
+        .filter(l -> l.startsWith("mta-sts." + domain + " \"GET /.well-known/mta-sts.txt "))
+        .count();
+  }
+
+  /** The test CA's certificate (PEM). */
+  Path caCert() {
+    return pki.caCert();
   }
 
   /** Stops nginx: from now on every policy fetch fails. */

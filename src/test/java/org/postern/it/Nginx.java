@@ -42,7 +42,8 @@ final class Nginx implements AutoCloseable {
         "error_log " + dir.resolve("error.log") + " info;",
         "events { worker_connections 64; }",
         "http {",
-        "  access_log " + dir.resolve("access.log") + ";",
+        "  log_format hosts '$host \"$request\" $status';",
+        "  access_log " + dir.resolve("access.log") + " hosts;",
         "  client_body_temp_path " + dir.resolve("tmp/body") + ";",
         "  proxy_temp_path " + dir.resolve("tmp/proxy") + ";",
         "  fastcgi_temp_path " + dir.resolve("tmp/fastcgi") + ";",
@@ -86,7 +87,7 @@ final class Nginx implements AutoCloseable {
     }
   }
 
-  /** The access log so far: one line per request. */
+  /** The access log so far: one line per request, {@code HOST "REQUEST" STATUS}. */
   List<String> requests() throws IOException {
     Path log = dir.resolve("access.log");
     return Files.isRegularFile(log) ? Files.readAllLines(log) : List.of();
