@@ -23,9 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code fingerprint} with its certificate's SHA-256 fingerprint, and {@code sts.test} publishes
  * an MTA-STS {@code enforce} policy served by nginx on 127.0.107.10:443 (default level {@code
  * may}, so the policy decides); {@code plain.test}'s MX host (127.0.107.15) offers no STARTTLS
- * and is {@code opportunistic} in {@code smtp_requiretls_policy}, the others {@code enforce}.
- * Messages from {@code client.test} and {@code corp.test} are marked for REQUIRETLS by {@code
- * requiretls_request_maps}.
+ * and is {@code opportunistic} in {@code smtp_requiretls_policy}, the others {@code enforce};
+ * {@code wrong.test} is held to {@code secure} but its MX host (127.0.107.16) shows a certificate
+ * for another name, so the check fails and the message returns to its local sender.
+ * Messages from {@code client.test}, {@code corp.test} and {@code localhost} are marked for
+ * REQUIRETLS by {@code requiretls_request_maps}.
  */
 class RequireTlsProofIT {
   private static final Duration LIMIT = Duration.ofSeconds(90);
@@ -51,6 +53,8 @@ class RequireTlsProofIT {
     records.add("mta-sts.sts.test. 300 IN A 127.0.107.10");
     records.add("plain.test. 300 IN MX 10 mx.plain.test.");
     records.add("mx.plain.test. 300 IN A 127.0.107.15");
+    records.add("wrong.test. 300 IN MX 10 mx.wrong.test.");
+    records.add("mx.wrong.test. 300 IN A 127.0.107.16");
     DnssecWorld dns = started(DnssecWorld.signedTest(dir.resolve("dns"), records));
     Path www = Files.createDirectories(dir.resolve("www/sts.test/.well-known"));
     Files.writeString(www.resolve("mta-sts.txt"),
@@ -62,6 +66,9 @@ class RequireTlsProofIT {
           certs.get(i).get(0).toString(), certs.get(i).get(1).toString(), "--requiretls"));
     }
     started(AiosmtpdPeer.start(dir, "127.0.107.15", 25));
+    List<Path> other = pki.server("mx.other.test");
+    started(AiosmtpdPeer.start(dir, "127.0.107.16", 25, "--tls", other.get(0).toString(),
+        other.get(1).toString(), "--requiretls"));
     postern = started(PosternInstance.create(dir.resolve("postern"), String.join("\n",
         "myhostname = client.test",
         "mydestination = localhost",
@@ -73,10 +80,12 @@ class RequireTlsProofIT {
         "smtp_tls_security_level = may",
         "smtp_tls_CAfile = " + pki.caCert(),
         "smtp_tls_policy_maps = inline:{ {dane.test = dane} {pkix.test = secure}"
+            + " {wrong.test = secure}"
             + " {fp.test = fingerprint match=" + fingerprint(certs.get(2).get(0)) + "} }",
         "postern_mta_sts_enable = yes",
         "postern_mta_sts_fetch_timeout = 10s",
-        "requiretls_request_maps = inline:{ {client.test = yes} {corp.test = yes} }",
+        "requiretls_request_maps = inline:{ {client.test = yes} {corp.test = yes}"
+            + " {localhost = yes} }",
         "smtp_requiretls_policy = inline:{ {plain.test = opportunistic} }, enforce",
         "")));
     postern.startAndAwaitSmtp();
@@ -135,6 +144,7 @@ class RequireTlsProofIT {
     List<String> fp = deliver("boss@corp.test", "fp.test");
     List<String> sts = deliver("boss@corp.test", "sts.test");
     List<String> plain = deliver("boss@corp.test", "plain.test");
+    List<String> wrong = deliver("root@localhost", "wrong.test");
 
     assertThat(dane.get(0)).endsWith(": requiretls: to=<someone@dane.test>,"
         + " relay=mx.dane.test[127.0.107.11]:25, check=dane (TLSA 3 1 1 matched depth 0)");
@@ -156,18 +166,25 @@ class RequireTlsProofIT {
     assertThat(plain.get(0)).endsWith(": requiretls: to=<someone@plain.test>,"
         + " relay=mx.plain.test[127.0.107.15]:25, check=none (no TLS)");
     assertThat(plain.get(1)).contains("tls=may:none/requiretls:none, dsn=2.0.0, status=sent");
+    // A failed check is named too.
+    assertThat(wrong.get(0)).endsWith(": requiretls: to=<someone@wrong.test>,"
+        + " relay=mx.wrong.test[127.0.107.16]:25, check=pkix (secure, chain not trusted or no"
+        + " name matched)");
+    assertThat(wrong.get(1)).contains("tls=!secure/!requiretls:nocertmatch, dsn=5.7.10,"
+        + " status=bounced (Sender requested REQUIRETLS, but no matching server certificate");
 
     PosternInstance.Result byRecipient = postern.command("postern", "requiretls-report");
     assertThat(byRecipient.status()).as(byRecipient.err()).isZero();
     assertThat(byRecipient.err()).isEmpty();
     assertThat(byRecipient.out()).isEqualTo("""
-        domain      enforce  total  requiretls  requiretls:none  check:dane  check:mta-sts  check:pkix  check:fingerprint  check:none
-        TOTAL           4/5      5           4                1           1              1           1                  1           1
-        dane.test      pass      1           1                0           1              0           0                  0           0
-        fp.test        pass      1           1                0           0              0           0                  1           0
-        pkix.test      pass      1           1                0           0              0           1                  0           0
-        plain.test     fail      1           0                1           0              0           0                  0           1
-        sts.test       pass      1           1                0           0              1           0                  0           0
+        domain      enforce  total  requiretls  requiretls:none  !requiretls:nocertmatch  check:dane  check:mta-sts  check:pkix  check:fingerprint  check:none
+        TOTAL           4/6      6           4                1                        1           1              1           2                  1           1
+        dane.test      pass      1           1                0                        0           1              0           0                  0           0
+        fp.test        pass      1           1                0                        0           0              0           0                  1           0
+        pkix.test      pass      1           1                0                        0           0              0           1                  0           0
+        plain.test     fail      1           0                1                        0           0              0           0                  0           1
+        sts.test       pass      1           1                0                        0           0              1           0                  0           0
+        wrong.test     fail      1           0                0                        1           0              0           1                  0           0
         """);
 
     PosternInstance.Result json = postern.command("postern", "requiretls-report", "--by",
@@ -201,6 +218,17 @@ class RequireTlsProofIT {
                   },
                   "checks": {
                     "dane": 1,
+                    "pkix": 1
+                  }
+                },
+                {
+                  "domain": "localhost",
+                  "enforce": "fail",
+                  "deliveries": 1,
+                  "outcomes": {
+                    "!requiretls:nocertmatch": 1
+                  },
+                  "checks": {
                     "pkix": 1
                   }
                 }
