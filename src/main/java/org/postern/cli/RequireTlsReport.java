@@ -24,6 +24,9 @@ import org.postern.tlsrpt.Json;
  * one count column per outcome that occurs, in the order compliant, violated, undecided, then one
  * per check kind that occurs ({@code check:dane}, ...). The same report as a JSON document is
  * {@link #json}.
+ *
+ * <p>Failure: none; what cannot be counted was skipped by the reader ({@link
+ * RequireTlsLogReader}), which says so.
  */
 final class RequireTlsReport {
   /** The row of deliveries whose sender the log does not name (it starts after the from= line). */

@@ -79,6 +79,8 @@ public final class RequireTlsReportCommand {
                  sender taken from qmgr's "QUEUEID: from=<...>" line; deliveries
                  whose from= line is not in the log count under "(unknown)".
           --json Print the report as a JSON document (see docs/requiretls.md).
+          -h, --help
+                 Print this summary.
           """;
 
   private final PrintStream out;

@@ -102,12 +102,13 @@ final class MessageDelivery {
     List<RecipientResult> results;
     Instant handoff;
     boolean judged = false;
+    ProgramLog agentLog = ctx.agentLogs().apply(batch.transport());
     try {
       Semaphore processes = ctx.destinations().processes(batch.transport());
       processes.acquire();
       try {
         handoff = ctx.clock().instant();
-        results = call(agent.get(), batch);
+        results = call(agent.get(), batch, agentLog);
       } finally {
         processes.release();
       }
@@ -120,7 +121,6 @@ final class MessageDelivery {
       }
     }
     Instant done = ctx.clock().instant();
-    ProgramLog agentLog = ctx.agentLogs().apply(batch.transport());
     Map<Long, Routing.Routed> byOffset = byOffset(batch);
     for (RecipientResult r : results) {
       record(byOffset.get(r.recipient().offset()), r,
@@ -128,13 +128,13 @@ final class MessageDelivery {
     }
   }
 
-  private List<RecipientResult> call(DeliveryAgent agent, Batch batch)
+  private List<RecipientResult> call(DeliveryAgent agent, Batch batch, ProgramLog agentLog)
       throws InterruptedException {
     DeliveryRequest request = new DeliveryRequest(active.id(), active.message(), batch.transport(),
         batch.nexthop(), batch.recipients().stream().map(Routing.Routed::deliverAs).toList(),
         active.activeSince());
     try {
-      return agent.deliver(request);
+      return agent.deliver(request, agentLog);
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {

@@ -12,11 +12,11 @@ import org.postern.deliver.DeliveryRequest;
 import org.postern.deliver.RecipientResult;
 import org.postern.dns.Resolver;
 import org.postern.log.ProgramLog;
-import org.postern.mtasts.MtaStsPolicy;
 import org.postern.log.TlsFeatureStatus;
 import org.postern.log.TlsFeatureStatus.Level;
 import org.postern.log.TlsFeatureStatus.SecurityLevel;
 import org.postern.metrics.TlsPolicyMetrics;
+import org.postern.mtasts.MtaStsPolicy;
 import org.postern.queue.Recipient;
 import org.postern.smtp.RequireTlsEnforcement.Skip;
 import org.postern.table.TableOpener;
@@ -71,6 +71,11 @@ import org.postern.tlsrpt.SessionRecorder;
  * credentials of {@link SaslPasswords} after the last EHLO ({@link SaslLogin}); a refusal is a
  * soft error for that server unless {@code smtp_sasl_auth_soft_bounce = no} and the server said
  * {@code 5xx}. With {@code smtp_sender_dependent_authentication} sessions are not cached.
+ *
+ * <p>For a REQUIRETLS message, each result is preceded in the log by a {@code requiretls:} line
+ * naming the certificate check of the server that decided it ({@link CertificateCheck}; an
+ * MTA-STS {@code enforce} policy's PKIX check is named {@code mta-sts}), written to qmgr's log of
+ * the delivery run so it shares {@code program[pid]} with the status lines.
  *
  * <p>Not yet: client certificates, {@code smtp_generic_maps}, the implicit bind to a single
  * {@code inet_interfaces} address.
@@ -164,6 +169,17 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
 
   @Override
   public List<RecipientResult> deliver(DeliveryRequest request) throws Exception {
+    return deliver(request, infos);
+  }
+
+  /** The requiretls: lines go to {@code run}, with the status lines qmgr writes there. */
+  @Override
+  public List<RecipientResult> deliver(DeliveryRequest request, ProgramLog run) throws Exception {
+    return deliver(request, run::info);
+  }
+
+  private List<RecipientResult> deliver(DeliveryRequest request, Consumer<String> runInfos)
+      throws Exception {
     MessageContent content = MessageContent.of(out -> request.copyContent(out, "\r\n"));
     List<String> nexthops = new ArrayList<>();
     nexthops.add(request.nexthop());
@@ -176,24 +192,25 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
       attempt = new Attempt(request, content, nexthop);
       Optional<List<RecipientResult>> done = attempt.run();
       if (done.isPresent()) {
-        return logged(attempt, done.get());
+        return logged(attempt, done.get(), runInfos);
       }
       last = attempt.failure;
       if (!last.tryNext()) {
         break;
       }
     }
-    return logged(attempt, failAll(request.recipients(), last));
+    return logged(attempt, failAll(request.recipients(), last), runInfos);
   }
 
   /**
    * For a REQUIRETLS message, the {@code requiretls:} line naming the certificate check of the
    * attempt that decided each result, logged before qmgr logs the status lines.
    */
-  private List<RecipientResult> logged(Attempt attempt, List<RecipientResult> results) {
+  private List<RecipientResult> logged(
+      Attempt attempt, List<RecipientResult> results, Consumer<String> runInfos) {
     if (attempt.action.isPresent()) {
       for (RecipientResult r : results) {
-        infos.accept(attempt.check.line(attempt.request.queueId().toString(),
+        runInfos.accept(attempt.check.line(attempt.request.queueId().toString(),
             r.recipient().address(), r.relay()).text());
       }
     }

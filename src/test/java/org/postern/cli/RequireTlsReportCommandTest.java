@@ -135,7 +135,16 @@ class RequireTlsReportCommandTest {
   void execute_help_describesColumns() {
     assertThat(run("", "-h")).isZero();
 
-    assertThat(out()).startsWith("usage: requiretls-report").contains("enforce: \"pass\"");
+    assertThat(out()).startsWith("usage: requiretls-report").contains("enforce: \"pass\"")
+        .contains("--since TIME").contains("most recent past").contains("--by recipient|sender")
+        .contains("--json");
+  }
+
+  @Test
+  void execute_longHelp_sameAsH() {
+    assertThat(run("", "--help")).isZero();
+
+    assertThat(out()).startsWith("usage: requiretls-report").contains("check:mta-sts");
   }
 
   @Test

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * field at all for a bogus MX answer (no policy was looked up), {@code unknown?} for {@code
  * dane-only} instead of a downgrade, {@code !dane} for a certificate that matches no record. A
  * REQUIRETLS message under {@code smtp_requiretls_policy = enforce} leaves with {@code
- * tls=dane/requiretls} for a DANE-verified server and is returned for a halfdane one.
+ * tls=dane/requiretls} for a DANE-verified server and is returned for a halfdane one; its {@code
+ * requiretls:} line names the TLSA record that matched.
  */
 class DaneIT {
   private static final Duration LIMIT = Duration.ofSeconds(60);
@@ -257,6 +258,9 @@ class DaneIT {
     String line = statusLine(id, "secret@ee.dane.test");
     assertThat(tls(line)).isEqualTo("dane/requiretls");
     assertThat(line).contains("relay=mx-ee.dane.test[127.0.61.11]:25").contains("status=sent");
+    assertThat(postern.logLines(Pattern.compile(id + ": requiretls: "))).singleElement().asString()
+        .endsWith(id + ": requiretls: to=<secret@ee.dane.test>,"
+            + " relay=mx-ee.dane.test[127.0.61.11]:25, check=dane (TLSA 3 1 1 matched depth 0)");
     AiosmtpdPeer.Message m = received(ee, "secret@ee.dane.test");
     assertThat(m.tls()).isTrue();
     assertThat(m.requireTls()).as("REQUIRETLS on MAIL FROM").isTrue();
@@ -271,6 +275,9 @@ class DaneIT {
     String line = statusLine(id, rcpt);
     assertThat(tls(line)).isEqualTo("halfdane/!requiretls:nocertmatch");
     assertThat(line).contains("dsn=5.7.10, status=bounced");
+    // The TLSA record matched, but the MX host was found without DNSSEC: no certificate match.
+    assertThat(postern.logLines(Pattern.compile(id + ": requiretls: "))).singleElement().asString()
+        .endsWith(", check=dane (TLSA 3 1 1 matched depth 0, MX host not DNSSEC-validated)");
     String notice =
         postern.awaitLog(
             Pattern.compile(id + ": sender non-delivery notification: ([0-9A-Za-z]+)"), LIMIT);

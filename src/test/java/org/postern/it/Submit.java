@@ -34,11 +34,11 @@ final class Submit {
   private static final String SMTPLIB_REQUIRETLS =
       """
       import smtplib, ssl, sys
-      port, cafile, sender, recipient, subject, body = sys.argv[1:7]
+      host, port, cafile, sender, recipient, subject, body = sys.argv[1:8]
       ctx = ssl.create_default_context(cafile=cafile)
       ctx.check_hostname = False
       message = "From: <%s>\\r\\nTo: <%s>\\r\\nSubject: %s\\r\\n\\r\\n%s\\r\\n" % (sender, recipient, subject, body)
-      with smtplib.SMTP("127.0.0.1", int(port), local_hostname="client.test") as c:
+      with smtplib.SMTP(host, int(port), local_hostname="client.test") as c:
           c.set_debuglevel(1)
           c.ehlo()
           c.starttls(context=ctx)
@@ -60,13 +60,19 @@ final class Submit {
   /** {@link #requireTls(PosternInstance, Path, String, String, String, String)} to smtpd on {@code port}. */
   static String requireTls(int port, Path caFile, String sender, String recipient, String subject, String body)
       throws IOException, InterruptedException {
+    return requireTls("127.0.0.1", port, caFile, sender, recipient, subject, body);
+  }
+
+  /** {@link #requireTls(int, Path, String, String, String, String)} to smtpd on {@code host}. */
+  static String requireTls(String host, int port, Path caFile, String sender, String recipient,
+      String subject, String body) throws IOException, InterruptedException {
     Path script = Files.createTempFile("requiretls", ".py");
     try {
       Files.writeString(script, SMTPLIB_REQUIRETLS, StandardCharsets.UTF_8);
       PosternInstance.Result r =
           Commands.run(
               List.of(
-                  "/usr/bin/python3", script.toString(), Integer.toString(port),
+                  "/usr/bin/python3", script.toString(), host, Integer.toString(port),
                   caFile.toString(), sender, recipient, subject, body),
               null,
               LIMIT);
