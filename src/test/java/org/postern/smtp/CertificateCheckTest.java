@@ -62,9 +62,9 @@ class CertificateCheckTest {
   @Test
   void underMtaSts_pluginStsAnswer_namedMtaSts_otherwiseUnchanged() {
     ExternalPolicy sts = new ExternalPolicy("sts", Optional.of("sts.example"), List.of(),
-        List.of("*.sts.example"));
+        List.of("*.sts.example"), Optional.empty());
     ExternalPolicy none = new ExternalPolicy("no-policy-found", Optional.empty(), List.of(),
-        List.of());
+        List.of(), Optional.empty());
 
     assertThat(PKIX.underMtaSts(Optional.empty(), Optional.of(sts), "mx.sts.example").detail())
         .isEqualTo("policy plugin for sts.example, mx_host_pattern *.sts.example, secure,"
