@@ -19,7 +19,14 @@ final class ConnectionCommands {
   private static final List<String> KNOWN =
       List.of(
           "HELO", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "NOOP", "VRFY", "ETRN",
-          "QUIT");
+          "QUIT", "HELP", "XCLIENT", "XFORWARD");
+
+  /**
+   * HELP's answer: Postfix's command table, as its smtpd lists it whatever the configuration, so
+   * that Postern reads like Postfix to a client (and gives away no more).
+   */
+  private static final Reply HELP = Reply.of(214, "2.0.0", "Commands: AUTH BDAT DATA EHLO ETRN"
+      + " HELO HELP MAIL NOOP QUIT RCPT RSET STARTTLS VRFY XCLIENT XFORWARD");
   private static final List<String> PRE_TLS = List.of("HELO", "EHLO", "STARTTLS", "NOOP", "QUIT");
   private static final List<String> HTTP_VERBS = List.of("CONNECT", "GET", "POST");
 
@@ -74,6 +81,8 @@ final class ConnectionCommands {
       case "NOOP" -> writer.reply(Reply.of(250, "2.0.0", "Ok"));
       case "VRFY" -> commands.vrfy(cmd);
       case "ETRN" -> etrn(cmd);
+      case "HELP" -> writer.reply(HELP);
+      case "XCLIENT", "XFORWARD" -> unauthorized(cmd);
       case "QUIT" -> {
         writer.reply(Reply.of(221, "2.0.0", "Bye"));
         return false;
@@ -198,6 +207,21 @@ final class ConnectionCommands {
     }
     commands.dropTransaction();
     writer.reply(Reply.of(250, "2.0.0", "Ok"));
+  }
+
+  /**
+   * XCLIENT and XFORWARD, which only {@code smtpd_authorized_xclient_hosts} and {@code
+   * smtpd_authorized_xforward_hosts} may use: Postern trusts no client with them, so every one
+   * hears Postfix's refusal, after the same transaction and syntax checks.
+   */
+  private void unauthorized(CommandLine cmd) throws ReplyException {
+    if (commands.inTransaction()) {
+      throw new ReplyException(Reply.of(503, "5.5.1", "Error: MAIL transaction in progress"));
+    }
+    if (cmd.words().isEmpty()) {
+      throw new ReplyException(Reply.of(501, "5.5.4", "Syntax: " + cmd.verb() + " attribute=value..."));
+    }
+    throw new ReplyException(Reply.of(550, "5.7.0", "Error: insufficient authorization"));
   }
 
   /** RFC 1985 ETRN. There is no flush service yet, so a valid request gets Postfix's 458. */

@@ -114,6 +114,18 @@ class JunkCommandDifferentialIT {
     sameDialogue(commands);
   }
 
+  /** HELP, and XCLIENT/XFORWARD from a client not authorized for them. */
+  @Test
+  void otherCommands_sameRepliesAsPostfix() throws IOException {
+    List<String> commands = List.of("EHLO client.test", "HELP", "HELP MAIL",
+        "XCLIENT", "XCLIENT NAME=spoofed.test", "MAIL FROM:<a@client.test>",
+        "XFORWARD NAME=spoofed.test", "QUIT");
+    List<String> expected = dialogue(POSTFIX, postfixPort, commands);
+    List<String> actual = dialogue(POSTERN, postern.smtpPort(), commands);
+    assertThat(actual).as("Postern's replies; Postfix 3.12's were " + expected)
+        .isEqualTo(expected);
+  }
+
   @Test
   void silentAfterStarttls_droppedAfterStarttlsTimeout_notSmtpdTimeout() throws IOException {
     assertThat(silenceAfterStarttls(POSTFIX, postfixPort)).as("Postfix 3.12").isTrue();
