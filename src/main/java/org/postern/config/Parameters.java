@@ -62,8 +62,8 @@ public final class Parameters {
 
   private static Map<String, ParameterSpec> index() {
     Map<String, ParameterSpec> m = new LinkedHashMap<>();
-    Stream.of(core(), addressing(), notifications(), queueManager(), smtpServer(), smtpClient(),
-            lmtpClient(), tls(), requireTls(), postscreen(), postern())
+    Stream.of(core(), addressing(), notifications(), queueManager(), smtpServer(),
+            ClientParameters.smtpClient(), ClientParameters.lmtpClient(), tls(), requireTls(), postscreen(), postern())
         .flatMap(List::stream)
         .forEach(spec -> {
           if (m.put(spec.name(), spec) != null) {
@@ -487,163 +487,6 @@ public final class Parameters {
         i("unknown_virtual_mailbox_reject_code", "550"));
   }
 
-  private static List<ParameterSpec> smtpClient() {
-    return List.of(
-        s("smtp_tls_security_level", "${{$compatibility_level} <level {3.11} ? {} : {may}}"),
-        l("smtp_tls_policy_maps", ""),
-        s("smtp_tls_CAfile", ""),
-        s("smtp_tls_CApath", ""),
-        s("smtp_tls_cert_file", ""),
-        s("smtp_tls_key_file", "$smtp_tls_cert_file"),
-        l("smtp_tls_chain_files", ""),
-        s("smtp_tls_eccert_file", ""),
-        s("smtp_tls_eckey_file", "$smtp_tls_eccert_file"),
-        s("smtp_tls_fingerprint_digest", "${{$compatibility_level} <level {3.6} ? {md5} : {sha256}}"),
-        l("smtp_tls_verify_cert_match", "hostname"),
-        l("smtp_tls_secure_cert_match", "nexthop, dot-nexthop"),
-        i("smtp_tls_loglevel", "0"),
-        l("smtp_tls_protocols", ">=TLSv1"),
-        l("smtp_tls_mandatory_protocols", ">=TLSv1"),
-        s("smtp_tls_ciphers", "medium"),
-        s("smtp_tls_mandatory_ciphers", "medium"),
-        l("smtp_tls_exclude_ciphers", ""),
-        l("smtp_tls_mandatory_exclude_ciphers", ""),
-        l("smtp_tls_fingerprint_cert_match", ""),
-        b("smtp_tls_note_starttls_offer", "no"),
-        b("smtp_tls_wrappermode", "no"),
-        b("smtp_tls_connection_reuse", "no"),
-        s("smtp_tls_servername", ""),
-        s("smtp_tls_dane_insecure_mx_policy", "dane"),
-        l("smtp_tls_trust_anchor_file", ""),
-        i("smtp_tls_scert_verifydepth", "9"),
-        s("smtp_tls_session_cache_database", ""),
-        t("smtp_tls_session_cache_timeout", "3600s", 's'),
-        i("smtp_mx_address_limit", "5"),
-        i("smtp_mx_session_limit", "2"),
-        t("smtp_connect_timeout", "30s", 's'),
-        t("smtp_helo_timeout", "300s", 's'),
-        t("smtp_mail_timeout", "300s", 's'),
-        t("smtp_rcpt_timeout", "300s", 's'),
-        t("smtp_data_init_timeout", "120s", 's'),
-        t("smtp_data_xfer_timeout", "180s", 's'),
-        t("smtp_data_done_timeout", "600s", 's'),
-        t("smtp_quit_timeout", "300s", 's'),
-        t("smtp_starttls_timeout", "300s", 's'),
-        s("smtp_helo_name", "$myhostname"),
-        s("smtp_bind_address", ""),
-        s("smtp_bind_address6", ""),
-        b("smtp_bind_address_enforce", "no"),
-        s("smtp_dns_support_level", ""),
-        s("postern_dns_resolver_address", ""),
-        s("postern_tls_provider", "boringssl"),
-        s("postern_metrics_listen", ""),
-        b("postern_mta_sts_enable", "no"),
-        s("postern_mta_sts_cache_directory", "$data_directory/mta-sts"),
-        t("postern_mta_sts_fetch_timeout", "20s", 's'),
-        b("postern_tlsrpt_enable", "no"),
-        s("postern_tlsrpt_organization_name", "$myhostname"),
-        s("postern_tlsrpt_contact_info", "postmaster@$mydomain"),
-        s("postern_tlsrpt_sender", "postmaster@$mydomain"),
-        s("postern_tlsrpt_submitter", "$mydomain"),
-        t("postern_tlsrpt_post_timeout", "60s", 's'),
-        i("postern_tlsrpt_post_attempts", "3"),
-        t("postern_tlsrpt_post_retry_delay", "60s", 's'),
-        l("smtp_dns_resolver_options", ""),
-        l("smtp_host_lookup", "dns"),
-        s("smtp_address_preference", "any"),
-        b("smtp_balance_inet_protocols", "yes"),
-        b("smtp_randomize_addresses", "yes"),
-        b("smtp_cname_overrides_servername", "no"),
-        b("smtp_tls_enforce_sts_mx_patterns", "yes"),
-        b("smtp_connection_cache_on_demand", "yes"),
-        l("smtp_connection_cache_destinations", ""),
-        t("smtp_connection_cache_time_limit", "2s", 's'),
-        t("smtp_connection_reuse_time_limit", "300s", 's'),
-        i("smtp_connection_reuse_count_limit", "0"),
-        l("smtp_fallback_relay", "$fallback_relay"),
-        s("smtp_tcp_port", "smtp"),
-        b("smtp_always_send_ehlo", "yes"),
-        b("smtp_never_send_ehlo", "no"),
-        b("smtp_skip_5xx_greeting", "yes"),
-        l("smtp_pix_workarounds", "disable_esmtp,delay_dotcrlf"),
-        i("smtp_line_length_limit", "998"),
-        l("smtp_generic_maps", ""),
-        b("smtp_sasl_auth_enable", "no"),
-        l("smtp_sasl_password_maps", ""),
-        l("smtp_sasl_security_options", "noplaintext, noanonymous"),
-        l("smtp_sasl_tls_security_options", "$smtp_sasl_security_options"),
-        l("smtp_sasl_tls_verified_security_options", "$smtp_sasl_tls_security_options"),
-        l("smtp_sasl_mechanism_filter", ""),
-        b("smtp_sasl_auth_soft_bounce", "yes"),
-        b("smtp_sender_dependent_authentication", "no"),
-        b("smtp_send_dummy_mail_auth", "no"),
-        s("smtp_sasl_password_result_delimiter", ":"));
-  }
-
-  private static List<ParameterSpec> lmtpClient() {
-    return List.of(
-        s("lmtp_tls_security_level", ""),
-        s("lmtp_tls_session_cache_database", ""),
-        t("lmtp_tls_session_cache_timeout", "3600s", 's'),
-        l("lmtp_tls_policy_maps", ""),
-        s("lmtp_tls_CAfile", ""),
-        s("lmtp_tls_CApath", ""),
-        s("lmtp_tls_cert_file", ""),
-        s("lmtp_tls_key_file", "$lmtp_tls_cert_file"),
-        l("lmtp_tls_chain_files", ""),
-        s("lmtp_tls_eccert_file", ""),
-        s("lmtp_tls_eckey_file", "$lmtp_tls_eccert_file"),
-        s("lmtp_tls_fingerprint_digest", "${{$compatibility_level} <level {3.6} ? {md5} : {sha256}}"),
-        l("lmtp_tls_verify_cert_match", "hostname"),
-        l("lmtp_tls_secure_cert_match", "nexthop"),
-        i("lmtp_tls_loglevel", "0"),
-        l("lmtp_tls_protocols", ">=TLSv1"),
-        l("lmtp_tls_mandatory_protocols", ">=TLSv1"),
-        s("lmtp_tls_ciphers", "medium"),
-        s("lmtp_tls_mandatory_ciphers", "medium"),
-        l("lmtp_tls_exclude_ciphers", ""),
-        l("lmtp_tls_mandatory_exclude_ciphers", ""),
-        l("lmtp_tls_fingerprint_cert_match", ""),
-        b("lmtp_tls_connection_reuse", "no"),
-        s("lmtp_tcp_port", "24"),
-        b("lmtp_assume_final", "no"),
-        t("lmtp_connect_timeout", "0s", 's'),
-        t("lmtp_lhlo_timeout", "300s", 's'),
-        t("lmtp_mail_timeout", "300s", 's'),
-        t("lmtp_rcpt_timeout", "300s", 's'),
-        t("lmtp_data_init_timeout", "120s", 's'),
-        t("lmtp_data_xfer_timeout", "180s", 's'),
-        t("lmtp_data_done_timeout", "600s", 's'),
-        t("lmtp_quit_timeout", "300s", 's'),
-        s("lmtp_lhlo_name", "$myhostname"),
-        s("lmtp_bind_address", ""),
-        s("lmtp_bind_address6", ""),
-        b("lmtp_bind_address_enforce", "no"),
-        b("lmtp_balance_inet_protocols", "yes"),
-        b("lmtp_randomize_addresses", "yes"),
-        b("lmtp_cname_overrides_servername", "no"),
-        b("lmtp_tls_enforce_sts_mx_patterns", "yes"),
-        s("lmtp_dns_support_level", ""),
-        l("lmtp_host_lookup", "dns"),
-        s("lmtp_address_preference", "any"),
-        i("lmtp_mx_address_limit", "5"),
-        i("lmtp_mx_session_limit", "2"),
-        b("lmtp_connection_cache_on_demand", "yes"),
-        l("lmtp_connection_cache_destinations", ""),
-        t("lmtp_connection_reuse_time_limit", "300s", 's'),
-        i("lmtp_connection_reuse_count_limit", "0"),
-        b("lmtp_sasl_auth_enable", "no"),
-        l("lmtp_sasl_password_maps", ""),
-        l("lmtp_sasl_security_options", "noplaintext, noanonymous"),
-        l("lmtp_sasl_tls_security_options", "$lmtp_sasl_security_options"),
-        l("lmtp_sasl_tls_verified_security_options", "$lmtp_sasl_tls_security_options"),
-        l("lmtp_sasl_mechanism_filter", ""),
-        b("lmtp_sasl_auth_soft_bounce", "yes"),
-        b("lmtp_sender_dependent_authentication", "no"),
-        b("lmtp_send_dummy_mail_auth", "no"),
-        s("lmtp_sasl_password_result_delimiter", ":"));
-  }
-
   private static List<ParameterSpec> tls() {
     return List.of(
         s("tls_high_cipherlist",
@@ -655,31 +498,31 @@ public final class Parameters {
         s("tls_random_source", "dev:/dev/urandom"));
   }
 
-  private static ParameterSpec s(String name, String text) {
+  static ParameterSpec s(String name, String text) {
     return new ParameterSpec(name, text, ParameterType.STRING, 's');
   }
 
-  private static ParameterSpec l(String name, String text) {
+  static ParameterSpec l(String name, String text) {
     return new ParameterSpec(name, text, ParameterType.LIST, 's');
   }
 
-  private static ParameterSpec r(String name, String text) {
+  static ParameterSpec r(String name, String text) {
     return new ParameterSpec(name, text, ParameterType.RAW, 's');
   }
 
-  private static ParameterSpec b(String name, String text) {
+  static ParameterSpec b(String name, String text) {
     return new ParameterSpec(name, text, ParameterType.BOOLEAN, 's');
   }
 
-  private static ParameterSpec i(String name, String text) {
+  static ParameterSpec i(String name, String text) {
     return new ParameterSpec(name, text, ParameterType.INT, 's');
   }
 
-  private static ParameterSpec z(String name, String text) {
+  static ParameterSpec z(String name, String text) {
     return new ParameterSpec(name, text, ParameterType.SIZE, 's');
   }
 
-  private static ParameterSpec t(String name, String text, char unit) {
+  static ParameterSpec t(String name, String text, char unit) {
     return new ParameterSpec(name, text, ParameterType.TIME, unit);
   }
 }

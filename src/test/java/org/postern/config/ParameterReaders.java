@@ -27,8 +27,8 @@ import java.util.stream.Stream;
 final class ParameterReaders {
   private static final Path MAIN = Path.of("src/main/java/org/postern");
   private static final Set<String> REGISTRY_FILES =
-      Set.of("Parameters.java", "ParameterSupport.java", "PostfixParameters.java",
-          "ServiceParameters.java");
+      Set.of("Parameters.java", "ClientParameters.java", "ParameterSupport.java",
+          "PostfixParameters.java", "ServiceParameters.java");
   private static final Pattern LITERAL = Pattern.compile("\"([^\"\\\\]*)\"");
   private static final Pattern NAME = Pattern.compile("\\$?\\{?([a-z][a-z0-9_]*[A-Za-z0-9_]*)");
 
