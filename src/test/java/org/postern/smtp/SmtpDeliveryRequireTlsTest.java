@@ -3,19 +3,12 @@ package org.postern.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.postern.config.MainConfig;
-import org.postern.deliver.DeliveryRequest;
 import org.postern.deliver.RecipientResult;
 import org.postern.deliver.RecipientResult.Status;
 import org.postern.dns.MxRecord;
@@ -28,38 +21,7 @@ import org.postern.table.Tables;
  * {@code enforce}, policy errors, and where REQUIRETLS and the TLS level each decide the outcome.
  * (The rest of the delivery protocol is {@link SmtpDeliveryTest}'s.)
  */
-class SmtpDeliveryRequireTlsTest {
-  @TempDir Path tmp;
-  private ScriptedSmtpServer server;
-  private final FakeResolver dns = new FakeResolver();
-  private final Map<String, String> params = new HashMap<>();
-
-  @BeforeEach
-  void start() throws Exception {
-    server = ScriptedSmtpServer.tcp();
-    params.put("myhostname", "client.example");
-    params.put("inet_protocols", "ipv4");
-    params.put("smtp_tls_security_level", "may");
-    params.put("smtp_tcp_port", String.valueOf(server.port()));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-  }
-
-  private List<RecipientResult> deliver(DeliveryRequest request) throws Exception {
-    MainConfig config = MainConfig.of(tmp, params);
-    try (SmtpDelivery agent = new SmtpDelivery(SmtpSettings.of(config, Protocol.SMTP),
-        Tables::open, dns, Clock.systemUTC(), new Random(1))) {
-      return agent.deliver(request);
-    }
-  }
-
-  private String literal() throws Exception {
-    return "[127.0.0.1]:" + server.port();
-  }
-
+class SmtpDeliveryRequireTlsTest extends ScriptedDeliveryTest {
   @Test
   void deliver_requireTlsStarttlsStripped_neverSendsMailAndBounces5730() throws Exception {
     params.put("smtp_requiretls_policy", "opportunistic+starttls");

@@ -3,20 +3,13 @@ package org.postern.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.postern.config.MainConfig;
-import org.postern.deliver.DeliveryRequest;
 import org.postern.deliver.RecipientResult;
 import org.postern.deliver.RecipientResult.Status;
 import org.postern.dns.MxRecord;
@@ -26,38 +19,7 @@ import org.postern.queue.DsnRet;
 import org.postern.queue.Recipient;
 import org.postern.table.Tables;
 
-class SmtpDeliveryTest {
-  @TempDir Path tmp;
-  private ScriptedSmtpServer server;
-  private final FakeResolver dns = new FakeResolver();
-  private final Map<String, String> params = new HashMap<>();
-
-  @BeforeEach
-  void start() throws Exception {
-    server = ScriptedSmtpServer.tcp();
-    params.put("myhostname", "client.example");
-    params.put("inet_protocols", "ipv4");
-    params.put("smtp_tls_security_level", "may");
-    params.put("smtp_tcp_port", String.valueOf(server.port()));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    server.close();
-  }
-
-  private List<RecipientResult> deliver(DeliveryRequest request) throws Exception {
-    MainConfig config = MainConfig.of(tmp, params);
-    try (SmtpDelivery agent = new SmtpDelivery(SmtpSettings.of(config, Protocol.SMTP),
-        Tables::open, dns, Clock.systemUTC(), new Random(1))) {
-      return agent.deliver(request);
-    }
-  }
-
-  private String literal() throws Exception {
-    return "[127.0.0.1]:" + server.port();
-  }
-
+class SmtpDeliveryTest extends ScriptedDeliveryTest {
   @Test
   void deliver_pipeliningServer_sendsMailRcptDataTogetherAndReportsSent() throws Exception {
     var results = deliver(TestRequests.simple(tmp.resolve("q"), literal(), "a@example.com"));
